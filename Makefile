@@ -1,0 +1,10 @@
+.PHONY: demo test lint bench
+
+demo:  ## set up on SQLite, load demo data and start the server
+	scripts/run-demo.sh
+
+test:  ## install what the tests need and run the whole suite
+	scripts/test.sh
+
+lint:
+	.venv/bin/ruff check sar redaction tests && .venv/bin/mypy && .venv/bin/lint-imports

@@ -1,0 +1,179 @@
+"""The audit trail: append-only and hash-chained, written in the same transaction as the change.
+
+Each event carries the hash of the one before it, so deleting, reordering or editing a row breaks
+the chain at that point and ``flask --app sar verify-audit`` names it. The database refuses
+UPDATE and DELETE on the table (triggers created by the migration), and ``prev_hash`` is unique
+so two concurrent writers can never both extend the same link.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from flask import has_request_context, request
+from flask_login import current_user
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, event, select, text
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from sar.db import Base, utcnow
+from sar.extensions import db
+
+GENESIS_HASH = "0" * 64
+# One constant key for PostgreSQL's transaction-scoped advisory lock that serialises appends.
+_AUDIT_LOCK_KEY = 7_401_554_321
+
+
+class AuditEvent(Base):
+    __tablename__ = "audit_events"
+    __table_args__ = (Index("ix_audit_events_object", "object_type", "object_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    occurred_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    actor_label: Mapped[str] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(80), index=True)
+    object_type: Mapped[str] = mapped_column(String(60))
+    object_id: Mapped[str | None] = mapped_column(String(60))
+    case_id: Mapped[int | None] = mapped_column(index=True)
+    summary: Mapped[str] = mapped_column(Text, default="")
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    ip_address: Mapped[str | None] = mapped_column(String(64))
+    prev_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+    def payload(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "occurred_at": self.occurred_at.isoformat(),
+            "actor_id": self.actor_id,
+            "actor_label": self.actor_label,
+            "action": self.action,
+            "object_type": self.object_type,
+            "object_id": self.object_id,
+            "case_id": self.case_id,
+            "summary": self.summary,
+            "before": self.before,
+            "after": self.after,
+            "ip_address": self.ip_address,
+            "prev_hash": self.prev_hash,
+        }
+
+    def compute_hash(self) -> str:
+        canonical = json.dumps(self.payload(), sort_keys=True, separators=(",", ":"), default=str)
+        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+@event.listens_for(Session, "before_flush")
+def _refuse_audit_rewrites(session: Session, flush_context: Any, instances: Any) -> None:
+    for obj in list(session.dirty) + list(session.deleted):
+        if isinstance(obj, AuditEvent):
+            raise PermissionError("audit events are append-only")
+
+
+def jsonable(value: Any) -> Any:
+    """Make before/after snapshots storable as JSON: dates become ISO strings."""
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set):
+        return [jsonable(v) for v in value]
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if hasattr(value, "value") and not isinstance(value, str | int | float | bool):
+        return value.value  # enums
+    return value
+
+
+def _current_actor() -> tuple[int | None, str]:
+    if has_request_context() and getattr(current_user, "is_authenticated", False):
+        return current_user.id, current_user.email
+    return None, "system"
+
+
+def _lock_chain() -> None:
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _AUDIT_LOCK_KEY})
+
+
+def record(
+    action: str,
+    *,
+    object_type: str,
+    object_id: object = None,
+    case_id: int | None = None,
+    summary: str = "",
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    actor: tuple[int | None, str] | None = None,
+) -> AuditEvent:
+    """Append one event to the chain in the current transaction (the caller commits)."""
+    _lock_chain()
+    actor_id, actor_label = actor if actor is not None else _current_actor()
+    last = db.session.execute(select(AuditEvent.id, AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)).first()
+    prev_id, prev_hash = (last[0], last[1]) if last else (0, GENESIS_HASH)
+    audit_event = AuditEvent(
+        id=prev_id + 1,
+        occurred_at=utcnow(),
+        actor_id=actor_id,
+        actor_label=actor_label,
+        action=action,
+        object_type=object_type,
+        object_id=None if object_id is None else str(object_id),
+        case_id=case_id,
+        summary=summary,
+        before=jsonable(before) if before is not None else None,
+        after=jsonable(after) if after is not None else None,
+        ip_address=request.remote_addr if has_request_context() else None,
+        prev_hash=prev_hash,
+    )
+    audit_event.hash = audit_event.compute_hash()
+    db.session.add(audit_event)
+    db.session.flush()
+    return audit_event
+
+
+@dataclass(frozen=True)
+class ChainProblem:
+    event_id: int
+    message: str
+
+
+def iter_events(batch_size: int = 2000) -> Iterator[AuditEvent]:
+    last_id = 0
+    while True:
+        batch = db.session.scalars(
+            select(AuditEvent).where(AuditEvent.id > last_id).order_by(AuditEvent.id).limit(batch_size)
+        ).all()
+        if not batch:
+            return
+        yield from batch
+        last_id = batch[-1].id
+        db.session.expunge_all()
+
+
+def verify_chain() -> tuple[int, ChainProblem | None]:
+    """Walk the whole log; return how many events were checked and the first broken link, if any."""
+    expected_prev = GENESIS_HASH
+    expected_id = 1
+    checked = 0
+    for audit_event in iter_events():
+        if audit_event.id != expected_id:
+            return checked, ChainProblem(audit_event.id, f"event {expected_id} is missing (next is {audit_event.id})")
+        if audit_event.prev_hash != expected_prev:
+            return checked, ChainProblem(audit_event.id, "does not link to the event before it")
+        if audit_event.compute_hash() != audit_event.hash:
+            return checked, ChainProblem(audit_event.id, "its contents were changed after it was written")
+        expected_prev = audit_event.hash
+        expected_id += 1
+        checked += 1
+    return checked, None
+
+
+def snapshot(obj: object, fields: tuple[str, ...]) -> dict[str, Any]:
+    """Before/after values of the named attributes, ready for :func:`record`."""
+    return {name: jsonable(getattr(obj, name)) for name in fields}

@@ -1,0 +1,35 @@
+"""``flask --app sar create-user``: the first administrator, before anyone can sign in."""
+
+from __future__ import annotations
+
+import click
+
+from sar.auth.models import Role
+from sar.extensions import db
+
+
+@click.command("create-user")
+@click.option("--email", prompt=True)
+@click.option("--name", "full_name", prompt="Full name")
+@click.option(
+    "--role",
+    "roles",
+    multiple=True,
+    type=click.Choice([role.value for role in Role]),
+    default=[Role.ADMIN.value],
+    show_default=True,
+)
+@click.password_option()
+def create_user(email: str, full_name: str, roles: tuple[str, ...], password: str) -> None:
+    """Create a staff account (an administrator by default). MFA is enrolled at first sign-in."""
+    from sar.auth import service
+
+    try:
+        user = service.create_user(
+            email=email, full_name=full_name, password=password, roles={Role(r) for r in roles}, actor=None
+        )
+    except service.AccountError as problem:
+        db.session.rollback()
+        raise click.ClickException(str(problem)) from problem
+    db.session.commit()
+    click.echo(f"Created {user.email} with roles: {', '.join(sorted(r.label for r in user.roles))}.")

@@ -1,0 +1,133 @@
+"""Staff accounts, their roles and teams, and the record of sign-in attempts."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import Enum, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from sar.db import Base, CreatedAtMixin, utcnow
+
+
+class Role(enum.StrEnum):
+    DPO = "dpo"
+    IG_OFFICER = "ig_officer"
+    RECORD_HOLDER = "record_holder"
+    AUDITOR = "auditor"
+    ADMIN = "admin"
+
+    @property
+    def label(self) -> str:
+        return ROLE_LABELS[self]
+
+
+ROLE_LABELS = {
+    Role.DPO: "Data Protection Officer",
+    Role.IG_OFFICER: "Information governance officer",
+    Role.RECORD_HOLDER: "Record holder",
+    Role.AUDITOR: "Auditor",
+    Role.ADMIN: "Administrator",
+}
+
+
+class TeamKind(enum.StrEnum):
+    TEAM = "team"
+    PROVIDER = "provider"
+
+
+class Team(Base):
+    """A council team or a commissioned provider that holds records."""
+
+    __tablename__ = "teams"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[TeamKind] = mapped_column(Enum(TeamKind, native_enum=False, length=20), default=TeamKind.TEAM)
+    description: Mapped[str] = mapped_column(String(500), default="")
+    active: Mapped[bool] = mapped_column(default=True)
+
+
+class UserRole(Base):
+    __tablename__ = "user_roles"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    role: Mapped[Role] = mapped_column(Enum(Role, native_enum=False, length=20), primary_key=True)
+
+
+class User(CreatedAtMixin, Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    full_name: Mapped[str] = mapped_column(String(200))
+    job_title: Mapped[str] = mapped_column(String(200), default="")
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"), index=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(default=True)
+    # The TOTP secret is stored encrypted (sar.auth.secrets); None until the user has enrolled.
+    mfa_secret_encrypted: Mapped[str | None] = mapped_column(String(500))
+    mfa_enrolled_at: Mapped[datetime | None]
+    # The last TOTP time step accepted, so a code cannot be replayed within its 30 seconds.
+    mfa_last_timestep: Mapped[int | None]
+    failed_sign_ins: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[datetime | None]
+    last_sign_in_at: Mapped[datetime | None]
+    password_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    team: Mapped[Team | None] = relationship()
+    role_rows: Mapped[list[UserRole]] = relationship(cascade="all, delete-orphan", lazy="selectin")
+    recovery_codes: Mapped[list[RecoveryCode]] = relationship(cascade="all, delete-orphan", back_populates="user")
+
+    @property
+    def roles(self) -> frozenset[Role]:
+        return frozenset(row.role for row in self.role_rows)
+
+    def has_role(self, *roles: Role) -> bool:
+        return bool(self.roles.intersection(roles))
+
+    # Flask-Login protocol
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    def get_id(self) -> str:
+        return str(self.id)
+
+    @property
+    def mfa_enrolled(self) -> bool:
+        return self.mfa_secret_encrypted is not None and self.mfa_enrolled_at is not None
+
+
+class RecoveryCode(Base):
+    """A single-use MFA recovery code, stored only as an Argon2 hash."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(255))
+    used_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship(back_populates="recovery_codes")
+
+
+class SignInAttempt(Base):
+    """Every sign-in attempt, kept in the database so the rate limit holds across worker processes."""
+
+    __tablename__ = "sign_in_attempts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    ip_address: Mapped[str] = mapped_column(String(64), index=True)
+    email: Mapped[str] = mapped_column(String(254))
+    succeeded: Mapped[bool]

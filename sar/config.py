@@ -1,0 +1,119 @@
+"""Configuration in three layers: these defaults, ``instance/config.py``, then ``SAR_*`` environment variables.
+
+Defaults are safe in production: secure cookies, short sessions, MFA on. Anything that must be
+secret has no usable default, and :func:`check_production_config` refuses to start without it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+DEV_SECRET_KEY = "insecure-development-key-never-use-in-production"
+
+# Every value here may be overridden by instance/config.py or by SAR_<NAME> in the environment.
+DEFAULTS: dict[str, Any] = {
+    "ENV": "production",  # production | development | testing
+    "SECRET_KEY": DEV_SECRET_KEY,
+    "SQLALCHEMY_DATABASE_URI": None,  # set from SAR_DATABASE_URL, else SQLite in the instance folder
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    "FILE_ENCRYPTION_KEY": None,  # Fernet key for the document store
+    "FILE_STORE_PATH": None,  # default: <instance>/files
+    "REDIS_URL": None,  # when set, background jobs and the sign-in rate limiter use Redis
+    "COUNCIL_NAME": "Example Council",
+    "COUNCIL_SERVICE_NAME": "Subject access requests",
+    "COUNCIL_ADDRESS": "Town Hall, Bridge Street, Exampletown, EX1 1AA",
+    "COUNCIL_EMAIL": "dataprotection@example.gov.uk",
+    "BANK_HOLIDAY_REGION": "england-and-wales",
+    "INTERNAL_TARGET_DAYS": 28,
+    "CASE_REFERENCE_PREFIX": "SAR",
+    # Sign-in protection
+    "LOGIN_MAX_FAILURES": 5,  # consecutive failures before the account is locked
+    "LOGIN_LOCK_MINUTES": 15,
+    "LOGIN_RATE_LIMIT": 10,  # attempts per address per window
+    "LOGIN_RATE_WINDOW_SECONDS": 300,
+    "MFA_ISSUER": None,  # default: the council name
+    "IDLE_TIMEOUT_MINUTES": 30,
+    "PERMANENT_SESSION_LIFETIME": timedelta(hours=8),
+    "SESSION_COOKIE_SECURE": True,
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "SESSION_COOKIE_NAME": "sar_session",
+    "REMEMBER_COOKIE_SECURE": True,
+    "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session, so slow forms still submit
+    "MAX_CONTENT_LENGTH": 100 * 1024 * 1024,
+    # Mail
+    "MAIL_HOST": "localhost",
+    "MAIL_PORT": 25,
+    "MAIL_USE_TLS": False,
+    "MAIL_USERNAME": None,
+    "MAIL_PASSWORD": None,
+    "MAIL_FROM": "sar-noreply@example.gov.uk",
+    "MAIL_TIMEOUT_SECONDS": 10,
+    "TEAMS": None,  # None: the seed Children's Services structure (sar.auth.teams)
+}
+
+ENV_PREFIX = "SAR_"
+
+
+class ConfigurationError(RuntimeError):
+    """The application was asked to start with a configuration that is unsafe or incomplete."""
+
+
+def parse_env_value(raw: str) -> Any:
+    """Environment variables are strings; accept JSON so numbers, booleans and lists work too."""
+    try:
+        return json.loads(raw)
+    except ValueError:
+        return raw
+
+
+def environment_overrides(environ: os._Environ[str] | dict[str, str]) -> dict[str, Any]:
+    overrides: dict[str, Any] = {}
+    for key, raw in environ.items():
+        if not key.startswith(ENV_PREFIX):
+            continue
+        name = key[len(ENV_PREFIX) :]
+        if name == "DATABASE_URL":
+            overrides["SQLALCHEMY_DATABASE_URI"] = raw
+        else:
+            overrides[name] = parse_env_value(raw)
+    return overrides
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept the usual ``postgresql://`` form and use the psycopg 3 driver that is installed."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def finalise(config: dict[str, Any], instance_path: Path) -> None:
+    """Fill the defaults that depend on the instance folder."""
+    if not config.get("SQLALCHEMY_DATABASE_URI"):
+        config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance_path / 'sar.sqlite'}"
+    config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(config["SQLALCHEMY_DATABASE_URI"])
+    if not config.get("FILE_STORE_PATH"):
+        config["FILE_STORE_PATH"] = str(instance_path / "files")
+    if not config.get("MFA_ISSUER"):
+        config["MFA_ISSUER"] = config["COUNCIL_NAME"]
+    if config["ENV"] in ("development", "testing"):
+        # Development runs on http://localhost, where a Secure cookie would never come back.
+        config["SESSION_COOKIE_SECURE"] = False
+        config["REMEMBER_COOKIE_SECURE"] = False
+
+
+def check_production_config(config: dict[str, Any]) -> None:
+    if config["ENV"] in ("development", "testing"):
+        return
+    problems = []
+    if not config.get("SECRET_KEY") or config["SECRET_KEY"] == DEV_SECRET_KEY:
+        problems.append("SAR_SECRET_KEY must be set to a long random value")
+    if not config.get("FILE_ENCRYPTION_KEY"):
+        problems.append("SAR_FILE_ENCRYPTION_KEY must be set (generate one with `flask --app sar generate-key`)")
+    if problems:
+        raise ConfigurationError("Refusing to start in production: " + "; ".join(problems))

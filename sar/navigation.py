@@ -1,0 +1,45 @@
+"""The service navigation each member of staff sees, from their roles.
+
+Stages add their own entries here; a link is shown only to roles its view accepts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import request, url_for
+from werkzeug.routing import BuildError
+
+from sar.auth.models import Role
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    endpoint: str
+    roles: frozenset[Role]
+
+
+NAVIGATION = (
+    NavItem("Home", "web.home", frozenset(Role)),
+    NavItem("Deadlines", "dashboard.deadlines", frozenset({Role.DPO, Role.IG_OFFICER, Role.AUDITOR})),
+    NavItem("Cases", "cases.list_cases", frozenset({Role.DPO, Role.IG_OFFICER, Role.AUDITOR})),
+    NavItem("Log a request", "cases.new_case", frozenset({Role.DPO, Role.IG_OFFICER})),
+    NavItem("My tasks", "sources.my_tasks", frozenset({Role.RECORD_HOLDER})),
+    NavItem("Audit log", "admin.audit_log", frozenset({Role.DPO, Role.AUDITOR})),
+    NavItem("Users", "admin.list_users", frozenset({Role.ADMIN})),
+)
+
+
+def navigation_for(user: object) -> list[dict[str, object]]:
+    roles = getattr(user, "roles", frozenset())
+    items = []
+    for item in NAVIGATION:
+        if not roles & item.roles:
+            continue
+        try:
+            href = url_for(item.endpoint)
+        except BuildError:
+            continue  # that stage is not installed
+        items.append({"href": href, "text": item.label, "active": request.path == href})
+    return items

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Creates .venv, installs the project (with test tools when given "dev"), the Debian packages it
+# calls (tesseract-ocr for OCR; chromium for browser tests) and the front-end assets from npm.
+# Safe to run again: each step skips what is already in place.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mode="${1:-app}"
+
+need_apt=()
+command -v tesseract >/dev/null 2>&1 || need_apt+=(tesseract-ocr tesseract-ocr-eng)
+command -v node >/dev/null 2>&1 || need_apt+=(nodejs npm)
+if [ "$mode" = dev ]; then
+  command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
+  command -v make >/dev/null 2>&1 || need_apt+=(make)
+fi
+if [ ${#need_apt[@]} -gt 0 ]; then
+  if [ "$(id -u)" -eq 0 ]; then
+    echo "Installing Debian packages: ${need_apt[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
+  else
+    echo "Please install these Debian packages (as root): ${need_apt[*]}" >&2
+    exit 1
+  fi
+fi
+
+python=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+  "$python" -m venv .venv
+fi
+.venv/bin/python -m pip install --quiet --upgrade pip
+if [ "$mode" = dev ]; then
+  .venv/bin/python -m pip install --quiet -e '.[dev]'
+else
+  .venv/bin/python -m pip install --quiet -e .
+fi
+
+# GOV.UK Frontend and the build tools come from the npm registry, pinned in package-lock.json.
+if [ -f package-lock.json ]; then
+  npm ci --no-audit --no-fund --loglevel=error
+else
+  npm install --no-audit --no-fund --loglevel=error
+fi
+npm run -s build
