@@ -31,6 +31,7 @@ def build_parser() -> argparse.ArgumentParser:
     verify.add_argument("pdf")
     verify.add_argument("--forbidden", help="file of strings that must not be recoverable, one per line")
     verify.add_argument("--must-keep", help="file of strings that must still be present, one per line")
+    verify.add_argument("--no-ocr", action="store_true", help="skip reading image pages back with OCR (faster)")
     return parser
 
 

@@ -17,15 +17,15 @@ _SUPPLEMENT: dict[str, str] = {
     # Irish and Scottish
     "aoife": "F", "aisling": "F", "ciara": "F", "niamh": "F", "saoirse": "F", "sinead": "F", "siobhan": "F",
     "roisin": "F", "orla": "F", "orlaith": "F", "grainne": "F", "eimear": "F", "mairead": "F", "deirdre": "F",
-    "brid": "F", "aine": "F", "caoimhe": "F", "clodagh": "F", "cliodhna": "F", "fionnuala": "F", "maeve": "F",
+    "brid": "F", "aine": "F", "caoimhe": "F", "clodagh": "F", "fionnuala": "F", "maeve": "F",
     "una": "F", "nuala": "F", "sorcha": "F", "ailbhe": "F", "eilidh": "F", "isla": "F", "kirsty": "F",
     "morag": "F", "shona": "F", "catriona": "F", "mhairi": "F", "maire": "F", "dearbhla": "F", "blathnaid": "F",
     "ciaran": "M", "cian": "M", "conor": "M", "connor": "M", "cormac": "M", "darragh": "M", "declan": "M",
     "diarmuid": "M", "donal": "M", "eamon": "M", "eamonn": "M", "eoin": "M", "fergal": "M", "fionn": "M",
     "oisin": "M", "padraig": "M", "niall": "M", "ronan": "M", "ruairi": "M", "seamus": "M", "tadhg": "M",
     "cathal": "M", "colm": "M", "liam": "M", "shane": "M", "kieran": "M", "callum": "M", "hamish": "M",
-    "euan": "M", "ewan": "M", "fraser": "M", "lachlan": "M", "alasdair": "M", "angus": "M", "jarlath": "M",
-    "senan": "M", "cillian": "M", "odhran": "M", "rory": "M", "brendan": "M", "aidan": "M", "jarleth": "M",
+    "euan": "M", "ewan": "M", "fraser": "M", "lachlan": "M", "alasdair": "M", "angus": "M",
+    "senan": "M", "cillian": "M", "odhran": "M", "rory": "M", "brendan": "M", "aidan": "M",
     # English and Welsh forms and diminutives
     "alfie": "M", "archie": "M", "freddie": "M", "harvey": "M", "jayden": "M", "kai": "M", "leighton": "M",
     "lewis": "M", "reece": "M", "rhys": "M", "dylan": "M", "gareth": "M", "dafydd": "M", "owain": "M",
@@ -45,6 +45,11 @@ _SUPPLEMENT: dict[str, str] = {
     "kath": "F", "jen": "F", "abbie": "F", "abi": "F", "gabby": "F", "ellie": "F", "josie": "F",
     "lenny": "M", "kenny": "M", "robbo": "M", "gaz": "M", "baz": "M", "del": "M", "tel": "M", "mikey": "M",
     "mick": "M", "jonny": "M", "benji": "M", "theo": "M", "matty": "M", "jamie": "", "stevie": "",
+    "alistair": "M", "alastair": "M",
+    "rhian": "F", "nerys": "F", "ellis": "", "albie": "M", "arlo": "M", "luca": "M", "rowan": "",
+    "harper": "F", "aria": "F", "arabella": "F", "ayla": "F", "sienna": "F", "darcey": "F", "darcie": "F",
+    "jaxon": "M", "kayden": "M",
+    "brodie": "", "mckenzie": "", "harley": "", "lacey": "F", "macy": "F", "tyler": "",
     # South Asian
     "aarav": "M", "aditya": "M", "ajay": "M", "amit": "M", "anil": "M", "arjun": "M", "arun": "M", "ashok": "M",
     "deepak": "M", "dev": "M", "harish": "M", "imran": "M", "jai": "M", "karan": "M", "krishna": "M",
@@ -69,9 +74,13 @@ _SUPPLEMENT: dict[str, str] = {
     "riley": "", "logan": "M", "mason": "M", "ethan": "M", "jake": "M", "josh": "M", "ashton": "M",
 }
 
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
 # Ordinary English words that are also forenames. Such a word is read as a name only where a name
 # can stand: not at the start of a sentence on its own, and never when written in lower case.
-WORD_NAMES: frozenset[str] = frozenset(
+WORD_NAMES: frozenset[str] = _words(
     """
     will mark jack frank guy bill miles chase drew rob ray grant dean glen hunter mason carter cole reed wade
     lane dale rich sterling pat sue gene art don major king duke earl baron noble sonny rusty woody buck cliff
@@ -80,40 +89,42 @@ WORD_NAMES: frozenset[str] = frozenset(
     patience constance prudence harmony melody candy ginger brandy penny misty destiny charity mercy felicity
     precious angel star bliss lane young love long early bishop rex sage robin wren peace jewel opal ebony
     cherry skye river dusty lance pierce nick mike norm stew tom jimmy bob dick kit jean christian victor
-    price ruth carol joyce hazel mercedes marina bonnie page paige gay pansy hero tiger
-    """.split()
+    price carol joyce hazel mercedes marina bonnie page paige gay pansy hero tiger
+    """
 )
 
 TITLES: dict[str, str] = {
     "mr": "M", "mrs": "F", "ms": "F", "miss": "F", "mx": "", "dr": "", "prof": "", "rev": "", "revd": "",
     "sir": "M", "dame": "F", "lady": "F", "lord": "M", "cllr": "", "pc": "", "dc": "", "ds": "", "di": "",
-    "dci": "", "dsi": "", "sgt": "", "insp": "", "psi": "", "pcso": "", "supt": "", "nurse": "", "master": "M",
+    "dci": "", "dsi": "", "sgt": "", "insp": "", "psi": "", "pcso": "", "supt": "", "nurse": "",
 }
 
 # Capitalised words that follow or precede a forename without being part of a person's name:
 # places, organisations, document labels, weekdays and months. A forename followed by one of
-# these is part of a place or organisation name ("Victoria Road", "Grace Academy").
-NOT_NAME: frozenset[str] = frozenset(
+# these is part of a place or organisation name ("Florence Road", "Faith Academy").
+NOT_NAME: frozenset[str] = _words(
     """
     road street avenue close drive lane crescent grove way terrace court gardens walk mews rise view place
-    square hill park green row parade yard wharf quay vale common moor bank end side fold gate gates estate
-    house tower towers flats flat block lodge cottage cottages farm manor hall centre center building buildings
-    school academy college primary nursery university high infant infants junior juniors grammar
-    council borough county city town district police constabulary service services team unit trust hospital
-    surgery practice clinic health nhs camhs ward department dept office ltd limited plc group partnership
-    project programme foundation society association church chapel mosque temple club station
-    monday tuesday wednesday thursday friday saturday sunday january february march april may june july
-    august september october november december
-    dob nhs no tel mob mobile email address phone ref upn age year yr date name names
-    social worker manager family support care carer carers child children mother father parent parents
-    referrer referral report review plan conference meeting record note notes summary assessment order
-    and or the of for to in on at by with from mum dad nan nana grandad grandma gran
-    """.split()
+    square parade wharf quay common fold gate gates estate house tower towers flats flat block lodge cottage
+    cottages farm manor centre center building buildings school academy college primary nursery university
+    high infant infants junior juniors grammar council borough county city town district police constabulary
+    service services team unit trust hospital surgery practice clinic health nhs camhs department dept office
+    ltd limited plc group partnership project programme foundation society association church chapel mosque
+    temple club station monday tuesday wednesday thursday friday saturday sunday january february march april
+    may june july august september october november december dob nhs no tel mob mobile email address phone ref
+    upn age year yr date name names person people staff social worker manager family support care carer carers
+    child children commission committee board authority agency tribunal ministry act regulations guidance
+    directorate royal mon tue tues wed thu thur thurs fri sat sun
+    mother father parent parents referrer referral report review plan conference meeting record note notes
+    summary assessment order and or the of for to in on at by with from mum dad nan nana grandad grandma gran
+    """
 )
 
-_MONTHS = frozenset(
-    "january february march april may june july august september october november december "
-    "jan feb mar apr jun jul aug sep sept oct nov dec".split()
+_MONTHS = _words(
+    """
+    january february march april may june july august september october november december jan feb mar apr jun
+    jul aug sep sept oct nov dec
+    """
 )
 
 
@@ -124,6 +135,9 @@ def fold(word: str) -> str:
         return lowered
     decomposed = unicodedata.normalize("NFKD", lowered)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+MONTHS = _MONTHS
 
 
 def is_month(word: str) -> bool:
@@ -158,6 +172,12 @@ def first_names() -> dict[str, str]:
     for name, gender in _SUPPLEMENT.items():
         out[name] = gender
     return out
+
+
+@lru_cache(maxsize=1)
+def surnames() -> frozenset[str]:
+    """Folded surnames from the census list, used only to back up other evidence of a name."""
+    return frozenset(name for name, _ in _read_census("dist.all.last"))
 
 
 def gender_of_first_name(name: str) -> str:

@@ -107,6 +107,9 @@ def open_pdf(src: PdfSource, name: str | None = None, *, max_pages: int = MAX_PA
     check_envelope(data, label)
     pike = open_pike(data, label)
     warnings = [str(w) for w in pike.get_warnings()]
+    if len(pike.pages) == 0:
+        pike.close()
+        raise PdfReadProblem(label, "the file has no pages")
     try:
         doc = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:

@@ -7,6 +7,7 @@ in PDF page space (points, origin bottom-left, as PDFium reports them).
 
 from __future__ import annotations
 
+import ctypes
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -75,7 +76,7 @@ def _char_at(textpage: pdfium.PdfTextPage, i: int) -> str:
 def _box(textpage: pdfium.PdfTextPage, i: int, ch: str) -> Rect | None:
     if ch.isspace():
         return None
-    left, bottom, right, top = textpage.get_charbox(i)
+    left, bottom, right, top = textpage.get_charbox(i, loose=True)
     if right - left <= 0 and top - bottom <= 0:
         return None
     return (left, bottom, right, top)
@@ -128,3 +129,56 @@ def _decoded(stream: pikepdf.Stream) -> bytes:
         return bytes(stream.read_bytes())
     except pikepdf.PdfError:
         return bytes(stream.read_raw_bytes())
+
+
+_TEXT, _PATH, _IMAGE = pdfium.raw.FPDF_PAGEOBJ_TEXT, pdfium.raw.FPDF_PAGEOBJ_PATH, pdfium.raw.FPDF_PAGEOBJ_IMAGE
+_MIN_COVER_PT = 3.0
+
+
+def covering_boxes(page: pdfium.PdfPage) -> list[Rect]:
+    """Opaque shapes drawn on top of text that was drawn before them: the classic fake redaction.
+
+    Only filled paths and small images count (a full-page scan drawn over its own OCR text is
+    handled as hidden text instead). Text inside Form XObjects is not examined.
+    """
+    width, height = page.get_size()
+    texts: list[Rect] = []
+    covers: list[Rect] = []
+    for obj in page.get_objects(max_depth=0):
+        kind = obj.type
+        if kind == _TEXT:
+            texts.append(_bounds(obj))
+            continue
+        if not texts or kind not in (_PATH, _IMAGE):
+            continue
+        box = _bounds(obj)
+        if box[2] - box[0] < _MIN_COVER_PT or box[3] - box[1] < _MIN_COVER_PT:
+            continue
+        if kind == _PATH and not _opaque_fill(obj):
+            continue
+        if kind == _IMAGE and (box[2] - box[0]) * (box[3] - box[1]) > 0.5 * width * height:
+            continue
+        if any(_overlaps(box, text) for text in texts):
+            covers.append(box)
+    return covers
+
+
+def _bounds(obj: pdfium.PdfObject) -> Rect:
+    left, bottom, right, top = obj.get_bounds()
+    return (float(left), float(bottom), float(right), float(top))
+
+
+def _opaque_fill(obj: pdfium.PdfObject) -> bool:
+    fill_mode, stroke = ctypes.c_int(), ctypes.c_int()
+    if not pdfium.raw.FPDFPath_GetDrawMode(obj, ctypes.byref(fill_mode), ctypes.byref(stroke)):
+        return False
+    if fill_mode.value == 0:
+        return False
+    r, g, b, a = (ctypes.c_uint() for _ in range(4))
+    if not pdfium.raw.FPDFPageObj_GetFillColor(obj, *(ctypes.byref(c) for c in (r, g, b, a))):
+        return False
+    return a.value == 255
+
+
+def _overlaps(a: Rect, b: Rect) -> bool:
+    return min(a[2], b[2]) > max(a[0], b[0]) and min(a[3], b[3]) > max(a[1], b[1])

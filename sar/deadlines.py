@@ -2,8 +2,8 @@
 
 Pure calendar arithmetic: no Flask, no database and never an implicit "today" (every function that needs the
 current date takes it as an argument), so the app can recalculate any case from its event history and the tests
-are deterministic. The rules are in ``docs/sar-rules.md`` section 1 (shared copy), above all the normative
-algorithm in 1.2:
+are deterministic. The rules are sar-rules section 1 (``../shared/docs/sar-rules.md``), above all the normative
+algorithm in 1.2; its 1.6 test vectors are in ``tests/unit/test_deadlines.py``:
 
 * **Start ("relevant time")**: the latest of the day the request was received, the day requested ID arrived, the
   day a representative's authority evidence arrived and the day a fee was paid (1.1, 1.2 rule 6).  ID, authority
@@ -24,6 +24,11 @@ sense: a pause asked *after* the period (as already lengthened by earlier pauses
 the statute only stops days *of the period* from counting; a late clarification cannot revive an expired deadline.
 For every pause asked within the period this is exactly the 1.2 sum.  Such pauses are listed in
 :attr:`Clock.ignored_pauses` so the app can tell the officer.
+
+Bank-holiday data is computed by the ``holidays`` package from rules plus its list of one-off holidays (e.g. the
+2023 coronation, Scotland's 15 June 2026 World Cup holiday), and cached per region and year for the life of the
+process: a newly proclaimed holiday is known only after upgrading the pinned package and restarting, after which the
+app should recalculate stored due dates.
 
 Bad input raises a subclass of :class:`DeadlineError` (a ``ValueError``) whose message is written for a council
 officer, not a programmer.
@@ -180,9 +185,10 @@ def _fmt(d: date) -> str:
 
 
 def _check_date(value: object, name: str) -> date:
-    # datetime is a subclass of date, so isinstance alone would accept it; comparing a datetime with a date then
-    # fails later with an obscure TypeError, and a UTC timestamp near midnight can be the wrong UK day.
-    if type(value) is date:
+    # datetime is a subclass of date, so it must be excluded explicitly: comparing it with a date fails later with
+    # an obscure TypeError, and a UTC timestamp near midnight can be the wrong UK day.  Other date subclasses (e.g.
+    # freezegun's FakeDate in the app's tests) are real calendar dates and are accepted.
+    if isinstance(value, date) and not isinstance(value, datetime):
         return value
     label = _LABELS.get(name, name)
     if isinstance(value, datetime):
@@ -274,8 +280,11 @@ def _check_pauses(pauses: object, received: date) -> tuple[tuple[date, date], ..
 
 def _start(received: date, id_received: object, authority_received: object, fee_paid: object) -> date:
     start = received
-    for name, value in (("id_received", id_received), ("authority_received", authority_received),
-                        ("fee_paid", fee_paid)):
+    for name, value in (
+        ("id_received", id_received),
+        ("authority_received", authority_received),
+        ("fee_paid", fee_paid),
+    ):
         if value is None:
             continue
         d = _check_case_date(value, name)
@@ -609,8 +618,14 @@ def internal_target(
     date" hold for any configured length.
     """
     return compute_clock(
-        received, id_received=id_received, authority_received=authority_received, fee_paid=fee_paid, pauses=pauses,
-        extended=extended, region=region, target_days=target_days,
+        received,
+        id_received=id_received,
+        authority_received=authority_received,
+        fee_paid=fee_paid,
+        pauses=pauses,
+        extended=extended,
+        region=region,
+        target_days=target_days,
     ).internal_target
 
 
@@ -699,9 +714,7 @@ def _compute(inputs: ClockInputs) -> Clock:
     start, merged = _prepare(
         inputs.received, inputs.id_received, inputs.authority_received, inputs.fee_paid, inputs.pauses
     )
-    one_month_raw, one_month_excluded, one_month_counted, one_month_ignored = _lengthen(
-        _add_months(start, 1), merged
-    )
+    one_month_raw, one_month_excluded, one_month_counted, one_month_ignored = _lengthen(_add_months(start, 1), merged)
     unextended_due = _roll(one_month_raw, subdiv)
     if inputs.extended:
         raw, excluded, counted, ignored = _lengthen(_add_months(start, 3), merged)

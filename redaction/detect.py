@@ -1,0 +1,379 @@
+"""Public detection API: text plus the case register in, findings out.
+
+    detector = Detector(load_register("people.json"))
+    findings = detector.detect(text)
+
+A Detector is built once per case register and reused for every document of the case, so the
+same person gets the same decision everywhere.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+
+import ahocorasick
+
+from redaction.addresses import find_addresses, organisation_block
+from redaction.findings import Action, Finding
+from redaction.identifiers import IdMatch, find_identifiers
+from redaction.lexicon import WORD_NAMES, fold
+from redaction.names import Intervals, NameFinder, NameMention
+from redaction.people import Person, Register, address_key, normalise_postcode
+from redaction.policy import DEFAULT_POLICY, Decision, Policy
+
+_ORG_EMAIL = re.compile(r"(?i)\.(?:gov\.uk|nhs\.net|nhs\.uk|police\.uk|sch\.uk|ac\.uk|gsi\.gov\.uk|cafcass\.gov\.uk)$")
+_FAMILY = re.compile(
+    r"(?i)\b(?:mother|mum|father|dad|parent|carer|brother|sister|partner|grand\w*|aunt|uncle|home|personal|private)"
+)
+_SENTENCE_END = re.compile(r"\.(?:\s|$)")
+_RANK = {"redact": 2, "review": 1, "keep": 0}
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+@dataclass(slots=True)
+class _Span:
+    start: int
+    end: int
+    category: str
+    person: int | None
+    decision: Decision
+    role: str
+
+
+class _Nearby:
+    """Spans ordered by end, to find the one that ends closest before a position.
+
+    Identifier spans arrive in text order, so they are appended to a second list instead of
+    being inserted into the first.
+    """
+
+    def __init__(self, spans: list[_Span]) -> None:
+        ordered = sorted(spans, key=lambda s: s.end)
+        self.ends = [s.end for s in ordered]
+        self.spans = ordered
+        self.extra_ends: list[int] = []
+        self.extra: list[_Span] = []
+
+    def add(self, span: _Span) -> None:
+        if self.extra_ends and span.end < self.extra_ends[-1]:
+            i = bisect.bisect_right(self.extra_ends, span.end)
+            self.extra_ends.insert(i, span.end)
+            self.extra.insert(i, span)
+        else:
+            self.extra_ends.append(span.end)
+            self.extra.append(span)
+
+    def before(self, pos: int) -> _Span | None:
+        i = bisect.bisect_right(self.ends, pos) - 1
+        j = bisect.bisect_right(self.extra_ends, pos) - 1
+        a = self.spans[i] if i >= 0 else None
+        b = self.extra[j] if j >= 0 else None
+        if a is None or (b is not None and b.end > a.end):
+            return b
+        return a
+
+
+class Detector:
+    def __init__(self, register: Register, policy: Policy | None = None) -> None:
+        self.register = register
+        self.policy = policy or DEFAULT_POLICY
+        self.names = NameFinder(register)
+        self._lower = self._lower_case_automaton(register)
+        # the same person always gets the same decision: computed once per case
+        self._decisions: dict[int | None, Decision] = {}
+        # letters only, as e-mail local parts write them: "O'Sullivan" is "osullivan"
+        self._folded_names = [(_letters(p.first), _letters(p.last)) for p in register.people]
+
+    # ------------------------------------------------------------------ helpers
+    @staticmethod
+    def _lower_case_automaton(register: Register) -> ahocorasick.Automaton | None:
+        """Register names written in lower case ("spoke to sharon"): one automaton for all of them."""
+        auto = ahocorasick.Automaton()
+        n = 0
+        for key, refs in register.words.items():
+            if len(key) >= 4 and key not in WORD_NAMES and any(r.kind in ("first", "last") for r in refs):
+                auto.add_word(key, key)
+                n += 1
+        if not n:
+            return None
+        auto.make_automaton()
+        return auto
+
+    def _person(self, idx: int | None) -> Person | None:
+        return None if idx is None else self.register.people[idx]
+
+    def _decision(self, idx: int | None) -> Decision:
+        got = self._decisions.get(idx)
+        if got is None:
+            got = self._decisions[idx] = self.policy.for_person(self._person(idx))
+        return got
+
+    def _span(self, start: int, end: int, category: str, idx: int | None, review: bool = False) -> _Span:
+        person = self._person(idx)
+        decision = self._decision(idx)
+        if review and decision.action != "keep":
+            decision = Decision("review", decision.reason)
+        elif review:
+            decision = Decision("review", "TP")
+        return _Span(start, end, category, idx, decision, self.policy.role_of(person))
+
+    # ------------------------------------------------------------------ identifiers
+    def _owner(self, m: IdMatch) -> int | None:
+        reg = self.register
+        if m.category == "phone":
+            return reg.phones.get(m.value)
+        if m.category == "email":
+            return reg.emails.get(m.value)
+        if m.category == "nhs_number":
+            return reg.nhs.get(m.value)
+        if m.category == "ni_number":
+            owner = reg.ni.get(m.value)
+            if owner is None and len(m.value) == 9:
+                # the suffix letter is often left off one of the two copies
+                owner = next((i for v, i in reg.ni.items() if v[:8] == m.value[:8]), None)
+            return owner
+        if m.category == "dob" and m.date is not None:
+            owners = reg.dobs.get(m.date, [])
+            return owners[0] if len(owners) == 1 else None
+        if m.category == "postcode":
+            owners = reg.postcodes.get(normalise_postcode(m.value), [])
+            return owners[0] if owners else None
+        return None
+
+    def _email_owner(self, m: IdMatch) -> tuple[int | None, bool]:
+        """A work e-mail missing from the register, read from its local part."""
+        local, _, domain = m.value.partition("@")
+        parts = [p for p in re.split(r"[._\-]", local) if p]
+        best: int | None = None
+        for i, (first, last) in enumerate(self._folded_names):
+            if last and last in local and (first in parts or local.startswith(first[:1] + last) or first in local):
+                best = i
+                break
+        if best is not None:
+            return best, False
+        if _ORG_EMAIL.search("." + domain):
+            return None, True
+        return None, False
+
+    def _identifier_spans(self, text: str, ids: list[IdMatch], near: _Nearby) -> list[_Span]:
+        out: list[_Span] = []
+        for m in ids:
+            owner = self._owner(m)
+            review = False
+            signer: _Span | None = None
+            if m.category == "dob" and owner is None:
+                named = self._named_just_before(text, m.start, near)
+                if not m.has_context and named is None:
+                    continue
+                if named is not None:
+                    owner = named.person
+                shared = self.register.dobs.get(m.date) if m.date else None
+                if shared:
+                    owner = shared[0]
+            elif m.category == "email" and owner is None:
+                owner, org = self._email_owner(m)
+                if owner is None and org:
+                    signer = self._signer(text, m.start, near)
+                    review = signer is None
+            elif m.category == "phone" and owner is None:
+                signer = self._signer(text, m.start, near)
+            if owner is None and m.category == "postcode" and organisation_block(text, m.start):
+                span = self._org_span(m.start, m.end, m.category)
+            elif owner is None and signer is not None:
+                span = self._org_span(m.start, m.end, m.category) if signer.person is None else self._span(
+                    m.start, m.end, m.category, signer.person
+                )
+            else:
+                span = self._span(m.start, m.end, m.category, owner, review)
+            out.append(span)
+            near.add(span)
+        return out
+
+    def _org_span(self, start: int, end: int, category: str) -> _Span:
+        """An organisation's own letterhead address or switchboard: kept, like its staff's names."""
+        return _Span(start, end, category, None, Decision("keep", "TP-PRO"), "organisation")
+
+    @staticmethod
+    def _named_just_before(text: str, pos: int, near: _Nearby) -> _Span | None:
+        """ "Tyler (20/01/2015)": a date in brackets straight after a name is that person's birth date."""
+        if not text[max(0, pos - 2) : pos].endswith("("):
+            return None
+        span = near.before(pos)
+        if span is None or span.category != "person" or text[span.end : pos].strip() != "(":
+            return None
+        return span
+
+    def _signer(self, text: str, pos: int, near: _Nearby) -> _Span | None:
+        """The professional or organisation an unlisted work number or e-mail is signed under."""
+        best = near.before(pos)
+        if best is None or pos - best.end > 120:
+            return None
+        between = text[best.end : pos]
+        # only a signature or letterhead block: no paragraph or sentence break, no family word
+        if "\n\n" in between or _SENTENCE_END.search(between) or _FAMILY.search(between):
+            return None
+        if best.person is not None and self.register.people[best.person].role == "professional":
+            return best
+        if best.person is None and best.role == "organisation":
+            return best
+        return None
+
+    # ------------------------------------------------------------------ addresses
+    def _address_spans(self, text: str, ids: list[IdMatch]) -> list[_Span]:
+        out: list[_Span] = []
+        reg = self.register
+        postcodes = {m.start: m for m in ids if m.category == "postcode"}
+        for a in find_addresses(text):
+            body = text[a.start : a.end]
+            key = address_key(body)
+            owner: int | None = None
+            if key.number and key.street:
+                owners = reg.streets.get((key.number, key.street), [])
+                owner = owners[0] if owners else None
+            pc_text = text[a.postcode[0] : a.postcode[1]] if a.postcode else None
+            if owner is None and pc_text:
+                owners = reg.postcodes.get(normalise_postcode(pc_text), [])
+                owner = owners[0] if owners else None
+            if owner is None and organisation_block(text, a.start):
+                out.append(self._org_span(a.start, a.end, "address"))
+                if a.postcode and a.postcode[0] in postcodes:
+                    postcodes.pop(a.postcode[0])
+                    out.append(self._org_span(a.postcode[0], a.postcode[1], "postcode"))
+                continue
+            out.append(self._span(a.start, a.end, "address", owner))
+            if a.postcode and a.postcode[0] in postcodes:
+                postcodes.pop(a.postcode[0])
+                out.append(self._span(a.postcode[0], a.postcode[1], "postcode", owner))
+        return out
+
+    # ------------------------------------------------------------------ names
+    def _name_spans(self, mentions: list[NameMention]) -> list[_Span]:
+        out: list[_Span] = []
+        for m in mentions:
+            if not m.people:
+                out.append(self._span(m.start, m.end, "person", None, review=m.review))
+                continue
+            decisions = {self._decision(p).action for p in m.people}
+            if len(m.people) == 1 and not m.review or len(decisions) == 1 and not m.review or decisions == {"redact"}:
+                out.append(self._span(m.start, m.end, "person", m.people[0]))
+            else:
+                out.append(self._span(m.start, m.end, "person", m.people[0], review=True))
+        return out
+
+    def _lower_case_spans(self, text: str, taken: list[_Span]) -> list[_Span]:
+        if self._lower is None:
+            return []
+        low = text.lower()
+        if len(low) != len(text):
+            return []
+        covered = Intervals([(s.start, s.end) for s in taken])
+        out: list[_Span] = []
+        n = len(text)
+        for end, key in self._lower.iter(low):
+            start = end - len(key) + 1
+            # whole words only, and only where the text itself is lower case
+            if (start and low[start - 1].isalpha()) or (end + 1 < n and low[end + 1].isalpha()):
+                continue
+            if text[start].isupper() or covered.covers(start):
+                continue
+            people = sorted({r.person for r in self.register.words[key]})
+            if {self._decision(p).action for p in people} == {"keep"}:
+                continue
+            out.append(self._span(start, end + 1, "person", people[0], review=True))
+        return out
+
+    # ------------------------------------------------------------------ public
+    def detect(self, text: str) -> list[Finding]:
+        ids = find_identifiers(text)
+        addr = self._address_spans(text, ids)
+        id_ranges = [(m.start, m.end) for m in ids] + [(s.start, s.end) for s in addr]
+        mentions = self.names.find(text, id_ranges)
+        names = self._name_spans(mentions)
+        names.sort(key=lambda s: s.start)
+        in_addr = Intervals([(s.start, s.end) for s in addr if s.category == "address"])
+        ids = [m for m in ids if m.category == "postcode" or not in_addr.covers(m.start)]
+        addr_pc = {s.start for s in addr if s.category == "postcode"}
+        ids = [m for m in ids if not (m.category == "postcode" and m.start in addr_pc)]
+        spans = addr + self._identifier_spans(text, ids, _Nearby(addr + names)) + names
+        spans += self._lower_case_spans(text, spans)
+        return self._findings(text, spans)
+
+    @staticmethod
+    def _joins(text: str, a: _Span, b: _Span) -> bool:
+        if a.category != "person" or b.category != "person" or not _joinable_gap(text[a.end : b.start]):
+            return False
+        if a.decision == b.decision and a.person == b.person:
+            return True
+        hidden = a.decision.action != "keep" and b.decision.action != "keep"
+        return hidden and (a.person is None or b.person is None or a.person == b.person)
+
+    def _findings(self, text: str, spans: list[_Span]) -> list[Finding]:
+        spans.sort(key=lambda s: (s.start, -_RANK[s.decision.action]))
+        # overlapping spans: the stronger action wins the overlap
+        kept: list[_Span] = []
+        for s in spans:
+            if kept and s.start < kept[-1].end:
+                last = kept[-1]
+                if _RANK[s.decision.action] > _RANK[last.decision.action]:
+                    if last.start < s.start:
+                        last.end = s.start
+                        kept.append(s)
+                    else:
+                        kept[-1] = s
+                    continue
+                if s.end <= last.end:
+                    continue
+                s = _Span(last.end, s.end, s.category, s.person, s.decision, s.role)
+            if kept and self._joins(text, kept[-1], s):
+                # one name found in two pieces is hidden as one: the space between is part of it
+                last = kept[-1]
+                last.end = s.end
+                if _RANK[s.decision.action] > _RANK[last.decision.action]:
+                    last.decision = s.decision
+                continue
+            kept.append(s)
+        out: list[Finding] = []
+        for s in kept:
+            for ls, le in _lines(text, s.start, s.end):
+                action: Action = s.decision.action
+                pid = None if s.person is None else self.register.people[s.person].id
+                out.append(Finding(ls, le, text[ls:le], s.category, s.role, action, s.decision.reason, pid))
+        return out
+
+
+def _letters(name: str) -> str:
+    return "".join(ch for ch in fold(name) if ch.isalpha())
+
+
+def _joinable_gap(gap: str) -> bool:
+    return 0 < len(gap) <= 2 and gap.strip(" ") == ""
+
+
+def _lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """A span broken over lines becomes one span per line, without the line break or edge spaces."""
+    whole = text[start:end]
+    if "\n" not in whole and whole == whole.strip(" \t\r,"):
+        return [(start, end)]
+    out = []
+    pos = start
+    for piece in whole.split("\n"):
+        s, e = pos, pos + len(piece)
+        pos = e + 1
+        while s < e and text[s] in " \t\r,":
+            s += 1
+        while e > s and text[e - 1] in " \t\r,":
+            e -= 1
+        if e > s:
+            out.append((s, e))
+    return out
+
+
+def clean_text(text: str) -> str:
+    """Control characters (other than tab and line breaks) become spaces, keeping every offset."""
+    return _CONTROL.sub(" ", text)
+
+
+def detect(text: str, register: Register, policy: Policy | None = None) -> list[Finding]:
+    return Detector(register, policy).detect(text)
