@@ -13,11 +13,11 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
 from flask import has_request_context, request
 from flask_login import current_user
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, event, select, text
+from sqlalchemy import JSON, ForeignKey, Index, String, Table, Text, event, insert, select, text
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from sar.db import Base, utcnow
@@ -65,8 +65,12 @@ class AuditEvent(Base):
         }
 
     def compute_hash(self) -> str:
-        canonical = json.dumps(self.payload(), sort_keys=True, separators=(",", ":"), default=str)
-        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+        return _digest(self.payload())
+
+
+def _digest(payload: dict[str, Any]) -> str:
+    canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
 @event.listens_for(Session, "before_flush")
@@ -135,6 +139,45 @@ def record(
     db.session.add(audit_event)
     db.session.flush()
     return audit_event
+
+
+def record_many(entries: list[dict[str, Any]], *, actor: tuple[int | None, str] | None = None) -> int:
+    """Append many events at once (e.g. recalculating every case's clock): one lock, one read of the end of the
+    chain and one bulk INSERT, instead of a read and a flush per event. Each entry holds :func:`record`'s keyword
+    arguments (``action``, ``object_type``, ``object_id``, ``case_id``, ``summary``, ``before``, ``after``).
+    The chain is exactly what calling :func:`record` for each entry in turn would give."""
+    if not entries:
+        return 0
+    _lock_chain()
+    actor_id, actor_label = actor if actor is not None else _current_actor()
+    db.session.flush()
+    last = db.session.execute(select(AuditEvent.id, AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)).first()
+    prev_id, prev_hash = (last[0], last[1]) if last else (0, GENESIS_HASH)
+    ip_address = request.remote_addr if has_request_context() else None
+    rows = []
+    for entry in entries:
+        prev_id += 1
+        # The same fields as AuditEvent.payload(), built as a plain dict: creating tens of thousands of ORM
+        # objects just to hash them costs more than the rest of the bulk recalculation.
+        payload: dict[str, Any] = {
+            "id": prev_id,
+            "occurred_at": utcnow(),
+            "actor_id": actor_id,
+            "actor_label": actor_label,
+            "action": entry["action"],
+            "object_type": entry["object_type"],
+            "object_id": None if entry.get("object_id") is None else str(entry["object_id"]),
+            "case_id": entry.get("case_id"),
+            "summary": entry.get("summary", ""),
+            "before": jsonable(entry["before"]) if entry.get("before") is not None else None,
+            "after": jsonable(entry["after"]) if entry.get("after") is not None else None,
+            "ip_address": ip_address,
+            "prev_hash": prev_hash,
+        }
+        prev_hash = _digest(payload | {"occurred_at": payload["occurred_at"].isoformat()})
+        rows.append(payload | {"hash": prev_hash})
+    db.session.connection().execute(insert(cast(Table, AuditEvent.__table__)), rows)
+    return len(rows)
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,9 @@ from sar.extensions import db
 def init_app(app: Flask) -> None:
     app.cli.add_command(verify_audit)
     app.cli.add_command(generate_key)
+    from sar.jobs import jobs_cli
+
+    app.cli.add_command(jobs_cli)
     from sar.auth.cli import create_user
 
     app.cli.add_command(create_user)

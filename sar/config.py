@@ -22,6 +22,12 @@ DEFAULTS: dict[str, Any] = {
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
     "FILE_ENCRYPTION_KEY": None,  # Fernet key for the document store
     "FILE_STORE_PATH": None,  # default: <instance>/files
+    "MAX_STORED_FILE_BYTES": 100 * 1024 * 1024,  # the file store refuses anything larger (sar.storage)
+    # Background jobs (sar.jobs): retry backoff doubles from the base up to the cap; a job still
+    # "running" after the lease is assumed to have lost its worker and is queued again.
+    "JOB_RETRY_BASE_SECONDS": 30,
+    "JOB_RETRY_MAX_SECONDS": 3600,
+    "JOB_LEASE_SECONDS": 15 * 60,
     "REDIS_URL": None,  # when set, background jobs and the sign-in rate limiter use Redis
     "COUNCIL_NAME": "Example Council",
     "COUNCIL_SERVICE_NAME": "Subject access requests",

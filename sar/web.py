@@ -32,19 +32,37 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 ERROR_PAGES = {
-    400: ("Sorry, there is a problem with what was sent", "The page could not use what your browser sent. Go back and try again."),
-    403: ("You do not have permission to see this page", "Your account does not have a role that allows this. Ask an administrator if you need access."),
-    404: ("Page not found", "If you typed the web address, check it is correct. If you pasted it, check you copied the whole address."),
+    400: (
+        "Sorry, there is a problem with what was sent",
+        "The page could not use what your browser sent. Go back and try again.",
+    ),
+    403: (
+        "You do not have permission to see this page",
+        "Your account does not have a role that allows this. Ask an administrator if you need access.",
+    ),
+    404: (
+        "Page not found",
+        "If you typed the web address, check it is correct. If you pasted it, check you copied the whole address.",
+    ),
     405: ("Sorry, there is a problem with what was sent", "That action is not available on this page."),
-    413: ("The file is too large", "The file you chose is larger than this service accepts. Split it into smaller files and try again."),
-    429: ("Too many attempts", "There have been too many attempts from your connection. Wait a few minutes and try again."),
+    413: (
+        "The file is too large",
+        "The file you chose is larger than this service accepts. Split it into smaller files and try again.",
+    ),
+    429: (
+        "Too many attempts",
+        "There have been too many attempts from your connection. Wait a few minutes and try again.",
+    ),
     500: ("Sorry, there is a problem with the service", "Nothing you entered has been saved. Try again later."),
     503: ("Sorry, the service is unavailable", "The service cannot reach its database. Try again later."),
 }
 
 
 def init_app(app: Flask) -> None:
+    from sar import audit_views
+
     app.register_blueprint(bp)
+    app.register_blueprint(audit_views.bp)
     app.after_request(_commit_or_roll_back)
     app.after_request(_security_headers)
     app.context_processor(_layout_context)

@@ -28,16 +28,27 @@ python=${PYTHON:-python3}
 if [ ! -x .venv/bin/python ]; then
   "$python" -m venv .venv
 fi
-.venv/bin/python -m pip install --quiet --upgrade pip
-if [ "$mode" = dev ]; then
-  .venv/bin/python -m pip install --quiet -e '.[dev]'
-else
-  .venv/bin/python -m pip install --quiet -e .
+# Reinstall only when the pinned dependencies changed since the last install, so running the
+# tests again is quick and works offline. The stamp records the pyproject.toml it installed.
+stamp=".venv/.installed-$mode"
+wanted="$(sha256sum pyproject.toml | cut -d' ' -f1)"
+if [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]; then
+  .venv/bin/python -m pip install --quiet --upgrade pip
+  if [ "$mode" = dev ]; then
+    .venv/bin/python -m pip install --quiet -e '.[dev]'
+  else
+    .venv/bin/python -m pip install --quiet -e .
+  fi
+  echo "$wanted" > "$stamp"
 fi
 
 # GOV.UK Frontend and the build tools come from the npm registry, pinned in package-lock.json.
+# npm writes node_modules/.package-lock.json on install; newer than the lock file means up to date
+# (npm ci would otherwise delete and re-download node_modules on every run).
 if [ -f package-lock.json ]; then
-  npm ci --no-audit --no-fund --loglevel=error
+  if [ ! node_modules/.package-lock.json -nt package-lock.json ]; then
+    npm ci --no-audit --no-fund --loglevel=error
+  fi
 else
   npm install --no-audit --no-fund --loglevel=error
 fi

@@ -7,13 +7,16 @@ that use ``app`` are parametrised over both databases.
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 import uuid
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from flask import Flask
+from flask import Flask, g, has_app_context
 from flask.testing import FlaskClient
 
 from sar import create_app
@@ -42,6 +45,23 @@ if os.environ.get("CI") and not POSTGRES_AVAILABLE:
 DATABASES = ["sqlite"] + (["postgresql"] if POSTGRES_AVAILABLE else [])
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _cheap_password_hashing() -> Iterator[None]:
+    """Argon2 at production cost makes each test user take ~50 ms; tests check behaviour, not cost.
+
+    The sign-in tests still exercise real Argon2id hashes, only with small parameters.
+    """
+    from argon2 import PasswordHasher
+
+    from sar.auth import mfa, passwords
+
+    cheap = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    saved = passwords._hasher, mfa._code_hasher
+    passwords._hasher = mfa._code_hasher = cheap
+    yield
+    passwords._hasher, mfa._code_hasher = saved
+
+
 @pytest.fixture(scope="session")
 def postgres_schema_url() -> Iterator[str]:
     """A private schema per test worker, so parallel workers never see each other's rows."""
@@ -49,10 +69,32 @@ def postgres_schema_url() -> Iterator[str]:
     engine = sa.create_engine(POSTGRES_ADMIN_URL)
     with engine.begin() as connection:
         connection.execute(sa.text(f"CREATE SCHEMA {schema}"))
-    yield f"{POSTGRES_ADMIN_URL}?options=-csearch_path%3D{schema}"
+    # Test databases are thrown away, so waiting for each commit to reach the disk buys nothing.
+    yield f"{POSTGRES_ADMIN_URL}?options=-csearch_path%3D{schema}%20-csynchronous_commit%3Doff"
     with engine.begin() as connection:
         connection.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
     engine.dispose()
+
+
+def fast_scratch_dir(tmp_path: Any) -> Any:
+    """A folder in memory (tmpfs) when the machine has one: SQLite fsyncs every commit, and on
+    this machine's disk that costs ~30 ms a commit, which made the suite spend minutes waiting."""
+    shm = Path("/dev/shm")
+    if shm.is_dir() and os.access(shm, os.W_OK):
+        folder = Path(tempfile.mkdtemp(prefix="sar-test-", dir=shm))
+        _SCRATCH_DIRS.append(folder)
+        return folder
+    return tmp_path
+
+
+_SCRATCH_DIRS: list[Path] = []
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _remove_scratch_dirs() -> Iterator[None]:
+    yield
+    for folder in _SCRATCH_DIRS:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def base_test_config(tmp_path: Any, database_url: str) -> dict[str, Any]:
@@ -69,13 +111,29 @@ def base_test_config(tmp_path: Any, database_url: str) -> dict[str, Any]:
     }
 
 
+class FreshRequestClient(FlaskClient):
+    """Each request starts with an empty ``g``, as it does in production.
+
+    The ``app`` fixture keeps one app context pushed for the whole test, and Flask reuses it for
+    every test-client request, so without this ``g`` (where Flask-Login caches the signed-in user)
+    would carry the first request's user into every later request, from any client.
+    """
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:
+        if has_app_context():
+            for name in list(g):
+                g.pop(name)
+        return super().open(*args, **kwargs)
+
+
 @pytest.fixture(params=DATABASES)
 def app(request: pytest.FixtureRequest, tmp_path: Any) -> Iterator[Flask]:
     if request.param == "postgresql":
         url = request.getfixturevalue("postgres_schema_url")
     else:
-        url = f"sqlite:///{tmp_path / 'test.sqlite'}"
+        url = f"sqlite:///{fast_scratch_dir(tmp_path) / 'test.sqlite'}"
     application = create_app(base_test_config(tmp_path, url))
+    application.test_client_class = FreshRequestClient
     with application.app_context():
         db.create_all()
         yield application

@@ -1,0 +1,312 @@
+"""The audit trail as auditors and the DPO see it: browse, filter, one event, CSV export, chain check."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import threading
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from sar import audit
+from sar.audit import AuditEvent
+from sar.auth.models import Role
+from sar.extensions import db
+
+SYSTEM = (None, "system")
+LONDON = ZoneInfo("Europe/London")
+
+
+def add_events(*specs: dict[str, object]) -> list[int]:
+    ids = []
+    for spec in specs:
+        fields = dict(spec)
+        action = str(fields.pop("action", "case_viewed"))
+        fields.setdefault("object_type", "case")
+        fields.setdefault("actor", SYSTEM)
+        ids.append(audit.record(action, **fields).id)  # type: ignore[arg-type]
+    db.session.commit()
+    return ids
+
+
+def tamper(event_id: int, summary: str = "quietly edited") -> None:
+    # The test database is built with create_all, so the append-only triggers are absent and a
+    # raw UPDATE succeeds: exactly the attack the hash chain must reveal.
+    with db.engine.begin() as connection:
+        connection.execute(
+            sa.text("UPDATE audit_events SET summary = :s WHERE id = :id"), {"s": summary, "id": event_id}
+        )
+
+
+@pytest.fixture
+def auditor(client_as: Callable[..., FlaskClient]) -> FlaskClient:
+    return client_as(Role.AUDITOR)
+
+
+def test_auditor_sees_the_log_newest_first(auditor: FlaskClient) -> None:
+    add_events(
+        {"action": "case_created", "summary": "first thing"},
+        {"action": "case_viewed", "summary": "second thing"},
+    )
+
+    page = auditor.get("/audit/").get_data(as_text=True)
+
+    assert "Audit log" in page
+    assert page.index("second thing") < page.index("first thing")
+
+
+def test_dpo_may_browse_but_an_ig_officer_may_not(client_as: Callable[..., FlaskClient]) -> None:
+    assert client_as(Role.DPO).get("/audit/").status_code == 200
+    assert client_as(Role.IG_OFFICER).get("/audit/").status_code == 403
+
+
+def test_filters_by_action_actor_and_object_type(auditor: FlaskClient) -> None:
+    add_events(
+        {"action": "case_created", "summary": "made by alice", "actor": (None, "alice@council.example")},
+        {
+            "action": "document_downloaded",
+            "object_type": "document",
+            "summary": "fetched by bob",
+            "actor": (None, "bob@council.example"),
+        },
+    )
+
+    by_action = auditor.get("/audit/?action=case_created").get_data(as_text=True)
+    by_actor = auditor.get("/audit/?actor=BOB@").get_data(as_text=True)
+    by_type = auditor.get("/audit/?object_type=document").get_data(as_text=True)
+
+    assert "made by alice" in by_action and "fetched by bob" not in by_action
+    assert "fetched by bob" in by_actor and "made by alice" not in by_actor
+    assert "fetched by bob" in by_type and "made by alice" not in by_type
+
+
+def test_filters_by_case_number_and_unknown_reference_shows_nothing(auditor: FlaskClient) -> None:
+    add_events({"summary": "about case seven", "case_id": 7}, {"summary": "about case eight", "case_id": 8})
+
+    by_number = auditor.get("/audit/?case=7").get_data(as_text=True)
+    unknown = auditor.get("/audit/?case=SAR-1999-00001").get_data(as_text=True)
+
+    assert "about case seven" in by_number and "about case eight" not in by_number
+    assert "No events match the filters" in unknown
+    assert "about case" not in unknown
+
+
+def test_filters_by_date_range(auditor: FlaskClient) -> None:
+    add_events({"summary": "happened today"})
+    today = datetime.now(LONDON).date()
+
+    def page(**args: date) -> str:
+        query = "&".join(f"{key}={value.strftime('%d/%m/%Y')}" for key, value in args.items())
+        return auditor.get(f"/audit/?{query}").get_data(as_text=True)
+
+    assert "happened today" in page(date_from=today, date_to=today)
+    assert "happened today" not in page(date_from=today + timedelta(days=1))
+    assert "happened today" not in page(date_to=today - timedelta(days=1))
+
+
+def test_impossible_dates_are_explained_not_ignored(auditor: FlaskClient) -> None:
+    response = auditor.get("/audit/?date_from=31/02/2026&date_to=1/1/2026")
+    page = response.get_data(as_text=True)
+
+    assert "There is a problem" in page
+    assert "From must be a real date, for example 27/3/2026" in page
+
+
+def test_to_before_from_is_refused(auditor: FlaskClient) -> None:
+    page = auditor.get("/audit/?date_from=2/1/2026&date_to=1/1/2026").get_data(as_text=True)
+
+    assert "The end date must be the same as or after the start date" in page
+
+
+def test_paginates_fifty_at_a_time(auditor: FlaskClient) -> None:
+    # With the auditor's own "user created" event, 120 in all.
+    add_events(*({"summary": f"event number {n}."} for n in range(1, 120)))
+
+    first = auditor.get("/audit/").get_data(as_text=True)
+    last = auditor.get("/audit/?page=3").get_data(as_text=True)
+
+    assert "Showing events 1 to 50 of 120" in first
+    assert "event number 119." in first and "event number 70." in first and "event number 69." not in first
+    assert "Showing events 101 to 120 of 120" in last
+    assert "event number 1." in last and "event number 20." not in last
+    assert 'rel="next"' in first and 'rel="next"' not in last
+
+
+def test_one_event_shows_before_and_after_with_changes_marked(auditor: FlaskClient) -> None:
+    [event_id] = add_events(
+        {
+            "action": "case_status_changed",
+            "before": {"status": "received", "owner": "Sam"},
+            "after": {"status": "gathering", "owner": "Sam"},
+        }
+    )
+
+    page = auditor.get(f"/audit/{event_id}").get_data(as_text=True)
+
+    assert "case_status_changed" in page
+    assert "received" in page and "gathering" in page
+    assert re.findall(r"(\w+) <strong class=\"govuk-tag[^>]*>\s*Changed", page) == ["status"]
+    assert "Contents match their hash" in page
+
+
+def test_opening_an_event_is_itself_recorded(auditor: FlaskClient) -> None:
+    [event_id] = add_events({"action": "person_added", "after": {"name": "A Third Party"}})
+
+    auditor.get(f"/audit/{event_id}")
+
+    latest = db.session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc())).first()
+    assert latest is not None
+    assert (latest.action, latest.object_id) == ("audit_event_viewed", str(event_id))
+
+
+def test_a_tampered_event_is_flagged_on_its_page(auditor: FlaskClient) -> None:
+    [event_id] = add_events({"summary": "original"})
+    tamper(event_id)
+
+    page = auditor.get(f"/audit/{event_id}").get_data(as_text=True)
+
+    assert "Changed after it was written" in page
+
+
+def test_missing_event_is_404(auditor: FlaskClient) -> None:
+    assert auditor.get("/audit/999").status_code == 404
+
+
+def read_csv(response_data: bytes) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(response_data.decode("utf-8"))))
+
+
+def test_csv_export_follows_the_filter_and_is_itself_audited(app: Flask, auditor: FlaskClient) -> None:
+    add_events(
+        {"action": "case_created", "summary": "keep me", "before": None, "after": {"status": "received"}},
+        {"action": "case_viewed", "summary": "leave me out"},
+    )
+
+    response = auditor.get("/audit/export.csv?action=case_created")
+
+    assert response.status_code == 200
+    assert response.mimetype == "text/csv"
+    assert response.headers["Content-Disposition"].startswith('attachment; filename="audit-log-')
+    rows = read_csv(response.data)
+    assert [row["summary"] for row in rows] == ["keep me"]
+    assert rows[0]["after"] == '{"status": "received"}'
+    exported = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "audit_exported")).one()
+    assert exported.after == {"filter": {"action": "case_created"}}
+    assert exported.actor_id is not None
+
+
+def test_csv_export_of_everything_includes_its_own_export_event_first(auditor: FlaskClient) -> None:
+    add_events({"summary": "one"}, {"summary": "two"})
+
+    rows = read_csv(auditor.get("/audit/export.csv").data)
+
+    assert rows[0]["action"] == "audit_exported"
+    assert [row["summary"] for row in rows][1:3] == ["two", "one"]
+    assert [row["id"] for row in rows] == sorted((row["id"] for row in rows), key=int, reverse=True)
+
+
+def test_csv_export_streams_every_row_across_batches(auditor: FlaskClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    from sar import audit_views
+
+    monkeypatch.setattr(audit_views, "EXPORT_BATCH", 7)
+    add_events(*({"summary": f"row {n}"} for n in range(30)))
+
+    response = auditor.get("/audit/export.csv?action=case_viewed")
+
+    assert response.is_streamed
+    assert [row["summary"] for row in read_csv(response.data)] == [f"row {n}" for n in reversed(range(30))]
+
+
+def test_csv_export_neutralises_spreadsheet_formulas(auditor: FlaskClient) -> None:
+    add_events({"summary": '=HYPERLINK("http://evil.example")'})
+
+    rows = read_csv(auditor.get("/audit/export.csv?action=case_viewed").data)
+
+    assert rows[0]["summary"] == '\'=HYPERLINK("http://evil.example")'
+
+
+def test_verify_page_reports_an_intact_chain(auditor: FlaskClient) -> None:
+    add_events({}, {}, {})
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent))
+
+    page = auditor.post("/audit/verify").get_data(as_text=True)
+
+    assert "The audit log is intact" in page
+    assert f"{total} events checked" in page
+
+
+def test_verify_page_names_the_tampered_event(auditor: FlaskClient) -> None:
+    ids = add_events({}, {"summary": "honest"}, {})
+    tamper(ids[1])
+
+    page = auditor.post("/audit/verify").get_data(as_text=True)
+
+    assert f"tampered with at event {ids[1]}" in page
+    assert "contents were changed after it was written" in page
+
+
+def test_cli_verify_audit_passes_an_intact_chain(app: Flask) -> None:
+    add_events({}, {})
+
+    result = app.test_cli_runner().invoke(args=["verify-audit"])
+
+    assert result.exit_code == 0
+    assert "Audit trail intact: 2 events checked." in result.output
+
+
+def test_cli_verify_audit_fails_naming_the_tampered_event(app: Flask) -> None:
+    ids = add_events({}, {}, {}, {})
+    tamper(ids[2])
+
+    result = app.test_cli_runner().invoke(args=["verify-audit"])
+
+    assert result.exit_code == 1
+    assert f"BROKEN at event {ids[2]}" in result.output
+    assert "2 events before it are intact" in result.output
+
+
+def test_cli_verify_audit_notices_a_deleted_event(app: Flask) -> None:
+    ids = add_events({}, {}, {})
+    with db.engine.begin() as connection:
+        connection.execute(sa.text("DELETE FROM audit_events WHERE id = :id"), {"id": ids[1]})
+
+    result = app.test_cli_runner().invoke(args=["verify-audit"])
+
+    assert result.exit_code == 1
+    assert f"event {ids[1]} is missing" in result.output
+
+
+def test_concurrent_writers_keep_one_unbroken_chain(app: Flask) -> None:
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("concurrent writers are a PostgreSQL deployment; SQLite serialises whole transactions")
+    per_thread = 25
+    errors: list[BaseException] = []
+    start = threading.Barrier(2)
+
+    def writer(name: str) -> None:
+        try:
+            with app.app_context():
+                start.wait()
+                for n in range(per_thread):
+                    audit.record("case_viewed", object_type="case", summary=f"{name} {n}", actor=SYSTEM)
+                    db.session.commit()
+                db.session.remove()
+        except BaseException as error:  # surfaced in the main thread below
+            errors.append(error)
+
+    threads = [threading.Thread(target=writer, args=(name,)) for name in ("left", "right")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert not errors
+    assert audit.verify_chain() == (2 * per_thread, None)
