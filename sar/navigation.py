@@ -26,13 +26,15 @@ NAVIGATION = (
     NavItem("Cases", "cases.list_cases", frozenset({Role.DPO, Role.IG_OFFICER, Role.AUDITOR})),
     NavItem("Log a request", "cases.new_case", frozenset({Role.DPO, Role.IG_OFFICER})),
     NavItem("My tasks", "sources.my_tasks", frozenset({Role.RECORD_HOLDER})),
-    NavItem("Audit log", "admin.audit_log", frozenset({Role.DPO, Role.AUDITOR})),
+    NavItem("Audit log", "audit.events", frozenset({Role.DPO, Role.AUDITOR})),
     NavItem("Users", "admin.list_users", frozenset({Role.ADMIN})),
+    NavItem("Teams", "admin.list_teams", frozenset({Role.ADMIN})),
+    NavItem("Your account", "auth.account", frozenset(Role)),
 )
 
 
 def navigation_for(user: object) -> list[dict[str, object]]:
-    roles = getattr(user, "roles", frozenset())
+    roles: frozenset[Role] = getattr(user, "roles", frozenset())
     items = []
     for item in NAVIGATION:
         if not roles & item.roles:

@@ -8,6 +8,8 @@ from sar.extensions import db, login_manager
 
 
 def init_app(app: Flask) -> None:
+    from sar.auth import pending
+    from sar.auth.cli import seed_teams
     from sar.auth.models import User
     from sar.auth.views import bp
 
@@ -24,4 +26,7 @@ def init_app(app: Flask) -> None:
         user = db.session.get(User, int(user_id))
         return user if user is not None and user.active else None
 
+    app.before_request(pending.enforce_idle_timeout)
+    app.before_request(pending.require_password_change)
     app.register_blueprint(bp)
+    app.cli.add_command(seed_teams)

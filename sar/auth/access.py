@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from flask import abort
 from flask_login import current_user, login_required
@@ -29,9 +29,9 @@ def roles_required(*roles: Role) -> Callable[[F], F]:
                 abort(403)
             return view(*args, **kwargs)
 
-        protected = login_required(wrapped)
-        protected.required_roles = frozenset(roles)  # type: ignore[attr-defined]
-        return protected  # type: ignore[return-value]
+        protected: Any = login_required(wrapped)
+        protected.required_roles = frozenset(roles)
+        return cast(F, protected)
 
     return decorate
 
@@ -44,6 +44,6 @@ def public(view: F) -> F:
 
 def signed_in_any_role(view: F) -> F:
     """Pages every member of staff may see once signed in, whatever their role (home, own account)."""
-    protected = login_required(view)
-    protected.required_roles = frozenset(Role)  # type: ignore[attr-defined]
-    return protected  # type: ignore[return-value]
+    protected: Any = login_required(view)
+    protected.required_roles = frozenset(Role)
+    return cast(F, protected)

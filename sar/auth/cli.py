@@ -33,3 +33,16 @@ def create_user(email: str, full_name: str, roles: tuple[str, ...], password: st
         raise click.ClickException(str(problem)) from problem
     db.session.commit()
     click.echo(f"Created {user.email} with roles: {', '.join(sorted(r.label for r in user.roles))}.")
+
+
+@click.command("seed-teams")
+def seed_teams() -> None:
+    """Create the Children's Services teams and commissioned providers (config TEAMS overrides)."""
+    from sar.auth.teams import ensure_seed_teams
+
+    created = ensure_seed_teams()
+    db.session.commit()
+    if created:
+        click.echo(f"Created {len(created)} teams and providers: {', '.join(team.name for team in created)}.")
+    else:
+        click.echo("All configured teams and providers already exist.")

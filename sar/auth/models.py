@@ -75,6 +75,8 @@ class User(CreatedAtMixin, Base):
     locked_until: Mapped[datetime | None]
     last_sign_in_at: Mapped[datetime | None]
     password_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Set when an administrator chose the password: the person must replace it before doing anything else.
+    must_change_password: Mapped[bool] = mapped_column(default=False)
 
     team: Mapped[Team | None] = relationship()
     role_rows: Mapped[list[UserRole]] = relationship(cascade="all, delete-orphan", lazy="selectin")

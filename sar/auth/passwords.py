@@ -36,7 +36,9 @@ def password_problem(password: str, *, email: str = "") -> str | None:
         return f"Password must be {MIN_LENGTH} characters or more"
     if len(password) > MAX_LENGTH:
         return f"Password must be {MAX_LENGTH} characters or fewer"
-    if email and email.split("@")[0].lower() in password.lower():
+    local_part = email.split("@")[0].lower() if email else ""
+    # Very short local parts ("a@", "jo@") would forbid ordinary words; only check meaningful ones.
+    if len(local_part) >= 3 and local_part in password.lower():
         return "Password must not contain your email address"
     if len(set(password)) < 5:
         return "Password must not repeat the same few characters"

@@ -5,17 +5,25 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from sar import audit
 from sar.auth.models import Role, Team, User, UserRole
-from sar.auth.passwords import hash_password, password_problem
+from sar.auth.passwords import hash_password, password_problem, verify_password
+from sar.db import utcnow
 from sar.extensions import db
+
+EMAIL_MAX = 254
+NAME_MAX = 200
 
 ACCOUNT_FIELDS = ("email", "full_name", "job_title", "team_id", "active")
 
 
 class AccountError(ValueError):
     """A change to an account that cannot be made, with a message for the administrator."""
+
+
+WRONG_CURRENT_PASSWORD = "Your current password is incorrect"
 
 
 def normalise_email(email: str) -> str:
@@ -35,9 +43,13 @@ def create_user(
     team: Team | None = None,
     job_title: str = "",
     actor: User | None,
+    temporary_password: bool = False,
 ) -> User:
     email = normalise_email(email)
     roles = set(roles)
+    _check_lengths(email=email, full_name=full_name, job_title=job_title)
+    if not full_name.strip():
+        raise AccountError("Enter the person's full name")
     if not roles:
         raise AccountError("Select at least one role")
     if find_user_by_email(email) is not None:
@@ -51,10 +63,17 @@ def create_user(
         job_title=job_title.strip(),
         team=team,
         password_hash=hash_password(password),
+        must_change_password=temporary_password,
         role_rows=[UserRole(role=role) for role in sorted(roles)],
     )
-    db.session.add(user)
-    db.session.flush()
+    try:
+        # A savepoint, so that losing a race with a simultaneous request for the same email
+        # (double-clicked submit) becomes a clear message instead of a failed transaction.
+        with db.session.begin_nested():
+            db.session.add(user)
+            db.session.flush()
+    except IntegrityError as clash:
+        raise AccountError(f"An account already exists for {email}") from clash
     audit.record(
         "user_created",
         object_type="user",
@@ -66,6 +85,15 @@ def create_user(
     return user
 
 
+def _check_lengths(*, email: str | None = None, full_name: str | None = None, job_title: str | None = None) -> None:
+    if email is not None and len(email) > EMAIL_MAX:
+        raise AccountError(f"Email address must be {EMAIL_MAX} characters or fewer")
+    if full_name is not None and len(full_name.strip()) > NAME_MAX:
+        raise AccountError(f"Full name must be {NAME_MAX} characters or fewer")
+    if job_title is not None and len(job_title.strip()) > NAME_MAX:
+        raise AccountError(f"Job title must be {NAME_MAX} characters or fewer")
+
+
 def set_roles(user: User, roles: Iterable[Role], *, actor: User) -> None:
     new_roles = set(roles)
     if not new_roles:
@@ -73,7 +101,8 @@ def set_roles(user: User, roles: Iterable[Role], *, actor: User) -> None:
     before = sorted(user.roles)
     if user.id == actor.id and Role.ADMIN in user.roles and Role.ADMIN not in new_roles:
         raise AccountError("You cannot remove your own administrator role")
-    if Role.ADMIN in user.roles and Role.ADMIN not in new_roles and _active_admin_count() <= 1:
+    losing_admin = Role.ADMIN in user.roles and Role.ADMIN not in new_roles
+    if losing_admin and user.active and _active_admin_count() <= 1:
         raise AccountError("There must always be at least one active administrator")
     user.role_rows = [UserRole(role=role) for role in sorted(new_roles)]
     db.session.flush()
@@ -84,10 +113,148 @@ def set_roles(user: User, roles: Iterable[Role], *, actor: User) -> None:
         summary=f"Roles changed for {user.email}",
         before={"roles": before},
         after={"roles": sorted(new_roles)},
+        actor=(actor.id, actor.email),
     )
 
 
 def _active_admin_count() -> int:
-    return db.session.scalar(
-        select(func.count()).select_from(UserRole).join(User).where(UserRole.role == Role.ADMIN, User.active.is_(True))
-    ) or 0
+    return (
+        db.session.scalar(
+            select(func.count())
+            .select_from(UserRole)
+            .join(User)
+            .where(UserRole.role == Role.ADMIN, User.active.is_(True))
+        )
+        or 0
+    )
+
+
+def _actor(actor: User) -> tuple[int | None, str]:
+    return actor.id, actor.email
+
+
+def update_user(
+    user: User, *, full_name: str, job_title: str, team: Team | None, roles: Iterable[Role], actor: User
+) -> bool:
+    """An administrator's edit of name, job title, team and roles. Returns False if nothing changed."""
+    _check_lengths(full_name=full_name, job_title=job_title)
+    if not full_name.strip():
+        raise AccountError("Enter the person's full name")
+    new_roles = set(roles)
+    fields_before = audit.snapshot(user, ("full_name", "job_title", "team_id"))
+    roles_changed = new_roles != set(user.roles)
+    if roles_changed:
+        # Checked before any field changes, so a refused role change leaves nothing half-saved.
+        set_roles(user, new_roles, actor=actor)
+    user.full_name = full_name.strip()
+    user.job_title = job_title.strip()
+    user.team = team
+    db.session.flush()
+    fields_after = audit.snapshot(user, ("full_name", "job_title", "team_id"))
+    if fields_after != fields_before:
+        audit.record(
+            "user_updated",
+            object_type="user",
+            object_id=user.id,
+            summary=f"Account details changed for {user.email}",
+            before=fields_before,
+            after=fields_after,
+            actor=_actor(actor),
+        )
+    return roles_changed or fields_after != fields_before
+
+
+def set_active(user: User, active: bool, *, actor: User) -> None:
+    if user.active == active:
+        return
+    if not active:
+        if user.id == actor.id:
+            raise AccountError("You cannot deactivate your own account")
+        if Role.ADMIN in user.roles and _active_admin_count() <= 1:
+            raise AccountError("There must always be at least one active administrator")
+    user.active = active
+    db.session.flush()
+    audit.record(
+        "user_reactivated" if active else "user_deactivated",
+        object_type="user",
+        object_id=user.id,
+        summary=f"{user.email} {'reactivated' if active else 'deactivated'}",
+        before={"active": not active},
+        after={"active": active},
+        actor=_actor(actor),
+    )
+
+
+def unlock(user: User, *, actor: User) -> None:
+    before = {"locked_until": user.locked_until, "failed_sign_ins": user.failed_sign_ins}
+    user.locked_until = None
+    user.failed_sign_ins = 0
+    db.session.flush()
+    audit.record(
+        "user_unlocked",
+        object_type="user",
+        object_id=user.id,
+        summary=f"{user.email} unlocked",
+        before=before,
+        after={"locked_until": None, "failed_sign_ins": 0},
+        actor=_actor(actor),
+    )
+
+
+def reset_mfa(user: User, *, actor: User) -> None:
+    """Forget the user's authenticator; they set up a new one at their next sign-in."""
+    from sar.auth import mfa
+
+    before = {"mfa_enrolled": user.mfa_enrolled, "recovery_codes_unused": len(mfa.unused_recovery_codes(user))}
+    mfa.reset(user)
+    audit.record(
+        "mfa_reset",
+        object_type="user",
+        object_id=user.id,
+        summary=f"Authenticator reset for {user.email}",
+        before=before,
+        after={"mfa_enrolled": False, "recovery_codes_unused": 0},
+        actor=_actor(actor),
+    )
+
+
+def change_password(user: User, *, current_password: str, new_password: str) -> None:
+    if not verify_password(user.password_hash, current_password):
+        raise AccountError(WRONG_CURRENT_PASSWORD)
+    problem = password_problem(new_password, email=user.email)
+    if problem:
+        raise AccountError(problem)
+    if verify_password(user.password_hash, new_password):
+        raise AccountError("Your new password must be different from your current password")
+    user.password_hash = hash_password(new_password)
+    user.password_changed_at = utcnow()
+    user.must_change_password = False
+    db.session.flush()
+    # The hash itself never goes into the audit trail: only the fact and the time.
+    audit.record(
+        "password_changed",
+        object_type="user",
+        object_id=user.id,
+        summary=f"{user.email} changed their password",
+        after={"password_changed_at": user.password_changed_at},
+        actor=_actor(user),
+    )
+
+
+def set_temporary_password(user: User, password: str, *, actor: User) -> None:
+    """An administrator sets a new password for someone who has forgotten theirs."""
+    problem = password_problem(password, email=user.email)
+    if problem:
+        raise AccountError(problem)
+    user.password_hash = hash_password(password)
+    user.password_changed_at = utcnow()
+    user.must_change_password = True
+    db.session.flush()
+    audit.record(
+        "password_reset",
+        object_type="user",
+        object_id=user.id,
+        summary=f"Temporary password set for {user.email}",
+        after={"password_changed_at": user.password_changed_at},
+        actor=_actor(actor),
+    )

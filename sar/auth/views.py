@@ -1,24 +1,186 @@
-"""Sign-in, MFA enrolment and verification, sign-out."""
+"""Sign-in (password, then TOTP or a recovery code), MFA enrolment, sign-out and one's own account.
+
+The MFA pages are ``@public`` because the visitor is not signed in yet; each checks for a
+*pending* session itself (:mod:`sar.auth.pending`) and sends everyone else back to sign-in.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, url_for
-from flask_login import logout_user
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from sar.auth.access import public
+from sar import audit
+from sar.auth import mfa, pending, service, signin
+from sar.auth.access import public, signed_in_any_role
+from sar.auth.forms import ChangePasswordForm, SignInForm, TotpForm, VerifyForm
+from sar.auth.models import User
 
 bp = Blueprint("auth", __name__)
 
+EXPIRED_MESSAGE = "Your sign-in took too long. Sign in again."
 
-@bp.get("/sign-in")
+
+def _ip() -> str:
+    # Behind a reverse proxy, deployers wrap the app in ProxyFix so this is the client address.
+    return request.remote_addr or "unknown"
+
+
+def _second_step_for(user: User) -> Response:
+    return redirect(url_for("auth.verify_mfa" if mfa.is_enrolled(user) else "auth.set_up_mfa"))
+
+
+def _pending_or_restart() -> User | Response:
+    user = pending.pending_user()
+    if user is None:
+        flash(EXPIRED_MESSAGE, "info")
+        return redirect(url_for("auth.sign_in"))
+    if signin.is_locked(user):
+        # Locked since the password step (wrong codes elsewhere): the second step is closed too.
+        pending.clear()
+        flash(signin.lock_message(user), "info")
+        return redirect(url_for("auth.sign_in"))
+    return user
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
 @public
-def sign_in() -> str:
-    return "sign in"
+def sign_in() -> str | Response:
+    if current_user.is_authenticated:
+        return redirect(url_for("web.home"))
+    form = SignInForm()
+    if request.method == "POST" and signin.too_many_attempts(_ip()):
+        abort(429)
+    if form.validate_on_submit():
+        result = signin.check_password(form.email.data or "", form.password.data or "", ip_address=_ip())
+        if result.outcome is signin.Outcome.PASSED and result.user is not None:
+            pending.start(result.user, request.args.get("next"))
+            return _second_step_for(result.user)
+        # One message on the email field, linked from the error summary. Status 200 (not 4xx) so
+        # the failure count, lock and audit event are committed (sar.web rolls back 4xx responses).
+        form.email.errors = [result.message or signin.GENERIC_ERROR]
+        form.password.data = ""
+    return render_template("auth/sign_in.html", form=form)
+
+
+@bp.route("/sign-in/set-up-authenticator", methods=["GET", "POST"])
+@public
+def set_up_mfa() -> str | Response:
+    user = _pending_or_restart()
+    if isinstance(user, Response):
+        return user
+    if mfa.is_enrolled(user):
+        return redirect(url_for("auth.verify_mfa"))
+    if request.method == "POST" and signin.too_many_attempts(_ip()):
+        abort(429)
+    form = TotpForm()
+    secret = mfa.start_enrolment(user)
+    if form.validate_on_submit():
+        try:
+            codes = mfa.confirm_enrolment(user, form.code.data or "")
+        except mfa.MfaError as problem:
+            form.code.errors = [str(problem)]
+            result = signin.mfa_failed(user, ip_address=_ip())
+            if result.outcome is signin.Outcome.LOCKED:
+                pending.clear()
+                flash(result.message or "", "info")
+                return redirect(url_for("auth.sign_in"))
+        else:
+            signin.completed(user, method="enrolment")
+            next_url = pending.finish(user)
+            # Shown in this response only: the plain codes are never stored and never shown again.
+            return render_template("auth/recovery_codes.html", codes=codes, next_url=next_url)
+    uri = mfa.provisioning_uri(user, secret)
+    return render_template(
+        "auth/set_up_mfa.html",
+        form=form,
+        qr_svg=mfa.qr_code_svg(uri),
+        grouped_secret=mfa.grouped_secret(secret),
+        issuer=current_app.config["MFA_ISSUER"],
+        account=user.email,
+    )
+
+
+@bp.route("/sign-in/security-code", methods=["GET", "POST"])
+@public
+def verify_mfa() -> str | Response:
+    user = _pending_or_restart()
+    if isinstance(user, Response):
+        return user
+    if not mfa.is_enrolled(user):
+        return redirect(url_for("auth.set_up_mfa"))
+    if request.method == "POST" and signin.too_many_attempts(_ip()):
+        abort(429)
+    form = VerifyForm()
+    if form.validate_on_submit():
+        code = form.code.data or ""
+        if mfa.verify_totp(user, code):
+            signin.completed(user, method="authenticator app")
+            return redirect(pending.finish(user))
+        remaining = mfa.use_recovery_code(user, code)
+        if remaining is not None:
+            signin.completed(user, method="recovery code")
+            next_url = pending.finish(user)
+            flash(_recovery_warning(remaining), "info")
+            return redirect(next_url)
+        result = signin.mfa_failed(user, ip_address=_ip())
+        if result.outcome is signin.Outcome.LOCKED:
+            pending.clear()
+            flash(result.message or "", "info")
+            return redirect(url_for("auth.sign_in"))
+        form.code.errors = ["The code is not correct or has already been used. Enter the current code from your app"]
+    return render_template("auth/verify_mfa.html", form=form, secret_unreadable=mfa.secret_unreadable(user))
+
+
+def _recovery_warning(remaining: int) -> str:
+    if remaining == 0:
+        return (
+            "You used your last recovery code. Ask an administrator to reset your authenticator "
+            "so you get new recovery codes."
+        )
+    codes = "recovery code" if remaining == 1 else "recovery codes"
+    return f"You signed in with a recovery code. You have {remaining} {codes} left. Each code works only once."
 
 
 @bp.post("/sign-out")
 @public
 def sign_out() -> Response:
-    logout_user()
+    # Public so that a session which has already expired can still press "Sign out" harmlessly;
+    # CSRFProtect still requires the token, so another site cannot sign staff out.
+    if current_user.is_authenticated:
+        audit.record(
+            "signed_out", object_type="user", object_id=current_user.id, summary=f"{current_user.email} signed out"
+        )
+    pending.sign_out()
+    flash("You have signed out.", "info")
     return redirect(url_for("auth.sign_in"))
+
+
+@bp.get("/account")
+@signed_in_any_role
+def account() -> str:
+    return render_template(
+        "auth/account.html", user=current_user, recovery_left=len(mfa.unused_recovery_codes(current_user))
+    )
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@signed_in_any_role
+def change_password() -> str | Response | tuple[str, int]:
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            service.change_password(
+                current_user,
+                current_password=form.current_password.data or "",
+                new_password=form.new_password.data or "",
+            )
+        except service.AccountError as problem:
+            wrong_current = str(problem) == service.WRONG_CURRENT_PASSWORD
+            field = form.current_password if wrong_current else form.new_password
+            field.errors = [str(problem)]
+            return render_template("auth/change_password.html", form=form), 400
+        flash("Your password has been changed.", "success")
+        return redirect(url_for("auth.account"))
+    status = 400 if form.errors else 200
+    return render_template("auth/change_password.html", form=form), status

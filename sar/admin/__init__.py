@@ -1,0 +1,1 @@
+"""Administration of staff accounts and teams (administrators only)."""

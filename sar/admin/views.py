@@ -1,0 +1,274 @@
+"""Administrators manage staff accounts and teams. Every change is made (and audited) by a service.
+
+Failed form submissions answer 400 so that ``sar.web`` rolls the transaction back: nothing is
+ever saved half-way.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from sar.admin.forms import (
+    ConfirmForm,
+    EditUserForm,
+    NewTeamForm,
+    NewUserForm,
+    TeamForm,
+    TemporaryPasswordForm,
+    team_choices,
+)
+from sar.auth import mfa, service, signin
+from sar.auth import teams as team_service
+from sar.auth.access import roles_required
+from sar.auth.models import Role, Team, TeamKind, User
+from sar.extensions import db
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+Page = str | Response | tuple[str, int]
+
+
+def _team(team_id: int | None) -> Team | None:
+    return db.session.get(Team, team_id) if team_id is not None else None
+
+
+# --- users ---------------------------------------------------------------------------------------
+
+
+@bp.get("/users")
+@roles_required(Role.ADMIN)
+def list_users() -> str:
+    users = db.session.scalars(select(User).order_by(User.active.desc(), User.full_name)).all()
+    return render_template("admin/users.html", users=users, is_locked=signin.is_locked, mfa_ok=mfa.is_enrolled)
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def new_user() -> Page:
+    form = NewUserForm()
+    form.set_team_choices(team_choices(team_service.active_teams()))
+    if form.validate_on_submit():
+        try:
+            user = service.create_user(
+                email=form.email.data or "",
+                full_name=form.full_name.data or "",
+                job_title=form.job_title.data or "",
+                team=_team(form.selected_team_id()),
+                roles=form.selected_roles(),
+                password=form.password.data or "",
+                actor=current_user,
+                temporary_password=True,
+            )
+        except service.AccountError as problem:
+            _attach(form, str(problem))
+        else:
+            flash(
+                f"Account created for {user.email}. At first sign-in they set up their authenticator app "
+                "and choose their own password.",
+                "success",
+            )
+            return redirect(url_for("admin.show_user", user_id=user.id))
+    if form.is_submitted():
+        return render_template("admin/new_user.html", form=form), 400
+    return render_template("admin/new_user.html", form=form)
+
+
+def _attach(form: NewUserForm | EditUserForm, message: str) -> None:
+    """Put a service's refusal on the field it concerns, so the error summary links to it."""
+    lowered = message.lower()
+    if lowered.startswith("password") and isinstance(form, NewUserForm):
+        form.password.errors = [message]
+    elif ("email" in lowered or "already exists" in lowered) and isinstance(form, NewUserForm):
+        form.email.errors = [message]
+    elif "role" in lowered or "administrator" in lowered:
+        form.roles.errors = [message]
+    elif "job title" in lowered:
+        form.job_title.errors = [message]
+    else:
+        form.full_name.errors = [message]
+
+
+@bp.get("/users/<int:user_id>")
+@roles_required(Role.ADMIN)
+def show_user(user_id: int) -> str:
+    return _user_page(db.get_or_404(User, user_id))
+
+
+def _user_page(user: User, problem: str | None = None) -> str:
+    return render_template(
+        "admin/user.html",
+        user=user,
+        form=ConfirmForm(),
+        locked=signin.is_locked(user),
+        enrolled=mfa.is_enrolled(user),
+        recovery_left=len(mfa.unused_recovery_codes(user)),
+        problem=problem,
+    )
+
+
+@bp.route("/users/<int:user_id>/edit", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def edit_user(user_id: int) -> Page:
+    user = db.get_or_404(User, user_id)
+    form = EditUserForm(obj=None)
+    form.set_team_choices(team_choices(team_service.active_teams(), current=user.team))
+    if not form.is_submitted():
+        form.full_name.data = user.full_name
+        form.job_title.data = user.job_title
+        form.team.data = str(user.team_id) if user.team_id else ""
+        form.roles.data = [role.value for role in sorted(user.roles)]
+    elif form.validate():
+        try:
+            changed = service.update_user(
+                user,
+                full_name=form.full_name.data or "",
+                job_title=form.job_title.data or "",
+                team=_team(form.selected_team_id()),
+                roles=form.selected_roles(),
+                actor=current_user,
+            )
+        except service.AccountError as problem:
+            _attach(form, str(problem))
+        else:
+            flash("Changes saved." if changed else "Nothing was changed.", "success" if changed else "info")
+            return redirect(url_for("admin.show_user", user_id=user.id))
+    if form.is_submitted():
+        return render_template("admin/edit_user.html", form=form, user=user), 400
+    return render_template("admin/edit_user.html", form=form, user=user)
+
+
+@bp.route("/users/<int:user_id>/password", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def set_password(user_id: int) -> Page:
+    user = db.get_or_404(User, user_id)
+    form = TemporaryPasswordForm()
+    if form.validate_on_submit():
+        try:
+            service.set_temporary_password(user, form.password.data or "", actor=current_user)
+        except service.AccountError as problem:
+            form.password.errors = [str(problem)]
+        else:
+            flash(f"New temporary password set for {user.full_name}.", "success")
+            return redirect(url_for("admin.show_user", user_id=user.id))
+    if form.is_submitted():
+        return render_template("admin/set_password.html", form=form, user=user), 400
+    return render_template("admin/set_password.html", form=form, user=user)
+
+
+def _user_action(user_id: int, action: str) -> Page:
+    user = db.get_or_404(User, user_id)
+    messages = {
+        "deactivate": f"{user.full_name} can no longer sign in.",
+        "reactivate": f"{user.full_name} can sign in again.",
+        "unlock": f"{user.full_name}'s account is unlocked.",
+        "reset_mfa": f"{user.full_name} will set up a new authenticator app at their next sign-in.",
+    }
+    try:
+        if action == "deactivate":
+            service.set_active(user, False, actor=current_user)
+        elif action == "reactivate":
+            service.set_active(user, True, actor=current_user)
+        elif action == "unlock":
+            service.unlock(user, actor=current_user)
+        else:
+            service.reset_mfa(user, actor=current_user)
+    except service.AccountError as problem:
+        return _user_page(user, problem=str(problem)), 400
+    flash(messages[action], "success")
+    return redirect(url_for("admin.show_user", user_id=user.id))
+
+
+@bp.post("/users/<int:user_id>/deactivate")
+@roles_required(Role.ADMIN)
+def deactivate_user(user_id: int) -> Page:
+    return _user_action(user_id, "deactivate")
+
+
+@bp.post("/users/<int:user_id>/reactivate")
+@roles_required(Role.ADMIN)
+def reactivate_user(user_id: int) -> Page:
+    return _user_action(user_id, "reactivate")
+
+
+@bp.post("/users/<int:user_id>/unlock")
+@roles_required(Role.ADMIN)
+def unlock_user(user_id: int) -> Page:
+    return _user_action(user_id, "unlock")
+
+
+@bp.post("/users/<int:user_id>/reset-mfa")
+@roles_required(Role.ADMIN)
+def reset_user_mfa(user_id: int) -> Page:
+    return _user_action(user_id, "reset_mfa")
+
+
+# --- teams ---------------------------------------------------------------------------------------
+
+
+@bp.get("/teams")
+@roles_required(Role.ADMIN)
+def list_teams() -> str:
+    return render_template("admin/teams.html", teams=team_service.all_teams(), form=ConfirmForm(), TeamKind=TeamKind)
+
+
+@bp.route("/teams/new", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def new_team() -> Page:
+    form = NewTeamForm()
+    if form.validate_on_submit():
+        try:
+            team = team_service.create_team(
+                name=form.name.data or "",
+                kind=TeamKind(form.kind.data),
+                description=form.description.data or "",
+                actor=current_user,
+            )
+        except team_service.TeamError as problem:
+            form.name.errors = [str(problem)]
+        else:
+            flash(f"{team.name} added.", "success")
+            return redirect(url_for("admin.list_teams"))
+    if form.is_submitted():
+        return render_template("admin/team_form.html", form=form, team=None), 400
+    return render_template("admin/team_form.html", form=form, team=None)
+
+
+@bp.route("/teams/<int:team_id>/edit", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def edit_team(team_id: int) -> Page:
+    team = db.get_or_404(Team, team_id)
+    form = TeamForm(data={"name": team.name, "description": team.description})
+    if form.validate_on_submit():
+        try:
+            changed = team_service.update_team(
+                team, name=form.name.data or "", description=form.description.data or "", actor=current_user
+            )
+        except team_service.TeamError as problem:
+            form.name.errors = [str(problem)]
+        else:
+            flash(f"{team.name} saved." if changed else "Nothing was changed.", "success" if changed else "info")
+            return redirect(url_for("admin.list_teams"))
+    if form.is_submitted():
+        return render_template("admin/team_form.html", form=form, team=team), 400
+    return render_template("admin/team_form.html", form=form, team=team)
+
+
+@bp.post("/teams/<int:team_id>/deactivate")
+@roles_required(Role.ADMIN)
+def deactivate_team(team_id: int) -> Response:
+    team = db.get_or_404(Team, team_id)
+    team_service.set_team_active(team, False, actor=current_user)
+    flash(f"{team.name} deactivated. It stays on existing records but cannot be chosen for new ones.", "success")
+    return redirect(url_for("admin.list_teams"))
+
+
+@bp.post("/teams/<int:team_id>/reactivate")
+@roles_required(Role.ADMIN)
+def reactivate_team(team_id: int) -> Response:
+    team = db.get_or_404(Team, team_id)
+    team_service.set_team_active(team, True, actor=current_user)
+    flash(f"{team.name} reactivated.", "success")
+    return redirect(url_for("admin.list_teams"))

@@ -1,0 +1,52 @@
+"""Fixtures for the sign-in and administration tests."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+from auth_helpers import manual_key, password_step, recovery_codes, totp_code
+
+from sar.auth.models import Role, User
+
+
+@pytest.fixture
+def enrolled(app, make_user) -> Callable[..., tuple[User, str, list[str]]]:
+    """A user who has signed in once and set up MFA; returns (user, secret, recovery codes)."""
+
+    def make(*roles: Role) -> tuple[User, str, list[str]]:
+        user = make_user(*(roles or (Role.IG_OFFICER,)))
+        client = app.test_client()
+        password_step(client, user.email)
+        page = client.get("/sign-in/set-up-authenticator")
+        secret = manual_key(page)
+        done = client.post("/sign-in/set-up-authenticator", data={"code": totp_code(secret)})
+        assert done.status_code == 200, done.get_data(as_text=True)
+        codes = recovery_codes(done)
+        assert len(codes) == 10
+        return user, secret, codes
+
+    return make
+
+
+def _root_conftest(config: pytest.Config) -> ModuleType:
+    module = config.pluginmanager.get_plugin(str(Path(__file__).resolve().parents[2] / "conftest.py"))
+    assert isinstance(module, ModuleType)
+    return module
+
+
+@pytest.fixture
+def make_config(request: pytest.FixtureRequest, tmp_path: Path) -> Callable[..., dict[str, Any]]:
+    """The suite's test configuration on a private SQLite file, for tests that build their own app."""
+
+    def make(**overrides: Any) -> dict[str, Any]:
+        config: dict[str, Any] = _root_conftest(request.config).base_test_config(
+            tmp_path, f"sqlite:///{tmp_path / 'own.sqlite'}"
+        )
+        config.update(overrides)
+        return config
+
+    return make

@@ -1,0 +1,340 @@
+"""Administrators manage staff accounts; every change is audited with before and after."""
+
+from __future__ import annotations
+
+from auth_helpers import TEST_PASSWORD, password_step
+from sqlalchemy import func, select
+
+from sar.audit import AuditEvent
+from sar.auth.models import Role, User
+from sar.extensions import db
+
+
+def events(action: str) -> list[AuditEvent]:
+    return list(db.session.scalars(select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.id)))
+
+
+def user_count() -> int:
+    return db.session.scalar(select(func.count()).select_from(User)) or 0
+
+
+def new_user_data(**overrides: object) -> dict[str, object]:
+    data: dict[str, object] = {
+        "email": "Jo.Bloggs@Council.example",
+        "full_name": "Jo Bloggs",
+        "job_title": "Senior social worker",
+        "team": "",
+        "roles": ["record_holder"],
+        "password": "a temporary passphrase 42",
+    }
+    data.update(overrides)
+    return data
+
+
+ADMIN_PAGES = ["/admin/users", "/admin/users/new", "/admin/teams", "/admin/teams/new"]
+
+
+def test_admin_pages_refuse_other_roles_and_send_anonymous_users_to_sign_in(app, client, client_as):
+    for role in (Role.DPO, Role.IG_OFFICER, Role.RECORD_HOLDER, Role.AUDITOR):
+        staff = client_as(role)
+        for path in ADMIN_PAGES:
+            assert staff.get(path).status_code == 403, (role, path)
+        assert staff.post("/admin/users/new", data=new_user_data()).status_code == 403
+    for path in ADMIN_PAGES:
+        response = client.get(path)
+        assert response.status_code == 302 and "/sign-in" in response.headers["Location"]
+    assert user_count() == 4
+
+
+def test_admin_lists_users_with_roles_team_and_status(app, client_as, make_user, make_team):
+    team = make_team("Early Help")
+    make_user(Role.RECORD_HOLDER, team=team, full_name="Rita Holder")
+    page = client_as(Role.ADMIN).get("/admin/users").get_data(as_text=True)
+    assert "Rita Holder" in page and "Early Help" in page and "Record holder" in page
+    assert "Not set up" in page and "Active" in page
+
+
+def test_create_user_with_team_and_roles_is_audited(app, client_as, make_team):
+    team = make_team("Fostering and Adoption")
+    admin = client_as(Role.ADMIN)
+    form = admin.get("/admin/users/new").get_data(as_text=True)
+    assert "Fostering and Adoption" in form and 'type="checkbox"' in form
+    response = admin.post("/admin/users/new", data=new_user_data(team=str(team.id), roles=["record_holder", "auditor"]))
+    assert response.status_code == 302
+    user = db.session.scalars(select(User).where(User.email == "jo.bloggs@council.example")).one()
+    assert user.team_id == team.id and user.roles == {Role.RECORD_HOLDER, Role.AUDITOR}
+    assert not user.mfa_enrolled
+    created = events("user_created")[-1]
+    assert created.after["roles"] == ["auditor", "record_holder"]
+    assert created.after["team_id"] == team.id
+    assert created.actor_label != "system"
+    # The new account can sign in with the temporary password and is sent to set up MFA.
+    fresh = app.test_client()
+    step = password_step(fresh, "jo.bloggs@council.example", password="a temporary passphrase 42")
+    assert step.headers["Location"].endswith("/sign-in/set-up-authenticator")
+
+
+def test_create_user_double_submit_makes_one_account(app, client_as):
+    admin = client_as(Role.ADMIN)
+    before = user_count()
+    assert admin.post("/admin/users/new", data=new_user_data()).status_code == 302
+    again = admin.post("/admin/users/new", data=new_user_data())
+    assert again.status_code == 400
+    assert "An account already exists for jo.bloggs@council.example" in again.get_data(as_text=True)
+    assert 'href="#email"' in again.get_data(as_text=True)
+    assert user_count() == before + 1
+    assert len(events("user_created")) == before + 1
+
+
+def test_create_user_bad_input_is_refused_and_nothing_saved(app, client_as):
+    admin = client_as(Role.ADMIN)
+    before = user_count()
+    cases = {
+        "Email address must be 254 characters or fewer": new_user_data(email="a" * 250 + "@council.example"),
+        "Full name must be 200 characters or fewer": new_user_data(full_name="N" * 201),
+        "Job title must be 200 characters or fewer": new_user_data(job_title="J" * 201),
+        "Enter an email address in the correct format": new_user_data(email="not an email"),
+        "Enter the person&#39;s full name": new_user_data(full_name=""),
+        "Select at least one role": new_user_data(roles=[]),
+        "Password must be 12 characters or more": new_user_data(password="short"),
+        "Not a valid choice": new_user_data(team="99999"),
+    }
+    for message, data in cases.items():
+        response = admin.post("/admin/users/new", data=data)
+        page = response.get_data(as_text=True)
+        assert response.status_code == 400, message
+        assert message in page, message
+        assert "govuk-error-summary" in page
+    assert user_count() == before
+
+
+def test_edit_roles_team_and_job_title_audits_before_and_after(app, client_as, make_user, make_team):
+    team = make_team("Corporate Parenting")
+    user = make_user(Role.RECORD_HOLDER, full_name="Sam Case")
+    admin = client_as(Role.ADMIN)
+    page = admin.get(f"/admin/users/{user.id}/edit").get_data(as_text=True)
+    assert 'value="Sam Case"' in page
+    response = admin.post(
+        f"/admin/users/{user.id}/edit",
+        data={"full_name": "Sam Case", "job_title": "IRO", "team": str(team.id), "roles": ["ig_officer", "dpo"]},
+    )
+    assert response.status_code == 302
+    db.session.expire_all()
+    changed = db.session.get(User, user.id)
+    assert changed.roles == {Role.IG_OFFICER, Role.DPO} and changed.team_id == team.id and changed.job_title == "IRO"
+    roles_event = events("roles_changed")[-1]
+    assert roles_event.before == {"roles": ["record_holder"]}
+    assert roles_event.after == {"roles": ["dpo", "ig_officer"]}
+    assert roles_event.actor_label != "system"
+    details = events("user_updated")[-1]
+    assert details.before["team_id"] is None and details.after["team_id"] == team.id
+    assert details.before["job_title"] == "" and details.after["job_title"] == "IRO"
+
+
+def test_cannot_remove_the_last_active_administrator(app, client_as, make_user):
+    admin_user = make_user(Role.ADMIN)
+    admin = client_as(user=admin_user)
+    # Removing one's own admin role is refused.
+    response = admin.post(
+        f"/admin/users/{admin_user.id}/edit",
+        data={"full_name": "Test Officer", "job_title": "", "team": "", "roles": ["dpo"]},
+    )
+    assert response.status_code == 400
+    assert "You cannot remove your own administrator role" in response.get_data(as_text=True)
+
+    # With a second administrator, the first can be demoted by the second ...
+    other_user = make_user(Role.ADMIN)
+    other = client_as(user=other_user)
+    assert (
+        other.post(
+            f"/admin/users/{admin_user.id}/edit",
+            data={"full_name": "Test Officer", "job_title": "", "team": "", "roles": ["dpo"]},
+        ).status_code
+        == 302
+    )
+    # ... but the remaining administrator cannot be deactivated (nor deactivate themselves).
+    refused = other.post(f"/admin/users/{other_user.id}/deactivate")
+    assert refused.status_code == 400
+    assert "You cannot deactivate your own account" in refused.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(User, other_user.id).active
+    assert db.session.get(User, admin_user.id).roles == {Role.DPO}
+
+
+def test_last_active_admin_rule_in_the_service(app, make_user):
+    from sar.auth import service
+
+    only_admin = make_user(Role.ADMIN)
+    helper = make_user(Role.ADMIN)
+    service.set_active(helper, False, actor=only_admin)
+    db.session.commit()
+    # helper is deactivated: only_admin is the last active administrator.
+    third = make_user(Role.IG_OFFICER)
+    try:
+        service.set_roles(only_admin, {Role.DPO}, actor=third)
+    except service.AccountError as problem:
+        assert "at least one active administrator" in str(problem)
+    else:
+        raise AssertionError("removing the last active administrator must be refused")
+    try:
+        service.set_active(only_admin, False, actor=third)
+    except service.AccountError as problem:
+        assert "at least one active administrator" in str(problem)
+    else:
+        raise AssertionError("deactivating the last active administrator must be refused")
+    # Taking admin away from an already-deactivated administrator is fine.
+    service.set_roles(helper, {Role.DPO}, actor=only_admin)
+
+
+def test_deactivate_and_reactivate_are_audited(app, client_as, make_user):
+    user = make_user(Role.IG_OFFICER)
+    admin = client_as(Role.ADMIN)
+    assert admin.post(f"/admin/users/{user.id}/deactivate").status_code == 302
+    db.session.expire_all()
+    assert not db.session.get(User, user.id).active
+    assert events("user_deactivated")[-1].before == {"active": True}
+    assert "Enter a correct email address and password" in password_step(app.test_client(), user.email).get_data(
+        as_text=True
+    )
+    assert admin.post(f"/admin/users/{user.id}/reactivate").status_code == 302
+    db.session.expire_all()
+    assert db.session.get(User, user.id).active
+    assert events("user_reactivated")[-1].after == {"active": True}
+
+
+def test_deactivated_user_loses_an_existing_session(app, client_as, make_user):
+    user = make_user(Role.IG_OFFICER)
+    their_browser = client_as(user=user)
+    assert their_browser.get("/").status_code == 200
+    client_as(Role.ADMIN).post(f"/admin/users/{user.id}/deactivate")
+    assert their_browser.get("/").status_code == 302
+
+
+def test_reset_mfa_makes_the_user_enrol_again(app, enrolled, client_as):
+    user, _, _ = enrolled()
+    admin = client_as(Role.ADMIN)
+    page = admin.get(f"/admin/users/{user.id}").get_data(as_text=True)
+    assert "Reset authenticator app" in page and "10 recovery codes left" in page
+    assert admin.post(f"/admin/users/{user.id}/reset-mfa").status_code == 302
+    db.session.expire_all()
+    reset_user = db.session.get(User, user.id)
+    assert not reset_user.mfa_enrolled and reset_user.mfa_secret_encrypted is None
+    assert reset_user.recovery_codes == []
+    event = events("mfa_reset")[-1]
+    assert event.before == {"mfa_enrolled": True, "recovery_codes_unused": 10}
+    assert event.after == {"mfa_enrolled": False, "recovery_codes_unused": 0}
+    step = password_step(app.test_client(), user.email)
+    assert step.headers["Location"].endswith("/sign-in/set-up-authenticator")
+
+
+def test_unknown_user_is_404(client_as):
+    admin = client_as(Role.ADMIN)
+    assert admin.get("/admin/users/999999").status_code == 404
+    assert admin.post("/admin/users/999999/unlock").status_code == 404
+
+
+def test_own_account_page_and_password_change(app, client_as, make_user, make_team):
+    user = make_user(Role.RECORD_HOLDER, Role.AUDITOR, team=make_team("MASH"), full_name="Pat Own")
+    client = client_as(user=user)
+    page = client.get("/account").get_data(as_text=True)
+    assert "Pat Own" in page and "MASH" in page and "Auditor" in page and "Record holder" in page
+    assert "Your account" in client.get("/").get_data(as_text=True)  # in the navigation
+
+    wrong = client.post(
+        "/account/password",
+        data={
+            "current_password": "not my password",
+            "new_password": "a brand new passphrase",
+            "confirm_password": "a brand new passphrase",
+        },
+    )
+    assert wrong.status_code == 400 and "Your current password is incorrect" in wrong.get_data(as_text=True)
+    weak = client.post(
+        "/account/password",
+        data={"current_password": TEST_PASSWORD, "new_password": "short", "confirm_password": "short"},
+    )
+    assert weak.status_code == 400 and "Password must be 12 characters or more" in weak.get_data(as_text=True)
+    mismatch = client.post(
+        "/account/password",
+        data={"current_password": TEST_PASSWORD, "new_password": "a brand new passphrase", "confirm_password": "other"},
+    )
+    assert "The passwords you entered do not match" in mismatch.get_data(as_text=True)
+    assert events("password_changed") == []
+
+    ok = client.post(
+        "/account/password",
+        data={
+            "current_password": TEST_PASSWORD,
+            "new_password": "a brand new passphrase",
+            "confirm_password": "a brand new passphrase",
+        },
+    )
+    assert ok.status_code == 302
+    assert len(events("password_changed")) == 1
+    assert "hash" not in str(events("password_changed")[0].after)
+    assert password_step(app.test_client(), user.email, password="a brand new passphrase").status_code == 302
+
+
+def test_simultaneous_create_for_the_same_email_is_a_clear_error(app, make_user, monkeypatch):
+    """Two requests that both pass the "already exists?" check: the unique index decides, cleanly."""
+    from sar.auth import service
+
+    admin = make_user(Role.ADMIN)
+    service.create_user(
+        email="race@council.example", full_name="First", password=TEST_PASSWORD, roles={Role.DPO}, actor=admin
+    )
+    monkeypatch.setattr(service, "find_user_by_email", lambda email: None)
+    try:
+        service.create_user(
+            email="race@council.example", full_name="Second", password=TEST_PASSWORD, roles={Role.DPO}, actor=admin
+        )
+    except service.AccountError as problem:
+        assert "already exists" in str(problem)
+    else:
+        raise AssertionError("the duplicate must be refused")
+    db.session.commit()  # the transaction is still usable: the first account is kept
+    assert db.session.scalar(select(func.count()).select_from(User).where(User.email == "race@council.example")) == 1
+
+
+def test_admin_sets_a_temporary_password(app, client_as, make_user):
+    user = make_user(Role.IG_OFFICER)
+    admin = client_as(Role.ADMIN)
+    assert "Set a new temporary password" in admin.get(f"/admin/users/{user.id}").get_data(as_text=True)
+    short = admin.post(f"/admin/users/{user.id}/password", data={"password": "short"})
+    assert short.status_code == 400 and "Password must be 12 characters or more" in short.get_data(as_text=True)
+    assert events("password_reset") == []
+    ok = admin.post(f"/admin/users/{user.id}/password", data={"password": "a fresh temporary phrase"})
+    assert ok.status_code == 302
+    event = events("password_reset")[-1]
+    assert "hash" not in str(event.after) and event.actor_label != "system"
+    assert password_step(app.test_client(), user.email, password="a fresh temporary phrase").status_code == 302
+    assert client_as(Role.DPO).get(f"/admin/users/{user.id}/password").status_code == 403
+
+
+def test_a_temporary_password_must_be_replaced_before_anything_else(app, client_as, make_user):
+    user = make_user(Role.IG_OFFICER)
+    admin = client_as(Role.ADMIN)
+    admin.post(f"/admin/users/{user.id}/password", data={"password": "a fresh temporary phrase"})
+    officer = client_as(user=db.session.get(User, user.id))
+
+    blocked = officer.get("/cases/")
+    assert blocked.status_code == 302 and blocked.headers["Location"].endswith("/account/password")
+    assert "Choose a new password to continue" in officer.get("/account/password").get_data(as_text=True)
+
+    changed = officer.post(
+        "/account/password",
+        data={
+            "current_password": "a fresh temporary phrase",
+            "new_password": "my own new passphrase 7",
+            "confirm_password": "my own new passphrase 7",
+        },
+    )
+    assert changed.status_code == 302
+    assert officer.get("/").status_code == 200
+
+
+def test_accounts_an_administrator_creates_start_with_a_temporary_password(app, client_as):
+    admin = client_as(Role.ADMIN)
+    assert admin.post("/admin/users/new", data=new_user_data()).status_code == 302
+    created = db.session.scalar(select(User).where(User.email == "jo.bloggs@council.example"))
+    assert created is not None and created.must_change_password

@@ -1,0 +1,217 @@
+"""Rate limit, lockout, idle timeout, CSRF and security headers."""
+
+from __future__ import annotations
+
+import time
+import uuid
+
+import pytest
+from auth_helpers import TEST_PASSWORD, password_step, totp_code
+from sqlalchemy import select
+
+from sar import create_app
+from sar.audit import AuditEvent
+from sar.auth import pending
+from sar.auth.models import Role, SignInAttempt, User
+from sar.db import utcnow
+from sar.extensions import db
+
+
+def audit_actions() -> list[str]:
+    return [e.action for e in db.session.scalars(select(AuditEvent).order_by(AuditEvent.id))]
+
+
+def test_rate_limit_per_address_answers_429(app, client, make_user):
+    app.config["LOGIN_RATE_LIMIT"] = 3
+    user = make_user()
+    for _ in range(3):
+        assert password_step(client, f"{uuid.uuid4().hex[:6]}@council.example").status_code == 200
+    blocked = password_step(client, user.email)  # even the right password: the address is over its limit
+    assert blocked.status_code == 429
+    assert "Too many attempts" in blocked.get_data(as_text=True)
+    # Another address is unaffected.
+    other = app.test_client()
+    assert password_step(other, user.email, environ_base={"REMOTE_ADDR": "10.0.0.9"}).status_code == 302
+
+
+def test_colleagues_signing_in_correctly_from_one_office_address_are_never_limited(app, make_user):
+    app.config["LOGIN_RATE_LIMIT"] = 3
+    colleagues = [make_user() for _ in range(5)]
+    for colleague in colleagues:
+        office = app.test_client()  # each on their own browser, all behind the council's one address
+        assert password_step(office, colleague.email).status_code == 302
+
+
+def test_rate_limit_window_slides(app, client, make_user):
+    app.config["LOGIN_RATE_LIMIT"] = 2
+    user = make_user()
+    password_step(client, user.email, password="wrong password here")
+    password_step(client, user.email, password="wrong password here")
+    assert password_step(client, user.email).status_code == 429
+    for attempt in db.session.scalars(select(SignInAttempt)):
+        attempt.at = utcnow().replace(year=2000)
+    db.session.commit()
+    assert password_step(client, user.email).status_code == 302
+
+
+def test_lockout_after_consecutive_failures_then_admin_unlock(app, client, make_user, client_as):
+    app.config["LOGIN_MAX_FAILURES"] = 3
+    user = make_user()
+    for _ in range(2):
+        assert "Enter a correct email" in password_step(client, user.email, password="wrong password x").get_data(
+            as_text=True
+        )
+    third = password_step(client, user.email, password="wrong password x").get_data(as_text=True)
+    assert "Your account is locked" in third
+    assert "Try again in 15 minutes" in third
+    # Locked: even the right password is refused.
+    right = password_step(client, user.email)
+    assert right.status_code == 200 and "Your account is locked" in right.get_data(as_text=True)
+    actions = audit_actions()
+    assert actions.count("sign_in_failed") == 3
+    assert "account_locked" in actions and "sign_in_refused_locked" in actions
+
+    admin = client_as(Role.ADMIN)
+    assert "Locked" in admin.get("/admin/users").get_data(as_text=True)
+    assert admin.post(f"/admin/users/{user.id}/unlock").status_code == 302
+    db.session.expire_all()
+    assert db.session.get(User, user.id).locked_until is None
+    event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "user_unlocked")).one()
+    assert event.before["failed_sign_ins"] == 3 and event.after == {"locked_until": None, "failed_sign_ins": 0}
+    assert password_step(client, user.email).status_code == 302
+
+
+def test_lock_expires_and_success_resets_the_count(app, client, make_user):
+    app.config["LOGIN_MAX_FAILURES"] = 2
+    user = make_user()
+    password_step(client, user.email, password="wrong password x")
+    password_step(client, user.email, password="wrong password x")
+    db.session.expire_all()
+    locked = db.session.get(User, user.id)
+    assert locked.locked_until is not None
+    locked.locked_until = utcnow().replace(year=2000)
+    db.session.commit()
+    # One more slip after the lock ran out does not lock again straight away.
+    assert "locked" not in password_step(client, user.email, password="wrong password x").get_data(as_text=True)
+    assert password_step(client, user.email).status_code == 302
+
+
+def test_wrong_mfa_codes_count_towards_the_lock(app, enrolled):
+    app.config["LOGIN_MAX_FAILURES"] = 2
+    user, _, _ = enrolled()
+    client = app.test_client()
+    password_step(client, user.email)
+    client.post("/sign-in/security-code", data={"code": "000001"})
+    response = client.post("/sign-in/security-code", data={"code": "000002"})
+    assert response.status_code == 302 and response.headers["Location"].endswith("/sign-in")
+    assert "Your account is locked" in client.get("/sign-in").get_data(as_text=True)
+    assert client.get("/sign-in/security-code").status_code == 302  # the pending sign-in was dropped
+
+
+def test_idle_timeout_signs_out_with_a_message(app, enrolled):
+    user, secret, _ = enrolled()
+    client = app.test_client()
+    password_step(client, user.email)
+    client.post("/sign-in/security-code", data={"code": totp_code(secret, steps_ahead=1)})
+    assert client.get("/").status_code == 200
+    with client.session_transaction() as session:
+        session[pending.LAST_ACTIVE] = time.time() - 31 * 60
+    response = client.get("/")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/sign-in")
+    page = client.get("/sign-in").get_data(as_text=True)
+    assert "You were signed out because you had not done anything for 30 minutes" in page
+    assert client.get("/").status_code == 302
+    assert "signed_out_idle" in audit_actions()
+
+
+def test_activity_keeps_the_session_alive(app, enrolled):
+    user, secret, _ = enrolled()
+    app.config["IDLE_TIMEOUT_MINUTES"] = 10
+    client = app.test_client()
+    password_step(client, user.email)
+    client.post("/sign-in/security-code", data={"code": totp_code(secret, steps_ahead=1)})
+    with client.session_transaction() as session:
+        session[pending.LAST_ACTIVE] = time.time() - 9 * 60
+    assert client.get("/").status_code == 200
+    with client.session_transaction() as session:
+        assert time.time() - session[pending.LAST_ACTIVE] < 5
+
+
+@pytest.fixture
+def csrf_app(make_config):
+    application = create_app(make_config(WTF_CSRF_ENABLED=True))
+    with application.app_context():
+        db.create_all()
+        yield application
+        db.session.remove()
+        db.drop_all()
+        db.engine.dispose()
+
+
+def test_csrf_is_enforced_on_sign_in_and_sign_out(csrf_app):
+    from sar.auth import service
+
+    service.create_user(
+        email="csrf@council.example",
+        full_name="C",
+        password=TEST_PASSWORD,
+        roles={Role.DPO},
+        actor=None,
+    )
+    db.session.commit()
+    client = csrf_app.test_client()
+    refused = client.post("/sign-in", data={"email": "csrf@council.example", "password": TEST_PASSWORD})
+    assert refused.status_code == 400
+    assert "Nothing was saved" in refused.get_data(as_text=True)
+    assert client.post("/sign-out").status_code == 400
+
+    page = client.get("/sign-in").get_data(as_text=True)
+    token = page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
+    accepted = client.post(
+        "/sign-in",
+        data={"email": "csrf@council.example", "password": TEST_PASSWORD, "csrf_token": token},
+    )
+    assert accepted.status_code == 302
+
+
+def test_security_headers(client):
+    response = client.get("/sign-in")
+    policy = response.headers["Content-Security-Policy"]
+    assert "unsafe-inline" not in policy and "script-src 'self'" in policy
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Cache-Control"] == "no-store"
+    body = response.get_data(as_text=True)
+    assert "<script>" not in body and "style=" not in body
+
+
+def test_session_cookie_is_httponly_and_secure_outside_development(make_config):
+    app = create_app(make_config(ENV="production"))
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert app.config["SESSION_COOKIE_HTTPONLY"] is True
+    assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
+
+
+def test_old_sign_in_attempts_are_pruned_at_the_next_sign_in(app, enrolled):
+    user, secret, _ = enrolled()
+    db.session.add(
+        SignInAttempt(ip_address="10.1.1.1", email="x@council.example", succeeded=False, at=utcnow().replace(year=2000))
+    )
+    db.session.commit()
+    client = app.test_client()
+    password_step(client, user.email)
+    client.post("/sign-in/security-code", data={"code": totp_code(secret, steps_ahead=1)})
+    assert db.session.scalars(select(SignInAttempt).where(SignInAttempt.ip_address == "10.1.1.1")).all() == []
+    assert db.session.scalars(select(SignInAttempt)).all() != []
+
+
+def test_a_lock_applied_after_the_password_step_closes_the_code_step(app, enrolled):
+    user, secret, _ = enrolled()
+    client = app.test_client()
+    password_step(client, user.email)
+    locked = db.session.get(User, user.id)
+    locked.locked_until = utcnow().replace(year=utcnow().year + 1)
+    db.session.commit()
+    response = client.post("/sign-in/security-code", data={"code": totp_code(secret, steps_ahead=1)})
+    assert response.status_code == 302 and response.headers["Location"].endswith("/sign-in")
+    assert client.get("/").status_code == 302
