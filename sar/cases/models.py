@@ -1,6 +1,7 @@
-"""The case (a rights request) at the centre of the register.
+"""The case (a rights request) at the centre of the register, the people it names and the evidence for it.
 
 Names say "case" for a rights request so that ``request`` keeps meaning the HTTP request.
+Column lengths here are the single source of the form fields' maximum lengths (sar.cases.forms).
 """
 
 from __future__ import annotations
@@ -8,11 +9,21 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import Enum, ForeignKey, String, Text
+from sqlalchemy import JSON, Enum, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from sar.auth.models import Team, User
-from sar.db import Base, CreatedAtMixin
+from sar.db import Base, CreatedAtMixin, utcnow
+
+# Maximum lengths shared by the columns and the forms that fill them.
+NAME_MAX = 200
+RELATIONSHIP_MAX = 100
+ORGANISATION_MAX = 200
+JOB_TITLE_MAX = 200
+SHORT_TEXT_MAX = 500
+LONG_TEXT_MAX = 5000
+LIST_ITEM_MAX = 300  # one alias, address, phone or email
+LIST_MAX_ITEMS = 20
 
 
 def _enum(cls: type[enum.Enum], length: int = 40) -> Enum:
@@ -28,6 +39,20 @@ class Right(enum.StrEnum):
     OBJECTION = "objection"
     PORTABILITY = "portability"
 
+    @property
+    def label(self) -> str:
+        return RIGHT_LABELS[self]
+
+
+RIGHT_LABELS = {
+    Right.ACCESS: "Access (a copy of their records)",
+    Right.RECTIFICATION: "Rectification (correct inaccurate records)",
+    Right.ERASURE: "Erasure (delete records)",
+    Right.RESTRICTION: "Restriction (limit how records are used)",
+    Right.OBJECTION: "Objection (for example to the use of the NHS number in shared care records)",
+    Right.PORTABILITY: "Portability (data in a machine-readable form)",
+}
+
 
 class Channel(enum.StrEnum):
     EMAIL = "email"
@@ -36,6 +61,20 @@ class Channel(enum.StrEnum):
     IN_PERSON = "in_person"
     WEB_FORM = "web_form"
     OTHER_BODY = "other_body"
+
+    @property
+    def label(self) -> str:
+        return CHANNEL_LABELS[self]
+
+
+CHANNEL_LABELS = {
+    Channel.EMAIL: "Email",
+    Channel.POST: "Post",
+    Channel.PHONE: "Phone",
+    Channel.IN_PERSON: "In person",
+    Channel.WEB_FORM: "Web form",
+    Channel.OTHER_BODY: "Passed on by another body",
+}
 
 
 class CaseStatus(enum.StrEnum):
@@ -51,6 +90,24 @@ class CaseStatus(enum.StrEnum):
     AWAITING_SIGN_OFF = "awaiting_sign_off"
     READY_TO_SEND = "ready_to_send"
     CLOSED = "closed"
+
+    @property
+    def label(self) -> str:
+        return STATUS_LABELS[self]
+
+
+STATUS_LABELS = {
+    CaseStatus.RECEIVED: "Received",
+    CaseStatus.AWAITING_ID: "Awaiting proof of identity",
+    CaseStatus.AWAITING_AUTHORITY: "Awaiting evidence of authority",
+    CaseStatus.AWAITING_FEE: "Awaiting fee",
+    CaseStatus.AWAITING_CLARIFICATION: "Awaiting clarification",
+    CaseStatus.GATHERING: "Gathering records",
+    CaseStatus.IN_REVIEW: "In review",
+    CaseStatus.AWAITING_SIGN_OFF: "Awaiting sign-off",
+    CaseStatus.READY_TO_SEND: "Ready to send",
+    CaseStatus.CLOSED: "Closed",
+}
 
 
 class Outcome(enum.StrEnum):
@@ -69,6 +126,165 @@ class Outcome(enum.StrEnum):
     OTHER_RIGHT_ACTIONED = "OTHER_RIGHT_ACTIONED"
     OTHER_RIGHT_REFUSED = "OTHER_RIGHT_REFUSED"
 
+    @property
+    def label(self) -> str:
+        return OUTCOME_LABELS[self]
+
+
+OUTCOME_LABELS = {
+    Outcome.FULL: "Disclosed in full",
+    Outcome.PARTIAL: "Disclosed in part (exemptions applied)",
+    Outcome.NONE_HELD: "No information held",
+    Outcome.WITHHELD_ALL: "All information withheld",
+    Outcome.NCND: "Neither confirm nor deny",
+    Outcome.REFUSED_MUE: "Refused: manifestly unfounded or excessive",
+    Outcome.FEE_UNPAID_CLOSED: "Closed: fee not paid",
+    Outcome.ID_NOT_PROVIDED_CLOSED: "Closed: proof of identity not provided",
+    Outcome.AUTHORITY_NOT_PROVIDED_CLOSED: "Closed: evidence of authority not provided",
+    Outcome.CLARIFICATION_NOT_PROVIDED_CLOSED: "Closed: clarification not provided",
+    Outcome.WITHDRAWN: "Withdrawn by the requester",
+    Outcome.TRANSFERRED: "Transferred to another body",
+    Outcome.OTHER_RIGHT_ACTIONED: "Other right actioned",
+    Outcome.OTHER_RIGHT_REFUSED: "Other right refused",
+}
+
+
+class TransferTarget(enum.StrEnum):
+    """Where a TRANSFERRED request went (sar-rules sections 1.4 and 6)."""
+
+    SCHOOL_RECORD = "school_record"
+    NHS = "nhs"
+    POLICE = "police"
+    ACADEMY_TRUST = "academy_trust"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return TRANSFER_LABELS[self]
+
+
+TRANSFER_LABELS = {
+    TransferTarget.SCHOOL_RECORD: "A maintained school (the parent's right to the educational record)",
+    TransferTarget.NHS: "An NHS body",
+    TransferTarget.POLICE: "The police",
+    TransferTarget.ACADEMY_TRUST: "An academy trust",
+    TransferTarget.OTHER: "Another organisation",
+}
+
+# The exemption codes of sar-rules section 3 that a PARTIAL outcome can cite (TP-PRO is a no-redact flag, not one).
+EXEMPTION_CODES = (
+    "TP", "SW-SH", "SW-COURT", "SW-EXP", "HEALTH-SH", "HEALTH-OP", "HEALTH-EXP", "EDU-SH", "CHILD-ABUSE",
+    "CRIME", "LPP", "SELF-INC", "REG-CS", "MGMT", "NEG", "REF", "ADOPT", "PO", "HFE", "SEN",
+)  # fmt: skip
+
+
+class RequesterType(enum.StrEnum):
+    """Who is asking, relative to the data subject (sar-rules sections 5 and 7)."""
+
+    SELF = "self"
+    COMPETENT_CHILD = "competent_child"
+    PARENT_PR = "parent_pr"
+    SOLICITOR = "solicitor"
+    ADVOCATE = "advocate"
+    ATTORNEY = "attorney"
+    DEPUTY = "deputy"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return REQUESTER_TYPE_LABELS[self]
+
+    @property
+    def is_subject(self) -> bool:
+        """The data subject is asking for themselves, so there is no separate requester."""
+        return self in (RequesterType.SELF, RequesterType.COMPETENT_CHILD)
+
+    @property
+    def relationship_word(self) -> str:
+        """The register's ``relationship`` for a requester of this type when staff give none."""
+        return {
+            RequesterType.PARENT_PR: "parent",
+            RequesterType.SOLICITOR: "solicitor",
+            RequesterType.ADVOCATE: "independent advocate",
+            RequesterType.ATTORNEY: "attorney",
+            RequesterType.DEPUTY: "deputy",
+        }.get(self, "requester")
+
+
+REQUESTER_TYPE_LABELS = {
+    RequesterType.SELF: "The data subject (an adult asking for their own records)",
+    RequesterType.COMPETENT_CHILD: "A child asking for their own records",
+    RequesterType.PARENT_PR: "A parent or carer with parental responsibility",
+    RequesterType.SOLICITOR: "A solicitor acting with the subject's authority",
+    RequesterType.ADVOCATE: "An advocate or relative acting with the subject's authority",
+    RequesterType.ATTORNEY: "An attorney (lasting power of attorney)",
+    RequesterType.DEPUTY: "A deputy appointed by the Court of Protection",
+    RequesterType.OTHER: "Someone else",
+}
+
+
+class PersonRole(enum.StrEnum):
+    DATA_SUBJECT = "data_subject"
+    REQUESTER = "requester"
+    PROFESSIONAL = "professional"
+    THIRD_PARTY = "third_party"
+
+    @property
+    def label(self) -> str:
+        return PERSON_ROLE_LABELS[self]
+
+
+PERSON_ROLE_LABELS = {
+    PersonRole.DATA_SUBJECT: "Data subject",
+    PersonRole.REQUESTER: "Requester",
+    PersonRole.PROFESSIONAL: "Professional acting officially",
+    PersonRole.THIRD_PARTY: "Third party",
+}
+
+
+class EvidenceKind(enum.StrEnum):
+    IDENTITY = "identity"
+    AUTHORITY = "authority"
+    PARENTAL_RESPONSIBILITY = "parental_responsibility"
+
+    @property
+    def label(self) -> str:
+        return EVIDENCE_KIND_LABELS[self]
+
+
+EVIDENCE_KIND_LABELS = {
+    EvidenceKind.IDENTITY: "Proof of identity",
+    EvidenceKind.AUTHORITY: "Evidence of authority to act",
+    EvidenceKind.PARENTAL_RESPONSIBILITY: "Proof of parental responsibility",
+}
+
+
+class CompetenceDecision(enum.StrEnum):
+    """What the competence and best-interests assessment concluded (sar-rules section 5)."""
+
+    COMPETENT_OWN_REQUEST = "competent_own_request"
+    COMPETENT_AUTHORISES = "competent_authorises"
+    COMPETENT_DOES_NOT_AUTHORISE = "competent_does_not_authorise"
+    NOT_COMPETENT_IN_BEST_INTERESTS = "not_competent_in_best_interests"
+    NOT_COMPETENT_NOT_IN_BEST_INTERESTS = "not_competent_not_in_best_interests"
+
+    @property
+    def label(self) -> str:
+        return COMPETENCE_LABELS[self]
+
+
+COMPETENCE_LABELS = {
+    CompetenceDecision.COMPETENT_OWN_REQUEST: "The child is competent and is making the request themselves",
+    CompetenceDecision.COMPETENT_AUTHORISES: "The child is competent and authorises the requester",
+    CompetenceDecision.COMPETENT_DOES_NOT_AUTHORISE: "The child is competent and does not authorise the requester",
+    CompetenceDecision.NOT_COMPETENT_IN_BEST_INTERESTS: (
+        "The child lacks understanding; disclosure to the requester is in the child's best interests"
+    ),
+    CompetenceDecision.NOT_COMPETENT_NOT_IN_BEST_INTERESTS: (
+        "The child lacks understanding; disclosure to the requester is not in the child's best interests"
+    ),
+}
+
 
 class Case(CreatedAtMixin, Base):
     __tablename__ = "cases"
@@ -86,15 +302,44 @@ class Case(CreatedAtMixin, Base):
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     description: Mapped[str] = mapped_column(Text, default="")
     closed_at: Mapped[datetime | None]
+    requester_type: Mapped[RequesterType] = mapped_column(_enum(RequesterType, 30), default=RequesterType.SELF)
+    # Scope of the search: the teams (CaseScopeTeam), a date range and what the requester described.
+    scope_from: Mapped[date | None]
+    scope_to: Mapped[date | None]
+    scope_description: Mapped[str] = mapped_column(Text, default="")
+    # Asked at intake: a parent's request for a maintained school's educational record is the school's to answer
+    # (sar-rules 1.4), so the case page offers TRANSFERRED. None means not asked.
+    education_record: Mapped[bool | None]
+    # The one-time token of the intake form that created the case: a resubmitted form finds this case instead
+    # of logging a second one.
+    form_token: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # Closure details (sar-rules section 6); cleared on reopening, kept in the audit trail.
+    outcome_reason: Mapped[str] = mapped_column(Text, default="")
+    exemption_codes: Mapped[list[str]] = mapped_column(JSON, default=list)
+    transferred_to: Mapped[TransferTarget | None] = mapped_column(_enum(TransferTarget, 20))
+    transferred_to_detail: Mapped[str] = mapped_column(String(SHORT_TEXT_MAX), default="")
+    ncnd_signed_off_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     logged_by: Mapped[User] = relationship(foreign_keys=[logged_by_id])
     owner: Mapped[User | None] = relationship(foreign_keys=[owner_id])
+    ncnd_signed_off_by: Mapped[User | None] = relationship(foreign_keys=[ncnd_signed_off_by_id])
     rights: Mapped[list[CaseRight]] = relationship(cascade="all, delete-orphan", lazy="selectin")
     scope_teams: Mapped[list[CaseScopeTeam]] = relationship(cascade="all, delete-orphan", lazy="selectin")
+    people: Mapped[list[CasePerson]] = relationship(
+        cascade="all, delete-orphan", back_populates="case", order_by="(CasePerson.position, CasePerson.id)"
+    )
+    evidence: Mapped[list[EvidenceItem]] = relationship(
+        cascade="all, delete-orphan", back_populates="case", order_by="EvidenceItem.id"
+    )
+    competence: Mapped[CompetenceAssessment | None] = relationship(cascade="all, delete-orphan", back_populates="case")
 
     @property
     def right_values(self) -> frozenset[Right]:
         return frozenset(row.right for row in self.rights)
+
+    @property
+    def sorted_rights(self) -> list[Right]:
+        return [right for right in Right if right in self.right_values]
 
     @property
     def is_access_request(self) -> bool:
@@ -103,6 +348,21 @@ class Case(CreatedAtMixin, Base):
     @property
     def is_closed(self) -> bool:
         return self.status is CaseStatus.CLOSED
+
+    @property
+    def subject(self) -> CasePerson | None:
+        return next((p for p in self.people if p.role is PersonRole.DATA_SUBJECT), None)
+
+    @property
+    def requester(self) -> CasePerson | None:
+        """Who asked: the subject themselves, or the separate requester on the register."""
+        if self.requester_type.is_subject:
+            return self.subject
+        return next((p for p in self.people if p.role is PersonRole.REQUESTER), None)
+
+    @property
+    def team_ids(self) -> list[int]:
+        return [row.team_id for row in self.scope_teams]
 
 
 class CaseRight(Base):
@@ -121,3 +381,111 @@ class CaseScopeTeam(Base):
     team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), primary_key=True, index=True)
 
     team: Mapped[Team] = relationship()
+
+
+class CaseReferenceCounter(Base):
+    """The last reference number given out in each year; incremented atomically (sar.cases.reference)."""
+
+    __tablename__ = "case_reference_counters"
+
+    year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    last_number: Mapped[int] = mapped_column(default=0)
+
+
+class CasePerson(CreatedAtMixin, Base):
+    """One person in the case register: the subject, the requester, a professional or a third party.
+
+    Identifiers are stored in the canonical forms of the people.json format (sar.cases.validators), so the
+    export is a straight copy and the redaction library compares like with like.
+    """
+
+    __tablename__ = "case_people"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    role: Mapped[PersonRole] = mapped_column(_enum(PersonRole, 20))
+    position: Mapped[int] = mapped_column(default=0)
+    full_name: Mapped[str] = mapped_column(String(NAME_MAX))
+    # Aliases, former names (an adopted child's birth name), nicknames and initials.
+    aliases: Mapped[list[str]] = mapped_column(JSON, default=list)
+    date_of_birth: Mapped[date | None]
+    addresses: Mapped[list[str]] = mapped_column(JSON, default=list)
+    phones: Mapped[list[str]] = mapped_column(JSON, default=list)
+    emails: Mapped[list[str]] = mapped_column(JSON, default=list)
+    nhs_number: Mapped[str | None] = mapped_column(String(12))
+    ni_number: Mapped[str | None] = mapped_column(String(13))
+    # Free text, as in people.json: "mother", "foster carer", "referrer (neighbour)", "social worker".
+    # (Named ``relation`` in Python so it does not shadow SQLAlchemy's ``relationship``.)
+    relation: Mapped[str] = mapped_column("relationship", String(RELATIONSHIP_MAX), default="")
+    job_title: Mapped[str] = mapped_column(String(JOB_TITLE_MAX), default="")
+    organisation: Mapped[str] = mapped_column(String(ORGANISATION_MAX), default="")
+    # Consent to disclosure of their information to the requester (sar-rules section 4): None = not sought.
+    consent_obtained: Mapped[bool | None]
+    consent_date: Mapped[date | None]
+    consent_note: Mapped[str] = mapped_column(String(SHORT_TEXT_MAX), default="")
+
+    case: Mapped[Case] = relationship(back_populates="people")
+
+    @property
+    def is_subject(self) -> bool:
+        return self.role is PersonRole.DATA_SUBJECT
+
+
+class EvidenceItem(CreatedAtMixin, Base):
+    """Identity, authority or parental-responsibility evidence: asked for, received, verified.
+
+    The dates feed the statutory clock (sar-rules 1.1): the clock starts from receipt of ID or authority
+    evidence that was actually asked for, so ``requested_on`` and ``received_on`` are what the clock reads.
+    """
+
+    __tablename__ = "case_evidence"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[EvidenceKind] = mapped_column(_enum(EvidenceKind, 30))
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("case_people.id", ondelete="SET NULL"))
+    asked_for: Mapped[str] = mapped_column(String(SHORT_TEXT_MAX), default="")
+    requested_on: Mapped[date | None]
+    received_on: Mapped[date | None]
+    what_arrived: Mapped[str] = mapped_column(String(SHORT_TEXT_MAX), default="")
+    verified_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    verified_on: Mapped[date | None]
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+    case: Mapped[Case] = relationship(back_populates="evidence")
+    person: Mapped[CasePerson | None] = relationship()
+    verified_by: Mapped[User | None] = relationship()
+
+    @property
+    def is_received(self) -> bool:
+        return self.received_on is not None
+
+    @property
+    def is_verified(self) -> bool:
+        return self.verified_on is not None
+
+
+class CompetenceAssessment(Base):
+    """The competence and best-interests assessment for a request by or about a child (sar-rules section 5)."""
+
+    __tablename__ = "case_competence_assessments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), unique=True)
+    maturity: Mapped[str] = mapped_column(Text, default="")
+    nature_of_data: Mapped[str] = mapped_column(Text, default="")
+    court_orders: Mapped[str] = mapped_column(Text, default="")
+    duty_of_confidence: Mapped[str] = mapped_column(Text, default="")
+    consequences_of_parental_access: Mapped[str] = mapped_column(Text, default="")
+    detriment_if_refused: Mapped[str] = mapped_column(Text, default="")
+    childs_views: Mapped[str] = mapped_column(Text, default="")
+    decision: Mapped[CompetenceDecision] = mapped_column(_enum(CompetenceDecision, 40))
+    outcome_note: Mapped[str] = mapped_column(Text, default="")
+    # Who made the assessment (often the child's social worker, not a user of this service) and when.
+    assessed_by: Mapped[str] = mapped_column(String(NAME_MAX))
+    assessed_on: Mapped[date]
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    case: Mapped[Case] = relationship(back_populates="competence")
+    recorded_by: Mapped[User | None] = relationship()

@@ -1,0 +1,678 @@
+"""Intake forms. They parse and check what staff typed; the services check the rules again on save.
+
+Maximum lengths come from the columns (sar.cases.models) so a value the form accepts always fits.
+Error messages follow the GOV.UK Design System's patterns ("Enter...", "Select...", "... must be...").
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.gov_form_base import GovFormBase
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxesInput,
+    GovRadioInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import Field, HiddenField, RadioField, SelectField, SelectMultipleField, StringField, SubmitField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length, ValidationError
+from wtforms.widgets import CheckboxInput
+
+from sar.auth.models import Team
+from sar.cases import validators
+from sar.cases.models import (
+    EXEMPTION_CODES,
+    JOB_TITLE_MAX,
+    LIST_ITEM_MAX,
+    LIST_MAX_ITEMS,
+    LONG_TEXT_MAX,
+    NAME_MAX,
+    ORGANISATION_MAX,
+    RELATIONSHIP_MAX,
+    SHORT_TEXT_MAX,
+    Case,
+    CasePerson,
+    CaseStatus,
+    Channel,
+    CompetenceAssessment,
+    CompetenceDecision,
+    EvidenceKind,
+    Outcome,
+    PersonRole,
+    RequesterType,
+    Right,
+    TransferTarget,
+)
+from sar.cases.queries import CaseFilters
+from sar.cases.service import CaseDetails, CompetenceDetails, EvidenceRequest, PersonDetails
+from sar.cases.workflow import Closure
+
+PORTABILITY_NOTE = (
+    "Portability is normally not available for children's social care records: it needs consent or a contract "
+    "and automated processing. Log it, and tell the requester so."
+)
+
+
+def _max(limit: int, what: str) -> Length:
+    return Length(max=limit, message=f"{what} must be {limit} characters or fewer")
+
+
+def choices(pairs: Any) -> list[SelectChoice]:
+    """WTForms 3.3 wants SelectChoice objects, not (value, label) tuples."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+def _enum_choices(cls: Any) -> list[SelectChoice]:
+    return choices((member.value, member.label) for member in cls)
+
+
+YES_NO = choices([("yes", "Yes"), ("no", "No")])
+
+
+def yes_no(value: str | None) -> bool | None:
+    return {"yes": True, "no": False}.get(value or "")
+
+
+def yes_no_value(flag: bool | None) -> str | None:
+    return None if flag is None else ("yes" if flag else "no")
+
+
+def lines(text: str | None) -> tuple[str, ...]:
+    """A textarea with one item per line (aliases, addresses, phones, emails)."""
+    return tuple(line.strip() for line in (text or "").splitlines() if line.strip())
+
+
+# --- fields ---------------------------------------------------------------------------------------------
+
+
+class GovDateWidget(GovFormBase):
+    """govuk-frontend-wtf's date input, tolerant of a field that was not in the submitted form."""
+
+    template = "govuk_frontend_wtf/date.html"
+
+    def __call__(self, field: Field, **kwargs: Any) -> Any:
+        kwargs.setdefault("id", field.id)
+        return super().__call__(field, **kwargs)
+
+    def map_gov_params(self, field: Field, **kwargs: Any) -> dict[str, Any]:
+        params: dict[str, Any] = super().map_gov_params(field, **kwargs)
+        raw = getattr(field, "raw_data", None)
+        if raw and len(raw) == 3:
+            parts = list(raw)
+        elif field.data:
+            parts = [str(field.data.day), str(field.data.month), str(field.data.year)]
+        else:
+            parts = ["", "", ""]
+        error = " govuk-input--error" if field.errors else ""
+        params.pop("label", None)
+        params.setdefault("fieldset", {"legend": {"text": field.label.text, "classes": "govuk-fieldset__legend--s"}})
+        params["items"] = [
+            {"label": label, "id": f"{field.id}-{part}", "name": field.name, "value": value,
+             "classes": f"govuk-input--width-{width}{error}"}
+            for (label, part, width), value in zip(
+                (("Day", "day", 2), ("Month", "month", 2), ("Year", "year", 4)), parts, strict=True
+            )
+        ]  # fmt: skip
+        return params
+
+
+class GovDateField(Field):
+    """Three boxes (day, month, year) posted under one name; refuses impossible dates with GOV.UK messages.
+
+    ``what`` names the date in messages ("the date of birth"); ``past`` refuses dates after today.
+    """
+
+    widget = GovDateWidget()
+
+    def __init__(
+        self, label: str | None = None, *, what: str, required: bool = False, past: bool = False, **kwargs: Any
+    ) -> None:
+        super().__init__(label, **kwargs)
+        self.what = what
+        self.required = required
+        self.past = past
+        self.data: date | None = None
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        self.data = None
+        if not valuelist or not any(v.strip() for v in valuelist):
+            if self.required:
+                raise ValueError(f"Enter {self.what}")
+            return
+        if len(valuelist) != 3:
+            raise ValueError(f"{self.what[0].upper()}{self.what[1:]} must be a real date")
+        day, month, year = valuelist
+        parsed = validators.parse_date_parts(day, month, year, self.what)
+        if self.past and parsed > validators.london_today():
+            raise ValueError(f"{self.what[0].upper()}{self.what[1:]} must be today or in the past")
+        if parsed.year < 1900:
+            raise ValueError(f"{self.what[0].upper()}{self.what[1:]} must be after 1900")
+        self.data = parsed
+
+    def pre_validate(self, form: Any) -> None:
+        if self.required and self.data is None and not self.errors and not self.process_errors:
+            raise ValidationError(f"Enter {self.what}")
+
+
+class _LegendMixin:
+    """Keep the label as the fieldset legend (small) even when a template passes other fieldset params."""
+
+    def map_gov_params(self, field: Field, **kwargs: Any) -> dict[str, Any]:
+        params: dict[str, Any] = super().map_gov_params(field, **kwargs)  # type: ignore[misc]
+        legend = params.setdefault("fieldset", {}).setdefault("legend", {})
+        legend.setdefault("text", field.label.text)
+        legend.setdefault("classes", "govuk-fieldset__legend--s")
+        return params
+
+
+class RadiosWidget(_LegendMixin, GovRadioInput):
+    pass
+
+
+class CheckboxesWidget(_LegendMixin, GovCheckboxesInput):
+    pass
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = CheckboxesWidget()
+    option_widget = CheckboxInput()
+
+
+def _text(label: str, limit: int, what: str, *, required: str | None = None, **kwargs: Any) -> StringField:
+    checks: list[Any] = [_max(limit, what)]
+    if required:
+        checks.insert(0, InputRequired(message=required))
+    return StringField(label, validators=checks, widget=GovTextInput(), **kwargs)
+
+
+def _area(label: str, limit: int, what: str, *, required: str | None = None, **kwargs: Any) -> StringField:
+    checks: list[Any] = [_max(limit, what)]
+    if required:
+        checks.insert(0, InputRequired(message=required))
+    return StringField(label, validators=checks, widget=GovTextArea(), **kwargs)
+
+
+def _list_area(label: str, what: str, canonical: Any, description: str) -> StringField:
+    """A one-per-line textarea whose every line is checked (and later stored in canonical form)."""
+
+    def check(form: Any, field: Field) -> None:
+        items = lines(field.data)
+        if len(items) > LIST_MAX_ITEMS:
+            raise ValidationError(f"Enter no more than {LIST_MAX_ITEMS} {what}")
+        for item in items:
+            if len(item) > LIST_ITEM_MAX:
+                raise ValidationError(f"Each line must be {LIST_ITEM_MAX} characters or fewer")
+            if canonical is not None:
+                try:
+                    canonical(item)
+                except validators.InvalidValue as invalid:
+                    raise ValidationError(f"{invalid} (line ‘{item}’)") from None
+
+    return StringField(label, validators=[check], widget=GovTextArea(), description=description)
+
+
+def _identifier(label: str, canonical: Any, description: str) -> StringField:
+    def check(form: Any, field: Field) -> None:
+        if field.data and field.data.strip():
+            try:
+                canonical(field.data)
+            except validators.InvalidValue as invalid:
+                raise ValidationError(str(invalid)) from None
+
+    return StringField(label, validators=[_max(20, label), check], widget=GovTextInput(), description=description)
+
+
+def _single(label: str, canonical: Any, description: str = "") -> StringField:
+    def check(form: Any, field: Field) -> None:
+        if field.data and field.data.strip():
+            try:
+                canonical(field.data)
+            except validators.InvalidValue as invalid:
+                raise ValidationError(str(invalid)) from None
+
+    return StringField(label, validators=[_max(LIST_ITEM_MAX, label), check], widget=GovTextInput(),
+                       description=description)  # fmt: skip
+
+
+# --- case details and intake ----------------------------------------------------------------------------
+
+
+class CaseDetailsForm(FlaskForm):
+    channel = RadioField(
+        "How did the request arrive?",
+        choices=_enum_choices(Channel),
+        validators=[InputRequired(message="Select how the request arrived")],
+        widget=RadiosWidget(),
+    )
+    received_date = GovDateField(
+        "Date received",
+        what="the date received",
+        required=True,
+        past=True,
+        description="The day it reached any part of the council, even if that was not a working day. "
+        "For example, 27 3 2026",
+    )
+    received_time = StringField(
+        "Time received",
+        validators=[InputRequired(message="Enter the time received"), _max(10, "The time received")],
+        widget=GovTextInput(),
+        description="For example, 14:30 or 2:30pm",
+    )
+    rights = MultiCheckboxField(
+        "Which rights are being exercised?",
+        choices=_enum_choices(Right),
+        validators=[InputRequired(message="Select at least one right")],
+        description="Select all that apply. " + PORTABILITY_NOTE,
+    )
+    description = _area("What is the request for?", LONG_TEXT_MAX, "The description",
+                        description="In the requester's words where possible.")  # fmt: skip
+    education_record = RadioField(
+        "Is this a parent's request to see a school's educational record?",
+        choices=YES_NO,
+        validate_choice=False,
+        widget=RadiosWidget(),
+        description="A maintained school must answer that itself within 15 school days (the parent's own right), "
+        "so the request is transferred to the school.",
+    )
+    scope_teams = MultiCheckboxField("Which teams' records does it cover?", coerce=int, validate_choice=True,
+                                     description="Leave blank if not yet known.")  # fmt: skip
+    scope_from = GovDateField("Records from", what="the start of the date range", past=True,
+                              description="Optional. For example, 1 9 2015")  # fmt: skip
+    scope_to = GovDateField("Records to", what="the end of the date range", description="Optional.")
+    scope_description = _area("Anything else about the scope", LONG_TEXT_MAX, "The scope description")
+    requester_type = RadioField(
+        "Who is making the request?",
+        choices=_enum_choices(RequesterType),
+        validators=[InputRequired(message="Select who is making the request")],
+        widget=RadiosWidget(),
+    )
+    submit = SubmitField("Save", widget=GovSubmitInput())
+
+    def __init__(self, *args: Any, teams: list[tuple[int, str]] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.scope_teams.choices = choices(teams or [])
+
+    def validate_received_time(self, field: Field) -> None:
+        if field.data:
+            try:
+                validators.parse_time(field.data)
+            except validators.InvalidValue as invalid:
+                raise ValidationError(str(invalid)) from None
+
+    def validate_scope_to(self, field: Field) -> None:
+        if self.scope_from.data and field.data and self.scope_from.data > field.data:
+            raise ValidationError("The end of the date range must be the same as or after its start")
+
+
+class IntakeForm(CaseDetailsForm):
+    """Log a request: the case details, who is asking and who the records are about, on one page."""
+
+    form_token = HiddenField()
+    # Requester (only when someone asks on the subject's behalf)
+    requester_full_name = _text("Full name", NAME_MAX, "The requester's name")
+    requester_relationship = _text("Relationship to the data subject", RELATIONSHIP_MAX, "The relationship",
+                                   description="For example, mother, solicitor, independent advocate")  # fmt: skip
+    requester_organisation = _text("Organisation", ORGANISATION_MAX, "The organisation",
+                                   description="For a solicitor or advocate, their firm or service.")  # fmt: skip
+    requester_job_title = _text("Job title", JOB_TITLE_MAX, "The job title")
+    requester_address = _single("Postal address", validators.canonical_address,
+                                "On one line, ending with the postcode")  # fmt: skip
+    requester_phone = _single("Phone number", validators.canonical_phone)
+    requester_email = _single("Email address", validators.canonical_email)
+    # Data subject
+    subject_full_name = _text("Full name", NAME_MAX, "The data subject's name",
+                              required="Enter the data subject's full name")  # fmt: skip
+    subject_aliases = _list_area("Other names", "other names", None,
+                                 "Former names, nicknames, initials: one per line.")  # fmt: skip
+    subject_date_of_birth = GovDateField("Date of birth", what="the date of birth", past=True,
+                                         description="For example, 14 3 2011")  # fmt: skip
+    subject_addresses = _list_area("Addresses", "addresses", validators.canonical_address,
+                                   "One address per line, ending with the postcode.")  # fmt: skip
+    subject_phone = _single("Phone number", validators.canonical_phone)
+    subject_email = _single("Email address", validators.canonical_email)
+    subject_nhs_number = _identifier("NHS number", validators.canonical_nhs_number, "For example, 943 476 5919")
+    subject_ni_number = _identifier("National Insurance number", validators.canonical_ni_number,
+                                    "For example, QQ 12 34 56 C. Children under 16 do not have one.")  # fmt: skip
+    submit = SubmitField("Log the request", widget=GovSubmitInput())
+
+    def validate_requester_full_name(self, field: Field) -> None:
+        kind = self.requester_type.data
+        if kind and not RequesterType(kind).is_subject and not (field.data or "").strip():
+            raise ValidationError("Enter the requester's full name")
+
+
+# --- people register ------------------------------------------------------------------------------------
+
+PERSON_ROLE_CHOICES = choices((r.value, r.label) for r in PersonRole if r is not PersonRole.DATA_SUBJECT)
+CONSENT_CHOICES = choices([("yes", "Yes, they consent"), ("no", "No, they refuse"), ("", "Not asked")])
+
+
+class PersonForm(FlaskForm):
+    role = RadioField("Role in the records", choices=PERSON_ROLE_CHOICES, widget=RadiosWidget(),
+                      validators=[InputRequired(message="Select the person's role")])  # fmt: skip
+    full_name = _text("Full name", NAME_MAX, "The name", required="Enter the person's full name")
+    relationship = _text(
+        "Relationship to the data subject",
+        RELATIONSHIP_MAX,
+        "The relationship",
+        description="For example, mother, foster carer, referrer (neighbour), social worker",
+    )
+    job_title = _text("Job title", JOB_TITLE_MAX, "The job title", description="For professionals.")
+    organisation = _text("Organisation", ORGANISATION_MAX, "The organisation", description="For professionals.")
+    aliases = _list_area("Other names", "other names", None,
+                         "Former names, nicknames and initials used in the records: one per line.")  # fmt: skip
+    date_of_birth = GovDateField("Date of birth", what="the date of birth", past=True)
+    addresses = _list_area("Addresses", "addresses", validators.canonical_address,
+                           "One address per line, ending with the postcode.")  # fmt: skip
+    phones = _list_area("Phone numbers", "phone numbers", validators.canonical_phone, "One per line.")
+    emails = _list_area("Email addresses", "email addresses", validators.canonical_email, "One per line.")
+    nhs_number = _identifier("NHS number", validators.canonical_nhs_number, "For example, 943 476 5919")
+    ni_number = _identifier("National Insurance number", validators.canonical_ni_number,
+                            "For example, QQ 12 34 56 C")  # fmt: skip
+    consent_obtained = RadioField("Do they consent to their information being disclosed to the requester?",
+                                  choices=CONSENT_CHOICES, validate_choice=False, widget=RadiosWidget())  # fmt: skip
+    consent_date = GovDateField("Date of their answer", what="the date of their answer", past=True)
+    consent_note = _area("Notes on consent", SHORT_TEXT_MAX, "The note")
+    submit = SubmitField("Save", widget=GovSubmitInput())
+
+    def validate_consent_date(self, field: Field) -> None:
+        if self.consent_obtained.data and field.data is None and not field.process_errors:
+            raise ValidationError("Enter the date of their answer")
+
+
+class ConfirmForm(FlaskForm):
+    """A POST with only the CSRF token (remove a person)."""
+
+    submit = SubmitField("Remove", widget=GovSubmitInput())
+
+
+# --- evidence -------------------------------------------------------------------------------------------
+
+
+class EvidenceRequestForm(FlaskForm):
+    kind = RadioField("What kind of evidence?", choices=_enum_choices(EvidenceKind), widget=RadiosWidget(),
+                      validators=[InputRequired(message="Select the kind of evidence")])  # fmt: skip
+    person_id = SelectField("Whose evidence?", coerce=int, widget=GovSelect())
+    asked_for = _text("What was asked for", SHORT_TEXT_MAX, "What was asked for",
+                      description="For example, a copy of a passport and a recent utility bill")  # fmt: skip
+    requested_on = GovDateField("Date asked for", what="the date it was asked for", past=True,
+                                description="Leave blank if it arrived without being asked for.")  # fmt: skip
+    received_on = GovDateField("Date received", what="the date it was received", past=True,
+                               description="Leave blank if it has not arrived yet.")  # fmt: skip
+    what_arrived = _text("What arrived", SHORT_TEXT_MAX, "What arrived")
+    notes = _area("Notes", LONG_TEXT_MAX, "The notes")
+    submit = SubmitField("Save", widget=GovSubmitInput())
+
+    def validate_requested_on(self, field: Field) -> None:
+        if field.data is None and self.received_on.data is None and not field.process_errors:
+            raise ValidationError("Enter the date it was asked for, or the date it arrived")
+
+
+class EvidenceReceiptForm(FlaskForm):
+    received_on = GovDateField("Date received", what="the date it was received", required=True, past=True)
+    what_arrived = _text("What arrived", SHORT_TEXT_MAX, "What arrived", required="Enter what arrived")
+    submit = SubmitField("Save", widget=GovSubmitInput())
+
+
+class EvidenceVerifyForm(FlaskForm):
+    verified_on = GovDateField("Date verified", what="the date verified", required=True, past=True)
+    notes = _area("Notes", LONG_TEXT_MAX, "The notes", description="How it was checked.")
+    submit = SubmitField("Record verification", widget=GovSubmitInput())
+
+
+# --- competence -----------------------------------------------------------------------------------------
+
+COMPETENCE_FACTORS = (
+    ("maturity", "The child's maturity and understanding"),
+    ("nature_of_data", "The nature of the information"),
+    ("court_orders", "Court orders about parental access or parental responsibility"),
+    ("duty_of_confidence", "Any duty of confidence owed to the child"),
+    ("consequences_of_parental_access", "Consequences of the parent seeing it (especially if there are allegations "
+                                        "of abuse)"),
+    ("detriment_if_refused", "Detriment to the child if the parent is refused"),
+    ("childs_views", "The child's views"),
+)  # fmt: skip
+
+
+class CompetenceForm(FlaskForm):
+    maturity = _area(COMPETENCE_FACTORS[0][1], LONG_TEXT_MAX, "This factor")
+    nature_of_data = _area(COMPETENCE_FACTORS[1][1], LONG_TEXT_MAX, "This factor")
+    court_orders = _area(COMPETENCE_FACTORS[2][1], LONG_TEXT_MAX, "This factor")
+    duty_of_confidence = _area(COMPETENCE_FACTORS[3][1], LONG_TEXT_MAX, "This factor")
+    consequences_of_parental_access = _area(COMPETENCE_FACTORS[4][1], LONG_TEXT_MAX, "This factor")
+    detriment_if_refused = _area(COMPETENCE_FACTORS[5][1], LONG_TEXT_MAX, "This factor")
+    childs_views = _area(COMPETENCE_FACTORS[6][1], LONG_TEXT_MAX, "This factor")
+    decision = RadioField("Conclusion", choices=_enum_choices(CompetenceDecision), widget=RadiosWidget(),
+                          validators=[InputRequired(message="Select the conclusion")])  # fmt: skip
+    outcome_note = _area("Reasons for the conclusion", LONG_TEXT_MAX, "The reasons")
+    assessed_by = _text("Assessed by", NAME_MAX, "The assessor's name", required="Enter who made the assessment",
+                        description="Name and role, for example Sam Jones, allocated social worker")  # fmt: skip
+    assessed_on = GovDateField("Date assessed", what="the date assessed", required=True, past=True)
+    submit = SubmitField("Save assessment", widget=GovSubmitInput())
+
+
+# --- workflow and owner ---------------------------------------------------------------------------------
+
+
+class TransitionForm(FlaskForm):
+    to_status = RadioField("Move the case to", widget=RadiosWidget(),
+                           validators=[InputRequired(message="Select where the case goes next")])  # fmt: skip
+    outcome = RadioField("Outcome", widget=RadiosWidget(), validate_choice=False,
+                         description="Only when closing the case.")  # fmt: skip
+    exemption_codes = MultiCheckboxField("Exemptions applied", choices=choices((c, c) for c in EXEMPTION_CODES),
+                                         description="For a partial disclosure (sar-rules section 3).")  # fmt: skip
+    transferred_to = RadioField("Transferred to", choices=_enum_choices(TransferTarget), widget=RadiosWidget(),
+                                validate_choice=False, description="For a transfer.")  # fmt: skip
+    transferred_to_detail = _text("Name of the organisation", SHORT_TEXT_MAX, "The organisation")
+    reason = _area("Reason", LONG_TEXT_MAX, "The reason", required="Enter the reason for the change",
+                   description="Recorded in the case history. For NCND, the rationale for neither confirming "
+                   "nor denying.")  # fmt: skip
+    submit = SubmitField("Change status", widget=GovSubmitInput())
+
+    def __init__(
+        self, *args: Any, targets: list[CaseStatus] | None = None, outcomes: list[Outcome] | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.to_status.choices = choices((s.value, s.label) for s in targets or [])
+        self.outcome.choices = choices((o.value, f"{o.label} ({o.value})") for o in outcomes or [])
+
+
+class OwnerForm(FlaskForm):
+    owner = SelectField("Case owner", coerce=int, widget=GovSelect())
+    submit = SubmitField("Save", widget=GovSubmitInput())
+
+
+# --- the case list's search and filters (a GET form: no CSRF, nothing changes) -----------------------------
+
+
+class CaseFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    q = StringField("Search", validators=[_max(NAME_MAX, "The search")], widget=GovTextInput(),
+                    description="Reference, or the name of the data subject or requester")  # fmt: skip
+    status = SelectField(
+        "Status",
+        widget=GovSelect(),
+        validate_choice=False,
+        choices=choices([("", "Any"), ("open", "Any open case")]) + _enum_choices(CaseStatus),
+    )
+    right = SelectField("Right", widget=GovSelect(), validate_choice=False,
+                        choices=choices([("", "Any")] + [(r.value, r.value.capitalize()) for r in Right]))  # fmt: skip
+    owner = SelectField("Owner", widget=GovSelect(), validate_choice=False)
+    team = SelectField("Team", widget=GovSelect(), validate_choice=False)
+    received_from = GovDateField("Received from", what="the first date received")
+    received_to = GovDateField("Received to", what="the last date received")
+    sort = SelectField("Sort by", widget=GovSelect(), validate_choice=False, choices=choices([
+        ("received-desc", "Most recently received"), ("received-asc", "Oldest first"),
+        ("reference-asc", "Reference (A to Z)"), ("reference-desc", "Reference (Z to A)"), ("status-asc", "Status"),
+    ]))  # fmt: skip
+    submit = SubmitField("Apply", widget=GovSubmitInput())
+
+
+# --- from forms to the services' inputs (and back, to fill a form for editing) ---------------------------
+
+
+def case_details_from(form: CaseDetailsForm, teams: dict[int, Team]) -> CaseDetails:
+    assert form.received_date.data is not None  # required, checked by validate()
+    return CaseDetails(
+        channel=Channel(form.channel.data),
+        received_at=validators.received_moment(form.received_date.data, validators.parse_time(form.received_time.data)),
+        rights=frozenset(Right(value) for value in form.rights.data or []),
+        requester_type=RequesterType(form.requester_type.data),
+        description=form.description.data or "",
+        scope_teams=tuple(teams[team_id] for team_id in form.scope_teams.data or [] if team_id in teams),
+        scope_from=form.scope_from.data,
+        scope_to=form.scope_to.data,
+        scope_description=form.scope_description.data or "",
+        education_record=yes_no(form.education_record.data),
+    )
+
+
+def fill_case_details(form: CaseDetailsForm, case: Case) -> None:
+    local = case.received_at.astimezone(validators.LONDON)
+    form.channel.data = case.channel.value
+    form.received_date.data = local.date()
+    form.received_time.data = local.strftime("%H:%M")
+    form.rights.data = [right.value for right in case.sorted_rights]
+    form.requester_type.data = case.requester_type.value
+    form.description.data = case.description
+    form.scope_teams.data = case.team_ids
+    form.scope_from.data = case.scope_from
+    form.scope_to.data = case.scope_to
+    form.scope_description.data = case.scope_description
+    form.education_record.data = yes_no_value(case.education_record)
+
+
+def subject_from(form: IntakeForm) -> PersonDetails:
+    return PersonDetails(
+        full_name=form.subject_full_name.data or "",
+        aliases=lines(form.subject_aliases.data),
+        date_of_birth=form.subject_date_of_birth.data,
+        addresses=lines(form.subject_addresses.data),
+        phones=lines(form.subject_phone.data),
+        emails=lines(form.subject_email.data),
+        nhs_number=form.subject_nhs_number.data or None,
+        ni_number=form.subject_ni_number.data or None,
+    )
+
+
+def requester_from(form: IntakeForm) -> PersonDetails | None:
+    if RequesterType(form.requester_type.data).is_subject:
+        return None
+    return PersonDetails(
+        full_name=form.requester_full_name.data or "",
+        relationship=form.requester_relationship.data or RequesterType(form.requester_type.data).relationship_word,
+        organisation=form.requester_organisation.data or "",
+        job_title=form.requester_job_title.data or "",
+        addresses=lines(form.requester_address.data),
+        phones=lines(form.requester_phone.data),
+        emails=lines(form.requester_email.data),
+    )
+
+
+def person_details_from(form: PersonForm) -> PersonDetails:
+    return PersonDetails(
+        full_name=form.full_name.data or "",
+        aliases=lines(form.aliases.data),
+        date_of_birth=form.date_of_birth.data,
+        addresses=lines(form.addresses.data),
+        phones=lines(form.phones.data),
+        emails=lines(form.emails.data),
+        nhs_number=form.nhs_number.data or None,
+        ni_number=form.ni_number.data or None,
+        relationship=form.relationship.data or "",
+        job_title=form.job_title.data or "",
+        organisation=form.organisation.data or "",
+        consent_obtained=yes_no(form.consent_obtained.data),
+        consent_date=form.consent_date.data,
+        consent_note=form.consent_note.data or "",
+    )
+
+
+def fill_person(form: PersonForm, person: CasePerson) -> None:
+    form.role.data = person.role.value
+    form.full_name.data = person.full_name
+    form.relationship.data = person.relation
+    form.job_title.data = person.job_title
+    form.organisation.data = person.organisation
+    form.aliases.data = "\n".join(person.aliases)
+    form.date_of_birth.data = person.date_of_birth
+    form.addresses.data = "\n".join(person.addresses)
+    form.phones.data = "\n".join(person.phones)
+    form.emails.data = "\n".join(person.emails)
+    form.nhs_number.data = person.nhs_number or ""
+    form.ni_number.data = person.ni_number or ""
+    form.consent_obtained.data = yes_no_value(person.consent_obtained) or ""
+    form.consent_date.data = person.consent_date
+    form.consent_note.data = person.consent_note
+
+
+def competence_from(form: CompetenceForm) -> CompetenceDetails:
+    assert form.assessed_on.data is not None
+    factors = {name: getattr(form, name).data or "" for name, _ in COMPETENCE_FACTORS}
+    return CompetenceDetails(
+        decision=CompetenceDecision(form.decision.data),
+        assessed_by=form.assessed_by.data or "",
+        assessed_on=form.assessed_on.data,
+        outcome_note=form.outcome_note.data or "",
+        **factors,
+    )
+
+
+def fill_competence(form: CompetenceForm, assessment: CompetenceAssessment) -> None:
+    for name, _ in COMPETENCE_FACTORS:
+        getattr(form, name).data = getattr(assessment, name)
+    form.decision.data = assessment.decision.value
+    form.outcome_note.data = assessment.outcome_note
+    form.assessed_by.data = assessment.assessed_by
+    form.assessed_on.data = assessment.assessed_on
+
+
+def evidence_request_from(form: EvidenceRequestForm) -> EvidenceRequest:
+    return EvidenceRequest(
+        kind=EvidenceKind(form.kind.data),
+        asked_for=form.asked_for.data or "",
+        requested_on=form.requested_on.data,
+        person_id=form.person_id.data or None,
+        received_on=form.received_on.data,
+        what_arrived=form.what_arrived.data or "",
+        notes=form.notes.data or "",
+    )
+
+
+def closure_from(form: TransitionForm) -> Closure | None:
+    if CaseStatus(form.to_status.data) is not CaseStatus.CLOSED:
+        return None
+    if not form.outcome.data:
+        return None
+    return Closure(
+        outcome=Outcome(form.outcome.data),
+        exemption_codes=tuple(form.exemption_codes.data or ()),
+        transferred_to=TransferTarget(form.transferred_to.data) if form.transferred_to.data else None,
+        transferred_to_detail=form.transferred_to_detail.data or "",
+    )
+
+
+def filters_from(form: CaseFilterForm) -> CaseFilters:
+    def as_int(value: str | None) -> int | None:
+        return int(value) if value and value.isdigit() else None
+
+    status = form.status.data or ""
+    return CaseFilters(
+        text=form.q.data or "",
+        status=CaseStatus(status) if status in CaseStatus.__members__.values() else None,
+        open_only=status == "open",
+        right=Right(form.right.data) if form.right.data in Right.__members__.values() else None,
+        owner_id=as_int(form.owner.data),
+        unassigned=form.owner.data == "none",
+        team_id=as_int(form.team.data),
+        received_from=form.received_from.data,
+        received_to=form.received_to.data,
+    )

@@ -1,0 +1,108 @@
+"""The case list: search, filters, sorting and pages, done in the database on indexed columns."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import Select, String, cast, exists, func, or_, select
+from sqlalchemy.orm import selectinload
+
+from sar.auth.models import User
+from sar.cases.models import Case, CasePerson, CaseRight, CaseScopeTeam, CaseStatus, PersonRole, Right
+from sar.extensions import db
+
+PER_PAGE = 25
+
+SORTS = {
+    "received-desc": (Case.received_at.desc(), Case.id.desc()),
+    "received-asc": (Case.received_at.asc(), Case.id.asc()),
+    "reference-asc": (Case.reference.asc(),),
+    "reference-desc": (Case.reference.desc(),),
+    "status-asc": (Case.status.asc(), Case.received_at.desc()),
+}
+DEFAULT_SORT = "received-desc"
+
+
+@dataclass(frozen=True)
+class CaseFilters:
+    text: str = ""
+    status: CaseStatus | None = None
+    open_only: bool = False
+    right: Right | None = None
+    owner_id: int | None = None
+    unassigned: bool = False
+    team_id: int | None = None
+    received_from: date | None = None
+    received_to: date | None = None
+
+    def describe(self) -> dict[str, str]:
+        """For the audit event of a search: what was asked, not what was found."""
+        return {name: str(value) for name, value in self.__dict__.items() if value not in (None, "", False)}
+
+
+@dataclass(frozen=True)
+class CasePage:
+    items: list[Case]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page))
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _filtered(filters: CaseFilters) -> Select[Case]:
+    query = select(Case)
+    text = " ".join(filters.text.split())
+    if text:
+        pattern = f"%{_escape_like(text.lower())}%"
+        named = exists().where(
+            CasePerson.case_id == Case.id,
+            CasePerson.role.in_([PersonRole.DATA_SUBJECT, PersonRole.REQUESTER]),
+            or_(
+                func.lower(CasePerson.full_name).like(pattern, escape="\\"),
+                # Former and birth names too: a care leaver may be known by another name now.
+                func.lower(cast(CasePerson.aliases, String)).like(pattern, escape="\\"),
+            ),
+        )
+        query = query.where(or_(func.lower(Case.reference).like(pattern, escape="\\"), named))
+    if filters.status is not None:
+        query = query.where(Case.status == filters.status)
+    elif filters.open_only:
+        query = query.where(Case.status != CaseStatus.CLOSED)
+    if filters.right is not None:
+        query = query.where(exists().where(CaseRight.case_id == Case.id, CaseRight.right == filters.right))
+    if filters.unassigned:
+        query = query.where(Case.owner_id.is_(None))
+    elif filters.owner_id is not None:
+        query = query.where(Case.owner_id == filters.owner_id)
+    if filters.team_id is not None:
+        query = query.where(exists().where(CaseScopeTeam.case_id == Case.id, CaseScopeTeam.team_id == filters.team_id))
+    if filters.received_from is not None:
+        query = query.where(Case.received_on >= filters.received_from)
+    if filters.received_to is not None:
+        query = query.where(Case.received_on <= filters.received_to)
+    return query
+
+
+def search_cases(
+    filters: CaseFilters, *, page: int = 1, sort: str = DEFAULT_SORT, per_page: int = PER_PAGE
+) -> CasePage:
+    query = _filtered(filters)
+    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    pages = max(1, math.ceil(total / per_page))
+    page = min(max(1, page), pages)
+    ordered = query.order_by(*SORTS.get(sort, SORTS[DEFAULT_SORT])).limit(per_page).offset((page - 1) * per_page)
+    items = list(db.session.scalars(ordered.options(selectinload(Case.people), selectinload(Case.owner))))
+    return CasePage(items=items, total=total, page=page, per_page=per_page)
+
+
+def owners_for_filter() -> list[User]:
+    return list(db.session.scalars(select(User).where(User.id.in_(select(Case.owner_id))).order_by(User.full_name)))

@@ -1,0 +1,757 @@
+"""Intake services: plain typed functions that change the case register, flush and audit.
+
+They never commit (the request commits once, sar.web) so a failure leaves nothing half-saved. Every
+change writes an audit event in the same transaction, and anything that can move the statutory clock
+sends ``case_changed`` (sar.cases.signals) for the clock to recalculate.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import select
+
+from sar import audit
+from sar.auth.access import CASE_WORKERS
+from sar.auth.models import Role, Team, User
+from sar.cases import validators
+from sar.cases.export import people_register
+from sar.cases.models import (
+    LIST_ITEM_MAX,
+    LIST_MAX_ITEMS,
+    Case,
+    CasePerson,
+    CaseRight,
+    CaseScopeTeam,
+    CaseStatus,
+    Channel,
+    CompetenceAssessment,
+    CompetenceDecision,
+    EvidenceItem,
+    EvidenceKind,
+    Outcome,
+    PersonRole,
+    RequesterType,
+    Right,
+)
+from sar.cases.queries import CaseFilters
+from sar.cases.reference import next_reference
+from sar.cases.signals import case_changed
+from sar.cases.workflow import Closure, check_transition
+from sar.db import utcnow
+from sar.extensions import db
+
+LONDON = validators.LONDON
+
+
+class CaseError(ValueError):
+    """A change the register refuses; ``field`` names the form field the message belongs to, if any."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class DuplicateSubmission(Exception):
+    """The intake form was submitted again (double click, back and resubmit): the case already exists."""
+
+    def __init__(self, case: Case) -> None:
+        super().__init__(case.reference)
+        self.case = case
+
+
+@dataclass(frozen=True)
+class CaseDetails:
+    channel: Channel
+    received_at: datetime  # time-zone aware
+    rights: frozenset[Right]
+    requester_type: RequesterType
+    description: str = ""
+    scope_teams: tuple[Team, ...] = ()
+    scope_from: date | None = None
+    scope_to: date | None = None
+    scope_description: str = ""
+    education_record: bool | None = None
+
+
+@dataclass(frozen=True)
+class PersonDetails:
+    full_name: str
+    aliases: tuple[str, ...] = ()
+    date_of_birth: date | None = None
+    addresses: tuple[str, ...] = ()
+    phones: tuple[str, ...] = ()
+    emails: tuple[str, ...] = ()
+    nhs_number: str | None = None
+    ni_number: str | None = None
+    relationship: str = ""
+    job_title: str = ""
+    organisation: str = ""
+    consent_obtained: bool | None = None
+    consent_date: date | None = None
+    consent_note: str = ""
+
+
+@dataclass(frozen=True)
+class CompetenceDetails:
+    decision: CompetenceDecision
+    assessed_by: str
+    assessed_on: date
+    maturity: str = ""
+    nature_of_data: str = ""
+    court_orders: str = ""
+    duty_of_confidence: str = ""
+    consequences_of_parental_access: str = ""
+    detriment_if_refused: str = ""
+    childs_views: str = ""
+    outcome_note: str = ""
+
+
+@dataclass(frozen=True)
+class EvidenceRequest:
+    kind: EvidenceKind
+    asked_for: str = ""
+    requested_on: date | None = None
+    person_id: int | None = None
+    # Evidence can arrive unasked (enclosed with the request), so receipt may be recorded at once.
+    received_on: date | None = None
+    what_arrived: str = ""
+    notes: str = ""
+
+
+@dataclass
+class _Changes:
+    before: dict[str, Any] = field(default_factory=dict)
+    after: dict[str, Any] = field(default_factory=dict)
+
+
+def _actor(user: User | None) -> tuple[int | None, str] | None:
+    return (user.id, user.email) if user is not None else None
+
+
+def london_date(moment: datetime) -> date:
+    """The statutory date of a moment: its calendar date in the council's time zone."""
+    return moment.astimezone(LONDON).date()
+
+
+# --- snapshots for the audit trail ---------------------------------------------------------------------
+
+
+def case_snapshot(case: Case) -> dict[str, Any]:
+    return {
+        "reference": case.reference,
+        "status": case.status,
+        "outcome": case.outcome,
+        "channel": case.channel,
+        "received_at": case.received_at,
+        "received_on": case.received_on,
+        "rights": sorted(r.value for r in case.right_values),
+        "requester_type": case.requester_type,
+        "description": case.description,
+        "scope_team_ids": sorted(case.team_ids),
+        "scope_from": case.scope_from,
+        "scope_to": case.scope_to,
+        "scope_description": case.scope_description,
+        "education_record": case.education_record,
+        "owner_id": case.owner_id,
+    }
+
+
+def person_snapshot(person: CasePerson) -> dict[str, Any]:
+    return {
+        "role": person.role,
+        "full_name": person.full_name,
+        "aliases": list(person.aliases),
+        "date_of_birth": person.date_of_birth,
+        "addresses": list(person.addresses),
+        "phones": list(person.phones),
+        "emails": list(person.emails),
+        "nhs_number": person.nhs_number,
+        "ni_number": person.ni_number,
+        "relationship": person.relation,
+        "job_title": person.job_title,
+        "organisation": person.organisation,
+        "consent_obtained": person.consent_obtained,
+        "consent_date": person.consent_date,
+        "consent_note": person.consent_note,
+    }
+
+
+def _diff(before: dict[str, Any], after: dict[str, Any]) -> _Changes:
+    changes = _Changes()
+    for key, value in after.items():
+        if before.get(key) != value:
+            changes.before[key] = before.get(key)
+            changes.after[key] = value
+    return changes
+
+
+# --- validation shared by create and update ------------------------------------------------------------
+
+
+def _check_case_details(details: CaseDetails, now: datetime) -> None:
+    if not details.rights:
+        raise CaseError("Select at least one right requested", "rights")
+    if details.received_at.tzinfo is None:
+        raise CaseError("The time received must carry a time zone", "received_date")
+    try:
+        validators.check_received(details.received_at, now)
+    except validators.InvalidValue as invalid:
+        raise CaseError(str(invalid), "received_date") from None
+    if details.scope_from and details.scope_to and details.scope_from > details.scope_to:
+        raise CaseError("The start of the date range must be the same as or before its end", "scope_from")
+
+
+def _clean_list(values: Iterable[str], canonical: Any, what: str, field_name: str) -> list[str]:
+    result: list[str] = []
+    for raw in values:
+        text = raw.strip()
+        if not text:
+            continue
+        if len(text) > LIST_ITEM_MAX:
+            raise CaseError(f"Each {what} must be {LIST_ITEM_MAX} characters or fewer", field_name)
+        try:
+            value = canonical(text) if canonical else " ".join(text.split())
+        except validators.InvalidValue as invalid:
+            raise CaseError(f"{invalid} (you entered ‘{text}’)", field_name) from None
+        if value not in result:
+            result.append(value)
+    if len(result) > LIST_MAX_ITEMS:
+        raise CaseError(f"Enter no more than {LIST_MAX_ITEMS} of each kind of {what}", field_name)
+    return result
+
+
+def _canonical(value: str | None, canonical: Any, field_name: str) -> str | None:
+    if value is None or not value.strip():
+        return None
+    try:
+        return str(canonical(value))
+    except validators.InvalidValue as invalid:
+        raise CaseError(str(invalid), field_name) from None
+
+
+def _apply_person(person: CasePerson, details: PersonDetails, prefix: str = "") -> None:
+    """Store the details in canonical form; identifiers that fail their checks are refused, not stored.
+
+    ``prefix`` maps errors to the intake form's field names (``subject_nhs_number``).
+    """
+    name = " ".join(details.full_name.split())
+    if not name:
+        raise CaseError("Enter the person's full name", prefix + "full_name")
+    person.full_name = name
+    person.aliases = _clean_list(details.aliases, None, "other name", prefix + "aliases")
+    person.addresses = _clean_list(details.addresses, validators.canonical_address, "address", prefix + "addresses")
+    person.phones = _clean_list(details.phones, validators.canonical_phone, "phone number", prefix + "phones")
+    person.emails = _clean_list(details.emails, validators.canonical_email, "email address", prefix + "emails")
+    person.nhs_number = _canonical(details.nhs_number, validators.canonical_nhs_number, prefix + "nhs_number")
+    person.ni_number = _canonical(details.ni_number, validators.canonical_ni_number, prefix + "ni_number")
+    person.date_of_birth = details.date_of_birth
+    person.relation = details.relationship.strip()
+    person.job_title = details.job_title.strip()
+    person.organisation = details.organisation.strip()
+    person.consent_obtained = details.consent_obtained
+    person.consent_date = details.consent_date if details.consent_obtained is not None else None
+    person.consent_note = details.consent_note.strip()
+
+
+def _apply_case_details(case: Case, details: CaseDetails) -> None:
+    case.channel = details.channel
+    case.received_at = details.received_at
+    case.received_on = london_date(details.received_at)
+    case.requester_type = details.requester_type
+    case.description = details.description.strip()
+    case.scope_from = details.scope_from
+    case.scope_to = details.scope_to
+    case.scope_description = details.scope_description.strip()
+    case.education_record = details.education_record
+    wanted_rights = set(details.rights)
+    case.rights = [row for row in case.rights if row.right in wanted_rights] + [
+        CaseRight(right=right) for right in sorted(wanted_rights - case.right_values)
+    ]
+    wanted_teams = {team.id for team in details.scope_teams}
+    existing_teams = set(case.team_ids)
+    case.scope_teams = [row for row in case.scope_teams if row.team_id in wanted_teams] + [
+        CaseScopeTeam(team_id=team_id) for team_id in sorted(wanted_teams - existing_teams)
+    ]
+
+
+# --- cases ---------------------------------------------------------------------------------------------
+
+
+def find_by_form_token(token: str) -> Case | None:
+    return db.session.scalar(select(Case).where(Case.form_token == token))
+
+
+def log_case(
+    details: CaseDetails,
+    *,
+    subject: PersonDetails,
+    requester: PersonDetails | None,
+    logged_by: User,
+    form_token: str | None = None,
+    owner: User | None = None,
+    now: datetime | None = None,
+) -> Case:
+    """Log a new rights request with its data subject and (unless they ask for themselves) its requester.
+
+    Raises DuplicateSubmission when ``form_token`` already created a case, CaseError for bad input.
+    """
+    now = now or utcnow()
+    if form_token is not None:
+        existing = find_by_form_token(form_token)
+        if existing is not None:
+            raise DuplicateSubmission(existing)
+    _check_case_details(details, now)
+    if details.requester_type.is_subject and requester is not None:
+        raise CaseError("The subject is asking for themselves, so there is no separate requester", "requester_type")
+    if not details.requester_type.is_subject and requester is None:
+        raise CaseError("Enter the requester's details", "requester_full_name")
+    if owner is not None and not owner.has_role(*CASE_WORKERS):
+        raise CaseError("The case owner must be an information governance officer or the DPO", "owner")
+
+    case = Case(
+        status=CaseStatus.RECEIVED,
+        logged_by_id=logged_by.id,
+        owner_id=owner.id if owner else None,
+        form_token=form_token,
+        rights=[],
+        scope_teams=[],
+        people=[],
+        evidence=[],
+    )
+    _apply_case_details(case, details)
+    subject_person = CasePerson(role=PersonRole.DATA_SUBJECT, position=0)
+    _apply_person(subject_person, subject, "subject_")
+    case.people.append(subject_person)
+    if requester is not None:
+        requester_person = CasePerson(role=PersonRole.REQUESTER, position=1)
+        _apply_person(requester_person, requester, "requester_")
+        case.people.append(requester_person)
+    # Everything is checked before the reference is reserved, so refused input never uses up a number. This is
+    # also the transaction's first write: on SQLite it takes the database lock, so concurrent intakes queue here
+    # instead of deadlocking later.
+    case.reference = next_reference(db.session(), current_app.config["CASE_REFERENCE_PREFIX"], case.received_on.year)
+    db.session.add(case)
+    db.session.flush()
+    audit.record(
+        "case.created",
+        object_type="case",
+        object_id=case.id,
+        case_id=case.id,
+        summary=f"Logged {case.reference}",
+        after={**case_snapshot(case), "people": [person_snapshot(p) for p in case.people]},
+        actor=_actor(logged_by),
+    )
+    case_changed.send(case, reason="case logged")
+    return case
+
+
+def update_case(case: Case, details: CaseDetails, *, actor: User | None = None, now: datetime | None = None) -> Case:
+    """Change what was recorded at intake (channel, time received, rights, scope, requester type)."""
+    _check_case_details(details, now or utcnow())
+    if case.is_closed:
+        raise CaseError("Reopen the case before changing it")
+    if not details.requester_type.is_subject and not any(p.role is PersonRole.REQUESTER for p in case.people):
+        raise CaseError("Add the requester to the people register before choosing this requester type",
+                        "requester_type")  # fmt: skip
+    before = case_snapshot(case)
+    _apply_case_details(case, details)
+    db.session.flush()
+    changes = _diff(before, case_snapshot(case))
+    if not changes.after:
+        return case
+    audit.record(
+        "case.updated",
+        object_type="case",
+        object_id=case.id,
+        case_id=case.id,
+        summary=f"Changed {', '.join(sorted(changes.after))}",
+        before=changes.before,
+        after=changes.after,
+        actor=_actor(actor),
+    )
+    if {"received_at", "received_on", "rights"} & set(changes.after):
+        case_changed.send(case, reason="rights or date received changed")
+    return case
+
+
+def assign_owner(case: Case, owner: User | None, *, actor: User | None = None) -> Case:
+    if owner is not None and not owner.has_role(*CASE_WORKERS):
+        raise CaseError("The case owner must be an information governance officer or the DPO", "owner")
+    if owner is not None and not owner.active:
+        raise CaseError("That account is not active", "owner")
+    new_id = owner.id if owner else None
+    if case.owner_id == new_id:
+        return case
+    before = {"owner_id": case.owner_id}
+    case.owner_id = new_id
+    case.owner = owner
+    db.session.flush()
+    audit.record(
+        "case.owner_assigned",
+        object_type="case",
+        object_id=case.id,
+        case_id=case.id,
+        summary=f"Owner set to {owner.full_name}" if owner else "Owner removed",
+        before=before,
+        after={"owner_id": new_id},
+        actor=_actor(actor),
+    )
+    return case
+
+
+def transition(
+    case: Case,
+    to: CaseStatus,
+    reason: str,
+    outcome: Outcome | Closure | None = None,
+    *,
+    actor: User | None = None,
+    now: datetime | None = None,
+) -> Case:
+    """Move the case along the workflow graph, closing with an outcome or reopening with a reason."""
+    closure = Closure(outcome=outcome) if isinstance(outcome, Outcome) else outcome
+    actor_is_dpo = actor is not None and actor.has_role(Role.DPO)
+    check_transition(case.status, to, reason=reason, rights=case.right_values, closure=closure,
+                     actor_is_dpo=actor_is_dpo)  # fmt: skip
+    before = {"status": case.status, "outcome": case.outcome}
+    previous = case.status
+    case.status = to
+    if to is CaseStatus.CLOSED:
+        assert closure is not None  # check_transition insists on it
+        case.outcome = closure.outcome
+        case.outcome_reason = reason.strip()
+        case.exemption_codes = sorted(closure.exemption_codes)
+        case.transferred_to = closure.transferred_to
+        case.transferred_to_detail = closure.transferred_to_detail.strip()
+        case.ncnd_signed_off_by_id = actor.id if actor is not None and closure.outcome is Outcome.NCND else None
+        case.closed_at = now or utcnow()
+        action, signal_reason = "case.closed", "case closed"
+    else:
+        if previous is CaseStatus.CLOSED:
+            action, signal_reason = "case.reopened", "case reopened"
+            case.outcome = None
+            case.outcome_reason = ""
+            case.exemption_codes = []
+            case.transferred_to = None
+            case.transferred_to_detail = ""
+            case.ncnd_signed_off_by_id = None
+            case.closed_at = None
+        else:
+            action, signal_reason = "case.status_changed", f"status changed to {to.value}"
+    db.session.flush()
+    after: dict[str, Any] = {"status": case.status, "outcome": case.outcome}
+    if to is CaseStatus.CLOSED:
+        after.update(exemption_codes=case.exemption_codes, transferred_to=case.transferred_to,
+                     transferred_to_detail=case.transferred_to_detail)  # fmt: skip
+    audit.record(
+        action,
+        object_type="case",
+        object_id=case.id,
+        case_id=case.id,
+        summary=f"{previous.label} → {to.label}: {reason.strip()}",
+        before=before,
+        after=after,
+        actor=_actor(actor),
+    )
+    case_changed.send(case, reason=signal_reason)
+    return case
+
+
+# --- the people register -------------------------------------------------------------------------------
+
+
+def add_person(case: Case, role: PersonRole, details: PersonDetails, *, actor: User | None = None) -> CasePerson:
+    if role is PersonRole.DATA_SUBJECT and case.subject is not None:
+        raise CaseError("The case already has a data subject: one request per person", "role")
+    person = CasePerson(role=role, position=max((p.position for p in case.people), default=0) + 1)
+    _apply_person(person, details)
+    case.people.append(person)
+    db.session.flush()
+    audit.record(
+        "person.added",
+        object_type="case_person",
+        object_id=person.id,
+        case_id=case.id,
+        summary=f"Added {person.role.label.lower()} to the people register",
+        after=person_snapshot(person),
+        actor=_actor(actor),
+    )
+    return person
+
+
+def update_person(
+    person: CasePerson, details: PersonDetails, *, role: PersonRole | None = None, actor: User | None = None
+) -> CasePerson:
+    case = person.case
+    if role is not None and role is not person.role:
+        if person.is_subject or role is PersonRole.DATA_SUBJECT:
+            raise CaseError("The data subject's role cannot be changed", "role")
+        person.role = role
+    before = person_snapshot(person)
+    _apply_person(person, details)
+    db.session.flush()
+    changes = _diff(before, person_snapshot(person))
+    if changes.after:
+        audit.record(
+            "person.updated",
+            object_type="case_person",
+            object_id=person.id,
+            case_id=case.id,
+            summary=f"Changed {', '.join(sorted(changes.after))}",
+            before=changes.before,
+            after=changes.after,
+            actor=_actor(actor),
+        )
+    return person
+
+
+def remove_person(person: CasePerson, *, actor: User | None = None) -> None:
+    case = person.case
+    if person.is_subject:
+        raise CaseError("The data subject cannot be removed from their own case")
+    if (
+        person.role is PersonRole.REQUESTER
+        and not case.requester_type.is_subject
+        and sum(p.role is PersonRole.REQUESTER for p in case.people) == 1
+    ):
+        raise CaseError("This is the only requester: change the requester type before removing them")
+    for item in case.evidence:
+        if item.person_id == person.id:
+            item.person_id = None  # SQLite may not enforce ON DELETE SET NULL
+    before = person_snapshot(person)
+    person_id = person.id
+    case.people.remove(person)
+    db.session.flush()
+    audit.record(
+        "person.removed",
+        object_type="case_person",
+        object_id=person_id,
+        case_id=case.id,
+        summary="Removed from the people register",
+        before=before,
+        actor=_actor(actor),
+    )
+
+
+def export_people_register(case: Case, *, actor: User | None = None) -> dict[str, Any]:
+    """The register in the people.json format, recorded as a download of case data."""
+    register = people_register(case)
+    audit.record(
+        "case.people_exported",
+        object_type="case",
+        object_id=case.id,
+        case_id=case.id,
+        summary=f"Downloaded the people register ({len(register['people']) + 1} people)",
+        actor=_actor(actor),
+    )
+    return register
+
+
+# --- evidence -------------------------------------------------------------------------------------------
+
+
+def _check_evidence_dates(item: EvidenceItem, today: date) -> None:
+    for name, value in (("requested_on", item.requested_on), ("received_on", item.received_on),
+                        ("verified_on", item.verified_on)):  # fmt: skip
+        if value is not None and value > today:
+            raise CaseError("The date must be today or in the past", name)
+    if item.requested_on and item.received_on and item.received_on < item.requested_on:
+        raise CaseError("The date received must be the same as or after the date it was asked for", "received_on")
+    if item.verified_on and item.received_on and item.verified_on < item.received_on:
+        raise CaseError("The date verified must be the same as or after the date it was received", "verified_on")
+    if item.verified_on and not item.received_on:
+        raise CaseError("Record that the evidence was received before verifying it", "verified_on")
+
+
+def _evidence_snapshot(item: EvidenceItem) -> dict[str, Any]:
+    return {
+        "kind": item.kind,
+        "person_id": item.person_id,
+        "asked_for": item.asked_for,
+        "requested_on": item.requested_on,
+        "received_on": item.received_on,
+        "what_arrived": item.what_arrived,
+        "verified_by_id": item.verified_by_id,
+        "verified_on": item.verified_on,
+        "notes": item.notes,
+    }
+
+
+def record_evidence_request(
+    case: Case, request: EvidenceRequest, *, actor: User | None = None, today: date | None = None
+) -> EvidenceItem:
+    """Record that evidence was asked for (or arrived unasked, with ``received_on`` set)."""
+    if request.person_id is not None and request.person_id not in {p.id for p in case.people}:
+        raise CaseError("Select a person from this case", "person_id")
+    if request.requested_on is None and request.received_on is None:
+        raise CaseError("Enter the date it was asked for, or the date it arrived", "requested_on")
+    if request.received_on is None and request.what_arrived.strip():
+        raise CaseError("Enter the date it arrived", "received_on")
+    item = EvidenceItem(
+        kind=request.kind,
+        person_id=request.person_id,
+        asked_for=request.asked_for.strip(),
+        requested_on=request.requested_on,
+        received_on=request.received_on,
+        what_arrived=request.what_arrived.strip(),
+        notes=request.notes.strip(),
+    )
+    _check_evidence_dates(item, today or london_date(utcnow()))
+    case.evidence.append(item)
+    db.session.flush()
+    audit.record(
+        "evidence.requested" if request.requested_on else "evidence.received",
+        object_type="case_evidence",
+        object_id=item.id,
+        case_id=case.id,
+        summary=f"{item.kind.label}: " + ("asked for" if request.requested_on else "received"),
+        after=_evidence_snapshot(item),
+        actor=_actor(actor),
+    )
+    case_changed.send(case, reason=f"{item.kind.value} evidence recorded")
+    return item
+
+
+def record_evidence_receipt(
+    item: EvidenceItem, received_on: date, what_arrived: str, *, actor: User | None = None, today: date | None = None
+) -> EvidenceItem:
+    before = _evidence_snapshot(item)
+    item.received_on = received_on
+    item.what_arrived = what_arrived.strip()
+    _check_evidence_dates(item, today or london_date(utcnow()))
+    db.session.flush()
+    audit.record(
+        "evidence.received",
+        object_type="case_evidence",
+        object_id=item.id,
+        case_id=item.case_id,
+        summary=f"{item.kind.label}: received",
+        before=before,
+        after=_evidence_snapshot(item),
+        actor=_actor(actor),
+    )
+    case_changed.send(item.case, reason=f"{item.kind.value} evidence received")
+    return item
+
+
+def record_evidence_verification(
+    item: EvidenceItem,
+    verified_by: User,
+    verified_on: date,
+    notes: str = "",
+    *,
+    today: date | None = None,
+) -> EvidenceItem:
+    before = _evidence_snapshot(item)
+    item.verified_by_id = verified_by.id
+    item.verified_by = verified_by
+    item.verified_on = verified_on
+    if notes.strip():
+        item.notes = (item.notes + "\n" + notes.strip()).strip()
+    _check_evidence_dates(item, today or london_date(utcnow()))
+    db.session.flush()
+    audit.record(
+        "evidence.verified",
+        object_type="case_evidence",
+        object_id=item.id,
+        case_id=item.case_id,
+        summary=f"{item.kind.label}: verified by {verified_by.full_name}",
+        before=before,
+        after=_evidence_snapshot(item),
+        actor=_actor(verified_by),
+    )
+    case_changed.send(item.case, reason=f"{item.kind.value} evidence verified")
+    return item
+
+
+# --- children: competence and best interests -----------------------------------------------------------
+
+
+def record_competence_assessment(
+    case: Case, details: CompetenceDetails, *, actor: User | None = None, today: date | None = None
+) -> CompetenceAssessment:
+    """Create or replace the case's assessment; the previous version stays in the audit trail."""
+    if details.assessed_on > (today or london_date(utcnow())):
+        raise CaseError("The date assessed must be today or in the past", "assessed_on")
+    if not details.assessed_by.strip():
+        raise CaseError("Enter who made the assessment", "assessed_by")
+    assessment = case.competence
+    before = _competence_snapshot(assessment) if assessment else None
+    if assessment is None:
+        assessment = CompetenceAssessment(case_id=case.id)
+        case.competence = assessment
+    for name in (
+        "maturity", "nature_of_data", "court_orders", "duty_of_confidence", "consequences_of_parental_access",
+        "detriment_if_refused", "childs_views", "outcome_note", "assessed_by",
+    ):  # fmt: skip
+        setattr(assessment, name, getattr(details, name).strip())
+    assessment.decision = details.decision
+    assessment.assessed_on = details.assessed_on
+    assessment.recorded_by_id = actor.id if actor else None
+    assessment.recorded_at = utcnow()
+    db.session.flush()
+    audit.record(
+        "competence.recorded" if before is None else "competence.updated",
+        object_type="case_competence",
+        object_id=assessment.id,
+        case_id=case.id,
+        summary=f"Competence assessment: {details.decision.label}",
+        before=before,
+        after=_competence_snapshot(assessment),
+        actor=_actor(actor),
+    )
+    return assessment
+
+
+def _competence_snapshot(assessment: CompetenceAssessment) -> dict[str, Any]:
+    return {
+        name: getattr(assessment, name)
+        for name in (
+            "maturity", "nature_of_data", "court_orders", "duty_of_confidence", "consequences_of_parental_access",
+            "detriment_if_refused", "childs_views", "decision", "outcome_note", "assessed_by", "assessed_on",
+        )
+    }  # fmt: skip
+
+
+# --- reading ---------------------------------------------------------------------------------------------
+
+
+def get_case(case_id: int) -> Case:
+    """The case or NoResultFound (which sar.web turns into a 404)."""
+    return db.session.execute(select(Case).where(Case.id == case_id)).scalar_one()
+
+
+def record_case_viewed(case: Case, *, what: str = "case page") -> None:
+    """Viewing case data is audited like a change (issue 2: every view of case data)."""
+    audit.record("case.viewed", object_type="case", object_id=case.id, case_id=case.id, summary=f"Viewed {what}")
+
+
+def record_case_search(filters: CaseFilters, found: int) -> None:
+    """The case list shows subjects' and requesters' names, so each search is audited as a view."""
+    audit.record("cases.searched", object_type="case_list", summary=f"Case list: {found} cases",
+                 after={"filters": filters.describe(), "found": found})  # fmt: skip
+
+
+def case_workers() -> list[User]:
+    """Active users who may own a case."""
+    from sar.auth.models import UserRole
+
+    return list(
+        db.session.scalars(
+            select(User)
+            .join(UserRole)
+            .where(UserRole.role.in_(CASE_WORKERS), User.active.is_(True))
+            .distinct()
+            .order_by(User.full_name)
+        )
+    )
+
+
+def active_teams() -> list[Team]:
+    return list(db.session.scalars(select(Team).where(Team.active.is_(True)).order_by(Team.name)))

@@ -1,0 +1,250 @@
+"""The forms that change a case: details, people register, evidence, competence, status and owner."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+from bs4 import BeautifulSoup
+from sqlalchemy import func, select
+
+from sar.audit import AuditEvent
+from sar.auth.models import Role
+from sar.cases.models import (
+    CasePerson,
+    CaseStatus,
+    CompetenceDecision,
+    EvidenceKind,
+    Outcome,
+    PersonRole,
+    RequesterType,
+    Right,
+    TransferTarget,
+)
+from sar.cases.signals import case_changed
+from sar.extensions import db
+
+
+def _date(day: date) -> list[str]:
+    return [str(day.day), str(day.month), str(day.year)]
+
+
+def _errors(response) -> list[str]:
+    soup = BeautifulSoup(response.data, "html.parser")
+    return [a.get_text(strip=True) for a in soup.select(".govuk-error-summary a, .govuk-error-summary li")]
+
+
+def _actions(case_id: int) -> list[str]:
+    """The changes recorded for a case (views are audited too, but are not changes)."""
+    actions = db.session.scalars(select(AuditEvent.action).where(AuditEvent.case_id == case_id).order_by(AuditEvent.id))
+    # Other stages (the clock) also write events for a case when intake changes it.
+    mine = ("case", "person", "evidence", "competence")
+    return [a for a in actions if a != "case.viewed" and a.split(".")[0] in mine]
+
+
+def test_add_change_and_remove_a_person(officer_client, make_case):
+    case = make_case()
+    new = officer_client.get(f"/cases/{case.id}/people/new")
+    assert new.status_code == 200 and "Add a person to the register" in new.get_data(as_text=True)
+    response = officer_client.post(f"/cases/{case.id}/people/new", data={
+        "role": "third_party", "full_name": "  Neil   Carter ", "relationship": "referrer (neighbour)",
+        "addresses": "14 Southgate, Eastholme, dn9 1az", "phones": "+44 7700 900445\n07700900445",
+        "emails": "neilcarter@aol.com", "date_of_birth": _date(date(1973, 12, 29)), "aliases": "NC",
+        "consent_obtained": "no", "consent_date": _date(date.today()), "consent_note": "Refused on the phone",
+    })  # fmt: skip
+    assert response.status_code == 302, _errors(response)
+    person = db.session.scalars(select(CasePerson).where(CasePerson.full_name == "Neil Carter")).one()
+    assert person.phones == ["07700 900445"]  # two spellings of one number are one number
+    assert person.addresses == ["14 Southgate, Eastholme, DN9 1AZ"]
+    assert person.consent_obtained is False and person.relation == "referrer (neighbour)"
+
+    form = officer_client.get(f"/cases/{case.id}/people/{person.id}").get_data(as_text=True)
+    assert "Neil Carter" in form and "referrer (neighbour)" in form
+    changed = officer_client.post(f"/cases/{case.id}/people/{person.id}", data={
+        "role": "third_party", "full_name": "Neil Carter", "relationship": "referrer (neighbour)",
+        "nhs_number": "943 476 5919", "consent_obtained": "",
+    })  # fmt: skip
+    assert changed.status_code == 302, _errors(changed)
+    assert person.nhs_number == "943 476 5919" and person.phones == [] and person.consent_obtained is None
+
+    confirm = officer_client.get(f"/cases/{case.id}/people/{person.id}/remove")
+    assert "Remove Neil Carter" in confirm.get_data(as_text=True)
+    assert officer_client.post(f"/cases/{case.id}/people/{person.id}/remove").status_code == 302
+    assert db.session.get(CasePerson, person.id) is None
+    assert _actions(case.id)[-3:] == ["person.added", "person.updated", "person.removed"]
+
+
+def test_bad_person_input_is_refused_and_nothing_saved(officer_client, make_case):
+    case = make_case()
+    response = officer_client.post(f"/cases/{case.id}/people/new", data={
+        "role": "third_party", "full_name": "", "emails": "not-an-email", "phones": "07700 900445\nabc",
+        "date_of_birth": ["29", "2", "2023"], "ni_number": "AB123456", "consent_obtained": "yes",
+        "relationship": "r" * 101,
+    })  # fmt: skip
+    assert response.status_code == 422
+    errors = _errors(response)
+    assert "Enter the person's full name" in errors
+    assert "The date of birth must be a real date" in errors
+    assert any(e.startswith("Enter an email address in the correct format") for e in errors)
+    assert any("line ‘abc’" in e for e in errors)
+    assert any("National Insurance number" in e for e in errors)
+    assert "Enter the date of their answer" in errors
+    assert "The relationship must be 100 characters or fewer" in errors
+    assert db.session.scalar(select(func.count()).select_from(CasePerson)) == 1
+
+
+def test_the_subject_cannot_be_removed(officer_client, make_case):
+    case = make_case()
+    subject = case.subject
+    response = officer_client.post(f"/cases/{case.id}/people/{subject.id}/remove")
+    assert response.status_code == 422
+    assert "cannot be removed" in response.get_data(as_text=True)
+
+
+def test_evidence_asked_for_received_and_verified_feeds_the_clock(officer_client, officer, make_case):
+    case = make_case(requester_type=RequesterType.SOLICITOR)
+    reasons: list[str] = []
+    asked, arrived = date.today() - timedelta(days=5), date.today() - timedelta(days=1)
+    with case_changed.connected_to(lambda sender, reason: reasons.append(reason)):
+        response = officer_client.post(f"/cases/{case.id}/evidence/new", data={
+            "kind": "authority", "person_id": "0", "asked_for": "Signed form of authority",
+            "requested_on": _date(asked),
+        })  # fmt: skip
+        assert response.status_code == 302, _errors(response)
+        item = case.evidence[0]
+        page = officer_client.get(f"/cases/{case.id}/evidence/{item.id}/received")
+        assert "Signed form of authority" in page.get_data(as_text=True)
+        early = officer_client.post(f"/cases/{case.id}/evidence/{item.id}/received",
+                                    data={"received_on": _date(asked - timedelta(days=1)), "what_arrived": "x"})
+        assert early.status_code == 422
+        assert "The date received must be the same as or after the date it was asked for" in _errors(early)
+        assert officer_client.post(f"/cases/{case.id}/evidence/{item.id}/received", data={
+            "received_on": _date(arrived), "what_arrived": "Authority signed by the client"}).status_code == 302
+        assert officer_client.post(f"/cases/{case.id}/evidence/{item.id}/verified", data={
+            "verified_on": _date(date.today()), "notes": "Signature matches"}).status_code == 302  # fmt: skip
+    assert item.kind is EvidenceKind.AUTHORITY
+    assert (item.requested_on, item.received_on, item.verified_on) == (asked, arrived, date.today())
+    assert item.verified_by_id == officer.id and item.notes == "Signature matches"
+    assert reasons == ["authority evidence recorded", "authority evidence received", "authority evidence verified"]
+    assert _actions(case.id)[-3:] == ["evidence.requested", "evidence.received", "evidence.verified"], _actions(case.id)
+
+
+def test_evidence_needs_a_date_and_no_future_dates(officer_client, make_case):
+    case = make_case()
+    missing = officer_client.post(f"/cases/{case.id}/evidence/new", data={"kind": "identity", "person_id": "0"})
+    assert missing.status_code == 422
+    assert "Enter the date it was asked for, or the date it arrived" in _errors(missing)
+    future = officer_client.post(f"/cases/{case.id}/evidence/new", data={
+        "kind": "identity", "person_id": "0", "requested_on": _date(date.today() + timedelta(days=3))})
+    assert future.status_code == 422
+    assert "The date it was asked for must be today or in the past" in _errors(future)
+    assert case.evidence == []
+
+
+def test_competence_assessment_is_recorded_and_updated(officer_client, make_case):
+    case = make_case(requester_type=RequesterType.PARENT_PR)
+    form = officer_client.get(f"/cases/{case.id}/competence").get_data(as_text=True)
+    assert "Ida Officer" in form and "The child&#39;s views" in form
+    data = {"maturity": "Mature for 13", "childs_views": "Does not want Dad to see the notes",
+            "decision": "competent_does_not_authorise", "outcome_note": "Refuse the father's request",
+            "assessed_by": "Sam Jones, social worker", "assessed_on": _date(date.today())}  # fmt: skip
+    assert officer_client.post(f"/cases/{case.id}/competence", data=data).status_code == 302
+    assert case.competence.decision is CompetenceDecision.COMPETENT_DOES_NOT_AUTHORISE
+    data["decision"] = "competent_authorises"
+    assert officer_client.post(f"/cases/{case.id}/competence", data=data).status_code == 302
+    assert case.competence.decision is CompetenceDecision.COMPETENT_AUTHORISES
+    assert _actions(case.id)[-2:] == ["competence.recorded", "competence.updated"]
+    page = officer_client.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert "Does not want Dad to see the notes" in page
+    bad = officer_client.post(f"/cases/{case.id}/competence", data={"assessed_on": ["1", "1", ""]})
+    assert bad.status_code == 422
+    assert set(_errors(bad)) >= {"Select the conclusion", "Enter who made the assessment",
+                                 "The date assessed must include a year"}  # fmt: skip
+
+
+def test_change_status_and_close_with_an_outcome(officer_client, make_case):
+    case = make_case()
+    form = officer_client.get(f"/cases/{case.id}/status").get_data(as_text=True)
+    assert "Gathering records" in form and "Withdrawn by the requester" in form
+    no_reason = officer_client.post(f"/cases/{case.id}/status", data={"to_status": "gathering", "reason": ""})
+    assert no_reason.status_code == 422 and "Enter the reason for the change" in _errors(no_reason)
+    assert officer_client.post(f"/cases/{case.id}/status",
+                               data={"to_status": "gathering", "reason": "ID not needed"}).status_code == 302
+    assert case.status is CaseStatus.GATHERING
+    no_outcome = officer_client.post(f"/cases/{case.id}/status", data={"to_status": "closed", "reason": "Done"})
+    assert no_outcome.status_code == 422 and "Select the outcome" in _errors(no_outcome)
+    transfer = officer_client.post(f"/cases/{case.id}/status", data={
+        "to_status": "closed", "outcome": "TRANSFERRED", "reason": "Parent wants the school record"})
+    assert transfer.status_code == 422 and "Select where the request was transferred to" in _errors(transfer)
+    assert officer_client.post(f"/cases/{case.id}/status", data={
+        "to_status": "closed", "outcome": "TRANSFERRED", "transferred_to": "school_record",
+        "reason": "Parent wants the school record"}).status_code == 302  # fmt: skip
+    assert case.status is CaseStatus.CLOSED and case.outcome is Outcome.TRANSFERRED
+    assert case.transferred_to is TransferTarget.SCHOOL_RECORD and case.closed_at is not None
+    closed = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "case.closed")).one()
+    assert closed.before == {"status": "gathering", "outcome": None}
+    assert closed.after["outcome"] == "TRANSFERRED"
+    assert "Parent wants the school record" in closed.summary
+    reopen = officer_client.post(f"/cases/{case.id}/status", data={"to_status": "gathering", "reason": "Asked again"})
+    assert reopen.status_code == 302 and case.outcome is None and case.closed_at is None
+    assert _actions(case.id)[-3:] == ["case.status_changed", "case.closed", "case.reopened"]
+
+
+def test_ncnd_needs_the_dpo(officer_client, client_as, dpo, make_case):
+    case = make_case()
+    data = {"to_status": "closed", "outcome": "NCND", "reason": "Confirming would prejudice a police investigation"}
+    refused = officer_client.post(f"/cases/{case.id}/status", data=data)
+    assert refused.status_code == 422
+    assert "Only the Data Protection Officer can sign off" in refused.get_data(as_text=True)
+    assert client_as(user=dpo).post(f"/cases/{case.id}/status", data=data).status_code == 302
+    assert case.outcome is Outcome.NCND and case.ncnd_signed_off_by_id == dpo.id
+
+
+def test_disallowed_move_is_refused(officer_client, make_case):
+    case = make_case()
+    response = officer_client.post(f"/cases/{case.id}/status", data={"to_status": "ready_to_send", "reason": "x"})
+    assert response.status_code == 422
+    assert case.status is CaseStatus.RECEIVED
+
+
+def test_assign_owner(officer_client, officer, make_user, make_case):
+    case = make_case()
+    holder = make_user(Role.RECORD_HOLDER, full_name="Rec Holder")
+    page = officer_client.get(f"/cases/{case.id}/owner").get_data(as_text=True)
+    assert "Ida Officer" in page and "Rec Holder" not in page
+    assert officer_client.post(f"/cases/{case.id}/owner", data={"owner": str(holder.id)}).status_code == 422
+    assert officer_client.post(f"/cases/{case.id}/owner", data={"owner": str(officer.id)}).status_code == 302
+    assert case.owner_id == officer.id
+    assert officer_client.post(f"/cases/{case.id}/owner", data={"owner": "0"}).status_code == 302
+    assert case.owner_id is None
+    assert _actions(case.id).count("case.owner_assigned") == 2
+
+
+def test_edit_request_details(officer_client, make_case):
+    case = make_case()
+    form = officer_client.get(f"/cases/{case.id}/edit").get_data(as_text=True)
+    assert "Change request details" in form
+    moment = datetime.now(UTC) - timedelta(days=10)
+    reasons: list[str] = []
+    data = {"channel": "post", "received_date": _date(moment.date()), "received_time": "9am",
+            "rights": ["access", "objection"], "requester_type": "self", "description": "Changed"}  # fmt: skip
+    with case_changed.connected_to(lambda sender, reason: reasons.append(reason)):
+        response = officer_client.post(f"/cases/{case.id}/edit", data=data)
+    assert response.status_code == 302, _errors(response)
+    assert case.right_values == {Right.ACCESS, Right.OBJECTION}
+    assert case.received_on == moment.date() and case.description == "Changed"
+    assert reasons == ["rights or date received changed"]
+    updated = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "case.updated")).one()
+    assert updated.before["rights"] == ["access"] and updated.after["rights"] == ["access", "objection"]
+    # A separate requester type needs a requester on the register first.
+    data["requester_type"] = "solicitor"
+    refused = officer_client.post(f"/cases/{case.id}/edit", data=data)
+    assert refused.status_code == 422 and case.requester_type is RequesterType.SELF
+
+
+def test_person_roles_offered_exclude_a_second_subject(officer_client, make_case):
+    case = make_case()
+    page = officer_client.get(f"/cases/{case.id}/people/new").get_data(as_text=True)
+    assert 'value="data_subject"' not in page
+    response = officer_client.post(f"/cases/{case.id}/people/new", data={"role": "data_subject", "full_name": "X"})
+    assert response.status_code == 422
+    assert [p.role for p in case.people] == [PersonRole.DATA_SUBJECT]

@@ -1,0 +1,189 @@
+"""The case page, the case list, the register export, and who may see them."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from bs4 import BeautifulSoup
+from conftest import add_people
+from sqlalchemy import select
+
+from redaction.people import load_register
+from sar.audit import AuditEvent
+from sar.auth.models import Role
+from sar.cases import service
+from sar.cases.models import CaseStatus, PersonRole, RequesterType, Right
+from sar.cases.panels import CasePanel, register_case_panel
+from sar.extensions import db
+
+
+def _events(action: str) -> list[AuditEvent]:
+    return list(db.session.scalars(select(AuditEvent).where(AuditEvent.action == action)))
+
+
+def test_the_case_page_shows_everything_and_audits_the_view(officer_client, make_case):
+    case = make_case(
+        requester_type=RequesterType.SOLICITOR,
+        requester=service.PersonDetails(full_name="Jonathan Bradley", relationship="solicitor",
+                                        organisation="Care Leavers' Rights Project"),  # fmt: skip
+        rights=frozenset({Right.ACCESS, Right.PORTABILITY}),
+        description="My whole file from 2010",
+    )
+    add_people(case)
+    page = officer_client.get(f"/cases/{case.id}")
+    assert page.status_code == 200
+    text = BeautifulSoup(page.data, "html.parser").get_text(" ", strip=True)
+    for expected in (case.reference, "Jordan Lee", "Jonathan Bradley", "Christine Whitehead", "MASH Social Worker",
+                     "My whole file from 2010", "Portability is normally not available", "People register",
+                     "Identity and authority evidence", "Competence and best interests", "History", "case.created"):
+        assert expected in text, expected  # fmt: skip
+    viewed = _events("case.viewed")
+    assert [e.case_id for e in viewed] == [case.id]
+
+
+def test_the_case_page_renders_panels_registered_by_later_stages(app, officer_client, make_case, tmp_path):
+    case = make_case()
+    (tmp_path / "panel.html").write_text("<p id='test-panel'>{{ case.reference }} due {{ due }}</p>")
+    from jinja2 import ChoiceLoader, FileSystemLoader
+
+    app.jinja_loader = ChoiceLoader([app.jinja_loader, FileSystemLoader(str(tmp_path))])
+    register_case_panel(app, CasePanel("test", "panel.html", lambda c: {"due": "1 January"}, order=1))
+    page = officer_client.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert f"{case.reference} due 1 January" in page
+
+
+@pytest.mark.parametrize("role", [Role.AUDITOR, Role.DPO])
+def test_readers_can_view_but_only_workers_see_change_links(client_as, make_case, role):
+    case = make_case()
+    page = client_as(role).get(f"/cases/{case.id}").get_data(as_text=True)
+    assert case.reference in page
+    assert ("Change status or close" in page) is (role is Role.DPO)
+
+
+def test_auditors_cannot_change_cases(client_as, make_case):
+    case = make_case()
+    auditor = client_as(Role.AUDITOR)
+    for url in (f"/cases/{case.id}/edit", f"/cases/{case.id}/status", f"/cases/{case.id}/owner",
+                f"/cases/{case.id}/people/new", f"/cases/{case.id}/evidence/new", f"/cases/{case.id}/competence"):
+        assert auditor.get(url).status_code == 403, url  # fmt: skip
+        assert auditor.post(url, data={}).status_code == 403, url
+
+
+def test_record_holders_and_admins_cannot_see_cases(client_as, make_case):
+    case = make_case()
+    for role in (Role.RECORD_HOLDER, Role.ADMIN):
+        client = client_as(role)
+        for url in ("/cases", f"/cases/{case.id}", f"/cases/{case.id}/people.json"):
+            assert client.get(url).status_code == 403, (role, url)
+    assert _events("case.viewed") == []
+
+
+def test_an_unknown_case_is_not_found(officer_client):
+    assert officer_client.get("/cases/999").status_code == 404
+
+
+def test_people_register_download_matches_the_people_json_format_and_is_audited(officer_client, make_case):
+    case = make_case(subject_name="Alison Carole Whitehead")
+    add_people(case)
+    response = officer_client.get(f"/cases/{case.id}/people.json")
+    assert response.status_code == 200
+    assert response.mimetype == "application/json"
+    assert f"{case.reference}-people.json" in response.headers["Content-Disposition"]
+    register = json.loads(response.data)
+    assert register["subject"] == {"id": "S", "name": "Alison Carole Whitehead", "aliases": [], "date_of_birth": None,
+                                   "addresses": [], "phones": [], "emails": [], "nhs_number": None,
+                                   "ni_number": None}  # fmt: skip
+    assert register["people"] == [
+        {"id": "P1", "name": "Christine Whitehead", "role": "third_party", "relationship": "mother",
+         "phones": ["07418 245527"]},
+        {"id": "P2", "name": "Katy Cox", "role": "professional", "relationship": "MASH social worker",
+         "job_title": "MASH Social Worker", "organisation": "Eastholme MBC"},
+    ]  # fmt: skip
+    loaded = load_register(register)  # the redaction library reads it as it reads the corpus registers
+    assert [p.id for p in loaded.people] == ["S", "P1", "P2"]
+    assert [e.case_id for e in _events("case.people_exported")] == [case.id]
+
+
+def test_the_case_list_searches_filters_sorts_and_pages(officer_client, officer, make_case, make_team):
+    team = make_team("Fostering and Adoption")
+    db.session.commit()
+    now = datetime.now(UTC)
+    first = make_case(subject_name="Kayla Smith", received_at=now - timedelta(days=40), scope_teams=(team,))
+    second = make_case(subject_name="Ben Jones", rights=frozenset({Right.ERASURE}), received_at=now - timedelta(days=2),
+                       requester_type=RequesterType.PARENT_PR,
+                       requester=service.PersonDetails(full_name="Sharon Smith"))  # fmt: skip
+    service.assign_owner(second, officer, actor=officer)
+    db.session.commit()
+
+    def refs(**params) -> list[str]:
+        page = officer_client.get("/cases", query_string=params)
+        assert page.status_code == 200
+        soup = BeautifulSoup(page.data, "html.parser")
+        return [a.get_text() for a in soup.select("table.govuk-table tbody a")]
+
+    assert refs() == [second.reference, first.reference]
+    assert refs(sort="received-asc") == [first.reference, second.reference]
+    assert refs(q="smith") == [second.reference, first.reference]  # subject Kayla Smith; requester Sharon Smith
+    assert refs(q="kayla") == [first.reference]
+    service.update_person(first.subject, service.PersonDetails(full_name="Kayla Smith", aliases=("Kayla Brown",)))
+    db.session.commit()
+    assert refs(q="brown") == [first.reference]  # a former name
+    assert refs(q=second.reference.lower()) == [second.reference]
+    assert refs(right="erasure") == [second.reference]
+    assert refs(owner=str(officer.id)) == [second.reference]
+    assert refs(owner="none") == [first.reference]
+    assert refs(team=str(team.id)) == [first.reference]
+    assert refs(status="received") == [second.reference, first.reference]
+    assert refs(status="closed") == []
+    recent = now - timedelta(days=10)
+    assert refs(received_from=[str(recent.day), str(recent.month), str(recent.year)]) == [second.reference]
+    assert refs(q="%") == []  # LIKE wildcards are searched for literally
+    searches = _events("cases.searched")
+    assert searches and searches[-1].after["filters"] == {"text": "%"}
+
+
+def test_the_case_list_pages_25_at_a_time(officer_client, make_case):
+    for number in range(27):
+        make_case(subject_name=f"Child {number}")
+    first = BeautifulSoup(officer_client.get("/cases").data, "html.parser")
+    assert len(first.select("table.govuk-table tbody tr")) == 25
+    assert first.select_one(".govuk-pagination__next") is not None
+    second = BeautifulSoup(officer_client.get("/cases?page=2").data, "html.parser")
+    assert len(second.select("table.govuk-table tbody tr")) == 2
+    assert officer_client.get("/cases?page=99").status_code == 200  # clamped to the last page
+
+
+def test_a_bad_date_filter_is_shown_as_an_error_not_a_crash(officer_client, make_case):
+    make_case()
+    page = officer_client.get("/cases", query_string={"received_from": ["31", "2", "2026"]})
+    assert page.status_code == 200
+    assert "The first date received must be a real date" in page.get_data(as_text=True)
+
+
+def test_closed_cases_cannot_be_edited_until_reopened(officer_client, officer, make_case):
+    case = make_case()
+    service.transition(case, CaseStatus.CLOSED, "Requester withdrew by phone", service.Outcome.WITHDRAWN,
+                       actor=officer)  # fmt: skip
+    db.session.commit()
+    response = officer_client.get(f"/cases/{case.id}/people/new")
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/cases/{case.id}")
+    page = officer_client.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert "Reopen the case" in page and "Withdrawn by the requester" in page
+    assert [p.role for p in case.people] == [PersonRole.DATA_SUBJECT]
+
+
+def test_child_requests_prompt_for_a_competence_assessment(officer_client, make_case):
+    case = make_case(requester_type=RequesterType.PARENT_PR)
+    page = officer_client.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert "record the competence and best-interests assessment" in page
+
+
+def test_school_record_requests_are_offered_the_transfer_to_the_school(officer_client, make_case):
+    case = make_case(education_record=True, requester_type=RequesterType.PARENT_PR)
+    page = officer_client.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert "transfer it to the school" in page
+    form = BeautifulSoup(officer_client.get(f"/cases/{case.id}/status").data, "html.parser")
+    chosen = form.find("input", {"name": "transferred_to", "value": "school_record"})
+    assert chosen is not None and chosen.has_attr("checked")
