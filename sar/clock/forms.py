@@ -1,0 +1,67 @@
+"""Forms that record clock events. The server checks everything; the widgets only render GOV.UK markup."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovRadioInput, GovSubmitInput, GovTextArea
+from wtforms import DateField, RadioField, SubmitField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length
+
+from sar.clock.models import EventKind
+
+# The extension has its own form (it needs reasons and a notice date), so it is not offered here.
+EVENT_CHOICES = [SelectChoice(kind.value, kind.label) for kind in EventKind if kind is not EventKind.EXTENSION_DECIDED]
+DATE_MESSAGE = "Enter a real date, for example 27 3 2026"
+
+
+class ClockEventForm(FlaskForm):
+    kind = RadioField(
+        "What happened?",
+        choices=EVENT_CHOICES,
+        validators=[InputRequired("Select what happened")],
+        widget=GovRadioInput(),
+    )
+    event_date = DateField(
+        "Date it happened",
+        format="%d %m %Y",
+        validators=[InputRequired(DATE_MESSAGE)],
+        widget=GovDateInput(),
+        description="The day in the council's calendar, for example 27 3 2026",
+    )
+    note = TextAreaField("Note (optional)", validators=[Length(max=2000)], widget=GovTextArea())
+    submit = SubmitField("Record event", widget=GovSubmitInput())
+
+
+class ExtensionForm(FlaskForm):
+    decided_on = DateField(
+        "Date the extension was decided",
+        format="%d %m %Y",
+        validators=[InputRequired(DATE_MESSAGE)],
+        widget=GovDateInput(),
+    )
+    reasons = TextAreaField(
+        "Reasons for the extension",
+        description="Why the request is complex or why the number of requests needs more time. "
+        "The notice to the requester must give these reasons.",
+        validators=[Length(max=2000)],
+        widget=GovTextArea(),
+    )
+    notice_date = DateField(
+        "Date the extension notice was sent",
+        format="%d %m %Y",
+        validators=[InputRequired(DATE_MESSAGE)],
+        widget=GovDateInput(),
+        description="It must be on or before the notice deadline shown above.",
+    )
+    note = TextAreaField("Note (optional)", validators=[Length(max=2000)], widget=GovTextArea())
+    submit = SubmitField("Record extension", widget=GovSubmitInput())
+
+
+class VoidEventForm(FlaskForm):
+    reason = TextAreaField(
+        "Why is this event a mistake?",
+        validators=[InputRequired("Enter why the event is being marked as a mistake"), Length(max=2000)],
+        widget=GovTextArea(),
+    )
+    submit = SubmitField("Mark as a mistake", widget=GovSubmitInput())

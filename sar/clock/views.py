@@ -1,0 +1,161 @@
+"""The clock page of a case: its dates, the timeline of clock events and the forms that record them."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, cast
+
+from flask import Blueprint, Flask, abort, flash, redirect, render_template, url_for
+from flask.blueprints import BlueprintSetupState
+from flask_login import current_user
+from markupsafe import Markup
+from werkzeug.wrappers import Response
+
+from sar.auth.access import CASE_READERS, CASE_WORKERS, roles_required
+from sar.cases.models import Case
+from sar.cases.panels import CasePanel, register_case_panel
+from sar.cases.signals import case_changed
+from sar.clock import cli, service
+from sar.clock.forms import ClockEventForm, ExtensionForm, VoidEventForm
+from sar.clock.models import ClockEvent, EventKind
+from sar.clock.panel import panel_context
+from sar.extensions import db
+
+# cli_group=None puts send-reminders and recalculate-clocks at the top level of `flask --app sar`.
+bp = Blueprint("clock", __name__, cli_group=None)
+
+
+@bp.record_once
+def _setup(state: BlueprintSetupState) -> None:
+    panel = CasePanel("deadline", "clock/_case_panel.html", panel_context, order=10)
+    register_case_panel(cast(Flask, state.app), panel)
+    # weak=False: the receiver is a module function, but be explicit that it must live as long as the process.
+    case_changed.connect(service.on_case_changed, weak=False)
+
+
+cli.register(bp)
+
+
+@bp.app_template_filter("uk_date")
+def uk_date(value: date | None) -> Markup:
+    """``<time>`` with "Tue 3 Mar 2026": a filter rather than a macro, as the dashboard calls it 150 times a page."""
+    if value is None:
+        return Markup("–")
+    # Markup.format would escape each part; a date's own text needs none, and the filter runs hundreds of times.
+    return Markup(f'<time datetime="{value.isoformat()}">{value:%a} {value.day} {value:%b %Y}</time>')
+
+
+@bp.app_template_filter("days_left")
+def days_left_text(n: int) -> str:
+    if n > 1:
+        return f"{n} days left"
+    return {1: "1 day left", 0: "due today", -1: "1 day overdue"}.get(n, f"{-n} days overdue")
+
+
+@bp.app_template_filter("working_days")
+def working_days_text(n: int) -> str:
+    if n >= 0:
+        return "1 working day" if n == 1 else f"{n} working days"
+    return "1 working day overdue" if n == -1 else f"{-n} working days overdue"
+
+
+def _case(case_id: int) -> Case:
+    return db.get_or_404(Case, case_id)
+
+
+def _page(
+    case: Case,
+    *,
+    event_form: ClockEventForm | None = None,
+    extension_form: ExtensionForm | None = None,
+    void_form: VoidEventForm | None = None,
+    void_event_id: int | None = None,
+    status: int = 200,
+) -> tuple[str, int]:
+    context: dict[str, Any] = panel_context(case)
+    return (
+        render_template(
+            "clock/case_clock.html",
+            case=case,
+            event_form=event_form or ClockEventForm(prefix="event", formdata=None),
+            extension_form=extension_form or ExtensionForm(prefix="extension", formdata=None),
+            void_form=void_form,
+            void_event_id=void_event_id,
+            **context,
+        ),
+        status,
+    )
+
+
+def _refused(form: Any, refused: service.EventRefused, fallback: str) -> None:
+    field = getattr(form, refused.field, None) or getattr(form, fallback)
+    field.errors = [*list(field.errors or []), str(refused)]
+
+
+@bp.get("/cases/<int:case_id>/clock")
+@roles_required(*CASE_READERS)
+def case_clock(case_id: int) -> tuple[str, int]:
+    return _page(_case(case_id))
+
+
+@bp.post("/cases/<int:case_id>/clock/events")
+@roles_required(*CASE_WORKERS)
+def record_event(case_id: int) -> Response | tuple[str, int]:
+    case = _case(case_id)
+    form = ClockEventForm(prefix="event")
+    if form.validate_on_submit():
+        kind = EventKind(form.kind.data)
+        try:
+            service.record_event(
+                case, kind, form.event_date.data, note=form.note.data or "", recorded_by_id=current_user.id
+            )
+        except service.EventRefused as refused:
+            _refused(form, refused, "event_date")
+        else:
+            flash(f"{kind.label}: recorded, and the due date recalculated.", "success")
+            return redirect(url_for("clock.case_clock", case_id=case.id))
+    return _page(case, event_form=form, status=422)
+
+
+@bp.post("/cases/<int:case_id>/clock/extension")
+@roles_required(*CASE_WORKERS)
+def record_extension(case_id: int) -> Response | tuple[str, int]:
+    case = _case(case_id)
+    form = ExtensionForm(prefix="extension")
+    if form.validate_on_submit():
+        try:
+            service.record_event(
+                case,
+                EventKind.EXTENSION_DECIDED,
+                form.decided_on.data,
+                note=form.note.data or "",
+                reasons=form.reasons.data or "",
+                notice_date=form.notice_date.data,
+                recorded_by_id=current_user.id,
+            )
+        except service.EventRefused as refused:
+            _refused(form, refused, "decided_on")
+        else:
+            flash("Extension recorded: the time limit is now three months from the start.", "success")
+            return redirect(url_for("clock.case_clock", case_id=case.id))
+    return _page(case, extension_form=form, status=422)
+
+
+@bp.route("/cases/<int:case_id>/clock/events/<int:event_id>/void", methods=["GET", "POST"])
+@roles_required(*CASE_WORKERS)
+def void_event(case_id: int, event_id: int) -> Response | tuple[str, int]:
+    case = _case(case_id)
+    event = db.get_or_404(ClockEvent, event_id)
+    if event.case_id != case.id:
+        abort(404)
+    form = VoidEventForm(prefix="void")
+    if form.validate_on_submit():
+        try:
+            service.void_event(case, event, form.reason.data or "", voided_by_id=current_user.id)
+        except service.EventRefused as refused:
+            _refused(form, refused, "reason")
+        else:
+            flash(f"{event.kind.label} marked as a mistake, and the due date recalculated.", "success")
+            return redirect(url_for("clock.case_clock", case_id=case.id))
+        return _page(case, void_form=form, void_event_id=event.id, status=422)
+    return _page(case, void_form=form, void_event_id=event.id, status=422 if form.is_submitted() else 200)

@@ -1,0 +1,142 @@
+"""The deadline dashboard, performance over time and the request-log export. Read-only, apart from auditing the
+export of personal data; nothing imports this module."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from flask import Blueprint, Response, current_app, render_template, request, stream_with_context, url_for
+from werkzeug.datastructures import MultiDict
+
+from sar import audit
+from sar.auth.access import CASE_READERS, roles_required
+from sar.cases.models import Right
+from sar.clock.models import ClockStatus
+from sar.clock.today import today
+from sar.dashboard import export, performance, queries
+from sar.dashboard.queries import Band, Filters, Horizons
+
+bp = Blueprint("dashboard", __name__)
+
+TAG_CLASSES = {
+    "running": "govuk-tag--blue",
+    "paused": "govuk-tag--yellow",
+    "awaiting_id": "govuk-tag--orange",
+    "awaiting_authority": "govuk-tag--orange",
+    "awaiting_fee": "govuk-tag--orange",
+    "closed": "govuk-tag--grey",
+}
+SORT_LABELS = {
+    "reference": "Case",
+    "received": "Received",
+    "owner": "Owner",
+    "status": "Clock",
+    "target": "Internal target",
+    "due": "Due date",
+}
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value) if value not in (None, "") else None
+    except ValueError:
+        return None
+
+
+def _filters(args: MultiDict[str, str]) -> Filters:
+    """Read the filters from the query string; anything unrecognised is ignored rather than an error."""
+    right = args.get("right", "")
+    status = args.get("status", "")
+    band = args.get("band", "")
+    return Filters(
+        team_id=_int(args.get("team")),
+        owner_id=_int(args.get("officer")),
+        right=Right(right) if right in {r.value for r in Right} else None,
+        status=ClockStatus(status) if status in {s.value for s in queries.OPEN_STATUSES} else None,
+        band=Band(band) if band in {b.value for b in Band} else None,
+    )
+
+
+def _case_url(case_id: int) -> str:
+    # Intake's case page; fall back to the clock page if intake is not installed.
+    endpoint = "cases.show_case" if "cases.show_case" in current_app.view_functions else "clock.case_clock"
+    return url_for(endpoint, case_id=case_id)
+
+
+def _link(**changes: Any) -> str:
+    """This page's address with some query parameters changed (sorting, paging and bands keep the filters)."""
+    params = {key: value for key, value in request.args.items() if value}
+    for key, value in changes.items():
+        if value is None:
+            params.pop(key, None)
+        else:
+            params[key] = str(value)
+    return url_for("dashboard.deadlines", **params)  # type: ignore[arg-type]  # query parameters, all strings
+
+
+@bp.get("/deadlines")
+@roles_required(*CASE_READERS)
+def deadlines() -> str:
+    region = current_app.config["BANK_HOLIDAY_REGION"]
+    horizons = Horizons.from_today(today(), region)
+    filters = _filters(request.args)
+    sort = request.args.get("sort", "due")
+    sort = sort if sort in SORT_LABELS else "due"
+    descending = request.args.get("dir") == "desc"
+    page = max(_int(request.args.get("page")) or 1, 1)
+    counts = queries.band_counts(filters, horizons)
+    total = queries.total_for(filters, counts)
+    pages = max(math.ceil(total / queries.PAGE_SIZE), 1)
+    page = min(page, pages)
+    rows = queries.case_rows(filters, horizons, sort=sort, descending=descending, page=page, region=region)
+    return render_template(
+        "dashboard/deadlines.html",
+        horizons=horizons,
+        filters=filters,
+        counts=counts,
+        rows=rows,
+        total=total,
+        page=page,
+        pages=pages,
+        sort=sort,
+        descending=descending,
+        sort_labels=SORT_LABELS,
+        notices=queries.notices_due(filters, horizons, region=region),
+        choices=queries.filter_choices(),
+        bands=list(Band),
+        rights=list(Right),
+        statuses=list(queries.OPEN_STATUSES),
+        case_url=_case_url,
+        link=_link,
+        args=request.args,
+        tag_classes=TAG_CLASSES,
+    )
+
+
+@bp.get("/deadlines/performance")
+@roles_required(*CASE_READERS)
+def performance_page() -> str:
+    months = performance.monthly(today())
+    answered = sum(m.answered for m in months)
+    on_time = sum(m.on_time for m in months)
+    return render_template(
+        "dashboard/performance.html",
+        months=months,
+        chart=performance.chart(months),
+        answered=answered,
+        on_time_percent=round(100 * on_time / answered, 1) if answered else None,
+    )
+
+
+@bp.get("/deadlines/request-log.csv")
+@roles_required(*CASE_READERS)
+def request_log_csv() -> Response:
+    # A bulk export of personal data about children: who took it, and when, belongs in the audit trail.
+    audit.record("request_log.exported", object_type="request_log", summary="Request log exported as CSV")
+    filename = f"request-log-{today().isoformat()}.csv"
+    return Response(
+        stream_with_context(export.rows()),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
