@@ -1,0 +1,185 @@
+"""Working a case after intake, managing staff, and checking the audit trail, through the pages."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, expect
+from sqlalchemy import select
+
+from sar.auth.models import Role
+
+pytestmark = pytest.mark.browser
+
+
+def _open_case_in(page: Page, status_label: str, right_label: str | None = None) -> str:
+    """Open the first demo case with this status (and right) from the case list; returns its reference."""
+    page.goto("/cases")
+    page.get_by_label("Status").select_option(label=status_label)
+    if right_label:
+        page.get_by_label("Right", exact=True).select_option(label=right_label)
+    page.get_by_role("button", name=re.compile("Search|Apply")).click()
+    link = page.locator("tbody tr").first.get_by_role("link").first
+    reference = link.inner_text().strip()
+    link.click()
+    expect(page.get_by_text(reference).first).to_be_visible()
+    return reference
+
+
+def test_an_officer_adds_a_third_party_to_the_people_register(
+    page_as: Callable[..., Page], axe: Callable[..., None]
+) -> None:
+    page = page_as(Role.IG_OFFICER)
+    _open_case_in(page, "Gathering records")
+    page.get_by_role("link", name="Add a person to the register").click()
+    expect(page.get_by_role("heading", name="Add a person to the register")).to_be_visible()
+    page.get_by_role("group", name="Role in the records").get_by_label("Third party").check()
+    page.get_by_label("Full name").fill("Declan Fairweather")
+    page.get_by_label("Relationship to the data subject").fill("referrer (neighbour)")
+    page.get_by_label("Phone numbers").fill("07700 900461")
+    page.get_by_role("button", name="Save").click()
+
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Person added to the register")
+    register = page.get_by_role("table", name="People register")
+    row = register.get_by_role("row").filter(has_text="Declan Fairweather")
+    expect(row).to_contain_text("referrer (neighbour)")
+    expect(row).to_contain_text("07700 900461")
+    axe(page, what="the case page after adding a person")
+
+
+def test_a_bad_phone_number_in_the_register_is_refused_with_a_clear_message(
+    page_as: Callable[..., Page], axe: Callable[..., None]
+) -> None:
+    page = page_as(Role.IG_OFFICER)
+    _open_case_in(page, "Gathering records")
+    page.get_by_role("link", name="Add a person to the register").click()
+    page.get_by_role("group", name="Role in the records").get_by_label("Third party").check()
+    page.get_by_label("Full name").fill("Tanisha Crowther")
+    page.get_by_label("Phone numbers").fill("call me")
+    page.get_by_role("button", name="Save").click()
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_contain_text("phone number")
+    expect(page.get_by_label("Full name")).to_have_value("Tanisha Crowther")
+    axe(page, what="the add-person form with an error")
+
+
+def test_an_officer_closes_a_case_as_a_partial_disclosure(
+    page_as: Callable[..., Page], axe: Callable[..., None]
+) -> None:
+    page = page_as(Role.IG_OFFICER)
+    reference = _open_case_in(page, "Ready to send", "Access")
+    page.get_by_role("link", name="Change status or close").click()
+
+    page.get_by_role("group", name="Move the case to").get_by_label("Closed").check()
+    page.get_by_label("Reason").fill("Sent by secure email with third-party details redacted")
+    page.get_by_role("button", name="Change status").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Select the outcome")
+    axe(page, what="the status form with an error")
+
+    page.get_by_role("group", name="Outcome").get_by_label(re.compile(r"\(PARTIAL\)")).check()
+    page.get_by_role("group", name="Exemptions applied").get_by_label("TP", exact=True).check()
+    page.get_by_role("button", name="Change status").click()
+
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Status changed to ‘Closed’")
+    expect(page.locator("h1")).to_contain_text("Closed")
+    expect(page.get_by_text("Disclosed in part (exemptions applied)").first).to_be_visible()
+    expect(page.get_by_text(reference).first).to_be_visible()
+    axe(page, what="a closed case")
+
+
+def test_an_administrator_adds_a_user_who_then_signs_in_and_sets_up_mfa(
+    page_as: Callable[..., Page], page: Page, staff: Any, axe: Callable[..., None]
+) -> None:
+    admin = page_as(Role.ADMIN)
+    admin.goto("/admin/users")
+    admin.get_by_role("link", name="Add a user").click()
+    expect(admin.get_by_role("heading", name="Add a user")).to_be_visible()
+    email = f"ruby.{uuid.uuid4().hex[:6]}@council.example"
+    admin.get_by_label("Full name").fill("Ruby Haigh")
+    admin.get_by_label("Job title").fill("Information Governance Officer")
+    admin.get_by_label("Email address").fill(email)
+    admin.get_by_label("Temporary password").fill("a long temporary passphrase")
+    admin.get_by_role("group", name="Roles").get_by_label("Information governance officer").check()
+    axe(admin, what="the add-user form")
+    admin.get_by_role("button", name="Create account").click()
+    expect(admin.get_by_text("Ruby Haigh").first).to_be_visible()
+
+    admin.goto("/admin/users")
+    expect(admin.get_by_role("link", name="Ruby Haigh")).to_be_visible()
+
+    newcomer = staff.existing_account(email, "a long temporary passphrase", Role.IG_OFFICER)
+    staff.enter_password(page, newcomer)
+    expect(page).to_have_url(re.compile(r"/sign-in/set-up-authenticator"))
+    staff.complete_sign_in(page, newcomer)
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+    expect(page.get_by_text("Ruby Haigh").first).to_be_visible()
+    expect(page.get_by_role("link", name="Log a request").first).to_be_visible()
+
+
+def test_an_auditor_checks_the_audit_trail_has_not_been_tampered_with(
+    page_as: Callable[..., Page], axe: Callable[..., None]
+) -> None:
+    page = page_as(Role.AUDITOR)
+    page.goto("/audit/")
+    page.get_by_role("link", name="Check the log has not been tampered with").click()
+    page.get_by_role("button", name="Check the audit log").click()
+    expect(page.get_by_role("heading", name="The audit log is intact")).to_be_visible()
+    expect(page.get_by_text(re.compile(r"\d+ events checked"))).to_be_visible()
+    axe(page, what="the audit check result")
+
+
+def test_an_auditor_cannot_change_a_case(page_as: Callable[..., Page], live_server: Any) -> None:
+    from sar.cases.models import Case, CaseStatus
+    from sar.extensions import db
+
+    with live_server.app.app_context():
+        case_id = db.session.scalars(select(Case.id).where(Case.status == CaseStatus.GATHERING)).first()
+    page = page_as(Role.AUDITOR)
+    page.goto(f"/cases/{case_id}")
+    expect(page.locator("h1")).to_be_visible()
+    expect(page.get_by_role("link", name="Change status or close")).to_have_count(0)
+    expect(page.get_by_role("link", name="Add a person to the register")).to_have_count(0)
+    response = page.goto(f"/cases/{case_id}/status")
+    assert response is not None and response.status == 403
+
+
+def test_after_an_administrator_resets_mfa_the_user_sets_up_a_new_authenticator(
+    page_as: Callable[..., Page], page: Page, staff: Any
+) -> None:
+    name = f"Harvey Sutcliffe {uuid.uuid4().hex[:4]}"
+    account = staff.new_account(Role.RECORD_HOLDER, full_name=name)
+    staff.enter_password(page, account)
+    staff.complete_sign_in(page, account)
+    old_secret = account.totp_secret
+    page.get_by_role("button", name="Sign out").click()
+
+    admin = page_as(Role.ADMIN)
+    admin.goto("/admin/users")
+    admin.get_by_role("link", name=name).click()
+    admin.get_by_role("button", name="Reset authenticator app").click()
+    expect(admin.locator(".govuk-notification-banner")).to_be_visible()
+    expect(admin.get_by_role("button", name="Reset authenticator app")).to_have_count(0)
+
+    staff.enter_password(page, account)
+    expect(page).to_have_url(re.compile(r"/sign-in/set-up-authenticator"))
+    account.last_step = -1
+    staff.complete_sign_in(page, account)
+    assert account.totp_secret != old_secret, "a reset gives a new secret"
+    expect(page.get_by_text(name).first).to_be_visible()
+
+
+def test_a_deactivated_account_cannot_sign_in(page_as: Callable[..., Page], page: Page, staff: Any) -> None:
+    name = f"Yasmin Okafor {uuid.uuid4().hex[:4]}"
+    account = staff.new_account(Role.IG_OFFICER, full_name=name)
+    admin = page_as(Role.ADMIN)
+    admin.goto("/admin/users")
+    admin.get_by_role("link", name=name).click()
+    admin.get_by_role("button", name="Deactivate account").click()
+    expect(admin.get_by_role("button", name="Reactivate account")).to_be_visible()
+
+    staff.enter_password(page, account)
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter a correct email address and password")

@@ -1,0 +1,197 @@
+"""Every page of the service, opened in the browser by someone allowed to see it, passes axe-core.
+
+The list of pages is the application's own URL map, so a page added later is checked here without
+anyone remembering to add it. Ids in URLs come from the demo council the live server was seeded
+with (sar.demo), so each page renders real content rather than an empty state.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import select
+
+from sar import create_app
+from sar.auth.models import Role, Team, User
+
+pytestmark = pytest.mark.browser
+
+# GET endpoints that are not HTML pages, or that only make sense in the middle of a flow tested elsewhere.
+NOT_PAGES = {
+    "static": "files",
+    "web.healthz": "JSON for the load balancer (test_errors_and_keyboard.py)",
+    "cases.export_people": "people.json download",
+    "audit.export_csv": "CSV download",
+    "dashboard.request_log_csv": "CSV download",
+    "auth.set_up_mfa": "only reachable between password and MFA (test_sign_in.py)",
+    "auth.verify_mfa": "only reachable between password and MFA (test_sign_in.py)",
+}
+NOT_PAGE_SUFFIXES = (".csv", ".json")
+ROLE_PREFERENCE = (Role.IG_OFFICER, Role.DPO, Role.AUDITOR, Role.ADMIN, Role.RECORD_HOLDER)
+
+
+def _get_endpoints() -> list[tuple[str, str]]:
+    app = create_app({"ENV": "testing", "SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "collect"})
+    found = []
+    for rule in app.url_map.iter_rules():
+        if "GET" not in (rule.methods or ()) or rule.endpoint in NOT_PAGES or rule.rule.endswith(NOT_PAGE_SUFFIXES):
+            continue
+        found.append((rule.endpoint, rule.rule))
+    return sorted(found)
+
+
+ENDPOINTS = _get_endpoints()
+
+
+def _role_for(view: Any, endpoint: str) -> Role | None:
+    """Who opens the page: nobody for public pages, else the most natural role the view accepts."""
+    if getattr(view, "is_public", False):
+        return None
+    allowed: frozenset[Role] = getattr(view, "required_roles", frozenset())
+    assert allowed, f"{endpoint} declares neither @public nor the roles that may use it"
+    if endpoint.startswith("admin.") and Role.ADMIN in allowed:
+        return Role.ADMIN
+    if endpoint.startswith("audit.") and Role.AUDITOR in allowed:
+        return Role.AUDITOR
+    return next(role for role in ROLE_PREFERENCE if role in allowed)
+
+
+@pytest.fixture(scope="module")
+def ids(live_server: Any) -> dict[str, int]:
+    """Ids of a well-filled demo case and of the things around it, for the URLs' parameters."""
+    from sar.audit import AuditEvent
+    from sar.cases.models import Case, CaseStatus, PersonRole, RequesterType
+
+    with live_server.app.app_context():
+        from sar.extensions import db
+
+        cases = db.session.scalars(
+            select(Case).where(Case.status == CaseStatus.GATHERING, Case.requester_type == RequesterType.PARENT_PR)
+        ).all()
+        case = next(c for c in cases if c.competence is not None and c.evidence)
+        person = next(p for p in case.people if p.role is PersonRole.THIRD_PARTY)
+        found: dict[str, int] = {
+            "case_id": case.id,
+            "person_id": person.id,
+            "evidence_id": case.evidence[0].id,
+            "user_id": db.session.scalars(select(User).where(User.email.like("priya.raman@%"))).one().id,
+            "team_id": db.session.scalars(select(Team).order_by(Team.id)).first().id,  # type: ignore[union-attr]
+            "audit_event_id": db.session.scalars(
+                select(AuditEvent.id).where(AuditEvent.action == "case.created").order_by(AuditEvent.id.desc())
+            ).first()
+            or 0,
+        }
+        try:
+            from sar.clock.models import ClockEvent
+        except ModuleNotFoundError:
+            pass
+        else:
+            event = db.session.scalars(
+                select(ClockEvent).join(Case).where(Case.status != CaseStatus.CLOSED).order_by(ClockEvent.id)
+            ).first()
+            if event is not None:
+                found["clock_event_id"], found["clock_case_id"] = event.id, event.case_id
+        return found
+
+
+def _url(endpoint: str, rule: str, ids: dict[str, int]) -> str:
+    def fill(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name == "event_id":
+            name = "audit_event_id" if endpoint.startswith("audit.") else "clock_event_id"
+        elif name == "case_id" and "<int:event_id>" in rule and endpoint.startswith("clock."):
+            name = "clock_case_id"  # the case the clock event belongs to
+        assert ids.get(name), f"no demo id for <{name}> in {rule} ({endpoint}): add one to the ids fixture"
+        return str(ids[name])
+
+    return re.sub(r"<(?:\w+:)?(\w+)>", fill, rule)
+
+
+@pytest.mark.parametrize(("endpoint", "rule"), ENDPOINTS, ids=[e for e, _ in ENDPOINTS])
+def test_page_renders_and_is_accessible(
+    endpoint: str, rule: str, ids: dict[str, int], live_server: Any, shared_pages: Any, axe: Callable[..., None]
+) -> None:
+    role = _role_for(live_server.app.view_functions[endpoint], endpoint)
+    browser_page = shared_pages.page_for(role)
+    url = _url(endpoint, rule, ids)
+    response = browser_page.goto(url)
+    assert response is not None and response.status == 200, f"{url} answered {response and response.status}"
+    assert browser_page.url.endswith(url), f"{url} redirected to {browser_page.url}"
+    expect(browser_page.locator("h1")).to_have_count(1)
+    expect(browser_page.locator("h1")).to_be_visible()
+    title = browser_page.title()
+    assert title and not title.startswith("Error"), f"{url} has title {title!r}"
+    axe(browser_page, what=f"{endpoint} ({url}) as {role.label if role else 'a visitor'}")
+    shared_pages.check_and_reset()
+
+
+# Forms whose submission with empty fields is legitimately accepted, or would destroy demo data other tests use.
+FORMS_NOT_REFUSING_EMPTY = {
+    "cases.remove_person": "a confirmation: submitting it removes the person",
+    "cases.assign_owner": "a select with a current value: there is nothing to leave empty",
+    "audit.verify_form": "a button, not a form with fields",
+    "dashboard.deadlines": "GET filters",
+    "cases.list_cases": "GET filters",
+    "audit.events": "GET filters",
+}
+
+
+def _form_endpoints() -> list[tuple[str, str]]:
+    app = create_app({"ENV": "testing", "SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "collect"})
+    found = []
+    for rule in app.url_map.iter_rules():
+        methods = rule.methods or set()
+        skipped = rule.endpoint in NOT_PAGES or rule.endpoint in FORMS_NOT_REFUSING_EMPTY
+        if "GET" in methods and "POST" in methods and not skipped:
+            found.append((rule.endpoint, rule.rule))
+    return sorted(found)
+
+
+FORM_ENDPOINTS = _form_endpoints()
+
+_CLEAR_FIELDS = """() => {
+  for (const field of document.querySelectorAll('main form[method=post] input, main form[method=post] textarea')) {
+    if (['text', 'email', 'password', 'tel', 'number', 'search', 'url', ''].includes(field.type)
+        || field.tagName === 'TEXTAREA') { field.value = ''; }
+    if (['radio', 'checkbox'].includes(field.type)) { field.checked = false; }
+  }
+}"""
+_BROKEN_SUMMARY_LINKS = """() => Array.from(document.querySelectorAll('.govuk-error-summary a[href^="#"]'))
+  .map(a => a.getAttribute('href').slice(1)).filter(id => !document.getElementById(id))"""
+
+
+@pytest.mark.parametrize(("endpoint", "rule"), FORM_ENDPOINTS, ids=[e for e, _ in FORM_ENDPOINTS])
+def test_form_left_empty_shows_a_govuk_error_summary(
+    endpoint: str, rule: str, ids: dict[str, int], live_server: Any, shared_pages: Any, axe: Callable[..., None]
+) -> None:
+    """Every form refuses empty required answers the GOV.UK way: an error summary, focused, whose links work."""
+    role = _role_for(live_server.app.view_functions[endpoint], endpoint)
+    browser_page = shared_pages.page_for(role)
+    url = _url(endpoint, rule, ids)
+    response = browser_page.goto(url)
+    assert response is not None and response.status == 200, f"{url} answered {response and response.status}"
+    browser_page.evaluate(_CLEAR_FIELDS)
+    browser_page.locator(
+        "main form[method=post] button[type=submit], main form[method=post] input[type=submit]"
+    ).last.click()
+
+    summary = browser_page.locator(".govuk-error-summary")
+    expect(summary).to_be_visible()
+    expect(summary).to_be_focused()
+    assert browser_page.title().startswith("Error: "), f"{endpoint}: the title must start with 'Error: '"
+    assert browser_page.evaluate(_BROKEN_SUMMARY_LINKS) == [], f"{endpoint}: error summary links to missing fields"
+    messages = summary.locator("li")
+    expect(messages.first).to_be_visible()
+    axe(browser_page, what=f"{endpoint} ({url}) with errors")
+    shared_pages.check_and_reset()
+
+
+def test_every_page_is_covered() -> None:
+    """Guards the exclusions: everything left out above is still a real endpoint."""
+    app = create_app({"ENV": "testing", "SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "collect"})
+    assert set(NOT_PAGES) <= set(app.view_functions), "remove exclusions for endpoints that no longer exist"
+    assert len(ENDPOINTS) >= 10

@@ -1,0 +1,254 @@
+"""``flask --app sar seed-demo``: the demo council a new user signs in to."""
+
+from __future__ import annotations
+
+import random
+import re
+from collections import Counter
+from collections.abc import Iterator
+from datetime import date, timedelta
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+from flask import Flask
+from sqlalchemy import func, select
+
+from sar import audit, create_app
+from sar.auth.models import Role, Team, User
+from sar.auth.passwords import verify_password
+from sar.cases.models import (
+    Case,
+    CasePerson,
+    CaseStatus,
+    EvidenceKind,
+    Outcome,
+    PersonRole,
+    RequesterType,
+    Right,
+)
+from sar.cases.validators import nhs_number_valid, ni_number_valid
+from sar.demo import DEMO_PASSWORD
+from sar.demo_data.people import PeopleFactory
+from sar.demo_data.stories import all_stories
+from sar.extensions import db
+
+TODAY = date(2026, 11, 25)
+DRAMA_PHONE = re.compile(r"^(07700 900\d{3}|01632 960\d{3})$")  # Ofcom drama ranges, in the register's spacing
+
+
+ROOT_CONFTEST = Path(__file__).resolve().parent.parent / "conftest.py"
+
+
+def _shared(config: pytest.Config) -> ModuleType:
+    """tests/conftest.py as pytest loaded it (tests/ is not a package, so it cannot be imported by name)."""
+    module = config.pluginmanager.get_plugin(str(ROOT_CONFTEST))
+    assert isinstance(module, ModuleType)
+    return module
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def demo(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Flask, str]]:
+    """One seeded demo council per database for the whole module: seeding takes several seconds."""
+    shared = _shared(request.config)
+    tmp_path = tmp_path_factory.mktemp("demo")
+    if request.param == "postgresql":
+        if not shared.POSTGRES_AVAILABLE:
+            pytest.skip("PostgreSQL is not reachable")
+        url = request.getfixturevalue("postgres_schema_url")
+    else:
+        url = f"sqlite:///{tmp_path / 'demo.sqlite'}"
+    application = create_app(shared.base_test_config(tmp_path, url))
+    with application.app_context():
+        db.create_all()
+        result = application.test_cli_runner().invoke(args=["seed-demo", "--today", TODAY.isoformat()])
+        assert result.exit_code == 0, result.output + repr(result.exception)
+        yield application, result.output
+        db.session.remove()
+        db.drop_all()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def seeded(demo: tuple[Flask, str]) -> str:
+    db.session.expire_all()
+    return demo[1]
+
+
+@pytest.fixture
+def demo_app(demo: tuple[Flask, str]) -> Flask:
+    return demo[0]
+
+
+def _cases() -> list[Case]:
+    return list(db.session.scalars(select(Case).order_by(Case.id)))
+
+
+def test_every_role_has_a_demo_user_who_can_sign_in_with_the_printed_password(seeded: str) -> None:
+    users = list(db.session.scalars(select(User)))
+    roles = Counter(role for user in users for role in user.roles)
+    assert set(roles) == set(Role)
+    assert roles[Role.IG_OFFICER] >= 2
+    assert roles[Role.RECORD_HOLDER] >= 3
+    assert len({user.team_id for user in users if Role.RECORD_HOLDER in user.roles}) >= 3, (
+        "record holders in several teams"
+    )
+    for user in users:
+        assert user.email in seeded, f"{user.email} is not printed"
+        assert verify_password(user.password_hash, DEMO_PASSWORD)
+        assert not user.mfa_enrolled, "demo users set up MFA at first sign-in, as real users do"
+    assert DEMO_PASSWORD in seeded
+
+
+def test_teams_and_providers_are_seeded(seeded: str) -> None:
+    names = set(db.session.scalars(select(Team.name)))
+    for expected in ("Children's Social Care", "Early Help", "Families Information Service", "Fostering and Adoption"):
+        assert expected in names
+
+
+def test_about_forty_cases_in_every_status_and_every_outcome(seeded: str) -> None:
+    cases = _cases()
+    assert 35 <= len(cases) <= 45
+    assert {case.status for case in cases} == set(CaseStatus)
+    assert {case.outcome for case in cases if case.is_closed} == set(Outcome)
+    assert all(case.outcome is None for case in cases if not case.is_closed)
+    references = [case.reference for case in cases]
+    assert len(set(references)) == len(references)
+    assert all(re.fullmatch(r"SAR-20\d\d-\d{5}", ref) for ref in references)
+
+
+def test_cases_are_spread_over_the_last_year_relative_to_today(seeded: str) -> None:
+    received = [case.received_on for case in _cases()]
+    assert max(received) <= TODAY
+    assert min(received) >= TODAY - timedelta(days=366)
+    assert min(received) <= TODAY - timedelta(days=270), "some cases should be most of a year old"
+    closed = [case for case in _cases() if case.is_closed]
+    assert all(case.closed_at is not None and case.closed_at.date() >= case.received_on for case in closed)
+
+
+def test_due_dates_come_from_the_clock_with_some_overdue_some_due_soon_some_late(seeded: str) -> None:
+    clock_models = pytest.importorskip("sar.clock.models")
+    clocks = {clock.case_id: clock for clock in db.session.scalars(select(clock_models.CaseClock))}
+    cases = _cases()
+    assert set(clocks) == {case.id for case in cases}, "every case has a due date worked out by the clock"
+    open_due = [clocks[c.id].due_date for c in cases if not c.is_closed]
+    assert any(due < TODAY for due in open_due), "some open cases are overdue"
+    assert any(TODAY <= due <= TODAY + timedelta(days=10) for due in open_due), "some are due soon"
+    answered = [clocks[c.id].answered_on_time for c in cases if c.is_closed]
+    assert True in answered and False in answered, "some closed on time, some late"
+    assert any(clock.extended for clock in clocks.values()), "at least one case was extended"
+    assert any(clock.excluded_days for clock in clocks.values()), "at least one clock paused for clarification"
+    assert not [clock.problem for clock in clocks.values() if clock.problem]
+
+
+def test_the_stories_a_childrens_services_demo_needs(seeded: str) -> None:
+    cases = _cases()
+
+    def subject_age(case: Case) -> int:
+        assert case.subject is not None and case.subject.date_of_birth is not None
+        return (case.received_on - case.subject.date_of_birth).days // 365
+
+    care_leavers = [
+        c for c in cases if c.requester_type is RequesterType.SELF and c.is_access_request and "care" in c.description
+    ]
+    assert any(18 <= subject_age(c) <= 25 and "whole file" in c.description for c in care_leavers)
+    parents = [c for c in cases if c.requester_type is RequesterType.PARENT_PR]
+    young = [c for c in parents if subject_age(c) < 10 and c.competence is not None]
+    assert young, "a parent asking for a young child, with the competence and best-interests record"
+    assert all(c.competence.consequences_of_parental_access for c in young if c.competence)
+    solicitors = [c for c in cases if c.requester_type is RequesterType.SOLICITOR]
+    assert any(
+        item.kind is EvidenceKind.AUTHORITY and item.is_verified and "signed" in item.what_arrived.lower()
+        for c in solicitors
+        for item in c.evidence
+    ), "a solicitor with the client's signed authority"
+    assert any(Right.OBJECTION in c.right_values and "NHS number" in c.description for c in cases)
+    assert any(
+        Right.ERASURE in c.right_values and "Families Information Service" in {row.team.name for row in c.scope_teams}
+        for c in cases
+    )
+
+
+def test_people_registers_are_realistic_and_fictional(seeded: str) -> None:
+    people = list(db.session.scalars(select(CasePerson)))
+    roles = Counter(person.role for person in people)
+    assert roles[PersonRole.PROFESSIONAL] >= 40 and roles[PersonRole.THIRD_PARTY] >= 80
+    relationships = {person.relation for person in people}
+    for expected in ("mother", "father", "mother's partner", "foster carer", "referrer (neighbour)", "social worker"):
+        assert expected in relationships, expected
+    assert any("sister" in r or "brother" in r for r in relationships)
+    titles = {person.job_title for person in people if person.role is PersonRole.PROFESSIONAL}
+    assert {"Social Worker", "Independent Reviewing Officer"} <= titles
+    assert any("Police" in title or "Constable" in title for title in titles)
+    assert any(title in ("Class Teacher", "General Practitioner", "Designated Safeguarding Lead") for title in titles)
+
+    consents = Counter(p.consent_obtained for p in people if p.role is PersonRole.THIRD_PARTY)
+    assert consents[True] and consents[False], "some third parties consented to disclosure, some refused"
+
+    nhs_numbers = [p.nhs_number for p in people if p.nhs_number]
+    assert len(nhs_numbers) >= 40
+    assert all(nhs_number_valid(n) and n.startswith("999") for n in nhs_numbers), "valid mod-11, in the test range"
+    ni_numbers = [p.ni_number for p in people if p.ni_number]
+    assert ni_numbers and all(ni_number_valid(n) for n in ni_numbers)
+    phones = [phone for p in people for phone in p.phones]
+    assert phones and all(DRAMA_PHONE.match(phone) for phone in phones), [x for x in phones if not DRAMA_PHONE.match(x)]
+    emails = [email for p in people for email in p.emails]
+    assert emails and all(email.endswith("@example.org") for email in emails)
+    subjects = [p for p in people if p.role is PersonRole.DATA_SUBJECT]
+    assert all(p.addresses and re.search(r"ZX\d \d[A-Z]{2}$", p.addresses[0]) for p in subjects)
+    children = [p for p in subjects if p.date_of_birth and (TODAY - p.date_of_birth).days < 16 * 365]
+    assert children and all(p.ni_number is None for p in children), "children under 16 have no NI number"
+
+
+def test_each_register_exports_in_the_people_json_format_the_redaction_stage_reads(seeded: str) -> None:
+    from sar.cases.export import people_register
+
+    for case in _cases():
+        register = people_register(case)
+        subject = register["subject"]
+        assert subject["id"] == "S" and subject["name"]
+        assert re.fullmatch(r"999 \d{3} \d{4}", subject["nhs_number"])
+        assert subject["ni_number"] is None or ni_number_valid(subject["ni_number"])
+        ids = [person["id"] for person in register["people"]]
+        assert len(set(ids)) == len(ids)
+        for person in register["people"]:
+            assert person["role"] in ("third_party", "professional", "requester")
+            assert person["name"] and person["relationship"], person
+
+
+def test_seeding_is_audited_and_the_chain_verifies(seeded: str) -> None:
+    events = db.session.scalar(select(func.count()).select_from(audit.AuditEvent)) or 0
+    assert events > 200
+    actions = set(db.session.scalars(select(audit.AuditEvent.action).distinct()))
+    assert {"user_created", "case.created", "case.closed", "case.reopened", "evidence.received"} <= actions
+    assert {"competence.recorded", "person.added", "person.updated", "clock.event_recorded"} <= actions
+    checked, problem = audit.verify_chain()
+    assert problem is None and checked == events
+
+
+def test_if_empty_makes_a_second_run_a_no_op(seeded: str, demo_app: Flask) -> None:
+    cases_before = db.session.scalar(select(func.count()).select_from(Case))
+    users_before = db.session.scalar(select(func.count()).select_from(User))
+    result = demo_app.test_cli_runner().invoke(args=["seed-demo", "--if-empty"])
+    assert result.exit_code == 0
+    assert "already" in result.output
+    assert "priya.raman@council.example" in result.output, "the demo sign-ins are shown again"
+    assert db.session.scalar(select(func.count()).select_from(Case)) == cases_before
+    assert db.session.scalar(select(func.count()).select_from(User)) == users_before
+
+
+def test_without_if_empty_a_second_run_refuses_and_changes_nothing(seeded: str, demo_app: Flask) -> None:
+    cases_before = db.session.scalar(select(func.count()).select_from(Case))
+    result = demo_app.test_cli_runner().invoke(args=["seed-demo"])
+    assert result.exit_code != 0
+    assert "already has staff accounts" in result.output
+    assert db.session.scalar(select(func.count()).select_from(Case)) == cases_before
+
+
+def test_the_stories_are_the_same_every_time() -> None:
+    def snapshot(seed: int) -> list[tuple[str, str, object, int]]:
+        stories = all_stories(PeopleFactory(random.Random(seed), TODAY))
+        return [(s.key, s.subject.full_name, s.subject.nhs_number, s.received_days_ago) for s in stories]
+
+    assert snapshot(7) == snapshot(7)
+    assert snapshot(7) != snapshot(8)
