@@ -33,7 +33,10 @@ _GAP_LINE = r",?(?:[ \t]+|[ \t]*\n[ \t]*)"  # or, after a flat number, on the ne
 _ANCHOR = re.compile(
     r"(?<![\w/.\-])(?:"
     # Flat 3, Denby Tower, 12 Lister Close / Flat 3, Denby Tower, Lister Close
-    r"(?P<bldg>" + _FLAT + r",?\s+" + _BUILDING + r")"
+    r"(?P<bldg>" + _FLAT + r",?\s+(?:" + _BUILDING + r"|(?:" + _CAP + r"[ \t]+){1,3}" + _STREET_SUFFIX
+    + r"(?=[ \t]*(?:[,.;)\n]|$))|(?:" + _CAP + r"[ \t]+){0,2}" + _CAP
+    # "Apartment 12, Lister Mill, 3 Canal Wharf": any building name when a house number follows it
+    + r"(?=,?[ \t]+" + _NUM + r"[ \t]+[A-Z])))"
     # [Flat 3,] 22 Mill Road
     # [Flat 3,] 22 Mill Road; the street's words stay on one line unless the street ends its line
     r"|(?P<street>(?:" + _FLAT + r",?\s+)?" + _NUM + _GAP_LINE + r"(?:(?:" + _CAP + r"\s+){0,3}" + _STREET_SUFFIX
@@ -46,7 +49,9 @@ _POSTCODE = r"(?:[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]?|GIR) ?\d[ABD-HJLNP-UW-Z]{2}(?![\
 # one locality or town: capitalised words, "St" and "upon"-style joiners allowed inside
 _PLACE = _CAP + r"(?:\s+(?:St\.?|upon|on|le|under|in|by|de|-)?\s*" + _CAP + r"){0,3}"
 _NEXT_INLINE = re.compile(
-    r"(?:\s*,\s*(?:\n\s*)?(" + _PLACE + r")(?=\s*(?:[,.;()\n]|$|\s+and\b|\s+" + _POSTCODE + r"))"
+    r"(?:\s*,\s*(?:\n\s*)?(" + _PLACE + r")(?=\s*(?:[,.;()\n]|$|\s+and\b|\s+" + _POSTCODE + r")|[ \t]+[a-z])"
+    # "Flat 6, Tern House, 88 Quayside Road": the numbered street after a building
+    r"|\s*,\s*(?:\n\s*)?(" + _NUM + r"[ \t]+(?:" + _CAP + r"[ \t]+){0,3}" + _STREET_SUFFIX + r")(?![\w'’])"
     # "22 Mill Road Oakport OP2 4RT": a town without a comma, but only when a postcode follows it
     r"|[ \t]+(" + _PLACE + r")(?=[ \t]+" + _POSTCODE + r"))"
 )
@@ -137,7 +142,8 @@ def find_addresses(text: str) -> list[AddressMatch]:
 
 _ORG_WORDS = re.compile(
     r"(?i)\b(?:council|surgery|practice|centre|center|school|academy|college|trust|hospital|clinic|police|"
-    r"service|services|nhs|offices|department|nursery|hall|headquarters|civic|constabulary)\b"
+    r"service|services|nhs|offices|department|nursery|hall|headquarters|civic|constabulary|housing|association|"
+    r"authority|agency|limited|ltd|plc|charity|foundation|partnership|management|directorate|team|unit|board)\b"
 )
 _STREET_END = re.compile(r"(?i)\b" + _STREET_SUFFIX + r"\s*$")
 

@@ -18,14 +18,24 @@ import ahocorasick
 from redaction.addresses import find_addresses, organisation_block
 from redaction.findings import Action, Finding
 from redaction.identifiers import IdMatch, find_identifiers
-from redaction.lexicon import WORD_NAMES, fold
+from redaction.lexicon import NOT_NAME, WORD_NAMES, first_names, fold, is_month
+from redaction.name_words import FUNCTION_WORD_SET, NAMING_LAST, RELATIONS
 from redaction.names import Intervals, NameFinder, NameMention
-from redaction.people import Person, Register, address_key, normalise_postcode
+from redaction.people import Person, Register, _nicknamer, address_key, normalise_postcode, short_forms
 from redaction.policy import DEFAULT_POLICY, Decision, Policy
 
 _ORG_EMAIL = re.compile(r"(?i)\.(?:gov\.uk|nhs\.net|nhs\.uk|police\.uk|sch\.uk|ac\.uk|gsi\.gov\.uk|cafcass\.gov\.uk)$")
 _FAMILY = re.compile(
     r"(?i)\b(?:mother|mum|father|dad|parent|carer|brother|sister|partner|grand\w*|aunt|uncle|home|personal|private)"
+)
+_WORK_NUMBER = re.compile(
+    r"(?i)\b(?:work|office|desk|direct|duty)[ \t]+(?:mobile|mob|phone|tel|telephone|number|line|no)\b[^\n\d]{0,12}$"
+)
+# a proper organisation name: capitalised words closed by an organisation word
+_ORG_NAME_BEFORE = re.compile(
+    r"\b[A-Z][\w'’&\-]*(?:[ \t]+[A-Z][\w'’&\-]*)*[ \t]+(?:Centre|Center|Surgery|Practice|Clinic|Hospital|School|"
+    r"Academy|College|Council|Police|Constabulary|Service|Services|Team|Trust|Unit|Hub|Office|Offices|Housing|"
+    r"Association|Partnership|Foundation)\b(?:[ \t]*[,(:\-–][ \t]*|[ \t]+(?:on|tel\.?|telephone|phone)[ \t:]*)*$"
 )
 _SENTENCE_END = re.compile(r"\.(?:\s|$)")
 _RANK = {"redact": 2, "review": 1, "keep": 0}
@@ -92,8 +102,18 @@ class Detector:
         """Register names written in lower case ("spoke to sharon"): one automaton for all of them."""
         auto = ahocorasick.Automaton()
         n = 0
+        # real names and nicknames from the nickname table ("tash"), not clipped prefixes ("car" of Carla)
+        nicks: set[str] = set()
+        for p in register.people:
+            nicks.update(fold(f) for f in short_forms(p.first, p.gender))
+            nicks.update(fold(a) for a in p.aliases if " " not in a.strip() and not a.strip().isupper())
         for key, refs in register.words.items():
-            if len(key) >= 4 and key not in WORD_NAMES and any(r.kind in ("first", "last") for r in refs):
+            if key in WORD_NAMES or key in NOT_NAME or is_month(key) or len(key) < 3:
+                continue
+            named = any(r.kind in ("first", "last") for r in refs) or (
+                key in nicks and any(r.kind == "nick" for r in refs)
+            )
+            if named:
                 auto.add_word(key, key)
                 n += 1
         if not n:
@@ -146,9 +166,11 @@ class Detector:
         """A work e-mail missing from the register, read from its local part."""
         local, _, domain = m.value.partition("@")
         parts = [p for p in re.split(r"[._\-]", local) if p]
+        # "h.gallagher" and "hgallagher" are the same initial-plus-surname form
+        flat = "".join(ch for ch in local if ch.isalpha())
         best: int | None = None
         for i, (first, last) in enumerate(self._folded_names):
-            if last and last in local and (first in parts or local.startswith(first[:1] + last) or first in local):
+            if last and last in flat and (first in parts or flat.startswith(first[:1] + last) or first in flat):
                 best = i
                 break
         if best is not None:
@@ -178,7 +200,10 @@ class Detector:
                     signer = self._signer(text, m.start, near)
                     review = signer is None
             elif m.category == "phone" and owner is None:
-                signer = self._signer(text, m.start, near)
+                signer = self._signer(text, m.start, near) or self._work_number_of(text, m.start, near)
+                if signer is None and self._organisation_before(text, m.start, near):
+                    out.append(self._org_span(m.start, m.end, m.category))
+                    continue
             if owner is None and m.category == "postcode" and organisation_block(text, m.start):
                 span = self._org_span(m.start, m.end, m.category)
             elif owner is None and signer is not None:
@@ -204,6 +229,32 @@ class Detector:
         if span is None or span.category != "person" or text[span.end : pos].strip() != "(":
             return None
         return span
+
+    def _work_number_of(self, text: str, pos: int, near: _Nearby) -> _Span | None:
+        """ "Your PA is Nkem Obi. Her work mobile is ...": a number the text calls a work number."""
+        if not _WORK_NUMBER.search(text, max(0, pos - 30), pos):
+            return None
+        best = near.before(pos)
+        if best is None or best.person is None or pos - best.end > 160 or "\n\n" in text[best.end : pos]:
+            return None
+        if self.register.people[best.person].role != "professional":
+            return None
+        return best
+
+    @staticmethod
+    def _organisation_before(text: str, pos: int, near: _Nearby) -> bool:
+        """ "(Hetherby Health Centre, 0113 496 0877)": a number given straight after a named organisation."""
+        line_start = text.rfind("\n", 0, pos) + 1
+        start = max(line_start, pos - 60)
+        last = near.before(pos)
+        if last is not None and last.end > start:
+            start = last.end
+        between = text[start:pos]
+        m = _ORG_NAME_BEFORE.search(between)
+        if m is None:
+            return False
+        gap = between[m.end() :]
+        return len(gap) <= 12 and not _SENTENCE_END.search(gap) and not _FAMILY.search(between)
 
     def _signer(self, text: str, pos: int, near: _Nearby) -> _Span | None:
         """The professional or organisation an unlisted work number or e-mail is signed under."""
@@ -284,6 +335,27 @@ class Detector:
             out.append(self._span(start, end + 1, "person", people[0], review=True))
         return out
 
+    def _lower_case_unknown(self, text: str, taken: list[_Span]) -> list[_Span]:
+        """ "mum's bf kev": an informal note names someone in lower case after a relation word."""
+        covered: Intervals | None = None
+        out: list[_Span] = []
+        for end, rel in _RELATION_WORDS.iter(text):
+            start = end + 1 - len(rel)
+            if start and text[start - 1].isalpha():
+                continue
+            m = _LOWER_NAME_AFTER.match(text, end + 1)
+            if m is None:
+                continue
+            if covered is None:
+                covered = Intervals([(s.start, s.end) for s in taken])
+            word = m.group(1)
+            key = fold(word)
+            if covered.covers(m.start(1)) or key in NOT_NAME or key in WORD_NAMES or key in FUNCTION_WORD_SET:
+                continue
+            if key in first_names() or _is_nickname(key):
+                out.append(self._span(m.start(1), m.end(1), "person", None, review=True))
+        return out
+
     # ------------------------------------------------------------------ public
     def detect(self, text: str) -> list[Finding]:
         ids = find_identifiers(text)
@@ -298,6 +370,7 @@ class Detector:
         ids = [m for m in ids if not (m.category == "postcode" and m.start in addr_pc)]
         spans = addr + self._identifier_spans(text, ids, _Nearby(addr + names)) + names
         spans += self._lower_case_spans(text, spans)
+        spans += self._lower_case_unknown(text, spans)
         return self._findings(text, spans)
 
     @staticmethod
@@ -341,6 +414,25 @@ class Detector:
                 pid = None if s.person is None else self.register.people[s.person].id
                 out.append(Finding(ls, le, text[ls:le], s.category, s.role, action, s.decision.reason, pid))
         return out
+
+
+def _relation_words() -> ahocorasick.Automaton:
+    auto = ahocorasick.Automaton()
+    for w in RELATIONS | NAMING_LAST | {"bf", "gf", "fella", "bloke"}:
+        # with the space after it, so "son" inside "person" is never a hit
+        for form in (w + " ", w + "'s ", w + "’s "):
+            auto.add_word(form, form)
+    auto.make_automaton()
+    return auto
+
+
+# relation words, found by one automaton pass; then the lower-case word straight after one
+_RELATION_WORDS = _relation_words()
+_LOWER_NAME_AFTER = re.compile(r"[ \t]*([a-z][a-z'’\-]{1,20})\b")
+
+
+def _is_nickname(key: str) -> bool:
+    return bool(_nicknamer().canonicals_of(key))
 
 
 def _letters(name: str) -> str:

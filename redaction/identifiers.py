@@ -33,13 +33,16 @@ _PATTERN = re.compile(
     r"(?<![\w@.+/\-])(?:"
     r"(?P<email>[A-Za-z0-9][A-Za-z0-9._%+'\-]*@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+)"
     r"|(?P<upn>[A-HJ-NP-RT-Z]\d{11}[0-9A-HJ-NP-RT-Z])(?![\w])"
-    r"|(?P<nhs>[1-9]\d{2}(?P<nsep>[ \-]?)\d{3}(?P=nsep)\d{4})(?![\w\-])"
+    r"|(?P<nhs>\d{3}(?P<nsep>[ \-]?)\d{3}(?P=nsep)\d{4})(?![\w\-])"
     r"|(?P<ni>[A-Z]{2} ?\d{2} ?\d{2} ?\d{2}(?: ?[A-D])?|[A-Z]{2} ?\d{6} ?[A-D]?)(?![\w])"
     r"|(?P<iso>(?:19|20)\d{2}-[01]\d-[0-3]\d)(?![\w])"
     r"|(?P<sort>\d{2}-\d{2}-\d{2})(?![\w\-])"
+    r"|(?P<sortsp>\d{2} \d{2} \d{2})(?![\w\-])"
     r"|(?P<numdate>[0-3]?\d(?P<dsep>[/.\-])[01]?\d(?P=dsep)(?:\d{4}|\d{2}))(?![\w/.]\d)"
     r"|(?P<phone>(?:\+44\s?(?:\(0\)\s?)?|00\s?44\s?|\(0|0)\d[\d \-()]{7,14}\d)"
-    r"|(?P<longdate>[0-3]?\d(?:st|nd|rd|th)?\s+(?:" + _MONTHS_RE + r")\.?,?\s+\d{4})(?!\d)"
+    r"|(?P<intl>\+[1-9]\d{0,2}[ \-]?(?:\(\d{1,4}\)[ \-]?)?\d[\d \-]{5,14}\d)(?![\w])"
+    r"|(?P<longdate>[0-3]?\d(?:st|nd|rd|th)?(?:\s+of)?(?:\s+|[\-/.])(?:" + _MONTHS_RE + r")\.?,?"
+    r"(?:\s+\d{4}|[\-/.](?:\d{4}|\d{2})))(?!\d)"
     r"|(?P<mdate>(?:" + _MONTHS_RE + r")\.?\s+[0-3]?\d(?:st|nd|rd|th)?,?\s+\d{4})(?!\d)"
     r"|(?P<vehicle>[A-Z]{2}\d{2} ?[A-Z]{3}|[A-HJ-PR-Y]\d{1,3} ?[A-Z]{3})(?![\w])"
     r"|(?P<postcode>(?:[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]?|GIR) ?\d[ABD-HJLNP-UW-Z]{2})(?![\w])"
@@ -57,6 +60,7 @@ _NI_CONTEXT = re.compile(r"(?i)(?:\bni\b|national\s+insurance|\bnino\b)")
 _NHS_CONTEXT = re.compile(r"(?i)\bnhs\b")
 _SORT_CONTEXT = re.compile(r"(?i)sort\s*code|\bs/c\b|\bsc\b")
 _ACCOUNT_CONTEXT = re.compile(r"(?i)account|\bacc(?:t)?\b|\ba/c\b|bank")
+_STREET_WORDS = "road|rd|street|st|avenue|ave|close|drive|lane|crescent|grove|way|terrace|court|gardens|walk|mews|place"
 _VEHICLE_CONTEXT = re.compile(r"(?i)reg(?:istration|istered|\.|\b)|\bvrm\b|plate|vehicle|car\b|van\b")
 
 
@@ -181,6 +185,10 @@ def _upn(text: str, s: int, e: int, raw: str, out: list[IdMatch]) -> None:
 def _nhs(text: str, s: int, e: int, raw: str, out: list[IdMatch]) -> None:
     digits = re.sub(r"\D", "", raw)
     ctx = bool(_NHS_CONTEXT.search(_window(text, s, 30)))
+    if digits.startswith("0") and not ctx:
+        # a leading zero is a phone number's trunk prefix unless the text says NHS
+        _phone_match(text, s, e, raw, out)
+        return
     # a failed checksum still counts where the text says it is an NHS number (a typo is still identifying)
     if nhs_valid(digits) or ctx:
         out.append(IdMatch(s, e, raw, "nhs_number", digits, has_context=ctx))
@@ -264,9 +272,43 @@ def _scan(text: str, ws: int, we: int, out: list[IdMatch]) -> None:
             continue
         s, e = m.span(kind)
         raw = text[s:e]
-        if kind in _UPPER_KINDS and not raw.isupper():
+        if kind in _UPPER_KINDS and not raw.isupper() and not _lower_case_allowed(text, s, kind, raw):
             continue
         _HANDLERS[kind](text, s, e, raw, out)
+
+
+_LOWER_POSTCODE_CONTEXT = re.compile(
+    r"(?i)\b(?:postcode|post code|" + _STREET_WORDS + r")\b[^\n]{0,30}$"
+)
+
+
+def _lower_case_allowed(text: str, s: int, kind: str, raw: str) -> bool:
+    """Informal notes write postcodes and number plates in lower case: "bradford bd7 1aa", "reg ab12 cde"."""
+    if not raw.islower():
+        return False
+    before = _window(text, s, 40)
+    if kind == "postcode":
+        return bool(_LOWER_POSTCODE_CONTEXT.search(before))
+    if kind == "vehicle":
+        # only the current two-letter, two-digit format: "a12 for" is not a plate
+        return bool(re.fullmatch(r"[a-z]{2}\d{2} ?[a-z]{3}", raw)) and bool(_VEHICLE_CONTEXT.search(before))
+    return False
+
+
+def _intl(text: str, s: int, e: int, raw: str, out: list[IdMatch]) -> None:
+    """A number abroad ("+48 601 234 567"): a relative's phone in another country is still theirs."""
+    digits = re.sub(r"\D", "", raw)
+    try:
+        parsed = phonenumbers.parse("+" + digits, None)
+    except phonenumbers.NumberParseException:
+        return
+    if phonenumbers.is_possible_number(parsed):
+        out.append(IdMatch(s, e, raw, "phone", "+" + digits))
+
+
+def _sort_spaced(text: str, s: int, e: int, raw: str, out: list[IdMatch]) -> None:
+    if _SORT_CONTEXT.search(_window(text, s, 40)):
+        out.append(IdMatch(s, e, raw, "bank", raw.replace(" ", ""), has_context=True))
 
 
 def _date_match(text: str, s: int, e: int, raw: str, kind: str, out: list[IdMatch]) -> None:
@@ -287,6 +329,8 @@ _HANDLERS: dict[str, Handler] = {
     "phone": _phone_match,
     "ni": _ni,
     "sort": _sort,
+    "sortsp": _sort_spaced,
+    "intl": _intl,
     "iso": _dates("iso"),
     "numdate": _dates("numdate"),
     "longdate": _dates("longdate"),

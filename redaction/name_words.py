@@ -30,7 +30,9 @@ def word_list(words: str) -> list[str]:
 
 # The pattern starts with its character class so the engine can skip straight to capitals; the
 # look-behind then checks that the capital starts a word.
-WORD = re.compile(r"[A-ZÀ-ÖØ-Þ](?<![\w'’\-].)[^\W\d_]*(?:['’\-][^\W\d_]+)*")
+# a capital after a letter, hyphen or an apostrophe inside a word ("O'Brien") does not start a word;
+# after an opening single quote ("known as 'Tiny'") it does
+WORD = re.compile(r"[A-ZÀ-ÖØ-Þ](?<![\w\-].)(?<!\w['’].)[^\W\d_]*(?:['’\-][^\W\d_]+)*")
 FUNCTION_WORD_SET = frozenset(FUNCTION_WORDS.split("|"))
 POSSESSIVE = ("'s", "’s", "'S", "’S")
 JOIN_GAP = re.compile(r"[ \t]{1,2}|\.? |[ \t]*\n[ \t]*")
@@ -46,7 +48,9 @@ RELATIONS = frozenset(
     word_list(
         """partner ex-partner boyfriend girlfriend ex-boyfriend ex-girlfriend friend neighbour cousin uncle aunt auntie
     landlord landlady husband wife stepfather stepmother step-father step-mother lodger flatmate co-accused associate
-    mate niece nephew godmother godfather mum mother dad father"""
+    mate niece nephew godmother godfather mum mother dad father son daughter brother sister half-brother half-sister
+    stepson stepdaughter stepbrother stepsister step-brother step-sister grandson granddaughter grandmother
+    grandfather"""
     )
 )
 TAIL_WORDS = re.compile(r"[\w'’.\-]+")
@@ -74,13 +78,25 @@ def naming_before(before: str) -> bool:
     if not words:
         return False
     last = words[-1].replace(".", "")
-    return last in NAMING_LAST or (len(words) == 2 and (words[0], last) in NAMING_PAIRS)
+    if last in NAMING_LAST or (len(words) == 2 and (words[0], last) in NAMING_PAIRS):
+        return True
+    # "known to the family as", "known locally as": a few words may sit inside the pair
+    if last == "as":
+        lead = [w.lower() for w in TAIL_WORDS.findall(before[-40:])[-5:-1]]
+        return any(w in _KNOWN for w in lead)
+    return False
+
+
+_KNOWN = frozenset(["known", "knows", "knew", "know"])
 
 
 def relation_before(before: str) -> bool:
     if last_word(before) not in RELATIONS:
         return False
+    # an opening quote may sit between the relation and the name: 'his friend "Shez"'
     tail = before[-24:]
+    if tail[-1:] in ('"', "“", "‘", "'"):
+        tail = tail[:-1]
     stripped = tail.rstrip()
     if not stripped or stripped == tail:
         return False  # the relation word must end just before the name, followed by a space

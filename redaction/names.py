@@ -126,7 +126,7 @@ class NameFinder(OffRegister):
                 e -= 2
             cached = cache.get(word)
             if cached is None:
-                probe = Token(s, e, word, fold(word), len(word) > 1 and word.isupper(), possessive)
+                probe = Token(s, e, word, fold(word), _all_caps(word), possessive)
                 self._classify(probe)
                 cached = (probe.key, probe.caps, probe.kind, probe.refs, probe.gender)
                 cache[word] = cached
@@ -202,6 +202,9 @@ class NameFinder(OffRegister):
             following = nxt.group(1).lower() if nxt else ""
             if tok.kind != "reg":
                 return True
+            if following == "to" and _ITEM_START.search(text, max(0, tok.start - 6), tok.start):
+                # an action list: "- Will to confirm contact", "Hope to attend" opens an item with a person
+                return False
             if key == "will":
                 # "Will said" is a person; "Will review in four weeks" is the modal verb
                 return not (following.endswith(("ed", "s")) or following in AFTER_A_NAME)
@@ -375,7 +378,25 @@ class NameFinder(OffRegister):
                 taken.update(id(w) for w in words)
         mentions.extend(self._list_siblings(text, toks, taken, mentions))
         mentions.extend(self._from_context(text, toks, taken, forced))
-        mentions.extend(self._name_shaped(text, toks, taken))
+        shaped = self._name_shaped(text, toks, taken)
+        mentions.extend(shaped)
+        if shaped:
+            mentions.extend(self._list_siblings(text, toks, taken, shaped))
+        mentions.extend(self._speakers(text, toks, taken))
         mentions.extend(self._propagate(text, toks, taken, mentions, forced))
         mentions.extend(self._doing_what_people_do(text, toks, taken))
         return mentions
+
+
+_ITEM_START = re.compile(r"(?:^|\n)[ \t]*(?:[-•*▪]|\d{1,2}[.)])?[ \t]*$")
+_CAPS_PREFIX = re.compile(r"(?:Mc|Mac|Fitz)(?=[A-Z]{2})")
+
+
+def _all_caps(word: str) -> bool:
+    """ "SMITH", and surnames whose prefix stays mixed case in capitals: "McGRATH", "MacLEOD"."""
+    if len(word) < 2:
+        return False
+    if word.isupper():
+        return True
+    m = _CAPS_PREFIX.match(word)
+    return m is not None and word[m.end() :].isupper()

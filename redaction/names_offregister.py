@@ -8,6 +8,7 @@ relationship words ("her partner, Jo"), and once a name is known, every later me
 from __future__ import annotations
 
 import bisect
+import re
 
 from redaction.lexicon import NOT_NAME, WORD_NAMES, fold
 from redaction.name_words import (
@@ -34,6 +35,18 @@ from redaction.name_words import (
 )
 from redaction.people import Register
 
+# A message transcript's speaker: "[14/06 22:41] Name: text" or "22:41 - Name: text".
+_SPEAKER = re.compile(
+    r"(?m)^[ \t]*(?:\[[^\]\n]*\d[^\]\n]*\]|\d{1,2}[:.]\d{2}(?:[ \t]*[-–][ \t]*)?)[ \t]*"
+    r"([A-ZÀ-Þ][^\W\d_]+(?:[ \t][A-ZÀ-Þ][^\W\d_]+)?)[ \t]*(?:\([^)\n]*\))?[ \t]*:"
+)
+def _role_abbreviation(word: str) -> bool:
+    """ "DSL", "GP", "SW": short capitals without a vowel are abbreviations, not surnames."""
+    return len(word) <= 5 and not any(ch in "AEIOUY" for ch in word.upper())
+
+
+_NOT_SPEAKER = frozenset(["unknown", "me", "you", "them", "him", "her", "caller", "sender", "withheld", "private"])
+
 
 class OffRegister:
     """Rules for names that are not on the case register; mixed into ``NameFinder``."""
@@ -48,15 +61,29 @@ class OffRegister:
         """Names listed beside a name on one line: "PRESENT: JO BLOGGS, ANA SOUZA" lists two people."""
         starts = {t.start: i for i, t in enumerate(toks)}
         ends = [t.end for t in toks]
-        anchors = sorted((m.start, m.end) for m in mentions if m.certain and not m.review)
+        # an off-register name that is itself only likely ("Kezia Obi") makes its list neighbours likely too
+        anchors = sorted(
+            (m.start, m.end, not (m.certain and not m.review))
+            for m in mentions
+            if (m.certain and not m.review) or not m.people
+        )
         out: list[NameMention] = []
-        for a_start, a_end in anchors:
+        queue = list(anchors)
+        while queue:
+            a_start, a_end, weak = queue.pop(0)
             after = self._siblings_after(text, starts, a_end)
             for i in after + self._siblings_before(text, toks, ends, a_start):
                 words = self._list_item(text, toks, i)
+                weak_item = weak
+                if not words:
+                    # one forename listed beside a name: "with Zara, Ibrahim and Oliwia"
+                    words = self._single_item(text, toks, i)
+                    weak_item = weak or not (words and words[0].kind == "lex")
                 if words and not any(id(w) in taken for w in words):
                     taken.update(id(w) for w in words)
-                    out.append(NameMention(words[0].start, words[-1].end, ()))
+                    out.append(NameMention(words[0].start, words[-1].end, (), review=weak_item, certain=not weak_item))
+                    # the list goes on: "Zara, Ibrahim and Oliwia"
+                    queue.append((words[0].start, words[-1].end, weak_item))
         return out
 
     @staticmethod
@@ -99,6 +126,18 @@ class OffRegister:
         same_case = all(w.caps for w in words) or all(not w.caps for w in words)
         return words if same_case else []
 
+    @staticmethod
+    def _single_item(text: str, toks: list[Token], i: int) -> list[Token]:
+        """One unknown capitalised word mid-sentence, listed beside a likely name: "with Maddison and Kezia Obi"."""
+        tok = toks[i]
+        if tok.kind not in ("unk", "lex") or tok.caps or tok.key in PLACE_WORDS or tok.key in NOT_NAME:
+            return []
+        if sentence_start(text, tok.start) or not LIST_END.match(text, tok.end):
+            return []
+        if i + 1 < len(toks) and text[tok.end : toks[i + 1].start] == " ":
+            return []
+        return [tok]
+
     def _name_shaped(self, text: str, toks: list[Token], taken: set[int]) -> list[NameMention]:
         """Two unknown capitalised words, the second a known surname: perhaps a person ("Kayden Smith").
 
@@ -133,6 +172,8 @@ class OffRegister:
                 continue
             if text[tok.end : nxt.start] != ", " or tok.possessive:
                 continue
+            if tok.kind != "reg" and _role_abbreviation(tok.text) and tok.key not in self.surnames:
+                continue  # "Mark Kowalczyk, DSL, St Aidan's": a role after a name, not a surname
             given = {r.person for r in nxt.refs if r.kind in ("first", "nick", "middle", "alias")}
             if nxt.kind == "reg" and not given:
                 continue
@@ -213,6 +254,28 @@ class OffRegister:
             ):
                 out.append(NameMention(tok.start, tok.end, (), review=True, certain=False))
                 taken.add(id(tok))
+        return out
+
+    def _speakers(self, text: str, toks: list[Token], taken: set[int]) -> list[NameMention]:
+        """The named speakers of a message transcript are people, whoever the register says they are."""
+        out: list[NameMention] = []
+        starts: list[int] | None = None
+        for m in _SPEAKER.finditer(text):
+            if starts is None:
+                starts = [t.start for t in toks]
+            i = bisect.bisect_left(starts, m.start(1))
+            if i >= len(toks) or toks[i].start != m.start(1):
+                continue
+            words = []
+            while i < len(toks) and toks[i].end <= m.end(1):
+                words.append(toks[i])
+                i += 1
+            if not words or any(id(w) in taken for w in words) or words[0].kind not in ("unk", "lex"):
+                continue
+            if any(w.key in NOT_NAME or w.key in _NOT_SPEAKER for w in words):
+                continue
+            taken.update(id(w) for w in words)
+            out.append(NameMention(words[0].start, words[-1].end, ()))
         return out
 
     def _propagate(
