@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import enum
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime, MetaData, TypeDecorator
+from sqlalchemy import DateTime, Enum, MetaData, TypeDecorator
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -41,6 +42,12 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def string_enum(cls: type[enum.Enum], length: int = 40) -> Enum:
+    """An enum stored as its plain string value, not a native PostgreSQL enum type, so adding a
+    member needs no type migration and the stored values read the same in SQL as in code."""
+    return Enum(cls, native_enum=False, length=length, values_callable=lambda members: [m.value for m in members])
 
 
 def utcnow() -> datetime:

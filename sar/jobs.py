@@ -23,10 +23,10 @@ from typing import Any
 import click
 from flask import current_app, has_app_context
 from flask.cli import with_appcontext
-from sqlalchemy import JSON, Enum, Index, String, Text, event, func, select, update
+from sqlalchemy import JSON, Index, String, Text, event, func, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from sar.db import Base, utcnow
+from sar.db import Base, string_enum, utcnow
 from sar.extensions import db
 
 JobHandler = Callable[[dict[str, Any]], None]
@@ -55,7 +55,7 @@ class Job(Base):
     name: Mapped[str] = mapped_column(String(100), index=True)
     payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     status: Mapped[JobStatus] = mapped_column(
-        Enum(JobStatus, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e]),
+        string_enum(JobStatus, 20),
         default=JobStatus.QUEUED,
     )
     attempts: Mapped[int] = mapped_column(default=0)

@@ -19,10 +19,10 @@ from email.utils import formatdate, make_msgid
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import Enum, Index, String, Text, select
+from sqlalchemy import Index, String, Text, select
 from sqlalchemy.orm import Mapped, mapped_column
 
-from sar.db import Base, utcnow
+from sar.db import Base, string_enum, utcnow
 from sar.extensions import db
 
 
@@ -44,7 +44,7 @@ class OutboxMessage(Base):
     subject: Mapped[str] = mapped_column(String(300))
     body: Mapped[str] = mapped_column(Text)
     status: Mapped[MailStatus] = mapped_column(
-        Enum(MailStatus, native_enum=False, length=10, values_callable=lambda e: [m.value for m in e]),
+        string_enum(MailStatus, 10),
         default=MailStatus.QUEUED,
     )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -5,10 +5,10 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Enum, ForeignKey, String
+from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from sar.db import Base, CreatedAtMixin, utcnow
+from sar.db import Base, CreatedAtMixin, string_enum, utcnow
 
 
 class Role(enum.StrEnum):
@@ -44,7 +44,7 @@ class Team(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
-    kind: Mapped[TeamKind] = mapped_column(Enum(TeamKind, native_enum=False, length=20), default=TeamKind.TEAM)
+    kind: Mapped[TeamKind] = mapped_column(string_enum(TeamKind, 20), default=TeamKind.TEAM)
     description: Mapped[str] = mapped_column(String(500), default="")
     active: Mapped[bool] = mapped_column(default=True)
 
@@ -53,7 +53,7 @@ class UserRole(Base):
     __tablename__ = "user_roles"
 
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
-    role: Mapped[Role] = mapped_column(Enum(Role, native_enum=False, length=20), primary_key=True)
+    role: Mapped[Role] = mapped_column(string_enum(Role, 20), primary_key=True)
 
 
 class User(CreatedAtMixin, Base):

@@ -9,11 +9,11 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Enum, ForeignKey, String, Text
+from sqlalchemy import JSON, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from sar.auth.models import Team, User
-from sar.db import Base, CreatedAtMixin, utcnow
+from sar.db import Base, CreatedAtMixin, string_enum, utcnow
 
 # Maximum lengths shared by the columns and the forms that fill them.
 NAME_MAX = 200
@@ -24,11 +24,6 @@ SHORT_TEXT_MAX = 500
 LONG_TEXT_MAX = 5000
 LIST_ITEM_MAX = 300  # one alias, address, phone or email
 LIST_MAX_ITEMS = 20
-
-
-def _enum(cls: type[enum.Enum], length: int = 40) -> Enum:
-    # Stored as plain strings (not a native PostgreSQL enum) so adding a value needs no type migration.
-    return Enum(cls, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e])
 
 
 class Right(enum.StrEnum):
@@ -291,9 +286,9 @@ class Case(CreatedAtMixin, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str] = mapped_column(String(20), unique=True)
-    status: Mapped[CaseStatus] = mapped_column(_enum(CaseStatus), default=CaseStatus.RECEIVED, index=True)
-    outcome: Mapped[Outcome | None] = mapped_column(_enum(Outcome))
-    channel: Mapped[Channel] = mapped_column(_enum(Channel))
+    status: Mapped[CaseStatus] = mapped_column(string_enum(CaseStatus), default=CaseStatus.RECEIVED, index=True)
+    outcome: Mapped[Outcome | None] = mapped_column(string_enum(Outcome))
+    channel: Mapped[Channel] = mapped_column(string_enum(Channel))
     # When it reached any part of the council (UTC), and the statutory date that gives in the
     # council's calendar (Europe/London): day 1 of the clock.
     received_at: Mapped[datetime]
@@ -302,7 +297,7 @@ class Case(CreatedAtMixin, Base):
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     description: Mapped[str] = mapped_column(Text, default="")
     closed_at: Mapped[datetime | None]
-    requester_type: Mapped[RequesterType] = mapped_column(_enum(RequesterType, 30), default=RequesterType.SELF)
+    requester_type: Mapped[RequesterType] = mapped_column(string_enum(RequesterType, 30), default=RequesterType.SELF)
     # Scope of the search: the teams (CaseScopeTeam), a date range and what the requester described.
     scope_from: Mapped[date | None]
     scope_to: Mapped[date | None]
@@ -316,7 +311,7 @@ class Case(CreatedAtMixin, Base):
     # Closure details (sar-rules section 6); cleared on reopening, kept in the audit trail.
     outcome_reason: Mapped[str] = mapped_column(Text, default="")
     exemption_codes: Mapped[list[str]] = mapped_column(JSON, default=list)
-    transferred_to: Mapped[TransferTarget | None] = mapped_column(_enum(TransferTarget, 20))
+    transferred_to: Mapped[TransferTarget | None] = mapped_column(string_enum(TransferTarget, 20))
     transferred_to_detail: Mapped[str] = mapped_column(String(SHORT_TEXT_MAX), default="")
     ncnd_signed_off_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
@@ -369,7 +364,7 @@ class CaseRight(Base):
     __tablename__ = "case_rights"
 
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True)
-    right: Mapped[Right] = mapped_column(_enum(Right, 20), primary_key=True, index=True)
+    right: Mapped[Right] = mapped_column(string_enum(Right, 20), primary_key=True, index=True)
 
 
 class CaseScopeTeam(Base):
@@ -403,7 +398,7 @@ class CasePerson(CreatedAtMixin, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
-    role: Mapped[PersonRole] = mapped_column(_enum(PersonRole, 20))
+    role: Mapped[PersonRole] = mapped_column(string_enum(PersonRole, 20))
     position: Mapped[int] = mapped_column(default=0)
     full_name: Mapped[str] = mapped_column(String(NAME_MAX))
     # Aliases, former names (an adopted child's birth name), nicknames and initials.
@@ -442,7 +437,7 @@ class EvidenceItem(CreatedAtMixin, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
-    kind: Mapped[EvidenceKind] = mapped_column(_enum(EvidenceKind, 30))
+    kind: Mapped[EvidenceKind] = mapped_column(string_enum(EvidenceKind, 30))
     person_id: Mapped[int | None] = mapped_column(ForeignKey("case_people.id", ondelete="SET NULL"))
     asked_for: Mapped[str] = mapped_column(String(SHORT_TEXT_MAX), default="")
     requested_on: Mapped[date | None]
@@ -479,7 +474,7 @@ class CompetenceAssessment(Base):
     consequences_of_parental_access: Mapped[str] = mapped_column(Text, default="")
     detriment_if_refused: Mapped[str] = mapped_column(Text, default="")
     childs_views: Mapped[str] = mapped_column(Text, default="")
-    decision: Mapped[CompetenceDecision] = mapped_column(_enum(CompetenceDecision, 40))
+    decision: Mapped[CompetenceDecision] = mapped_column(string_enum(CompetenceDecision, 40))
     outcome_note: Mapped[str] = mapped_column(Text, default="")
     # Who made the assessment (often the child's social worker, not a user of this service) and when.
     assessed_by: Mapped[str] = mapped_column(String(NAME_MAX))

@@ -12,6 +12,8 @@ import re
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
+from redaction.identifiers import nhs_valid, ni_valid
+
 # The UK GDPR and DPA 2018 apply from this date; a rights request cannot have been received before it.
 EARLIEST_RECEIVED = date(2018, 5, 25)
 
@@ -34,15 +36,8 @@ class InvalidValue(ValueError):
 
 
 def nhs_number_valid(value: str) -> bool:
-    """NHS Data Dictionary mod-11: weights 10..2 on the first nine digits; 10 as a check digit is invalid."""
-    digits = re.sub(r"[\s-]", "", value)
-    if len(digits) != 10 or not digits.isdigit():
-        return False
-    total = sum(int(d) * (10 - i) for i, d in enumerate(digits[:9]))
-    check = 11 - total % 11
-    if check == 11:
-        check = 0
-    return check != 10 and check == int(digits[9])
+    """NHS Data Dictionary mod-11, the same rule the redaction library uses to recognise one."""
+    return nhs_valid(re.sub(r"[\s-]", "", value))
 
 
 def canonical_nhs_number(value: str) -> str:
@@ -52,16 +47,11 @@ def canonical_nhs_number(value: str) -> str:
     return f"{digits[:3]} {digits[3:6]} {digits[6:]}"
 
 
-_NINO_BAD_PREFIXES = frozenset({"BG", "GB", "KN", "NK", "NT", "TN", "ZZ"})
-
-
 def ni_number_valid(value: str) -> bool:
-    """HMRC NIM39110: D, F, I, Q, U, V never used; O never second; seven prefixes not issued; suffix A-D."""
+    """HMRC's prefix rules (as the redaction library applies them), and here the A-D suffix is required:
+    the register holds the full number, while the detector must also catch it written without one."""
     v = re.sub(r"\s", "", value).upper()
-    if not re.fullmatch(r"[A-Z]{2}\d{6}[A-D]", v):
-        return False
-    first, second = v[0], v[1]
-    return first not in "DFIQUV" and second not in "DFIOQUV" and v[:2] not in _NINO_BAD_PREFIXES
+    return len(v) == 9 and ni_valid(v)
 
 
 def canonical_ni_number(value: str) -> str:

@@ -11,16 +11,11 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import ColumnElement, Enum, ForeignKey, Index, String, Text, literal_column, text
+from sqlalchemy import ColumnElement, ForeignKey, Index, String, Text, literal_column, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from sar.auth.models import User
-from sar.db import Base, utcnow
-
-
-def _enum(cls: type[enum.Enum], length: int = 40) -> Enum:
-    # Plain strings, not a native PostgreSQL enum, so a new kind needs no type migration (as in sar.cases.models).
-    return Enum(cls, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e])
+from sar.db import Base, string_enum, utcnow
 
 
 class EventKind(enum.StrEnum):
@@ -87,7 +82,7 @@ class ClockEvent(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
-    kind: Mapped[EventKind] = mapped_column(_enum(EventKind, 30))
+    kind: Mapped[EventKind] = mapped_column(string_enum(EventKind, 30))
     # The day it happened in the council's calendar (Europe/London), which is what the law counts.
     event_date: Mapped[date]
     note: Mapped[str] = mapped_column(Text, default="")
@@ -131,7 +126,7 @@ class CaseClock(Base):
     )
 
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True)
-    status: Mapped[ClockStatus] = mapped_column(_enum(ClockStatus, 20), default=ClockStatus.RUNNING)
+    status: Mapped[ClockStatus] = mapped_column(string_enum(ClockStatus, 20), default=ClockStatus.RUNNING)
     start_date: Mapped[date]
     raw_due_date: Mapped[date]
     due_date: Mapped[date]  # indexed through ix_case_clocks_open_due and ix_case_clocks_status_due

@@ -2,7 +2,7 @@
 
 Revision ID: 0001_spine
 Revises:
-Create Date: 2026-11-25 03:53:57.858560
+Create Date: 2026-11-25 03:55:35.374697
 
 """
 
@@ -88,7 +88,7 @@ def upgrade() -> None:
         "teams",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("name", sa.String(length=200), nullable=False),
-        sa.Column("kind", sa.Enum("TEAM", "PROVIDER", name="teamkind", native_enum=False, length=20), nullable=False),
+        sa.Column("kind", sa.Enum("team", "provider", name="teamkind", native_enum=False, length=20), nullable=False),
         sa.Column("description", sa.String(length=500), nullable=False),
         sa.Column("active", sa.Boolean(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_teams")),
@@ -289,7 +289,7 @@ def upgrade() -> None:
         sa.Column(
             "role",
             sa.Enum(
-                "DPO", "IG_OFFICER", "RECORD_HOLDER", "AUDITOR", "ADMIN", name="role", native_enum=False, length=20
+                "dpo", "ig_officer", "record_holder", "auditor", "admin", name="role", native_enum=False, length=20
             ),
             nullable=False,
         ),

@@ -8,27 +8,13 @@ from typing import Any
 
 import pytest
 from bs4 import BeautifulSoup
-from flask import Flask, g
+from flask import Flask
 from flask.testing import FlaskClient
 
 from sar.auth.models import Role, User
 from sar.cases import service
 from sar.cases.models import Case, Channel, PersonRole, RequesterType, Right
 from sar.extensions import db
-
-
-@pytest.fixture(autouse=True)
-def _fresh_login_user_per_request(request: pytest.FixtureRequest) -> None:
-    """The ``app`` fixture keeps one app context for the whole test, so Flask-Login's per-request user cache in
-    ``g`` would leak between two test clients; forget it at the start of every request, as production does."""
-    if "app" not in request.fixturenames:
-        return
-    app: Flask = request.getfixturevalue("app")
-
-    def forget_cached_user() -> None:
-        g.pop("_login_user", None)
-
-    app.before_request_funcs.setdefault(None, []).insert(0, forget_cached_user)
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
-"""Fixtures for the dashboard tests (the same case factory as the clock tests)."""
+"""Fixtures for the stages after intake: cases inserted directly (intake's forms are tested by intake,
+whose own conftest overrides ``make_case`` with one that goes through its service)."""
 
 from __future__ import annotations
 
@@ -32,7 +33,7 @@ def make_case(app: Flask, make_user: Callable[..., User]) -> Callable[..., Case]
         if not logger:
             logger.append(make_user(Role.IG_OFFICER, full_name="Intake Officer"))
         case = Case(
-            reference=f"SAR-D{next(_numbers):05d}",
+            reference=f"SAR-T{next(_numbers):05d}",
             channel=Channel.EMAIL,
             received_at=datetime.combine(received, time(10, 0), tzinfo=UTC),
             received_on=received,
