@@ -29,7 +29,6 @@ from sar import audit
 from sar.audit import AuditEvent
 from sar.auth.access import roles_required
 from sar.auth.models import Role
-from sar.db import Base
 from sar.extensions import db
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
@@ -180,16 +179,10 @@ def _start_of(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=LOCAL_TIME).astimezone(UTC)
 
 
-def _cases_table_exists() -> bool:
-    return "cases" in Base.metadata.tables
-
-
 def _find_case_id(text: str) -> int | None:
     text = text.strip()
     if text.isdigit():
         return int(text)
-    if not _cases_table_exists():
-        return None
     found = db.session.execute(select(_CASES.c.id).where(func.upper(_CASES.c.reference) == text.upper())).scalar()
     return None if found is None else int(found)
 
@@ -211,7 +204,7 @@ def filter_from(form: AuditFilterForm) -> AuditFilter:
 
 
 def case_references(case_ids: set[int]) -> dict[int, str]:
-    if not case_ids or not _cases_table_exists():
+    if not case_ids:
         return {}
     rows = db.session.execute(select(_CASES.c.id, _CASES.c.reference).where(_CASES.c.id.in_(case_ids)))
     return {int(row.id): str(row.reference) for row in rows}

@@ -21,10 +21,8 @@ def init_app(app: Flask) -> None:
     from sar.auth.cli import create_user
 
     app.cli.add_command(create_user)
-    try:
-        from sar.demo import seed_demo
-    except ModuleNotFoundError:
-        return
+    from sar.demo import seed_demo
+
     app.cli.add_command(seed_demo)
 
 

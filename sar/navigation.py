@@ -8,7 +8,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import request, url_for
-from werkzeug.routing import BuildError
 
 from sar.auth.models import Role
 
@@ -25,7 +24,6 @@ NAVIGATION = (
     NavItem("Deadlines", "dashboard.deadlines", frozenset({Role.DPO, Role.IG_OFFICER, Role.AUDITOR})),
     NavItem("Cases", "cases.list_cases", frozenset({Role.DPO, Role.IG_OFFICER, Role.AUDITOR})),
     NavItem("Log a request", "cases.new_case", frozenset({Role.DPO, Role.IG_OFFICER})),
-    NavItem("My tasks", "sources.my_tasks", frozenset({Role.RECORD_HOLDER})),
     NavItem("Audit log", "audit.events", frozenset({Role.DPO, Role.AUDITOR})),
     NavItem("Users", "admin.list_users", frozenset({Role.ADMIN})),
     NavItem("Teams", "admin.list_teams", frozenset({Role.ADMIN})),
@@ -39,9 +37,6 @@ def navigation_for(user: object) -> list[dict[str, object]]:
     for item in NAVIGATION:
         if not roles & item.roles:
             continue
-        try:
-            href = url_for(item.endpoint)
-        except BuildError:
-            continue  # that stage is not installed
+        href = url_for(item.endpoint)
         items.append({"href": href, "text": item.label, "active": request.path == href})
     return items

@@ -9,6 +9,7 @@ from datetime import date
 from sqlalchemy import Select, String, cast, exists, func, or_, select
 from sqlalchemy.orm import selectinload
 
+from sar.audit import AuditEvent
 from sar.auth.models import User
 from sar.cases.models import Case, CasePerson, CaseRight, CaseScopeTeam, CaseStatus, PersonRole, Right
 from sar.extensions import db
@@ -106,3 +107,8 @@ def search_cases(
 
 def owners_for_filter() -> list[User]:
     return list(db.session.scalars(select(User).where(User.id.in_(select(Case.owner_id))).order_by(User.full_name)))
+
+
+def case_history(case: Case) -> list[AuditEvent]:
+    """Every audit event recorded against the case, oldest first."""
+    return list(db.session.scalars(select(AuditEvent).where(AuditEvent.case_id == case.id).order_by(AuditEvent.id)))

@@ -14,11 +14,9 @@ from typing import Any
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
 from markupsafe import Markup
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response as BaseResponse
 
-from sar.audit import AuditEvent
 from sar.auth.access import CASE_READERS, CASE_WORKERS, roles_required
 from sar.cases import forms, queries, service, validators, workflow
 from sar.cases.export import RegisterIncomplete
@@ -186,7 +184,7 @@ def list_cases() -> FormResult:
 def show_case(case_id: int) -> str:
     case = _case(case_id)
     service.record_case_viewed(case)
-    events = list(db.session.scalars(select(AuditEvent).where(AuditEvent.case_id == case.id).order_by(AuditEvent.id)))
+    events = queries.case_history(case)
     can_change = current_user.has_role(*CASE_WORKERS)
     return render_template(
         "cases/show.html",
