@@ -13,15 +13,17 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, TypeAlias, cast
 
 from flask import has_request_context, request
-from flask_login import current_user
 from sqlalchemy import JSON, ForeignKey, Index, String, Table, Text, event, insert, select, text
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from sar.db import Base, utcnow
 from sar.extensions import db
+
+if TYPE_CHECKING:
+    from sar.auth.models import User
 
 GENESIS_HASH = "0" * 64
 # One constant key for PostgreSQL's transaction-scoped advisory lock that serialises appends.
@@ -93,10 +95,26 @@ def jsonable(value: Any) -> Any:
     return value
 
 
-def _current_actor() -> tuple[int | None, str]:
-    if has_request_context() and getattr(current_user, "is_authenticated", False):
-        return current_user.id, current_user.email
-    return None, "system"
+@dataclass(frozen=True)
+class SystemActor:
+    """An author that is not a staff account: a job, a command, or someone not yet known (a sign-in attempt
+    for an email address that has no account). Named, so the trail says which job or command acted."""
+
+    name: str
+
+
+SYSTEM = SystemActor("system")
+
+# Who acted: always passed explicitly, never read from the request, so a service called from a job, a command
+# or a test records the same author it would from a page.
+Author: TypeAlias = "User | SystemActor"
+
+
+def author_fields(by: Author) -> tuple[int | None, str]:
+    """The (actor_id, actor_label) columns for an author."""
+    if isinstance(by, SystemActor):
+        return None, by.name
+    return by.id, by.email
 
 
 def _lock_chain() -> None:
@@ -113,11 +131,11 @@ def record(
     summary: str = "",
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
-    actor: tuple[int | None, str] | None = None,
+    by: Author,
 ) -> AuditEvent:
     """Append one event to the chain in the current transaction (the caller commits)."""
     _lock_chain()
-    actor_id, actor_label = actor if actor is not None else _current_actor()
+    actor_id, actor_label = author_fields(by)
     last = db.session.execute(select(AuditEvent.id, AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)).first()
     prev_id, prev_hash = (last[0], last[1]) if last else (0, GENESIS_HASH)
     audit_event = AuditEvent(
@@ -141,7 +159,7 @@ def record(
     return audit_event
 
 
-def record_many(entries: list[dict[str, Any]], *, actor: tuple[int | None, str] | None = None) -> int:
+def record_many(entries: list[dict[str, Any]], *, by: Author) -> int:
     """Append many events at once (e.g. recalculating every case's clock): one lock, one read of the end of the
     chain and one bulk INSERT, instead of a read and a flush per event. Each entry holds :func:`record`'s keyword
     arguments (``action``, ``object_type``, ``object_id``, ``case_id``, ``summary``, ``before``, ``after``).
@@ -149,7 +167,7 @@ def record_many(entries: list[dict[str, Any]], *, actor: tuple[int | None, str] 
     if not entries:
         return 0
     _lock_chain()
-    actor_id, actor_label = actor if actor is not None else _current_actor()
+    actor_id, actor_label = author_fields(by)
     db.session.flush()
     last = db.session.execute(select(AuditEvent.id, AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)).first()
     prev_id, prev_hash = (last[0], last[1]) if last else (0, GENESIS_HASH)

@@ -19,6 +19,7 @@ from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Response, abort, render_template, request, stream_with_context, url_for
+from flask_login import current_user
 from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovTextInput
 from sqlalchemy import Select, column, false, func, select, table
 from werkzeug.datastructures import MultiDict
@@ -296,6 +297,7 @@ def event_detail(event_id: int) -> str:
         object_id=event.id,
         case_id=event.case_id,
         summary=f"Audit event {event.id} ({event.action}) opened",
+        by=current_user,
     )
     return render_template(
         "audit/event.html",
@@ -385,6 +387,7 @@ def export_csv() -> Response | tuple[str, int]:
         object_type="audit_log",
         summary="Exported the audit log" + (" (filtered)" if described else ""),
         after={"filter": described},
+        by=current_user,
     )
     # The export event is committed before streaming starts (the per-request commit runs when the
     # response is returned), and rows are fetched up to it, so the file includes its own export.
@@ -411,6 +414,7 @@ def verify() -> str:
         object_type="audit_log",
         summary=f"Checked {checked} events: "
         + ("intact" if problem is None else f"broken at event {problem.event_id}"),
+        by=current_user,
     )
     return render_template("audit/verify.html", result={"checked": checked, "problem": problem})
 

@@ -23,6 +23,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import func, select
 
+from sar.audit import SystemActor
 from sar.auth import service as accounts
 from sar.auth.models import Role, Team, User
 from sar.cases import service as intake
@@ -35,6 +36,7 @@ from sar.extensions import db
 LONDON = ZoneInfo("Europe/London")
 DEMO_PASSWORD = "demo-council-2026"
 DEFAULT_SEED = 2026
+SEED_DEMO = SystemActor("seed-demo command")
 STAFF_DOMAIN = "council.example"
 
 
@@ -154,7 +156,7 @@ class Seeder:
     def teams(self) -> dict[str, Team]:
         from sar.auth.teams import ensure_seed_teams
 
-        self.result.teams_created = len(ensure_seed_teams())
+        self.result.teams_created = len(ensure_seed_teams(by=SEED_DEMO))
         return {team.name: team for team in db.session.scalars(select(Team))}
 
     def team_named(self, teams: dict[str, Team], name: str) -> Team | None:
@@ -174,7 +176,7 @@ class Seeder:
                 roles=person.roles,
                 team=team,
                 job_title=person.job_title,
-                actor=None,
+                by=SEED_DEMO,
             )
             self.result.users.append((person, user))
 
@@ -220,7 +222,7 @@ class Seeder:
             now=self._now(),
         )
         for role, person in story.people:
-            intake.add_person(case, PersonRole(role), _person(person), actor=logged_by)
+            intake.add_person(case, PersonRole(role), _person(person), by=logged_by)
         if story.status is CaseStatus.RECEIVED:
             return case
         Progress(self, story, case, timeline, owner, dpo).run()
@@ -287,7 +289,7 @@ class Progress:
         return self.seeder.today
 
     def move(self, to: CaseStatus, reason: str, *, by: User | None = None) -> None:
-        intake.transition(self.case, to, reason, actor=by or self.owner, now=self.t.moment())
+        intake.transition(self.case, to, reason, by=by or self.owner, now=self.t.moment())
 
     def close(self) -> None:
         story = self.story
@@ -301,14 +303,14 @@ class Progress:
         by_dpo = story.outcome in (Outcome.NCND, Outcome.REFUSED_MUE, Outcome.WITHHELD_ALL)
         reason = story.closing_reason or _CLOSING_REASONS.get(story.outcome, "Response sent")
         intake.transition(
-            self.case, CaseStatus.CLOSED, reason, closure, actor=self.dpo if by_dpo else self.owner, now=self.t.moment()
+            self.case, CaseStatus.CLOSED, reason, closure, by=self.dpo if by_dpo else self.owner, now=self.t.moment()
         )
 
     def clock_event(self, kind_name: str, on: date, **extra: Any) -> None:
         clock, kinds = self.seeder.clock, self.seeder.kinds
         if clock is None or kinds is None:
             return
-        clock.record_event(self.case, kinds[kind_name], on, recorded_by_id=self.owner.id, **extra)
+        clock.record_event(self.case, kinds[kind_name], on, by=self.owner, **extra)
 
     def done(self, status: CaseStatus) -> bool:
         """Has the case reached where its story stops? (A reopened case first runs to its closure.)"""
@@ -385,7 +387,7 @@ class Progress:
             intake.update_person(
                 person,
                 _details_of(person, consent_obtained=consents, consent_date=on, consent_note=note),
-                actor=self.owner,
+                by=self.owner,
             )
 
     def competence(self) -> None:
@@ -407,7 +409,7 @@ class Progress:
                 childs_views=assessment.childs_views,
                 outcome_note=assessment.outcome_note,
             ),
-            actor=self.owner,
+            by=self.owner,
             today=self.today,
         )
 
@@ -426,7 +428,7 @@ class Progress:
                     self.case,
                     intake.EvidenceRequest(kind=kind, asked_for=item.asked_for, person_id=person_id,
                                            received_on=self.case.received_on, what_arrived=item.what_arrives),
-                    actor=self.owner,
+                    by=self.owner,
                     today=self.today,
                 )  # fmt: skip
                 intake.record_evidence_verification(row, self.owner, self.case.received_on, today=self.today)
@@ -435,7 +437,7 @@ class Progress:
             row = intake.record_evidence_request(
                 self.case,
                 intake.EvidenceRequest(kind=kind, asked_for=item.asked_for, requested_on=asked_on, person_id=person_id),
-                actor=self.owner,
+                by=self.owner,
                 today=self.today,
             )
             # Intake's evidence dates drive the clock (sar.clock.service.evidence_of): no separate clock event.
@@ -451,7 +453,7 @@ class Progress:
 
     def receive(self, row: EvidenceItem, what_arrived: str) -> None:
         received_on = self.t.advance(3, 9)
-        intake.record_evidence_receipt(row, received_on, what_arrived, actor=self.owner, today=self.today)
+        intake.record_evidence_receipt(row, received_on, what_arrived, by=self.owner, today=self.today)
         intake.record_evidence_verification(row, self.owner, received_on, "Checked against the records held",
                                             today=self.today)  # fmt: skip
 

@@ -20,6 +20,7 @@ from flask import Flask, g, has_app_context
 from flask.testing import FlaskClient
 
 from sar import create_app
+from sar.audit import SYSTEM
 from sar.auth.models import Role, Team, User
 from sar.extensions import db
 
@@ -169,7 +170,7 @@ def make_user(app: Flask) -> Callable[..., User]:
             password=TEST_PASSWORD,
             roles=roles or (Role.IG_OFFICER,),
             team=team,
-            actor=None,
+            by=SYSTEM,
             **fields,
         )
         db.session.commit()

@@ -59,7 +59,7 @@ def new_user() -> Page:
                 team=_team(form.selected_team_id()),
                 roles=form.selected_roles(),
                 password=form.password.data or "",
-                actor=current_user,
+                by=current_user,
                 temporary_password=True,
             )
         except service.AccountError as problem:
@@ -128,7 +128,7 @@ def edit_user(user_id: int) -> Page:
                 job_title=form.job_title.data or "",
                 team=_team(form.selected_team_id()),
                 roles=form.selected_roles(),
-                actor=current_user,
+                by=current_user,
             )
         except service.AccountError as problem:
             _attach(form, str(problem))
@@ -147,7 +147,7 @@ def set_password(user_id: int) -> Page:
     form = TemporaryPasswordForm()
     if form.validate_on_submit():
         try:
-            service.set_temporary_password(user, form.password.data or "", actor=current_user)
+            service.set_temporary_password(user, form.password.data or "", by=current_user)
         except service.AccountError as problem:
             form.password.errors = [str(problem)]
         else:
@@ -168,13 +168,13 @@ def _user_action(user_id: int, action: str) -> Page:
     }
     try:
         if action == "deactivate":
-            service.set_active(user, False, actor=current_user)
+            service.set_active(user, False, by=current_user)
         elif action == "reactivate":
-            service.set_active(user, True, actor=current_user)
+            service.set_active(user, True, by=current_user)
         elif action == "unlock":
-            service.unlock(user, actor=current_user)
+            service.unlock(user, by=current_user)
         else:
-            service.reset_mfa(user, actor=current_user)
+            service.reset_mfa(user, by=current_user)
     except service.AccountError as problem:
         return _user_page(user, problem=str(problem)), 400
     flash(messages[action], "success")
@@ -224,7 +224,7 @@ def new_team() -> Page:
                 name=form.name.data or "",
                 kind=TeamKind(form.kind.data),
                 description=form.description.data or "",
-                actor=current_user,
+                by=current_user,
             )
         except team_service.TeamError as problem:
             form.name.errors = [str(problem)]
@@ -244,7 +244,7 @@ def edit_team(team_id: int) -> Page:
     if form.validate_on_submit():
         try:
             changed = team_service.update_team(
-                team, name=form.name.data or "", description=form.description.data or "", actor=current_user
+                team, name=form.name.data or "", description=form.description.data or "", by=current_user
             )
         except team_service.TeamError as problem:
             form.name.errors = [str(problem)]
@@ -260,7 +260,7 @@ def edit_team(team_id: int) -> Page:
 @roles_required(Role.ADMIN)
 def deactivate_team(team_id: int) -> Response:
     team = db.get_or_404(Team, team_id)
-    team_service.set_team_active(team, False, actor=current_user)
+    team_service.set_team_active(team, False, by=current_user)
     flash(f"{team.name} deactivated. It stays on existing records but cannot be chosen for new ones.", "success")
     return redirect(url_for("admin.list_teams"))
 
@@ -269,6 +269,6 @@ def deactivate_team(team_id: int) -> Response:
 @roles_required(Role.ADMIN)
 def reactivate_team(team_id: int) -> Response:
     team = db.get_or_404(Team, team_id)
-    team_service.set_team_active(team, True, actor=current_user)
+    team_service.set_team_active(team, True, by=current_user)
     flash(f"{team.name} reactivated.", "success")
     return redirect(url_for("admin.list_teams"))

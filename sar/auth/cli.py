@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from sar.audit import SystemActor
 from sar.auth.models import Role
 from sar.extensions import db
 
@@ -26,7 +27,11 @@ def create_user(email: str, full_name: str, roles: tuple[str, ...], password: st
 
     try:
         user = service.create_user(
-            email=email, full_name=full_name, password=password, roles={Role(r) for r in roles}, actor=None
+            email=email,
+            full_name=full_name,
+            password=password,
+            roles={Role(r) for r in roles},
+            by=SystemActor("create-user command"),
         )
     except service.AccountError as problem:
         db.session.rollback()
@@ -40,7 +45,7 @@ def seed_teams() -> None:
     """Create the Children's Services teams and commissioned providers (config TEAMS overrides)."""
     from sar.auth.teams import ensure_seed_teams
 
-    created = ensure_seed_teams()
+    created = ensure_seed_teams(by=SystemActor("seed-teams command"))
     db.session.commit()
     if created:
         click.echo(f"Created {len(created)} teams and providers: {', '.join(team.name for team in created)}.")

@@ -39,10 +39,6 @@ class MfaError(ValueError):
     """An MFA step that cannot go ahead, with a message for the person signing in."""
 
 
-def _actor(user: User) -> tuple[int | None, str]:
-    return user.id, user.email
-
-
 # --- the secret ----------------------------------------------------------------------------------
 
 
@@ -144,7 +140,7 @@ def confirm_enrolment(user: User, code: str, at: datetime | None = None) -> list
         object_id=user.id,
         summary=f"Authenticator app set up for {user.email}",
         after={"mfa_enrolled": True, "recovery_codes": len(codes)},
-        actor=_actor(user),
+        by=user,
     )
     return codes
 
@@ -205,7 +201,7 @@ def use_recovery_code(user: User, code: str) -> int | None:
                 object_id=user.id,
                 summary=f"{user.email} signed in with a recovery code; {remaining} left",
                 after={"recovery_codes_remaining": remaining},
-                actor=_actor(user),
+                by=user,
             )
             return remaining
     return None

@@ -103,6 +103,7 @@ def enforce_idle_timeout() -> Response | None:
             object_type="user",
             object_id=current_user.id,
             summary=f"{current_user.email} signed out after {limit_minutes} minutes without activity",
+            by=current_user,
         )
         sign_out()
         flash(f"You were signed out because you had not done anything for {limit_minutes} minutes.", "info")

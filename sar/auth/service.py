@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from sar import audit
+from sar.audit import Author
 from sar.auth.models import Role, Team, User, UserRole
 from sar.auth.passwords import hash_password, password_problem, verify_password
 from sar.db import utcnow
@@ -42,7 +43,7 @@ def create_user(
     roles: Iterable[Role],
     team: Team | None = None,
     job_title: str = "",
-    actor: User | None,
+    by: Author,
     temporary_password: bool = False,
 ) -> User:
     email = normalise_email(email)
@@ -80,7 +81,7 @@ def create_user(
         object_id=user.id,
         summary=f"Account created for {user.email}",
         after={**audit.snapshot(user, ACCOUNT_FIELDS), "roles": sorted(roles)},
-        actor=(actor.id, actor.email) if actor else None,
+        by=by,
     )
     return user
 
@@ -94,12 +95,12 @@ def _check_lengths(*, email: str | None = None, full_name: str | None = None, jo
         raise AccountError(f"Job title must be {NAME_MAX} characters or fewer")
 
 
-def set_roles(user: User, roles: Iterable[Role], *, actor: User) -> None:
+def set_roles(user: User, roles: Iterable[Role], *, by: User) -> None:
     new_roles = set(roles)
     if not new_roles:
         raise AccountError("Select at least one role")
     before = sorted(user.roles)
-    if user.id == actor.id and Role.ADMIN in user.roles and Role.ADMIN not in new_roles:
+    if user.id == by.id and Role.ADMIN in user.roles and Role.ADMIN not in new_roles:
         raise AccountError("You cannot remove your own administrator role")
     losing_admin = Role.ADMIN in user.roles and Role.ADMIN not in new_roles
     if losing_admin and user.active and _active_admin_count() <= 1:
@@ -113,7 +114,7 @@ def set_roles(user: User, roles: Iterable[Role], *, actor: User) -> None:
         summary=f"Roles changed for {user.email}",
         before={"roles": before},
         after={"roles": sorted(new_roles)},
-        actor=(actor.id, actor.email),
+        by=by,
     )
 
 
@@ -129,12 +130,8 @@ def _active_admin_count() -> int:
     )
 
 
-def _actor(actor: User) -> tuple[int | None, str]:
-    return actor.id, actor.email
-
-
 def update_user(
-    user: User, *, full_name: str, job_title: str, team: Team | None, roles: Iterable[Role], actor: User
+    user: User, *, full_name: str, job_title: str, team: Team | None, roles: Iterable[Role], by: User
 ) -> bool:
     """An administrator's edit of name, job title, team and roles. Returns False if nothing changed."""
     _check_lengths(full_name=full_name, job_title=job_title)
@@ -145,7 +142,7 @@ def update_user(
     roles_changed = new_roles != set(user.roles)
     if roles_changed:
         # Checked before any field changes, so a refused role change leaves nothing half-saved.
-        set_roles(user, new_roles, actor=actor)
+        set_roles(user, new_roles, by=by)
     user.full_name = full_name.strip()
     user.job_title = job_title.strip()
     user.team = team
@@ -159,16 +156,16 @@ def update_user(
             summary=f"Account details changed for {user.email}",
             before=fields_before,
             after=fields_after,
-            actor=_actor(actor),
+            by=by,
         )
     return roles_changed or fields_after != fields_before
 
 
-def set_active(user: User, active: bool, *, actor: User) -> None:
+def set_active(user: User, active: bool, *, by: User) -> None:
     if user.active == active:
         return
     if not active:
-        if user.id == actor.id:
+        if user.id == by.id:
             raise AccountError("You cannot deactivate your own account")
         if Role.ADMIN in user.roles and _active_admin_count() <= 1:
             raise AccountError("There must always be at least one active administrator")
@@ -181,11 +178,11 @@ def set_active(user: User, active: bool, *, actor: User) -> None:
         summary=f"{user.email} {'reactivated' if active else 'deactivated'}",
         before={"active": not active},
         after={"active": active},
-        actor=_actor(actor),
+        by=by,
     )
 
 
-def unlock(user: User, *, actor: User) -> None:
+def unlock(user: User, *, by: User) -> None:
     before = {"locked_until": user.locked_until, "failed_sign_ins": user.failed_sign_ins}
     user.locked_until = None
     user.failed_sign_ins = 0
@@ -197,11 +194,11 @@ def unlock(user: User, *, actor: User) -> None:
         summary=f"{user.email} unlocked",
         before=before,
         after={"locked_until": None, "failed_sign_ins": 0},
-        actor=_actor(actor),
+        by=by,
     )
 
 
-def reset_mfa(user: User, *, actor: User) -> None:
+def reset_mfa(user: User, *, by: User) -> None:
     """Forget the user's authenticator; they set up a new one at their next sign-in."""
     from sar.auth import mfa
 
@@ -214,7 +211,7 @@ def reset_mfa(user: User, *, actor: User) -> None:
         summary=f"Authenticator reset for {user.email}",
         before=before,
         after={"mfa_enrolled": False, "recovery_codes_unused": 0},
-        actor=_actor(actor),
+        by=by,
     )
 
 
@@ -237,11 +234,11 @@ def change_password(user: User, *, current_password: str, new_password: str) -> 
         object_id=user.id,
         summary=f"{user.email} changed their password",
         after={"password_changed_at": user.password_changed_at},
-        actor=_actor(user),
+        by=user,
     )
 
 
-def set_temporary_password(user: User, password: str, *, actor: User) -> None:
+def set_temporary_password(user: User, password: str, *, by: User) -> None:
     """An administrator sets a new password for someone who has forgotten theirs."""
     problem = password_problem(password, email=user.email)
     if problem:
@@ -256,5 +253,5 @@ def set_temporary_password(user: User, password: str, *, actor: User) -> None:
         object_id=user.id,
         summary=f"Temporary password set for {user.email}",
         after={"password_changed_at": user.password_changed_at},
-        actor=_actor(actor),
+        by=by,
     )

@@ -16,6 +16,7 @@ from flask import current_app
 from sqlalchemy import delete, func, select
 
 from sar import audit
+from sar.audit import SystemActor
 from sar.auth.models import SignInAttempt, User
 from sar.auth.passwords import DUMMY_HASH, hash_password, needs_rehash, verify_password
 from sar.auth.service import find_user_by_email, normalise_email
@@ -97,7 +98,7 @@ def register_failure(user: User, *, ip_address: str, reason: str, now: datetime 
         object_id=user.id,
         summary=f"Failed sign-in for {user.email} ({reason})",
         after={"reason": reason, "consecutive_failures": user.failed_sign_ins},
-        actor=(user.id, user.email),
+        by=user,
     )
     if user.failed_sign_ins >= current_app.config["LOGIN_MAX_FAILURES"] and not is_locked(user, now):
         user.locked_until = now + timedelta(minutes=current_app.config["LOGIN_LOCK_MINUTES"])
@@ -107,7 +108,7 @@ def register_failure(user: User, *, ip_address: str, reason: str, now: datetime 
             object_id=user.id,
             summary=f"{user.email} locked after {user.failed_sign_ins} failed sign-in attempts",
             after={"locked_until": user.locked_until, "consecutive_failures": user.failed_sign_ins},
-            actor=(user.id, user.email),
+            by=user,
         )
         db.session.flush()
         return True
@@ -131,7 +132,7 @@ def check_password(email: str, password: str, *, ip_address: str, now: datetime 
             object_type="user",
             summary=f"Failed sign-in for unknown email {_label(email)}",
             after={"reason": "unknown email"},
-            actor=(None, _label(email)),
+            by=SystemActor(_label(email)),
         )
         return PasswordCheck(Outcome.INVALID, message=GENERIC_ERROR)
 
@@ -142,7 +143,7 @@ def check_password(email: str, password: str, *, ip_address: str, now: datetime 
             object_type="user",
             object_id=user.id,
             summary=f"Sign-in refused for {user.email}: account locked",
-            actor=(user.id, user.email),
+            by=user,
         )
         return PasswordCheck(Outcome.LOCKED, user=user, message=lock_message(user, now))
 
@@ -163,7 +164,7 @@ def check_password(email: str, password: str, *, ip_address: str, now: datetime 
         object_type="user",
         object_id=user.id,
         summary=f"{user.email} entered a correct password; MFA next",
-        actor=(user.id, user.email),
+        by=user,
     )
     db.session.flush()
     return PasswordCheck(Outcome.PASSED, user=user)
@@ -192,5 +193,5 @@ def completed(user: User, *, method: str, now: datetime | None = None) -> None:
         object_id=user.id,
         summary=f"{user.email} signed in ({method})",
         after={"mfa_method": method},
-        actor=(user.id, user.email),
+        by=user,
     )

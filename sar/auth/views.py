@@ -149,7 +149,11 @@ def sign_out() -> Response:
     # CSRFProtect still requires the token, so another site cannot sign staff out.
     if current_user.is_authenticated:
         audit.record(
-            "signed_out", object_type="user", object_id=current_user.id, summary=f"{current_user.email} signed out"
+            "signed_out",
+            object_type="user",
+            object_id=current_user.id,
+            summary=f"{current_user.email} signed out",
+            by=current_user,
         )
     pending.sign_out()
     flash("You have signed out.", "info")

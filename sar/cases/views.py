@@ -170,7 +170,7 @@ def list_cases() -> FormResult:
         sort=form.sort.data or queries.DEFAULT_SORT,
     )
     # The list shows names of children and requesters: a search is a view of case data.
-    service.record_case_search(filters, case_page.total)
+    service.record_case_search(filters, case_page.total, by=current_user)
     args = {k: v for k, v in request.args.items() if k != "page"}
     return render_template("cases/list.html", form=form, page=case_page, args=args, searched=bool(args),
                            valid=valid)  # fmt: skip
@@ -183,7 +183,7 @@ def list_cases() -> FormResult:
 @roles_required(*CASE_READERS)
 def show_case(case_id: int) -> str:
     case = _case(case_id)
-    service.record_case_viewed(case)
+    service.record_case_viewed(case, by=current_user)
     events = queries.case_history(case)
     can_change = current_user.has_role(*CASE_WORKERS)
     return render_template(
@@ -208,7 +208,7 @@ def show_case(case_id: int) -> str:
 def export_people(case_id: int) -> Response:
     case = _case(case_id)
     try:
-        register = service.export_people_register(case, actor=current_user)
+        register = service.export_people_register(case, by=current_user)
     except RegisterIncomplete:
         abort(409)
     body = json.dumps(register, ensure_ascii=False, indent=2) + "\n"
@@ -230,12 +230,12 @@ def edit_case(case_id: int) -> FormResult:
     form = forms.CaseDetailsForm(teams=choices)
     if request.method == "GET":
         forms.fill_case_details(form, case)
-        service.record_case_viewed(case, what="request details form")
+        service.record_case_viewed(case, by=current_user, what="request details form")
         return render_template("cases/edit.html", form=form, case=case)
     if not form.validate():
         return _refused("cases/edit.html", form=form, case=case)
     try:
-        service.update_case(case, forms.case_details_from(form, teams), actor=current_user)
+        service.update_case(case, forms.case_details_from(form, teams), by=current_user)
     except service.CaseError as refused:
         _field_error(form, refused.field, refused.message)
         return _refused("cases/edit.html", form=form, case=case)
@@ -260,7 +260,7 @@ def change_status(case_id: int) -> FormResult:
         return _refused("cases/status.html", **context)
     try:
         service.transition(case, CaseStatus(form.to_status.data), form.reason.data or "", forms.closure_from(form),
-                           actor=current_user)  # fmt: skip
+                           by=current_user)  # fmt: skip
     except (workflow.TransitionError, service.CaseError) as refused:
         _field_error(form, refused.field, refused.message)
         return _refused("cases/status.html", **context)
@@ -282,7 +282,7 @@ def assign_owner(case_id: int) -> FormResult:
         return _refused("cases/owner.html", form=form, case=case)
     owner = next((u for u in workers if u.id == form.owner.data), None)
     try:
-        service.assign_owner(case, owner, actor=current_user)
+        service.assign_owner(case, owner, by=current_user)
     except service.CaseError as refused:
         _field_error(form, refused.field, refused.message)
         return _refused("cases/owner.html", form=form, case=case)
@@ -311,7 +311,7 @@ def add_person(case_id: int) -> FormResult:
     if not form.validate():
         return _refused("cases/person.html", form=form, case=case, person=None)
     try:
-        service.add_person(case, PersonRole(form.role.data), forms.person_details_from(form), actor=current_user)
+        service.add_person(case, PersonRole(form.role.data), forms.person_details_from(form), by=current_user)
     except service.CaseError as refused:
         _field_error(form, refused.field, refused.message)
         return _refused("cases/person.html", form=form, case=case, person=None)
@@ -331,13 +331,13 @@ def edit_person(case_id: int, person_id: int) -> FormResult:
     context = {"form": form, "case": case, "person": person}
     if request.method == "GET":
         forms.fill_person(form, person)
-        service.record_case_viewed(case, what=f"register entry {person.id}")
+        service.record_case_viewed(case, by=current_user, what=f"register entry {person.id}")
         return render_template("cases/person.html", **context)
     if not form.validate():
         return _refused("cases/person.html", **context)
     try:
         service.update_person(person, forms.person_details_from(form), role=PersonRole(form.role.data),
-                              actor=current_user)  # fmt: skip
+                              by=current_user)  # fmt: skip
     except service.CaseError as refused:
         _field_error(form, refused.field, refused.message)
         return _refused("cases/person.html", **context)
@@ -356,7 +356,7 @@ def remove_person(case_id: int, person_id: int) -> FormResult:
     if not form.validate():
         return _refused("cases/remove_person.html", form=form, case=case, person=person)
     try:
-        service.remove_person(person, actor=current_user)
+        service.remove_person(person, by=current_user)
     except service.CaseError as refused:
         form.form_errors.append(refused.message)
         return _refused("cases/remove_person.html", form=form, case=case, person=person)
@@ -389,7 +389,7 @@ def add_evidence(case_id: int) -> FormResult:
     if not form.validate():
         return _refused("cases/evidence_new.html", form=form, case=case)
     try:
-        service.record_evidence_request(case, forms.evidence_request_from(form), actor=current_user)
+        service.record_evidence_request(case, forms.evidence_request_from(form), by=current_user)
     except service.CaseError as refused:
         _field_error(form, refused.field, refused.message)
         return _refused("cases/evidence_new.html", form=form, case=case)
@@ -413,7 +413,7 @@ def evidence_received(case_id: int, evidence_id: int) -> FormResult:
     assert form.received_on.data is not None
     try:
         service.record_evidence_receipt(item, form.received_on.data, form.what_arrived.data or "",
-                                        actor=current_user)  # fmt: skip
+                                        by=current_user)  # fmt: skip
     except service.CaseError as refused:
         _field_error(form, refused.field, refused.message)
         return _refused("cases/evidence_update.html", **context)
@@ -454,17 +454,16 @@ def record_competence(case_id: int) -> FormResult:
     if request.method == "GET":
         if case.competence is not None:
             forms.fill_competence(form, case.competence)
-            service.record_case_viewed(case, what="competence assessment form")
+            service.record_case_viewed(case, by=current_user, what="competence assessment form")
         elif not form.assessed_by.data:
             form.assessed_by.data = current_user.full_name
         return render_template("cases/competence.html", **context)
     if not form.validate():
         return _refused("cases/competence.html", **context)
     try:
-        service.record_competence_assessment(case, forms.competence_from(form), actor=current_user)
+        service.record_competence_assessment(case, forms.competence_from(form), by=current_user)
     except service.CaseError as refused:
         _field_error(form, refused.field, refused.message)
         return _refused("cases/competence.html", **context)
     flash("Competence assessment saved", "success")
     return redirect(url_for("cases.show_case", case_id=case.id, _anchor="competence"))
-

@@ -106,9 +106,7 @@ def record_event(case_id: int) -> Response | tuple[str, int]:
     if form.validate_on_submit():
         kind = EventKind(form.kind.data)
         try:
-            service.record_event(
-                case, kind, form.event_date.data, note=form.note.data or "", recorded_by_id=current_user.id
-            )
+            service.record_event(case, kind, form.event_date.data, note=form.note.data or "", by=current_user)
         except service.EventRefused as refused:
             _refused(form, refused, "event_date")
         else:
@@ -131,7 +129,7 @@ def record_extension(case_id: int) -> Response | tuple[str, int]:
                 note=form.note.data or "",
                 reasons=form.reasons.data or "",
                 notice_date=form.notice_date.data,
-                recorded_by_id=current_user.id,
+                by=current_user,
             )
         except service.EventRefused as refused:
             _refused(form, refused, "decided_on")
@@ -151,7 +149,7 @@ def void_event(case_id: int, event_id: int) -> Response | tuple[str, int]:
     form = VoidEventForm(prefix="void")
     if form.validate_on_submit():
         try:
-            service.void_event(case, event, form.reason.data or "", voided_by_id=current_user.id)
+            service.void_event(case, event, form.reason.data or "", by=current_user)
         except service.EventRefused as refused:
             _refused(form, refused, "reason")
         else:

@@ -7,6 +7,7 @@ import math
 from typing import Any
 
 from flask import Blueprint, Response, current_app, render_template, request, stream_with_context, url_for
+from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
 from sar import audit
@@ -133,7 +134,9 @@ def performance_page() -> str:
 @roles_required(*CASE_READERS)
 def request_log_csv() -> Response:
     # A bulk export of personal data about children: who took it, and when, belongs in the audit trail.
-    audit.record("request_log.exported", object_type="request_log", summary="Request log exported as CSV")
+    audit.record(
+        "request_log.exported", object_type="request_log", summary="Request log exported as CSV", by=current_user
+    )
     filename = f"request-log-{today().isoformat()}.csv"
     return Response(
         stream_with_context(export.rows()),

@@ -47,6 +47,7 @@ from playwright.sync_api import (
 from werkzeug.serving import BaseWSGIServer, make_server
 
 from sar import PROJECT_ROOT, create_app, demo
+from sar.audit import SYSTEM
 from sar.auth.models import Role
 from sar.extensions import db
 
@@ -108,7 +109,7 @@ class LiveServer:
                 password=self.password,
                 roles=roles or (Role.IG_OFFICER,),
                 team=team,
-                actor=None,
+                by=SYSTEM,
             )
             db.session.commit()
         return email

@@ -17,11 +17,11 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from sar import audit
-from sar.audit import AuditEvent
+from sar.audit import AuditEvent, SystemActor
 from sar.auth.models import Role
 from sar.extensions import db
 
-SYSTEM = (None, "system")
+SYSTEM = SystemActor("system")
 LONDON = ZoneInfo("Europe/London")
 
 
@@ -31,7 +31,7 @@ def add_events(*specs: dict[str, object]) -> list[int]:
         fields = dict(spec)
         action = str(fields.pop("action", "case_viewed"))
         fields.setdefault("object_type", "case")
-        fields.setdefault("actor", SYSTEM)
+        fields.setdefault("by", SYSTEM)
         ids.append(audit.record(action, **fields).id)  # type: ignore[arg-type]
     db.session.commit()
     return ids
@@ -70,12 +70,12 @@ def test_dpo_may_browse_but_an_ig_officer_may_not(client_as: Callable[..., Flask
 
 def test_filters_by_action_actor_and_object_type(auditor: FlaskClient) -> None:
     add_events(
-        {"action": "case_created", "summary": "made by alice", "actor": (None, "alice@council.example")},
+        {"action": "case_created", "summary": "made by alice", "by": SystemActor("alice@council.example")},
         {
             "action": "document_downloaded",
             "object_type": "document",
             "summary": "fetched by bob",
-            "actor": (None, "bob@council.example"),
+            "by": SystemActor("bob@council.example"),
         },
     )
 
@@ -296,7 +296,7 @@ def test_concurrent_writers_keep_one_unbroken_chain(app: Flask) -> None:
             with app.app_context():
                 start.wait()
                 for n in range(per_thread):
-                    audit.record("case_viewed", object_type="case", summary=f"{name} {n}", actor=SYSTEM)
+                    audit.record("case_viewed", object_type="case", summary=f"{name} {n}", by=SYSTEM)
                     db.session.commit()
                 db.session.remove()
         except BaseException as error:  # surfaced in the main thread below

@@ -166,24 +166,24 @@ def test_last_active_admin_rule_in_the_service(app, make_user):
 
     only_admin = make_user(Role.ADMIN)
     helper = make_user(Role.ADMIN)
-    service.set_active(helper, False, actor=only_admin)
+    service.set_active(helper, False, by=only_admin)
     db.session.commit()
     # helper is deactivated: only_admin is the last active administrator.
     third = make_user(Role.IG_OFFICER)
     try:
-        service.set_roles(only_admin, {Role.DPO}, actor=third)
+        service.set_roles(only_admin, {Role.DPO}, by=third)
     except service.AccountError as problem:
         assert "at least one active administrator" in str(problem)
     else:
         raise AssertionError("removing the last active administrator must be refused")
     try:
-        service.set_active(only_admin, False, actor=third)
+        service.set_active(only_admin, False, by=third)
     except service.AccountError as problem:
         assert "at least one active administrator" in str(problem)
     else:
         raise AssertionError("deactivating the last active administrator must be refused")
     # Taking admin away from an already-deactivated administrator is fine.
-    service.set_roles(helper, {Role.DPO}, actor=only_admin)
+    service.set_roles(helper, {Role.DPO}, by=only_admin)
 
 
 def test_deactivate_and_reactivate_are_audited(app, client_as, make_user):
@@ -281,12 +281,12 @@ def test_simultaneous_create_for_the_same_email_is_a_clear_error(app, make_user,
 
     admin = make_user(Role.ADMIN)
     service.create_user(
-        email="race@council.example", full_name="First", password=TEST_PASSWORD, roles={Role.DPO}, actor=admin
+        email="race@council.example", full_name="First", password=TEST_PASSWORD, roles={Role.DPO}, by=admin
     )
     monkeypatch.setattr(service, "find_user_by_email", lambda email: None)
     try:
         service.create_user(
-            email="race@council.example", full_name="Second", password=TEST_PASSWORD, roles={Role.DPO}, actor=admin
+            email="race@council.example", full_name="Second", password=TEST_PASSWORD, roles={Role.DPO}, by=admin
         )
     except service.AccountError as problem:
         assert "already exists" in str(problem)

@@ -35,7 +35,7 @@ def test_rotating_secret_key_leaves_recovery_codes_until_an_admin_resets(app, ma
     user.mfa_last_timestep = None
     assert not mfa.verify_totp(user, pyotp.TOTP(secret).now())
     assert mfa.use_recovery_code(user, codes[0]) == 9
-    service.reset_mfa(user, actor=admin)
+    service.reset_mfa(user, by=admin)
     assert not mfa.is_enrolled(user)
     assert mfa.start_enrolment(user) != secret
 

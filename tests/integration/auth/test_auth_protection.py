@@ -10,7 +10,7 @@ from auth_helpers import TEST_PASSWORD, password_step, totp_code
 from sqlalchemy import select
 
 from sar import create_app
-from sar.audit import AuditEvent
+from sar.audit import SYSTEM, AuditEvent
 from sar.auth import pending
 from sar.auth.models import Role, SignInAttempt, User
 from sar.db import utcnow
@@ -156,7 +156,7 @@ def test_csrf_is_enforced_on_sign_in_and_sign_out(csrf_app):
         full_name="C",
         password=TEST_PASSWORD,
         roles={Role.DPO},
-        actor=None,
+        by=SYSTEM,
     )
     db.session.commit()
     client = csrf_app.test_client()

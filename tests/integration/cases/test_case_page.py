@@ -11,7 +11,7 @@ from conftest import add_people
 from sqlalchemy import select
 
 from redaction.people import load_register
-from sar.audit import AuditEvent
+from sar.audit import SYSTEM, AuditEvent
 from sar.auth.models import Role
 from sar.cases import service
 from sar.cases.models import CaseStatus, PersonRole, RequesterType, Right
@@ -26,8 +26,9 @@ def _events(action: str) -> list[AuditEvent]:
 def test_the_case_page_shows_everything_and_audits_the_view(officer_client, make_case):
     case = make_case(
         requester_type=RequesterType.SOLICITOR,
-        requester=service.PersonDetails(full_name="Jonathan Bradley", relationship="solicitor",
-                                        organisation="Care Leavers' Rights Project"),  # fmt: skip
+        requester=service.PersonDetails(
+            full_name="Jonathan Bradley", relationship="solicitor", organisation="Care Leavers' Rights Project"
+        ),
         rights=frozenset({Right.ACCESS, Right.PORTABILITY}),
         description="My whole file from 2010",
     )
@@ -35,10 +36,21 @@ def test_the_case_page_shows_everything_and_audits_the_view(officer_client, make
     page = officer_client.get(f"/cases/{case.id}")
     assert page.status_code == 200
     text = BeautifulSoup(page.data, "html.parser").get_text(" ", strip=True)
-    for expected in (case.reference, "Jordan Lee", "Jonathan Bradley", "Christine Whitehead", "MASH Social Worker",
-                     "My whole file from 2010", "Portability is normally not available", "People register",
-                     "Identity and authority evidence", "Competence and best interests", "History", "case.created"):
-        assert expected in text, expected  # fmt: skip
+    for expected in (
+        case.reference,
+        "Jordan Lee",
+        "Jonathan Bradley",
+        "Christine Whitehead",
+        "MASH Social Worker",
+        "My whole file from 2010",
+        "Portability is normally not available",
+        "People register",
+        "Identity and authority evidence",
+        "Competence and best interests",
+        "History",
+        "case.created",
+    ):
+        assert expected in text, expected
     viewed = _events("case.viewed")
     assert [e.case_id for e in viewed] == [case.id]
 
@@ -65,9 +77,15 @@ def test_readers_can_view_but_only_workers_see_change_links(client_as, make_case
 def test_auditors_cannot_change_cases(client_as, make_case):
     case = make_case()
     auditor = client_as(Role.AUDITOR)
-    for url in (f"/cases/{case.id}/edit", f"/cases/{case.id}/status", f"/cases/{case.id}/owner",
-                f"/cases/{case.id}/people/new", f"/cases/{case.id}/evidence/new", f"/cases/{case.id}/competence"):
-        assert auditor.get(url).status_code == 403, url  # fmt: skip
+    for url in (
+        f"/cases/{case.id}/edit",
+        f"/cases/{case.id}/status",
+        f"/cases/{case.id}/owner",
+        f"/cases/{case.id}/people/new",
+        f"/cases/{case.id}/evidence/new",
+        f"/cases/{case.id}/competence",
+    ):
+        assert auditor.get(url).status_code == 403, url
         assert auditor.post(url, data={}).status_code == 403, url
 
 
@@ -92,15 +110,34 @@ def test_people_register_download_matches_the_people_json_format_and_is_audited(
     assert response.mimetype == "application/json"
     assert f"{case.reference}-people.json" in response.headers["Content-Disposition"]
     register = json.loads(response.data)
-    assert register["subject"] == {"id": "S", "name": "Alison Carole Whitehead", "aliases": [], "date_of_birth": None,
-                                   "addresses": [], "phones": [], "emails": [], "nhs_number": None,
-                                   "ni_number": None}  # fmt: skip
+    assert register["subject"] == {
+        "id": "S",
+        "name": "Alison Carole Whitehead",
+        "aliases": [],
+        "date_of_birth": None,
+        "addresses": [],
+        "phones": [],
+        "emails": [],
+        "nhs_number": None,
+        "ni_number": None,
+    }
     assert register["people"] == [
-        {"id": "P1", "name": "Christine Whitehead", "role": "third_party", "relationship": "mother",
-         "phones": ["07418 245527"]},
-        {"id": "P2", "name": "Katy Cox", "role": "professional", "relationship": "MASH social worker",
-         "job_title": "MASH Social Worker", "organisation": "Eastholme MBC"},
-    ]  # fmt: skip
+        {
+            "id": "P1",
+            "name": "Christine Whitehead",
+            "role": "third_party",
+            "relationship": "mother",
+            "phones": ["07418 245527"],
+        },
+        {
+            "id": "P2",
+            "name": "Katy Cox",
+            "role": "professional",
+            "relationship": "MASH social worker",
+            "job_title": "MASH Social Worker",
+            "organisation": "Eastholme MBC",
+        },
+    ]
     loaded = load_register(register)  # the redaction library reads it as it reads the corpus registers
     assert [p.id for p in loaded.people] == ["S", "P1", "P2"]
     assert [e.case_id for e in _events("case.people_exported")] == [case.id]
@@ -111,10 +148,14 @@ def test_the_case_list_searches_filters_sorts_and_pages(officer_client, officer,
     db.session.commit()
     now = datetime.now(UTC)
     first = make_case(subject_name="Kayla Smith", received_at=now - timedelta(days=40), scope_teams=(team,))
-    second = make_case(subject_name="Ben Jones", rights=frozenset({Right.ERASURE}), received_at=now - timedelta(days=2),
-                       requester_type=RequesterType.PARENT_PR,
-                       requester=service.PersonDetails(full_name="Sharon Smith"))  # fmt: skip
-    service.assign_owner(second, officer, actor=officer)
+    second = make_case(
+        subject_name="Ben Jones",
+        rights=frozenset({Right.ERASURE}),
+        received_at=now - timedelta(days=2),
+        requester_type=RequesterType.PARENT_PR,
+        requester=service.PersonDetails(full_name="Sharon Smith"),
+    )
+    service.assign_owner(second, officer, by=officer)
     db.session.commit()
 
     def refs(**params) -> list[str]:
@@ -127,7 +168,9 @@ def test_the_case_list_searches_filters_sorts_and_pages(officer_client, officer,
     assert refs(sort="received-asc") == [first.reference, second.reference]
     assert refs(q="smith") == [second.reference, first.reference]  # subject Kayla Smith; requester Sharon Smith
     assert refs(q="kayla") == [first.reference]
-    service.update_person(first.subject, service.PersonDetails(full_name="Kayla Smith", aliases=("Kayla Brown",)))
+    service.update_person(
+        first.subject, service.PersonDetails(full_name="Kayla Smith", aliases=("Kayla Brown",)), by=SYSTEM
+    )
     db.session.commit()
     assert refs(q="brown") == [first.reference]  # a former name
     assert refs(q=second.reference.lower()) == [second.reference]
@@ -164,8 +207,7 @@ def test_a_bad_date_filter_is_shown_as_an_error_not_a_crash(officer_client, make
 
 def test_closed_cases_cannot_be_edited_until_reopened(officer_client, officer, make_case):
     case = make_case()
-    service.transition(case, CaseStatus.CLOSED, "Requester withdrew by phone", service.Outcome.WITHDRAWN,
-                       actor=officer)  # fmt: skip
+    service.transition(case, CaseStatus.CLOSED, "Requester withdrew by phone", service.Outcome.WITHDRAWN, by=officer)
     db.session.commit()
     response = officer_client.get(f"/cases/{case.id}/people/new")
     assert response.status_code == 302 and response.headers["Location"].endswith(f"/cases/{case.id}")
