@@ -13,10 +13,9 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
-from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Response, abort, render_template, request, stream_with_context, url_for
 from flask_login import current_user
@@ -26,7 +25,7 @@ from werkzeug.datastructures import MultiDict
 from wtforms import Form, SelectField, StringField, ValidationError
 from wtforms.validators import Length, Optional
 
-from sar import audit
+from sar import audit, calendar
 from sar.audit import AuditEvent
 from sar.auth.access import roles_required
 from sar.auth.models import Role
@@ -38,7 +37,6 @@ AUDIT_READERS = (Role.DPO, Role.AUDITOR)
 PAGE_SIZE = 50
 EXPORT_BATCH = 1000
 # Dates typed by staff mean the council's calendar day, not UTC.
-LOCAL_TIME = ZoneInfo("Europe/London")
 _CASES = table("cases", column("id"), column("reference"))
 # A spreadsheet would run a cell starting with one of these as a formula (CSV injection).
 _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -177,7 +175,7 @@ def _escape_like(text: str) -> str:
 
 
 def _start_of(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=LOCAL_TIME).astimezone(UTC)
+    return calendar.moment_of(day)
 
 
 def _find_case_id(text: str) -> int | None:
@@ -391,7 +389,7 @@ def export_csv() -> Response | tuple[str, int]:
     )
     # The export event is committed before streaming starts (the per-request commit runs when the
     # response is returned), and rows are fetched up to it, so the file includes its own export.
-    stamp = datetime.now(LOCAL_TIME).strftime("%Y%m%d-%H%M%S")
+    stamp = calendar.now().strftime("%Y%m%d-%H%M%S")
     return Response(
         stream_with_context(csv_rows(chosen, exported.id)),
         mimetype="text/csv",
@@ -417,9 +415,3 @@ def verify() -> str:
         by=current_user,
     )
     return render_template("audit/verify.html", result={"checked": checked, "problem": problem})
-
-
-@bp.app_template_filter("audit_time")
-def audit_time(moment: datetime) -> str:
-    """Exact local time to the second: the order of events matters when reading the log."""
-    return moment.astimezone(LOCAL_TIME).strftime("%-d %b %Y %H:%M:%S")

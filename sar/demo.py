@@ -16,13 +16,13 @@ import random
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import click
 from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import func, select
 
+from sar import calendar
 from sar.audit import SystemActor
 from sar.auth import service as accounts
 from sar.auth.models import Role, Team, User
@@ -33,7 +33,6 @@ from sar.demo_data.people import DemoPerson, PeopleFactory
 from sar.demo_data.stories import Story, all_stories
 from sar.extensions import db
 
-LONDON = ZoneInfo("Europe/London")
 DEMO_PASSWORD = "demo-council-2026"
 DEFAULT_SEED = 2026
 SEED_DEMO = SystemActor("seed-demo command")
@@ -132,7 +131,9 @@ class Timeline:
     def moment(self, on: date | None = None) -> datetime:
         """A time during the working day on ``on`` (default: the current step), in UTC."""
         when = on or self.current
-        local = datetime.combine(when, time(self.rng.randint(9, 16), self.rng.choice((0, 10, 25, 40, 55))), LONDON)
+        local = datetime.combine(
+            when, time(self.rng.randint(9, 16), self.rng.choice((0, 10, 25, 40, 55))), calendar.COUNCIL_TZ
+        )
         moment = local.astimezone(UTC)
         if self.last_moment is not None and moment <= self.last_moment:
             moment = self.last_moment + timedelta(minutes=self.rng.randint(5, 40))  # steps on one day stay in order
@@ -230,9 +231,9 @@ class Seeder:
 
     def _now(self) -> datetime:
         real_now = datetime.now(UTC)
-        if self.today >= real_now.astimezone(LONDON).date():
-            return max(real_now, datetime.combine(self.today, time(0, 1), LONDON).astimezone(UTC))
-        return datetime.combine(self.today, time(18, 0), LONDON).astimezone(UTC)
+        if self.today >= calendar.council_date(real_now):
+            return max(real_now, datetime.combine(self.today, time(0, 1), calendar.COUNCIL_TZ).astimezone(UTC))
+        return datetime.combine(self.today, time(18, 0), calendar.COUNCIL_TZ).astimezone(UTC)
 
 
 def _person(person: DemoPerson) -> intake.PersonDetails:
@@ -551,7 +552,7 @@ def seed_demo(if_empty: bool, today: datetime | None, seed_value: int) -> None:
             _remind_demo_sign_ins()
             return
         raise DemoError("The database already has staff accounts. Use an empty database (or --if-empty to skip).")
-    on = today.date() if today else datetime.now(LONDON).date()
+    on = today.date() if today else calendar.today()
     try:
         result = seed(on, seed_value=seed_value)
         db.session.commit()

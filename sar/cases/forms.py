@@ -24,6 +24,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, ValidationError
 from wtforms.widgets import CheckboxInput
 
+from sar import calendar
 from sar.auth.models import Team
 from sar.cases import validators
 from sar.cases.models import (
@@ -149,7 +150,7 @@ class GovDateField(Field):
             raise ValueError(f"{self.what[0].upper()}{self.what[1:]} must be a real date")
         day, month, year = valuelist
         parsed = validators.parse_date_parts(day, month, year, self.what)
-        if self.past and parsed > validators.london_today():
+        if self.past and parsed > calendar.today():
             raise ValueError(f"{self.what[0].upper()}{self.what[1:]} must be today or in the past")
         if parsed.year < 1900:
             raise ValueError(f"{self.what[0].upper()}{self.what[1:]} must be after 1900")
@@ -523,7 +524,7 @@ def case_details_from(form: CaseDetailsForm, teams: dict[int, Team]) -> CaseDeta
     assert form.received_date.data is not None  # required, checked by validate()
     return CaseDetails(
         channel=Channel(form.channel.data),
-        received_at=validators.received_moment(form.received_date.data, validators.parse_time(form.received_time.data)),
+        received_at=calendar.moment_of(form.received_date.data, validators.parse_time(form.received_time.data)),
         rights=frozenset(Right(value) for value in form.rights.data or []),
         requester_type=RequesterType(form.requester_type.data),
         description=form.description.data or "",
@@ -536,7 +537,7 @@ def case_details_from(form: CaseDetailsForm, teams: dict[int, Team]) -> CaseDeta
 
 
 def fill_case_details(form: CaseDetailsForm, case: Case) -> None:
-    local = case.received_at.astimezone(validators.LONDON)
+    local = calendar.council_time(case.received_at)
     form.channel.data = case.channel.value
     form.received_date.data = local.date()
     form.received_time.data = local.strftime("%H:%M")

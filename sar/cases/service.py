@@ -15,7 +15,7 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import select
 
-from sar import audit
+from sar import audit, calendar
 from sar.audit import Author
 from sar.auth.access import CASE_WORKERS
 from sar.auth.models import Role, Team, User
@@ -45,8 +45,6 @@ from sar.cases.signals import case_changed
 from sar.cases.workflow import Closure, check_transition
 from sar.db import utcnow
 from sar.extensions import db
-
-LONDON = validators.LONDON
 
 
 class CaseError(ValueError):
@@ -129,11 +127,6 @@ class EvidenceRequest:
 class _Changes:
     before: dict[str, Any] = field(default_factory=dict)
     after: dict[str, Any] = field(default_factory=dict)
-
-
-def london_date(moment: datetime) -> date:
-    """The statutory date of a moment: its calendar date in the council's time zone."""
-    return moment.astimezone(LONDON).date()
 
 
 # --- snapshots for the audit trail ---------------------------------------------------------------------
@@ -259,7 +252,7 @@ def _apply_person(person: CasePerson, details: PersonDetails, prefix: str = "") 
 def _apply_case_details(case: Case, details: CaseDetails) -> None:
     case.channel = details.channel
     case.received_at = details.received_at
-    case.received_on = london_date(details.received_at)
+    case.received_on = calendar.council_date(details.received_at)
     case.requester_type = details.requester_type
     case.description = details.description.strip()
     case.scope_from = details.scope_from
@@ -599,7 +592,7 @@ def record_evidence_request(
         what_arrived=request.what_arrived.strip(),
         notes=request.notes.strip(),
     )
-    _check_evidence_dates(item, today or london_date(utcnow()))
+    _check_evidence_dates(item, today or calendar.today())
     case.evidence.append(item)
     db.session.flush()
     audit.record(
@@ -621,7 +614,7 @@ def record_evidence_receipt(
     before = _evidence_snapshot(item)
     item.received_on = received_on
     item.what_arrived = what_arrived.strip()
-    _check_evidence_dates(item, today or london_date(utcnow()))
+    _check_evidence_dates(item, today or calendar.today())
     db.session.flush()
     audit.record(
         "evidence.received",
@@ -651,7 +644,7 @@ def record_evidence_verification(
     item.verified_on = verified_on
     if notes.strip():
         item.notes = (item.notes + "\n" + notes.strip()).strip()
-    _check_evidence_dates(item, today or london_date(utcnow()))
+    _check_evidence_dates(item, today or calendar.today())
     db.session.flush()
     audit.record(
         "evidence.verified",
@@ -674,7 +667,7 @@ def record_competence_assessment(
     case: Case, details: CompetenceDetails, *, by: Author, today: date | None = None
 ) -> CompetenceAssessment:
     """Create or replace the case's assessment; the previous version stays in the audit trail."""
-    if details.assessed_on > (today or london_date(utcnow())):
+    if details.assessed_on > (today or calendar.today()):
         raise CaseError("The date assessed must be today or in the past", "assessed_on")
     if not details.assessed_by.strip():
         raise CaseError("Enter who made the assessment", "assessed_by")

@@ -9,26 +9,12 @@ spaced ``AB 12 34 56 C``, phones in Ofcom's grouping (``07700 900123``, ``0113 4
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, time
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, time
 
 from redaction.identifiers import nhs_valid, ni_valid
 
 # The UK GDPR and DPA 2018 apply from this date; a rights request cannot have been received before it.
 EARLIEST_RECEIVED = date(2018, 5, 25)
-
-
-LONDON = ZoneInfo("Europe/London")
-
-
-def london_today(now: datetime | None = None) -> date:
-    """Today in the council's calendar, which is what statutory dates are counted in (not the server's zone)."""
-    return (now or datetime.now(UTC)).astimezone(LONDON).date()
-
-
-def received_moment(day: date, at: time) -> datetime:
-    """The UTC moment of a London wall-clock date and time (the first one, if the clocks went back)."""
-    return datetime.combine(day, at, tzinfo=LONDON).astimezone(UTC)
 
 
 class InvalidValue(ValueError):

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import secrets
-from datetime import date, datetime
 from typing import Any
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, session, url_for
@@ -18,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response as BaseResponse
 
 from sar.auth.access import CASE_READERS, CASE_WORKERS, roles_required
-from sar.cases import forms, queries, service, validators, workflow
+from sar.cases import forms, queries, service, workflow
 from sar.cases.export import RegisterIncomplete
 from sar.cases.models import Case, CasePerson, CaseStatus, EvidenceItem, Outcome, PersonRole, Right, TransferTarget
 from sar.cases.panels import panels_for
@@ -62,20 +61,6 @@ def _open_case(case_id: int) -> Case:
         flash("This case is closed. Reopen it before changing it.")
         abort(redirect(url_for("cases.show_case", case_id=case.id)))
     return case
-
-
-@bp.app_template_filter("cases_datetime")
-def _format_datetime(moment: datetime | None) -> str:
-    """A UTC timestamp as staff read it: London wall-clock time."""
-    if moment is None:
-        return ""
-    local = moment.astimezone(validators.LONDON)
-    return f"{local.day} {local:%B %Y} at {local:%H:%M}"
-
-
-@bp.app_template_filter("cases_date")
-def _format_date(day: date | None) -> str:
-    return f"{day.day} {day:%B %Y}" if day else ""
 
 
 def _render_panels(case: Case, can_change: bool) -> list[Markup]:

@@ -11,8 +11,8 @@ from flask import Blueprint
 
 from sar import mail
 from sar.audit import SystemActor
+from sar.calendar import today
 from sar.clock import reminders, service
-from sar.clock.today import today
 from sar.extensions import db
 
 

@@ -18,6 +18,7 @@ from sqlalchemy import String, Table, bindparam, insert, select, type_coerce, up
 from sar import audit, deadlines
 from sar.audit import Author
 from sar.auth.models import User
+from sar.calendar import council_date, long_date, today
 from sar.cases.models import Case, CaseRight, CaseStatus, EvidenceItem, EvidenceKind, Right
 from sar.clock.history import (
     AUDITED_FIELDS,
@@ -30,7 +31,6 @@ from sar.clock.history import (
     outcome,
 )
 from sar.clock.models import CaseClock, ClockEvent, EventKind
-from sar.clock.today import london_date, today
 from sar.db import utcnow
 from sar.extensions import db
 
@@ -89,7 +89,7 @@ def evidence_of(case: Case) -> list[EvidenceFact]:
 
 def _intake_closed_on(case: Case) -> date | None:
     if case.is_closed and case.closed_at is not None:
-        return london_date(case.closed_at)
+        return council_date(case.closed_at)
     return None
 
 
@@ -198,7 +198,7 @@ def recalculate_all(reason: str, *, by: Author, batch_size: int = 2000) -> BulkR
                 batch.events.get(case.id, []),
                 access_request=Right.ACCESS in batch.rights.get(case.id, ()),
                 evidence=batch.evidence.get(case.id, ()),
-                closed_on=london_date(case.closed_at) if case.status is CaseStatus.CLOSED and case.closed_at else None,
+                closed_on=council_date(case.closed_at) if case.status is CaseStatus.CLOSED and case.closed_at else None,
             )
             try:
                 values = outcome(derived, region=region, target_days=target_days).values
@@ -346,8 +346,7 @@ def _same(value: Any) -> Any:
 # ---------------------------------------------------------------------------------------------- recording
 
 
-def _label(d: date) -> str:
-    return f"{d.day} {d:%B %Y}"
+_label = long_date
 
 
 def _check_event_date(case: Case, kind: EventKind, on: date, now: date) -> None:

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any, cast
 
 from flask import Blueprint, Flask, abort, flash, redirect, render_template, url_for
 from flask.blueprints import BlueprintSetupState
 from flask_login import current_user
-from markupsafe import Markup
 from werkzeug.wrappers import Response
 
 from sar.auth.access import CASE_READERS, CASE_WORKERS, roles_required
@@ -34,15 +32,6 @@ def _setup(state: BlueprintSetupState) -> None:
 
 
 cli.register(bp)
-
-
-@bp.app_template_filter("uk_date")
-def uk_date(value: date | None) -> Markup:
-    """``<time>`` with "Tue 3 Mar 2026": a filter rather than a macro, as the dashboard calls it 150 times a page."""
-    if value is None:
-        return Markup("–")
-    # Markup.format would escape each part; a date's own text needs none, and the filter runs hundreds of times.
-    return Markup(f'<time datetime="{value.isoformat()}">{value:%a} {value.day} {value:%b %Y}</time>')
 
 
 @bp.app_template_filter("days_left")

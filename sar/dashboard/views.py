@@ -12,9 +12,9 @@ from werkzeug.datastructures import MultiDict
 
 from sar import audit
 from sar.auth.access import CASE_READERS, roles_required
+from sar.calendar import today
 from sar.cases.models import Right
 from sar.clock.models import ClockStatus
-from sar.clock.today import today
 from sar.dashboard import export, performance, queries
 from sar.dashboard.queries import Band, Filters, Horizons
 

@@ -46,7 +46,7 @@ from playwright.sync_api import (
 )
 from werkzeug.serving import BaseWSGIServer, make_server
 
-from sar import PROJECT_ROOT, create_app, demo
+from sar import PROJECT_ROOT, calendar, create_app, demo
 from sar.audit import SYSTEM
 from sar.auth.models import Role
 from sar.extensions import db
@@ -138,7 +138,7 @@ def live_server(pytestconfig: pytest.Config) -> Iterator[LiveServer]:
         with app.app_context():
             db.create_all()
             # The demo council (sar.demo), so every page has realistic content to render and check.
-            demo.seed(datetime.now(demo.LONDON).date())
+            demo.seed(calendar.today())
             db.session.commit()
         port = _free_port()
         server: BaseWSGIServer = make_server("127.0.0.1", port, app, threaded=True)

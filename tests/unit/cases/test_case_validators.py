@@ -120,12 +120,6 @@ def test_date_parts_messages():
             v.parse_date_parts(*parts, "the date")
 
 
-def test_received_moment_uses_london_time_across_the_clock_change():
-    assert v.received_moment(date(2026, 7, 1), time(0, 30)) == datetime(2026, 6, 30, 23, 30, tzinfo=UTC)
-    assert v.received_moment(date(2026, 1, 15), time(9, 0)) == datetime(2026, 1, 15, 9, 0, tzinfo=UTC)
-    assert v.london_today(datetime(2026, 6, 30, 23, 30, tzinfo=UTC)) == date(2026, 7, 1)
-
-
 def test_received_must_be_past_and_after_the_uk_gdpr_began():
     now = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
     v.check_received(datetime(2018, 5, 25, 0, 0, tzinfo=UTC), now)
