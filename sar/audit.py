@@ -20,7 +20,7 @@ from flask_login import current_user
 from sqlalchemy import JSON, ForeignKey, Index, String, Table, Text, event, insert, select, text
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from sar.db import Base, utcnow
+from sar.db import Base, begin_immediate, utcnow
 from sar.extensions import db
 
 GENESIS_HASH = "0" * 64
@@ -100,8 +100,12 @@ def _current_actor() -> tuple[int | None, str]:
 
 
 def _lock_chain() -> None:
-    if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _AUDIT_LOCK_KEY})
+    """Serialise appends: only one transaction at a time may read the end of the chain and extend it."""
+    connection = db.session.connection()
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _AUDIT_LOCK_KEY})
+    else:
+        begin_immediate(connection)
 
 
 def record(

@@ -23,6 +23,7 @@ from sar.cases.export import RegisterIncomplete
 from sar.cases.models import Case, CasePerson, CaseStatus, EvidenceItem, Outcome, PersonRole, Right, TransferTarget
 from sar.cases.panels import panels_for
 from sar.extensions import db
+from sar.urls import parse_id
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
 
@@ -163,10 +164,9 @@ def list_cases() -> FormResult:
     form.team.choices = forms.choices([("", "Any")] + [(str(i), name) for i, name in choices])
     valid = form.validate()
     filters = forms.filters_from(form) if valid else queries.CaseFilters()
-    page_number = request.args.get("page", "1")
     case_page = queries.search_cases(
         filters,
-        page=int(page_number) if page_number.isdigit() else 1,
+        page=parse_id(request.args.get("page")) or 1,
         sort=form.sort.data or queries.DEFAULT_SORT,
     )
     # The list shows names of children and requesters: a search is a view of case data.
