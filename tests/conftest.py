@@ -182,14 +182,20 @@ def sign_in_as(client: FlaskClient, user: User) -> FlaskClient:
     """Start a session for ``user`` as if they had passed password and MFA (sign-in itself is tested on its own)."""
     from flask_login.utils import _create_identifier
 
+    from sar.auth import sessions
+
     # Flask-Login's "strong" session protection binds the session to the browser's address and
     # user agent; compute that binding exactly as the test client will present it.
     with client.application.test_request_context(environ_base=client.environ_base):
         identifier = _create_identifier()
+        # The server-side session row every request checks, as a completed sign-in creates it.
+        token = sessions.create(user, method="test")
+    db.session.commit()
     with client.session_transaction() as session:
         session["_user_id"] = str(user.id)
         session["_fresh"] = True
         session["_id"] = identifier
+        session[sessions.TOKEN_KEY] = token
     return client
 
 
