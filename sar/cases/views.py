@@ -184,15 +184,13 @@ def list_cases() -> FormResult:
 def show_case(case_id: int) -> str:
     case = _case(case_id)
     service.record_case_viewed(case)
-    events = queries.case_history(case)
+    history = queries.case_history(case, page=parse_id(request.args.get("history_page")) or 1)
     can_change = current_user.has_role(*CASE_WORKERS)
     return render_template(
         "cases/show.html",
         case=case,
         panels=_render_panels(case, can_change),
-        # Views are audited too but would drown the changes; the audit log has them all.
-        history=[e for e in events if e.action != "case.viewed"],
-        views=sum(e.action == "case.viewed" for e in events),
+        history=history,
         can_change=can_change,
         Right=Right,
         Outcome=Outcome,
