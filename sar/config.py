@@ -10,6 +10,7 @@ import base64
 import json
 import os
 import secrets
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -38,6 +39,7 @@ DEFAULTS: dict[str, Any] = {
     # put it where the database owner cannot rewrite it (another host's mount, a WORM bucket sync).
     "AUDIT_CHECKPOINT_PATH": None,
     "AUDIT_CHECKPOINT_EMAIL_DPO": False,  # also email each checkpoint to every active DPO
+    "AUDIT_CHECKPOINT_MINUTES": 15,  # a running service appends a checkpoint this often (0: only from cron)
     "FILE_STORE_PATH": None,  # default: <instance>/files
     "MAX_STORED_FILE_BYTES": 100 * 1024 * 1024,  # the file store refuses anything larger (sar.storage)
     # Background jobs (sar.jobs): retry backoff doubles from the base up to the cap; a job still
@@ -134,7 +136,11 @@ def finalise(config: dict[str, Any], instance_path: Path) -> None:
     if not config.get("MFA_ISSUER"):
         config["MFA_ISSUER"] = config["COUNCIL_NAME"]
     if not config.get("AUDIT_CHECKPOINT_PATH"):
-        config["AUDIT_CHECKPOINT_PATH"] = str(instance_path / "audit-checkpoints.log")
+        if config["ENV"] == "testing":
+            # Each test app has its own database, so it must not share checkpoints with another.
+            config["AUDIT_CHECKPOINT_PATH"] = str(Path(tempfile.gettempdir()) / f"sar-test-{secrets.token_hex(8)}.log")
+        else:
+            config["AUDIT_CHECKPOINT_PATH"] = str(instance_path / "audit-checkpoints.log")
     if config["ENV"] in ("development", "testing"):
         # Development runs on http://localhost, where a Secure cookie would never come back.
         config["SESSION_COOKIE_SECURE"] = False

@@ -104,6 +104,7 @@ def base_test_config(tmp_path: Any, database_url: str) -> dict[str, Any]:
         "SQLALCHEMY_DATABASE_URI": database_url,
         "FILE_ENCRYPTION_KEY": "kWs3xXt0pQdJ3Qdm5YgM2t1xM6m0R2rD7w7m9yWkq0s=",
         "FILE_STORE_PATH": str(tmp_path / "files"),
+        "AUDIT_CHECKPOINT_PATH": str(tmp_path / "audit-checkpoints.log"),
         "WTF_CSRF_ENABLED": False,
         "COUNCIL_NAME": "Test Borough Council",
         "MAIL_HOST": "127.0.0.1",
