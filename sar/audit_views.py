@@ -17,7 +17,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Blueprint, Response, abort, render_template, request, stream_with_context, url_for
+from flask import Blueprint, Response, abort, render_template, request, url_for
 from flask_login import current_user
 from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovTextInput
 from sqlalchemy import Select, column, false, func, select, table
@@ -29,7 +29,9 @@ from sar import audit, calendar
 from sar.audit import AuditEvent
 from sar.auth.access import roles_required
 from sar.auth.models import Role
+from sar.downloads import complete_download
 from sar.extensions import db
+from sar.urls import parse_id
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 
@@ -181,7 +183,7 @@ def _start_of(day: date) -> datetime:
 def _find_case_id(text: str) -> int | None:
     text = text.strip()
     if text.isdigit():
-        return int(text)
+        return parse_id(text)
     found = db.session.execute(select(_CASES.c.id).where(func.upper(_CASES.c.reference) == text.upper())).scalar()
     return None if found is None else int(found)
 
@@ -216,8 +218,7 @@ def _query_string(args: MultiDict[str, str], **changes: Any) -> str:
 
 
 def _page_number() -> int:
-    raw = request.args.get("page", "1")
-    return max(1, int(raw)) if raw.isdigit() else 1
+    return parse_id(request.args.get("page")) or 1
 
 
 @bp.get("/")
@@ -387,14 +388,10 @@ def export_csv() -> Response | tuple[str, int]:
         after={"filter": described},
         by=current_user,
     )
-    # The export event is committed before streaming starts (the per-request commit runs when the
-    # response is returned), and rows are fetched up to it, so the file includes its own export.
+    # Rows are fetched up to the export's own event, so the file includes it; the whole file is
+    # built before the response starts, so a failure is an error page and the export is not recorded.
     stamp = calendar.now().strftime("%Y%m%d-%H%M%S")
-    return Response(
-        stream_with_context(csv_rows(chosen, exported.id)),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="audit-log-{stamp}.csv"'},
-    )
+    return complete_download(csv_rows(chosen, exported.id), filename=f"audit-log-{stamp}.csv", mimetype="text/csv")
 
 
 @bp.get("/verify")

@@ -11,6 +11,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import NoResultFound, SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
+from sar import audit_anchor
 from sar.auth.access import public, signed_in_any_role
 from sar.extensions import db
 
@@ -76,6 +77,7 @@ def _commit_or_roll_back(response: Response) -> Response:
     """Services only flush; the request commits once here, and only when it succeeded."""
     if response.status_code < 400:
         db.session.commit()
+        audit_anchor.maybe_write_checkpoint()
     else:
         db.session.rollback()
     return response

@@ -6,7 +6,7 @@ ever saved half-way.
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
@@ -20,10 +20,10 @@ from sar.admin.forms import (
     TemporaryPasswordForm,
     team_choices,
 )
-from sar.auth import mfa, service, signin
+from sar.auth import mfa, service, sessions, signin
 from sar.auth import teams as team_service
 from sar.auth.access import roles_required
-from sar.auth.models import Role, Team, TeamKind, User
+from sar.auth.models import Role, Team, TeamKind, User, UserSession
 from sar.extensions import db
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -105,6 +105,7 @@ def _user_page(user: User, problem: str | None = None) -> str:
         locked=signin.is_locked(user),
         enrolled=mfa.is_enrolled(user),
         recovery_left=len(mfa.unused_recovery_codes(user)),
+        active_sessions=sessions.active_for(user),
         problem=problem,
     )
 
@@ -203,6 +204,27 @@ def unlock_user(user_id: int) -> Page:
 @roles_required(Role.ADMIN)
 def reset_user_mfa(user_id: int) -> Page:
     return _user_action(user_id, "reset_mfa")
+
+
+@bp.post("/users/<int:user_id>/sessions/<int:session_id>/end")
+@roles_required(Role.ADMIN)
+def end_user_session(user_id: int, session_id: int) -> Response:
+    user = db.get_or_404(User, user_id)
+    record = db.session.get(UserSession, session_id)
+    if record is None or record.user_id != user.id:
+        abort(404)
+    ended = service.end_sessions(user, by=current_user, only=record)
+    flash("Session ended." if ended else "That session had already ended.", "success" if ended else "info")
+    return redirect(url_for("admin.show_user", user_id=user.id, _anchor="sessions"))
+
+
+@bp.post("/users/<int:user_id>/sessions/end-all")
+@roles_required(Role.ADMIN)
+def end_user_sessions(user_id: int) -> Response:
+    user = db.get_or_404(User, user_id)
+    ended = service.end_sessions(user, by=current_user)
+    flash(f"{user.full_name} has been signed out everywhere ({ended} session{'s' if ended != 1 else ''}).", "success")
+    return redirect(url_for("admin.show_user", user_id=user.id, _anchor="sessions"))
 
 
 # --- teams ---------------------------------------------------------------------------------------

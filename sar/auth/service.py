@@ -9,7 +9,8 @@ from sqlalchemy.exc import IntegrityError
 
 from sar import audit
 from sar.audit import Author
-from sar.auth.models import Role, Team, User, UserRole
+from sar.auth import sessions
+from sar.auth.models import Role, Team, User, UserRole, UserSession
 from sar.auth.passwords import hash_password, password_problem, verify_password
 from sar.db import utcnow
 from sar.extensions import db
@@ -171,6 +172,8 @@ def set_active(user: User, active: bool, *, by: User) -> None:
             raise AccountError("There must always be at least one active administrator")
     user.active = active
     db.session.flush()
+    if not active:
+        sessions.end_all(user, "account deactivated")
     audit.record(
         "user_reactivated" if active else "user_deactivated",
         object_type="user",
@@ -180,6 +183,26 @@ def set_active(user: User, active: bool, *, by: User) -> None:
         after={"active": active},
         by=by,
     )
+
+
+def end_sessions(user: User, *, by: User, only: UserSession | None = None) -> int:
+    """An administrator signs someone out: of one browser (``only``), or everywhere."""
+    if only is not None:
+        if only.user_id != user.id or only.ended_at is not None:
+            return 0
+        sessions.end(only, f"ended by {by.email}")
+        ended = 1
+    else:
+        ended = sessions.end_all(user, f"signed out everywhere by {by.email}")
+    audit.record(
+        "sessions_ended",
+        object_type="user",
+        object_id=user.id,
+        summary=f"{ended} session{'s' if ended != 1 else ''} of {user.email} ended by {by.email}",
+        after={"sessions_ended": ended, "session_id": only.id if only is not None else None},
+        by=by,
+    )
+    return ended
 
 
 def unlock(user: User, *, by: User) -> None:
@@ -204,18 +227,20 @@ def reset_mfa(user: User, *, by: User) -> None:
 
     before = {"mfa_enrolled": user.mfa_enrolled, "recovery_codes_unused": len(mfa.unused_recovery_codes(user))}
     mfa.reset(user)
+    ended = sessions.end_all(user, "authenticator reset")
     audit.record(
         "mfa_reset",
         object_type="user",
         object_id=user.id,
         summary=f"Authenticator reset for {user.email}",
         before=before,
-        after={"mfa_enrolled": False, "recovery_codes_unused": 0},
+        after={"mfa_enrolled": False, "recovery_codes_unused": 0, "sessions_ended": ended},
         by=by,
     )
 
 
-def change_password(user: User, *, current_password: str, new_password: str) -> None:
+def change_password(user: User, *, current_password: str, new_password: str, keep: UserSession | None = None) -> None:
+    """The person's own change; every other session of theirs ends (``keep`` is the one in use)."""
     if not verify_password(user.password_hash, current_password):
         raise AccountError(WRONG_CURRENT_PASSWORD)
     problem = password_problem(new_password, email=user.email)
@@ -227,13 +252,14 @@ def change_password(user: User, *, current_password: str, new_password: str) -> 
     user.password_changed_at = utcnow()
     user.must_change_password = False
     db.session.flush()
+    ended = sessions.end_all(user, "password changed", keep=keep)
     # The hash itself never goes into the audit trail: only the fact and the time.
     audit.record(
         "password_changed",
         object_type="user",
         object_id=user.id,
         summary=f"{user.email} changed their password",
-        after={"password_changed_at": user.password_changed_at},
+        after={"password_changed_at": user.password_changed_at, "other_sessions_ended": ended},
         by=user,
     )
 
@@ -247,11 +273,12 @@ def set_temporary_password(user: User, password: str, *, by: User) -> None:
     user.password_changed_at = utcnow()
     user.must_change_password = True
     db.session.flush()
+    ended = sessions.end_all(user, "temporary password set by an administrator")
     audit.record(
         "password_reset",
         object_type="user",
         object_id=user.id,
         summary=f"Temporary password set for {user.email}",
-        after={"password_changed_at": user.password_changed_at},
+        after={"password_changed_at": user.password_changed_at, "sessions_ended": ended},
         by=by,
     )

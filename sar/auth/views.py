@@ -11,7 +11,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from sar import audit
-from sar.auth import mfa, pending, service, signin
+from sar.auth import mfa, pending, service, sessions, signin
 from sar.auth.access import public, signed_in_any_role
 from sar.auth.forms import ChangePasswordForm, SignInForm, TotpForm, VerifyForm
 from sar.auth.models import User
@@ -87,7 +87,7 @@ def set_up_mfa() -> str | Response:
                 return redirect(url_for("auth.sign_in"))
         else:
             signin.completed(user, method="enrolment")
-            next_url = pending.finish(user)
+            next_url = pending.finish(user, method="enrolment")
             # Shown in this response only: the plain codes are never stored and never shown again.
             return render_template("auth/recovery_codes.html", codes=codes, next_url=next_url)
     uri = mfa.provisioning_uri(user, secret)
@@ -116,11 +116,11 @@ def verify_mfa() -> str | Response:
         code = form.code.data or ""
         if mfa.verify_totp(user, code):
             signin.completed(user, method="authenticator app")
-            return redirect(pending.finish(user))
+            return redirect(pending.finish(user, method="authenticator app"))
         remaining = mfa.use_recovery_code(user, code)
         if remaining is not None:
             signin.completed(user, method="recovery code")
-            next_url = pending.finish(user)
+            next_url = pending.finish(user, method="recovery code")
             flash(_recovery_warning(remaining), "info")
             return redirect(next_url)
         result = signin.mfa_failed(user, ip_address=_ip())
@@ -172,19 +172,30 @@ def account() -> str:
 @signed_in_any_role
 def change_password() -> str | Response | tuple[str, int]:
     form = ChangePasswordForm()
+    if request.method == "POST" and signin.too_many_attempts(_ip()):
+        abort(429)
     if form.validate_on_submit():
+        if signin.is_locked(current_user):
+            form.current_password.errors = [signin.lock_message(current_user)]
+            return render_template("auth/change_password.html", form=form), 400
         try:
             service.change_password(
                 current_user,
                 current_password=form.current_password.data or "",
                 new_password=form.new_password.data or "",
+                keep=sessions.current(),
             )
         except service.AccountError as problem:
             wrong_current = str(problem) == service.WRONG_CURRENT_PASSWORD
             field = form.current_password if wrong_current else form.new_password
             field.errors = [str(problem)]
+            if wrong_current:
+                # Counted and audited like a failed sign-in; status 200 so the count is committed.
+                if signin.password_change_failed(current_user, ip_address=_ip()):
+                    field.errors = [signin.lock_message(current_user)]
+                return render_template("auth/change_password.html", form=form)
             return render_template("auth/change_password.html", form=form), 400
-        flash("Your password has been changed.", "success")
+        flash("Your password has been changed. Any other browsers signed in as you have been signed out.", "success")
         return redirect(url_for("auth.account"))
     status = 400 if form.errors else 200
     return render_template("auth/change_password.html", form=form), status

@@ -53,6 +53,7 @@ from sar.cases.models import (
 from sar.cases.queries import CaseFilters
 from sar.cases.service import CaseDetails, CompetenceDetails, EvidenceRequest, PersonDetails
 from sar.cases.workflow import Closure
+from sar.urls import parse_id
 
 PORTABILITY_NOTE = (
     "Portability is normally not available for children's social care records: it needs consent or a contract "
@@ -663,7 +664,7 @@ def closure_from(form: TransitionForm) -> Closure | None:
 
 def filters_from(form: CaseFilterForm) -> CaseFilters:
     def as_int(value: str | None) -> int | None:
-        return int(value) if value and value.isdigit() else None
+        return parse_id(value)
 
     status = form.status.data or ""
     return CaseFilters(

@@ -22,6 +22,7 @@ from sar.cases.export import RegisterIncomplete
 from sar.cases.models import Case, CasePerson, CaseStatus, EvidenceItem, Outcome, PersonRole, Right, TransferTarget
 from sar.cases.panels import panels_for
 from sar.extensions import db
+from sar.urls import parse_id
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
 
@@ -148,10 +149,9 @@ def list_cases() -> FormResult:
     form.team.choices = forms.choices([("", "Any")] + [(str(i), name) for i, name in choices])
     valid = form.validate()
     filters = forms.filters_from(form) if valid else queries.CaseFilters()
-    page_number = request.args.get("page", "1")
     case_page = queries.search_cases(
         filters,
-        page=int(page_number) if page_number.isdigit() else 1,
+        page=parse_id(request.args.get("page")) or 1,
         sort=form.sort.data or queries.DEFAULT_SORT,
     )
     # The list shows names of children and requesters: a search is a view of case data.
@@ -169,15 +169,13 @@ def list_cases() -> FormResult:
 def show_case(case_id: int) -> str:
     case = _case(case_id)
     service.record_case_viewed(case, by=current_user)
-    events = queries.case_history(case)
+    history = queries.case_history(case, page=parse_id(request.args.get("history_page")) or 1)
     can_change = current_user.has_role(*CASE_WORKERS)
     return render_template(
         "cases/show.html",
         case=case,
         panels=_render_panels(case, can_change),
-        # Views are audited too but would drown the changes; the audit log has them all.
-        history=[e for e in events if e.action != "case.viewed"],
-        views=sum(e.action == "case.viewed" for e in events),
+        history=history,
         can_change=can_change,
         Right=Right,
         Outcome=Outcome,

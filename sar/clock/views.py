@@ -9,6 +9,7 @@ from flask.blueprints import BlueprintSetupState
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from sar import audit
 from sar.auth.access import CASE_READERS, CASE_WORKERS, roles_required
 from sar.cases.models import Case
 from sar.cases.panels import CasePanel, register_case_panel
@@ -84,7 +85,17 @@ def _refused(form: Any, refused: service.EventRefused, fallback: str) -> None:
 @bp.get("/cases/<int:case_id>/clock")
 @roles_required(*CASE_READERS)
 def case_clock(case_id: int) -> tuple[str, int]:
-    return _page(_case(case_id))
+    case = _case(case_id)
+    # The clock page shows free-text notes and reasons about the child's case: a view of case data.
+    audit.record(
+        "case.viewed",
+        object_type="case",
+        object_id=case.id,
+        case_id=case.id,
+        summary="Viewed clock page",
+        by=current_user,
+    )
+    return _page(case)
 
 
 @bp.post("/cases/<int:case_id>/clock/events")

@@ -11,7 +11,7 @@ from conftest import add_people
 from sqlalchemy import select
 
 from redaction.people import load_register
-from sar.audit import SYSTEM, AuditEvent
+from sar.audit import SYSTEM, AuditEvent, SystemActor
 from sar.auth.models import Role
 from sar.cases import service
 from sar.cases.models import CaseStatus, PersonRole, RequesterType, Right
@@ -229,3 +229,40 @@ def test_school_record_requests_are_offered_the_transfer_to_the_school(officer_c
     form = BeautifulSoup(officer_client.get(f"/cases/{case.id}/status").data, "html.parser")
     chosen = form.find("input", {"name": "transferred_to", "value": "school_record"})
     assert chosen is not None and chosen.has_attr("checked")
+
+
+def test_case_views_are_summarised_and_the_history_is_paged(app, client_as, make_case, monkeypatch):
+    from sar.audit import record
+    from sar.cases import queries
+
+    monkeypatch.setattr(queries, "HISTORY_PER_PAGE", 5)
+    case = make_case()
+    for n in range(12):
+        record("case.note", object_type="case", object_id=case.id, case_id=case.id, summary=f"change {n}",
+               by=SystemActor("test"))  # fmt: skip
+    for _ in range(30):
+        record("case.viewed", object_type="case", object_id=case.id, case_id=case.id, summary="Viewed case page",
+               by=SystemActor("Earlier Reader"))  # fmt: skip
+    db.session.commit()
+    reader = client_as(Role.AUDITOR)
+
+    page = BeautifulSoup(reader.get(f"/cases/{case.id}").data, "html.parser")
+
+    history_rows = page.select("#history + table tbody tr")
+    assert len(history_rows) == 5  # one page, however often the case was opened
+    text = page.get_text(" ", strip=True)
+    assert "viewed 31 times" in text and "most recently by" in text
+    second = BeautifulSoup(reader.get(f"/cases/{case.id}?history_page=2").data, "html.parser")
+    assert "change 5" in second.get_text(" ", strip=True)
+    assert "Page 2 of" in second.get_text(" ", strip=True)
+
+
+def test_opening_the_clock_page_is_audited_as_a_view(client_as, make_case):
+    case = make_case()
+    reader = client_as(Role.AUDITOR)
+
+    assert reader.get(f"/cases/{case.id}/clock").status_code == 200
+
+    viewed = _events("case.viewed")
+    assert [(e.case_id, e.summary) for e in viewed] == [(case.id, "Viewed clock page")]
+    assert viewed[0].actor_id is not None
