@@ -59,10 +59,11 @@ ERROR_PAGES = {
 
 
 def init_app(app: Flask) -> None:
-    from sar import audit_views
+    from sar import audit_views, job_views
 
     app.register_blueprint(bp)
     app.register_blueprint(audit_views.bp)
+    app.register_blueprint(job_views.bp)
     app.after_request(_commit_or_roll_back)
     app.after_request(_security_headers)
     app.context_processor(_layout_context)
