@@ -15,6 +15,7 @@ from sar.auth import mfa, pending, service, signin
 from sar.auth.access import public, signed_in_any_role
 from sar.auth.forms import ChangePasswordForm, SignInForm, TotpForm, VerifyForm
 from sar.auth.models import User
+from sar.forms import refused, show_error
 
 bp = Blueprint("auth", __name__)
 
@@ -79,7 +80,7 @@ def set_up_mfa() -> str | Response:
         try:
             codes = mfa.confirm_enrolment(user, form.code.data or "")
         except mfa.MfaError as problem:
-            form.code.errors = [str(problem)]
+            show_error(form, problem)
             result = signin.mfa_failed(user, ip_address=_ip())
             if result.outcome is signin.Outcome.LOCKED:
                 pending.clear()
@@ -180,11 +181,10 @@ def change_password() -> str | Response | tuple[str, int]:
                 new_password=form.new_password.data or "",
             )
         except service.AccountError as problem:
-            wrong_current = str(problem) == service.WRONG_CURRENT_PASSWORD
-            field = form.current_password if wrong_current else form.new_password
-            field.errors = [str(problem)]
-            return render_template("auth/change_password.html", form=form), 400
+            show_error(form, problem)
+            return refused("auth/change_password.html", form=form)
         flash("Your password has been changed.", "success")
         return redirect(url_for("auth.account"))
-    status = 400 if form.errors else 200
-    return render_template("auth/change_password.html", form=form), status
+    if form.errors:
+        return refused("auth/change_password.html", form=form)
+    return render_template("auth/change_password.html", form=form), 200
