@@ -56,6 +56,22 @@ def now() -> datetime:
     return datetime.now(COUNCIL_TZ)
 
 
+def parse_date_parts(day: str, month: str, year: str, label: str) -> date:
+    """The three boxes of a GOV.UK date input, with the design system's messages (label: "the date of birth")."""
+    day, month, year = day.strip(), month.strip(), year.strip()
+    missing = [name for name, part in (("day", day), ("month", month), ("year", year)) if not part]
+    if len(missing) == 3:
+        raise ValueError(f"Enter {label}")
+    if missing:
+        raise ValueError(f"{label[0].upper()}{label[1:]} must include a {' and '.join(missing)}")
+    if not (day.isdigit() and month.isdigit() and year.isdigit()) or len(year) != 4:
+        raise ValueError(f"{label[0].upper()}{label[1:]} must be a real date")
+    try:
+        return date(int(year), int(month), int(day))
+    except ValueError:
+        raise ValueError(f"{label[0].upper()}{label[1:]} must be a real date") from None
+
+
 # --- display ---------------------------------------------------------------------------------------------
 
 

@@ -25,6 +25,7 @@ from sar.auth import teams as team_service
 from sar.auth.access import roles_required
 from sar.auth.models import Role, Team, TeamKind, User, UserSession
 from sar.extensions import db
+from sar.forms import REFUSED, refused, show_error
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -63,7 +64,7 @@ def new_user() -> Page:
                 temporary_password=True,
             )
         except service.AccountError as problem:
-            _attach(form, str(problem))
+            show_error(form, problem)
         else:
             flash(
                 f"Account created for {user.email}. At first sign-in they set up their authenticator app "
@@ -72,23 +73,8 @@ def new_user() -> Page:
             )
             return redirect(url_for("admin.show_user", user_id=user.id))
     if form.is_submitted():
-        return render_template("admin/new_user.html", form=form), 400
+        return refused("admin/new_user.html", form=form)
     return render_template("admin/new_user.html", form=form)
-
-
-def _attach(form: NewUserForm | EditUserForm, message: str) -> None:
-    """Put a service's refusal on the field it concerns, so the error summary links to it."""
-    lowered = message.lower()
-    if lowered.startswith("password") and isinstance(form, NewUserForm):
-        form.password.errors = [message]
-    elif ("email" in lowered or "already exists" in lowered) and isinstance(form, NewUserForm):
-        form.email.errors = [message]
-    elif "role" in lowered or "administrator" in lowered:
-        form.roles.errors = [message]
-    elif "job title" in lowered:
-        form.job_title.errors = [message]
-    else:
-        form.full_name.errors = [message]
 
 
 @bp.get("/users/<int:user_id>")
@@ -132,12 +118,12 @@ def edit_user(user_id: int) -> Page:
                 by=current_user,
             )
         except service.AccountError as problem:
-            _attach(form, str(problem))
+            show_error(form, problem)
         else:
             flash("Changes saved." if changed else "Nothing was changed.", "success" if changed else "info")
             return redirect(url_for("admin.show_user", user_id=user.id))
     if form.is_submitted():
-        return render_template("admin/edit_user.html", form=form, user=user), 400
+        return refused("admin/edit_user.html", form=form, user=user)
     return render_template("admin/edit_user.html", form=form, user=user)
 
 
@@ -150,12 +136,12 @@ def set_password(user_id: int) -> Page:
         try:
             service.set_temporary_password(user, form.password.data or "", by=current_user)
         except service.AccountError as problem:
-            form.password.errors = [str(problem)]
+            show_error(form, problem)
         else:
             flash(f"New temporary password set for {user.full_name}.", "success")
             return redirect(url_for("admin.show_user", user_id=user.id))
     if form.is_submitted():
-        return render_template("admin/set_password.html", form=form, user=user), 400
+        return refused("admin/set_password.html", form=form, user=user)
     return render_template("admin/set_password.html", form=form, user=user)
 
 
@@ -177,7 +163,7 @@ def _user_action(user_id: int, action: str) -> Page:
         else:
             service.reset_mfa(user, by=current_user)
     except service.AccountError as problem:
-        return _user_page(user, problem=str(problem)), 400
+        return _user_page(user, problem=problem.message), REFUSED
     flash(messages[action], "success")
     return redirect(url_for("admin.show_user", user_id=user.id))
 
@@ -249,12 +235,12 @@ def new_team() -> Page:
                 by=current_user,
             )
         except team_service.TeamError as problem:
-            form.name.errors = [str(problem)]
+            show_error(form, problem)
         else:
             flash(f"{team.name} added.", "success")
             return redirect(url_for("admin.list_teams"))
     if form.is_submitted():
-        return render_template("admin/team_form.html", form=form, team=None), 400
+        return refused("admin/team_form.html", form=form, team=None)
     return render_template("admin/team_form.html", form=form, team=None)
 
 
@@ -269,12 +255,12 @@ def edit_team(team_id: int) -> Page:
                 team, name=form.name.data or "", description=form.description.data or "", by=current_user
             )
         except team_service.TeamError as problem:
-            form.name.errors = [str(problem)]
+            show_error(form, problem)
         else:
             flash(f"{team.name} saved." if changed else "Nothing was changed.", "success" if changed else "info")
             return redirect(url_for("admin.list_teams"))
     if form.is_submitted():
-        return render_template("admin/team_form.html", form=form, team=team), 400
+        return refused("admin/team_form.html", form=form, team=team)
     return render_template("admin/team_form.html", form=form, team=team)
 
 

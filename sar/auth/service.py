@@ -13,6 +13,7 @@ from sar.auth import sessions
 from sar.auth.models import Role, Team, User, UserRole, UserSession
 from sar.auth.passwords import hash_password, password_problem, verify_password
 from sar.db import utcnow
+from sar.errors import DomainError
 from sar.extensions import db
 
 EMAIL_MAX = 254
@@ -21,8 +22,8 @@ NAME_MAX = 200
 ACCOUNT_FIELDS = ("email", "full_name", "job_title", "team_id", "active")
 
 
-class AccountError(ValueError):
-    """A change to an account that cannot be made, with a message for the administrator."""
+class AccountError(DomainError):
+    """A change to an account that cannot be made, with a message for the administrator and its field."""
 
 
 WRONG_CURRENT_PASSWORD = "Your current password is incorrect"
@@ -51,14 +52,14 @@ def create_user(
     roles = set(roles)
     _check_lengths(email=email, full_name=full_name, job_title=job_title)
     if not full_name.strip():
-        raise AccountError("Enter the person's full name")
+        raise AccountError("Enter the person's full name", "full_name")
     if not roles:
-        raise AccountError("Select at least one role")
+        raise AccountError("Select at least one role", "roles")
     if find_user_by_email(email) is not None:
-        raise AccountError(f"An account already exists for {email}")
+        raise AccountError(f"An account already exists for {email}", "email")
     problem = password_problem(password, email=email)
     if problem:
-        raise AccountError(problem)
+        raise AccountError(problem, "password")
     user = User(
         email=email,
         full_name=full_name.strip(),
@@ -75,7 +76,7 @@ def create_user(
             db.session.add(user)
             db.session.flush()
     except IntegrityError as clash:
-        raise AccountError(f"An account already exists for {email}") from clash
+        raise AccountError(f"An account already exists for {email}", "email") from clash
     audit.record(
         "user_created",
         object_type="user",
@@ -89,23 +90,23 @@ def create_user(
 
 def _check_lengths(*, email: str | None = None, full_name: str | None = None, job_title: str | None = None) -> None:
     if email is not None and len(email) > EMAIL_MAX:
-        raise AccountError(f"Email address must be {EMAIL_MAX} characters or fewer")
+        raise AccountError(f"Email address must be {EMAIL_MAX} characters or fewer", "email")
     if full_name is not None and len(full_name.strip()) > NAME_MAX:
-        raise AccountError(f"Full name must be {NAME_MAX} characters or fewer")
+        raise AccountError(f"Full name must be {NAME_MAX} characters or fewer", "full_name")
     if job_title is not None and len(job_title.strip()) > NAME_MAX:
-        raise AccountError(f"Job title must be {NAME_MAX} characters or fewer")
+        raise AccountError(f"Job title must be {NAME_MAX} characters or fewer", "job_title")
 
 
 def set_roles(user: User, roles: Iterable[Role], *, by: User) -> None:
     new_roles = set(roles)
     if not new_roles:
-        raise AccountError("Select at least one role")
+        raise AccountError("Select at least one role", "roles")
     before = sorted(user.roles)
     if user.id == by.id and Role.ADMIN in user.roles and Role.ADMIN not in new_roles:
-        raise AccountError("You cannot remove your own administrator role")
+        raise AccountError("You cannot remove your own administrator role", "roles")
     losing_admin = Role.ADMIN in user.roles and Role.ADMIN not in new_roles
     if losing_admin and user.active and _active_admin_count() <= 1:
-        raise AccountError("There must always be at least one active administrator")
+        raise AccountError("There must always be at least one active administrator", "roles")
     user.role_rows = [UserRole(role=role) for role in sorted(new_roles)]
     db.session.flush()
     audit.record(
@@ -137,7 +138,7 @@ def update_user(
     """An administrator's edit of name, job title, team and roles. Returns False if nothing changed."""
     _check_lengths(full_name=full_name, job_title=job_title)
     if not full_name.strip():
-        raise AccountError("Enter the person's full name")
+        raise AccountError("Enter the person's full name", "full_name")
     new_roles = set(roles)
     fields_before = audit.snapshot(user, ("full_name", "job_title", "team_id"))
     roles_changed = new_roles != set(user.roles)
@@ -169,7 +170,7 @@ def set_active(user: User, active: bool, *, by: User) -> None:
         if user.id == by.id:
             raise AccountError("You cannot deactivate your own account")
         if Role.ADMIN in user.roles and _active_admin_count() <= 1:
-            raise AccountError("There must always be at least one active administrator")
+            raise AccountError("There must always be at least one active administrator", "roles")
     user.active = active
     db.session.flush()
     if not active:
@@ -242,12 +243,12 @@ def reset_mfa(user: User, *, by: User) -> None:
 def change_password(user: User, *, current_password: str, new_password: str, keep: UserSession | None = None) -> None:
     """The person's own change; every other session of theirs ends (``keep`` is the one in use)."""
     if not verify_password(user.password_hash, current_password):
-        raise AccountError(WRONG_CURRENT_PASSWORD)
+        raise AccountError(WRONG_CURRENT_PASSWORD, "current_password")
     problem = password_problem(new_password, email=user.email)
     if problem:
-        raise AccountError(problem)
+        raise AccountError(problem, "new_password")
     if verify_password(user.password_hash, new_password):
-        raise AccountError("Your new password must be different from your current password")
+        raise AccountError("Your new password must be different from your current password", "new_password")
     user.password_hash = hash_password(new_password)
     user.password_changed_at = utcnow()
     user.must_change_password = False
@@ -268,7 +269,7 @@ def set_temporary_password(user: User, password: str, *, by: User) -> None:
     """An administrator sets a new password for someone who has forgotten theirs."""
     problem = password_problem(password, email=user.email)
     if problem:
-        raise AccountError(problem)
+        raise AccountError(problem, "password")
     user.password_hash = hash_password(password)
     user.password_changed_at = utcnow()
     user.must_change_password = True

@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sar import audit
 from sar.audit import Author
 from sar.auth.models import Team, TeamKind, User
+from sar.errors import DomainError
 from sar.extensions import db
 
 TEAM_NAME_MAX = 200
@@ -34,7 +35,7 @@ class SeedTeam:
     description: str = ""
 
 
-class TeamError(ValueError):
+class TeamError(DomainError):
     """A change to a team that cannot be made, with a message for the administrator."""
 
 
@@ -117,14 +118,14 @@ def all_teams() -> list[Team]:
 def _check(name: str, description: str, *, current: Team | None = None) -> tuple[str, str]:
     name, description = name.strip(), description.strip()
     if not name:
-        raise TeamError("Enter the name of the team or provider")
+        raise TeamError("Enter the name of the team or provider", "name")
     if len(name) > TEAM_NAME_MAX:
-        raise TeamError(f"Name must be {TEAM_NAME_MAX} characters or fewer")
+        raise TeamError(f"Name must be {TEAM_NAME_MAX} characters or fewer", "name")
     if len(description) > TEAM_DESCRIPTION_MAX:
-        raise TeamError(f"Description must be {TEAM_DESCRIPTION_MAX} characters or fewer")
+        raise TeamError(f"Description must be {TEAM_DESCRIPTION_MAX} characters or fewer", "description")
     existing = find_team_by_name(name)
     if existing is not None and existing is not current:
-        raise TeamError(f"There is already a team or provider called {existing.name}")
+        raise TeamError(f"There is already a team or provider called {existing.name}", "name")
     return name, description
 
 
@@ -135,7 +136,7 @@ def _flush_unique(team: Team) -> None:
             db.session.add(team)
             db.session.flush()
     except IntegrityError as clash:
-        raise TeamError(f"There is already a team or provider called {team.name}") from clash
+        raise TeamError(f"There is already a team or provider called {team.name}", "name") from clash
 
 
 def create_team(*, name: str, kind: TeamKind, description: str = "", by: Author) -> Team:

@@ -15,6 +15,7 @@ from sar.auth import mfa, pending, service, sessions, signin
 from sar.auth.access import public, signed_in_any_role
 from sar.auth.forms import ChangePasswordForm, SignInForm, TotpForm, VerifyForm
 from sar.auth.models import User
+from sar.forms import refused, show_error
 
 bp = Blueprint("auth", __name__)
 
@@ -79,7 +80,7 @@ def set_up_mfa() -> str | Response:
         try:
             codes = mfa.confirm_enrolment(user, form.code.data or "")
         except mfa.MfaError as problem:
-            form.code.errors = [str(problem)]
+            show_error(form, problem)
             result = signin.mfa_failed(user, ip_address=_ip())
             if result.outcome is signin.Outcome.LOCKED:
                 pending.clear()
@@ -177,7 +178,7 @@ def change_password() -> str | Response | tuple[str, int]:
     if form.validate_on_submit():
         if signin.is_locked(current_user):
             form.current_password.errors = [signin.lock_message(current_user)]
-            return render_template("auth/change_password.html", form=form), 400
+            return refused("auth/change_password.html", form=form)
         try:
             service.change_password(
                 current_user,
@@ -186,16 +187,15 @@ def change_password() -> str | Response | tuple[str, int]:
                 keep=sessions.current(),
             )
         except service.AccountError as problem:
-            wrong_current = str(problem) == service.WRONG_CURRENT_PASSWORD
-            field = form.current_password if wrong_current else form.new_password
-            field.errors = [str(problem)]
-            if wrong_current:
+            show_error(form, problem)
+            if problem.field == "current_password":
                 # Counted and audited like a failed sign-in; status 200 so the count is committed.
                 if signin.password_change_failed(current_user, ip_address=_ip()):
-                    field.errors = [signin.lock_message(current_user)]
+                    form.current_password.errors = [signin.lock_message(current_user)]
                 return render_template("auth/change_password.html", form=form)
-            return render_template("auth/change_password.html", form=form), 400
+            return refused("auth/change_password.html", form=form)
         flash("Your password has been changed. Any other browsers signed in as you have been signed out.", "success")
         return redirect(url_for("auth.account"))
-    status = 400 if form.errors else 200
-    return render_template("auth/change_password.html", form=form), status
+    if form.errors:
+        return refused("auth/change_password.html", form=form)
+    return render_template("auth/change_password.html", form=form), 200

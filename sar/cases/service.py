@@ -44,16 +44,12 @@ from sar.cases.reference import next_reference
 from sar.cases.signals import case_changed
 from sar.cases.workflow import Closure, check_transition
 from sar.db import utcnow
+from sar.errors import DomainError
 from sar.extensions import db
 
 
-class CaseError(ValueError):
+class CaseError(DomainError):
     """A change the register refuses; ``field`` names the form field the message belongs to, if any."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
 
 class DuplicateSubmission(Exception):

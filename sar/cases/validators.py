@@ -123,22 +123,6 @@ def parse_time(value: str) -> time:
     return time(hour, minute)
 
 
-def parse_date_parts(day: str, month: str, year: str, label: str) -> date:
-    """The three boxes of a GOV.UK date input, with the design system's error messages."""
-    day, month, year = day.strip(), month.strip(), year.strip()
-    missing = [name for name, part in (("day", day), ("month", month), ("year", year)) if not part]
-    if len(missing) == 3:
-        raise InvalidValue(f"Enter {label}")
-    if missing:
-        raise InvalidValue(f"{label[0].upper()}{label[1:]} must include a {' and '.join(missing)}")
-    if not (day.isdigit() and month.isdigit() and year.isdigit()) or len(year) != 4:
-        raise InvalidValue(f"{label[0].upper()}{label[1:]} must be a real date")
-    try:
-        return date(int(year), int(month), int(day))
-    except ValueError:
-        raise InvalidValue(f"{label[0].upper()}{label[1:]} must be a real date") from None
-
-
 def check_received(received_at: datetime, now: datetime) -> None:
     """A request cannot arrive in the future, nor before the UK GDPR applied."""
     if received_at > now:

@@ -22,6 +22,7 @@ from sar.cases.export import RegisterIncomplete
 from sar.cases.models import Case, CasePerson, CaseStatus, EvidenceItem, Outcome, PersonRole, Right, TransferTarget
 from sar.cases.panels import panels_for
 from sar.extensions import db
+from sar.forms import refused, show_error
 from sar.urls import parse_id
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
@@ -31,19 +32,6 @@ _TOKENS_KEY = "case_form_tokens"
 _TOKENS_KEPT = 10
 
 FormResult = str | tuple[str, int] | BaseResponse
-
-
-def _refused(template: str, **context: Any) -> tuple[str, int]:
-    return render_template(template, **context), 422
-
-
-def _field_error(form: Any, field_name: str | None, message: str) -> None:
-    """Attach a service's refusal to the field it is about, so the error summary links to it."""
-    field = getattr(form, field_name, None) if field_name else None
-    if field is None:
-        form.form_errors.append(message)
-    else:
-        field.errors = [*field.errors, message]
 
 
 def _teams() -> tuple[list[tuple[int, str]], dict[int, Any]]:
@@ -108,9 +96,9 @@ def new_case() -> FormResult:
         # Not a token this session was given (an expired session, or a form from elsewhere): start afresh.
         form.form_token.data = _issue_token()
         form.form_errors.append("This form has expired. Check the details and select ‘Log the request’ again.")
-        return _refused("cases/new.html", form=form)
+        return refused("cases/new.html", form=form)
     if not form.validate():
-        return _refused("cases/new.html", form=form)
+        return refused("cases/new.html", form=form)
     try:
         case = service.log_case(
             forms.case_details_from(form, teams),
@@ -121,9 +109,9 @@ def new_case() -> FormResult:
         )
     except service.DuplicateSubmission as duplicate:
         return _already_logged(duplicate.case)
-    except service.CaseError as refused:
-        _field_error(form, refused.field, refused.message)
-        return _refused("cases/new.html", form=form)
+    except service.CaseError as problem:
+        show_error(form, problem)
+        return refused("cases/new.html", form=form)
     except IntegrityError:
         # A double click raced the first submission to the unique form token: show the case that won.
         db.session.rollback()
@@ -216,12 +204,12 @@ def edit_case(case_id: int) -> FormResult:
         service.record_case_viewed(case, by=current_user, what="request details form")
         return render_template("cases/edit.html", form=form, case=case)
     if not form.validate():
-        return _refused("cases/edit.html", form=form, case=case)
+        return refused("cases/edit.html", form=form, case=case)
     try:
         service.update_case(case, forms.case_details_from(form, teams), by=current_user)
-    except service.CaseError as refused:
-        _field_error(form, refused.field, refused.message)
-        return _refused("cases/edit.html", form=form, case=case)
+    except service.CaseError as problem:
+        show_error(form, problem)
+        return refused("cases/edit.html", form=form, case=case)
     flash("Request details saved", "success")
     return redirect(url_for("cases.show_case", case_id=case.id))
 
@@ -240,13 +228,13 @@ def change_status(case_id: int) -> FormResult:
             form.transferred_to.data = TransferTarget.SCHOOL_RECORD.value  # sar-rules 1.4: the school answers
         return render_template("cases/status.html", **context)
     if not form.validate():
-        return _refused("cases/status.html", **context)
+        return refused("cases/status.html", **context)
     try:
         service.transition(case, CaseStatus(form.to_status.data), form.reason.data or "", forms.closure_from(form),
                            by=current_user)  # fmt: skip
-    except (workflow.TransitionError, service.CaseError) as refused:
-        _field_error(form, refused.field, refused.message)
-        return _refused("cases/status.html", **context)
+    except (workflow.TransitionError, service.CaseError) as problem:
+        show_error(form, problem)
+        return refused("cases/status.html", **context)
     flash(f"Status changed to ‘{case.status.label}’", "success")
     return redirect(url_for("cases.show_case", case_id=case.id))
 
@@ -262,13 +250,13 @@ def assign_owner(case_id: int) -> FormResult:
         form.owner.data = case.owner_id or 0
         return render_template("cases/owner.html", form=form, case=case)
     if not form.validate():
-        return _refused("cases/owner.html", form=form, case=case)
+        return refused("cases/owner.html", form=form, case=case)
     owner = next((u for u in workers if u.id == form.owner.data), None)
     try:
         service.assign_owner(case, owner, by=current_user)
-    except service.CaseError as refused:
-        _field_error(form, refused.field, refused.message)
-        return _refused("cases/owner.html", form=form, case=case)
+    except service.CaseError as problem:
+        show_error(form, problem)
+        return refused("cases/owner.html", form=form, case=case)
     flash("Case owner saved", "success")
     return redirect(url_for("cases.show_case", case_id=case.id))
 
@@ -292,12 +280,12 @@ def add_person(case_id: int) -> FormResult:
         form.role.data = request.args.get("role", PersonRole.THIRD_PARTY.value)
         return render_template("cases/person.html", form=form, case=case, person=None)
     if not form.validate():
-        return _refused("cases/person.html", form=form, case=case, person=None)
+        return refused("cases/person.html", form=form, case=case, person=None)
     try:
         service.add_person(case, PersonRole(form.role.data), forms.person_details_from(form), by=current_user)
-    except service.CaseError as refused:
-        _field_error(form, refused.field, refused.message)
-        return _refused("cases/person.html", form=form, case=case, person=None)
+    except service.CaseError as problem:
+        show_error(form, problem)
+        return refused("cases/person.html", form=form, case=case, person=None)
     flash("Person added to the register", "success")
     return redirect(url_for("cases.show_case", case_id=case.id, _anchor="people"))
 
@@ -317,13 +305,13 @@ def edit_person(case_id: int, person_id: int) -> FormResult:
         service.record_case_viewed(case, by=current_user, what=f"register entry {person.id}")
         return render_template("cases/person.html", **context)
     if not form.validate():
-        return _refused("cases/person.html", **context)
+        return refused("cases/person.html", **context)
     try:
         service.update_person(person, forms.person_details_from(form), role=PersonRole(form.role.data),
                               by=current_user)  # fmt: skip
-    except service.CaseError as refused:
-        _field_error(form, refused.field, refused.message)
-        return _refused("cases/person.html", **context)
+    except service.CaseError as problem:
+        show_error(form, problem)
+        return refused("cases/person.html", **context)
     flash("Register entry saved", "success")
     return redirect(url_for("cases.show_case", case_id=case.id, _anchor="people"))
 
@@ -337,12 +325,12 @@ def remove_person(case_id: int, person_id: int) -> FormResult:
     if request.method == "GET":
         return render_template("cases/remove_person.html", form=form, case=case, person=person)
     if not form.validate():
-        return _refused("cases/remove_person.html", form=form, case=case, person=person)
+        return refused("cases/remove_person.html", form=form, case=case, person=person)
     try:
         service.remove_person(person, by=current_user)
-    except service.CaseError as refused:
-        form.form_errors.append(refused.message)
-        return _refused("cases/remove_person.html", form=form, case=case, person=person)
+    except service.CaseError as problem:
+        form.form_errors.append(problem.message)
+        return refused("cases/remove_person.html", form=form, case=case, person=person)
     flash("Removed from the register", "success")
     return redirect(url_for("cases.show_case", case_id=case.id, _anchor="people"))
 
@@ -370,12 +358,12 @@ def add_evidence(case_id: int) -> FormResult:
         form.person_id.data = requester.id if requester else 0
         return render_template("cases/evidence_new.html", form=form, case=case)
     if not form.validate():
-        return _refused("cases/evidence_new.html", form=form, case=case)
+        return refused("cases/evidence_new.html", form=form, case=case)
     try:
         service.record_evidence_request(case, forms.evidence_request_from(form), by=current_user)
-    except service.CaseError as refused:
-        _field_error(form, refused.field, refused.message)
-        return _refused("cases/evidence_new.html", form=form, case=case)
+    except service.CaseError as problem:
+        show_error(form, problem)
+        return refused("cases/evidence_new.html", form=form, case=case)
     flash("Evidence recorded", "success")
     return redirect(url_for("cases.show_case", case_id=case.id, _anchor="evidence"))
 
@@ -392,14 +380,14 @@ def evidence_received(case_id: int, evidence_id: int) -> FormResult:
         form.what_arrived.data = item.what_arrived
         return render_template("cases/evidence_update.html", **context)
     if not form.validate():
-        return _refused("cases/evidence_update.html", **context)
+        return refused("cases/evidence_update.html", **context)
     assert form.received_on.data is not None
     try:
         service.record_evidence_receipt(item, form.received_on.data, form.what_arrived.data or "",
                                         by=current_user)  # fmt: skip
-    except service.CaseError as refused:
-        _field_error(form, refused.field, refused.message)
-        return _refused("cases/evidence_update.html", **context)
+    except service.CaseError as problem:
+        show_error(form, problem)
+        return refused("cases/evidence_update.html", **context)
     flash("Receipt recorded", "success")
     return redirect(url_for("cases.show_case", case_id=case.id, _anchor="evidence"))
 
@@ -414,13 +402,13 @@ def evidence_verified(case_id: int, evidence_id: int) -> FormResult:
     if request.method == "GET":
         return render_template("cases/evidence_update.html", **context)
     if not form.validate():
-        return _refused("cases/evidence_update.html", **context)
+        return refused("cases/evidence_update.html", **context)
     assert form.verified_on.data is not None
     try:
         service.record_evidence_verification(item, current_user, form.verified_on.data, form.notes.data or "")
-    except service.CaseError as refused:
-        _field_error(form, refused.field, refused.message)
-        return _refused("cases/evidence_update.html", **context)
+    except service.CaseError as problem:
+        show_error(form, problem)
+        return refused("cases/evidence_update.html", **context)
     flash("Verification recorded", "success")
     return redirect(url_for("cases.show_case", case_id=case.id, _anchor="evidence"))
 
@@ -442,11 +430,11 @@ def record_competence(case_id: int) -> FormResult:
             form.assessed_by.data = current_user.full_name
         return render_template("cases/competence.html", **context)
     if not form.validate():
-        return _refused("cases/competence.html", **context)
+        return refused("cases/competence.html", **context)
     try:
         service.record_competence_assessment(case, forms.competence_from(form), by=current_user)
-    except service.CaseError as refused:
-        _field_error(form, refused.field, refused.message)
-        return _refused("cases/competence.html", **context)
+    except service.CaseError as problem:
+        show_error(form, problem)
+        return refused("cases/competence.html", **context)
     flash("Competence assessment saved", "success")
     return redirect(url_for("cases.show_case", case_id=case.id, _anchor="competence"))

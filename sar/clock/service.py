@@ -32,6 +32,7 @@ from sar.clock.history import (
 )
 from sar.clock.models import CaseClock, ClockEvent, EventKind
 from sar.db import utcnow
+from sar.errors import DomainError
 from sar.extensions import db
 
 _RECEIPT_KINDS = {
@@ -42,12 +43,11 @@ _RECEIPT_KINDS = {
 MAX_NOTE = 2000
 
 
-class EventRefused(ValueError):
+class EventRefused(DomainError):
     """The event cannot be recorded; ``field`` names the form field the message belongs to."""
 
     def __init__(self, message: str, field: str = "event_date") -> None:
-        super().__init__(message)
-        self.field = field
+        super().__init__(message, field)
 
 
 def event_sort_key(event: ClockEvent) -> tuple[date, int, int]:

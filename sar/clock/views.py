@@ -9,7 +9,7 @@ from flask.blueprints import BlueprintSetupState
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from sar import audit
+from sar import audit, forms
 from sar.auth.access import CASE_READERS, CASE_WORKERS, roles_required
 from sar.cases.models import Case
 from sar.cases.panels import CasePanel, register_case_panel
@@ -78,8 +78,10 @@ def _page(
 
 
 def _refused(form: Any, refused: service.EventRefused, fallback: str) -> None:
-    field = getattr(form, refused.field, None) or getattr(form, fallback)
-    field.errors = [*list(field.errors or []), str(refused)]
+    """The service names the event form's date field; the extension and void forms call theirs differently."""
+    forms.show_error(
+        form, refused if hasattr(form, refused.field or "") else service.EventRefused(str(refused), fallback)
+    )
 
 
 @bp.get("/cases/<int:case_id>/clock")
@@ -103,7 +105,7 @@ def case_clock(case_id: int) -> tuple[str, int]:
 def record_event(case_id: int) -> Response | tuple[str, int]:
     case = _case(case_id)
     form = ClockEventForm(prefix="event")
-    if form.validate_on_submit():
+    if form.validate_on_submit() and form.event_date.data is not None:  # required: None only if refused
         kind = EventKind(form.kind.data)
         try:
             service.record_event(case, kind, form.event_date.data, note=form.note.data or "", by=current_user)
@@ -112,7 +114,7 @@ def record_event(case_id: int) -> Response | tuple[str, int]:
         else:
             flash(f"{kind.label}: recorded, and the due date recalculated.", "success")
             return redirect(url_for("clock.case_clock", case_id=case.id))
-    return _page(case, event_form=form, status=422)
+    return _page(case, event_form=form, status=forms.REFUSED)
 
 
 @bp.post("/cases/<int:case_id>/clock/extension")
@@ -120,7 +122,7 @@ def record_event(case_id: int) -> Response | tuple[str, int]:
 def record_extension(case_id: int) -> Response | tuple[str, int]:
     case = _case(case_id)
     form = ExtensionForm(prefix="extension")
-    if form.validate_on_submit():
+    if form.validate_on_submit() and form.decided_on.data is not None:  # required: None only if refused
         try:
             service.record_event(
                 case,
@@ -136,7 +138,7 @@ def record_extension(case_id: int) -> Response | tuple[str, int]:
         else:
             flash("Extension recorded: the time limit is now three months from the start.", "success")
             return redirect(url_for("clock.case_clock", case_id=case.id))
-    return _page(case, extension_form=form, status=422)
+    return _page(case, extension_form=form, status=forms.REFUSED)
 
 
 @bp.route("/cases/<int:case_id>/clock/events/<int:event_id>/void", methods=["GET", "POST"])
@@ -155,5 +157,5 @@ def void_event(case_id: int, event_id: int) -> Response | tuple[str, int]:
         else:
             flash(f"{event.kind.label} marked as a mistake, and the due date recalculated.", "success")
             return redirect(url_for("clock.case_clock", case_id=case.id))
-        return _page(case, void_form=form, void_event_id=event.id, status=422)
-    return _page(case, void_form=form, void_event_id=event.id, status=422 if form.is_submitted() else 200)
+        return _page(case, void_form=form, void_event_id=event.id, status=forms.REFUSED)
+    return _page(case, void_form=form, void_event_id=event.id, status=forms.REFUSED if form.is_submitted() else 200)

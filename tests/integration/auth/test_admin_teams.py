@@ -107,7 +107,7 @@ def test_team_bad_input(app, client_as, make_team):
         ({"name": "New", "kind": "team", "description": "d" * 501}, "Description must be 500 characters or fewer"),
     ):
         response = admin.post("/admin/teams/new", data=data)
-        assert response.status_code == 400, message
+        assert response.status_code == 422, message
         assert message in response.get_data(as_text=True).replace("&#39;", "'"), message
     assert db.session.scalar(select(func.count()).select_from(Team)) == before
 

@@ -79,7 +79,7 @@ def test_create_user_double_submit_makes_one_account(app, client_as):
     before = user_count()
     assert admin.post("/admin/users/new", data=new_user_data()).status_code == 302
     again = admin.post("/admin/users/new", data=new_user_data())
-    assert again.status_code == 400
+    assert again.status_code == 422
     assert "An account already exists for jo.bloggs@council.example" in again.get_data(as_text=True)
     assert 'href="#email"' in again.get_data(as_text=True)
     assert user_count() == before + 1
@@ -102,7 +102,7 @@ def test_create_user_bad_input_is_refused_and_nothing_saved(app, client_as):
     for message, data in cases.items():
         response = admin.post("/admin/users/new", data=data)
         page = response.get_data(as_text=True)
-        assert response.status_code == 400, message
+        assert response.status_code == 422, message
         assert message in page, message
         assert "govuk-error-summary" in page
     assert user_count() == before
@@ -139,7 +139,7 @@ def test_cannot_remove_the_last_active_administrator(app, client_as, make_user):
         f"/admin/users/{admin_user.id}/edit",
         data={"full_name": "Test Officer", "job_title": "", "team": "", "roles": ["dpo"]},
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "You cannot remove your own administrator role" in response.get_data(as_text=True)
 
     # With a second administrator, the first can be demoted by the second ...
@@ -154,7 +154,7 @@ def test_cannot_remove_the_last_active_administrator(app, client_as, make_user):
     )
     # ... but the remaining administrator cannot be deactivated (nor deactivate themselves).
     refused = other.post(f"/admin/users/{other_user.id}/deactivate")
-    assert refused.status_code == 400
+    assert refused.status_code == 422
     assert "You cannot deactivate your own account" in refused.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(User, other_user.id).active
@@ -255,7 +255,7 @@ def test_own_account_page_and_password_change(app, client_as, make_user, make_te
         "/account/password",
         data={"current_password": TEST_PASSWORD, "new_password": "short", "confirm_password": "short"},
     )
-    assert weak.status_code == 400 and "Password must be 12 characters or more" in weak.get_data(as_text=True)
+    assert weak.status_code == 422 and "Password must be 12 characters or more" in weak.get_data(as_text=True)
     mismatch = client.post(
         "/account/password",
         data={"current_password": TEST_PASSWORD, "new_password": "a brand new passphrase", "confirm_password": "other"},
@@ -303,7 +303,7 @@ def test_admin_sets_a_temporary_password(app, client_as, make_user):
     admin = client_as(Role.ADMIN)
     assert "Set a new temporary password" in admin.get(f"/admin/users/{user.id}").get_data(as_text=True)
     short = admin.post(f"/admin/users/{user.id}/password", data={"password": "short"})
-    assert short.status_code == 400 and "Password must be 12 characters or more" in short.get_data(as_text=True)
+    assert short.status_code == 422 and "Password must be 12 characters or more" in short.get_data(as_text=True)
     assert events("password_reset") == []
     ok = admin.post(f"/admin/users/{user.id}/password", data={"password": "a fresh temporary phrase"})
     assert ok.status_code == 302
