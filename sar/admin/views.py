@@ -20,7 +20,7 @@ from sar.admin.forms import (
     TemporaryPasswordForm,
     team_choices,
 )
-from sar.auth import mfa, service, sessions, signin
+from sar.auth import enrolment, mfa, service, sessions, signin
 from sar.auth import teams as team_service
 from sar.auth.access import roles_required
 from sar.auth.models import Role, Team, TeamKind, User, UserSession
@@ -65,9 +65,10 @@ def new_user() -> Page:
         except service.AccountError as problem:
             _attach(form, str(problem))
         else:
+            enrolment.issue(user, by=current_user)
             flash(
-                f"Account created for {user.email}. At first sign-in they set up their authenticator app "
-                "and choose their own password.",
+                f"Account created for {user.email}. We have emailed them a one-time link to set up their "
+                "authenticator app; at first sign-in they also choose their own password.",
                 "success",
             )
             return redirect(url_for("admin.show_user", user_id=user.id))
@@ -165,7 +166,9 @@ def _user_action(user_id: int, action: str) -> Page:
         "deactivate": f"{user.full_name} can no longer sign in.",
         "reactivate": f"{user.full_name} can sign in again.",
         "unlock": f"{user.full_name}'s account is unlocked.",
-        "reset_mfa": f"{user.full_name} will set up a new authenticator app at their next sign-in.",
+        "reset_mfa": f"{user.full_name} has been signed out and emailed a one-time link to set up a new "
+        "authenticator app.",
+        "send_link": f"A new one-time set-up link has been emailed to {user.full_name}.",
     }
     try:
         if action == "deactivate":
@@ -174,8 +177,13 @@ def _user_action(user_id: int, action: str) -> Page:
             service.set_active(user, True, actor=current_user)
         elif action == "unlock":
             service.unlock(user, actor=current_user)
+        elif action == "send_link":
+            if mfa.is_enrolled(user):
+                raise service.AccountError(f"{user.full_name} has already set up an authenticator app")
+            enrolment.issue(user, by=current_user, reason="new link requested by an administrator")
         else:
             service.reset_mfa(user, actor=current_user)
+            enrolment.issue(user, by=current_user, reason="authenticator reset")
     except service.AccountError as problem:
         return _user_page(user, problem=str(problem)), 400
     flash(messages[action], "success")
@@ -198,6 +206,12 @@ def reactivate_user(user_id: int) -> Page:
 @roles_required(Role.ADMIN)
 def unlock_user(user_id: int) -> Page:
     return _user_action(user_id, "unlock")
+
+
+@bp.post("/users/<int:user_id>/enrolment-link")
+@roles_required(Role.ADMIN)
+def send_enrolment_link(user_id: int) -> Page:
+    return _user_action(user_id, "send_link")
 
 
 @bp.post("/users/<int:user_id>/reset-mfa")
