@@ -20,10 +20,10 @@ from sar.admin.forms import (
     TemporaryPasswordForm,
     team_choices,
 )
-from sar.auth import enrolment, mfa, service, sessions, signin
+from sar.auth import enrolment, grants, mfa, service, sessions, signin
 from sar.auth import teams as team_service
 from sar.auth.access import roles_required
-from sar.auth.models import Role, Team, TeamKind, User, UserSession
+from sar.auth.models import Role, RoleGrant, Team, TeamKind, User, UserSession
 from sar.extensions import db
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -68,13 +68,22 @@ def new_user() -> Page:
             enrolment.issue(user, by=current_user)
             flash(
                 f"Account created for {user.email}. We have emailed them a one-time link to set up their "
-                "authenticator app; at first sign-in they also choose their own password.",
+                "authenticator app; at first sign-in they also choose their own password."
+                + _awaiting_note(user),
                 "success",
             )
             return redirect(url_for("admin.show_user", user_id=user.id))
     if form.is_submitted():
         return render_template("admin/new_user.html", form=form), 400
     return render_template("admin/new_user.html", form=form)
+
+
+def _awaiting_note(user: User) -> str:
+    waiting = grants.pending_for(user)
+    if not waiting:
+        return ""
+    names = ", ".join(request.role.label for request in waiting)
+    return f" {names}: waiting for approval by the DPO or another administrator."
 
 
 def _attach(form: NewUserForm | EditUserForm, message: str) -> None:
@@ -107,6 +116,7 @@ def _user_page(user: User, problem: str | None = None) -> str:
         enrolled=mfa.is_enrolled(user),
         recovery_left=len(mfa.unused_recovery_codes(user)),
         active_sessions=sessions.active_for(user),
+        awaiting=grants.pending_for(user),
         problem=problem,
     )
 
@@ -135,7 +145,10 @@ def edit_user(user_id: int) -> Page:
         except service.AccountError as problem:
             _attach(form, str(problem))
         else:
-            flash("Changes saved." if changed else "Nothing was changed.", "success" if changed else "info")
+            flash(
+                ("Changes saved." if changed else "Nothing was changed.") + _awaiting_note(user),
+                "success" if changed else "info",
+            )
             return redirect(url_for("admin.show_user", user_id=user.id))
     if form.is_submitted():
         return render_template("admin/edit_user.html", form=form, user=user), 400
@@ -239,6 +252,46 @@ def end_user_sessions(user_id: int) -> Response:
     ended = service.end_sessions(user, actor=current_user)
     flash(f"{user.full_name} has been signed out everywhere ({ended} session{'s' if ended != 1 else ''}).", "success")
     return redirect(url_for("admin.show_user", user_id=user.id, _anchor="sessions"))
+
+
+# --- role approvals (separation of duties) ---------------------------------------------------------
+
+
+@bp.get("/role-requests")
+@roles_required(Role.DPO, Role.ADMIN)
+def role_requests() -> str:
+    pending, decided = grants.all_requests()
+    return render_template(
+        "admin/role_requests.html",
+        pending=pending,
+        decided=decided,
+        form=ConfirmForm(),
+        why_not={request.id: grants.can_decide(request, current_user) for request in pending},
+    )
+
+
+def _decide(request_id: int, approve: bool) -> Page:
+    request = db.get_or_404(RoleGrant, request_id)
+    try:
+        grants.decide(request, approve=approve, by=current_user)
+    except grants.GrantError as problem:
+        flash(str(problem), "info")
+        return redirect(url_for("admin.role_requests")), 303
+    verb = "approved" if approve else "refused"
+    flash(f"{request.role.label} role for {request.user.full_name} {verb}.", "success")
+    return redirect(url_for("admin.role_requests"))
+
+
+@bp.post("/role-requests/<int:request_id>/approve")
+@roles_required(Role.DPO, Role.ADMIN)
+def approve_role(request_id: int) -> Page:
+    return _decide(request_id, True)
+
+
+@bp.post("/role-requests/<int:request_id>/refuse")
+@roles_required(Role.DPO, Role.ADMIN)
+def refuse_role(request_id: int) -> Page:
+    return _decide(request_id, False)
 
 
 # --- teams ---------------------------------------------------------------------------------------

@@ -111,6 +111,13 @@ def test_an_administrator_adds_a_user_who_then_signs_in_and_sets_up_mfa(
     admin.goto("/admin/users")
     expect(admin.get_by_role("link", name="Ruby Haigh")).to_be_visible()
 
+    # The IG officer role opens children's cases, so a second person, the DPO, approves it.
+    dpo = page_as(Role.DPO)
+    dpo.goto("/admin/role-requests")
+    axe(dpo, what="the role approvals page")
+    dpo.get_by_role("button", name=re.compile(r"Approve.*Ruby Haigh")).click()
+    expect(dpo.get_by_text("role for Ruby Haigh approved")).to_be_visible()
+
     newcomer = staff.existing_account(email, "a long temporary passphrase", Role.IG_OFFICER)
     staff.enter_password(page, newcomer)
     expect(page).to_have_url(re.compile(r"/sign-in/set-up-authenticator"))

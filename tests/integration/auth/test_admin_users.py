@@ -6,6 +6,7 @@ from auth_helpers import TEST_PASSWORD, password_step
 from sqlalchemy import func, select
 
 from sar.audit import AuditEvent
+from sar.auth import grants
 from sar.auth.models import Role, User
 from sar.extensions import db
 
@@ -62,7 +63,8 @@ def test_create_user_with_team_and_roles_is_audited(app, client_as, make_team):
     response = admin.post("/admin/users/new", data=new_user_data(team=str(team.id), roles=["record_holder", "auditor"]))
     assert response.status_code == 302
     user = db.session.scalars(select(User).where(User.email == "jo.bloggs@council.example")).one()
-    assert user.team_id == team.id and user.roles == {Role.RECORD_HOLDER, Role.AUDITOR}
+    assert user.team_id == team.id and user.roles == {Role.RECORD_HOLDER}  # auditor waits for approval
+    assert [r.role for r in grants.pending_for(user)] == [Role.AUDITOR]
     assert not user.mfa_enrolled
     created = events("user_created")[-1]
     assert created.after["roles"] == ["auditor", "record_holder"]
@@ -127,10 +129,12 @@ def test_edit_roles_team_and_job_title_audits_before_and_after(app, client_as, m
     assert response.status_code == 302
     db.session.expire_all()
     changed = db.session.get(User, user.id)
-    assert changed.roles == {Role.IG_OFFICER, Role.DPO} and changed.team_id == team.id and changed.job_title == "IRO"
+    # Removing a role is immediate; the two case-data roles wait for a second person (separation of duties).
+    assert changed.roles == frozenset() and changed.team_id == team.id and changed.job_title == "IRO"
+    assert sorted(r.role for r in grants.pending_for(changed)) == [Role.DPO, Role.IG_OFFICER]
     roles_event = events("roles_changed")[-1]
     assert roles_event.before == {"roles": ["record_holder"]}
-    assert roles_event.after == {"roles": ["dpo", "ig_officer"]}
+    assert roles_event.after == {"roles": []}
     assert roles_event.actor_label != "system"
     details = events("user_updated")[-1]
     assert details.before["team_id"] is None and details.after["team_id"] == team.id
@@ -164,7 +168,8 @@ def test_cannot_remove_the_last_active_administrator(app, client_as, make_user):
     assert "You cannot deactivate your own account" in refused.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(User, other_user.id).active
-    assert db.session.get(User, admin_user.id).roles == {Role.DPO}
+    demoted = db.session.get(User, admin_user.id)
+    assert demoted.roles == frozenset() and [r.role for r in grants.pending_for(demoted)] == [Role.DPO]
 
 
 def test_last_active_admin_rule_in_the_service(app, make_user):
