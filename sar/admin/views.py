@@ -270,13 +270,13 @@ def role_requests() -> str:
     )
 
 
-def _decide(request_id: int, approve: bool) -> Page:
+def _decide(request_id: int, approve: bool) -> Response:
     request = db.get_or_404(RoleGrant, request_id)
     try:
         grants.decide(request, approve=approve, by=current_user)
     except grants.GrantError as problem:
         flash(str(problem), "info")
-        return redirect(url_for("admin.role_requests")), 303
+        return redirect(url_for("admin.role_requests"), code=303)
     verb = "approved" if approve else "refused"
     flash(f"{request.role.label} role for {request.user.full_name} {verb}.", "success")
     return redirect(url_for("admin.role_requests"))
@@ -284,13 +284,13 @@ def _decide(request_id: int, approve: bool) -> Page:
 
 @bp.post("/role-requests/<int:request_id>/approve")
 @roles_required(Role.DPO, Role.ADMIN)
-def approve_role(request_id: int) -> Page:
+def approve_role(request_id: int) -> Response:
     return _decide(request_id, True)
 
 
 @bp.post("/role-requests/<int:request_id>/refuse")
 @roles_required(Role.DPO, Role.ADMIN)
-def refuse_role(request_id: int) -> Page:
+def refuse_role(request_id: int) -> Response:
     return _decide(request_id, False)
 
 

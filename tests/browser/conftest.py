@@ -410,7 +410,8 @@ class Staff:
 
     def existing_account(self, email: str, password: str, *roles: Role) -> StaffAccount:
         """An account made some other way (an administrator's form), to sign in with."""
-        return StaffAccount(email=email, password=password, roles=roles, enrolment_link=self.server.enrolment_link(email))
+        link = self.server.enrolment_link(email)
+        return StaffAccount(email=email, password=password, roles=roles, enrolment_link=link)
 
     def account(self, *roles: Role) -> StaffAccount:
         key = tuple(sorted(roles))
