@@ -550,41 +550,62 @@ def seed_demo(if_empty: bool, today: datetime | None, seed_value: int) -> None:
         if if_empty:
             click.echo("Demo data not loaded: the database already has staff accounts.")
             _remind_demo_sign_ins()
+            db.session.commit()  # the fresh set-up links
             return
         raise DemoError("The database already has staff accounts. Use an empty database (or --if-empty to skip).")
     on = today.date() if today else calendar.today()
     try:
         result = seed(on, seed_value=seed_value)
+        links = _enrolment_links(result.users)
         db.session.commit()
     except Exception:
         db.session.rollback()
         raise
-    _report(result, on)
+    _report(result, on, links)
 
 
 def _remind_demo_sign_ins() -> None:
-    """On a later start of the demo, list the demo accounts again (if they are still there)."""
+    """On a later start of the demo, list the demo accounts again (if they are still there), with a
+    fresh set-up link for each one that has not set up its authenticator yet."""
     emails = [person.email for person in STAFF]
     found = {user.email: user for user in db.session.scalars(select(User).where(User.email.in_(emails)))}
     if found:
-        _print_sign_ins([(person, found[person.email]) for person in STAFF if person.email in found])
+        users = [(person, found[person.email]) for person in STAFF if person.email in found]
+        _print_sign_ins(users, _enrolment_links(users))
 
 
-def _print_sign_ins(users: list[tuple[DemoStaff, User]]) -> None:
+def _enrolment_links(users: list[tuple[DemoStaff, User]]) -> dict[int, str]:
+    """A one-time authenticator set-up link for every demo account not yet set up (also in the outbox)."""
+    from sar.auth import enrolment, mfa
+
+    return {
+        user.id: enrolment.issue(user, by=SEED_DEMO, reason="demo start")
+        for _, user in users
+        if user.active and not mfa.is_enrolled(user)
+    }
+
+
+def _print_sign_ins(users: list[tuple[DemoStaff, User]], links: dict[int, str]) -> None:
     click.echo("")
-    click.echo("Demo sign-ins (every account uses the same password; set up an authenticator app at first sign-in):")
+    click.echo(
+        "Demo sign-ins. Every account uses the same password. The first time, open the account's one-time "
+        "set-up link, enter the password and scan the QR code with an authenticator app; after that sign in "
+        "at /sign-in:"
+    )
     width = max(len(person.email) for person, _ in users)
     for person, user in users:
         roles = ", ".join(role.label for role in person.roles)
         team = f" ({person.team})" if person.team else ""
         click.echo(f"  {user.email:<{width}}  {roles}{team}")
+        if user.id in links:
+            click.echo(f"  {'':<{width}}  set-up link: {links[user.id]}")
     click.echo(f"  Password: {DEMO_PASSWORD}")
 
 
-def _report(result: SeedResult, on: date) -> None:
+def _report(result: SeedResult, on: date, links: dict[int, str]) -> None:
     by_status: dict[CaseStatus, int] = {}
     for case in result.cases:
         by_status[case.status] = by_status.get(case.status, 0) + 1
     click.echo(f"Demo council created around {on:%d %B %Y}: {len(result.cases)} cases, {len(result.users)} staff.")
     click.echo("  " + ", ".join(f"{status.label}: {by_status[status]}" for status in CaseStatus if status in by_status))
-    _print_sign_ins(result.users)
+    _print_sign_ins(result.users, links)

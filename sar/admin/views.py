@@ -20,10 +20,10 @@ from sar.admin.forms import (
     TemporaryPasswordForm,
     team_choices,
 )
-from sar.auth import mfa, service, sessions, signin
+from sar.auth import enrolment, grants, mfa, service, sessions, signin
 from sar.auth import teams as team_service
 from sar.auth.access import roles_required
-from sar.auth.models import Role, Team, TeamKind, User, UserSession
+from sar.auth.models import Role, RoleGrant, Team, TeamKind, User, UserSession
 from sar.extensions import db
 from sar.forms import REFUSED, refused, show_error
 
@@ -66,15 +66,24 @@ def new_user() -> Page:
         except service.AccountError as problem:
             show_error(form, problem)
         else:
+            enrolment.issue(user, by=current_user)
             flash(
-                f"Account created for {user.email}. At first sign-in they set up their authenticator app "
-                "and choose their own password.",
+                f"Account created for {user.email}. We have emailed them a one-time link to set up their "
+                "authenticator app; at first sign-in they also choose their own password." + _awaiting_note(user),
                 "success",
             )
             return redirect(url_for("admin.show_user", user_id=user.id))
     if form.is_submitted():
         return refused("admin/new_user.html", form=form)
     return render_template("admin/new_user.html", form=form)
+
+
+def _awaiting_note(user: User) -> str:
+    waiting = grants.pending_for(user)
+    if not waiting:
+        return ""
+    names = ", ".join(request.role.label for request in waiting)
+    return f" {names}: waiting for approval by the DPO or another administrator."
 
 
 @bp.get("/users/<int:user_id>")
@@ -92,6 +101,7 @@ def _user_page(user: User, problem: str | None = None) -> str:
         enrolled=mfa.is_enrolled(user),
         recovery_left=len(mfa.unused_recovery_codes(user)),
         active_sessions=sessions.active_for(user),
+        awaiting=grants.pending_for(user),
         problem=problem,
     )
 
@@ -120,7 +130,10 @@ def edit_user(user_id: int) -> Page:
         except service.AccountError as problem:
             show_error(form, problem)
         else:
-            flash("Changes saved." if changed else "Nothing was changed.", "success" if changed else "info")
+            flash(
+                ("Changes saved." if changed else "Nothing was changed.") + _awaiting_note(user),
+                "success" if changed else "info",
+            )
             return redirect(url_for("admin.show_user", user_id=user.id))
     if form.is_submitted():
         return refused("admin/edit_user.html", form=form, user=user)
@@ -151,7 +164,9 @@ def _user_action(user_id: int, action: str) -> Page:
         "deactivate": f"{user.full_name} can no longer sign in.",
         "reactivate": f"{user.full_name} can sign in again.",
         "unlock": f"{user.full_name}'s account is unlocked.",
-        "reset_mfa": f"{user.full_name} will set up a new authenticator app at their next sign-in.",
+        "reset_mfa": f"{user.full_name} has been signed out and emailed a one-time link to set up a new "
+        "authenticator app.",
+        "send_link": f"A new one-time set-up link has been emailed to {user.full_name}.",
     }
     try:
         if action == "deactivate":
@@ -160,8 +175,13 @@ def _user_action(user_id: int, action: str) -> Page:
             service.set_active(user, True, by=current_user)
         elif action == "unlock":
             service.unlock(user, by=current_user)
+        elif action == "send_link":
+            if mfa.is_enrolled(user):
+                raise service.AccountError(f"{user.full_name} has already set up an authenticator app")
+            enrolment.issue(user, by=current_user, reason="new link requested by an administrator")
         else:
             service.reset_mfa(user, by=current_user)
+            enrolment.issue(user, by=current_user, reason="authenticator reset")
     except service.AccountError as problem:
         return _user_page(user, problem=problem.message), REFUSED
     flash(messages[action], "success")
@@ -184,6 +204,12 @@ def reactivate_user(user_id: int) -> Page:
 @roles_required(Role.ADMIN)
 def unlock_user(user_id: int) -> Page:
     return _user_action(user_id, "unlock")
+
+
+@bp.post("/users/<int:user_id>/enrolment-link")
+@roles_required(Role.ADMIN)
+def send_enrolment_link(user_id: int) -> Page:
+    return _user_action(user_id, "send_link")
 
 
 @bp.post("/users/<int:user_id>/reset-mfa")
@@ -211,6 +237,46 @@ def end_user_sessions(user_id: int) -> Response:
     ended = service.end_sessions(user, by=current_user)
     flash(f"{user.full_name} has been signed out everywhere ({ended} session{'s' if ended != 1 else ''}).", "success")
     return redirect(url_for("admin.show_user", user_id=user.id, _anchor="sessions"))
+
+
+# --- role approvals (separation of duties) ---------------------------------------------------------
+
+
+@bp.get("/role-requests")
+@roles_required(Role.DPO, Role.ADMIN)
+def role_requests() -> str:
+    pending, decided = grants.all_requests()
+    return render_template(
+        "admin/role_requests.html",
+        pending=pending,
+        decided=decided,
+        form=ConfirmForm(),
+        why_not={request.id: grants.can_decide(request, current_user) for request in pending},
+    )
+
+
+def _decide(request_id: int, approve: bool) -> Response:
+    request = db.get_or_404(RoleGrant, request_id)
+    try:
+        grants.decide(request, approve=approve, by=current_user)
+    except grants.GrantError as problem:
+        flash(str(problem), "info")
+        return redirect(url_for("admin.role_requests"), code=303)
+    verb = "approved" if approve else "refused"
+    flash(f"{request.role.label} role for {request.user.full_name} {verb}.", "success")
+    return redirect(url_for("admin.role_requests"))
+
+
+@bp.post("/role-requests/<int:request_id>/approve")
+@roles_required(Role.DPO, Role.ADMIN)
+def approve_role(request_id: int) -> Response:
+    return _decide(request_id, True)
+
+
+@bp.post("/role-requests/<int:request_id>/refuse")
+@roles_required(Role.DPO, Role.ADMIN)
+def refuse_role(request_id: int) -> Response:
+    return _decide(request_id, False)
 
 
 # --- teams ---------------------------------------------------------------------------------------

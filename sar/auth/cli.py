@@ -22,8 +22,8 @@ from sar.extensions import db
 )
 @click.password_option()
 def create_user(email: str, full_name: str, roles: tuple[str, ...], password: str) -> None:
-    """Create a staff account (an administrator by default). MFA is enrolled at first sign-in."""
-    from sar.auth import service
+    """Create a staff account (an administrator by default) and print its one-time set-up link."""
+    from sar.auth import enrolment, service
 
     try:
         user = service.create_user(
@@ -36,8 +36,10 @@ def create_user(email: str, full_name: str, roles: tuple[str, ...], password: st
     except service.AccountError as problem:
         db.session.rollback()
         raise click.ClickException(str(problem)) from problem
+    link = enrolment.issue(user, by=SystemActor("create-user command"), reason="account created on the command line")
     db.session.commit()
     click.echo(f"Created {user.email} with roles: {', '.join(sorted(r.label for r in user.roles))}.")
+    click.echo(f"Set-up link (works once; also emailed to {user.email}): {link}")
 
 
 @click.command("seed-teams")

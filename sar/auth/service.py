@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 
 from sar import audit
 from sar.audit import Author
-from sar.auth import sessions
+from sar.auth import grants, sessions
 from sar.auth.models import Role, Team, User, UserRole, UserSession
 from sar.auth.passwords import hash_password, password_problem, verify_password
 from sar.db import utcnow
@@ -67,7 +67,6 @@ def create_user(
         team=team,
         password_hash=hash_password(password),
         must_change_password=temporary_password,
-        role_rows=[UserRole(role=role) for role in sorted(roles)],
     )
     try:
         # A savepoint, so that losing a race with a simultaneous request for the same email
@@ -85,6 +84,7 @@ def create_user(
         after={**audit.snapshot(user, ACCOUNT_FIELDS), "roles": sorted(roles)},
         by=by,
     )
+    grants.grant(user, roles, by=by)
     return user
 
 
@@ -98,17 +98,28 @@ def _check_lengths(*, email: str | None = None, full_name: str | None = None, jo
 
 
 def set_roles(user: User, roles: Iterable[Role], *, by: User) -> None:
+    """Removals take effect at once; additions go through :mod:`sar.auth.grants` (no self-grant,
+    and a second person approves the roles that open case data or the audit log)."""
     new_roles = set(roles)
     if not new_roles:
         raise AccountError("Select at least one role", "roles")
     before = sorted(user.roles)
     if user.id == by.id and Role.ADMIN in user.roles and Role.ADMIN not in new_roles:
         raise AccountError("You cannot remove your own administrator role", "roles")
+    if user.id == by.id and new_roles - set(user.roles):
+        raise AccountError("You cannot give yourself a role. Ask another administrator", "roles")
     losing_admin = Role.ADMIN in user.roles and Role.ADMIN not in new_roles
     if losing_admin and user.active and _active_admin_count() <= 1:
         raise AccountError("There must always be at least one active administrator", "roles")
-    user.role_rows = [UserRole(role=role) for role in sorted(new_roles)]
+    pending_roles = {request.role for request in grants.pending_for(user)}
+    grants.withdraw_pending(user, pending_roles - new_roles, by=by)
+    removed = set(user.roles) - new_roles
+    user.role_rows = [row for row in user.role_rows if row.role not in removed]
     db.session.flush()
+    grants.grant(user, new_roles, by=by)
+    new_roles = set(user.roles)
+    if sorted(new_roles) == before:
+        return
     audit.record(
         "roles_changed",
         object_type="user",
@@ -141,7 +152,8 @@ def update_user(
         raise AccountError("Enter the person's full name", "full_name")
     new_roles = set(roles)
     fields_before = audit.snapshot(user, ("full_name", "job_title", "team_id"))
-    roles_changed = new_roles != set(user.roles)
+    awaiting = {request.role for request in grants.pending_for(user)}
+    roles_changed = new_roles != set(user.roles) | awaiting
     if roles_changed:
         # Checked before any field changes, so a refused role change leaves nothing half-saved.
         set_roles(user, new_roles, by=by)

@@ -6,12 +6,12 @@ The MFA pages are ``@public`` because the visitor is not signed in yet; each che
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from sar import audit
-from sar.auth import mfa, pending, service, sessions, signin
+from sar.auth import enrolment, mfa, pending, service, sessions, signin
 from sar.auth.access import public, signed_in_any_role
 from sar.auth.forms import ChangePasswordForm, SignInForm, TotpForm, VerifyForm
 from sar.auth.models import User
@@ -20,6 +20,10 @@ from sar.forms import refused, show_error
 bp = Blueprint("auth", __name__)
 
 EXPIRED_MESSAGE = "Your sign-in took too long. Sign in again."
+NOT_SET_UP_MESSAGE = (
+    "Your account's authenticator app is not set up yet. Open the set-up link we emailed to you. "
+    "If it has expired, ask an administrator to send a new one"
+)
 
 
 def _ip() -> str:
@@ -55,6 +59,11 @@ def sign_in() -> str | Response:
     if form.validate_on_submit():
         result = signin.check_password(form.email.data or "", form.password.data or "", ip_address=_ip())
         if result.outcome is signin.Outcome.PASSED and result.user is not None:
+            if not mfa.is_enrolled(result.user):
+                # The password alone never sets up an authenticator: that needs the emailed link.
+                form.email.errors = [NOT_SET_UP_MESSAGE]
+                form.password.data = ""
+                return render_template("auth/sign_in.html", form=form)
             pending.start(result.user, request.args.get("next"))
             return _second_step_for(result.user)
         # One message on the email field, linked from the error summary. Status 200 (not 4xx) so
@@ -62,6 +71,33 @@ def sign_in() -> str | Response:
         form.email.errors = [result.message or signin.GENERIC_ERROR]
         form.password.data = ""
     return render_template("auth/sign_in.html", form=form)
+
+
+@bp.route("/sign-in/enrol/<token>", methods=["GET", "POST"])
+@public
+def enrol(token: str) -> str | Response | tuple[str, int]:
+    """Arriving by the one-time link: the password, then the authenticator set-up."""
+    link = enrolment.find_valid(token)
+    if link is None:
+        return render_template("auth/enrol_link_invalid.html"), 404
+    if current_user.is_authenticated:
+        pending.sign_out()
+    form = SignInForm()
+    if request.method == "POST" and signin.too_many_attempts(_ip()):
+        abort(429)
+    if form.validate_on_submit():
+        result = signin.check_password(form.email.data or "", form.password.data or "", ip_address=_ip())
+        user = result.user
+        if result.outcome is signin.Outcome.PASSED and user is not None and user.id == link.user_id:
+            if mfa.is_enrolled(user):
+                pending.start(user, None)
+                return redirect(url_for("auth.verify_mfa"))
+            pending.start(user, None)
+            session[pending.PENDING_ENROLMENT] = link.id
+            return redirect(url_for("auth.set_up_mfa"))
+        form.email.errors = [result.message or signin.GENERIC_ERROR]
+        form.password.data = ""
+    return render_template("auth/sign_in.html", form=form, enrolling=True)
 
 
 @bp.route("/sign-in/set-up-authenticator", methods=["GET", "POST"])
@@ -72,6 +108,11 @@ def set_up_mfa() -> str | Response:
         return user
     if mfa.is_enrolled(user):
         return redirect(url_for("auth.verify_mfa"))
+    link = enrolment.usable_link_for(user, session.get(pending.PENDING_ENROLMENT))
+    if link is None:
+        pending.clear()
+        flash(NOT_SET_UP_MESSAGE, "info")
+        return redirect(url_for("auth.sign_in"))
     if request.method == "POST" and signin.too_many_attempts(_ip()):
         abort(429)
     form = TotpForm()
@@ -87,6 +128,7 @@ def set_up_mfa() -> str | Response:
                 flash(result.message or "", "info")
                 return redirect(url_for("auth.sign_in"))
         else:
+            enrolment.consume(link)
             signin.completed(user, method="enrolment")
             next_url = pending.finish(user, method="enrolment")
             # Shown in this response only: the plain codes are never stored and never shown again.

@@ -6,12 +6,22 @@ import math
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import Select, String, cast, exists, func, or_, select
+from sqlalchemy import Select, exists, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from sar.audit import AuditEvent
 from sar.auth.models import User
-from sar.cases.models import Case, CasePerson, CaseRight, CaseScopeTeam, CaseStatus, PersonRole, Right
+from sar.cases.models import (
+    Case,
+    CasePerson,
+    CasePersonName,
+    CaseRight,
+    CaseScopeTeam,
+    CaseStatus,
+    PersonRole,
+    Right,
+    name_key,
+)
 from sar.extensions import db
 
 PER_PAGE = 25
@@ -64,14 +74,14 @@ def _filtered(filters: CaseFilters) -> Select[Case]:
     text = " ".join(filters.text.split())
     if text:
         pattern = f"%{_escape_like(text.lower())}%"
+        # The name index holds full names and former, birth and other names (a care leaver may be
+        # known by another name now), normalised the same way as the search text.
+        name_pattern = f"%{_escape_like(name_key(text))}%"
         named = exists().where(
             CasePerson.case_id == Case.id,
             CasePerson.role.in_([PersonRole.DATA_SUBJECT, PersonRole.REQUESTER]),
-            or_(
-                func.lower(CasePerson.full_name).like(pattern, escape="\\"),
-                # Former and birth names too: a care leaver may be known by another name now.
-                func.lower(cast(CasePerson.aliases, String)).like(pattern, escape="\\"),
-            ),
+            CasePersonName.person_id == CasePerson.id,
+            CasePersonName.name.like(name_pattern, escape="\\"),
         )
         query = query.where(or_(func.lower(Case.reference).like(pattern, escape="\\"), named))
     if filters.status is not None:

@@ -128,4 +128,4 @@ def test_repeated_wrong_passwords_never_reveal_that_the_account_exists(page: Pag
     account.password = right_password
     staff.enter_password(page, account)
     expect(page.locator(".govuk-error-summary")).to_contain_text("Enter a correct email address and password")
-    expect(page).to_have_url(re.compile(r"/sign-in$"))
+    expect(page).to_have_url(re.compile(r"/sign-in(/enrol/\S+)?$"))

@@ -11,16 +11,16 @@ import sqlalchemy as sa
 from flask import Flask
 
 from sar import audit, audit_anchor
-from sar.audit import AuditEvent
+from sar.audit import AuditEvent, SystemActor
 from sar.auth.models import Role
 from sar.extensions import db
 from sar.mail import OutboxMessage
 
-SYSTEM = (None, "system")
+SYSTEM = SystemActor("system")
 
 
 def add_events(count: int) -> list[int]:
-    ids = [audit.record("case_viewed", object_type="case", summary=f"view {n}", actor=SYSTEM).id for n in range(count)]
+    ids = [audit.record("case_viewed", object_type="case", summary=f"view {n}", by=SYSTEM).id for n in range(count)]
     db.session.commit()
     return ids
 

@@ -187,6 +187,23 @@ def test_the_case_list_searches_filters_sorts_and_pages(officer_client, officer,
     assert searches and searches[-1].after["filters"] == {"text": "%"}
 
 
+def test_case_search_matches_names_not_the_punctuation_of_stored_lists(officer_client, make_case):
+    first = make_case(subject_name="Zoë O'Brien")
+    service.update_person(first.subject, service.PersonDetails(full_name="Zoë O'Brien", aliases=("Zoe Hart", "ZH")))
+    make_case(subject_name="Ben Jones")
+    db.session.commit()
+
+    def refs(q: str) -> list[str]:
+        soup = BeautifulSoup(officer_client.get("/cases", query_string={"q": q}).data, "html.parser")
+        return [a.get_text() for a in soup.select("table.govuk-table tbody a")]
+
+    for punctuation in ('"', '", "', "[", "]", ","):
+        assert refs(punctuation) == [], punctuation  # the JSON text of the aliases is never searched
+    assert refs("zoe o'brien") == [first.reference]  # accents and case ignored
+    assert refs("HART") == [first.reference]  # a former name
+    assert refs("zh") == [first.reference]
+
+
 def test_the_case_list_pages_25_at_a_time(officer_client, make_case):
     for number in range(27):
         make_case(subject_name=f"Child {number}")
