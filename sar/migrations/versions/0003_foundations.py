@@ -1,7 +1,7 @@
 """foundations: job progress (done / total / message)
 
 Revision ID: 0003_foundations
-Revises: 0001_spine
+Revises: 0002_security
 Create Date: 2026-12-04 07:27:47.460454
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0003_foundations"
-down_revision = "0001_spine"
+down_revision = "0002_security"
 branch_labels = None
 depends_on = None
 
