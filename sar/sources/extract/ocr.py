@@ -1,0 +1,130 @@
+"""Reading scans: Tesseract (Debian ``tesseract-ocr``, through ``pytesseract``, Apache-2.0) words and boxes.
+
+Scanned images become the working PDF as they are (the reviewer and the requester see the
+scan, not a re-typeset guess), and the OCR words are kept beside the page for review and
+redaction. Boxes are converted from pixels to PDF points, origin top-left.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import warnings
+from pathlib import Path
+
+import pytesseract
+from PIL import Image, ImageSequence
+
+from sar.sources.extract.model import Limits, PageText, Refused
+
+# One Tesseract thread per page: OpenMP threads fight each other and the other workers on small machines.
+os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+OCR_DPI = 300
+_CONFIG = "--psm 3 -c tessedit_do_invert=0"
+_DEFAULT_SCAN_DPI = 200.0
+
+
+def tesseract_available() -> bool:
+    return shutil.which(pytesseract.pytesseract.tesseract_cmd) is not None
+
+
+def ocr_page(image: Image.Image, *, number: int, dpi: float, width: float, height: float, limits: Limits) -> PageText:
+    """OCR one page image drawn at ``dpi`` onto a page of ``width`` x ``height`` points."""
+    if not tesseract_available():
+        raise Refused(
+            "conversion_failed",
+            "This is a scan, and the text recognition program (Tesseract) is not installed on the server. "
+            "Ask the system administrator to install it, then add the file again.",
+        )
+    if image.mode not in ("RGB", "L"):
+        image = image.convert("L" if image.mode in ("1", "I;16", "I", "F", "LA") else "RGB")
+    try:
+        data = pytesseract.image_to_data(
+            image,
+            lang="eng",
+            config=f"{_CONFIG} --dpi {round(dpi)}",
+            output_type=pytesseract.Output.DICT,
+            timeout=limits.ocr_timeout_s,
+        )
+    except RuntimeError as exc:
+        if "timeout" in str(exc).lower():
+            raise Refused(
+                "timeout",
+                f"Page {number} is a scan that took too long to read (over {limits.ocr_timeout_s:.0f} seconds). "
+                "It may be very large or very poor quality; a person needs to look at it.",
+            ) from exc
+        raise
+    scale = 72.0 / dpi
+    parts: list[str] = []
+    words: list[tuple[int, int, float, float, float, float]] = []
+    pos = 0
+    previous: tuple[int, int, int] | None = None
+    for i, raw in enumerate(data["text"]):
+        word = raw.strip()
+        if not word:
+            continue
+        line = (int(data["block_num"][i]), int(data["par_num"][i]), int(data["line_num"][i]))
+        if previous is not None:
+            parts.append("\n" if line != previous else " ")
+            pos += 1
+        previous = line
+        left, top = float(data["left"][i]), float(data["top"][i])
+        right, bottom = left + float(data["width"][i]), top + float(data["height"][i])
+        words.append((pos, pos + len(word), left * scale, top * scale, right * scale, bottom * scale))
+        parts.append(word)
+        pos += len(word)
+    return PageText(number, width, height, "".join(parts), words, ocr=True)
+
+
+def image_dpi(image: Image.Image) -> float:
+    """The scan's resolution when it records a believable one; a common scanner default otherwise."""
+    dpi = image.info.get("dpi")
+    try:
+        x = float(dpi[0]) if dpi else 0.0
+    except (TypeError, ValueError, IndexError):
+        x = 0.0
+    return x if 50.0 <= x <= 1200.0 else _DEFAULT_SCAN_DPI
+
+
+def read_image(path: Path, out: Path, limits: Limits) -> list[PageText]:
+    """OCR every frame of an image (multi-page TIFFs are one page a frame) and write them as a PDF."""
+    pages: list[PageText] = []
+    frames: list[Image.Image] = []
+    with warnings.catch_warnings():
+        # Pillow only warns about a picture big enough to exhaust memory; here it is refused.
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        image = Image.open(path)
+    with image:
+        for index, frame in enumerate(ImageSequence.Iterator(image)):
+            if index >= limits.max_pages:
+                raise Refused(
+                    "too_large",
+                    f"This image file has more than {limits.max_pages} pages, more than the system reads at once. "
+                    "Split it into smaller files and add them again.",
+                )
+            dpi = image_dpi(frame)
+            page_image = _pdf_ready(frame)
+            width, height = page_image.width * 72.0 / dpi, page_image.height * 72.0 / dpi
+            pages.append(ocr_page(page_image, number=index + 1, dpi=dpi, width=width, height=height, limits=limits))
+            page_image.info["dpi"] = (dpi, dpi)
+            frames.append(page_image)
+    if not frames:
+        raise Refused("empty", "This image file contains no pictures.")
+    first, rest = frames[0], frames[1:]
+    first.save(out, "PDF", save_all=True, append_images=rest, resolution=image_dpi(first))
+    return pages
+
+
+def _pdf_ready(frame: Image.Image) -> Image.Image:
+    """A copy Pillow can write into a PDF (no alpha, no palette surprises), the picture unchanged."""
+    if frame.mode in ("1", "L", "RGB", "CMYK"):
+        return frame.copy()
+    if frame.mode in ("RGBA", "LA", "P", "PA"):
+        rgba = frame.convert("RGBA")
+        flat = Image.new("RGB", rgba.size, "white")
+        flat.paste(rgba, mask=rgba.getchannel("A"))
+        flat.info.update(frame.info)
+        return flat
+    converted = frame.convert("RGB")
+    converted.info.update(frame.info)
+    return converted
