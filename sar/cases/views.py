@@ -467,3 +467,4 @@ def record_competence(case_id: int) -> FormResult:
         return _refused("cases/competence.html", **context)
     flash("Competence assessment saved", "success")
     return redirect(url_for("cases.show_case", case_id=case.id, _anchor="competence"))
+

@@ -219,9 +219,8 @@ def recalculate_all(reason: str, *, batch_size: int = 2000) -> BulkResult:
                         "object_type": "case",
                         "object_id": case.id,
                         "case_id": case.id,
-                        "summary": f"Due date {values['due_date']:%d %b %Y} after recalculating every case: {reason}"[
-                            :2000
-                        ],
+                        "summary": f"Due date {values['due_date']:%d %b %Y} after recalculating every case: "
+                        f"{reason}"[:2000],
                         "before": before,
                         "after": {name: values[name] for name in AUDITED_FIELDS} | {"reason": reason},
                     }
@@ -320,9 +319,8 @@ def _batches(batch_size: int) -> Iterator[_Batch]:
             )
         evidence: dict[int, list[EvidenceFact]] = {}
         for case_id, kind, requested, received in connection.execute(
-            select(EvidenceItem.case_id, EvidenceItem.kind, EvidenceItem.requested_on, EvidenceItem.received_on).where(
-                EvidenceItem.case_id.between(low, high)
-            )
+            select(EvidenceItem.case_id, EvidenceItem.kind, EvidenceItem.requested_on, EvidenceItem.received_on)
+            .where(EvidenceItem.case_id.between(low, high))
         ):
             evidence.setdefault(case_id, []).append(_evidence_fact(kind, requested, received))
         columns = [type_coerce(getattr(CaseClock, name), String) for name in STORED_FIELDS]
@@ -371,9 +369,8 @@ def _check_sequence(case: Case, kind: EventKind, on: date, derived: Derived, eve
         )
     if kind is EventKind.CLARIFICATION_ANSWERED:
         if derived.open_pause is None:
-            raise EventRefused(
-                "There is no open request for clarification to answer. Record the question first.", field="kind"
-            )
+            raise EventRefused("There is no open request for clarification to answer. Record the question first.",
+                               field="kind")
         if on < derived.open_pause:
             raise EventRefused(
                 f"The clarification cannot be answered ({_label(on)}) before it was asked "
