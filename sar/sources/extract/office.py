@@ -77,7 +77,9 @@ def convert_to_pdf(source: Path, out: Path, *, timeout_s: float) -> Path:
             ) from exc
         produced = folder / "out" / "document.pdf"
         if process.returncode != 0 or not produced.exists() or produced.stat().st_size == 0:
-            detail = stderr.decode("utf-8", "replace").strip()[:300]
+            # LibreOffice prints start-up warnings (Java) on every run; only its error lines help a person.
+            errors = [line for line in stderr.decode("utf-8", "replace").splitlines() if "error" in line.lower()]
+            detail = " ".join(errors).strip()[:300]
             raise Refused(
                 "conversion_failed",
                 "LibreOffice could not convert this document to PDF; it may be damaged or in an old or unusual "

@@ -12,6 +12,9 @@ import re
 from bs4 import BeautifulSoup
 from charset_normalizer import from_bytes
 
+# Single-byte Latin code pages are indistinguishable on short texts (charset-normalizer calls a note
+# with "Zoë" Baltic); a UK council's legacy files are Windows-1252, so that wins whenever it fits.
+_LATIN_GUESSES = ("cp125", "iso8859", "latin", "mac_", "cp437", "cp850")
 _BLANKS = re.compile(r"\n[ \t\u00a0]*(\n[ \t\u00a0]*)+")
 _BLOCKS = {"p", "div", "br", "tr", "li", "h1", "h2", "h3", "h4", "h5", "h6", "table", "blockquote", "pre", "hr"}
 
@@ -25,9 +28,12 @@ def decode(data: bytes) -> str:
     except UnicodeDecodeError:
         pass
     best = from_bytes(data[: 4 * 1024 * 1024]).best()
-    if best is not None:
+    if best is not None and not best.encoding.startswith(_LATIN_GUESSES):
         return data.decode(best.encoding, "replace")
-    return data.decode("cp1252", "replace")
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError:
+        return data.decode(best.encoding if best is not None else "cp1252", "replace")
 
 
 def html_to_text(html: str) -> tuple[str, str]:

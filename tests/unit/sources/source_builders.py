@@ -118,6 +118,18 @@ def xlsx_bytes(rows: list[list[str]]) -> bytes:
     return buffer.getvalue()
 
 
+def pptx_bytes(slide_titles: list[str]) -> bytes:
+    from pptx import Presentation
+
+    deck = Presentation()
+    for title in slide_titles:
+        slide = deck.slides.add_slide(deck.slide_layouts[0])
+        slide.shapes.title.text = title
+    buffer = io.BytesIO()
+    deck.save(buffer)
+    return buffer.getvalue()
+
+
 def rtf_bytes(text: str) -> bytes:
     return ("{\\rtf1\\ansi\\deff0{\\fonttbl{\\f0 Times New Roman;}}\\f0\\fs24 " + text + "\\par}").encode("ascii")
 
