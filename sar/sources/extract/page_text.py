@@ -7,12 +7,15 @@ page-text API changes, only :func:`read_page` changes.
 
 from __future__ import annotations
 
+import re
+
 import pypdfium2 as pdfium
 
 from redaction.pdf_layout import extract_text
 from sar.sources.extract.model import PageText
 
 Word = tuple[int, int, float, float, float, float]
+_WORD = re.compile(r"\S+")
 
 
 def read_page(page: pdfium.PdfPage, number: int) -> PageText:
@@ -25,18 +28,11 @@ def read_page(page: pdfium.PdfPage, number: int) -> PageText:
         textpage.close()
     words: list[Word] = []
     text = layout.text
-    start: int | None = None
-    for i in range(len(text) + 1):
-        boundary = i == len(text) or text[i].isspace()
-        if boundary and start is not None:
-            boxes = [b for b in layout.boxes[start:i] if b is not None]
-            if boxes:
-                left = min(b[0] for b in boxes)
-                bottom = min(b[1] for b in boxes)
-                right = max(b[2] for b in boxes)
-                top = max(b[3] for b in boxes)
-                words.append((start, i, left, height - top, right, height - bottom))
-            start = None
-        elif not boundary and start is None:
-            start = i
+    for match in _WORD.finditer(text):
+        boxes = [box for box in layout.boxes[match.start() : match.end()] if box is not None]
+        if boxes:
+            lefts, bottoms, rights, tops = zip(*boxes, strict=True)
+            words.append(
+                (match.start(), match.end(), min(lefts), height - max(tops), max(rights), height - min(bottoms))
+            )
     return PageText(number, float(width), float(height), text, words, ocr=False)

@@ -60,6 +60,33 @@ def test_powerpoint_slides_are_converted_one_page_a_slide(run: Run) -> None:
     assert "Core group meeting" in result.pages[0].text and "Actions for the family" in result.pages[1].text
 
 
+def test_password_protected_word_2007_file_is_refused_as_encrypted(run: Run) -> None:
+    from msoffcrypto.format.ooxml import OOXMLFile
+
+    locked = io.BytesIO()
+    OOXMLFile(io.BytesIO(docx_bytes(["Secret plan"]))).encrypt("letmein", locked)
+    result = run(locked.getvalue(), "plan.docx")
+    assert result.refusal is not None and result.refusal.code == "encrypted"
+    assert "password" in result.refusal.message and result.working_pdf is None
+
+
+def test_password_protected_word_97_file_is_refused_before_conversion(run: Run, tmp_path: Path) -> None:
+    import olefile
+
+    source = tmp_path / "made" / "old.docx"
+    source.parent.mkdir()
+    source.write_bytes(docx_bytes(["An old letter"]))
+    doc = libreoffice_convert(source, "doc:MS Word 97")
+    assert run(doc.read_bytes(), "old.doc").pages  # readable as it is
+    with olefile.OleFileIO(str(doc), write_mode=True) as ole:
+        fib = bytearray(ole.openstream("WordDocument").read())
+        fib[11] |= 0x01  # fEncrypted, as Word sets it when a password is given
+        ole.write_stream("WordDocument", bytes(fib))
+    result = run(doc.read_bytes(), "old.doc")
+    assert result.media_type == "application/msword"
+    assert result.refusal is not None and result.refusal.code == "encrypted"
+
+
 def test_encrypted_opendocument_is_refused_as_encrypted(run: Run, tmp_path: Path) -> None:
     manifest = (
         '<?xml version="1.0"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0">'
