@@ -113,10 +113,10 @@ def email_thread_groups(items: Iterable[tuple[int, dict[str, str], str]]) -> lis
     by_message_id: dict[str, int] = {}
     pending_links: list[tuple[int, list[str]]] = []
     by_subject: dict[tuple[str, str], int] = {}
-    shingles: dict[int, set[bytes]] = {}
+    shingles: dict[int, np.ndarray] = {}
     for doc_id, metadata, text in items:
         threads.find(doc_id)
-        shingles[doc_id] = _shingles(_tokens(_QUOTE.sub("", text)))
+        shingles[doc_id] = _shingle_hashes(_tokens(_QUOTE.sub("", text)))
         own = _MESSAGE_ID.findall(metadata.get("message_id", ""))
         linked = _MESSAGE_ID.findall(metadata.get("in_reply_to", "") + " " + metadata.get("references", ""))
         for message_id in own:
@@ -145,13 +145,23 @@ def email_thread_groups(items: Iterable[tuple[int, dict[str, str], str]]) -> lis
     return sorted(result, key=lambda pair: pair[0])
 
 
-def _collapse(thread: list[int], shingles: dict[int, set[bytes]]) -> list[tuple[int, list[int]]]:
-    ordered = sorted(thread, key=lambda doc_id: (-len(shingles[doc_id]), doc_id))
+def _shingle_hashes(tokens: list[str]) -> np.ndarray:
+    """The shingles as sorted unique 32-bit hashes: a few bytes each, so every message can be kept in memory."""
+    return np.unique(np.fromiter((_crc32(s) for s in _shingles(tokens)), dtype=np.uint32))
+
+
+def _contained(own: np.ndarray, other: np.ndarray) -> bool:
+    shared = np.intersect1d(own, other, assume_unique=True).size
+    return own.size > 0 and shared >= CONTAINMENT * own.size
+
+
+def _collapse(thread: list[int], shingles: dict[int, np.ndarray]) -> list[tuple[int, list[int]]]:
+    ordered = sorted(thread, key=lambda doc_id: (-shingles[doc_id].size, doc_id))
     kept: list[int] = []
     redundant: dict[int, list[int]] = defaultdict(list)
     for doc_id in ordered:
         own = shingles[doc_id]
-        container = next((k for k in kept if own and len(own & shingles[k]) >= CONTAINMENT * len(own)), None)
+        container = next((k for k in kept if _contained(own, shingles[k])), None)
         if container is None:
             kept.append(doc_id)
         else:

@@ -42,6 +42,10 @@ def extract(path: Path, *, original_name: str, workdir: Path, limits: Limits, de
     sniffed = Sniffed("application/octet-stream", "unknown")
     try:
         size = path.stat().st_size
+        if size == 0:
+            raise Refused("empty", "This file is empty: it contains nothing to read.")
+        # Sniffing reads only the start (and a zip's or Office file's directory), so even a refused file is named.
+        sniffed = sniff(path)
         if size > limits.max_file_bytes:
             raise Refused(
                 "too_large",
@@ -54,9 +58,6 @@ def extract(path: Path, *, original_name: str, workdir: Path, limits: Limits, de
                 f"This file was found {depth} levels deep inside other files (attachments or archives inside each "
                 f"other), deeper than the {limits.max_depth} levels the system follows. A person needs to open it.",
             )
-        if size == 0:
-            raise Refused("empty", "This file is empty: it contains nothing to read.")
-        sniffed = sniff(path)
         if sniffed.encrypted:
             raise Refused(
                 "encrypted",
@@ -136,7 +137,7 @@ def _read_image(path: Path, name: str, sniffed: Sniffed, folder: Path, limits: L
 
     working = folder / "working.pdf"
     try:
-        pages = read_image(path, working, limits)
+        pages, taken = read_image(path, working, limits)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         raise Refused(
             "too_large",
@@ -144,7 +145,7 @@ def _read_image(path: Path, name: str, sniffed: Sniffed, folder: Path, limits: L
         ) from exc
     except (UnidentifiedImageError, OSError, SyntaxError) as exc:
         raise Refused("corrupt", "This picture is damaged and cannot be opened. Ask for a fresh copy.") from exc
-    return Extraction(sniffed.media_type, "image", name, None, {}, working, pages, [])
+    return Extraction(sniffed.media_type, "image", name, taken, {}, working, pages, [])
 
 
 def _read_office(path: Path, name: str, sniffed: Sniffed, folder: Path, limits: Limits) -> Extraction:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import warnings
+from datetime import datetime
 from pathlib import Path
 
 import pytesseract
@@ -22,6 +23,7 @@ os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 OCR_DPI = 300
 _CONFIG = "--psm 3 -c tessedit_do_invert=0"
 _DEFAULT_SCAN_DPI = 200.0
+_EXIF_IFD, _DATE_TIME_ORIGINAL, _DATE_TIME = 0x8769, 0x9003, 0x0132
 
 
 def tesseract_available() -> bool:
@@ -86,8 +88,11 @@ def image_dpi(image: Image.Image) -> float:
     return x if 50.0 <= x <= 1200.0 else _DEFAULT_SCAN_DPI
 
 
-def read_image(path: Path, out: Path, limits: Limits) -> list[PageText]:
-    """OCR every frame of an image (multi-page TIFFs are one page a frame) and write them as a PDF."""
+def read_image(path: Path, out: Path, limits: Limits) -> tuple[list[PageText], datetime | None]:
+    """OCR every frame of an image (multi-page TIFFs are one page a frame) and write them as a PDF.
+
+    Also returns when the picture was taken, if the camera or scanner recorded it.
+    """
     pages: list[PageText] = []
     frames: list[Image.Image] = []
     with warnings.catch_warnings():
@@ -95,6 +100,7 @@ def read_image(path: Path, out: Path, limits: Limits) -> list[PageText]:
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         image = Image.open(path)
     with image:
+        taken = _taken(image)
         for index, frame in enumerate(ImageSequence.Iterator(image)):
             if index >= limits.max_pages:
                 raise Refused(
@@ -112,7 +118,16 @@ def read_image(path: Path, out: Path, limits: Limits) -> list[PageText]:
         raise Refused("empty", "This image file contains no pictures.")
     first, rest = frames[0], frames[1:]
     first.save(out, "PDF", save_all=True, append_images=rest, resolution=image_dpi(first))
-    return pages
+    return pages, taken
+
+
+def _taken(image: Image.Image) -> datetime | None:
+    exif = image.getexif()
+    value = exif.get_ifd(_EXIF_IFD).get(_DATE_TIME_ORIGINAL) or exif.get(_DATE_TIME)
+    try:
+        return datetime.strptime(str(value).strip("\x00 "), "%Y:%m:%d %H:%M:%S") if value else None
+    except ValueError:
+        return None
 
 
 def _pdf_ready(frame: Image.Image) -> Image.Image:

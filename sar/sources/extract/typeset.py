@@ -30,6 +30,7 @@ _fonts: tuple[str, str] | None = None
 # Characters per page of body text, to refuse a text that would typeset to more pages than allowed
 # before spending the time on it (measured: about 4,000 characters of prose fill an A4 page here).
 CHARS_PER_PAGE = 4_000
+_LONGEST_LINE = 2_000
 
 
 def _font_names() -> tuple[str, str]:
@@ -62,9 +63,26 @@ def _styles() -> tuple[ParagraphStyle, ParagraphStyle, ParagraphStyle, Paragraph
     return title, subtitle, label, value, body
 
 
+def _pieces(text: str) -> list[str]:
+    """Lines of the text, very long ones (minified HTML, exports without line breaks) cut at spaces.
+
+    reportlab re-flows a paragraph each time it breaks a page, so one enormous paragraph costs time
+    in proportion to its length times its pages; short paragraphs keep typesetting linear.
+    """
+    pieces: list[str] = []
+    for line in _clean(text).split("\n"):
+        while len(line) > _LONGEST_LINE:
+            cut = line.rfind(" ", 0, _LONGEST_LINE)
+            cut = cut if cut > 0 else _LONGEST_LINE
+            pieces.append(line[:cut])
+            line = line[cut:].lstrip(" ")
+        pieces.append(line)
+    return pieces
+
+
 def _lines(text: str, style: ParagraphStyle) -> list[Paragraph | Spacer]:
     flow: list[Paragraph | Spacer] = []
-    for line in _clean(text).split("\n"):
+    for line in _pieces(text):
         if line.strip():
             # Leading spaces carry meaning in quoted replies and records: keep them visible.
             indent = len(line) - len(line.lstrip(" "))

@@ -128,7 +128,7 @@ def test_empty_file_is_refused_as_empty(run: Run) -> None:
 def test_file_over_the_size_limit_is_refused_before_it_is_read(run: Run) -> None:
     result = run(text_pdf(["x"]), "big.pdf", limits=Limits(max_file_bytes=100))
     assert result.refusal is not None and result.refusal.code == "too_large" and "MB" in result.refusal.message
-    assert result.media_type == "application/octet-stream"  # not even sniffed
+    assert result.media_type == "application/pdf"  # named from its first bytes, never read further
 
 
 def test_text_that_would_typeset_to_too_many_pages_is_refused(run: Run) -> None:
@@ -152,3 +152,11 @@ def test_database_record_is_typeset_with_its_fields_and_long_values_wrapped(tmp_
     assert "Case note 4411" in text and "Children's social care case system" in text
     assert "Date: 5 March 2024" in text and "Worker: Jo Jones" in text
     assert text.count("Visited the family home.") == 400
+
+
+def test_text_without_line_breaks_is_typeset_in_full(run: Run) -> None:
+    words = [f"entry{n}" for n in range(30_000)]
+    result = run(" ".join(words).encode(), "export.csv")
+    text = " ".join(page.text for page in result.pages)
+    assert result.refusal is None and len(result.pages) > 20
+    assert text.split() == ["export.csv", *words]  # the heading, then every word in order

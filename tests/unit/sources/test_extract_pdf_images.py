@@ -151,3 +151,13 @@ def test_slow_ocr_is_stopped_and_refused_as_timeout(run: Run) -> None:
     result = run(buffer.getvalue(), "scan.png", limits=Limits(ocr_timeout_s=0.01))
     assert result.refusal is not None and result.refusal.code == "timeout"
     assert "too long" in result.refusal.message
+
+
+def test_photo_taken_date_from_the_camera_is_the_document_date(run: Run) -> None:
+    image = scan_image("Bedroom photograph").convert("RGB")
+    exif = Image.Exif()
+    exif.get_ifd(0x8769)[0x9003] = "2023:07:14 16:05:00"
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", exif=exif, dpi=(300, 300))
+    result = run(buffer.getvalue(), "photo.jpg")
+    assert result.document_date == datetime(2023, 7, 14, 16, 5)
