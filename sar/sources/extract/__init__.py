@@ -143,7 +143,8 @@ def _read_image(path: Path, name: str, sniffed: Sniffed, folder: Path, limits: L
             "too_large",
             "This picture is too large (too many pixels) to read safely. A person needs to check it.",
         ) from exc
-    except (UnidentifiedImageError, OSError, SyntaxError) as exc:
+    except (UnidentifiedImageError, OSError, SyntaxError, TypeError, ValueError, EOFError) as exc:
+        # Pillow reports damage with any of these, depending on which part of the file is broken.
         raise Refused("corrupt", "This picture is damaged and cannot be opened. Ask for a fresh copy.") from exc
     return Extraction(sniffed.media_type, "image", name, taken, {}, working, pages, [])
 

@@ -11,6 +11,7 @@ children like any other file and are unpacked by the next call, one level deeper
 from __future__ import annotations
 
 import zipfile
+import zlib
 from pathlib import Path, PurePosixPath
 
 from sar.sources.extract.model import Child, Limits, Refused
@@ -96,7 +97,7 @@ def _unpack(archive: zipfile.ZipFile, info: zipfile.ZipInfo, out: Path, limits: 
                 if written > info.file_size or so_far + written > limits.max_unpacked_bytes:
                     raise _bomb("a file inside it is bigger than the archive says it is")
                 target.write(chunk)
-    except (zipfile.BadZipFile, EOFError, OSError, NotImplementedError) as exc:
+    except (zipfile.BadZipFile, EOFError, OSError, NotImplementedError, zlib.error) as exc:
         out.unlink(missing_ok=True)
         if isinstance(exc, NotImplementedError):
             raise Refused(

@@ -243,14 +243,18 @@ def _subject_of(data: bytes) -> str:
 
 
 def read_msg(path: Path) -> MailPage:
-    from oxmsg import Message as OutlookMessage
-
     try:
-        msg = OutlookMessage.load(str(path))
-    except Exception as exc:  # noqa: BLE001 - the library raises many kinds of error for damaged files
+        return _read_msg(path)
+    except Exception as exc:  # noqa: BLE001 - python-oxmsg raises many kinds of error (KeyError, struct) on damage
         raise Refused(
             "corrupt", "This Outlook message file is damaged and cannot be read. Ask for a fresh copy."
         ) from exc
+
+
+def _read_msg(path: Path) -> MailPage:
+    from oxmsg import Message as OutlookMessage
+
+    msg = OutlookMessage.load(str(path))
     props = msg.properties
 
     def prop(tag: int) -> str:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytesseract
 from PIL import Image, ImageSequence
+from pypdf import PdfWriter
 
 from sar.sources.extract.model import Limits, PageText, Refused
 
@@ -94,31 +95,45 @@ def read_image(path: Path, out: Path, limits: Limits) -> tuple[list[PageText], d
     Also returns when the picture was taken, if the camera or scanner recorded it.
     """
     pages: list[PageText] = []
-    frames: list[Image.Image] = []
+    parts: list[Path] = []
     with warnings.catch_warnings():
-        # Pillow only warns about a picture big enough to exhaust memory; here it is refused.
+        # Pillow warns (and carries on) about damaged metadata; a picture big enough to exhaust memory is refused.
+        warnings.simplefilter("ignore")
         warnings.simplefilter("error", Image.DecompressionBombWarning)
-        image = Image.open(path)
-    with image:
-        taken = _taken(image)
-        for index, frame in enumerate(ImageSequence.Iterator(image)):
-            if index >= limits.max_pages:
-                raise Refused(
-                    "too_large",
-                    f"This image file has more than {limits.max_pages} pages, more than the system reads at once. "
-                    "Split it into smaller files and add them again.",
-                )
-            dpi = image_dpi(frame)
-            page_image = _pdf_ready(frame)
-            width, height = page_image.width * 72.0 / dpi, page_image.height * 72.0 / dpi
-            pages.append(ocr_page(page_image, number=index + 1, dpi=dpi, width=width, height=height, limits=limits))
-            page_image.info["dpi"] = (dpi, dpi)
-            frames.append(page_image)
-    if not frames:
+        with Image.open(path) as image:
+            taken = _taken(image)
+            for index, frame in enumerate(ImageSequence.Iterator(image)):
+                if index >= limits.max_pages:
+                    raise Refused(
+                        "too_large",
+                        f"This image file has more than {limits.max_pages} pages, more than the system reads at "
+                        "once. Split it into smaller files and add them again.",
+                    )
+                dpi = image_dpi(frame)
+                page_image = _pdf_ready(frame)
+                width, height = page_image.width * 72.0 / dpi, page_image.height * 72.0 / dpi
+                pages.append(ocr_page(page_image, number=index + 1, dpi=dpi, width=width, height=height, limits=limits))
+                # One small PDF a frame, joined at the end: a 500-page colour TIFF never sits in memory at once.
+                part = out.with_name(f"{out.stem}-{index:05d}.pdf")
+                page_image.save(part, "PDF", resolution=dpi)
+                parts.append(part)
+    if not parts:
         raise Refused("empty", "This image file contains no pictures.")
-    first, rest = frames[0], frames[1:]
-    first.save(out, "PDF", save_all=True, append_images=rest, resolution=image_dpi(first))
+    _join(parts, out)
     return pages, taken
+
+
+def _join(parts: list[Path], out: Path) -> None:
+    if len(parts) == 1:
+        parts[0].replace(out)
+        return
+    writer = PdfWriter()
+    for part in parts:
+        writer.append(str(part))
+    with out.open("wb") as handle:
+        writer.write(handle)
+    for part in parts:
+        part.unlink()
 
 
 def _taken(image: Image.Image) -> datetime | None:

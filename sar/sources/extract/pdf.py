@@ -18,6 +18,7 @@ from sar.sources.extract.names import child_path
 from sar.sources.extract.ocr import OCR_DPI, ocr_page
 from sar.sources.extract.page_text import read_page
 
+_MAX_OCR_PIXELS = 60_000_000
 _PDF_DATE = re.compile(r"D?:?(\d{4})(\d{2})?(\d{2})?(\d{2})?(\d{2})?(\d{2})?\s*([Zz+\-])?(\d{2})?'?(\d{2})?")
 
 
@@ -48,14 +49,20 @@ def read_pdf_pages(doc: pdfium.PdfDocument, limits: Limits) -> list[PageText]:
         )
     pages: list[PageText] = []
     for index in range(count):
-        page = doc[index]
+        try:
+            page = doc[index]
+        except pdfium.PdfiumError as exc:
+            raise Refused(
+                "corrupt",
+                f"Page {index + 1} of this PDF is damaged and cannot be read. Ask for a fresh copy.",
+            ) from exc
         try:
             text = read_page(page, index + 1)
             if not text.text.strip() and _has_images(page):
-                image = page.render(scale=OCR_DPI / 72).to_pil()
-                text = ocr_page(
-                    image, number=index + 1, dpi=OCR_DPI, width=text.width, height=text.height, limits=limits
-                )
+                # A poster-sized page at 300 dpi would need gigabytes: the resolution drops to fit the pixel budget.
+                dpi = min(float(OCR_DPI), 72.0 * (_MAX_OCR_PIXELS / max(text.width * text.height, 1.0)) ** 0.5)
+                image = page.render(scale=dpi / 72).to_pil()
+                text = ocr_page(image, number=index + 1, dpi=dpi, width=text.width, height=text.height, limits=limits)
             pages.append(text)
         finally:
             page.close()
