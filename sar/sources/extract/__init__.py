@@ -40,6 +40,7 @@ _MB = 1024 * 1024
 def extract(path: Path, *, original_name: str, workdir: Path, limits: Limits, depth: int = 0) -> Extraction:
     """Read one file into the document model. ``depth`` is how many containers it was found inside."""
     sniffed = Sniffed("application/octet-stream", "unknown")
+    folder: Path | None = None
     try:
         size = path.stat().st_size
         if size == 0:
@@ -49,7 +50,7 @@ def extract(path: Path, *, original_name: str, workdir: Path, limits: Limits, de
         if size > limits.max_file_bytes:
             raise Refused(
                 "too_large",
-                f"This file is {size / _MB:.0f} MB, larger than the {limits.max_file_bytes / _MB:.0f} MB the system "
+                f"This file is {size / _MB:,.1f} MB, larger than the {limits.max_file_bytes / _MB:,.0f} MB the system "
                 "reads. A person needs to split it or deal with it by hand.",
             )
         if depth > limits.max_depth:
@@ -76,8 +77,10 @@ def extract(path: Path, *, original_name: str, workdir: Path, limits: Limits, de
         folder = Path(tempfile.mkdtemp(prefix="extract-", dir=workdir))
         return reader(path, original_name, sniffed, folder, limits)
     except Refused as refused:
+        _discard(folder)
         return _refused(sniffed, original_name, refused.refusal)
     except Exception:
+        _discard(folder)
         # A reader tripping over a damaged file must not stop the batch: the file is kept, marked for a person.
         log.exception("extraction failed for %s (%s)", original_name, sniffed.media_type)
         return _refused(
@@ -89,6 +92,12 @@ def extract(path: Path, *, original_name: str, workdir: Path, limits: Limits, de
                 "It is kept on the case for a person to open.",
             ),
         )
+
+
+def _discard(folder: Path | None) -> None:
+    """A refused file leaves nothing half-made behind (children written before the refusal, partial PDFs)."""
+    if folder is not None:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _refused(sniffed: Sniffed, original_name: str, refusal: Refusal) -> Extraction:

@@ -74,10 +74,19 @@ def test_zip_with_password_protected_members_is_refused_as_encrypted(run: Run) -
     assert result.refusal is not None and result.refusal.code == "encrypted"
 
 
-def test_damaged_zip_is_refused_as_corrupt(run: Run) -> None:
+def test_damaged_zip_is_refused_as_corrupt(run: Run, tmp_path: Path) -> None:
     data = zip_bytes([("a.txt", b"hello " * 1000)])
     result = run(data[:60] + b"\x00" * 40, "broken.zip")
     assert result.refusal is not None and result.refusal.code == "corrupt"
+    # The second member's bytes are damaged (its checksum fails) after the first was unpacked.
+    damaged = bytearray(
+        zip_bytes([("first.txt", b"A" * 500), ("second.txt", b"B" * 500)], compression=zipfile.ZIP_STORED)
+    )
+    at = damaged.index(b"B" * 500)
+    damaged[at : at + 10] = b"C" * 10
+    result = run(bytes(damaged), "half.zip")
+    assert result.refusal is not None and result.refusal.code == "corrupt" and "second.txt" in result.refusal.message
+    assert not list((tmp_path / "work").rglob("*first.txt"))  # nothing half-unpacked is left behind
 
 
 def test_html_page_is_typeset_as_text_with_its_title(run: Run) -> None:
