@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import zipfile
+from collections.abc import Callable
 from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
@@ -16,6 +17,8 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
+
+from sar.sources.extract import Extraction, Limits, extract
 
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 REPO = Path(__file__).resolve().parents[3]
@@ -163,3 +166,20 @@ def zip_bytes(members: list[tuple[str, bytes]], *, compression: int = zipfile.ZI
         for name, data in members:
             archive.writestr(name, data)
     return buffer.getvalue()
+
+
+@pytest.fixture(name="run")
+def run_fixture(tmp_path: Path) -> Callable[..., Extraction]:
+    """Write ``data`` under ``name`` and extract it, as the gathering app would.
+
+    Imported by each test module (not in a conftest.py: the redaction tests import their own
+    ``conftest`` module by that name, and a second one in this folder would shadow it).
+    """
+
+    def _run(data: bytes, name: str = "file", *, limits: Limits | None = None, depth: int = 0) -> Extraction:
+        source = tmp_path / "in" / name
+        source.parent.mkdir(exist_ok=True)
+        source.write_bytes(data)
+        return extract(source, original_name=name, workdir=tmp_path / "work", limits=limits or Limits(), depth=depth)
+
+    return _run

@@ -7,7 +7,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pypdfium2 as pdfium
-from source_builders import text_pdf, zip_bytes
+from source_builders import (
+    run_fixture,  # noqa: F401 - provides the "run" fixture
+    text_pdf,
+    zip_bytes,
+)
 
 from sar.sources.extract import Extraction, Limits, typeset_record
 

@@ -8,7 +8,14 @@ import random
 from collections.abc import Callable
 
 import pytest
-from source_builders import email_message, scan_image, shared_dir, text_pdf, zip_bytes
+from source_builders import (
+    email_message,
+    run_fixture,  # noqa: F401 - provides the "run" fixture
+    scan_image,
+    shared_dir,
+    text_pdf,
+    zip_bytes,
+)
 
 from sar.sources.extract import Extraction
 

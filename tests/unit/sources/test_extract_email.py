@@ -9,7 +9,13 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from source_builders import email_message, shared_dir, text_pdf, zip_bytes
+from source_builders import (
+    email_message,
+    run_fixture,  # noqa: F401 - provides the "run" fixture
+    shared_dir,
+    text_pdf,
+    zip_bytes,
+)
 
 from sar.sources.extract import Extraction, Limits, extract
 

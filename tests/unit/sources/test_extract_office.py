@@ -9,7 +9,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from source_builders import docx_bytes, libreoffice_convert, pptx_bytes, rtf_bytes, xlsx_bytes
+from source_builders import (
+    docx_bytes,
+    libreoffice_convert,
+    pptx_bytes,
+    rtf_bytes,
+    run_fixture,  # noqa: F401 - provides the "run" fixture
+    xlsx_bytes,
+)
 
 from sar.sources.extract import Extraction, Limits
 

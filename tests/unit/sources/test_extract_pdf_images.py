@@ -9,7 +9,12 @@ from datetime import UTC, datetime
 import pypdf
 import pypdfium2 as pdfium
 from PIL import Image
-from source_builders import scan_image, scan_pdf, text_pdf
+from source_builders import (
+    run_fixture,  # noqa: F401 - provides the "run" fixture
+    scan_image,
+    scan_pdf,
+    text_pdf,
+)
 
 from sar.sources.extract import Extraction, Limits, PageText
 
