@@ -166,3 +166,34 @@ def test_photo_taken_date_from_the_camera_is_the_document_date(run: Run) -> None
     image.save(buffer, "JPEG", exif=exif, dpi=(300, 300))
     result = run(buffer.getvalue(), "photo.jpg")
     assert result.document_date == datetime(2023, 7, 14, 16, 5)
+
+
+def test_word_boxes_follow_the_page_as_displayed_when_it_is_rotated_or_cropped(run: Run) -> None:
+    source = pypdf.PdfReader(io.BytesIO(text_pdf(["Kayla Smith"])))
+    writer = pypdf.PdfWriter()
+    for rotation in (0, 90, 180, 270):
+        writer.add_page(source.pages[0])
+        writer.pages[-1].rotate(rotation)
+    writer.add_page(source.pages[0])
+    writer.pages[-1].cropbox = pypdf.generic.RectangleObject([50, 400, 400, 800])
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    result = run(buffer.getvalue(), "turned.pdf")
+    doc = pdfium.PdfDocument(str(result.working_pdf))
+    try:
+        for page_text in result.pages:
+            # Where the ink of "Kayla" is on the rendered page (1 pixel a point) is where its box must be.
+            image = doc[page_text.number - 1].render(scale=1).to_pil().convert("L")
+            assert abs(page_text.width - image.width) < 1 and abs(page_text.height - image.height) < 1
+            x0, y0, x1, y1 = word_box(page_text, "Kayla")
+            ink = image.crop((int(x0), int(y0), int(x1) + 1, int(y1) + 1))
+            assert ink.getextrema()[0] < 128, f"no ink inside the box on page {page_text.number}"
+            outside = image.copy()
+            outside.paste(255, (int(x0) - 1, int(y0) - 1, int(x1) + 2, int(y1) + 2))
+            word_smith = word_box(page_text, "Smith")
+            outside.paste(
+                255, (int(word_smith[0]) - 1, int(word_smith[1]) - 1, int(word_smith[2]) + 2, int(word_smith[3]) + 2)
+            )
+            assert outside.getextrema()[0] > 128, f"ink left outside the word boxes on page {page_text.number}"
+    finally:
+        doc.close()
