@@ -1,0 +1,1 @@
+"""Stage 3, gather: search tasks, source connectors, documents, extraction and de-duplication."""
