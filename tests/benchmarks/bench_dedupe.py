@@ -59,7 +59,8 @@ def run(count: int) -> None:
     grouped = sum(len(g) for g in groups)
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(
-        f"{count:>6} docs: {elapsed:6.2f} s (CPU {cpu:6.2f} s), {count / elapsed:7.0f} docs/s, traced peak {peak / 2**20:6.1f} MiB "
+        f"{count:>6} docs: {elapsed:6.2f} s (CPU {cpu:6.2f} s), {count / elapsed:7.0f} docs/s, "
+        f"traced peak {peak / 2**20:6.1f} MiB "
         f"({peak / count / 1024:5.1f} KiB/doc), process peak RSS {rss:6.0f} MiB, {len(groups)} groups "
         f"({grouped} docs), {len(threads)} threads collapsed"
     )
