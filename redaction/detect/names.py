@@ -172,6 +172,14 @@ class NameFinder(OffRegister):
         return False
 
     # ------------------------------------------------------------------ name positions
+    @staticmethod
+    def _unknown_forename_before_name(text: str, seg: list[Token], i: int) -> bool:
+        tok = seg[i]
+        if i + 1 >= len(seg) or tok.caps or tok.possessive or sentence_start(text, tok.start):
+            return False
+        nxt = seg[i + 1]
+        return nxt.kind == "lex" and nxt.key not in WORD_NAMES and text[tok.end : nxt.start] == " "
+
     def _surname_like(self, tok: Token) -> bool:
         """Can this word stand in surname position? In capitals only a known surname can."""
         if tok.kind in ("reg", "lex"):
@@ -254,6 +262,11 @@ class NameFinder(OffRegister):
                     given = True
                 continue
             if kind == "unk":
+                if not cur and title is None and self._unknown_forename_before_name(text, seg, i):
+                    # "Tayvon Okafor": a forename no list knows, before a word the lexicon knows
+                    # as a name (many surnames are forenames somewhere), is the same person's name
+                    cur.append(tok)
+                    continue
                 if title is not None or (cur and given and len(cur) < 4 and self._surname_like(tok)):
                     cur.append(tok)
                     continue
