@@ -262,12 +262,13 @@ class NameFinder(OffRegister):
                     given = True
                 continue
             if kind == "unk":
-                if not cur and title is None and self._unknown_forename_before_name(text, seg, i):
-                    # "Tayvon Okafor": a forename no list knows, before a word the lexicon knows
-                    # as a name (many surnames are forenames somewhere), is the same person's name
-                    cur.append(tok)
-                    continue
-                if title is not None or (cur and given and len(cur) < 4 and self._surname_like(tok)):
+                # "Tayvon Okafor": a forename no list knows, before a word the lexicon knows as a
+                # name (many surnames are forenames somewhere), starts that person's name
+                if (
+                    title is not None
+                    or (cur and given and len(cur) < 4 and self._surname_like(tok))
+                    or (not cur and self._unknown_forename_before_name(text, seg, i))
+                ):
                     cur.append(tok)
                     continue
                 refs = self._fuzzy(tok.key) if (cur or title) else []
