@@ -21,10 +21,11 @@ import ahocorasick
 
 from redaction.detect.addresses import find_addresses, organisation_block
 from redaction.detect.identifiers import IdMatch, find_identifiers
-from redaction.detect.lexicon import NOT_NAME, WORD_NAMES, first_names, fold, is_month
-from redaction.detect.name_words import FUNCTION_WORD_SET, NAMING_LAST, RELATIONS
+from redaction.detect.lexicon import NOT_NAME, TITLES, WORD_NAMES, first_names, fold, is_month
+from redaction.detect.name_words import FUNCTION_WORD_SET, NAMING_LAST, RELATIONS, WORDS_IN
 from redaction.detect.names import Intervals, NameFinder, NameMention
 from redaction.detect.policy import DEFAULT_POLICY, Outcome, Policy
+from redaction.detect.professionals import professional_cue
 from redaction.detect.register import Person, Register, _nicknamer, address_key, normalise_postcode, short_forms
 from redaction.model import Action, Category, Finding, Role
 
@@ -41,6 +42,17 @@ _ORG_NAME_BEFORE = re.compile(
     r"Academy|College|Council|Police|Constabulary|Service|Services|Team|Trust|Unit|Hub|Office|Offices|Housing|"
     r"Association|Partnership|Foundation)\b(?:[ \t]*[,(:\-–][ \t]*|[ \t]+(?:on|tel\.?|telephone|phone)[ \t:]*)*$"
 )
+_WHAT = {
+    "person": "name",
+    "phone": "phone number",
+    "email": "e-mail address",
+    "dob": "date of birth",
+    "nhs_number": "NHS number",
+    "ni_number": "National Insurance number",
+    "vehicle": "vehicle registration",
+    "bank": "bank details",
+    "upn": "pupil number",
+}
 _SENTENCE_END = re.compile(r"\.(?:\s|$)")
 _RANK = {"redact": 2, "review": 1, "keep": 0}
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -51,14 +63,32 @@ class CaseKnowledge:
     """What the whole case says about people the register does not list.
 
     ``names`` holds the folded words that name someone off the register in some document of the
-    case ("Jo Bloggs" named in full in one note makes "Jo" a name in every other). Build it with
-    :meth:`Detector.case_knowledge`; it depends only on the set of documents, not their order.
+    case ("Jo Bloggs" named in full in one note makes "Jo" a name in every other).
+    ``professionals`` holds unlisted professionals named with their role somewhere in the case, as
+    ``"group|folded name"`` ("education|parveen anwar"), so "Mrs Anwar" elsewhere is the same
+    professional. Build it with :meth:`Detector.case_knowledge`; it depends only on the set of
+    documents, not their order.
     """
 
     names: frozenset[str] = field(default_factory=frozenset)
+    professionals: frozenset[str] = field(default_factory=frozenset)
 
     def merged(self, other: CaseKnowledge) -> CaseKnowledge:
-        return CaseKnowledge(self.names | other.names)
+        return CaseKnowledge(self.names | other.names, self.professionals | other.professionals)
+
+    def within(self, other: CaseKnowledge) -> bool:
+        """True when ``other`` already knows everything this knows."""
+        return self.names <= other.names and self.professionals <= other.professionals
+
+    @classmethod
+    def from_learnt(cls, learnt: Iterable[str]) -> CaseKnowledge:
+        """Knowledge from the set a :meth:`Detector.detect` call filled in."""
+        names = {w for w in learnt if not w.startswith(_PROFESSIONAL)}
+        pros = {w[len(_PROFESSIONAL) :] for w in learnt if w.startswith(_PROFESSIONAL)}
+        return cls(frozenset(names), frozenset(pros))
+
+
+_PROFESSIONAL = "professional:"  # how a learnt set marks an unlisted professional
 
 
 NO_CASE_KNOWLEDGE = CaseKnowledge()
@@ -72,6 +102,8 @@ class _Span:
     person: int | None
     decision: Outcome
     role: Role
+    why: str = ""
+    group: str = ""  # the role group of an unlisted professional
 
 
 class _Nearby:
@@ -242,7 +274,9 @@ class Detector:
 
     def _org_span(self, start: int, end: int, category: Category) -> _Span:
         """An organisation's own letterhead address or switchboard: kept, like its staff's names."""
-        return _Span(start, end, category, None, Outcome("keep", "TP-PRO"), "organisation")
+        return _Span(
+            start, end, category, None, Outcome("keep", "TP-PRO"), "organisation", "organisation's own contact details"
+        )
 
     @staticmethod
     def _named_just_before(text: str, pos: int, near: _Nearby) -> _Span | None:
@@ -324,11 +358,28 @@ class Detector:
         return out
 
     # ------------------------------------------------------------------ names
-    def _name_spans(self, mentions: list[NameMention]) -> list[_Span]:
+    def _name_spans(self, text: str, mentions: list[NameMention]) -> list[_Span]:
         out: list[_Span] = []
         for m in mentions:
             if not m.people:
-                out.append(self._span(m.start, m.end, "person", None, review=m.review))
+                cue = professional_cue(text, m.start, m.end)
+                if cue is not None:
+                    out.append(
+                        _Span(
+                            m.start,
+                            m.end,
+                            "person",
+                            None,
+                            self.policy.for_role(cue.group),
+                            "professional",
+                            cue.explanation,
+                            cue.group,
+                        )
+                    )
+                    continue
+                span = self._span(m.start, m.end, "person", None, review=m.review)
+                span.why = m.why
+                out.append(span)
                 continue
             decisions = {self._decision(p).action for p in m.people}
             if len(m.people) == 1 and not m.review or len(decisions) == 1 and not m.review or decisions == {"redact"}:
@@ -388,8 +439,12 @@ class Detector:
             ids = find_identifiers(text)
             addr = self._address_spans(text, ids)
             id_ranges = [(m.start, m.end) for m in ids] + [(s.start, s.end) for s in addr]
-            self.names.find(text, id_ranges, NO_CASE_KNOWLEDGE.names, learnt)
-        return CaseKnowledge(frozenset(learnt))
+            mentions = self.names.find(text, id_ranges, NO_CASE_KNOWLEDGE.names, learnt)
+            for m in mentions:
+                cue = professional_cue(text, m.start, m.end) if not m.people else None
+                if cue is not None:
+                    learnt.add(f"{_PROFESSIONAL}{cue.group}|{' '.join(_name_key(text[m.start : m.end]))}")
+        return CaseKnowledge.from_learnt(learnt)
 
     def detect(
         self, text: str, case: CaseKnowledge = NO_CASE_KNOWLEDGE, learnt: set[str] | None = None
@@ -404,7 +459,8 @@ class Detector:
         addr = self._address_spans(text, ids)
         id_ranges = [(m.start, m.end) for m in ids] + [(s.start, s.end) for s in addr]
         mentions = self.names.find(text, id_ranges, case.names, learnt)
-        names = self._name_spans(mentions)
+        names = self._name_spans(text, mentions)
+        self._link_professionals(text, names, case, learnt)
         names.sort(key=lambda s: s.start)
         in_addr = Intervals([(s.start, s.end) for s in addr if s.category == "address"])
         ids = [m for m in ids if m.category == "postcode" or not in_addr.covers(m.start)]
@@ -414,6 +470,58 @@ class Detector:
         spans += self._lower_case_spans(text, spans)
         spans += self._lower_case_unknown(text, spans)
         return self._findings(text, spans)
+
+    def _link_professionals(self, text: str, names: list[_Span], case: CaseKnowledge, learnt: set[str] | None) -> None:
+        """ "Gemma Lord <gemma.lord@nhs.net>" then "Hi Gemma": a professional named once with their
+        role is the same professional at every other mention of their name, here or in the case."""
+        known: dict[tuple[str, ...], tuple[str, str]] = {}
+        for s in names:
+            if s.person is None and s.role == "professional":
+                key = _name_key(text[s.start : s.end])
+                known[key] = (s.group, text[s.start : s.end])
+                if learnt is not None:
+                    learnt.add(f"{_PROFESSIONAL}{s.group}|{' '.join(key)}")
+        for entry in case.professionals:
+            group, _, name = entry.partition("|")
+            known.setdefault(tuple(name.split()), (group, name.title()))
+        if not known:
+            return
+        for s in names:
+            if s.person is not None or s.role != "unknown" or s.decision.action == "keep":
+                continue
+            words = set(_name_key(text[s.start : s.end]))
+            for key, (group, shown) in known.items():
+                if words and words <= set(key):
+                    s.decision = self.policy.for_role(group)
+                    s.role = "professional"
+                    s.group = group
+                    s.why = f"professional not in the register: same person as {shown!r}, named with their role"
+                    break
+
+    def _explain(self, span: _Span) -> str:
+        """The reason a reviewer reads for a finding that no rule gave its own words."""
+        what = _WHAT.get(span.category, span.category.replace("_", " "))
+        if span.person is None:
+            if span.category == "person":
+                if span.decision.action == "review":
+                    return "possible name not in the register: check"
+                return "unknown person: a name not in the register"
+            return f"{what} not linked to anyone in the register"
+        person = self.register.people[span.person]
+        if person.role == "subject":
+            return "the subject" if span.category == "person" else f"the subject's own {what}"
+        holder = person.relationship or person.role.replace("_", " ")
+        if person.role == "professional":
+            kind = "professional" if span.decision.action == "keep" else "professional (council policy: redact)"
+        elif person.role == "requester":
+            kind = "requester"
+        else:
+            kind = "third party (consented)" if person.consent else "third party"
+        if span.category == "person":
+            text = f"{kind}: {holder} in the register"
+        else:
+            text = f"{kind}: {what} of the {holder} in the register"
+        return text + ("; check" if span.decision.action == "review" else "")
 
     @staticmethod
     def _joins(text: str, a: _Span, b: _Span) -> bool:
@@ -440,7 +548,7 @@ class Detector:
                     continue
                 if s.end <= last.end:
                     continue
-                s = _Span(last.end, s.end, s.category, s.person, s.decision, s.role)
+                s = _Span(last.end, s.end, s.category, s.person, s.decision, s.role, s.why)
             if kept and self._joins(text, kept[-1], s):
                 # one name found in two pieces is hidden as one: the space between is part of it
                 last = kept[-1]
@@ -454,7 +562,8 @@ class Detector:
             for ls, le in _lines(text, s.start, s.end):
                 action: Action = s.decision.action
                 pid = None if s.person is None else self.register.people[s.person].id
-                out.append(Finding(ls, le, text[ls:le], s.category, s.role, action, s.decision.reason, pid))
+                why = s.why or self._explain(s)
+                out.append(Finding(ls, le, text[ls:le], s.category, s.role, action, s.decision.reason, pid, why))
         return out
 
 
@@ -475,6 +584,11 @@ _LOWER_NAME_AFTER = re.compile(r"[ \t]*([a-z][a-z'’\-]{1,20})\b")
 
 def _is_nickname(key: str) -> bool:
     return bool(_nicknamer().canonicals_of(key))
+
+
+def _name_key(name: str) -> tuple[str, ...]:
+    """A name's folded words without titles: "Mrs Parveen Anwar" is ("parveen", "anwar")."""
+    return tuple(k for k in (fold(w) for w in WORDS_IN.findall(name)) if k not in TITLES and len(k) > 1)
 
 
 def _letters(name: str) -> str:

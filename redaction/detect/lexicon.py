@@ -464,6 +464,16 @@ TITLES: dict[str, str] = {
     "pcso": "",
     "supt": "",
     "nurse": "",
+    "imam": "M",
+    # family words written as a title: "Uncle Yaw", "Auntie Mei", "Nana Akosua"
+    "uncle": "M",
+    "auntie": "F",
+    "aunty": "F",
+    "aunt": "F",
+    "nana": "F",
+    "grandad": "M",
+    "grandma": "F",
+    "granny": "F",
 }
 
 # Capitalised words that follow or precede a forename without being part of a person's name:
@@ -495,12 +505,16 @@ _MONTHS = _words(
 )
 
 
+# letters that Unicode does not decompose into a base letter and an accent: "Łukasz" is "lukasz"
+_UNDECOMPOSED = str.maketrans("łøđħŧı", "lodhti")
+
+
 def fold(word: str) -> str:
     """Lower-case and strip accents, so "Seán" and "SEAN" meet on one key."""
     lowered = word.lower()
     if lowered.isascii():
         return lowered
-    decomposed = unicodedata.normalize("NFKD", lowered)
+    decomposed = unicodedata.normalize("NFKD", lowered.translate(_UNDECOMPOSED))
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 

@@ -13,6 +13,7 @@ import re
 from redaction.detect.lexicon import NOT_NAME, WORD_NAMES, fold
 from redaction.detect.name_words import (
     AFTER_A_NAME,
+    CAPITAL,
     DESCRIBED_AFTER,
     FUNCTION_AFTER,
     LIST_END,
@@ -38,7 +39,7 @@ from redaction.detect.register import Register
 # A message transcript's speaker: "[14/06 22:41] Name: text" or "22:41 - Name: text".
 _SPEAKER = re.compile(
     r"(?m)^[ \t]*(?:\[[^\]\n]*\d[^\]\n]*\]|\d{1,2}[:.]\d{2}(?:[ \t]*[-–][ \t]*)?)[ \t]*"
-    r"([A-ZÀ-Þ][^\W\d_]+(?:[ \t][A-ZÀ-Þ][^\W\d_]+)?)[ \t]*(?:\([^)\n]*\))?[ \t]*:"
+    rf"([{CAPITAL}][^\W\d_]+(?:[ \t][{CAPITAL}][^\W\d_]+)?)[ \t]*(?:\([^)\n]*\))?[ \t]*:"
 )
 
 
@@ -192,7 +193,7 @@ class OffRegister:
 
     def _context_says_name(self, text: str, words: list[Token]) -> bool:
         before = text[max(0, words[0].start - 40) : words[0].start]
-        if last_word(before) in TRIGGER_WORDS and (naming_before(before) or relation_before(before)):
+        if naming_before(before) or (last_word(before) in TRIGGER_WORDS and relation_before(before)):
             return True
         last = words[-1]
         if last.possessive:

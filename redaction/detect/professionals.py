@@ -1,0 +1,137 @@
+"""People off the register who are professionals acting officially, known from the words around them.
+
+A name next to a job title, a team or agency, a court role or a work e-mail address is a
+professional doing their job ("social worker Tom Price", "Kelly Shaw - school nurse",
+"MS R BHATTI appeared on behalf of the Local Authority", "Ms Amina Farah (instructed by ...)",
+"To: Gemma Lord <gemma.lord@nhs.net>"). Their names are kept by default (DPA 2018 Sch 2 para
+17, reason code ``TP-PRO``); the council's policy can switch any group of roles (``police``,
+``court``, ``legal``, ``health``, ``education``, ``social_care``, ``interpreter``, ``faith``) to
+``redact`` or ``review``. Carers, partners, neighbours and other relationships are never roles.
+Only the same line is read: a job title in another sentence says nothing about this name.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# group -> role phrases (lower case, as they are written in records)
+ROLE_GROUPS: dict[str, tuple[str, ...]] = {
+    "social_care": (
+        "social worker", "duty social worker", "supervising social worker", "ssw", "sw", "team manager",
+        "assistant team manager", "service manager", "practice manager", "manager", "team leader",
+        "senior practitioner", "practitioner", "early help practitioner", "family support worker",
+        "support worker", "contact worker", "key worker", "caseworker", "case worker", "care coordinator",
+        "personal adviser", "independent reviewing officer", "iro", "child protection chair", "chair",
+        "minute taker", "youth justice worker", "yot worker", "residential care officer", "rco", "rcos",
+        "shift leader", "staff", "advocate", "independent advocate", "officer", "customer services officer",
+        "education welfare officer", "ewo", "received by", "taken by", "worker", "allocated to",
+    ),
+    "health": (
+        "health visitor", "school nurse", "nurse", "gp", "midwife", "paediatrician", "consultant",
+        "psychiatrist", "psychologist", "therapist", "doctor", "named doctor", "named nurse", "dr", "dentist",
+        "optician", "pharmacist", "camhs worker", "clinician",
+    ),
+    "education": (
+        "teacher", "class teacher", "head teacher", "headteacher", "head of year", "deputy head",
+        "designated safeguarding lead", "dsl", "senco", "tutor", "form tutor", "college tutor",
+        "teaching assistant", "ta", "attendance officer", "learning mentor", "principal",
+    ),
+    "police": (
+        "pc", "dc", "ds", "di", "dci", "dsi", "sgt", "insp", "supt", "pcso", "inspector", "sergeant",
+        "constable", "detective", "police officer", "officer in the case", "oic",
+    ),
+    "legal": (
+        "counsel", "solicitor", "barrister", "principal solicitor", "solicitor for the child",
+        "children's guardian", "childrens guardian", "guardian", "legal adviser", "cafcass officer",
+        "the writer",
+    ),
+    "court": (
+        "judge", "district judge", "his honour judge", "her honour judge", "hhj", "recorder",
+        "deputy district judge", "magistrate", "mr justice", "mrs justice", "ms justice", "lord justice",
+    ),
+    "interpreter": ("interpreter", "translator"),
+    "faith": ("imam", "chaplain", "reverend", "rev", "revd", "rabbi", "pastor"),
+}  # fmt: skip
+ROLE_GROUP_NAMES = tuple(ROLE_GROUPS)
+
+_GROUP_OF = {phrase: group for group, phrases in ROLE_GROUPS.items() for phrase in phrases}
+_PHRASES = sorted(_GROUP_OF, key=len, reverse=True)
+_ROLE = "|".join(re.escape(p).replace(r"\ ", r"\s+").replace("'", "['’]?") for p in _PHRASES)
+_TITLE = r"(?:(?:mr|mrs|ms|miss|mx|dr)\.?\s+)"
+
+# "social worker Tom Price", "Chair: Paula Hedges", "PC 2215 Sarah Clayton", "the Guardian, Mrs X",
+# "school nurse is Sunita Rai", "caseworker at the refugee charity, Ms Layla Nassar"
+_BEFORE = re.compile(
+    rf"(?i)(?<![\w'’])(?P<role>{_ROLE})(?:\s+\d{{2,6}})?"
+    r"(?:\s+(?:at|from|of|for|with)\s+(?:the\s+)?[\w'’&\-. ]{1,40}?)?"
+    rf"\s*(?:[:,\-–]\s*|\s+(?:is|was|named|called)\s+|\s+){_TITLE}?$"
+)
+# "Kelly Shaw - school nurse", "Mrs Anwar, Designated Safeguarding Lead", "Chloe Adams (RCOs)",
+# "Ms Chen, the team manager", "Julie Marsh (DSL, ...)"
+_AFTER = re.compile(
+    rf"(?i)^\s*(?:,|-|–|\(|,?\s+the|,\s+our|,\s+a|,\s+an)\s*(?:the\s+)?(?P<role>{_ROLE})(?![\w'’])"
+    # in a list, a role followed by a name is that next person's: "Blessing Adeyemi, social worker Tom Price"
+    r"(?!\s+(?:(?:mr|mrs|ms|miss|dr)\.?\s+)?(?-i:[A-Z][a-z]))"
+)
+# a form label naming a role: "Staff on waking watch: Dean Hall", "Solicitor for the child: Mr X"
+_LABEL = re.compile(rf"(?i)(?<![\w'’])(?P<role>{_ROLE})(?![\w'’])[^:\n]{{0,30}}:\s*{_TITLE}?$")
+# "MS R BHATTI appeared on behalf of", "Ms Amina Farah (instructed by ...)", "of Hunt & Coombs Solicitors"
+_COURT_AFTER = re.compile(
+    r"(?i)^\s*(?:appeared\s+(?:on\s+behalf\s+of|for)|\(?\s*instructed\s+by|,?\s+counsel\s+for"
+    r"|,?\s+(?:solicitor|counsel)\s+(?:for|to)|of\s+[A-Z][\w&'’\- ]{0,40}?\s+(?:Solicitors|LLP|Chambers))"
+)
+_ORG_EMAIL_AFTER = re.compile(
+    r"(?i)^(?:\s+(?-i:[A-Z])[\w'’\-]*){0,3}\s*<[^>\s@]+@(?:[^>\s]*\.)?(?:gov\.uk|nhs\.net|nhs\.uk|police\.uk|sch\.uk|ac\.uk|cafcass\.gov\.uk|org\.uk)>"
+)
+# a signature line followed by the organisation's name: "Michael Walsh\nBretherton's LLP"
+_ORG_LINE_AFTER = re.compile(
+    r"[ \t]*\n[ \t]*[A-Z][^\n]{0,60}\b(?:LLP|Solicitors|Chambers|Council|Services|Service|Team|Trust|Cafcass|"
+    r"Constabulary|Police|Academy|School|College|Surgery|Hospital|Practice)\b[^\n]{0,30}$",
+    re.M,
+)
+# "special guardian" and "foster carer" are family roles, not jobs
+_FAMILY_BEFORE = re.compile(r"(?i)\b(?:special|foster|kinship|connected)\s*$")
+
+
+@dataclass(frozen=True, slots=True)
+class RoleCue:
+    """Why a name is read as a professional's: the role group and the words that said so."""
+
+    group: str
+    words: str
+
+    @property
+    def explanation(self) -> str:
+        return f"professional not in the register: {self.words}"
+
+
+def professional_cue(text: str, start: int, end: int) -> RoleCue | None:
+    """The role that the words beside ``text[start:end]`` give its holder, if any."""
+    line_start = text.rfind("\n", 0, start) + 1
+    before = text[max(line_start, start - 80) : start]
+    m = _BEFORE.search(before)
+    if m is None:
+        m = _LABEL.search(before)
+    if m is not None and not _FAMILY_BEFORE.search(before, 0, m.start("role")):
+        return _cue(m.group("role"))
+    line_end = text.find("\n", end)
+    after = text[end : line_end if line_end >= 0 else len(text)]
+    m = _AFTER.match(after)
+    if m is not None:
+        return _cue(m.group("role"))
+    m = _COURT_AFTER.match(after)
+    if m is not None:
+        return RoleCue("legal", " ".join(m.group(0).strip(" ,(").split()))
+    if _ORG_EMAIL_AFTER.match(after):
+        return RoleCue("social_care", "work e-mail address")
+    if not after.strip() and _ORG_LINE_AFTER.match(text, end, min(len(text), end + 100)):
+        return RoleCue("legal" if re.search(r"LLP|Solicitors|Chambers", text[end : end + 100]) else "social_care",
+                       "signs for an organisation")  # fmt: skip
+    return None
+
+
+def _cue(words: str) -> RoleCue:
+    phrase = " ".join(words.lower().replace("’", "'").split())
+    group = _GROUP_OF.get(phrase) or _GROUP_OF.get(phrase.replace("'", ""), "social_care")
+    return RoleCue(group, f"job title ({' '.join(words.split())})")
