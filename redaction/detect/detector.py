@@ -53,6 +53,13 @@ _WHAT = {
     "bank": "bank details",
     "upn": "pupil number",
 }
+_PLACE_BEFORE = re.compile(
+    r"(?i)(?:\b(?:in|via|near|across|around|outside|within|throughout)"
+    r"|\b(?:go|goes|going|went|gone|move[sd]?|moving|back|holiday|holidays|trip|travel\w*|fl(?:y|ew|own)|"
+    r"return\w*|drive|drove|driven|relocat\w*|sent|deported)\s+to"
+    r"|\b(?:arrived|came|come|comes|moved|returned|fled|travelled|flew|deported|originally)\s+from)\s+$"
+)
+_NAME_AFTER = re.compile(r"[ \t]+[A-Z][a-z]")
 _SENTENCE_END = re.compile(r"\.(?:\s|$)")
 _RANK = {"redact": 2, "review": 1, "keep": 0}
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -361,6 +368,8 @@ class Detector:
     def _name_spans(self, text: str, mentions: list[NameMention]) -> list[_Span]:
         out: list[_Span] = []
         for m in mentions:
+            if not m.people and self._place_here(text, m):
+                continue
             if not m.people:
                 cue = professional_cue(text, m.start, m.end)
                 if cue is not None:
@@ -387,6 +396,17 @@ class Detector:
             else:
                 out.append(self._span(m.start, m.end, "person", m.people[0], review=True))
         return out
+
+    def _place_here(self, text: str, m: NameMention) -> bool:
+        """ "a holiday to Devon", "arrived via Jordan", "in prison in Dublin": a lone forename the
+        register does not know, after words that lead to a place, is that place."""
+        word = text[m.start : m.end]
+        if " " in word or not word[:1].isupper() or text.startswith(("'s", "’s"), m.end):
+            return False
+        if fold(word) not in first_names() or not _PLACE_BEFORE.search(text, max(0, m.start - 40), m.start):
+            return False
+        # "in Sydney Okeke's car": a surname after it makes it a person again
+        return not _NAME_AFTER.match(text, m.end)
 
     def _lower_case_spans(self, text: str, taken: list[_Span]) -> list[_Span]:
         if self._lower is None:
@@ -509,6 +529,8 @@ class Detector:
             return f"{what} not linked to anyone in the register"
         person = self.register.people[span.person]
         if person.role == "subject":
+            if span.decision.action == "review":
+                return f"the subject's {what}, or someone else's: check"
             return "the subject" if span.category == "person" else f"the subject's own {what}"
         holder = person.relationship or person.role.replace("_", " ")
         if person.role == "professional":

@@ -465,6 +465,8 @@ TITLES: dict[str, str] = {
     "supt": "",
     "nurse": "",
     "imam": "M",
+    "recorder": "",
+    "judge": "",
     # family words written as a title: "Uncle Yaw", "Auntie Mei", "Nana Akosua"
     "uncle": "M",
     "auntie": "F",
@@ -494,6 +496,9 @@ NOT_NAME: frozenset[str] = _words(
     directorate royal mon tue tues wed thu thur thurs fri sat sun
     mother father parent parents referrer referral report review plan conference meeting record note notes
     summary assessment order and or the of for to in on at by with from mum dad nan nana grandad grandma gran
+    applicant applicants respondent respondents appellant claimant defendant intervener solicitors solicitor llp
+    chambers barristers counsel citation number hearing hearings judgment judgement management directions
+    proceedings partner partners park homes cafcass library airport caller callers informant referrers
     """
 )
 

@@ -63,7 +63,7 @@ _TITLE = r"(?:(?:mr|mrs|ms|miss|mx|dr)\.?\s+)"
 # "social worker Tom Price", "Chair: Paula Hedges", "PC 2215 Sarah Clayton", "the Guardian, Mrs X",
 # "school nurse is Sunita Rai", "caseworker at the refugee charity, Ms Layla Nassar"
 _BEFORE = re.compile(
-    rf"(?i)(?<![\w'’])(?P<role>{_ROLE})(?:\s+\d{{2,6}})?"
+    rf"(?i)(?<![\w'’])(?P<role>{_ROLE})\.?(?:\s+\d{{2,6}})?"
     r"(?:\s+(?:at|from|of|for|with)\s+(?:the\s+)?[\w'’&\-. ]{1,40}?)?"
     rf"\s*(?:[:,\-–]\s*|\s+(?:is|was|named|called)\s+|\s+){_TITLE}?$"
 )
