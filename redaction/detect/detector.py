@@ -481,6 +481,7 @@ class Detector:
         mentions = self.names.find(text, id_ranges, case.names, learnt)
         names = self._name_spans(text, mentions)
         self._link_professionals(text, names, case, learnt)
+        _link_unknowns(text, names, case)
         names.sort(key=lambda s: s.start)
         in_addr = Intervals([(s.start, s.end) for s in addr if s.category == "address"])
         ids = [m for m in ids if m.category == "postcode" or not in_addr.covers(m.start)]
@@ -518,7 +519,7 @@ class Detector:
                     s.why = f"professional not in the register: same person as {shown!r}, named with their role"
                     break
 
-    def _explain(self, span: _Span) -> str:
+    def _explain(self, span: _Span, mention: str = "") -> str:
         """The reason a reviewer reads for a finding that no rule gave its own words."""
         what = _WHAT.get(span.category, span.category.replace("_", " "))
         if span.person is None:
@@ -541,6 +542,9 @@ class Detector:
             kind = "third party (consented)" if person.consent else "third party"
         if span.category == "person":
             text = f"{kind}: {holder} in the register"
+            if mention and not set(_name_key(mention)) <= set(_name_key(" ".join([person.name, *person.aliases]))):
+                # "Kate" for Catherine, "Tash" for Natasha, a misspelling: say which person it was read as
+                text += f" ({mention!r} read as {person.name})"
         else:
             text = f"{kind}: {what} of the {holder} in the register"
         return text + ("; check" if span.decision.action == "review" else "")
@@ -584,7 +588,7 @@ class Detector:
             for ls, le in _lines(text, s.start, s.end):
                 action: Action = s.decision.action
                 pid = None if s.person is None else self.register.people[s.person].id
-                why = s.why or self._explain(s)
+                why = s.why or self._explain(s, text[s.start : s.end])
                 out.append(Finding(ls, le, text[ls:le], s.category, s.role, action, s.decision.reason, pid, why))
         return out
 
@@ -606,6 +610,25 @@ _LOWER_NAME_AFTER = re.compile(r"[ \t]*([a-z][a-z'’\-]{1,20})\b")
 
 def _is_nickname(key: str) -> bool:
     return bool(_nicknamer().canonicals_of(key))
+
+
+def _link_unknowns(text: str, names: list[_Span], case: CaseKnowledge) -> None:
+    """Mentions of one unlisted person say so: "Jo" after "Jo Bloggs" is linked to it, and a name
+    the case has shown to be a person's is linked to that."""
+    unknown = [s for s in names if s.person is None and s.role == "unknown"]
+    full = [(set(_name_key(text[s.start : s.end])), text[s.start : s.end]) for s in unknown]
+    full = [(key, shown) for key, shown in full if len(key) > 1]
+    for s in unknown:
+        if s.why:
+            continue
+        key = set(_name_key(text[s.start : s.end]))
+        if not key:
+            continue
+        fuller = next((shown for other, shown in full if key < other), None)
+        if fuller is not None:
+            s.why = f"unknown person: linked to {fuller!r} in this document (same name)"
+        elif key <= case.names and len(key) == 1:
+            s.why = "unknown person: linked to the same name shown to be a person elsewhere in the case"
 
 
 def _name_key(name: str) -> tuple[str, ...]:

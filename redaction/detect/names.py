@@ -35,6 +35,7 @@ from redaction.detect.name_words import (
 from redaction.detect.offregister import OffRegister
 from redaction.detect.register import NameRef, Register
 
+_FIRM = frozenset(["llp", "solicitors", "chambers", "ltd", "limited", "plc", "barristers", "partnership"])
 _NUMBER_AFTER = re.compile(r"\.? ?\d")
 
 __all__ = ["Intervals", "NameFinder", "NameMention", "Token", "sentence_start"]
@@ -251,8 +252,11 @@ class NameFinder(OffRegister):
                 cur.append(tok)
                 continue
             if kind == "stop":
-                # "Florence Road", "Faith Academy": the forename belongs to a place
-                if cur and len(cur) == 1 and cur[0].kind == "lex" and title is None:
+                # "Florence Road", "Faith Academy": the forename belongs to a place; "Carvell Brooke
+                # LLP", "Lund & Vesey Solicitors": the names belong to a firm
+                if title is None and (
+                    (len(cur) == 1 and cur[0].kind == "lex") or (tok.key in _FIRM and all(w.kind != "reg" for w in cur))
+                ):
                     cur = []
                 close()
                 continue

@@ -314,7 +314,9 @@ class OffRegister:
                 i += 1
             if inside and not any(id(t) in taken for t in inside) and not text[end : end + 1].isalpha():
                 taken.update(id(t) for t in inside)
-                out.append(NameMention(pos, end, ()))
+                out.append(
+                    NameMention(pos, end, (), why="unknown person: linked to the same name written in full here")
+                )
         for i, tok in enumerate(toks):
             if id(tok) in taken or tok.kind not in ("unk", "lex", "stop"):
                 continue
@@ -333,7 +335,9 @@ class OffRegister:
                 ):
                     end = nxt.end
                     taken.add(id(nxt))
-                out.append(NameMention(tok.start, end, ()))
+                where = "in this document" if tok.key in found else "elsewhere in the case"
+                why = f"unknown person: linked to {text[tok.start : tok.end]!r}, named as a person {where}"
+                out.append(NameMention(tok.start, end, (), why=why))
                 taken.add(id(tok))
         return out
 
