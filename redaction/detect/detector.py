@@ -16,6 +16,7 @@ import bisect
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import ahocorasick
 
@@ -507,12 +508,18 @@ class Detector:
             known.setdefault(tuple(name.split()), (group, name.title()))
         if not known:
             return
+        by_word: dict[str, list[tuple[tuple[str, ...], tuple[str, str]]]] = {}
+        for key, held in known.items():
+            for word in key:
+                by_word.setdefault(word, []).append((key, held))
         for s in names:
             if s.person is not None or s.role != "unknown" or s.decision.action == "keep":
                 continue
             words = set(_name_key(text[s.start : s.end]))
-            for key, (group, shown) in known.items():
-                if words and words <= set(key):
+            if not words:
+                continue
+            for key, (group, shown) in by_word.get(next(iter(words)), []):
+                if words <= set(key):
                     s.decision = self.policy.for_role(group)
                     s.role = "professional"
                     s.group = group
@@ -615,22 +622,26 @@ def _is_nickname(key: str) -> bool:
 def _link_unknowns(text: str, names: list[_Span], case: CaseKnowledge) -> None:
     """Mentions of one unlisted person say so: "Jo" after "Jo Bloggs" is linked to it, and a name
     the case has shown to be a person's is linked to that."""
-    unknown = [s for s in names if s.person is None and s.role == "unknown"]
-    full = [(set(_name_key(text[s.start : s.end])), text[s.start : s.end]) for s in unknown]
-    full = [(key, shown) for key, shown in full if len(key) > 1]
-    for s in unknown:
-        if s.why:
+    unknown = [
+        (s, frozenset(_name_key(text[s.start : s.end]))) for s in names if s.person is None and s.role == "unknown"
+    ]
+    fuller_by_word: dict[str, dict[frozenset[str], str]] = {}
+    for s, key in unknown:
+        if len(key) > 1:
+            for word in key:
+                fuller_by_word.setdefault(word, {}).setdefault(key, text[s.start : s.end])
+    for s, key in unknown:
+        if s.why or not key:
             continue
-        key = set(_name_key(text[s.start : s.end]))
-        if not key:
-            continue
-        fuller = next((shown for other, shown in full if key < other), None)
+        candidates = fuller_by_word.get(next(iter(key)), {})
+        fuller = next((shown for other, shown in candidates.items() if key < other), None)
         if fuller is not None:
             s.why = f"unknown person: linked to {fuller!r} in this document (same name)"
         elif key <= case.names and len(key) == 1:
             s.why = "unknown person: linked to the same name shown to be a person elsewhere in the case"
 
 
+@lru_cache(maxsize=4096)
 def _name_key(name: str) -> tuple[str, ...]:
     """A name's folded words without titles: "Mrs Parveen Anwar" is ("parveen", "anwar")."""
     return tuple(k for k in (fold(w) for w in WORDS_IN.findall(name)) if k not in TITLES and len(k) > 1)

@@ -15,6 +15,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import ahocorasick
+
 # group -> role phrases (lower case, as they are written in records)
 ROLE_GROUPS: dict[str, tuple[str, ...]] = {
     "social_care": (
@@ -39,10 +41,10 @@ ROLE_GROUPS: dict[str, tuple[str, ...]] = {
     ),
     "police": (
         "pc", "dc", "ds", "di", "dci", "dsi", "sgt", "insp", "supt", "pcso", "inspector", "sergeant",
-        "constable", "detective", "police officer", "officer in the case", "oic",
+        "constable", "detective", "police officer", "oic",
     ),
     "legal": (
-        "counsel", "solicitor", "barrister", "principal solicitor", "solicitor for the child",
+        "counsel", "solicitor", "barrister", "principal solicitor",
         "children's guardian", "childrens guardian", "guardian", "legal adviser", "cafcass officer",
         "the writer",
     ),
@@ -60,13 +62,45 @@ _PHRASES = sorted(_GROUP_OF, key=len, reverse=True)
 _ROLE = "|".join(re.escape(p).replace(r"\ ", r"\s+").replace("'", "['’]?") for p in _PHRASES)
 _TITLE = r"(?:(?:mr|mrs|ms|miss|mx|dr)\.?\s+)"
 
-# "social worker Tom Price", "Chair: Paula Hedges", "PC 2215 Sarah Clayton", "the Guardian, Mrs X",
-# "school nurse is Sunita Rai", "caseworker at the refugee charity, Ms Layla Nassar"
-_BEFORE = re.compile(
-    rf"(?i)(?<![\w'’])(?P<role>{_ROLE})\.?(?:\s+\d{{2,6}})?"
-    r"(?:\s+(?:at|from|of|for|with)\s+(?:the\s+)?[\w'’&\-. ]{1,40}?)?"
-    rf"\s*(?:[:,\-–]\s*|\s+(?:is|was|named|called)\s+|\s+){_TITLE}?$"
+# After a role phrase, what may stand before the name: "social worker Tom Price", "Chair: Paula
+# Hedges", "PC 2215 Sarah Clayton", "the Guardian, Mrs X", "school nurse is Sunita Rai",
+# "caseworker at the refugee charity, Ms Layla Nassar"
+_TAIL = re.compile(
+    r"(?i)\.?(?:\s+\d{2,6})?(?:\s+(?:at|from|of|for|with)\s+(?:the\s+)?[\w'’&\-. ]{1,40}?)?"
+    rf"\s*(?:[:,\-–]\s*|\s+(?:is|was|named|called)\s+|\s+){_TITLE}?"
 )
+# a form label naming a role: "Staff on waking watch: Dean Hall", "Solicitor for the child: Mr X"
+_LABEL_TAIL = re.compile(rf"(?i)[^:\n]{{0,30}}:\s*{_TITLE}?")
+
+
+def _role_automaton() -> ahocorasick.Automaton:
+    auto = ahocorasick.Automaton()
+    for phrase in _GROUP_OF:
+        auto.add_word(phrase, phrase)
+    auto.make_automaton()
+    return auto
+
+
+# one pass over the words before a name finds every role phrase in them
+_ROLES = _role_automaton()
+
+
+def _role_before(before: str) -> tuple[int, str] | None:
+    """The role phrase that the text just before a name ends with, and where it starts."""
+    low = before.lower().replace("’", "'")
+    found: tuple[int, str] | None = None
+    for end, phrase in _ROLES.iter(low):
+        start = end - len(phrase) + 1
+        if (start and (low[start - 1].isalnum() or low[start - 1] == "'")) or (
+            end + 1 < len(low) and low[end + 1].isalnum()
+        ):
+            continue
+        tail = before[end + 1 :]
+        if _TAIL.fullmatch(tail) or _LABEL_TAIL.fullmatch(tail):
+            found = (start, before[start : end + 1])
+    return found
+
+
 # "Kelly Shaw - school nurse", "Mrs Anwar, Designated Safeguarding Lead", "Chloe Adams (RCOs)",
 # "Ms Chen, the team manager", "Julie Marsh (DSL, ...)"
 _AFTER = re.compile(
@@ -74,8 +108,6 @@ _AFTER = re.compile(
     # in a list, a role followed by a name is that next person's: "Blessing Adeyemi, social worker Tom Price"
     r"(?!\s+(?:(?:mr|mrs|ms|miss|dr)\.?\s+)?(?-i:[A-Z][a-z]))"
 )
-# a form label naming a role: "Staff on waking watch: Dean Hall", "Solicitor for the child: Mr X"
-_LABEL = re.compile(rf"(?i)(?<![\w'’])(?P<role>{_ROLE})(?![\w'’])[^:\n]{{0,30}}:\s*{_TITLE}?$")
 # "MS R BHATTI appeared on behalf of", "Ms Amina Farah (instructed by ...)", "of Hunt & Coombs Solicitors"
 _COURT_AFTER = re.compile(
     r"(?i)^\s*(?:appeared\s+(?:on\s+behalf\s+of|for)|\(?\s*instructed\s+by|,?\s+counsel\s+for"
@@ -110,11 +142,9 @@ def professional_cue(text: str, start: int, end: int) -> RoleCue | None:
     """The role that the words beside ``text[start:end]`` give its holder, if any."""
     line_start = text.rfind("\n", 0, start) + 1
     before = text[max(line_start, start - 80) : start]
-    m = _BEFORE.search(before)
-    if m is None:
-        m = _LABEL.search(before)
-    if m is not None and not _FAMILY_BEFORE.search(before, 0, m.start("role")):
-        return _cue(m.group("role"))
+    role = _role_before(before)
+    if role is not None and not _FAMILY_BEFORE.search(before, 0, role[0]):
+        return _cue(role[1])
     line_end = text.find("\n", end)
     after = text[end : line_end if line_end >= 0 else len(text)]
     m = _AFTER.match(after)
