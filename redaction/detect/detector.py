@@ -26,7 +26,7 @@ from redaction.detect.lexicon import NOT_NAME, TITLES, WORD_NAMES, first_names, 
 from redaction.detect.name_words import FUNCTION_WORD_SET, NAMING_LAST, RELATIONS, WORDS_IN
 from redaction.detect.names import Intervals, NameFinder, NameMention
 from redaction.detect.policy import DEFAULT_POLICY, Outcome, Policy
-from redaction.detect.professionals import professional_cue
+from redaction.detect.professionals import RoleIndex, professional_cue
 from redaction.detect.register import Person, Register, _nicknamer, address_key, normalise_postcode, short_forms
 from redaction.model import Action, Category, Finding, Role
 
@@ -54,11 +54,46 @@ _WHAT = {
     "bank": "bank details",
     "upn": "pupil number",
 }
-_PLACE_BEFORE = re.compile(
-    r"(?i)(?:\b(?:in|via|near|across|around|outside|within|throughout)"
-    r"|\b(?:go|goes|going|went|gone|move[sd]?|moving|back|holiday|holidays|trip|travel\w*|fl(?:y|ew|own)|"
-    r"return\w*|drive|drove|driven|relocat\w*|sent|deported)\s+to"
-    r"|\b(?:arrived|came|come|comes|moved|returned|fled|travelled|flew|deported|originally)\s+from)\s+$"
+# the words that lead to a place: "lives in Dublin", "arrived via Jordan", "went on holiday to
+# Devon", "fled from Syria"; "to" and "from" only after a word of movement ("talked to Devon" is a person)
+_PLACE_AT = frozenset(["in", "via", "near", "across", "around", "outside", "within", "throughout"])
+_PLACE_TO = frozenset(
+    [
+        "go",
+        "goes",
+        "going",
+        "went",
+        "gone",
+        "move",
+        "moves",
+        "moved",
+        "moving",
+        "back",
+        "holiday",
+        "holidays",
+        "trip",
+        "travel",
+        "travels",
+        "travelled",
+        "travelling",
+        "fly",
+        "flew",
+        "flown",
+        "return",
+        "returns",
+        "returned",
+        "returning",
+        "drive",
+        "drove",
+        "driven",
+        "relocate",
+        "relocated",
+        "sent",
+        "deported",
+    ]
+)
+_PLACE_FROM = frozenset(
+    ["arrived", "came", "come", "comes", "moved", "returned", "fled", "travelled", "flew", "deported", "originally"]
 )
 _NAME_AFTER = re.compile(r"[ \t]+[A-Z][a-z]")
 _SENTENCE_END = re.compile(r"\.(?:\s|$)")
@@ -368,11 +403,14 @@ class Detector:
     # ------------------------------------------------------------------ names
     def _name_spans(self, text: str, mentions: list[NameMention]) -> list[_Span]:
         out: list[_Span] = []
+        roles: RoleIndex | None = None
         for m in mentions:
             if not m.people and self._place_here(text, m):
                 continue
             if not m.people:
-                cue = professional_cue(text, m.start, m.end)
+                if roles is None:
+                    roles = RoleIndex(text)
+                cue = professional_cue(text, m.start, m.end, roles)
                 if cue is not None:
                     out.append(
                         _Span(
@@ -404,7 +442,21 @@ class Detector:
         word = text[m.start : m.end]
         if " " in word or not word[:1].isupper() or text.startswith(("'s", "’s"), m.end):
             return False
-        if fold(word) not in first_names() or not _PLACE_BEFORE.search(text, max(0, m.start - 40), m.start):
+        space = text.rfind(" ", max(0, m.start - 12), m.start - 1)
+        if space < 0:
+            return False
+        last = text[space + 1 : m.start].strip().lower()
+        if last not in _PLACE_AT and last not in ("to", "from"):
+            return False
+        if fold(word) not in first_names():
+            return False
+        before = text[max(0, m.start - 30) : m.start].lower().split()
+        previous = before[-2] if len(before) > 1 else ""
+        if not (
+            last in _PLACE_AT
+            or (last == "to" and previous in _PLACE_TO)
+            or (last == "from" and previous in _PLACE_FROM)
+        ):
             return False
         # "in Sydney Okeke's car": a surname after it makes it a person again
         return not _NAME_AFTER.match(text, m.end)
@@ -461,8 +513,9 @@ class Detector:
             addr = self._address_spans(text, ids)
             id_ranges = [(m.start, m.end) for m in ids] + [(s.start, s.end) for s in addr]
             mentions = self.names.find(text, id_ranges, NO_CASE_KNOWLEDGE.names, learnt)
+            roles = RoleIndex(text)
             for m in mentions:
-                cue = professional_cue(text, m.start, m.end) if not m.people else None
+                cue = professional_cue(text, m.start, m.end, roles) if not m.people else None
                 if cue is not None:
                     learnt.add(f"{_PROFESSIONAL}{cue.group}|{' '.join(_name_key(text[m.start : m.end]))}")
         return CaseKnowledge.from_learnt(learnt)
@@ -515,7 +568,7 @@ class Detector:
         for s in names:
             if s.person is not None or s.role != "unknown" or s.decision.action == "keep":
                 continue
-            words = set(_name_key(text[s.start : s.end]))
+            words = _key_set(_name_key(text[s.start : s.end]))
             if not words:
                 continue
             for key, (group, shown) in by_word.get(next(iter(words)), []):
@@ -622,23 +675,41 @@ def _is_nickname(key: str) -> bool:
 def _link_unknowns(text: str, names: list[_Span], case: CaseKnowledge) -> None:
     """Mentions of one unlisted person say so: "Jo" after "Jo Bloggs" is linked to it, and a name
     the case has shown to be a person's is linked to that."""
-    unknown = [
-        (s, frozenset(_name_key(text[s.start : s.end]))) for s in names if s.person is None and s.role == "unknown"
-    ]
+    keys: dict[str, frozenset[str]] = {}
+    unknown = []
+    for s in names:
+        if s.person is None and s.role == "unknown":
+            shown = text[s.start : s.end]
+            key = keys.get(shown)
+            if key is None:
+                key = keys[shown] = frozenset(_name_key(shown))
+            unknown.append((s, key))
     fuller_by_word: dict[str, dict[frozenset[str], str]] = {}
     for s, key in unknown:
         if len(key) > 1:
             for word in key:
                 fuller_by_word.setdefault(word, {}).setdefault(key, text[s.start : s.end])
+    reasons: dict[frozenset[str], str] = {}
     for s, key in unknown:
         if s.why or not key:
             continue
-        candidates = fuller_by_word.get(next(iter(key)), {})
-        fuller = next((shown for other, shown in candidates.items() if key < other), None)
-        if fuller is not None:
-            s.why = f"unknown person: linked to {fuller!r} in this document (same name)"
-        elif key <= case.names and len(key) == 1:
-            s.why = "unknown person: linked to the same name shown to be a person elsewhere in the case"
+        why = reasons.get(key)
+        if why is None:
+            candidates = fuller_by_word.get(next(iter(key)), {})
+            fuller = next((shown for other, shown in candidates.items() if key < other), None)
+            if fuller is not None:
+                why = f"unknown person: linked to {fuller!r} in this document (same name)"
+            elif key <= case.names and len(key) == 1:
+                why = "unknown person: linked to the same name shown to be a person elsewhere in the case"
+            else:
+                why = ""
+            reasons[key] = why
+        s.why = why
+
+
+@lru_cache(maxsize=4096)
+def _key_set(key: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(key)
 
 
 @lru_cache(maxsize=4096)

@@ -12,6 +12,7 @@ Only the same line is read: a job title in another sentence says nothing about t
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -73,34 +74,65 @@ _TAIL = re.compile(
 _LABEL_TAIL = re.compile(rf"(?i)[^:\n]{{0,30}}:\s*{_TITLE}?")
 
 
+# what may stand on either side of a role phrase: whole words only, without rewriting the text
+_OPENERS = (" ", "\n", "\t", "(", "[", '"', "/", ",", ";", "-")
+_CLOSERS = (" ", "\n", "\t", ":", ",", ".", ")", "]", ";", "-", "/", "'", "’")
+
+
 def _role_automaton() -> ahocorasick.Automaton:
     auto = ahocorasick.Automaton()
-    for phrase in _GROUP_OF:
-        auto.add_word(phrase, phrase)
+    for phrase in {*_GROUP_OF, *(p.replace("'", "’") for p in _GROUP_OF)}:
+        for opener in _OPENERS:
+            for closer in _CLOSERS:
+                auto.add_word(opener + phrase + closer, len(phrase))
     auto.make_automaton()
     return auto
 
 
-# one pass over the words before a name finds every role phrase in them
 _ROLES = _role_automaton()
 
 
-def _role_before(before: str) -> tuple[int, str] | None:
-    """The role phrase that the text just before a name ends with, and where it starts."""
-    low = before.lower().replace("’", "'")
-    found: tuple[int, str] | None = None
-    for end, phrase in _ROLES.iter(low):
-        start = end - len(phrase) + 1
-        if (start and (low[start - 1].isalnum() or low[start - 1] == "'")) or (
-            end + 1 < len(low) and low[end + 1].isalnum()
-        ):
-            continue
-        tail = before[end + 1 :]
-        if _TAIL.fullmatch(tail) or _LABEL_TAIL.fullmatch(tail):
-            found = (start, before[start : end + 1])
-    return found
+class RoleIndex:
+    """Every role phrase in a document, found in one pass, for the names read in it."""
+
+    def __init__(self, text: str) -> None:
+        folded = "\n" + text.lower() + "\n"
+        self.ends: list[int] = []
+        self.starts: list[int] = []
+        if len(folded) != len(text) + 2:  # a rare capital whose lower case is longer: read nothing
+            return
+        last_end = -1
+        for last, length in _ROLES.iter(folded):
+            # ``last`` is the closing character in ``folded``, which is one ahead of ``text``
+            end = last - 1
+            if end == last_end:
+                continue
+            last_end = end
+            self.ends.append(end)
+            self.starts.append(end - length)
+
+    def near(self, start: int, width: int) -> bool:
+        """Whether a role phrase ends within ``width`` characters before ``start``."""
+        i = bisect.bisect_right(self.ends, start)
+        return i > 0 and self.ends[i - 1] > start - width
+
+    def before(self, text: str, lo: int, start: int) -> tuple[int, str] | None:
+        """The role phrase between ``lo`` and ``start`` that the text up to the name ends with."""
+        i = bisect.bisect_right(self.ends, start)
+        while i > 0:
+            i -= 1
+            end, begin = self.ends[i], self.starts[i]
+            if end <= lo:
+                break
+            if begin < lo:
+                continue
+            tail = text[end:start]
+            if _TAIL.fullmatch(tail) or _LABEL_TAIL.fullmatch(tail):
+                return begin, text[begin:end]
+        return None
 
 
+_AFTER_WORDS = ("of ", "appeared", "instructed", "the ", "counsel", "solicitor")
 # "Kelly Shaw - school nurse", "Mrs Anwar, Designated Safeguarding Lead", "Chloe Adams (RCOs)",
 # "Ms Chen, the team manager", "Julie Marsh (DSL, ...)"
 _AFTER = re.compile(
@@ -138,13 +170,26 @@ class RoleCue:
         return f"professional not in the register: {self.words}"
 
 
-def professional_cue(text: str, start: int, end: int) -> RoleCue | None:
-    """The role that the words beside ``text[start:end]`` give its holder, if any."""
-    line_start = text.rfind("\n", 0, start) + 1
-    before = text[max(line_start, start - 80) : start]
-    role = _role_before(before)
-    if role is not None and not _FAMILY_BEFORE.search(before, 0, role[0]):
-        return _cue(role[1])
+def professional_cue(text: str, start: int, end: int, roles: RoleIndex | None = None) -> RoleCue | None:
+    """The role that the words beside ``text[start:end]`` give its holder, if any.
+
+    ``roles`` is the document's :class:`RoleIndex`; build it once when reading many names.
+    """
+    if roles is None:
+        roles = RoleIndex(text[max(0, start - 80) : start])
+        offset = max(0, start - 80)
+    else:
+        offset = 0
+    if roles.near(start - offset, 80):
+        line_start = text.rfind("\n", 0, start) + 1
+        lo = max(line_start, start - 80)
+        role = roles.before(text[offset:], lo - offset, start - offset)
+        if role is not None and not _FAMILY_BEFORE.search(text, lo, role[0] + offset):
+            return _cue(role[1])
+    # most names are followed by a verb or "'s": look closer only after punctuation or a few words
+    follows = text[end : end + 12]
+    if follows[:1] == " " and follows[1:2].islower() and not follows[1:].startswith(_AFTER_WORDS):
+        return None
     line_end = text.find("\n", end)
     after = text[end : line_end if line_end >= 0 else len(text)]
     m = _AFTER.match(after)
