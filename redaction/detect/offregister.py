@@ -193,7 +193,9 @@ class OffRegister:
 
     def _context_says_name(self, text: str, words: list[Token]) -> bool:
         before = text[max(0, words[0].start - 40) : words[0].start]
-        if naming_before(before) or (last_word(before) in TRIGGER_WORDS and relation_before(before)):
+        if before.endswith((":", ": ", ":\t")) and naming_before(before):
+            return True  # a form label: "Caller: Rukhsana Bibi"
+        if last_word(before) in TRIGGER_WORDS and (naming_before(before) or relation_before(before)):
             return True
         last = words[-1]
         if last.possessive:
