@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 import pypdfium2 as pdfium
 
-from redaction.pdf_layout import extract_text
+from redaction.pdf.text import extract_text
 from sar.sources.extract.model import PageText
 
 Word = tuple[int, int, float, float, float, float]
