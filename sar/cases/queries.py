@@ -112,3 +112,18 @@ def owners_for_filter() -> list[User]:
 def case_history(case: Case) -> list[AuditEvent]:
     """Every audit event recorded against the case, oldest first."""
     return list(db.session.scalars(select(AuditEvent).where(AuditEvent.case_id == case.id).order_by(AuditEvent.id)))
+
+
+def references(case_ids: set[int]) -> dict[int, str]:
+    """Case references by id, for pages outside intake that show case numbers (the audit log)."""
+    rows = db.session.execute(select(Case.id, Case.reference).where(Case.id.in_(case_ids)))
+    return {int(case_id): str(reference) for case_id, reference in rows}
+
+
+def find_by_reference(text: str) -> int | None:
+    """A case's id from its reference (any case) or its number."""
+    text = text.strip()
+    if text.isdigit():
+        return int(text)
+    found = db.session.scalar(select(Case.id).where(func.upper(Case.reference) == text.upper()))
+    return None if found is None else int(found)

@@ -73,9 +73,15 @@ def test_counts_and_lists_by_urgency(register, client_as):
     cases = register["cases"]
     soup = get(client_as(Role.IG_OFFICER), "/deadlines")
     assert counts(soup) == {
-        "overdue": 1, "due-5": 1, "due-20": 1, "on-track": 1,
-        "paused": 1, "awaiting-id": 1, "awaiting-authority": 0, "awaiting-fee": 0,
-    }  # fmt: skip
+        "overdue": 1,
+        "due-5": 1,
+        "due-20": 1,
+        "on-track": 1,
+        "paused": 1,
+        "awaiting-id": 1,
+        "awaiting-authority": 0,
+        "awaiting-fee": 0,
+    }
     # Default order: due date ascending; the closed case is not listed.
     refs = references(soup)
     assert refs[0] == cases["overdue"].reference

@@ -38,9 +38,22 @@ def test_valid_ni_numbers(nino):
 
 @pytest.mark.parametrize(
     "nino",
-    ["QQ123456C", "DA123456A", "AD123456A", "AO123456A", "BG123456A", "GB123456A", "NK123456A", "TN123456A",
-     "ZZ123456A", "AB123456E", "AB123456", "A1234567C", ""],
-)  # fmt: skip
+    [
+        "QQ123456C",
+        "DA123456A",
+        "AD123456A",
+        "AO123456A",
+        "BG123456A",
+        "GB123456A",
+        "NK123456A",
+        "TN123456A",
+        "ZZ123456A",
+        "AB123456E",
+        "AB123456",
+        "A1234567C",
+        "",
+    ],
+)
 def test_invalid_ni_numbers(nino):
     assert not v.ni_number_valid(nino)
 
@@ -94,9 +107,16 @@ def test_emails():
 
 @pytest.mark.parametrize(
     ("raw", "parsed"),
-    [("14:30", time(14, 30)), ("9.05", time(9, 5)), ("0930", time(9, 30)), ("2pm", time(14)),
-     ("12am", time(0)), ("12:15 PM", time(12, 15)), ("9:30am", time(9, 30))],
-)  # fmt: skip
+    [
+        ("14:30", time(14, 30)),
+        ("9.05", time(9, 5)),
+        ("0930", time(9, 30)),
+        ("2pm", time(14)),
+        ("12am", time(0)),
+        ("12:15 PM", time(12, 15)),
+        ("9:30am", time(9, 30)),
+    ],
+)
 def test_times(raw, parsed):
     assert v.parse_time(raw) == parsed
 
