@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from bs4 import BeautifulSoup
-from conftest import form_token, intake_data
 from sqlalchemy import func, select
+from support import form_token, intake_data
 
 from sar.audit import AuditEvent
 from sar.auth.models import Role

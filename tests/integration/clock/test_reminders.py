@@ -12,6 +12,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import func, select
 
+from sar import jobs
 from sar.audit import SYSTEM
 from sar.auth.models import Role
 from sar.clock import service
@@ -152,7 +153,6 @@ def test_server_down_keeps_reminders_queued_until_it_is_back(app, smtp, cases):
 
 
 def test_reminders_as_a_background_job(app, smtp, cases):
-    jobs = pytest.importorskip("sar.jobs")
     smtp.start()
     jobs.enqueue("clock.send_reminders", {"date": TODAY.isoformat()})
     db.session.commit()

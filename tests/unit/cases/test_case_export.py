@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from pathlib import Path
 
 import pytest
+from support import eval_corpus
 
 from redaction.people import load_register
 from sar.cases.export import RegisterIncomplete, people_register
 from sar.cases.models import Case, CasePerson, PersonRole
-
-CORPUS = Path(__file__).resolve().parents[4] / "shared" / "eval" / "corpus-dev"
 
 
 def _case(*people: CasePerson) -> Case:
@@ -114,10 +112,9 @@ def test_no_subject_no_register():
         people_register(_case(_person(PersonRole.THIRD_PARTY, "X")))
 
 
-@pytest.mark.skipif(not CORPUS.is_dir(), reason="the shared evaluation corpus is not beside the project")
 def test_a_corpus_register_round_trips_through_the_case_register():
     """Load each corpus register into CasePerson rows and export it again: the same JSON comes back."""
-    for path in sorted(CORPUS.glob("*.people.json"))[:10]:
+    for path in sorted(eval_corpus().glob("*.people.json"))[:10]:
         original = json.loads(path.read_text(encoding="utf-8"))
         subject = original["subject"]
         people = [

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time
 
 import pytest
+from support import eval_corpus
 
 from sar import calendar
 from sar.cases import validators as v
@@ -153,11 +154,8 @@ def test_received_must_be_past_and_after_the_uk_gdpr_began():
 def test_the_corpus_registers_are_already_in_canonical_form():
     """The register's canonical forms are the people.json format's: every corpus identifier is a fixed point."""
     import json
-    from pathlib import Path
 
-    corpus = Path(__file__).resolve().parents[4] / "shared" / "eval" / "corpus-dev"
-    if not corpus.is_dir():
-        pytest.skip("the shared evaluation corpus is not beside the project")
+    corpus = eval_corpus()
     checked = 0
     for path in sorted(corpus.glob("*.people.json")):
         register = json.loads(path.read_text(encoding="utf-8"))
