@@ -598,17 +598,33 @@ def record_evidence_request(
     )
     _check_evidence_dates(item, today or calendar.today())
     case.evidence.append(item)
+    asked = request.requested_on is not None
+    return _evidence_recorded(
+        item,
+        "evidence.requested" if asked else "evidence.received",
+        "asked for" if asked else "received",
+        before=None,
+        reason="recorded",
+        by=by,
+    )
+
+
+def _evidence_recorded(
+    item: EvidenceItem, action: str, what: str, *, before: dict[str, Any] | None, reason: str, by: Author
+) -> EvidenceItem:
+    """Flush, audit and tell the clock (identity and authority evidence moves the start of the time limit)."""
     db.session.flush()
     audit.record(
-        "evidence.requested" if request.requested_on else "evidence.received",
+        action,
         object_type="case_evidence",
         object_id=item.id,
-        case_id=case.id,
-        summary=f"{item.kind.label}: " + ("asked for" if request.requested_on else "received"),
+        case_id=item.case_id,
+        summary=f"{item.kind.label}: {what}",
+        before=before,
         after=_evidence_snapshot(item),
         by=by,
     )
-    case_changed.send(case, reason=f"{item.kind.value} evidence recorded", by=by)
+    case_changed.send(item.case, reason=f"{item.kind.value} evidence {reason}", by=by)
     return item
 
 
@@ -619,19 +635,7 @@ def record_evidence_receipt(
     item.received_on = received_on
     item.what_arrived = what_arrived.strip()
     _check_evidence_dates(item, today or calendar.today())
-    db.session.flush()
-    audit.record(
-        "evidence.received",
-        object_type="case_evidence",
-        object_id=item.id,
-        case_id=item.case_id,
-        summary=f"{item.kind.label}: received",
-        before=before,
-        after=_evidence_snapshot(item),
-        by=by,
-    )
-    case_changed.send(item.case, reason=f"{item.kind.value} evidence received", by=by)
-    return item
+    return _evidence_recorded(item, "evidence.received", "received", before=before, reason="received", by=by)
 
 
 def record_evidence_verification(
@@ -649,19 +653,8 @@ def record_evidence_verification(
     if notes.strip():
         item.notes = (item.notes + "\n" + notes.strip()).strip()
     _check_evidence_dates(item, today or calendar.today())
-    db.session.flush()
-    audit.record(
-        "evidence.verified",
-        object_type="case_evidence",
-        object_id=item.id,
-        case_id=item.case_id,
-        summary=f"{item.kind.label}: verified by {verified_by.full_name}",
-        before=before,
-        after=_evidence_snapshot(item),
-        by=verified_by,
-    )
-    case_changed.send(item.case, reason=f"{item.kind.value} evidence verified", by=verified_by)
-    return item
+    what = f"verified by {verified_by.full_name}"
+    return _evidence_recorded(item, "evidence.verified", what, before=before, reason="verified", by=verified_by)
 
 
 # --- children: competence and best interests -----------------------------------------------------------

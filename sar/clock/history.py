@@ -130,10 +130,10 @@ def _apply_other(d: Derived, event: EventFact, *, access_request: bool, closure:
     """Pauses (Art 15 only), the extension, and closing or reopening events."""
     k, on = event.kind, event.on
     if k is EventKind.CLARIFICATION_ASKED:
-        if access_request and d.open_pause is None:
+        if deadlines.pause_allowed(access_request) and d.open_pause is None:
             d.open_pause = on
     elif k is EventKind.CLARIFICATION_ANSWERED:
-        if access_request and d.open_pause is not None:
+        if deadlines.pause_allowed(access_request) and d.open_pause is not None:
             d.pauses.append((d.open_pause, on))
             d.open_pause = None
     elif k is EventKind.EXTENSION_DECIDED:
