@@ -20,13 +20,12 @@ from support import (
     POSTGRES_ADMIN_URL,
     SCRATCH_DIRS,
     TEST_PASSWORD,
-    FreshRequestClient,
+    app_with_tables,
     base_test_config,
     fast_scratch_dir,
     sign_in_as,
 )
 
-from sar import create_app
 from sar.audit import SYSTEM
 from sar.auth.models import Role, Team, User
 from sar.extensions import db
@@ -76,14 +75,8 @@ def app(request: pytest.FixtureRequest, tmp_path: Any) -> Iterator[Flask]:
         url = request.getfixturevalue("postgres_schema_url")
     else:
         url = f"sqlite:///{fast_scratch_dir(tmp_path) / 'test.sqlite'}"
-    application = create_app(base_test_config(tmp_path, url))
-    application.test_client_class = FreshRequestClient
-    with application.app_context():
-        db.create_all()
+    with app_with_tables(base_test_config(tmp_path, url)) as application:
         yield application
-        db.session.remove()
-        db.drop_all()
-        db.engine.dispose()
 
 
 @pytest.fixture

@@ -11,13 +11,15 @@ import os
 import re
 import tempfile
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
 from bs4 import BeautifulSoup
-from flask import g, has_app_context
+from flask import Flask, g, has_app_context
 from flask.testing import FlaskClient
 
 from sar.auth.models import User
@@ -123,6 +125,24 @@ def sign_in_as(client: FlaskClient, user: User) -> FlaskClient:
         session["_fresh"] = True
         session["_id"] = identifier
     return client
+
+
+@contextmanager
+def app_with_tables(config: dict[str, Any]) -> Iterator[Flask]:
+    """An app on its own database with every table created, inside its app context; dropped afterwards."""
+    from sar import create_app
+    from sar.extensions import db
+
+    application = create_app(config)
+    application.test_client_class = FreshRequestClient
+    with application.app_context():
+        db.create_all()
+        try:
+            yield application
+        finally:
+            db.session.remove()
+            db.drop_all()
+            db.engine.dispose()
 
 
 def normalize_spaces(text: str) -> str:

@@ -13,7 +13,7 @@ import support
 from flask import Flask
 from sqlalchemy import func, select
 
-from sar import audit, create_app
+from sar import audit
 from sar.auth.models import Role, Team, User
 from sar.auth.passwords import verify_password
 from sar.cases.models import (
@@ -47,15 +47,10 @@ def demo(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactor
         url = request.getfixturevalue("postgres_schema_url")
     else:
         url = f"sqlite:///{tmp_path / 'demo.sqlite'}"
-    application = create_app(support.base_test_config(tmp_path, url))
-    with application.app_context():
-        db.create_all()
+    with support.app_with_tables(support.base_test_config(tmp_path, url)) as application:
         result = application.test_cli_runner().invoke(args=["seed-demo", "--today", TODAY.isoformat()])
         assert result.exit_code == 0, result.output + repr(result.exception)
         yield application, result.output
-        db.session.remove()
-        db.drop_all()
-        db.engine.dispose()
 
 
 @pytest.fixture
