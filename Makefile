@@ -7,4 +7,4 @@ test:  ## install what the tests need and run the whole suite
 	scripts/test.sh
 
 lint:
-	.venv/bin/ruff check sar redaction tests && .venv/bin/mypy && .venv/bin/lint-imports
+	.venv/bin/ruff check sar redaction tests && .venv/bin/ruff format --check sar redaction tests && .venv/bin/mypy && .venv/bin/lint-imports

@@ -17,12 +17,12 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, TypeAlias, cast
 
-from flask import current_app, has_request_context, request
+from flask import Flask, current_app, has_request_context, request
 from sqlalchemy import JSON, ForeignKey, Index, String, Table, Text, event, insert, select, text
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -220,6 +220,34 @@ def record_many(entries: list[dict[str, Any]], *, by: Author) -> int:
         rows.append(payload | {"hash": prev_hash, "seal": sign(prev_hash)})
     db.session.connection().execute(insert(cast(Table, AuditEvent.__table__)), rows)
     return len(rows)
+
+
+@dataclass(frozen=True)
+class CaseDirectory:
+    """How the audit pages name cases and find one by its reference, without the platform importing intake:
+    intake registers its directory when the app is built (sar.cases.init_app)."""
+
+    references: Callable[[set[int]], dict[int, str]]
+    find: Callable[[str], int | None]
+
+
+def _ids_only(case_ids: set[int]) -> dict[int, str]:
+    return {}
+
+
+def _number_only(text: str) -> int | None:
+    return int(text) if text.strip().isdigit() else None
+
+
+def register_case_directory(app: Flask, directory: CaseDirectory) -> None:
+    app.extensions["sar_case_directory"] = directory
+
+
+def case_directory() -> CaseDirectory:
+    """The registered directory; before intake registers one, cases are known by number only."""
+    return cast(
+        CaseDirectory, current_app.extensions.get("sar_case_directory") or CaseDirectory(_ids_only, _number_only)
+    )
 
 
 @dataclass(frozen=True)

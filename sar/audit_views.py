@@ -20,7 +20,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, abort, render_template, request, url_for
 from flask_login import current_user
 from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovTextInput
-from sqlalchemy import Select, column, false, func, select, table
+from sqlalchemy import Select, false, func, select
 from werkzeug.datastructures import MultiDict
 from wtforms import Form, SelectField, StringField, ValidationError
 from wtforms.validators import Length, Optional
@@ -39,7 +39,6 @@ AUDIT_READERS = (Role.DPO, Role.AUDITOR)
 PAGE_SIZE = 50
 EXPORT_BATCH = 1000
 # Dates typed by staff mean the council's calendar day, not UTC.
-_CASES = table("cases", column("id"), column("reference"))
 # A spreadsheet would run a cell starting with one of these as a formula (CSV injection).
 _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 CSV_COLUMNS = (
@@ -180,14 +179,6 @@ def _start_of(day: date) -> datetime:
     return calendar.moment_of(day)
 
 
-def _find_case_id(text: str) -> int | None:
-    text = text.strip()
-    if text.isdigit():
-        return parse_id(text)
-    found = db.session.execute(select(_CASES.c.id).where(func.upper(_CASES.c.reference) == text.upper())).scalar()
-    return None if found is None else int(found)
-
-
 def filter_from(form: AuditFilterForm) -> AuditFilter:
     """Only call with a validated form."""
     chosen = AuditFilter(
@@ -199,16 +190,13 @@ def filter_from(form: AuditFilterForm) -> AuditFilter:
         date_to=parse_day(form.date_to.data) if form.date_to.data else None,
     )
     if chosen.case_text:
-        chosen.case_id = _find_case_id(chosen.case_text)
+        chosen.case_id = audit.case_directory().find(chosen.case_text)
         chosen.matches_nothing = chosen.case_id is None
     return chosen
 
 
 def case_references(case_ids: set[int]) -> dict[int, str]:
-    if not case_ids:
-        return {}
-    rows = db.session.execute(select(_CASES.c.id, _CASES.c.reference).where(_CASES.c.id.in_(case_ids)))
-    return {int(row.id): str(row.reference) for row in rows}
+    return audit.case_directory().references(case_ids) if case_ids else {}
 
 
 def _query_string(args: MultiDict[str, str], **changes: Any) -> str:

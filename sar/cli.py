@@ -22,9 +22,6 @@ def init_app(app: Flask) -> None:
     from sar.auth.cli import create_user
 
     app.cli.add_command(create_user)
-    from sar.demo import seed_demo
-
-    app.cli.add_command(seed_demo)
 
 
 @click.command("verify-audit")

@@ -318,28 +318,43 @@ class Progress:
         return not self.story.reopened and self.story.status is status
 
     def run(self) -> None:
+        """Take the case through intake and gathering, then (if its story goes that far) review and closure."""
+        if self.intake_and_gathering():
+            self.review_and_close()
+
+    def intake_and_gathering(self) -> bool:
+        """False when the story stops here (still waiting, or closed without review)."""
         story = self.story
         self.competence()
         if self.evidence():
-            return
+            return False
         if story.outcome in (Outcome.TRANSFERRED, Outcome.REFUSED_MUE):
             self.t.advance(1, 3)
             self.close()
-            return
+            return False
         self.t.advance(1, 3)
         self.move(CaseStatus.GATHERING, "Identity and authority settled; search tasks sent to the teams")
         if story.extended:
             self.extend()
         if self.waits_on_requester():
-            return
+            return False
         if story.clarified:
             self.clarify()
         if self.done(CaseStatus.GATHERING):
-            return
-        if story.outcome in (Outcome.NONE_HELD, Outcome.WITHDRAWN, Outcome.OTHER_RIGHT_ACTIONED,
-                             Outcome.OTHER_RIGHT_REFUSED):  # fmt: skip
+            return False
+        closes_unreviewed = (
+            Outcome.NONE_HELD,
+            Outcome.WITHDRAWN,
+            Outcome.OTHER_RIGHT_ACTIONED,
+            Outcome.OTHER_RIGHT_REFUSED,
+        )
+        if story.outcome in closes_unreviewed:
             self.close()
-            return
+            return False
+        return True
+
+    def review_and_close(self) -> None:
+        story = self.story
         self.t.advance(3, 10)
         self.move(CaseStatus.IN_REVIEW, "All teams have returned their records")
         self.ask_consent()
@@ -377,9 +392,11 @@ class Progress:
 
     def ask_consent(self) -> None:
         """Third parties asked whether their information may go to the requester (sar-rules section 4)."""
-        answers = {"foster carer": (True, "Happy for their names to be left in"),
-                   "mother's partner": (False, "Does not want anything about him disclosed"),
-                   "maternal grandmother": (True, "Agreed by phone")}  # fmt: skip
+        answers = {
+            "foster carer": (True, "Happy for their names to be left in"),
+            "mother's partner": (False, "Does not want anything about him disclosed"),
+            "maternal grandmother": (True, "Agreed by phone"),
+        }
         for person in self.case.people:
             if person.role is not PersonRole.THIRD_PARTY or person.relation not in answers:
                 continue
@@ -427,11 +444,16 @@ class Progress:
             if item.enclosed:
                 row = intake.record_evidence_request(
                     self.case,
-                    intake.EvidenceRequest(kind=kind, asked_for=item.asked_for, person_id=person_id,
-                                           received_on=self.case.received_on, what_arrived=item.what_arrives),
+                    intake.EvidenceRequest(
+                        kind=kind,
+                        asked_for=item.asked_for,
+                        person_id=person_id,
+                        received_on=self.case.received_on,
+                        what_arrived=item.what_arrives,
+                    ),
                     by=self.owner,
                     today=self.today,
-                )  # fmt: skip
+                )
                 intake.record_evidence_verification(row, self.owner, self.case.received_on, today=self.today)
                 continue
             asked_on = self.t.advance(0, 2)
@@ -455,8 +477,9 @@ class Progress:
     def receive(self, row: EvidenceItem, what_arrived: str) -> None:
         received_on = self.t.advance(3, 9)
         intake.record_evidence_receipt(row, received_on, what_arrived, by=self.owner, today=self.today)
-        intake.record_evidence_verification(row, self.owner, received_on, "Checked against the records held",
-                                            today=self.today)  # fmt: skip
+        intake.record_evidence_verification(
+            row, self.owner, received_on, "Checked against the records held", today=self.today
+        )
 
     def waits_on_requester(self) -> bool:
         """A fee or a clarification asked for while gathering; True if the story ends there."""

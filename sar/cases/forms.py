@@ -107,8 +107,9 @@ def _single(label: str, canonical: Any, description: str = "") -> StringField:
             except ValueError as invalid:
                 raise ValidationError(str(invalid)) from None
 
-    return StringField(label, validators=[max_length(LIST_ITEM_MAX, label), check], widget=GovTextInput(),
-                       description=description)  # fmt: skip
+    return StringField(
+        label, validators=[max_length(LIST_ITEM_MAX, label), check], widget=GovTextInput(), description=description
+    )
 
 
 # --- case details and intake ----------------------------------------------------------------------------
@@ -141,8 +142,12 @@ class CaseDetailsForm(FlaskForm):
         validators=[InputRequired(message="Select at least one right")],
         description="Select all that apply. " + PORTABILITY_NOTE,
     )
-    description = text_area("What is the request for?", LONG_TEXT_MAX, "The description",
-                        description="In the requester's words where possible.")  # fmt: skip
+    description = text_area(
+        "What is the request for?",
+        LONG_TEXT_MAX,
+        "The description",
+        description="In the requester's words where possible.",
+    )
     education_record = RadioField(
         "Is this a parent's request to see a school's educational record?",
         choices=YES_NO,
@@ -151,10 +156,15 @@ class CaseDetailsForm(FlaskForm):
         description="A maintained school must answer that itself within 15 school days (the parent's own right), "
         "so the request is transferred to the school.",
     )
-    scope_teams = MultiCheckboxField("Which teams' records does it cover?", coerce=int, validate_choice=True,
-                                     description="Leave blank if not yet known.")  # fmt: skip
-    scope_from = GovDateField("Records from", what="the start of the date range", past=True,
-                              description="Optional. For example, 1 9 2015")  # fmt: skip
+    scope_teams = MultiCheckboxField(
+        "Which teams' records does it cover?",
+        coerce=int,
+        validate_choice=True,
+        description="Leave blank if not yet known.",
+    )
+    scope_from = GovDateField(
+        "Records from", what="the start of the date range", past=True, description="Optional. For example, 1 9 2015"
+    )
     scope_to = GovDateField("Records to", what="the end of the date range", description="Optional.")
     scope_description = text_area("Anything else about the scope", LONG_TEXT_MAX, "The scope description")
     requester_type = RadioField(
@@ -187,29 +197,41 @@ class IntakeForm(CaseDetailsForm):
     form_token = HiddenField()
     # Requester (only when someone asks on the subject's behalf)
     requester_full_name = text_field("Full name", NAME_MAX, "The requester's name")
-    requester_relationship = text_field("Relationship to the data subject", RELATIONSHIP_MAX, "The relationship",
-                                   description="For example, mother, solicitor, independent advocate")  # fmt: skip
-    requester_organisation = text_field("Organisation", ORGANISATION_MAX, "The organisation",
-                                   description="For a solicitor or advocate, their firm or service.")  # fmt: skip
+    requester_relationship = text_field(
+        "Relationship to the data subject",
+        RELATIONSHIP_MAX,
+        "The relationship",
+        description="For example, mother, solicitor, independent advocate",
+    )
+    requester_organisation = text_field(
+        "Organisation",
+        ORGANISATION_MAX,
+        "The organisation",
+        description="For a solicitor or advocate, their firm or service.",
+    )
     requester_job_title = text_field("Job title", JOB_TITLE_MAX, "The job title")
-    requester_address = _single("Postal address", validators.canonical_address,
-                                "On one line, ending with the postcode")  # fmt: skip
+    requester_address = _single("Postal address", validators.canonical_address, "On one line, ending with the postcode")
     requester_phone = _single("Phone number", validators.canonical_phone)
     requester_email = _single("Email address", validators.canonical_email)
     # Data subject
-    subject_full_name = text_field("Full name", NAME_MAX, "The data subject's name",
-                              required="Enter the data subject's full name")  # fmt: skip
-    subject_aliases = _list_area("Other names", "other names", None,
-                                 "Former names, nicknames, initials: one per line.")  # fmt: skip
-    subject_date_of_birth = GovDateField("Date of birth", what="the date of birth", past=True,
-                                         description="For example, 14 3 2011")  # fmt: skip
-    subject_addresses = _list_area("Addresses", "addresses", validators.canonical_address,
-                                   "One address per line, ending with the postcode.")  # fmt: skip
+    subject_full_name = text_field(
+        "Full name", NAME_MAX, "The data subject's name", required="Enter the data subject's full name"
+    )
+    subject_aliases = _list_area("Other names", "other names", None, "Former names, nicknames, initials: one per line.")
+    subject_date_of_birth = GovDateField(
+        "Date of birth", what="the date of birth", past=True, description="For example, 14 3 2011"
+    )
+    subject_addresses = _list_area(
+        "Addresses", "addresses", validators.canonical_address, "One address per line, ending with the postcode."
+    )
     subject_phone = _single("Phone number", validators.canonical_phone)
     subject_email = _single("Email address", validators.canonical_email)
     subject_nhs_number = _identifier("NHS number", validators.canonical_nhs_number, "For example, 943 476 5919")
-    subject_ni_number = _identifier("National Insurance number", validators.canonical_ni_number,
-                                    "For example, QQ 12 34 56 C. Children under 16 do not have one.")  # fmt: skip
+    subject_ni_number = _identifier(
+        "National Insurance number",
+        validators.canonical_ni_number,
+        "For example, QQ 12 34 56 C. Children under 16 do not have one.",
+    )
     submit = SubmitField("Log the request", widget=GovSubmitInput())
 
     def validate_requester_full_name(self, field: Field) -> None:
@@ -225,8 +247,12 @@ CONSENT_CHOICES = choices([("yes", "Yes, they consent"), ("no", "No, they refuse
 
 
 class PersonForm(FlaskForm):
-    role = RadioField("Role in the records", choices=PERSON_ROLE_CHOICES, widget=RadiosWidget(),
-                      validators=[InputRequired(message="Select the person's role")])  # fmt: skip
+    role = RadioField(
+        "Role in the records",
+        choices=PERSON_ROLE_CHOICES,
+        widget=RadiosWidget(),
+        validators=[InputRequired(message="Select the person's role")],
+    )
     full_name = text_field("Full name", NAME_MAX, "The name", required="Enter the person's full name")
     relationship = text_field(
         "Relationship to the data subject",
@@ -236,18 +262,23 @@ class PersonForm(FlaskForm):
     )
     job_title = text_field("Job title", JOB_TITLE_MAX, "The job title", description="For professionals.")
     organisation = text_field("Organisation", ORGANISATION_MAX, "The organisation", description="For professionals.")
-    aliases = _list_area("Other names", "other names", None,
-                         "Former names, nicknames and initials used in the records: one per line.")  # fmt: skip
+    aliases = _list_area(
+        "Other names", "other names", None, "Former names, nicknames and initials used in the records: one per line."
+    )
     date_of_birth = GovDateField("Date of birth", what="the date of birth", past=True)
-    addresses = _list_area("Addresses", "addresses", validators.canonical_address,
-                           "One address per line, ending with the postcode.")  # fmt: skip
+    addresses = _list_area(
+        "Addresses", "addresses", validators.canonical_address, "One address per line, ending with the postcode."
+    )
     phones = _list_area("Phone numbers", "phone numbers", validators.canonical_phone, "One per line.")
     emails = _list_area("Email addresses", "email addresses", validators.canonical_email, "One per line.")
     nhs_number = _identifier("NHS number", validators.canonical_nhs_number, "For example, 943 476 5919")
-    ni_number = _identifier("National Insurance number", validators.canonical_ni_number,
-                            "For example, QQ 12 34 56 C")  # fmt: skip
-    consent_obtained = RadioField("Do they consent to their information being disclosed to the requester?",
-                                  choices=CONSENT_CHOICES, validate_choice=False, widget=RadiosWidget())  # fmt: skip
+    ni_number = _identifier("National Insurance number", validators.canonical_ni_number, "For example, QQ 12 34 56 C")
+    consent_obtained = RadioField(
+        "Do they consent to their information being disclosed to the requester?",
+        choices=CONSENT_CHOICES,
+        validate_choice=False,
+        widget=RadiosWidget(),
+    )
     consent_date = GovDateField("Date of their answer", what="the date of their answer", past=True)
     consent_note = text_area("Notes on consent", SHORT_TEXT_MAX, "The note")
     submit = SubmitField("Save", widget=GovSubmitInput())
@@ -267,15 +298,31 @@ class ConfirmForm(FlaskForm):
 
 
 class EvidenceRequestForm(FlaskForm):
-    kind = RadioField("What kind of evidence?", choices=enum_choices(EvidenceKind), widget=RadiosWidget(),
-                      validators=[InputRequired(message="Select the kind of evidence")])  # fmt: skip
+    kind = RadioField(
+        "What kind of evidence?",
+        choices=enum_choices(EvidenceKind),
+        widget=RadiosWidget(),
+        validators=[InputRequired(message="Select the kind of evidence")],
+    )
     person_id = SelectField("Whose evidence?", coerce=int, widget=GovSelect())
-    asked_for = text_field("What was asked for", SHORT_TEXT_MAX, "What was asked for",
-                      description="For example, a copy of a passport and a recent utility bill")  # fmt: skip
-    requested_on = GovDateField("Date asked for", what="the date it was asked for", past=True,
-                                description="Leave blank if it arrived without being asked for.")  # fmt: skip
-    received_on = GovDateField("Date received", what="the date it was received", past=True,
-                               description="Leave blank if it has not arrived yet.")  # fmt: skip
+    asked_for = text_field(
+        "What was asked for",
+        SHORT_TEXT_MAX,
+        "What was asked for",
+        description="For example, a copy of a passport and a recent utility bill",
+    )
+    requested_on = GovDateField(
+        "Date asked for",
+        what="the date it was asked for",
+        past=True,
+        description="Leave blank if it arrived without being asked for.",
+    )
+    received_on = GovDateField(
+        "Date received",
+        what="the date it was received",
+        past=True,
+        description="Leave blank if it has not arrived yet.",
+    )
     what_arrived = text_field("What arrived", SHORT_TEXT_MAX, "What arrived")
     notes = text_area("Notes", LONG_TEXT_MAX, "The notes")
     submit = SubmitField("Save", widget=GovSubmitInput())
@@ -304,11 +351,13 @@ COMPETENCE_FACTORS = (
     ("nature_of_data", "The nature of the information"),
     ("court_orders", "Court orders about parental access or parental responsibility"),
     ("duty_of_confidence", "Any duty of confidence owed to the child"),
-    ("consequences_of_parental_access", "Consequences of the parent seeing it (especially if there are allegations "
-                                        "of abuse)"),
+    (
+        "consequences_of_parental_access",
+        "Consequences of the parent seeing it (especially if there are allegations of abuse)",
+    ),
     ("detriment_if_refused", "Detriment to the child if the parent is refused"),
     ("childs_views", "The child's views"),
-)  # fmt: skip
+)
 
 
 class CompetenceForm(FlaskForm):
@@ -319,11 +368,20 @@ class CompetenceForm(FlaskForm):
     consequences_of_parental_access = text_area(COMPETENCE_FACTORS[4][1], LONG_TEXT_MAX, "This factor")
     detriment_if_refused = text_area(COMPETENCE_FACTORS[5][1], LONG_TEXT_MAX, "This factor")
     childs_views = text_area(COMPETENCE_FACTORS[6][1], LONG_TEXT_MAX, "This factor")
-    decision = RadioField("Conclusion", choices=enum_choices(CompetenceDecision), widget=RadiosWidget(),
-                          validators=[InputRequired(message="Select the conclusion")])  # fmt: skip
+    decision = RadioField(
+        "Conclusion",
+        choices=enum_choices(CompetenceDecision),
+        widget=RadiosWidget(),
+        validators=[InputRequired(message="Select the conclusion")],
+    )
     outcome_note = text_area("Reasons for the conclusion", LONG_TEXT_MAX, "The reasons")
-    assessed_by = text_field("Assessed by", NAME_MAX, "The assessor's name", required="Enter who made the assessment",
-                        description="Name and role, for example Sam Jones, allocated social worker")  # fmt: skip
+    assessed_by = text_field(
+        "Assessed by",
+        NAME_MAX,
+        "The assessor's name",
+        required="Enter who made the assessment",
+        description="Name and role, for example Sam Jones, allocated social worker",
+    )
     assessed_on = GovDateField("Date assessed", what="the date assessed", required=True, past=True)
     submit = SubmitField("Save assessment", widget=GovSubmitInput())
 
@@ -332,18 +390,32 @@ class CompetenceForm(FlaskForm):
 
 
 class TransitionForm(FlaskForm):
-    to_status = RadioField("Move the case to", widget=RadiosWidget(),
-                           validators=[InputRequired(message="Select where the case goes next")])  # fmt: skip
-    outcome = RadioField("Outcome", widget=RadiosWidget(), validate_choice=False,
-                         description="Only when closing the case.")  # fmt: skip
-    exemption_codes = MultiCheckboxField("Exemptions applied", choices=choices((c, c) for c in EXEMPTION_CODES),
-                                         description="For a partial disclosure (sar-rules section 3).")  # fmt: skip
-    transferred_to = RadioField("Transferred to", choices=enum_choices(TransferTarget), widget=RadiosWidget(),
-                                validate_choice=False, description="For a transfer.")  # fmt: skip
+    to_status = RadioField(
+        "Move the case to", widget=RadiosWidget(), validators=[InputRequired(message="Select where the case goes next")]
+    )
+    outcome = RadioField(
+        "Outcome", widget=RadiosWidget(), validate_choice=False, description="Only when closing the case."
+    )
+    exemption_codes = MultiCheckboxField(
+        "Exemptions applied",
+        choices=choices((c, c) for c in EXEMPTION_CODES),
+        description="For a partial disclosure (sar-rules section 3).",
+    )
+    transferred_to = RadioField(
+        "Transferred to",
+        choices=enum_choices(TransferTarget),
+        widget=RadiosWidget(),
+        validate_choice=False,
+        description="For a transfer.",
+    )
     transferred_to_detail = text_field("Name of the organisation", SHORT_TEXT_MAX, "The organisation")
-    reason = text_area("Reason", LONG_TEXT_MAX, "The reason", required="Enter the reason for the change",
-                   description="Recorded in the case history. For NCND, the rationale for neither confirming "
-                   "nor denying.")  # fmt: skip
+    reason = text_area(
+        "Reason",
+        LONG_TEXT_MAX,
+        "The reason",
+        required="Enter the reason for the change",
+        description="Recorded in the case history. For NCND, the rationale for neither confirming nor denying.",
+    )
     submit = SubmitField("Change status", widget=GovSubmitInput())
 
     def __init__(
@@ -366,24 +438,42 @@ class CaseFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    q = StringField("Search", validators=[max_length(NAME_MAX, "The search")], widget=GovTextInput(),
-                    description="Reference, or the name of the data subject or requester")  # fmt: skip
+    q = StringField(
+        "Search",
+        validators=[max_length(NAME_MAX, "The search")],
+        widget=GovTextInput(),
+        description="Reference, or the name of the data subject or requester",
+    )
     status = SelectField(
         "Status",
         widget=GovSelect(),
         validate_choice=False,
         choices=choices([("", "Any"), ("open", "Any open case")]) + enum_choices(CaseStatus),
     )
-    right = SelectField("Right", widget=GovSelect(), validate_choice=False,
-                        choices=choices([("", "Any")] + [(r.value, r.value.capitalize()) for r in Right]))  # fmt: skip
+    right = SelectField(
+        "Right",
+        widget=GovSelect(),
+        validate_choice=False,
+        choices=choices([("", "Any")] + [(r.value, r.value.capitalize()) for r in Right]),
+    )
     owner = SelectField("Owner", widget=GovSelect(), validate_choice=False)
     team = SelectField("Team", widget=GovSelect(), validate_choice=False)
     received_from = GovDateField("Received from", what="the first date received")
     received_to = GovDateField("Received to", what="the last date received")
-    sort = SelectField("Sort by", widget=GovSelect(), validate_choice=False, choices=choices([
-        ("received-desc", "Most recently received"), ("received-asc", "Oldest first"),
-        ("reference-asc", "Reference (A to Z)"), ("reference-desc", "Reference (Z to A)"), ("status-asc", "Status"),
-    ]))  # fmt: skip
+    sort = SelectField(
+        "Sort by",
+        widget=GovSelect(),
+        validate_choice=False,
+        choices=choices(
+            [
+                ("received-desc", "Most recently received"),
+                ("received-asc", "Oldest first"),
+                ("reference-asc", "Reference (A to Z)"),
+                ("reference-desc", "Reference (Z to A)"),
+                ("status-asc", "Status"),
+            ]
+        ),
+    )
     submit = SubmitField("Apply", widget=GovSubmitInput())
 
 

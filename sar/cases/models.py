@@ -170,9 +170,27 @@ TRANSFER_LABELS = {
 
 # The exemption codes of sar-rules section 3 that a PARTIAL outcome can cite (TP-PRO is a no-redact flag, not one).
 EXEMPTION_CODES = (
-    "TP", "SW-SH", "SW-COURT", "SW-EXP", "HEALTH-SH", "HEALTH-OP", "HEALTH-EXP", "EDU-SH", "CHILD-ABUSE",
-    "CRIME", "LPP", "SELF-INC", "REG-CS", "MGMT", "NEG", "REF", "ADOPT", "PO", "HFE", "SEN",
-)  # fmt: skip
+    "TP",
+    "SW-SH",
+    "SW-COURT",
+    "SW-EXP",
+    "HEALTH-SH",
+    "HEALTH-OP",
+    "HEALTH-EXP",
+    "EDU-SH",
+    "CHILD-ABUSE",
+    "CRIME",
+    "LPP",
+    "SELF-INC",
+    "REG-CS",
+    "MGMT",
+    "NEG",
+    "REF",
+    "ADOPT",
+    "PO",
+    "HFE",
+    "SEN",
+)
 
 
 class RequesterType(enum.StrEnum):

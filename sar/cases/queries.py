@@ -23,6 +23,7 @@ from sar.cases.models import (
     name_key,
 )
 from sar.extensions import db
+from sar.urls import parse_id
 
 PER_PAGE = 25
 
@@ -156,3 +157,18 @@ def case_history(case: Case, *, page: int = 1, per_page: int | None = None) -> C
         last_viewer=last.actor_label if last else None,
         last_viewed_at=last.occurred_at if last else None,
     )
+
+
+def references(case_ids: set[int]) -> dict[int, str]:
+    """Case references by id, for pages outside intake that show case numbers (the audit log)."""
+    rows = db.session.execute(select(Case.id, Case.reference).where(Case.id.in_(case_ids)))
+    return {int(case_id): str(reference) for case_id, reference in rows}
+
+
+def find_by_reference(text: str) -> int | None:
+    """A case's id from its reference (any case) or its number."""
+    text = text.strip()
+    if text.isdigit():
+        return parse_id(text)
+    found = db.session.scalar(select(Case.id).where(func.upper(Case.reference) == text.upper()))
+    return None if found is None else int(found)

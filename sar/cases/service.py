@@ -343,8 +343,9 @@ def update_case(case: Case, details: CaseDetails, *, by: Author, now: datetime |
     if case.is_closed:
         raise CaseError("Reopen the case before changing it")
     if not details.requester_type.is_subject and not any(p.role is PersonRole.REQUESTER for p in case.people):
-        raise CaseError("Add the requester to the people register before choosing this requester type",
-                        "requester_type")  # fmt: skip
+        raise CaseError(
+            "Add the requester to the people register before choosing this requester type", "requester_type"
+        )
     before = case_snapshot(case)
     _apply_case_details(case, details)
     db.session.flush()
@@ -403,8 +404,9 @@ def transition(
     """Move the case along the workflow graph, closing with an outcome or reopening with a reason."""
     closure = Closure(outcome=outcome) if isinstance(outcome, Outcome) else outcome
     actor_is_dpo = isinstance(by, User) and by.has_role(Role.DPO)
-    check_transition(case.status, to, reason=reason, rights=case.right_values, closure=closure,
-                     actor_is_dpo=actor_is_dpo)  # fmt: skip
+    check_transition(
+        case.status, to, reason=reason, rights=case.right_values, closure=closure, actor_is_dpo=actor_is_dpo
+    )
     before = {"status": case.status, "outcome": case.outcome}
     previous = case.status
     case.status = to
@@ -433,8 +435,11 @@ def transition(
     db.session.flush()
     after: dict[str, Any] = {"status": case.status, "outcome": case.outcome}
     if to is CaseStatus.CLOSED:
-        after.update(exemption_codes=case.exemption_codes, transferred_to=case.transferred_to,
-                     transferred_to_detail=case.transferred_to_detail)  # fmt: skip
+        after.update(
+            exemption_codes=case.exemption_codes,
+            transferred_to=case.transferred_to,
+            transferred_to_detail=case.transferred_to_detail,
+        )
     audit.record(
         action,
         object_type="case",
@@ -543,8 +548,11 @@ def export_people_register(case: Case, *, by: Author) -> dict[str, Any]:
 
 
 def _check_evidence_dates(item: EvidenceItem, today: date) -> None:
-    for name, value in (("requested_on", item.requested_on), ("received_on", item.received_on),
-                        ("verified_on", item.verified_on)):  # fmt: skip
+    for name, value in (
+        ("requested_on", item.requested_on),
+        ("received_on", item.received_on),
+        ("verified_on", item.verified_on),
+    ):
         if value is not None and value > today:
             raise CaseError("The date must be today or in the past", name)
     if item.requested_on and item.received_on and item.received_on < item.requested_on:
@@ -590,17 +598,33 @@ def record_evidence_request(
     )
     _check_evidence_dates(item, today or calendar.today())
     case.evidence.append(item)
+    asked = request.requested_on is not None
+    return _evidence_recorded(
+        item,
+        "evidence.requested" if asked else "evidence.received",
+        "asked for" if asked else "received",
+        before=None,
+        reason="recorded",
+        by=by,
+    )
+
+
+def _evidence_recorded(
+    item: EvidenceItem, action: str, what: str, *, before: dict[str, Any] | None, reason: str, by: Author
+) -> EvidenceItem:
+    """Flush, audit and tell the clock (identity and authority evidence moves the start of the time limit)."""
     db.session.flush()
     audit.record(
-        "evidence.requested" if request.requested_on else "evidence.received",
+        action,
         object_type="case_evidence",
         object_id=item.id,
-        case_id=case.id,
-        summary=f"{item.kind.label}: " + ("asked for" if request.requested_on else "received"),
+        case_id=item.case_id,
+        summary=f"{item.kind.label}: {what}",
+        before=before,
         after=_evidence_snapshot(item),
         by=by,
     )
-    case_changed.send(case, reason=f"{item.kind.value} evidence recorded", by=by)
+    case_changed.send(item.case, reason=f"{item.kind.value} evidence {reason}", by=by)
     return item
 
 
@@ -611,19 +635,7 @@ def record_evidence_receipt(
     item.received_on = received_on
     item.what_arrived = what_arrived.strip()
     _check_evidence_dates(item, today or calendar.today())
-    db.session.flush()
-    audit.record(
-        "evidence.received",
-        object_type="case_evidence",
-        object_id=item.id,
-        case_id=item.case_id,
-        summary=f"{item.kind.label}: received",
-        before=before,
-        after=_evidence_snapshot(item),
-        by=by,
-    )
-    case_changed.send(item.case, reason=f"{item.kind.value} evidence received", by=by)
-    return item
+    return _evidence_recorded(item, "evidence.received", "received", before=before, reason="received", by=by)
 
 
 def record_evidence_verification(
@@ -641,19 +653,8 @@ def record_evidence_verification(
     if notes.strip():
         item.notes = (item.notes + "\n" + notes.strip()).strip()
     _check_evidence_dates(item, today or calendar.today())
-    db.session.flush()
-    audit.record(
-        "evidence.verified",
-        object_type="case_evidence",
-        object_id=item.id,
-        case_id=item.case_id,
-        summary=f"{item.kind.label}: verified by {verified_by.full_name}",
-        before=before,
-        after=_evidence_snapshot(item),
-        by=verified_by,
-    )
-    case_changed.send(item.case, reason=f"{item.kind.value} evidence verified", by=verified_by)
-    return item
+    what = f"verified by {verified_by.full_name}"
+    return _evidence_recorded(item, "evidence.verified", what, before=before, reason="verified", by=verified_by)
 
 
 # --- children: competence and best interests -----------------------------------------------------------
@@ -673,9 +674,16 @@ def record_competence_assessment(
         assessment = CompetenceAssessment(case_id=case.id)
         case.competence = assessment
     for name in (
-        "maturity", "nature_of_data", "court_orders", "duty_of_confidence", "consequences_of_parental_access",
-        "detriment_if_refused", "childs_views", "outcome_note", "assessed_by",
-    ):  # fmt: skip
+        "maturity",
+        "nature_of_data",
+        "court_orders",
+        "duty_of_confidence",
+        "consequences_of_parental_access",
+        "detriment_if_refused",
+        "childs_views",
+        "outcome_note",
+        "assessed_by",
+    ):
         setattr(assessment, name, getattr(details, name).strip())
     assessment.decision = details.decision
     assessment.assessed_on = details.assessed_on
@@ -699,10 +707,19 @@ def _competence_snapshot(assessment: CompetenceAssessment) -> dict[str, Any]:
     return {
         name: getattr(assessment, name)
         for name in (
-            "maturity", "nature_of_data", "court_orders", "duty_of_confidence", "consequences_of_parental_access",
-            "detriment_if_refused", "childs_views", "decision", "outcome_note", "assessed_by", "assessed_on",
+            "maturity",
+            "nature_of_data",
+            "court_orders",
+            "duty_of_confidence",
+            "consequences_of_parental_access",
+            "detriment_if_refused",
+            "childs_views",
+            "decision",
+            "outcome_note",
+            "assessed_by",
+            "assessed_on",
         )
-    }  # fmt: skip
+    }
 
 
 # --- reading ---------------------------------------------------------------------------------------------

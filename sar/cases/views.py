@@ -145,8 +145,7 @@ def list_cases() -> FormResult:
     # The list shows names of children and requesters: a search is a view of case data.
     service.record_case_search(filters, case_page.total, by=current_user)
     args = {k: v for k, v in request.args.items() if k != "page"}
-    return render_template("cases/list.html", form=form, page=case_page, args=args, searched=bool(args),
-                           valid=valid)  # fmt: skip
+    return render_template("cases/list.html", form=form, page=case_page, args=args, searched=bool(args), valid=valid)
 
 
 # --- the case page ---------------------------------------------------------------------------------------
@@ -230,8 +229,9 @@ def change_status(case_id: int) -> FormResult:
     if not form.validate():
         return refused("cases/status.html", **context)
     try:
-        service.transition(case, CaseStatus(form.to_status.data), form.reason.data or "", forms.closure_from(form),
-                           by=current_user)  # fmt: skip
+        service.transition(
+            case, CaseStatus(form.to_status.data), form.reason.data or "", forms.closure_from(form), by=current_user
+        )
     except (workflow.TransitionError, service.CaseError) as problem:
         show_error(form, problem)
         return refused("cases/status.html", **context)
@@ -307,8 +307,7 @@ def edit_person(case_id: int, person_id: int) -> FormResult:
     if not form.validate():
         return refused("cases/person.html", **context)
     try:
-        service.update_person(person, forms.person_details_from(form), role=PersonRole(form.role.data),
-                              by=current_user)  # fmt: skip
+        service.update_person(person, forms.person_details_from(form), role=PersonRole(form.role.data), by=current_user)
     except service.CaseError as problem:
         show_error(form, problem)
         return refused("cases/person.html", **context)
@@ -383,8 +382,7 @@ def evidence_received(case_id: int, evidence_id: int) -> FormResult:
         return refused("cases/evidence_update.html", **context)
     assert form.received_on.data is not None
     try:
-        service.record_evidence_receipt(item, form.received_on.data, form.what_arrived.data or "",
-                                        by=current_user)  # fmt: skip
+        service.record_evidence_receipt(item, form.received_on.data, form.what_arrived.data or "", by=current_user)
     except service.CaseError as problem:
         show_error(form, problem)
         return refused("cases/evidence_update.html", **context)

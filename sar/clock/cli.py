@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 import click
-from flask import Blueprint
+from flask import Flask
 
 from sar import mail
 from sar.audit import SystemActor
@@ -67,11 +67,6 @@ def reminders_job(payload: dict[str, Any]) -> None:
     mail.deliver_pending()
 
 
-def register(bp: Blueprint) -> None:
-    bp.cli.add_command(send_reminders_command)
-    bp.cli.add_command(recalculate_clocks_command)
-    try:
-        from sar.jobs import register_job
-    except ModuleNotFoundError:  # the platform's job queue is optional
-        return
-    register_job("clock.send_reminders", reminders_job)
+def register(app: Flask) -> None:
+    app.cli.add_command(send_reminders_command)
+    app.cli.add_command(recalculate_clocks_command)

@@ -359,13 +359,17 @@ def _check_event_date(case: Case, kind: EventKind, on: date, now: date) -> None:
         )
 
 
+def _check_pause_allowed(case: Case, kind: EventKind) -> None:
+    if kind not in (EventKind.CLARIFICATION_ASKED, EventKind.CLARIFICATION_ANSWERED):
+        return
+    try:
+        deadlines.check_pause_allowed(case.is_access_request)
+    except deadlines.PauseNotAllowed as refused:
+        raise EventRefused(str(refused), field="kind") from refused
+
+
 def _check_sequence(case: Case, kind: EventKind, on: date, derived: Derived, events: list[ClockEvent]) -> None:
-    if kind in (EventKind.CLARIFICATION_ASKED, EventKind.CLARIFICATION_ANSWERED) and not case.is_access_request:
-        raise EventRefused(
-            "The clock can only be paused for clarification on a subject access request (UK GDPR Article 15). "
-            "For other rights the same one-month period and extension apply, without pauses.",
-            field="kind",
-        )
+    _check_pause_allowed(case, kind)
     if kind is EventKind.CLARIFICATION_ASKED and derived.open_pause is not None:
         raise EventRefused(
             f"The clock is already paused: clarification was asked for on {_label(derived.open_pause)}. "
@@ -400,8 +404,10 @@ def _check_sequence(case: Case, kind: EventKind, on: date, derived: Derived, eve
 
 
 def _check_extension(case: Case, derived: Derived, reasons: str, notice_date: date | None, now: date) -> None:
-    if derived.extension_notice is not None:
-        raise EventRefused("The time limit has already been extended; it can only be extended once.", field="kind")
+    try:
+        deadlines.check_can_extend(derived.extension_notice is not None)
+    except deadlines.AlreadyExtended as refused:
+        raise EventRefused(str(refused), field="kind") from refused
     if not reasons.strip():
         raise EventRefused(
             "Enter the reasons for the extension (the complexity or number of the person's requests). "

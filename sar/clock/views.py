@@ -2,37 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
-from flask import Blueprint, Flask, abort, flash, redirect, render_template, url_for
-from flask.blueprints import BlueprintSetupState
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from sar import audit, forms
 from sar.auth.access import CASE_READERS, CASE_WORKERS, roles_required
 from sar.cases.models import Case
-from sar.cases.panels import CasePanel, register_case_panel
-from sar.cases.signals import case_changed
-from sar.clock import cli, service
+from sar.clock import service
 from sar.clock.forms import ClockEventForm, ExtensionForm, VoidEventForm
 from sar.clock.models import ClockEvent, EventKind
 from sar.clock.panel import panel_context
 from sar.extensions import db
 
-# cli_group=None puts send-reminders and recalculate-clocks at the top level of `flask --app sar`.
-bp = Blueprint("clock", __name__, cli_group=None)
-
-
-@bp.record_once
-def _setup(state: BlueprintSetupState) -> None:
-    panel = CasePanel("deadline", "clock/_case_panel.html", panel_context, order=10)
-    register_case_panel(cast(Flask, state.app), panel)
-    # weak=False: the receiver is a module function, but be explicit that it must live as long as the process.
-    case_changed.connect(service.on_case_changed, weak=False)
-
-
-cli.register(bp)
+bp = Blueprint("clock", __name__)
 
 
 @bp.app_template_filter("days_left")

@@ -27,12 +27,12 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 from urllib.parse import urlparse
 
 import pyotp
 import pytest
+import support
 from flask import Flask
 from playwright.sync_api import (
     Browser,
@@ -56,7 +56,6 @@ AXE_JS = PROJECT_ROOT / "node_modules" / "axe-core" / "axe.min.js"
 # axe-core is served as if it were one of the app's own files, so script-src 'self' allows it.
 AXE_PATH = "/__browser-tests__/axe.min.js"
 
-ROOT_CONFTEST = Path(__file__).resolve().parent.parent / "conftest.py"
 
 # Generous waits: the suite runs beside other workers on busy CI machines, and a slow page is not a broken one.
 TIMEOUT_MS = 15_000
@@ -71,13 +70,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-
-
-def _shared_fixtures(config: pytest.Config) -> ModuleType:
-    """tests/conftest.py, as pytest loaded it (tests/ is not a package, so it cannot be imported by name)."""
-    module = config.pluginmanager.get_plugin(str(ROOT_CONFTEST))
-    assert isinstance(module, ModuleType), f"pytest did not load {ROOT_CONFTEST}"
-    return module
 
 
 def _free_port() -> int:
@@ -143,8 +135,7 @@ def live_server(pytestconfig: pytest.Config) -> Iterator[LiveServer]:
         )
     with tempfile.TemporaryDirectory(prefix="sar-browser-") as tmp:
         tmp_path = Path(tmp)
-        shared = _shared_fixtures(pytestconfig)
-        config = shared.base_test_config(tmp_path, f"sqlite:///{tmp_path / 'browser.sqlite'}")
+        config = support.base_test_config(tmp_path, f"sqlite:///{tmp_path / 'browser.sqlite'}")
         config.update(
             {
                 "WTF_CSRF_ENABLED": True,  # the browser posts real forms with real tokens
@@ -164,7 +155,7 @@ def live_server(pytestconfig: pytest.Config) -> Iterator[LiveServer]:
         thread = threading.Thread(target=server.serve_forever, name="sar-live-server", daemon=True)
         thread.start()
         try:
-            yield LiveServer(app=app, url=f"http://127.0.0.1:{port}", password=shared.TEST_PASSWORD)
+            yield LiveServer(app=app, url=f"http://127.0.0.1:{port}", password=support.TEST_PASSWORD)
         finally:
             server.shutdown()
             thread.join(timeout=10)

@@ -5,26 +5,19 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
 from cryptography.fernet import Fernet
 from flask import Flask
+from support import base_test_config
 
 from sar import create_app
 from sar.config import ConfigurationError
 from sar.extensions import db
 from sar.storage import LocalEncryptedFileStore, get_store
 
-ROOT_CONFTEST = Path(__file__).resolve().parent.parent / "conftest.py"
 FILE_KEY = Fernet.generate_key().decode()
-
-
-def root_conftest(config: pytest.Config) -> ModuleType:
-    module = config.pluginmanager.get_plugin(str(ROOT_CONFTEST))
-    assert isinstance(module, ModuleType)
-    return module
 
 
 @pytest.fixture
@@ -39,7 +32,7 @@ def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
 
 
 def app_on(request: pytest.FixtureRequest, tmp_path: Path, url: str) -> Flask:
-    return create_app(root_conftest(request.config).base_test_config(tmp_path, url))
+    return create_app(base_test_config(tmp_path, url))
 
 
 @pytest.mark.parametrize(

@@ -21,8 +21,9 @@ from sar.jobs import Job, JobStatus, UnknownJob, claim_next, enqueue, register_j
 
 
 @pytest.fixture(autouse=True)
-def own_registry(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Each test registers its own handlers without leaking them into others."""
+def own_registry(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test registers its own handlers without leaking them into others. After ``app``: building the app
+    registers the stages' handlers (sar.clock.init_app), which these tests do not want to see."""
     monkeypatch.setattr(jobs, "_HANDLERS", {})
 
 

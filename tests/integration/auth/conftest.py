@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
 from auth_helpers import enrolment_step, manual_key, recovery_codes, totp_code
+from support import base_test_config
 
 from sar.auth.models import Role, User
 
@@ -53,20 +53,12 @@ def enrolled(app, make_user) -> Callable[..., tuple[User, str, list[str]]]:
     return make
 
 
-def _root_conftest(config: pytest.Config) -> ModuleType:
-    module = config.pluginmanager.get_plugin(str(Path(__file__).resolve().parents[2] / "conftest.py"))
-    assert isinstance(module, ModuleType)
-    return module
-
-
 @pytest.fixture
 def make_config(request: pytest.FixtureRequest, tmp_path: Path) -> Callable[..., dict[str, Any]]:
     """The suite's test configuration on a private SQLite file, for tests that build their own app."""
 
     def make(**overrides: Any) -> dict[str, Any]:
-        config: dict[str, Any] = _root_conftest(request.config).base_test_config(
-            tmp_path, f"sqlite:///{tmp_path / 'own.sqlite'}"
-        )
+        config: dict[str, Any] = base_test_config(tmp_path, f"sqlite:///{tmp_path / 'own.sqlite'}")
         config.update(overrides)
         return config
 

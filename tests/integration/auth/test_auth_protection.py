@@ -7,6 +7,7 @@ import uuid
 import pytest
 from auth_helpers import TEST_PASSWORD, password_step, totp_code
 from sqlalchemy import select
+from support import app_with_tables
 
 from sar import create_app
 from sar.audit import SYSTEM, AuditEvent
@@ -148,13 +149,8 @@ def test_activity_keeps_the_session_alive(app, enrolled):
 
 @pytest.fixture
 def csrf_app(make_config):
-    application = create_app(make_config(WTF_CSRF_ENABLED=True))
-    with application.app_context():
-        db.create_all()
+    with app_with_tables(make_config(WTF_CSRF_ENABLED=True)) as application:
         yield application
-        db.session.remove()
-        db.drop_all()
-        db.engine.dispose()
 
 
 def test_csrf_is_enforced_on_sign_in_and_sign_out(csrf_app):

@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import add_people
 from sqlalchemy import select
+from support import add_people
 
 from redaction import load_register
 from sar.audit import SYSTEM, AuditEvent, SystemActor

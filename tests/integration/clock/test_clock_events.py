@@ -208,8 +208,14 @@ def test_pause_answered_before_it_was_asked_is_refused(make_case, client_as, rec
 def test_missing_or_impossible_date_is_refused(make_case, client_as, pin_today):
     pin_today(date(2026, 3, 20))
     case = make_case(date(2026, 3, 2))
-    data = MultiDict([("event-kind", "fee_paid"), ("event-event_date", "31"), ("event-event_date", "2"),
-                      ("event-event_date", "2026")])
+    data = MultiDict(
+        [
+            ("event-kind", "fee_paid"),
+            ("event-event_date", "31"),
+            ("event-event_date", "2"),
+            ("event-event_date", "2026"),
+        ]
+    )
     response = client_as(Role.IG_OFFICER).post(f"/cases/{case.id}/clock/events", data=data)
     assert response.status_code == 422
     # The one date input of the form kit, with its GOV.UK message (issue 8: one date-input style).
@@ -287,8 +293,6 @@ def test_auditor_reads_but_cannot_record(make_case, client_as, record, extend, p
 
 
 def test_deadline_panel_on_the_case_page(make_case, client_as, record, pin_today, app):
-    if "cases.show_case" not in app.view_functions:
-        pytest.skip("intake's case page is not installed")
     pin_today(date(2026, 1, 25))
     case = make_case(date(2026, 1, 5))
     client = client_as(Role.IG_OFFICER)
@@ -310,8 +314,11 @@ def test_recalculate_every_case_from_the_command_line(app, make_case, pin_today)
     service.record_event(access, EventKind.CLARIFICATION_ASKED, date(2026, 3, 4), by=SYSTEM)
     service.record_event(access, EventKind.CLARIFICATION_ANSWERED, date(2026, 3, 11), by=SYSTEM)
     service.record_event(waiting, EventKind.ID_REQUESTED, date(2026, 1, 6), by=SYSTEM)
-    db.session.add(EvidenceItem(case_id=waiting.id, kind=EvidenceKind.IDENTITY, requested_on=date(2026, 1, 6),
-                                received_on=date(2026, 1, 20)))
+    db.session.add(
+        EvidenceItem(
+            case_id=waiting.id, kind=EvidenceKind.IDENTITY, requested_on=date(2026, 1, 6), received_on=date(2026, 1, 20)
+        )
+    )
     db.session.commit()
     before = {c.id: stored(c.id).internal_target for c in (access, erasure, waiting)}
     audits_before = db.session.scalar(select(func.count()).select_from(AuditEvent))
@@ -328,8 +335,10 @@ def test_recalculate_every_case_from_the_command_line(app, make_case, pin_today)
     assert after[waiting.id].status is ClockStatus.RUNNING and after[waiting.id].due_date == date(2026, 2, 20)
     new_audits = list(db.session.scalars(select(AuditEvent).where(AuditEvent.id > audits_before)))
     # Per case only where the due date or status moved (the waiting case); the target change is in the summary.
-    assert [(a.action, a.case_id) for a in new_audits] == [("clock.recalculated", waiting.id),
-                                                           ("clock.recalculated_all", None)]
+    assert [(a.action, a.case_id) for a in new_audits] == [
+        ("clock.recalculated", waiting.id),
+        ("clock.recalculated_all", None),
+    ]
     assert new_audits[0].before["due_date"] == "2026-02-05" and new_audits[0].after["due_date"] == "2026-02-20"
     assert "3 cases, 3 changed, 1 with a new due date" in new_audits[1].summary
     assert all("internal target now 20 days" in a.summary for a in new_audits)

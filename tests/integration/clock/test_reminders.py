@@ -12,6 +12,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import func, select
 
+from sar import jobs
 from sar.audit import SYSTEM
 from sar.auth.models import Role
 from sar.clock import service
@@ -143,14 +144,15 @@ def test_server_down_keeps_reminders_queued_until_it_is_back(app, smtp, cases):
     output = send(app)  # the same day again: no new reminders, the queued ones go out
     assert f"{len(queued)} sent" in output
     db.session.expire_all()
-    assert all(m.status is MailStatus.SENT and m.attempts == 2 and m.last_error is None
-               for m in db.session.scalars(select(OutboxMessage)))
+    assert all(
+        m.status is MailStatus.SENT and m.attempts == 2 and m.last_error is None
+        for m in db.session.scalars(select(OutboxMessage))
+    )
     assert len(smtp.inbox.messages) == len(queued)
     assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == len(queued)
 
 
 def test_reminders_as_a_background_job(app, smtp, cases):
-    jobs = pytest.importorskip("sar.jobs")
     smtp.start()
     jobs.enqueue("clock.send_reminders", {"date": TODAY.isoformat()})
     db.session.commit()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time
 
 import pytest
+from support import eval_corpus
 
 from sar import calendar
 from sar.cases import validators as v
@@ -38,9 +39,22 @@ def test_valid_ni_numbers(nino):
 
 @pytest.mark.parametrize(
     "nino",
-    ["QQ123456C", "DA123456A", "AD123456A", "AO123456A", "BG123456A", "GB123456A", "NK123456A", "TN123456A",
-     "ZZ123456A", "AB123456E", "AB123456", "A1234567C", ""],
-)  # fmt: skip
+    [
+        "QQ123456C",
+        "DA123456A",
+        "AD123456A",
+        "AO123456A",
+        "BG123456A",
+        "GB123456A",
+        "NK123456A",
+        "TN123456A",
+        "ZZ123456A",
+        "AB123456E",
+        "AB123456",
+        "A1234567C",
+        "",
+    ],
+)
 def test_invalid_ni_numbers(nino):
     assert not v.ni_number_valid(nino)
 
@@ -94,9 +108,16 @@ def test_emails():
 
 @pytest.mark.parametrize(
     ("raw", "parsed"),
-    [("14:30", time(14, 30)), ("9.05", time(9, 5)), ("0930", time(9, 30)), ("2pm", time(14)),
-     ("12am", time(0)), ("12:15 PM", time(12, 15)), ("9:30am", time(9, 30))],
-)  # fmt: skip
+    [
+        ("14:30", time(14, 30)),
+        ("9.05", time(9, 5)),
+        ("0930", time(9, 30)),
+        ("2pm", time(14)),
+        ("12am", time(0)),
+        ("12:15 PM", time(12, 15)),
+        ("9:30am", time(9, 30)),
+    ],
+)
 def test_times(raw, parsed):
     assert v.parse_time(raw) == parsed
 
@@ -133,11 +154,8 @@ def test_received_must_be_past_and_after_the_uk_gdpr_began():
 def test_the_corpus_registers_are_already_in_canonical_form():
     """The register's canonical forms are the people.json format's: every corpus identifier is a fixed point."""
     import json
-    from pathlib import Path
 
-    corpus = Path(__file__).resolve().parents[4] / "shared" / "eval" / "corpus-dev"
-    if not corpus.is_dir():
-        pytest.skip("the shared evaluation corpus is not beside the project")
+    corpus = eval_corpus()
     checked = 0
     for path in sorted(corpus.glob("*.people.json")):
         register = json.loads(path.read_text(encoding="utf-8"))
