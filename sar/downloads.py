@@ -30,9 +30,7 @@ def complete_download(chunks: Iterable[str], *, filename: str, mimetype: str) ->
     if size <= SPOOL_BYTES:
         with spool:
             body = spool.read()
-        return Response(
-            body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{filename}"'}
-        )
+        return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
     response = send_file(spool, mimetype=mimetype, as_attachment=True, download_name=filename, max_age=0)
     response.content_length = size
     return response

@@ -155,10 +155,7 @@ def all_requests(limit: int = 200) -> tuple[list[RoleGrant], list[RoleGrant]]:
     )
     decided = list(
         db.session.scalars(
-            select(RoleGrant)
-            .where(RoleGrant.status != GrantStatus.PENDING)
-            .order_by(RoleGrant.id.desc())
-            .limit(limit)
+            select(RoleGrant).where(RoleGrant.status != GrantStatus.PENDING).order_by(RoleGrant.id.desc()).limit(limit)
         )
     )
     return pending, decided
