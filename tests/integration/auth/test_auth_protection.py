@@ -160,13 +160,19 @@ def csrf_app(make_config):
 def test_csrf_is_enforced_on_sign_in_and_sign_out(csrf_app):
     from sar.auth import service
 
-    service.create_user(
+    import pyotp
+
+    from sar.auth import secrets
+
+    user = service.create_user(
         email="csrf@council.example",
         full_name="C",
         password=TEST_PASSWORD,
         roles={Role.DPO},
         actor=None,
     )
+    user.mfa_secret_encrypted = secrets.encrypt(pyotp.random_base32())  # set up, so the password step passes
+    user.mfa_enrolled_at = utcnow()
     db.session.commit()
     client = csrf_app.test_client()
     refused = client.post("/sign-in", data={"email": "csrf@council.example", "password": TEST_PASSWORD})
@@ -195,7 +201,7 @@ def test_security_headers(client):
 
 
 def test_session_cookie_is_httponly_and_secure_outside_development(make_config):
-    app = create_app(make_config(ENV="production"))
+    app = create_app(make_config(ENV="production", AUDIT_HMAC_KEY="a" * 64))
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["SESSION_COOKIE_HTTPONLY"] is True
     assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
