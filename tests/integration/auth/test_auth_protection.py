@@ -158,11 +158,9 @@ def csrf_app(make_config):
 
 
 def test_csrf_is_enforced_on_sign_in_and_sign_out(csrf_app):
-    from sar.auth import service
-
     import pyotp
 
-    from sar.auth import secrets
+    from sar.auth import secrets, service
 
     user = service.create_user(
         email="csrf@council.example",
