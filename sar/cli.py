@@ -15,6 +15,7 @@ from sar.extensions import db
 def init_app(app: Flask) -> None:
     app.cli.add_command(verify_audit)
     app.cli.add_command(audit_checkpoint)
+    app.cli.add_command(send_mail)
     app.cli.add_command(generate_key)
     from sar.jobs import jobs_cli
 
@@ -57,6 +58,15 @@ def audit_checkpoint(email_dpo: bool | None) -> None:
         click.echo("The audit log is empty: nothing to checkpoint.")
         return
     click.echo(f"Checkpoint written: event {checkpoint.seq}, hash {checkpoint.hash}.")
+
+
+@click.command("send-mail")
+def send_mail() -> None:
+    """Send the queued email (the job worker also does this as soon as urgent mail is queued)."""
+    from sar import mail
+
+    report = mail.deliver_pending(commit=db.session.commit)
+    click.echo(f"Sent {report.sent}; {report.failed} failed and stay queued.")
 
 
 @click.command("generate-key")

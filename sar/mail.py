@@ -161,3 +161,28 @@ def deliver_pending(*, commit: Callable[[], None] | None = None, limit: int = 50
         except (OSError, smtplib.SMTPException):
             smtp.close()
     return DeliveryReport(sent, failed, failed)
+
+
+DELIVER_JOB = "mail.deliver"
+
+
+def _deliver_job(payload: dict[str, Any]) -> None:
+    """Job handler: send whatever is queued (the worker commits with the job)."""
+    deliver_pending()
+
+
+def send_soon() -> None:
+    """Ask the job worker to deliver the outbox now (in the caller's transaction), for messages that
+    must not wait for the daily reminder run: set-up links and warnings about attacks on an account."""
+    from sar import jobs
+
+    jobs.enqueue(DELIVER_JOB)
+
+
+def _register_job() -> None:
+    from sar import jobs
+
+    jobs.register_job(DELIVER_JOB, _deliver_job)
+
+
+_register_job()

@@ -72,6 +72,7 @@ def issue(user: User, *, by: Author, reason: str = "new account") -> str:
         "If you did not expect this email, tell your information governance team.\n",
         kind="enrolment_link",
     )
+    mail.send_soon()
     audit.record(
         "enrolment_link_sent",
         object_type="user",

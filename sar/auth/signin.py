@@ -145,7 +145,7 @@ def register_failure(
 def _warn_account_holder(user: User, now: datetime) -> None:
     """Tell the person by email that someone is failing to sign in as them (at most once an hour)."""
     council = current_app.config["COUNCIL_NAME"]
-    mail.queue(
+    queued = mail.queue(
         user.email,
         f"{council}: failed attempts to sign in to your account",
         f"Dear {user.full_name},\n\n"
@@ -158,6 +158,8 @@ def _warn_account_holder(user: User, now: datetime) -> None:
         dedup_key=f"sign-in-attack:{user.id}:{now:%Y-%m-%dT%H}",
         kind="sign_in_attack",
     )
+    if queued is not None:
+        mail.send_soon()
 
 
 def check_password(email: str, password: str, *, ip_address: str, now: datetime | None = None) -> PasswordCheck:

@@ -235,13 +235,18 @@ def load(n_cases: int, events_per_case: int, seed: int = 7) -> dict[str, float]:
 def sign_in(app: Flask, email: str) -> FlaskClient:
     from flask_login.utils import _create_identifier
 
+    from sar.auth import sessions
+
     client = app.test_client()
     with app.app_context():
-        user_id = db.session.scalar(sa.select(User.id).where(User.email == email))
-    with app.test_request_context(environ_base=client.environ_base):
-        identifier = _create_identifier()
+        user = db.session.scalars(sa.select(User).where(User.email == email)).one()
+        user_id = user.id
+        with app.test_request_context(environ_base=client.environ_base):
+            identifier = _create_identifier()
+            token = sessions.create(user, method="benchmark")  # the server-side session row
+        db.session.commit()
     with client.session_transaction() as session:
-        session.update({"_user_id": str(user_id), "_fresh": True, "_id": identifier})
+        session.update({"_user_id": str(user_id), "_fresh": True, "_id": identifier, sessions.TOKEN_KEY: token})
     return client
 
 

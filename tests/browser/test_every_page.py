@@ -16,6 +16,7 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from sar import create_app
+from sar.audit import SYSTEM
 from sar.auth.models import Role, Team, User
 
 pytestmark = pytest.mark.browser
@@ -105,6 +106,15 @@ def ids(live_server: Any) -> dict[str, int]:
         db.session.add(job)
         db.session.commit()
         found["job_id"] = job.id
+        # A one-time set-up link for an account not yet set up (the page it opens is public).
+        from urllib.parse import urlsplit
+
+        from sar.auth import enrolment
+
+        newcomer = db.session.scalars(select(User).where(User.mfa_enrolled_at.is_(None)).order_by(User.id)).first()
+        assert newcomer is not None
+        found["token"] = urlsplit(enrolment.issue(newcomer, by=SYSTEM)).path.rsplit("/", 1)[1]  # type: ignore[assignment]
+        db.session.commit()
         return found
 
 

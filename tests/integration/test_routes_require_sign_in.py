@@ -50,7 +50,7 @@ def dummy_value(rule: Rule, argument: str) -> Any:
     """A value each URL converter accepts: the role check must fire before any lookup by id."""
     converter = rule._converters[argument]
     name = type(converter).__name__
-    if name == "IntegerConverter":
+    if name in ("IntegerConverter", "BoundedIntConverter"):
         return 1
     if name == "FloatConverter":
         return 1.0

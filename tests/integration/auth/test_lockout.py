@@ -90,6 +90,10 @@ def test_the_account_holder_is_emailed_once_an_hour_while_attacked(app, make_use
     assert messages[0].to_address == user.email
     assert "failed attempts" in messages[0].subject
     assert "Sam Target" in messages[0].body and "If it was not you" in messages[0].body
+    from sar.jobs import Job
+
+    # Sent by the job worker at once, not at the next daily reminder run.
+    assert db.session.scalars(select(Job).where(Job.name == "mail.deliver")).first() is not None
 
 
 def _change(client, current: str):
