@@ -549,16 +549,7 @@ class Detector:
     def _link_professionals(self, text: str, names: list[_Span], case: CaseKnowledge, learnt: set[str] | None) -> None:
         """ "Gemma Lord <gemma.lord@nhs.net>" then "Hi Gemma": a professional named once with their
         role is the same professional at every other mention of their name, here or in the case."""
-        known: dict[tuple[str, ...], tuple[str, str]] = {}
-        for s in names:
-            if s.person is None and s.role == "professional":
-                key = _name_key(text[s.start : s.end])
-                known[key] = (s.group, text[s.start : s.end])
-                if learnt is not None:
-                    learnt.add(f"{_PROFESSIONAL}{s.group}|{' '.join(key)}")
-        for entry in case.professionals:
-            group, _, name = entry.partition("|")
-            known.setdefault(tuple(name.split()), (group, name.title()))
+        known = _known_professionals(text, names, case, learnt)
         if not known:
             return
         by_word: dict[str, list[tuple[tuple[str, ...], tuple[str, str]]]] = {}
@@ -705,6 +696,25 @@ def _link_unknowns(text: str, names: list[_Span], case: CaseKnowledge) -> None:
                 why = ""
             reasons[key] = why
         s.why = why
+
+
+def _known_professionals(
+    text: str, names: list[_Span], case: CaseKnowledge, learnt: set[str] | None
+) -> dict[tuple[str, ...], tuple[str, str]]:
+    """Unlisted professionals named with their role, here or in the case: name key to (group, name shown).
+
+    Those named here are added to ``learnt`` for the rest of the case."""
+    known: dict[tuple[str, ...], tuple[str, str]] = {}
+    for s in names:
+        if s.person is None and s.role == "professional":
+            key = _name_key(text[s.start : s.end])
+            known[key] = (s.group, text[s.start : s.end])
+            if learnt is not None:
+                learnt.add(f"{_PROFESSIONAL}{s.group}|{' '.join(key)}")
+    for entry in case.professionals:
+        group, _, name = entry.partition("|")
+        known.setdefault(tuple(name.split()), (group, name.title()))
+    return known
 
 
 @lru_cache(maxsize=4096)

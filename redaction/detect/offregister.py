@@ -291,17 +291,7 @@ class OffRegister:
         learnt: set[str] | None,
     ) -> list[NameMention]:
         """Once a word is known to name someone off the register, it names them everywhere in the text."""
-        phrases: set[str] = set()
-        found: set[str] = set()
-        for m in mentions:
-            if not m.people and m.certain and not m.review:
-                words = WORDS_IN.findall(text, m.start, m.end)
-                if len(words) > 1:
-                    phrases.add(text[m.start : m.end])
-                for w in words:
-                    key = fold(w)
-                    if len(key) > 1 and key not in NOT_NAME and key not in self.reg.words:
-                        found.add(key)
+        phrases, found = self._off_register_names(text, mentions)
         if learnt is not None:
             learnt.update(found)
         # names learnt anywhere in the case count here too: resolved once, resolved everywhere
@@ -342,6 +332,21 @@ class OffRegister:
                 out.append(NameMention(tok.start, end, (), why=why))
                 taken.add(id(tok))
         return out
+
+    def _off_register_names(self, text: str, mentions: list[NameMention]) -> tuple[set[str], set[str]]:
+        """The names of people certainly off the register: (names of several words as written, folded words)."""
+        phrases: set[str] = set()
+        found: set[str] = set()
+        for m in mentions:
+            if not m.people and m.certain and not m.review:
+                words = WORDS_IN.findall(text, m.start, m.end)
+                if len(words) > 1:
+                    phrases.add(text[m.start : m.end])
+                for w in words:
+                    key = fold(w)
+                    if len(key) > 1 and key not in NOT_NAME and key not in self.reg.words:
+                        found.add(key)
+        return phrases, found
 
     @staticmethod
     def _word_name_as_name(text: str, tok: Token) -> bool:

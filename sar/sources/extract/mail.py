@@ -415,30 +415,8 @@ def _pst_message(item: Any, folder_path: str, limits: Limits) -> EmailMessage | 
     strings = _strings(item)
     message_class = strings.get(_TAG_CLASS, "IPM.Note")
     message = EmailMessage()
-    transport = item.get_transport_headers()
-    parsed = HeaderParser(policy=email.policy.default).parsestr(transport) if transport else None
-    for header in ("From", "To", "Cc", "Date", "Subject", "Message-ID", "In-Reply-To", "References"):
-        value = _header(parsed, header) if parsed is not None else ""
-        if value:
-            message[header] = value
-    if "Subject" not in message:
-        message["Subject"] = (item.get_subject() or strings.get(_TAG_SUBJECT, "")).replace("\x00", "")
-    if "From" not in message:
-        sender = (item.get_sender_name() or "").replace("\x00", "")
-        address = strings.get(_TAG_SENDER_EMAIL, "")
-        if sender or address:
-            message["From"] = f"{sender} <{address}>" if sender and "@" in address else (sender or address)
-    if "To" not in message and strings.get(_TAG_DISPLAY_TO):
-        message["To"] = strings[_TAG_DISPLAY_TO]
-    if "Cc" not in message and strings.get(_TAG_DISPLAY_CC):
-        message["Cc"] = strings[_TAG_DISPLAY_CC]
-    if "Date" not in message:
-        when = item.get_client_submit_time() or item.get_delivery_time() or item.get_creation_time()
-        if when is not None:
-            message["Date"] = format_datetime(when.replace(tzinfo=UTC) if when.tzinfo is None else when)
-    for header, tag in (("Message-ID", _TAG_MESSAGE_ID), ("In-Reply-To", _TAG_IN_REPLY_TO)):
-        if header not in message and strings.get(tag):
-            message[header] = strings[tag]
+    _pst_transport_headers(item, message)
+    _pst_property_headers(item, strings, message)
     message["X-Outlook-Class"] = message_class
     if folder_path:
         message["X-Outlook-Folder"] = folder_path
@@ -450,6 +428,42 @@ def _pst_message(item: Any, folder_path: str, limits: Limits) -> EmailMessage | 
     message.set_content(body or "(no text)")
     _pst_attachments(item, message, limits)
     return message
+
+
+def _pst_transport_headers(item: Any, message: EmailMessage) -> None:
+    """The headers of a message that came from the internet, as Outlook kept them."""
+    transport = item.get_transport_headers()
+    parsed = HeaderParser(policy=email.policy.default).parsestr(transport) if transport else None
+    for header in ("From", "To", "Cc", "Date", "Subject", "Message-ID", "In-Reply-To", "References"):
+        value = _header(parsed, header) if parsed is not None else ""
+        if value:
+            message[header] = value
+
+
+def _pst_property_headers(item: Any, strings: dict[int, str], message: EmailMessage) -> None:
+    """The headers the transport headers lack (or all of them, for a message never sent), from its properties."""
+    if "Subject" not in message:
+        message["Subject"] = (item.get_subject() or strings.get(_TAG_SUBJECT, "")).replace("\x00", "")
+    if "From" not in message:
+        _pst_sender(item, strings, message)
+    if "To" not in message and strings.get(_TAG_DISPLAY_TO):
+        message["To"] = strings[_TAG_DISPLAY_TO]
+    if "Cc" not in message and strings.get(_TAG_DISPLAY_CC):
+        message["Cc"] = strings[_TAG_DISPLAY_CC]
+    if "Date" not in message:
+        when = item.get_client_submit_time() or item.get_delivery_time() or item.get_creation_time()
+        if when is not None:
+            message["Date"] = format_datetime(when.replace(tzinfo=UTC) if when.tzinfo is None else when)
+    for header, tag in (("Message-ID", _TAG_MESSAGE_ID), ("In-Reply-To", _TAG_IN_REPLY_TO)):
+        if header not in message and strings.get(tag):
+            message[header] = strings[tag]
+
+
+def _pst_sender(item: Any, strings: dict[int, str], message: EmailMessage) -> None:
+    sender = (item.get_sender_name() or "").replace("\x00", "")
+    address = strings.get(_TAG_SENDER_EMAIL, "")
+    if sender or address:
+        message["From"] = f"{sender} <{address}>" if sender and "@" in address else (sender or address)
 
 
 def _pst_body(item: Any) -> str:
