@@ -189,7 +189,9 @@ def test_the_case_list_searches_filters_sorts_and_pages(officer_client, officer,
 
 def test_case_search_matches_names_not_the_punctuation_of_stored_lists(officer_client, make_case):
     first = make_case(subject_name="Zoë O'Brien")
-    service.update_person(first.subject, service.PersonDetails(full_name="Zoë O'Brien", aliases=("Zoe Hart", "ZH")))
+    service.update_person(
+        first.subject, service.PersonDetails(full_name="Zoë O'Brien", aliases=("Zoe Hart", "ZH")), by=SYSTEM
+    )
     make_case(subject_name="Ben Jones")
     db.session.commit()
 
