@@ -79,9 +79,10 @@ def _configure_templates(app: Flask) -> None:
 def _register_stages(app: Flask) -> None:
     """Each stage's blueprint, in the order of the one-way flow; later stages add theirs here."""
     from sar.admin.views import bp as admin_bp
+    from sar.bundle.letters.views import bp as letters_bp
     from sar.cases.views import bp as cases_bp
     from sar.clock.views import bp as clock_bp
     from sar.dashboard.views import bp as dashboard_bp
 
-    for blueprint in (cases_bp, clock_bp, dashboard_bp, admin_bp):
+    for blueprint in (cases_bp, clock_bp, letters_bp, dashboard_bp, admin_bp):
         app.register_blueprint(blueprint)
