@@ -27,6 +27,7 @@ NOT_PAGES = {
     "cases.export_people": "people.json download",
     "audit.export_csv": "CSV download",
     "dashboard.request_log_csv": "CSV download",
+    "letters.download_letter": "PDF download (tests/integration/letters)",
     "auth.set_up_mfa": "only reachable between password and MFA (test_sign_in.py)",
     "auth.verify_mfa": "only reachable between password and MFA (test_sign_in.py)",
 }
@@ -85,6 +86,12 @@ def ids(live_server: Any) -> dict[str, int]:
             ).first()
             or 0,
         }
+        from sar.bundle.letters.models import Letter
+
+        letter = db.session.scalars(select(Letter).where(Letter.case_id == case.id).order_by(Letter.id)).first()
+        assert letter is not None, "the demo writes an acknowledgement on every case past receipt"
+        found["letter_id"] = letter.id
+        found["template_id"] = letter.template_id
         try:
             from sar.clock.models import ClockEvent
         except ModuleNotFoundError:
