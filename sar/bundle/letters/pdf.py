@@ -1,8 +1,7 @@
 """Typesetting a rendered letter as an A4 PDF with the council's letterhead (reportlab).
 
-The letter text uses three layout marks (sar.bundle.letters.defaults): a blank line between paragraphs, ``## `` for
-a heading and ``- `` for a bullet point; a single line break is kept (addresses, sign-offs). Everything else is
-text: it is escaped before reportlab's paragraph mark-up sees it, so a template cannot inject mark-up either.
+The letter text's layout marks are read by sar.bundle.letters.layout. Everything else is text: it is escaped before
+reportlab's paragraph mark-up sees it, so a template cannot inject mark-up either.
 
 DejaVu Sans (Debian's fonts-dejavu-core) is used when installed so names in any European alphabet print; otherwise
 reportlab's bundled Vera.
@@ -24,6 +23,8 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import ListFlowable, ListItem, Paragraph, SimpleDocTemplate, Spacer
 from reportlab.platypus.flowables import Flowable
+
+from sar.bundle.letters import layout
 
 _FONT_CANDIDATES = (
     (
@@ -89,23 +90,6 @@ def _text(line: str) -> str:
     return escape(line)
 
 
-def _blocks(body: str) -> list[list[str]]:
-    """Paragraphs: runs of non-blank lines."""
-    blocks: list[list[str]] = []
-    current: list[str] = []
-    for raw in body.splitlines():
-        line = raw.rstrip()
-        if not line.strip():
-            if current:
-                blocks.append(current)
-                current = []
-            continue
-        current.append(line)
-    if current:
-        blocks.append(current)
-    return blocks
-
-
 def _paragraph(lines: list[str], styles: dict[str, ParagraphStyle]) -> Paragraph:
     return Paragraph("<br/>".join(_text(line) for line in lines), styles["body"])
 
@@ -122,33 +106,14 @@ def _bullet_list(items: list[str], styles: dict[str, ParagraphStyle]) -> ListFlo
 
 
 def body_flowables(body: str, styles: dict[str, ParagraphStyle]) -> list[Flowable]:
-    """Each paragraph's lines become text (line breaks kept), a heading, or a run of bullet points."""
     flowables: list[Flowable] = []
-    for block in _blocks(body):
-        lines: list[str] = []
-        bullets: list[str] = []
-        for line in block:
-            stripped = line.strip()
-            if stripped.startswith(("- ", "* ")):
-                if lines:
-                    flowables.append(_paragraph(lines, styles))
-                    lines = []
-                bullets.append(stripped[2:])
-                continue
-            if bullets:
-                flowables.append(_bullet_list(bullets, styles))
-                bullets = []
-            if stripped.startswith("## "):
-                if lines:
-                    flowables.append(_paragraph(lines, styles))
-                    lines = []
-                flowables.append(Paragraph(_text(stripped[3:]), styles["heading"]))
-            else:
-                lines.append(line)
-        if lines:
-            flowables.append(_paragraph(lines, styles))
-        if bullets:
-            flowables.append(_bullet_list(bullets, styles))
+    for block in layout.blocks(body):
+        if block.kind == "heading":
+            flowables.append(Paragraph(_text(block.lines[0]), styles["heading"]))
+        elif block.kind == "bullets":
+            flowables.append(_bullet_list(list(block.lines), styles))
+        else:
+            flowables.append(_paragraph(list(block.lines), styles))
     return flowables
 
 

@@ -12,7 +12,6 @@ request for ID or authority records the evidence asked for (intake's evidence re
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -573,12 +572,6 @@ def open_letter_pdf(case: Case, letter: Letter, *, by: User) -> bytes:
     audit.record("letter.downloaded", object_type="letter", object_id=letter.id, case_id=case.id,
                  summary=f"{letter.kind.label} downloaded ({letter.original_name})", actor=_actor(by))  # fmt: skip
     return content
-
-
-@dataclass(frozen=True)
-class TemplateUse:
-    template: LetterTemplate
-    letters: int
 
 
 def template_use(templates: list[LetterTemplate]) -> dict[int, int]:

@@ -17,7 +17,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from sar.auth.access import CASE_READERS, CASE_WORKERS, roles_required
 from sar.auth.models import Role
-from sar.bundle.letters import service
+from sar.bundle.letters import layout, service
 from sar.bundle.letters.context import PLACEHOLDERS
 from sar.bundle.letters.forms import (
     Art15Form,
@@ -50,36 +50,16 @@ def _setup(state: BlueprintSetupState) -> None:
 
 @bp.app_template_filter("letter_html")
 def letter_html(text: str) -> Markup:
-    """Letter text as the PDF lays it out: paragraphs, ``## `` headings and ``- `` bullets; everything escaped."""
+    """Letter text laid out as the PDF lays it out (sar.bundle.letters.layout); everything escaped."""
     parts: list[str] = []
-    for block in text.replace("\r\n", "\n").split("\n\n"):
-        lines = [line.rstrip() for line in block.split("\n") if line.strip()]
-        paragraph: list[str] = []
-        bullets: list[str] = []
-
-        def close(paragraph: list[str], bullets: list[str]) -> None:
-            if paragraph:
-                parts.append('<p class="govuk-body">' + "<br>".join(str(escape(x)) for x in paragraph) + "</p>")
-                paragraph.clear()
-            if bullets:
-                items = "".join(f"<li>{escape(x)}</li>" for x in bullets)
-                parts.append(f'<ul class="govuk-list govuk-list--bullet">{items}</ul>')
-                bullets.clear()
-
-        for line in lines:
-            stripped = line.strip()
-            if stripped.startswith(("- ", "* ")):
-                if paragraph:
-                    close(paragraph, [])
-                bullets.append(stripped[2:])
-            elif stripped.startswith("## "):
-                close(paragraph, bullets)
-                parts.append(f'<h3 class="govuk-heading-s">{escape(stripped[3:])}</h3>')
-            else:
-                if bullets:
-                    close([], bullets)
-                paragraph.append(line)
-        close(paragraph, bullets)
+    for block in layout.blocks(text):
+        if block.kind == "heading":
+            parts.append(f'<h3 class="govuk-heading-s">{escape(block.lines[0])}</h3>')
+        elif block.kind == "bullets":
+            items = "".join(f"<li>{escape(item)}</li>" for item in block.lines)
+            parts.append(f'<ul class="govuk-list govuk-list--bullet">{items}</ul>')
+        else:
+            parts.append('<p class="govuk-body">' + "<br>".join(str(escape(line)) for line in block.lines) + "</p>")
     return Markup("\n".join(parts))
 
 

@@ -276,7 +276,8 @@ def test_dpo_edits_the_art15_information(dpo_client, dpo, art15) -> None:
     blank = dpo_client.post("/letters/supplementary-information/edit", data={**art15, "retention": " "})
     assert blank.status_code == 422 and "Enter how long we keep it (retention)" in _errors(blank)
 
-    saved = dpo_client.post("/letters/supplementary-information/edit", data={**art15, "retention": "Seventy-five years"})
+    changed = {**art15, "retention": "Seventy-five years"}
+    saved = dpo_client.post("/letters/supplementary-information/edit", data=changed)
 
     assert saved.status_code == 302
     assert service.supplementary().retention == "Seventy-five years"  # type: ignore[union-attr]

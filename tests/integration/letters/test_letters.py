@@ -306,3 +306,13 @@ def test_a_letter_is_sent_only_once(letter_case, officer) -> None:
 
     with pytest.raises(service.LetterRefused, match="already printed for post"):
         service.send_by_email(case, letter, "alex.morgan@example.org", by=officer)
+
+
+def test_text_that_looks_like_markup_is_printed_as_text(letter_case, officer, read_pdf) -> None:
+    case = letter_case(date(2026, 3, 2))
+    case.subject.full_name = 'Alex <font size="40">Morgan</font> & <b>Co'  # type: ignore[union-attr]
+    db.session.flush()
+
+    letter = service.create_letter(case, LetterKind.ACKNOWLEDGEMENT, {}, by=officer)
+
+    assert 'Alex <font size="40">Morgan</font> & <b>Co' in read_pdf(pdf_of(letter))
