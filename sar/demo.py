@@ -241,7 +241,10 @@ class Seeder:
         closing = {Outcome.NONE_HELD: LetterKind.NO_DATA_HELD, Outcome.REFUSED_MUE: LetterKind.REFUSAL,
                    Outcome.FULL: LetterKind.DISCLOSURE_COVER, Outcome.PARTIAL: LetterKind.DISCLOSURE_COVER,
                    Outcome.NCND: LetterKind.DISCLOSURE_COVER}  # fmt: skip
+        halfway = self.result.cases[len(self.result.cases) // 2]
         for case in self.result.cases:
+            if case is halfway:
+                self.improve_acknowledgement(dpo, case)
             if case.status is CaseStatus.RECEIVED:
                 continue  # logged today or yesterday: the acknowledgement is still to be written
             owner = case.owner or dpo
@@ -255,6 +258,19 @@ class Seeder:
             details = {"reasons": _REFUSAL_REASONS} if kind is LetterKind.REFUSAL else {}
             letter = letters.create_letter(case, kind, details, by=owner, on=closed_on)
             letters.mark_posted(case, letter, by=owner, on=closed_on)
+
+    def improve_acknowledgement(self, dpo: User, example: Case) -> None:
+        """Part-way through the year the DPO reworded the acknowledgement: older letters keep version 1."""
+        from sar.bundle.letters import service as letters
+        from sar.bundle.letters.models import Audience, LetterKind
+
+        current = letters.current_template(LetterKind.ACKNOWLEDGEMENT, Audience.ADULT)
+        body = current.body.replace(
+            "Please quote it whenever you contact us about this request.",
+            "Please quote it whenever you contact us about this request. You do not need to do anything else now.",
+        )
+        letters.save_template(current, current.subject, body, "Told requesters they need do nothing else for now",
+                              preview_case=example, by=dpo)  # fmt: skip
 
     def _now(self) -> datetime:
         real_now = datetime.now(UTC)
