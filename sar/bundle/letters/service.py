@@ -304,9 +304,16 @@ def _required(details: dict[str, str], name: str, message: str) -> None:
         raise LetterRefused(message, name)
 
 
-def check_details(case: Case, kind: LetterKind, raw: dict[str, Any], on: date) -> dict[str, str]:
-    """The officer's details for this kind of letter, checked; refusals say what to fix."""
-    details = {name: str(value or "").strip()[:MAX_DETAIL] for name, value in raw.items() if value is not None}
+def unavailable(case: Case, kind: LetterKind, on: date | None = None) -> str | None:
+    """Why this kind of letter cannot be written on the case today (None when it can), for the letter chooser."""
+    try:
+        _check_case_allows(case, kind, on or today())
+    except LetterRefused as refused:
+        return refused.message
+    return None
+
+
+def _check_case_allows(case: Case, kind: LetterKind, on: date) -> None:
     if kind in _OPEN_CASE_ONLY and case.is_closed:
         raise LetterRefused(f"The case is closed, so a {kind.label.lower()} cannot be sent. Reopen the case first.",
                             "kind")  # fmt: skip
@@ -316,20 +323,27 @@ def check_details(case: Case, kind: LetterKind, raw: dict[str, Any], on: date) -
             "set up yet. Ask the Data Protection Officer to set it up first.",
             "kind",
         )
+    if kind is LetterKind.CLARIFICATION and not case.is_access_request:
+        raise LetterRefused(
+            "The clock can only be paused for clarification on a subject access request (UK GDPR Article 15). "
+            "Ask the requester informally instead.",
+            "kind",
+        )
+    if kind is LetterKind.EXTENSION:
+        _check_extension_possible(case, on)
+
+
+def check_details(case: Case, kind: LetterKind, raw: dict[str, Any], on: date) -> dict[str, str]:
+    """The officer's details for this kind of letter, checked; refusals say what to fix."""
+    details = {name: str(value or "").strip()[:MAX_DETAIL] for name, value in raw.items() if value is not None}
+    _check_case_allows(case, kind, on)
     if kind is LetterKind.EVIDENCE_REQUEST:
         if details.get("evidence_kind") not in ("identity", "authority"):
             raise LetterRefused("Select whether you need proof of identity or evidence of authority", "evidence_kind")
         _required(details, "what_we_need", "Enter what the requester needs to send")
     elif kind is LetterKind.CLARIFICATION:
-        if not case.is_access_request:
-            raise LetterRefused(
-                "The clock can only be paused for clarification on a subject access request (UK GDPR Article 15). "
-                "Ask the requester informally instead.",
-                "kind",
-            )
         _required(details, "questions", "Enter what you need the requester to tell you")
     elif kind is LetterKind.EXTENSION:
-        _check_extension_possible(case, on)
         _required(details, "reasons", "Enter the reasons for the extension (the notice must state them)")
     elif kind is LetterKind.FEE_REQUEST:
         details["fee_amount"] = _money(details.get("fee_amount", ""))

@@ -92,13 +92,12 @@ def new_letter(case_id: int) -> Page:
     if kind is None or (request.method == "POST" and "step" in request.form):
         # Step 1: choose the kind of letter.
         choose = LetterKindForm()
+        kinds = [(kind, service.unavailable(case, kind)) for kind in LetterKind]
         if request.method == "POST":
             if choose.validate():
                 return redirect(url_for("letters.new_letter", case_id=case.id, kind=choose.kind.data))
-            return render_template("letters/new_kind.html", case=case, form=choose, kinds=list(LetterKind),
-                                   audience=audience), 422  # fmt: skip
-        return render_template("letters/new_kind.html", case=case, form=choose, kinds=list(LetterKind),
-                               audience=audience)  # fmt: skip
+            return render_template("letters/new_kind.html", case=case, form=choose, kinds=kinds, audience=audience), 422
+        return render_template("letters/new_kind.html", case=case, form=choose, kinds=kinds, audience=audience)
     form = LetterDetailsForm()
     context = {"case": case, "form": form, "kind": kind, "audience": audience,
                "fields": LetterDetailsForm.FIELDS_BY_KIND.get(kind, ())}  # fmt: skip

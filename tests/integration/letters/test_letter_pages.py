@@ -20,6 +20,7 @@ from sar.auth.models import Role
 from sar.bundle.letters import service
 from sar.bundle.letters.forms import preview_digest
 from sar.bundle.letters.models import Audience, Letter, LetterKind, LetterStatus, LetterTemplate
+from sar.cases.models import Right
 from sar.extensions import db
 
 
@@ -327,3 +328,19 @@ def test_who_may_do_what(app, letter_case, officer, client_as) -> None:
         assert officer_client.get(url).status_code == 403
         assert officer_client.post(url).status_code == 403
     assert officer_client.get(f"/cases/{case.id}/letters/new").status_code == 200
+
+
+def test_the_chooser_says_which_letters_cannot_be_written_and_why(letter_case, officer_client, art15) -> None:
+    case = letter_case(date(2026, 2, 2), rights=(Right.ERASURE,))  # notice deadline 2 March; today 16 March
+
+    page = BeautifulSoup(officer_client.get(f"/cases/{case.id}/letters/new").data, "html.parser")
+
+    offered = {radio["value"] for radio in page.find_all("input", {"name": "kind"})}
+    assert "extension" not in offered and "clarification" not in offered and "acknowledgement" in offered
+    text = page.get_text(" ", strip=True)
+    assert "Not available on this case" in text
+    assert "The extension notice had to be sent by 2 March 2026" in text
+    assert "The clock can only be paused for clarification" in text
+    forced = officer_client.post(f"/cases/{case.id}/letters/new?kind=extension", data={"kind": "extension",
+                                 "reasons": "Complex"})  # fmt: skip
+    assert forced.status_code == 422  # the server refuses what the page does not offer
