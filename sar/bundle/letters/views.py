@@ -92,7 +92,7 @@ def new_letter(case_id: int) -> Page:
     if kind is None or (request.method == "POST" and "step" in request.form):
         # Step 1: choose the kind of letter.
         choose = LetterKindForm()
-        kinds = [(kind, service.unavailable(case, kind)) for kind in LetterKind]
+        kinds = [(choice, service.unavailable(case, choice)) for choice in LetterKind]
         if request.method == "POST":
             if choose.validate():
                 return redirect(url_for("letters.new_letter", case_id=case.id, kind=choose.kind.data))
