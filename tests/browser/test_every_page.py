@@ -65,7 +65,10 @@ def _role_for(view: Any, endpoint: str) -> Role | None:
 def ids(live_server: Any) -> dict[str, int]:
     """Ids of a well-filled demo case and of the things around it, for the URLs' parameters."""
     from sar.audit import AuditEvent
+    from sar.bundle.letters.models import Letter
     from sar.cases.models import Case, CaseStatus, PersonRole, RequesterType
+    from sar.clock.models import ClockEvent
+    from sar.jobs import Job, JobStatus
 
     with live_server.app.app_context():
         from sar.extensions import db
@@ -86,22 +89,28 @@ def ids(live_server: Any) -> dict[str, int]:
             ).first()
             or 0,
         }
-        from sar.bundle.letters.models import Letter
-
         letter = db.session.scalars(select(Letter).where(Letter.case_id == case.id).order_by(Letter.id)).first()
         assert letter is not None, "the demo writes an acknowledgement on every case past receipt"
         found["letter_id"] = letter.id
         found["template_id"] = letter.template_id
-        try:
-            from sar.clock.models import ClockEvent
-        except ModuleNotFoundError:
-            pass
-        else:
-            event = db.session.scalars(
-                select(ClockEvent).join(Case).where(Case.status != CaseStatus.CLOSED).order_by(ClockEvent.id)
-            ).first()
-            if event is not None:
-                found["clock_event_id"], found["clock_case_id"] = event.id, event.case_id
+        event = db.session.scalars(
+            select(ClockEvent).join(Case).where(Case.status != CaseStatus.CLOSED).order_by(ClockEvent.id)
+        ).first()
+        assert event is not None, "the demo council has clock events on open cases"
+        found["clock_event_id"], found["clock_case_id"] = event.id, event.case_id
+        # A job part-way through, so the progress page shows its bar.
+        job = Job(
+            name="clock.send_reminders",
+            payload={},
+            status=JobStatus.RUNNING,
+            attempts=1,
+            progress_done=3,
+            progress_total=10,
+            progress_message="Checking cases due this week",
+        )
+        db.session.add(job)
+        db.session.commit()
+        found["job_id"] = job.id
         return found
 
 

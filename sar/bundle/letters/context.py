@@ -18,6 +18,7 @@ from sar import deadlines
 from sar.auth.models import User
 from sar.bundle.letters.exemptions import describe
 from sar.bundle.letters.models import ART15_NAMES, SupplementaryInformation
+from sar.calendar import long_date
 from sar.cases.models import Case, CasePerson, Outcome
 from sar.clock import service as clock_service
 from sar.clock.panel import clock_view
@@ -25,10 +26,6 @@ from sar.clock.panel import clock_view
 # The details an officer gives for one letter; every key is always present (empty when unused), so a template can
 # test ``{% if letter.reasons %}`` without tripping over a missing name.
 DETAIL_NAMES = ("reasons", "evidence_kind", "what_we_need", "questions", "fee_amount", "fee_reason", "note")
-
-
-def long_date(day: date | None) -> str:
-    return f"{day.day} {day:%B %Y}" if day else ""
 
 
 def _lines(text: str) -> list[str]:

@@ -11,7 +11,7 @@ from wtforms import HiddenField, RadioField, StringField, SubmitField
 from wtforms.validators import InputRequired, Length
 
 from sar.bundle.letters.models import ART15_FIELDS, Audience, LetterKind
-from sar.cases.forms import RadiosWidget, choices
+from sar.forms import RadiosWidget, choices
 
 DETAIL_MAX = 4000
 

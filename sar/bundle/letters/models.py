@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from sar.auth.models import User
 from sar.db import Base, string_enum, utcnow
+from sar.storage import StoredFileMixin
 
 
 class LetterKind(enum.StrEnum):
@@ -109,8 +110,8 @@ class LetterTemplate(Base):
         return self.created_by.full_name if self.created_by else "Built-in text"
 
 
-class Letter(Base):
-    """A letter written on a case: the PDF in the file store (column names of sar.storage.StoredFileMixin)."""
+class Letter(StoredFileMixin, Base):
+    """A letter written on a case: its PDF in the file store (sar.storage.StoredFileMixin)."""
 
     __tablename__ = "letters"
 
@@ -124,10 +125,6 @@ class Letter(Base):
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     subject: Mapped[str] = mapped_column(String(300))
     body_text: Mapped[str] = mapped_column(Text)
-    file_key: Mapped[str] = mapped_column(String(64))
-    file_size: Mapped[int]
-    media_type: Mapped[str] = mapped_column(String(127), default="application/pdf")
-    original_name: Mapped[str] = mapped_column(String(255))
     status: Mapped[LetterStatus] = mapped_column(string_enum(LetterStatus, 10), default=LetterStatus.DRAFT)
     sent_to: Mapped[str | None] = mapped_column(String(254))
     sent_on: Mapped[date | None]

@@ -1,7 +1,7 @@
 """Writing, keeping and sending letters; versioning templates; the Art 15 supplementary information.
 
 Services flush and audit, naming who acted (``by``); the request commits. Every refusal is a :class:`LetterRefused`
-with a message for the officer and the form field it belongs to.
+(a :class:`sar.errors.DomainError`) with a message for the officer and the form field it belongs to.
 
 One fact, one owner: sending a letter that changes the clock records it through the owner of that fact, in the same
 transaction as the letter. A clarification request pauses the clock and an extension notice extends it (the clock's
@@ -20,9 +20,10 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from sar import audit, mail
+from sar.audit import Author, SystemActor
 from sar.auth.models import User
 from sar.bundle.letters import defaults, pdf
-from sar.bundle.letters.context import DisclosureContext, council, letter_context, long_date
+from sar.bundle.letters.context import DisclosureContext, council, letter_context
 from sar.bundle.letters.models import (
     ART15_FIELDS,
     ART15_NAMES,
@@ -35,18 +36,18 @@ from sar.bundle.letters.models import (
     SupplementaryInformation,
 )
 from sar.bundle.letters.sandbox import Rendered, TemplateProblem, check_syntax, render_letter
+from sar.calendar import long_date, today
 from sar.cases import service as intake
 from sar.cases.models import Case, EvidenceKind, RequesterType
 from sar.clock import service as clock_service
 from sar.clock.models import EventKind
 from sar.clock.panel import clock_view
-from sar.clock.today import today
 from sar.db import utcnow
+from sar.errors import DomainError
 from sar.extensions import db
-from sar.storage import get_store
 
 MAX_DETAIL = 4000
-_BUILT_IN = (None, "built-in letter text")
+_BUILT_IN = SystemActor("built-in letter text")
 # Kinds that change the clock or the evidence register when sent: pointless once the case is closed.
 _OPEN_CASE_ONLY = {LetterKind.EVIDENCE_REQUEST, LetterKind.CLARIFICATION, LetterKind.EXTENSION, LetterKind.FEE_REQUEST}
 # Kinds whose text relies on the council's Art 15 information (ICO contact, complaint route, ...).
@@ -54,15 +55,8 @@ _NEEDS_ART15 = {LetterKind.DISCLOSURE_COVER, LetterKind.REFUSAL, LetterKind.EXTE
                 LetterKind.NO_DATA_HELD}  # fmt: skip
 
 
-class LetterRefused(ValueError):
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
-
-
-def _actor(user: User) -> tuple[int | None, str]:
-    return user.id, user.email
+class LetterRefused(DomainError):
+    """A letter, template or Art 15 change the rules refuse; ``field`` names the form field it is about."""
 
 
 # ---------------------------------------------------------------------------------------------- templates
@@ -111,7 +105,7 @@ def current_template(kind: LetterKind, audience: Audience) -> LetterTemplate:
         object_id=template.id,
         summary=f"{kind.label} ({audience.label.lower()}): built-in text saved as version 1",
         after={"kind": kind.value, "audience": audience.value, "version": 1},
-        actor=_BUILT_IN,
+        by=_BUILT_IN,
     )
     return template
 
@@ -123,21 +117,32 @@ def all_current_templates() -> list[LetterTemplate]:
 def preview_template(
     kind: LetterKind, subject: str, body: str, case: Case, *, by: User, details: dict[str, str] | None = None
 ) -> Rendered:
-    """Render unsaved template text with a real case. Shows that case's data, so it is audited as a view."""
-    check_syntax(subject, where="subject line")
-    check_syntax(body)
+    """Render unsaved template text with a real case. Shows that case's data, so it is audited as a view (before
+    rendering: a template that fails part-way has still read the case). A problem is refused beside its field."""
+    for source, where, field in ((subject, "subject line", "subject"), (body, "letter text", "body")):
+        try:
+            check_syntax(source, where=where)
+        except TemplateProblem as problem:
+            raise LetterRefused(str(problem), field) from problem
     audit.record(
         "letter_template.previewed",
         object_type="case",
         object_id=case.id,
         case_id=case.id,
         summary=f"{kind.label} template previewed with case {case.reference}",
-        actor=_actor(by),
+        by=by,
     )
     context = letter_context(
         case, officer=by, on=today(), details=details or sample_details(kind), info=supplementary()
     )
-    return render_letter(subject, body, context)
+    try:
+        render_letter(subject, "", context)  # the subject line alone first, so its problem goes beside it
+    except TemplateProblem as problem:
+        raise LetterRefused(str(problem), "subject") from problem
+    try:
+        return render_letter(subject, body, context)
+    except TemplateProblem as problem:
+        raise LetterRefused(str(problem), "body") from problem
 
 
 def sample_details(kind: LetterKind) -> dict[str, str]:
@@ -192,7 +197,7 @@ def save_template(
         + (f" – {template.note}" if template.note else ""),
         before={"version": latest.version, "subject": latest.subject, "body": latest.body} if latest else None,
         after={"version": version, "subject": subject, "body": body, "previewed_with": preview_case.reference},
-        actor=_actor(by),
+        by=by,
     )
     return template
 
@@ -204,7 +209,7 @@ def supplementary() -> SupplementaryInformation | None:
     return db.session.get(SupplementaryInformation, 1)
 
 
-def update_supplementary(values: dict[str, str], *, by: User | None, actor_label: str = "") -> SupplementaryInformation:
+def update_supplementary(values: dict[str, str], *, by: Author) -> SupplementaryInformation:
     """Save the council's Art 15 information (every field is needed by the cover letter)."""
     cleaned = {name: (values.get(name) or "").strip() for name in ART15_NAMES}
     for name, label, _ in ART15_FIELDS:
@@ -220,7 +225,7 @@ def update_supplementary(values: dict[str, str], *, by: User | None, actor_label
     else:
         for name, value in cleaned.items():
             setattr(info, name, value)
-    info.updated_by_id = by.id if by else None
+    info.updated_by_id = by.id if isinstance(by, User) else None
     info.updated_at = utcnow()
     db.session.flush()
     changed = [label for name, label, _ in ART15_FIELDS if before is None or before[name] != cleaned[name]]
@@ -232,7 +237,7 @@ def update_supplementary(values: dict[str, str], *, by: User | None, actor_label
         + ("set up" if before is None else "changed: " + "; ".join(changed)),
         before=before,
         after=cleaned,
-        actor=_actor(by) if by else (None, actor_label or "system"),
+        by=by,
     )
     return info
 
@@ -267,7 +272,7 @@ def set_audience(case: Case, audience: Audience, *, by: User) -> None:
         summary=f"Letters on this case: {audience.label.lower()}",
         before={"audience": before.value},
         after={"audience": audience.value},
-        actor=_actor(by),
+        by=by,
     )
 
 
@@ -407,7 +412,7 @@ def create_letter(
         body=rendered.body,
     )
     content = pdf.render_pdf(page, title=f"{kind.label} – {case.reference}", author=council()["name"])
-    stored = get_store().put(content)
+    original_name = f"{case.reference}-{kind.value.replace('_', '-')}-{on.isoformat()}.pdf"
     letter = Letter(
         case_id=case.id,
         kind=kind,
@@ -417,12 +422,9 @@ def create_letter(
         details=checked,
         subject=rendered.subject,
         body_text=rendered.body,
-        file_key=stored.key,
-        file_size=stored.size,
-        media_type="application/pdf",
-        original_name=f"{case.reference}-{kind.value.replace('_', '-')}-{on.isoformat()}.pdf",
         created_by_id=by.id,
     )
+    stored = letter.store_file(content, media_type="application/pdf", original_name=original_name)
     db.session.add(letter)
     db.session.flush()
     audit.record(
@@ -438,7 +440,7 @@ def create_letter(
             "details": checked,
             "file_key": stored.key,
         },  # fmt: skip
-        actor=_actor(by),
+        by=by,
     )
     return letter
 
@@ -460,12 +462,12 @@ def _record_consequences(case: Case, letter: Letter, on: date, by: User) -> str:
             derived = clock_service.derive_case(case, clock_service.events_for(case))
             if derived.open_pause is not None:
                 return "The clock was already paused; this letter is a reminder."
-            clock_service.record_event(case, EventKind.CLARIFICATION_ASKED, on, recorded_by_id=by.id,
+            clock_service.record_event(case, EventKind.CLARIFICATION_ASKED, on, by=by,
                                        note=f"Clarification request letter {letter.id} sent")  # fmt: skip
             return "The clock is paused until the requester answers."
         if letter.kind is LetterKind.EXTENSION:
             clock_service.record_event(case, EventKind.EXTENSION_DECIDED, on, reasons=details.get("reasons", ""),
-                                       notice_date=on, recorded_by_id=by.id,
+                                       notice_date=on, by=by,
                                        note=f"Extension notice letter {letter.id} sent")  # fmt: skip
             return "The extension is recorded on the clock."
         if letter.kind is LetterKind.FEE_REQUEST:
@@ -476,7 +478,7 @@ def _record_consequences(case: Case, letter: Letter, on: date, by: User) -> str:
                 case,
                 EventKind.FEE_REQUESTED,
                 on,
-                recorded_by_id=by.id,
+                by=by,
                 note=f"Fee request letter {letter.id} sent: £{details.get('fee_amount', '')}",
             )
             return "The fee request is recorded on the clock."
@@ -492,7 +494,7 @@ def _record_consequences(case: Case, letter: Letter, on: date, by: User) -> str:
                 case,
                 intake.EvidenceRequest(kind=kind, asked_for=details.get("what_we_need", "")[:500], requested_on=on,
                                        person_id=person.id if person else None),
-                actor=by,
+                by=by,
                 today=on,
             )  # fmt: skip
         except intake.CaseError as refused:
@@ -547,7 +549,7 @@ def send_by_email(case: Case, letter: Letter, to_address: str, *, by: User, on: 
         summary=f"{letter.kind.label} sent by email to {address} (outbox message {message.id}). {consequence}".strip(),
         before={"status": LetterStatus.DRAFT.value},
         after={"status": letter.status.value, "to": address, "outbox_message_id": message.id},
-        actor=_actor(by),
+        by=by,
     )
     return consequence
 
@@ -567,7 +569,7 @@ def mark_posted(case: Case, letter: Letter, *, by: User, on: date | None = None)
         summary=f"{letter.kind.label} printed for post. {consequence}".strip(),
         before={"status": LetterStatus.DRAFT.value},
         after={"status": letter.status.value},
-        actor=_actor(by),
+        by=by,
     )
     return consequence
 
@@ -577,14 +579,15 @@ def mark_posted(case: Case, letter: Letter, *, by: User, on: date | None = None)
 
 def record_letter_viewed(case: Case, letter: Letter, *, by: User) -> None:
     audit.record("letter.viewed", object_type="letter", object_id=letter.id, case_id=case.id,
-                 summary=f"{letter.kind.label} viewed", actor=_actor(by))  # fmt: skip
+                 summary=f"{letter.kind.label} viewed", by=by)  # fmt: skip
 
 
 def open_letter_pdf(case: Case, letter: Letter, *, by: User) -> bytes:
-    """The letter's PDF from the file store; each download is audited."""
-    content = get_store().open(letter.file_key)
+    """The letter's PDF from the file store, read in full before the response starts (a missing or damaged file is
+    an error page, never a truncated download); each download is audited."""
+    content = letter.read_file()
     audit.record("letter.downloaded", object_type="letter", object_id=letter.id, case_id=case.id,
-                 summary=f"{letter.kind.label} downloaded ({letter.original_name})", actor=_actor(by))  # fmt: skip
+                 summary=f"{letter.kind.label} downloaded ({letter.original_name})", by=by)  # fmt: skip
     return content
 
 

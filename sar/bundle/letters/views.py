@@ -31,11 +31,13 @@ from sar.bundle.letters.forms import (
 )
 from sar.bundle.letters.models import ART15_FIELDS, Audience, Letter, LetterKind, LetterStatus, LetterTemplate
 from sar.bundle.letters.panel import panel_context
-from sar.bundle.letters.sandbox import Rendered, TemplateProblem
+from sar.bundle.letters.sandbox import Rendered
 from sar.cases.models import Case
 from sar.cases.panels import CasePanel, register_case_panel
 from sar.cases.service import get_case
+from sar.errors import DomainError
 from sar.extensions import db
+from sar.forms import REFUSED, refused, show_error
 
 bp = Blueprint("letters", __name__)
 DPO_ONLY = (Role.DPO,)
@@ -63,14 +65,6 @@ def letter_html(text: str) -> Markup:
     return Markup("\n".join(parts))
 
 
-def _field_error(form: Any, name: str | None, message: str) -> None:
-    field = getattr(form, name, None) if name else None
-    if field is None or not hasattr(field, "errors"):
-        form.form_errors.append(message)
-    else:
-        field.errors = [*list(field.errors or []), message]
-
-
 def _case(case_id: int) -> Case:
     return get_case(case_id)
 
@@ -96,7 +90,7 @@ def new_letter(case_id: int) -> Page:
         if request.method == "POST":
             if choose.validate():
                 return redirect(url_for("letters.new_letter", case_id=case.id, kind=choose.kind.data))
-            return render_template("letters/new_kind.html", case=case, form=choose, kinds=kinds, audience=audience), 422
+            return refused("letters/new_kind.html", case=case, form=choose, kinds=kinds, audience=audience)
         return render_template("letters/new_kind.html", case=case, form=choose, kinds=kinds, audience=audience)
     form = LetterDetailsForm()
     context = {"case": case, "form": form, "kind": kind, "audience": audience,
@@ -107,12 +101,13 @@ def new_letter(case_id: int) -> Page:
             form.evidence_kind.data = "identity"
         return render_template("letters/new_details.html", **context)
     if not form.validate():
-        return render_template("letters/new_details.html", **context), 422
+        return refused("letters/new_details.html", **context)
     try:
         letter = service.create_letter(case, kind, form.details(kind), by=current_user)
-    except service.LetterRefused as refused:
-        _field_error(form, refused.field if refused.field != "kind" else None, refused.message)
-        return render_template("letters/new_details.html", **context), 422
+    except service.LetterRefused as problem:
+        # "kind" is the page's hidden field: a refusal about the kind of letter is about the whole form.
+        show_error(form, DomainError(problem.message) if problem.field == "kind" else problem)
+        return refused("letters/new_details.html", **context)
     flash(f"{kind.label} written. Check it, then send it by email or print it for post.", "success")
     return redirect(url_for("letters.show_letter", case_id=case.id, letter_id=letter.id))
 
@@ -173,12 +168,13 @@ def email_letter(case_id: int, letter_id: int) -> Page:
     form = EmailLetterForm()
     form.to_address.choices = [(address, address) for address in service.email_addresses(case)]
     if not form.validate():
-        return _letter_page(case, letter, email_form=form, status=422)
+        return _letter_page(case, letter, email_form=form, status=REFUSED)
     try:
         consequence = service.send_by_email(case, letter, form.to_address.data or "", by=current_user)
-    except service.LetterRefused as refused:
-        _field_error(form, "to_address", refused.message)
-        return _letter_page(case, letter, email_form=form, status=422)
+    except service.LetterRefused as problem:
+        # Every refusal of sending (already sent, the clock refused) is shown beside the one field on the form.
+        show_error(form, DomainError(problem.message, "to_address"))
+        return _letter_page(case, letter, email_form=form, status=REFUSED)
     flash(f"{letter.kind.label} queued to be emailed to {letter.sent_to}. {consequence}".strip(), "success")
     return redirect(url_for("letters.show_letter", case_id=case.id, letter_id=letter.id))
 
@@ -190,12 +186,12 @@ def mark_posted(case_id: int, letter_id: int) -> Page:
     letter = _letter(case, letter_id)
     form = PostedForm()
     if not form.validate():
-        return _letter_page(case, letter, posted_form=form, status=422)
+        return _letter_page(case, letter, posted_form=form, status=REFUSED)
     try:
         consequence = service.mark_posted(case, letter, by=current_user)
-    except service.LetterRefused as refused:
-        form.form_errors.append(refused.message)
-        return _letter_page(case, letter, posted_form=form, status=422)
+    except service.LetterRefused as problem:
+        show_error(form, DomainError(problem.message))  # the form has no field to put it beside
+        return _letter_page(case, letter, posted_form=form, status=REFUSED)
     flash(f"{letter.kind.label} recorded as printed for post. {consequence}".strip(), "success")
     return redirect(url_for("letters.show_letter", case_id=case.id, letter_id=letter.id))
 
@@ -257,31 +253,30 @@ def edit_template(template_id: int) -> Page:
         form.subject.data, form.body.data = base.subject, base.body
         return render_template("letters/edit_template.html", rendered=None, **context)
     if not form.validate():
-        return render_template("letters/edit_template.html", rendered=None, **context), 422
+        return refused("letters/edit_template.html", rendered=None, **context)
     subject, body = form.subject.data or "", form.body.data or ""
     reference = form.preview_reference.data or ""
     case = _preview_case(reference)
     if case is None:
-        form.preview_reference.errors = [f"There is no case with the reference {reference.strip()}"]
-        return render_template("letters/edit_template.html", rendered=None, **context), 422
+        show_error(form, DomainError(f"There is no case with the reference {reference.strip()}", "preview_reference"))
+        return refused("letters/edit_template.html", rendered=None, **context)
     digest = preview_digest(subject, body, reference)
     if form.save.data:
         if form.previewed.data != digest:
-            form.body.errors = ["Preview the changed text with a case before saving it"]
-            return render_template("letters/edit_template.html", rendered=None, **context), 422
+            show_error(form, DomainError("Preview the changed text with a case before saving it", "body"))
+            return refused("letters/edit_template.html", rendered=None, **context)
         try:
             saved = service.save_template(base, subject, body, form.note.data or "", preview_case=case,
                                           by=current_user)  # fmt: skip
-        except service.LetterRefused as refused:
-            _field_error(form, refused.field, refused.message)
-            return render_template("letters/edit_template.html", rendered=None, **context), 422
+        except service.LetterRefused as problem:
+            show_error(form, problem)
+            return refused("letters/edit_template.html", rendered=None, **context)
         flash(f"{saved.kind.label} ({saved.audience.label.lower()}): version {saved.version} saved.", "success")
         return redirect(url_for("letters.template_version", template_id=saved.id))
     try:
         rendered = service.preview_template(base.kind, subject, body, case, by=current_user)
-    except TemplateProblem as problem:
-        where = "subject" if "subject line" in str(problem) else "body"
-        getattr(form, where).errors = [str(problem)]
+    except service.LetterRefused as problem:
+        show_error(form, problem)
         # Status 200, not 422: the preview read a case's data, and that audit event must be kept (sar.web rolls
         # back a 4xx response). Nothing else was changed.
         return render_template("letters/edit_template.html", rendered=None, **context)
@@ -310,12 +305,12 @@ def edit_supplementary() -> Page:
                 getattr(form, name).data = value
         return render_template("letters/art15_edit.html", form=form, fields=ART15_FIELDS)
     if not form.validate():
-        return render_template("letters/art15_edit.html", form=form, fields=ART15_FIELDS), 422
+        return refused("letters/art15_edit.html", form=form, fields=ART15_FIELDS)
     try:
         service.update_supplementary({name: getattr(form, name).data for name, _, _ in ART15_FIELDS},
                                      by=current_user)  # fmt: skip
-    except service.LetterRefused as refused:
-        _field_error(form, refused.field, refused.message)
-        return render_template("letters/art15_edit.html", form=form, fields=ART15_FIELDS), 422
+    except service.LetterRefused as problem:
+        show_error(form, problem)
+        return refused("letters/art15_edit.html", form=form, fields=ART15_FIELDS)
     flash("Art 15 supplementary information saved. New letters use it from now on.", "success")
     return redirect(url_for("letters.supplementary"))

@@ -1,7 +1,7 @@
 """letters
 
 Revision ID: 0006_letters
-Revises: 0001_spine
+Revises: 0003_foundations
 Create Date: 2026-12-04 07:18:45.722403
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0006_letters"
-down_revision = "0001_spine"
+down_revision = "0003_foundations"
 branch_labels = None
 depends_on = None
 
@@ -131,6 +131,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("letters", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_letters_case_id"), ["case_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_letters_file_key"), ["file_key"], unique=False)
 
     with op.batch_alter_table("mail_outbox", schema=None) as batch_op:
         batch_op.add_column(sa.Column("attachment_key", sa.String(length=64), nullable=True))
@@ -148,6 +149,7 @@ def downgrade() -> None:
         batch_op.drop_column("attachment_key")
 
     with op.batch_alter_table("letters", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_letters_file_key"))
         batch_op.drop_index(batch_op.f("ix_letters_case_id"))
 
     op.drop_table("letters")

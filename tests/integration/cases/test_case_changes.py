@@ -104,7 +104,7 @@ def test_evidence_asked_for_received_and_verified_feeds_the_clock(officer_client
     case = make_case(requester_type=RequesterType.SOLICITOR)
     reasons: list[str] = []
     asked, arrived = date.today() - timedelta(days=5), date.today() - timedelta(days=1)
-    with case_changed.connected_to(lambda sender, reason: reasons.append(reason)):
+    with case_changed.connected_to(lambda sender, reason, by: reasons.append(reason)):
         response = officer_client.post(f"/cases/{case.id}/evidence/new", data={
             "kind": "authority", "person_id": "0", "asked_for": "Signed form of authority",
             "requested_on": _date(asked),
@@ -113,12 +113,19 @@ def test_evidence_asked_for_received_and_verified_feeds_the_clock(officer_client
         item = case.evidence[0]
         page = officer_client.get(f"/cases/{case.id}/evidence/{item.id}/received")
         assert "Signed form of authority" in page.get_data(as_text=True)
-        early = officer_client.post(f"/cases/{case.id}/evidence/{item.id}/received",
-                                    data={"received_on": _date(asked - timedelta(days=1)), "what_arrived": "x"})
+        early = officer_client.post(
+            f"/cases/{case.id}/evidence/{item.id}/received",
+            data={"received_on": _date(asked - timedelta(days=1)), "what_arrived": "x"},
+        )
         assert early.status_code == 422
         assert "The date received must be the same as or after the date it was asked for" in _errors(early)
-        assert officer_client.post(f"/cases/{case.id}/evidence/{item.id}/received", data={
-            "received_on": _date(arrived), "what_arrived": "Authority signed by the client"}).status_code == 302
+        assert (
+            officer_client.post(
+                f"/cases/{case.id}/evidence/{item.id}/received",
+                data={"received_on": _date(arrived), "what_arrived": "Authority signed by the client"},
+            ).status_code
+            == 302
+        )
         assert officer_client.post(f"/cases/{case.id}/evidence/{item.id}/verified", data={
             "verified_on": _date(date.today()), "notes": "Signature matches"}).status_code == 302  # fmt: skip
     assert item.kind is EvidenceKind.AUTHORITY
@@ -133,8 +140,10 @@ def test_evidence_needs_a_date_and_no_future_dates(officer_client, make_case):
     missing = officer_client.post(f"/cases/{case.id}/evidence/new", data={"kind": "identity", "person_id": "0"})
     assert missing.status_code == 422
     assert "Enter the date it was asked for, or the date it arrived" in _errors(missing)
-    future = officer_client.post(f"/cases/{case.id}/evidence/new", data={
-        "kind": "identity", "person_id": "0", "requested_on": _date(date.today() + timedelta(days=3))})
+    future = officer_client.post(
+        f"/cases/{case.id}/evidence/new",
+        data={"kind": "identity", "person_id": "0", "requested_on": _date(date.today() + timedelta(days=3))},
+    )
     assert future.status_code == 422
     assert "The date it was asked for must be today or in the past" in _errors(future)
     assert case.evidence == []
@@ -167,13 +176,19 @@ def test_change_status_and_close_with_an_outcome(officer_client, make_case):
     assert "Gathering records" in form and "Withdrawn by the requester" in form
     no_reason = officer_client.post(f"/cases/{case.id}/status", data={"to_status": "gathering", "reason": ""})
     assert no_reason.status_code == 422 and "Enter the reason for the change" in _errors(no_reason)
-    assert officer_client.post(f"/cases/{case.id}/status",
-                               data={"to_status": "gathering", "reason": "ID not needed"}).status_code == 302
+    assert (
+        officer_client.post(
+            f"/cases/{case.id}/status", data={"to_status": "gathering", "reason": "ID not needed"}
+        ).status_code
+        == 302
+    )
     assert case.status is CaseStatus.GATHERING
     no_outcome = officer_client.post(f"/cases/{case.id}/status", data={"to_status": "closed", "reason": "Done"})
     assert no_outcome.status_code == 422 and "Select the outcome" in _errors(no_outcome)
-    transfer = officer_client.post(f"/cases/{case.id}/status", data={
-        "to_status": "closed", "outcome": "TRANSFERRED", "reason": "Parent wants the school record"})
+    transfer = officer_client.post(
+        f"/cases/{case.id}/status",
+        data={"to_status": "closed", "outcome": "TRANSFERRED", "reason": "Parent wants the school record"},
+    )
     assert transfer.status_code == 422 and "Select where the request was transferred to" in _errors(transfer)
     assert officer_client.post(f"/cases/{case.id}/status", data={
         "to_status": "closed", "outcome": "TRANSFERRED", "transferred_to": "school_record",
@@ -227,7 +242,7 @@ def test_edit_request_details(officer_client, make_case):
     reasons: list[str] = []
     data = {"channel": "post", "received_date": _date(moment.date()), "received_time": "9am",
             "rights": ["access", "objection"], "requester_type": "self", "description": "Changed"}  # fmt: skip
-    with case_changed.connected_to(lambda sender, reason: reasons.append(reason)):
+    with case_changed.connected_to(lambda sender, reason, by: reasons.append(reason)):
         response = officer_client.post(f"/cases/{case.id}/edit", data=data)
     assert response.status_code == 302, _errors(response)
     assert case.right_values == {Right.ACCESS, Right.OBJECTION}

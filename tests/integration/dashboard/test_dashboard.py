@@ -10,7 +10,7 @@ import pytest
 from bs4 import BeautifulSoup
 from sqlalchemy import select
 
-from sar.audit import AuditEvent
+from sar.audit import SYSTEM, AuditEvent
 from sar.auth.models import Role
 from sar.cases.models import CasePerson, CaseScopeTeam, CaseStatus, Outcome, PersonRole, Right
 from sar.cases.signals import case_changed
@@ -23,7 +23,7 @@ TODAY = date(2026, 3, 16)  # a Monday; 5 working days ahead is 23 Mar, 20 is 15 
 
 
 def event(case, kind: EventKind, on: date, **extra):
-    service.record_event(case, kind, on, **extra)
+    service.record_event(case, kind, on, **extra, by=SYSTEM)
     db.session.commit()
 
 
@@ -173,7 +173,7 @@ def test_request_log_csv(register, client_as):
     closed = cases["closed"]
     closed.status, closed.outcome = CaseStatus.CLOSED, Outcome.FULL
     closed.closed_at = datetime(2026, 2, 10, 15, 0, tzinfo=UTC)
-    case_changed.send(closed, reason="closed")
+    case_changed.send(closed, reason="closed", by=SYSTEM)
     db.session.commit()
     response = client_as(Role.DPO).get("/deadlines/request-log.csv")
     assert response.status_code == 200
