@@ -62,7 +62,7 @@ def _role_for(view: Any, endpoint: str) -> Role | None:
 
 
 @pytest.fixture(scope="module")
-def ids(live_server: Any) -> dict[str, int]:
+def ids(live_server: Any) -> dict[str, int | str]:
     """Ids of a well-filled demo case and of the things around it, for the URLs' parameters."""
     from sar.audit import AuditEvent
     from sar.bundle.letters.models import Letter
@@ -78,7 +78,7 @@ def ids(live_server: Any) -> dict[str, int]:
         ).all()
         case = next(c for c in cases if c.competence is not None and c.evidence)
         person = next(p for p in case.people if p.role is PersonRole.THIRD_PARTY)
-        found: dict[str, int] = {
+        found: dict[str, int | str] = {
             "case_id": case.id,
             "person_id": person.id,
             "evidence_id": case.evidence[0].id,
@@ -111,10 +111,25 @@ def ids(live_server: Any) -> dict[str, int]:
         db.session.add(job)
         db.session.commit()
         found["job_id"] = job.id
+        # A one-time set-up link, for a new account of its own: issuing one revokes that account's older links.
+        from sar.audit import SYSTEM
+        from sar.auth import enrolment
+        from sar.auth import service as accounts
+
+        newcomer = accounts.create_user(
+            email="every-page.newcomer@council.example",
+            full_name="Every Page Newcomer",
+            password=live_server.password,
+            roles=(Role.IG_OFFICER,),
+            team=None,
+            by=SYSTEM,
+        )
+        found["token"] = enrolment.issue(newcomer, by=SYSTEM).rstrip("/").rpartition("/")[2]
+        db.session.commit()
         return found
 
 
-def _url(endpoint: str, rule: str, ids: dict[str, int]) -> str:
+def _url(endpoint: str, rule: str, ids: dict[str, int | str]) -> str:
     def fill(match: re.Match[str]) -> str:
         name = match.group(1)
         if name == "event_id":
@@ -129,7 +144,7 @@ def _url(endpoint: str, rule: str, ids: dict[str, int]) -> str:
 
 @pytest.mark.parametrize(("endpoint", "rule"), ENDPOINTS, ids=[e for e, _ in ENDPOINTS])
 def test_page_renders_and_is_accessible(
-    endpoint: str, rule: str, ids: dict[str, int], live_server: Any, shared_pages: Any, axe: Callable[..., None]
+    endpoint: str, rule: str, ids: dict[str, int | str], live_server: Any, shared_pages: Any, axe: Callable[..., None]
 ) -> None:
     role = _role_for(live_server.app.view_functions[endpoint], endpoint)
     browser_page = shared_pages.page_for(role)
@@ -182,7 +197,7 @@ _BROKEN_SUMMARY_LINKS = """() => Array.from(document.querySelectorAll('.govuk-er
 
 @pytest.mark.parametrize(("endpoint", "rule"), FORM_ENDPOINTS, ids=[e for e, _ in FORM_ENDPOINTS])
 def test_form_left_empty_shows_a_govuk_error_summary(
-    endpoint: str, rule: str, ids: dict[str, int], live_server: Any, shared_pages: Any, axe: Callable[..., None]
+    endpoint: str, rule: str, ids: dict[str, int | str], live_server: Any, shared_pages: Any, axe: Callable[..., None]
 ) -> None:
     """Every form refuses empty required answers the GOV.UK way: an error summary, focused, whose links work."""
     role = _role_for(live_server.app.view_functions[endpoint], endpoint)
