@@ -52,6 +52,8 @@ DEFAULTS: dict[str, Any] = {
     "COUNCIL_SERVICE_NAME": "Subject access requests",
     "COUNCIL_ADDRESS": "Town Hall, Bridge Street, Exampletown, EX1 1AA",
     "COUNCIL_EMAIL": "dataprotection@example.gov.uk",
+    "COUNCIL_PHONE": "",  # printed on letters' letterhead when set
+    "COUNCIL_LETTER_TEAM": "Information Governance",  # who signs letters, under the officer's name
     "BANK_HOLIDAY_REGION": "england-and-wales",
     "INTERNAL_TARGET_DAYS": 28,
     "CASE_REFERENCE_PREFIX": "SAR",

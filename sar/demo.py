@@ -15,6 +15,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
 from typing import Any
 
 import click
@@ -228,6 +229,51 @@ class Seeder:
             return case
         Progress(self, story, case, timeline, owner, dpo).run()
         return case
+
+    # letters
+
+    def letters(self) -> None:
+        """The council's Art 15 information from its privacy notice, and the letters each case has had so far."""
+        from sar.bundle.letters import service as letters
+        from sar.bundle.letters.models import LetterKind
+        from sar.bundle.letters.privacy_notice import read_notice
+
+        dpo = self.with_role(Role.DPO)[0]
+        notice = Path(__file__).parent / "demo_data" / "childrens-services-privacy-notice.txt"
+        letters.update_supplementary(read_notice(notice, council_email=current_app.config["COUNCIL_EMAIL"]), by=dpo)
+        closing = {Outcome.NONE_HELD: LetterKind.NO_DATA_HELD, Outcome.REFUSED_MUE: LetterKind.REFUSAL,
+                   Outcome.FULL: LetterKind.DISCLOSURE_COVER, Outcome.PARTIAL: LetterKind.DISCLOSURE_COVER,
+                   Outcome.NCND: LetterKind.DISCLOSURE_COVER}  # fmt: skip
+        halfway = self.result.cases[len(self.result.cases) // 2]
+        for case in self.result.cases:
+            if case is halfway:
+                self.improve_acknowledgement(dpo, case)
+            if case.status is CaseStatus.RECEIVED:
+                continue  # logged today or yesterday: the acknowledgement is still to be written
+            owner = case.owner or dpo
+            sent_on = min(case.received_on + timedelta(days=self.rng.randint(1, 3)), self.today)
+            acknowledgement = letters.create_letter(case, LetterKind.ACKNOWLEDGEMENT, {}, by=owner, on=sent_on)
+            letters.mark_posted(case, acknowledgement, by=owner, on=sent_on)
+            kind = closing.get(case.outcome) if case.outcome is not None else None
+            if kind is None or case.closed_at is None:
+                continue
+            closed_on = calendar.council_date(case.closed_at)
+            details = {"reasons": _REFUSAL_REASONS} if kind is LetterKind.REFUSAL else {}
+            letter = letters.create_letter(case, kind, details, by=owner, on=closed_on)
+            letters.mark_posted(case, letter, by=owner, on=closed_on)
+
+    def improve_acknowledgement(self, dpo: User, example: Case) -> None:
+        """Part-way through the year the DPO reworded the acknowledgement: older letters keep version 1."""
+        from sar.bundle.letters import service as letters
+        from sar.bundle.letters.models import Audience, LetterKind
+
+        current = letters.current_template(LetterKind.ACKNOWLEDGEMENT, Audience.ADULT)
+        body = current.body.replace(
+            "Please quote it whenever you contact us about this request.",
+            "Please quote it whenever you contact us about this request. You do not need to do anything else now.",
+        )
+        letters.save_template(current, current.subject, body, "Told requesters they need do nothing else for now",
+                              preview_case=example, by=dpo)  # fmt: skip
 
     def _now(self) -> datetime:
         real_now = datetime.now(UTC)
@@ -520,6 +566,12 @@ class Progress:
         )
 
 
+_REFUSAL_REASONS = (
+    "Your request repeats, word for word, three requests we answered in full in the last four months, and you have "
+    "told us you will keep sending it until the council changes a decision about your housing. We have decided it "
+    "is manifestly unfounded (UK GDPR Article 12(5))."
+)
+
 _CLOSING_REASONS = {
     Outcome.FULL: "Records sent in full by secure email; covering letter explains the right to complain to the ICO",
     Outcome.PARTIAL: "Records sent with exemptions applied; the letter lists them and the right to complain to the ICO",
@@ -545,6 +597,7 @@ def seed(today: date, *, seed_value: int = DEFAULT_SEED) -> SeedResult:
         teams = seeder.teams()
         seeder.staff(teams)
         seeder.cases(teams)
+        seeder.letters()
     finally:
         if pinned is None:
             config.pop("CLOCK_TODAY", None)

@@ -24,6 +24,7 @@ NAVIGATION = (
     NavItem("Deadlines", "dashboard.deadlines", frozenset({Role.DPO, Role.IG_OFFICER, Role.AUDITOR})),
     NavItem("Cases", "cases.list_cases", frozenset({Role.DPO, Role.IG_OFFICER, Role.AUDITOR})),
     NavItem("Log a request", "cases.new_case", frozenset({Role.DPO, Role.IG_OFFICER})),
+    NavItem("Letter templates", "letters.templates", frozenset({Role.DPO, Role.AUDITOR})),
     NavItem("Audit log", "audit.events", frozenset({Role.DPO, Role.AUDITOR})),
     NavItem("Users", "admin.list_users", frozenset({Role.ADMIN})),
     NavItem("Teams", "admin.list_teams", frozenset({Role.ADMIN})),

@@ -16,7 +16,6 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from sar import create_app
-from sar.audit import SYSTEM
 from sar.auth.models import Role, Team, User
 
 pytestmark = pytest.mark.browser
@@ -28,6 +27,7 @@ NOT_PAGES = {
     "cases.export_people": "people.json download",
     "audit.export_csv": "CSV download",
     "dashboard.request_log_csv": "CSV download",
+    "letters.download_letter": "PDF download (tests/integration/letters)",
     "auth.set_up_mfa": "only reachable between password and MFA (test_sign_in.py)",
     "auth.verify_mfa": "only reachable between password and MFA (test_sign_in.py)",
 }
@@ -62,9 +62,10 @@ def _role_for(view: Any, endpoint: str) -> Role | None:
 
 
 @pytest.fixture(scope="module")
-def ids(live_server: Any) -> dict[str, int]:
+def ids(live_server: Any) -> dict[str, int | str]:
     """Ids of a well-filled demo case and of the things around it, for the URLs' parameters."""
     from sar.audit import AuditEvent
+    from sar.bundle.letters.models import Letter
     from sar.cases.models import Case, CaseStatus, PersonRole, RequesterType
     from sar.clock.models import ClockEvent
     from sar.jobs import Job, JobStatus
@@ -77,7 +78,7 @@ def ids(live_server: Any) -> dict[str, int]:
         ).all()
         case = next(c for c in cases if c.competence is not None and c.evidence)
         person = next(p for p in case.people if p.role is PersonRole.THIRD_PARTY)
-        found: dict[str, int] = {
+        found: dict[str, int | str] = {
             "case_id": case.id,
             "person_id": person.id,
             "evidence_id": case.evidence[0].id,
@@ -88,6 +89,10 @@ def ids(live_server: Any) -> dict[str, int]:
             ).first()
             or 0,
         }
+        letter = db.session.scalars(select(Letter).where(Letter.case_id == case.id).order_by(Letter.id)).first()
+        assert letter is not None, "the demo writes an acknowledgement on every case past receipt"
+        found["letter_id"] = letter.id
+        found["template_id"] = letter.template_id
         event = db.session.scalars(
             select(ClockEvent).join(Case).where(Case.status != CaseStatus.CLOSED).order_by(ClockEvent.id)
         ).first()
@@ -106,19 +111,25 @@ def ids(live_server: Any) -> dict[str, int]:
         db.session.add(job)
         db.session.commit()
         found["job_id"] = job.id
-        # A one-time set-up link for an account not yet set up (the page it opens is public).
-        from urllib.parse import urlsplit
-
+        # A one-time set-up link, for a new account of its own: issuing one revokes that account's older links.
+        from sar.audit import SYSTEM
         from sar.auth import enrolment
+        from sar.auth import service as accounts
 
-        newcomer = db.session.scalars(select(User).where(User.mfa_enrolled_at.is_(None)).order_by(User.id)).first()
-        assert newcomer is not None
-        found["token"] = urlsplit(enrolment.issue(newcomer, by=SYSTEM)).path.rsplit("/", 1)[1]  # type: ignore[assignment]
+        newcomer = accounts.create_user(
+            email="every-page.newcomer@council.example",
+            full_name="Every Page Newcomer",
+            password=live_server.password,
+            roles=(Role.IG_OFFICER,),
+            team=None,
+            by=SYSTEM,
+        )
+        found["token"] = enrolment.issue(newcomer, by=SYSTEM).rstrip("/").rpartition("/")[2]
         db.session.commit()
         return found
 
 
-def _url(endpoint: str, rule: str, ids: dict[str, int]) -> str:
+def _url(endpoint: str, rule: str, ids: dict[str, int | str]) -> str:
     def fill(match: re.Match[str]) -> str:
         name = match.group(1)
         if name == "event_id":
@@ -133,7 +144,7 @@ def _url(endpoint: str, rule: str, ids: dict[str, int]) -> str:
 
 @pytest.mark.parametrize(("endpoint", "rule"), ENDPOINTS, ids=[e for e, _ in ENDPOINTS])
 def test_page_renders_and_is_accessible(
-    endpoint: str, rule: str, ids: dict[str, int], live_server: Any, shared_pages: Any, axe: Callable[..., None]
+    endpoint: str, rule: str, ids: dict[str, int | str], live_server: Any, shared_pages: Any, axe: Callable[..., None]
 ) -> None:
     role = _role_for(live_server.app.view_functions[endpoint], endpoint)
     browser_page = shared_pages.page_for(role)
@@ -186,7 +197,7 @@ _BROKEN_SUMMARY_LINKS = """() => Array.from(document.querySelectorAll('.govuk-er
 
 @pytest.mark.parametrize(("endpoint", "rule"), FORM_ENDPOINTS, ids=[e for e, _ in FORM_ENDPOINTS])
 def test_form_left_empty_shows_a_govuk_error_summary(
-    endpoint: str, rule: str, ids: dict[str, int], live_server: Any, shared_pages: Any, axe: Callable[..., None]
+    endpoint: str, rule: str, ids: dict[str, int | str], live_server: Any, shared_pages: Any, axe: Callable[..., None]
 ) -> None:
     """Every form refuses empty required answers the GOV.UK way: an error summary, focused, whose links work."""
     role = _role_for(live_server.app.view_functions[endpoint], endpoint)
