@@ -13,7 +13,7 @@ from pypdf import PdfReader
 
 from sar.auth.models import Role, User
 from sar.bundle.letters import service
-from sar.cases.models import Case, CasePerson, PersonRole
+from sar.cases.models import Case
 from sar.extensions import db
 
 # One distinctive phrase per Art 15 field, so a test can find each in a letter.
@@ -67,15 +67,11 @@ def letter_case(make_case: Callable[..., Case], pin_today: Callable[[date], None
 
     def make(received: date = date(2026, 3, 2), *, email: str = "alex.morgan@example.org", **fields: Any) -> Case:
         case = make_case(received, **fields)
-        case.people.append(
-            CasePerson(
-                role=PersonRole.DATA_SUBJECT,
-                full_name="Alex Jordan Morgan",
-                addresses=["12 Mill Lane, Exampletown, EX2 3BB"],
-                emails=[email] if email else [],
-                date_of_birth=date(2004, 5, 6),
-            )
-        )
+        subject = case.subject
+        subject.full_name = "Alex Jordan Morgan"
+        subject.addresses = ["12 Mill Lane, Exampletown, EX2 3BB"]
+        subject.emails = [email] if email else []
+        subject.date_of_birth = date(2004, 5, 6)
         db.session.commit()
         return case
 
