@@ -34,8 +34,7 @@ def verify_audit() -> None:
         click.echo(f"Audit trail intact: {checked} events checked.")
         return
     click.echo(
-        f"Audit trail BROKEN at event {problem.event_id}: {problem.message}. "
-        f"{checked} events before it are intact.",
+        f"Audit trail BROKEN at event {problem.event_id}: {problem.message}. {checked} events before it are intact.",
         err=True,
     )
     db.session.rollback()

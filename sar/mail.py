@@ -107,8 +107,9 @@ def _failed(message: OutboxMessage, error: BaseException) -> None:
     message.attempts += 1
     message.last_attempt_at = utcnow()
     message.last_error = f"{type(error).__name__}: {error}"[:2000]
-    current_app.logger.warning("mail %s to %s not sent (attempt %s): %s", message.id, message.to_address,
-                               message.attempts, message.last_error)
+    current_app.logger.warning(
+        "mail %s to %s not sent (attempt %s): %s", message.id, message.to_address, message.attempts, message.last_error
+    )
 
 
 def deliver_pending(*, commit: Callable[[], None] | None = None, limit: int = 500) -> DeliveryReport:

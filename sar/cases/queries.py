@@ -112,3 +112,48 @@ def owners_for_filter() -> list[User]:
 def case_history(case: Case) -> list[AuditEvent]:
     """Every audit event recorded against the case, oldest first."""
     return list(db.session.scalars(select(AuditEvent).where(AuditEvent.case_id == case.id).order_by(AuditEvent.id)))
+
+
+@dataclass(frozen=True)
+class PossibleDuplicate:
+    case: Case
+    reason: str
+
+
+def possible_duplicates(
+    *, subject_name: str, subject_born: date | None, requester_name: str | None, received_on: date
+) -> list[PossibleDuplicate]:
+    """Open cases this new request may repeat: the same subject (name and date of birth), or the same requester
+    on the same day. Names compare ignoring case and spacing."""
+
+    def norm(name: str) -> str:
+        return " ".join(name.split()).lower()
+
+    found: dict[int, PossibleDuplicate] = {}
+    if subject_born is not None and subject_name.strip():
+        same_subject = (
+            select(Case)
+            .join(CasePerson)
+            .where(
+                Case.status != CaseStatus.CLOSED,
+                CasePerson.role == PersonRole.DATA_SUBJECT,
+                func.lower(CasePerson.full_name) == norm(subject_name),
+                CasePerson.date_of_birth == subject_born,
+            )
+        )
+        for case in db.session.scalars(same_subject):
+            found[case.id] = PossibleDuplicate(case, "the same data subject and date of birth")
+    if requester_name and requester_name.strip():
+        same_requester = (
+            select(Case)
+            .join(CasePerson)
+            .where(
+                Case.status != CaseStatus.CLOSED,
+                CasePerson.role.in_([PersonRole.REQUESTER, PersonRole.DATA_SUBJECT]),
+                func.lower(CasePerson.full_name) == norm(requester_name),
+                Case.received_on == received_on,
+            )
+        )
+        for case in db.session.scalars(same_requester):
+            found.setdefault(case.id, PossibleDuplicate(case, "the same requester, received the same day"))
+    return [found[key] for key in sorted(found)]

@@ -19,8 +19,10 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from sar.auth.access import CASE_READERS, CASE_WORKERS, roles_required
 from sar.cases import forms, queries, service, validators, workflow
+from sar.cases import history as case_history
+from sar.cases import status as case_status
 from sar.cases.export import RegisterIncomplete
-from sar.cases.models import Case, CasePerson, CaseStatus, EvidenceItem, Outcome, PersonRole, Right, TransferTarget
+from sar.cases.models import Case, CasePerson, EvidenceItem, Outcome, PersonRole, Right, TransferTarget
 from sar.cases.panels import panels_for
 from sar.extensions import db
 
@@ -125,11 +127,26 @@ def new_case() -> FormResult:
         return _refused("cases/new.html", form=form)
     if not form.validate():
         return _refused("cases/new.html", form=form)
+    details = forms.case_details_from(form, teams)
+    subject, requester = forms.subject_from(form), forms.requester_from(form)
+    duplicates = queries.possible_duplicates(
+        subject_name=subject.full_name,
+        subject_born=subject.date_of_birth,
+        requester_name=(requester or subject).full_name,
+        received_on=service.london_date(details.received_at),
+    )
+    seen = {part for part in (form.duplicates_seen.data or "").split(",") if part}
+    unseen = [match for match in duplicates if str(match.case.id) not in seen]
+    if unseen:
+        # Warn before logging: the officer sees the open cases (an audited view) and chooses.
+        service.record_duplicate_check([match.case for match in duplicates])
+        form.duplicates_seen.data = ",".join(str(match.case.id) for match in duplicates)
+        return render_template("cases/new.html", form=form, duplicates=duplicates)
     try:
         case = service.log_case(
-            forms.case_details_from(form, teams),
-            subject=forms.subject_from(form),
-            requester=forms.requester_from(form),
+            details,
+            subject=subject,
+            requester=requester,
             logged_by=current_user,
             form_token=token,
         )
@@ -186,12 +203,16 @@ def show_case(case_id: int) -> str:
     service.record_case_viewed(case)
     events = queries.case_history(case)
     can_change = current_user.has_role(*CASE_WORKERS)
+    facts = case_status.facts_for(case)
+    page_arg = request.args.get("history_page", "1")
     return render_template(
         "cases/show.html",
         case=case,
+        facts=facts,
+        derived=workflow.derive(facts),
         panels=_render_panels(case, can_change),
         # Views are audited too but would drown the changes; the audit log has them all.
-        history=[e for e in events if e.action != "case.viewed"],
+        history=case_history.page_of(case, events, int(page_arg) if page_arg.isdigit() else 1),
         views=sum(e.action == "case.viewed" for e in events),
         can_change=can_change,
         Right=Right,
@@ -243,28 +264,63 @@ def edit_case(case_id: int) -> FormResult:
     return redirect(url_for("cases.show_case", case_id=case.id))
 
 
-@bp.route("/<int:case_id>/status", methods=["GET", "POST"])
+@bp.route("/<int:case_id>/outcome", methods=["GET", "POST"])
 @roles_required(*CASE_WORKERS)
-def change_status(case_id: int) -> FormResult:
+def decide_outcome(case_id: int) -> FormResult:
+    """Close the case with an outcome whose facts are recorded, or (once closed) reopen it with a reason."""
     case = _case(case_id)
-    form = forms.TransitionForm(
-        targets=workflow.allowed_targets(case.status),
-        outcomes=workflow.allowed_outcomes(case.status, case.right_values),
-    )
-    context = {"form": form, "case": case}
+    if case.is_closed:
+        return _reopen(case)
+    facts = case_status.facts_for(case)
+    choices = workflow.outcome_choices(facts)
+    form = forms.OutcomeForm(outcomes=[outcome for outcome, missing in choices if not missing])
+    context = {"form": form, "case": case, "unavailable": [(o, m) for o, m in choices if m]}
     if request.method == "GET":
         if case.education_record:
-            form.transferred_to.data = TransferTarget.SCHOOL_RECORD.value  # sar-rules 1.4: the school answers
-        return render_template("cases/status.html", **context)
+            form.transferred_to.data = TransferTarget.SCHOOL_RECORD.value  # the school answers for its records
+        return render_template("cases/outcome.html", **context)
     if not form.validate():
-        return _refused("cases/status.html", **context)
+        return _refused("cases/outcome.html", **context)
     try:
-        service.transition(case, CaseStatus(form.to_status.data), form.reason.data or "", forms.closure_from(form),
-                           actor=current_user)  # fmt: skip
+        service.decide_outcome(case, forms.closure_from(form), form.reason.data or "", actor=current_user)
     except (workflow.TransitionError, service.CaseError) as refused:
         _field_error(form, refused.field, refused.message)
-        return _refused("cases/status.html", **context)
-    flash(f"Status changed to ‘{case.status.label}’", "success")
+        return _refused("cases/outcome.html", **context)
+    flash(f"Case closed: {case.outcome.label if case.outcome else ''}", "success")
+    return redirect(url_for("cases.show_case", case_id=case.id))
+
+
+def _reopen(case: Case) -> FormResult:
+    form = forms.ReopenForm()
+    if request.method == "GET":
+        return render_template("cases/reopen.html", form=form, case=case)
+    if not form.validate():
+        return _refused("cases/reopen.html", form=form, case=case)
+    try:
+        service.reopen_case(case, form.reason.data or "", actor=current_user)
+    except workflow.TransitionError as refused:
+        _field_error(form, refused.field, refused.message)
+        return _refused("cases/reopen.html", form=form, case=case)
+    flash(f"Case reopened: it is now ‘{case.status.label}’", "success")
+    return redirect(url_for("cases.show_case", case_id=case.id))
+
+
+@bp.route("/<int:case_id>/withdrawal", methods=["GET", "POST"])
+@roles_required(*CASE_WORKERS)
+def record_withdrawal(case_id: int) -> FormResult:
+    case = _open_case(case_id)
+    form = forms.WithdrawalForm()
+    if request.method == "GET":
+        return render_template("cases/withdrawal.html", form=form, case=case)
+    if not form.validate():
+        return _refused("cases/withdrawal.html", form=form, case=case)
+    assert form.withdrawn_on.data is not None
+    try:
+        service.record_withdrawal(case, form.withdrawn_on.data, form.note.data or "", actor=current_user)
+    except service.CaseError as refused:
+        _field_error(form, refused.field, refused.message)
+        return _refused("cases/withdrawal.html", form=form, case=case)
+    flash("Withdrawal recorded. You can now close the case as withdrawn.", "success")
     return redirect(url_for("cases.show_case", case_id=case.id))
 
 
@@ -467,4 +523,3 @@ def record_competence(case_id: int) -> FormResult:
         return _refused("cases/competence.html", **context)
     flash("Competence assessment saved", "success")
     return redirect(url_for("cases.show_case", case_id=case.id, _anchor="competence"))
-

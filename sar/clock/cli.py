@@ -25,8 +25,13 @@ def send_reminders(on: date) -> tuple[int, int, mail.DeliveryReport]:
 
 
 @click.command("send-reminders")
-@click.option("--date", "on", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
-              help="The day to send reminders for (default: today in Europe/London).")
+@click.option(
+    "--date",
+    "on",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="The day to send reminders for (default: today in Europe/London).",
+)
 def send_reminders_command(on: object) -> None:
     """Email the day's deadline reminders and retry any mail still queued."""
     day = on.date() if hasattr(on, "date") else today()

@@ -56,12 +56,16 @@ def clock_view(case: Case) -> ClockView | None:
     if clock.paused_since is not None and now >= clock.paused_since:
         derived = derived or service.derive_case(case, service.events_for(case))
         try:
-            due_if_answered = derived.inputs(
-                extended=clock.extended,
-                region=region,
-                target_days=int(current_app.config["INTERNAL_TARGET_DAYS"]),
-                pauses_until=now,
-            ).compute().due
+            due_if_answered = (
+                derived.inputs(
+                    extended=clock.extended,
+                    region=region,
+                    target_days=int(current_app.config["INTERNAL_TARGET_DAYS"]),
+                    pauses_until=now,
+                )
+                .compute()
+                .due
+            )
         except deadlines.DeadlineError:
             due_if_answered = None
     return ClockView(

@@ -16,6 +16,8 @@ from flask import current_app
 from sqlalchemy import String, Table, bindparam, insert, select, type_coerce, update
 
 from sar import audit, deadlines
+from sar.auth.models import User
+from sar.cases import status as case_status
 from sar.cases.models import Case, CaseRight, CaseStatus, EvidenceItem, EvidenceKind, Right
 from sar.clock.history import (
     AUDITED_FIELDS,
@@ -38,6 +40,22 @@ _RECEIPT_KINDS = {
     EventKind.FEE_PAID: (EventKind.FEE_REQUESTED, "a fee"),
 }
 MAX_NOTE = 2000
+# Facts with one home elsewhere: the clock reads them from there (older cases may still hold such events, which
+# keep counting), but they are never recorded here again.
+_RECORDED_ELSEWHERE = {
+    **dict.fromkeys(
+        (EventKind.ID_REQUESTED, EventKind.ID_RECEIVED),
+        "Record proof of identity in the case's evidence section: the clock reads the dates from there.",
+    ),
+    **dict.fromkeys(
+        (EventKind.AUTHORITY_REQUESTED, EventKind.AUTHORITY_RECEIVED),
+        "Record evidence of authority in the case's evidence section: the clock reads the dates from there.",
+    ),
+    **dict.fromkeys(
+        (EventKind.CASE_CLOSED, EventKind.CASE_REOPENED),
+        "Close or reopen the case by recording its outcome on the case page: the clock reads the date from there.",
+    ),
+}
 
 
 class EventRefused(ValueError):
@@ -219,8 +237,9 @@ def recalculate_all(reason: str, *, batch_size: int = 2000) -> BulkResult:
                         "object_type": "case",
                         "object_id": case.id,
                         "case_id": case.id,
-                        "summary": f"Due date {values['due_date']:%d %b %Y} after recalculating every case: "
-                        f"{reason}"[:2000],
+                        "summary": f"Due date {values['due_date']:%d %b %Y} after recalculating every case: {reason}"[
+                            :2000
+                        ],
                         "before": before,
                         "after": {name: values[name] for name in AUDITED_FIELDS} | {"reason": reason},
                     }
@@ -319,8 +338,9 @@ def _batches(batch_size: int) -> Iterator[_Batch]:
             )
         evidence: dict[int, list[EvidenceFact]] = {}
         for case_id, kind, requested, received in connection.execute(
-            select(EvidenceItem.case_id, EvidenceItem.kind, EvidenceItem.requested_on, EvidenceItem.received_on)
-            .where(EvidenceItem.case_id.between(low, high))
+            select(EvidenceItem.case_id, EvidenceItem.kind, EvidenceItem.requested_on, EvidenceItem.received_on).where(
+                EvidenceItem.case_id.between(low, high)
+            )
         ):
             evidence.setdefault(case_id, []).append(_evidence_fact(kind, requested, received))
         columns = [type_coerce(getattr(CaseClock, name), String) for name in STORED_FIELDS]
@@ -369,8 +389,9 @@ def _check_sequence(case: Case, kind: EventKind, on: date, derived: Derived, eve
         )
     if kind is EventKind.CLARIFICATION_ANSWERED:
         if derived.open_pause is None:
-            raise EventRefused("There is no open request for clarification to answer. Record the question first.",
-                               field="kind")
+            raise EventRefused(
+                "There is no open request for clarification to answer. Record the question first.", field="kind"
+            )
         if on < derived.open_pause:
             raise EventRefused(
                 f"The clarification cannot be answered ({_label(on)}) before it was asked "
@@ -437,6 +458,8 @@ def record_event(
     recorded_by_id: int | None = None,
 ) -> ClockEvent:
     """Validate and record one event, then recalculate the case's clock from its whole history."""
+    if kind in _RECORDED_ELSEWHERE:
+        raise EventRefused(_RECORDED_ELSEWHERE[kind], field="kind")
     now = today()
     _check_event_date(case, kind, on, now)
     events = events_for(case)
@@ -475,6 +498,7 @@ def record_event(
         after=audit.snapshot(event, ("kind", "event_date", "note", "reasons", "notice_date")),
     )
     recalculate(case, f"{kind.label} on {_label(on)}")
+    case_status.refresh(case, reason=f"{kind.label.lower()} on {_label(on)}", actor=_actor(recorded_by_id))
     return event
 
 
@@ -500,4 +524,10 @@ def void_event(case: Case, event: ClockEvent, reason: str, *, voided_by_id: int 
         after={"voided": True, "reason": reason.strip()},
     )
     recalculate(case, f"{event.kind.label} on {_label(event.event_date)} marked as a mistake")
+    case_status.refresh(case, reason=f"{event.kind.label.lower()} marked as a mistake", actor=_actor(voided_by_id))
     return event
+
+
+def _actor(user_id: int | None) -> tuple[int | None, str]:
+    user = db.session.get(User, user_id) if user_id is not None else None
+    return (user.id, user.email) if user is not None else (None, "clock")

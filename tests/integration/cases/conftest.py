@@ -106,3 +106,23 @@ def add_people(case: Case) -> None:
         full_name="Katy Cox", relationship="MASH social worker", job_title="MASH Social Worker",
         organisation="Eastholme MBC"))  # fmt: skip
     db.session.commit()
+
+
+@pytest.fixture
+def later_stages(app: Flask) -> Any:
+    """Stand in for the gathering, review and bundle stages (not built yet) through the facts-provider interface:
+    ``later_stages(review=ReviewFacts(...), bundle=BundleFacts(...))`` makes every case report those facts."""
+    from sar.cases import facts as case_facts
+
+    providers = app.extensions.setdefault("sar_case_facts_providers", {})
+    saved = dict(providers)
+
+    def report(**stages: Any) -> None:
+        for stage in ("gathering", "review", "bundle"):
+            providers.pop(stage, None)
+        for stage, value in stages.items():
+            case_facts.register_facts_provider(app, stage, lambda case, value=value: value)
+
+    yield report
+    providers.clear()
+    providers.update(saved)

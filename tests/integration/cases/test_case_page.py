@@ -14,8 +14,9 @@ from redaction.people import load_register
 from sar.audit import AuditEvent
 from sar.auth.models import Role
 from sar.cases import service
-from sar.cases.models import CaseStatus, PersonRole, RequesterType, Right
+from sar.cases.models import PersonRole, RequesterType, Right
 from sar.cases.panels import CasePanel, register_case_panel
+from sar.cases.workflow import Closure
 from sar.extensions import db
 
 
@@ -26,8 +27,9 @@ def _events(action: str) -> list[AuditEvent]:
 def test_the_case_page_shows_everything_and_audits_the_view(officer_client, make_case):
     case = make_case(
         requester_type=RequesterType.SOLICITOR,
-        requester=service.PersonDetails(full_name="Jonathan Bradley", relationship="solicitor",
-                                        organisation="Care Leavers' Rights Project"),  # fmt: skip
+        requester=service.PersonDetails(
+            full_name="Jonathan Bradley", relationship="solicitor", organisation="Care Leavers' Rights Project"
+        ),  # fmt: skip
         rights=frozenset({Right.ACCESS, Right.PORTABILITY}),
         description="My whole file from 2010",
     )
@@ -35,9 +37,21 @@ def test_the_case_page_shows_everything_and_audits_the_view(officer_client, make
     page = officer_client.get(f"/cases/{case.id}")
     assert page.status_code == 200
     text = BeautifulSoup(page.data, "html.parser").get_text(" ", strip=True)
-    for expected in (case.reference, "Jordan Lee", "Jonathan Bradley", "Christine Whitehead", "MASH Social Worker",
-                     "My whole file from 2010", "Portability is normally not available", "People register",
-                     "Identity and authority evidence", "Competence and best interests", "History", "case.created"):
+    for expected in (
+        case.reference,
+        "Jordan Lee",
+        "Jonathan Bradley",
+        "Christine Whitehead",
+        "MASH Social Worker",
+        "My whole file from 2010",
+        "Portability is normally not available",
+        "People register",
+        "Identity and authority evidence",
+        "Competence and best interests",
+        "History",
+        "Request logged as " + case.reference,
+        "Christine Whitehead added to the people register",
+    ):
         assert expected in text, expected  # fmt: skip
     viewed = _events("case.viewed")
     assert [e.case_id for e in viewed] == [case.id]
@@ -59,14 +73,21 @@ def test_readers_can_view_but_only_workers_see_change_links(client_as, make_case
     case = make_case()
     page = client_as(role).get(f"/cases/{case.id}").get_data(as_text=True)
     assert case.reference in page
-    assert ("Change status or close" in page) is (role is Role.DPO)
+    assert ("Record the outcome" in page) is (role is Role.DPO)
 
 
 def test_auditors_cannot_change_cases(client_as, make_case):
     case = make_case()
     auditor = client_as(Role.AUDITOR)
-    for url in (f"/cases/{case.id}/edit", f"/cases/{case.id}/status", f"/cases/{case.id}/owner",
-                f"/cases/{case.id}/people/new", f"/cases/{case.id}/evidence/new", f"/cases/{case.id}/competence"):
+    for url in (
+        f"/cases/{case.id}/edit",
+        f"/cases/{case.id}/outcome",
+        f"/cases/{case.id}/withdrawal",
+        f"/cases/{case.id}/owner",
+        f"/cases/{case.id}/people/new",
+        f"/cases/{case.id}/evidence/new",
+        f"/cases/{case.id}/competence",
+    ):
         assert auditor.get(url).status_code == 403, url  # fmt: skip
         assert auditor.post(url, data={}).status_code == 403, url
 
@@ -164,8 +185,8 @@ def test_a_bad_date_filter_is_shown_as_an_error_not_a_crash(officer_client, make
 
 def test_closed_cases_cannot_be_edited_until_reopened(officer_client, officer, make_case):
     case = make_case()
-    service.transition(case, CaseStatus.CLOSED, "Requester withdrew by phone", service.Outcome.WITHDRAWN,
-                       actor=officer)  # fmt: skip
+    service.record_withdrawal(case, case.received_on, "Phoned to withdraw", actor=officer)
+    service.decide_outcome(case, Closure(service.Outcome.WITHDRAWN), "Requester withdrew by phone", actor=officer)
     db.session.commit()
     response = officer_client.get(f"/cases/{case.id}/people/new")
     assert response.status_code == 302 and response.headers["Location"].endswith(f"/cases/{case.id}")
@@ -184,6 +205,6 @@ def test_school_record_requests_are_offered_the_transfer_to_the_school(officer_c
     case = make_case(education_record=True, requester_type=RequesterType.PARENT_PR)
     page = officer_client.get(f"/cases/{case.id}").get_data(as_text=True)
     assert "transfer it to the school" in page
-    form = BeautifulSoup(officer_client.get(f"/cases/{case.id}/status").data, "html.parser")
+    form = BeautifulSoup(officer_client.get(f"/cases/{case.id}/outcome").data, "html.parser")
     chosen = form.find("input", {"name": "transferred_to", "value": "school_record"})
     assert chosen is not None and chosen.has_attr("checked")

@@ -24,8 +24,12 @@ def _log(app: Flask, user_id: int, name: str, received_at: datetime, results: li
             assert user is not None
             barrier.wait()
             case = service.log_case(
-                service.CaseDetails(channel=Channel.POST, received_at=received_at, rights=frozenset({Right.ACCESS}),
-                                    requester_type=RequesterType.SELF),  # fmt: skip
+                service.CaseDetails(
+                    channel=Channel.POST,
+                    received_at=received_at,
+                    rights=frozenset({Right.ACCESS}),
+                    requester_type=RequesterType.SELF,
+                ),  # fmt: skip
                 subject=service.PersonDetails(full_name=name),
                 requester=None,
                 logged_by=user,
@@ -72,8 +76,12 @@ def test_the_sequence_restarts_each_year_and_uses_the_configured_prefix(app, off
 def test_refused_input_does_not_use_up_a_number(app, officer, make_case):
     try:
         service.log_case(
-            service.CaseDetails(channel=Channel.POST, received_at=datetime.now(UTC), rights=frozenset(),
-                                requester_type=RequesterType.SELF),  # fmt: skip
+            service.CaseDetails(
+                channel=Channel.POST,
+                received_at=datetime.now(UTC),
+                rights=frozenset(),
+                requester_type=RequesterType.SELF,
+            ),  # fmt: skip
             subject=service.PersonDetails(full_name="Nobody"),
             requester=None,
             logged_by=officer,

@@ -142,8 +142,10 @@ def test_server_down_keeps_reminders_queued_until_it_is_back(app, smtp, cases):
     output = send(app)  # the same day again: no new reminders, the queued ones go out
     assert f"{len(queued)} sent" in output
     db.session.expire_all()
-    assert all(m.status is MailStatus.SENT and m.attempts == 2 and m.last_error is None
-               for m in db.session.scalars(select(OutboxMessage)))
+    assert all(
+        m.status is MailStatus.SENT and m.attempts == 2 and m.last_error is None
+        for m in db.session.scalars(select(OutboxMessage))
+    )
     assert len(smtp.inbox.messages) == len(queued)
     assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == len(queued)
 

@@ -194,8 +194,13 @@ def test_work_email_of_a_professional_with_an_apostrophe_in_the_surname(detector
 
     from redaction.people import load_register
 
-    data = {**REGISTER, "people": [*REGISTER["people"], {"id": "P10", "name": "Benn O'Sullivan",
-                                                          "role": "professional", "relationship": "advocate"}]}
+    data = {
+        **REGISTER,
+        "people": [
+            *REGISTER["people"],
+            {"id": "P10", "name": "Benn O'Sullivan", "role": "professional", "relationship": "advocate"},
+        ],
+    }
     text = "Copied to his advocate (bosullivan@advocacy.example.org)."
     found = Detector(load_register(data)).detect(text)
     assert action_at(found, text, "bosullivan@advocacy.example.org") == {"keep"}
