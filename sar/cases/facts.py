@@ -155,8 +155,9 @@ def register_facts_provider(app: Flask, stage: Stage, provider: FactsProvider) -
 def stage_facts(case: Case) -> dict[str, StageFacts]:
     """Each registered stage's facts about ``case``, checked to be the dataclass the stage promised."""
     result: dict[str, StageFacts] = {}
-    for stage, provider in current_app.extensions.get(_KEY, {}).items():
-        reported = provider(case)
+    providers: dict[str, FactsProvider] = current_app.extensions.get(_KEY, {})
+    for stage, provider in providers.items():
+        reported: StageFacts = provider(case)
         if type(reported) is not _EXPECTED[stage]:
             raise TypeError(f"The {stage} facts provider returned {type(reported).__name__}")
         result[stage] = reported
