@@ -90,6 +90,11 @@ def deadlines() -> str:
     pages = max(math.ceil(total / queries.PAGE_SIZE), 1)
     page = min(page, pages)
     rows = queries.case_rows(filters, horizons, sort=sort, descending=descending, page=page, region=region)
+    notices = queries.notices_due(filters, horizons, region=region)
+    # The lists name the children and adults the cases are about: showing them is a view of case data.
+    audit.record("deadlines.viewed", object_type="case_list",
+                 summary=f"Deadlines: {len(rows)} cases and {len(notices)} notices shown",
+                 after={"case_ids": [row.case_id for row in rows]})  # fmt: skip
     return render_template(
         "dashboard/deadlines.html",
         horizons=horizons,
@@ -102,7 +107,7 @@ def deadlines() -> str:
         sort=sort,
         descending=descending,
         sort_labels=SORT_LABELS,
-        notices=queries.notices_due(filters, horizons, region=region),
+        notices=notices,
         choices=queries.filter_choices(),
         bands=list(Band),
         rights=list(Right),
