@@ -531,6 +531,7 @@ class CaseFilterForm(FlaskForm):
     received_to = GovDateField("Received to", what="the last date received")
     sort = SelectField("Sort by", widget=GovSelect(), validate_choice=False, choices=choices([
         ("received-desc", "Most recently received"), ("received-asc", "Oldest first"),
+        ("due-asc", "Due date (soonest first)"), ("due-desc", "Due date (latest first)"),
         ("reference-asc", "Reference (A to Z)"), ("reference-desc", "Reference (Z to A)"), ("status-asc", "Status"),
     ]))  # fmt: skip
     submit = SubmitField("Apply", widget=GovSubmitInput())

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from sqlalchemy import Select, String, cast, exists, func, or_, select
 from sqlalchemy.orm import selectinload
@@ -12,6 +13,7 @@ from sqlalchemy.orm import selectinload
 from sar.audit import AuditEvent
 from sar.auth.models import User
 from sar.cases.models import Case, CasePerson, CaseRight, CaseScopeTeam, CaseStatus, PersonRole, Right
+from sar.cases.panels import case_list_dates
 from sar.extensions import db
 
 PER_PAGE = 25
@@ -24,6 +26,7 @@ SORTS = {
     "status-asc": (Case.status.asc(), Case.received_at.desc()),
 }
 DEFAULT_SORT = "received-desc"
+DUE_SORTS = ("due-asc", "due-desc")
 
 
 @dataclass(frozen=True)
@@ -49,6 +52,8 @@ class CasePage:
     total: int
     page: int
     per_page: int
+    # Statutory due date and calendar days left for each listed case, when the clock is installed.
+    due: dict[int, tuple[date, int]] = field(default_factory=dict)
 
     @property
     def pages(self) -> int:
@@ -100,9 +105,23 @@ def search_cases(
     total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
     pages = max(1, math.ceil(total / per_page))
     page = min(max(1, page), pages)
-    ordered = query.order_by(*SORTS.get(sort, SORTS[DEFAULT_SORT])).limit(per_page).offset((page - 1) * per_page)
-    items = list(db.session.scalars(ordered.options(selectinload(Case.people), selectinload(Case.owner))))
-    return CasePage(items=items, total=total, page=page, per_page=per_page)
+    dates = case_list_dates()
+    if dates is not None:
+        query = query.outerjoin(dates.entity, dates.case_id == Case.id).add_columns(dates.due_date)
+    if sort in DUE_SORTS and dates is not None:
+        # Open cases by due date (closed ones after them: their deadline has passed into the record).
+        column = dates.due_date.desc() if sort == "due-desc" else dates.due_date.asc()
+        order: tuple[Any, ...] = ((Case.status == CaseStatus.CLOSED).asc(), column.nulls_last(), Case.id.asc())
+    else:
+        order = SORTS.get(sort, SORTS[DEFAULT_SORT])
+    ordered = query.order_by(*order).limit(per_page).offset((page - 1) * per_page)
+    rows: list[Any] = list(db.session.execute(ordered.options(selectinload(Case.people), selectinload(Case.owner))))
+    items = [row[0] for row in rows]
+    due: dict[int, tuple[date, int]] = {}
+    if dates is not None:
+        today = dates.today()
+        due = {row[0].id: (row[1], (row[1] - today).days) for row in rows if row[1] is not None}
+    return CasePage(items=items, total=total, page=page, per_page=per_page, due=due)
 
 
 def owners_for_filter() -> list[User]:

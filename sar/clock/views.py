@@ -14,13 +14,14 @@ from werkzeug.wrappers import Response
 from sar.auth.access import CASE_READERS, CASE_WORKERS, roles_required
 from sar.cases.facts import register_facts_provider
 from sar.cases.models import Case
-from sar.cases.panels import CasePanel, register_case_panel
+from sar.cases.panels import CaseListDates, CasePanel, register_case_list_dates, register_case_panel
 from sar.cases.signals import case_changed
 from sar.clock import cli, service
 from sar.clock.facts import clock_facts
 from sar.clock.forms import ClockEventForm, ExtensionForm, VoidEventForm
-from sar.clock.models import ClockEvent, EventKind
+from sar.clock.models import CaseClock, ClockEvent, EventKind
 from sar.clock.panel import panel_context
+from sar.clock.today import today
 from sar.extensions import db
 
 # cli_group=None puts send-reminders and recalculate-clocks at the top level of `flask --app sar`.
@@ -32,6 +33,9 @@ def _setup(state: BlueprintSetupState) -> None:
     panel = CasePanel("deadline", "clock/_case_panel.html", panel_context, order=10)
     register_case_panel(cast(Flask, state.app), panel)
     register_facts_provider(cast(Flask, state.app), "clock", clock_facts)
+    register_case_list_dates(
+        cast(Flask, state.app), CaseListDates(CaseClock, CaseClock.case_id, CaseClock.due_date, today)
+    )
     # weak=False: the receiver is a module function, but be explicit that it must live as long as the process.
     case_changed.connect(service.on_case_changed, weak=False)
 

@@ -7,6 +7,7 @@ import math
 from typing import Any
 
 from flask import Blueprint, Response, current_app, render_template, request, stream_with_context, url_for
+from flask.blueprints import BlueprintSetupState
 from werkzeug.datastructures import MultiDict
 
 from sar import audit
@@ -14,10 +15,17 @@ from sar.auth.access import CASE_READERS, roles_required
 from sar.cases.models import Right
 from sar.clock.models import ClockStatus
 from sar.clock.today import today
-from sar.dashboard import export, performance, queries
+from sar.dashboard import export, home, performance, queries
 from sar.dashboard.queries import Band, Filters, Horizons
 
 bp = Blueprint("dashboard", __name__)
+
+
+@bp.record_once
+def _setup(state: BlueprintSetupState) -> None:
+    # The home route (sar.web) asks for each user's sections; the foundations never import this stage.
+    state.app.extensions["sar_home"] = home.home_context
+
 
 TAG_CLASSES = {
     "running": "govuk-tag--blue",
