@@ -70,7 +70,7 @@ def ids(live_server: Any) -> dict[str, int]:
         from sar.extensions import db
 
         cases = db.session.scalars(
-            select(Case).where(Case.status == CaseStatus.GATHERING, Case.requester_type == RequesterType.PARENT_PR)
+            select(Case).where(Case.status != CaseStatus.CLOSED, Case.requester_type == RequesterType.PARENT_PR)
         ).all()
         case = next(c for c in cases if c.competence is not None and c.evidence)
         person = next(p for p in case.people if p.role is PersonRole.THIRD_PARTY)
