@@ -242,3 +242,32 @@ def test_a_double_click_that_races_the_first_submission_lands_on_the_same_case(o
     assert misses == []
     assert _case_count() == 1
     assert "already logged" in officer_client.get(second.headers["Location"]).get_data(as_text=True)
+
+
+def test_time_received_is_optional_for_post_only(officer_client):
+    by_email = officer_client.post("/cases/new", data=intake_data(form_token(officer_client), received_time=""))
+    assert by_email.status_code == 422 and "Enter the time received" in _errors(by_email)
+    by_post = intake_data(form_token(officer_client), channel="post", received_time="")
+    assert officer_client.post("/cases/new", data=by_post).status_code == 302
+    case = db.session.scalars(select(Case)).one()
+    assert case.received_time_known is False
+    page = officer_client.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert "(time not recorded)" in page
+
+
+def test_a_request_matching_an_open_case_warns_and_links_to_it_first(officer_client):
+    assert officer_client.post("/cases/new", data=intake_data(form_token(officer_client))).status_code == 302
+    first = db.session.scalars(select(Case)).one()
+    # Same requester, received the same day, about a different child: still worth a look.
+    data = intake_data(form_token(officer_client), subject_full_name="Tyler Smith",
+                       subject_date_of_birth=["2", "2", "2016"])  # fmt: skip
+    warned = officer_client.post("/cases/new", data=data)
+    assert warned.status_code == 200 and _case_count() == 1
+    soup = BeautifulSoup(warned.data, "html.parser")
+    link = soup.select_one("#possible-duplicates a")
+    assert link is not None and link["href"] == f"/cases/{first.id}" and link.text == first.reference
+    assert "the same requester, received the same day" in soup.select_one("#possible-duplicates").text
+    assert soup.find("button", string=lambda s: s and "Log it as a new request" in s) is not None
+    seen = soup.find("input", {"name": "duplicates_seen"})["value"]
+    assert officer_client.post("/cases/new", data={**data, "duplicates_seen": seen}).status_code == 302
+    assert _case_count() == 2
