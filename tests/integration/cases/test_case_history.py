@@ -41,8 +41,8 @@ def test_long_histories_are_paged_newest_first(officer_client, officer, make_cas
     case = make_case()
     subject = case.subject
     for number in range(PER_PAGE + 5):
-        service.update_person(subject, service.PersonDetails(full_name=subject.full_name,
-                                                             phones=(f"07700 900{number:03d}",)), actor=officer)  # fmt: skip
+        details = service.PersonDetails(full_name=subject.full_name, phones=(f"07700 900{number:03d}",))
+        service.update_person(subject, details, actor=officer)
     db.session.commit()
     first, second = _history(officer_client, case), _history(officer_client, case, 2)
     # 25 changes, the first due date and the logging, 20 a page.
