@@ -27,6 +27,7 @@ NAVIGATION = (
     NavItem("Audit log", "audit.events", frozenset({Role.DPO, Role.AUDITOR})),
     NavItem("Users", "admin.list_users", frozenset({Role.ADMIN})),
     NavItem("Teams", "admin.list_teams", frozenset({Role.ADMIN})),
+    NavItem("Role approvals", "admin.role_requests", frozenset({Role.DPO, Role.ADMIN})),
     NavItem("Your account", "auth.account", frozenset(Role)),
 )
 

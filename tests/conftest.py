@@ -20,6 +20,7 @@ from flask import Flask, g, has_app_context
 from flask.testing import FlaskClient
 
 from sar import create_app
+from sar.audit import SYSTEM
 from sar.auth.models import Role, Team, User
 from sar.extensions import db
 
@@ -104,6 +105,7 @@ def base_test_config(tmp_path: Any, database_url: str) -> dict[str, Any]:
         "SQLALCHEMY_DATABASE_URI": database_url,
         "FILE_ENCRYPTION_KEY": "kWs3xXt0pQdJ3Qdm5YgM2t1xM6m0R2rD7w7m9yWkq0s=",
         "FILE_STORE_PATH": str(tmp_path / "files"),
+        "AUDIT_CHECKPOINT_PATH": str(tmp_path / "audit-checkpoints.log"),
         "WTF_CSRF_ENABLED": False,
         "COUNCIL_NAME": "Test Borough Council",
         "MAIL_HOST": "127.0.0.1",
@@ -169,7 +171,7 @@ def make_user(app: Flask) -> Callable[..., User]:
             password=TEST_PASSWORD,
             roles=roles or (Role.IG_OFFICER,),
             team=team,
-            actor=None,
+            by=SYSTEM,
             **fields,
         )
         db.session.commit()
@@ -182,14 +184,20 @@ def sign_in_as(client: FlaskClient, user: User) -> FlaskClient:
     """Start a session for ``user`` as if they had passed password and MFA (sign-in itself is tested on its own)."""
     from flask_login.utils import _create_identifier
 
+    from sar.auth import sessions
+
     # Flask-Login's "strong" session protection binds the session to the browser's address and
     # user agent; compute that binding exactly as the test client will present it.
     with client.application.test_request_context(environ_base=client.environ_base):
         identifier = _create_identifier()
+        # The server-side session row every request checks, as a completed sign-in creates it.
+        token = sessions.create(user, method="test")
+    db.session.commit()
     with client.session_transaction() as session:
         session["_user_id"] = str(user.id)
         session["_fresh"] = True
         session["_id"] = identifier
+        session[sessions.TOKEN_KEY] = token
     return client
 
 

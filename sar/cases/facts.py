@@ -18,7 +18,7 @@ The facts-provider interface (for the clock, gathering, review and bundle engine
    It must only read (no writes, no audit events) and must be cheap for one case: it runs on every change.
 2. After your service records a fact that can change what the case is waiting for (a search task sent or
    returned, a document reviewed, review marked ready, sign-off given or returned, a bundle built, verified or
-   released, a letter sent), call ``sar.cases.status.refresh(case, reason="...", actor=(user.id, user.email))`` in
+   released, a letter sent), call ``sar.cases.status.refresh(case, reason="...", by=user)`` in
    the same transaction. It re-derives the status and audits any change, naming the fact as the reason.
 3. A stage with no provider registered contributes ``None``: every precondition that needs its facts is unmet.
    So before the bundle stage exists no case can be closed as disclosed, and before gathering exists none can be

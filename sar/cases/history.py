@@ -7,14 +7,12 @@ its summaries in plain words already), so a later stage's events read sensibly w
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Any
 
 from sar.audit import AuditEvent
 from sar.cases.models import Case, PersonRole
-
-PER_PAGE = 20
+from sar.cases.queries import CaseHistory
 
 _PERSON_FIELDS = {
     "full_name": "name",
@@ -117,11 +115,7 @@ def describe(case: Case, event: AuditEvent) -> str:
     return event.summary or action.replace(".", " ").replace("_", " ").capitalize()
 
 
-def page_of(case: Case, events: list[AuditEvent], page: int, *, per_page: int = PER_PAGE) -> HistoryPage:
-    """One page of the history, newest first (views of the case are left to the audit log)."""
-    changes = [e for e in events if e.action != "case.viewed"]
-    changes.reverse()
-    pages = max(1, math.ceil(len(changes) / per_page))
-    page = min(max(page, 1), pages)
-    chunk = changes[(page - 1) * per_page : page * per_page]
-    return HistoryPage([HistoryEntry(e, describe(case, e)) for e in chunk], page, pages, len(changes))
+def page_of(case: Case, history: CaseHistory) -> HistoryPage:
+    """One page of the history (sar.cases.queries.case_history, newest first) in plain words."""
+    entries = [HistoryEntry(e, describe(case, e)) for e in history.events]
+    return HistoryPage(entries, history.page, history.pages, history.total)

@@ -8,11 +8,10 @@ case, so the history reads "Status now ‘Awaiting proof of identity’: proof o
 from __future__ import annotations
 
 from sar import audit
+from sar.audit import Author
 from sar.cases.facts import CaseFacts, IntakeFacts, stage_facts
 from sar.cases.models import Case, EvidenceKind
 from sar.cases.workflow import Derived, derive
-
-Actor = tuple[int | None, str]
 
 
 def intake_facts(case: Case) -> IntakeFacts:
@@ -51,7 +50,7 @@ def current(case: Case) -> Derived:
     return derive(facts_for(case))
 
 
-def refresh(case: Case, *, reason: str, actor: Actor) -> Derived:
+def refresh(case: Case, *, reason: str, by: Author) -> Derived:
     """Re-derive the status from the facts; store and audit it if it changed. ``reason`` names the new fact."""
     derived = current(case)
     if derived.status is not case.status:
@@ -65,6 +64,6 @@ def refresh(case: Case, *, reason: str, actor: Actor) -> Derived:
             summary=f"Status now ‘{derived.status.label}’ (was ‘{before.label}’): {reason}"[:2000],
             before={"status": before},
             after={"status": derived.status, "reason": reason},
-            actor=actor,
+            by=by,
         )
     return derived

@@ -17,18 +17,17 @@ from dataclasses import dataclass
 
 from sar.cases.facts import CaseFacts, Letter, SignOff
 from sar.cases.models import EXEMPTION_CODES, CaseStage, CaseStatus, EvidenceKind, Outcome, Right, TransferTarget
+from sar.errors import DomainError
 
 S = CaseStatus
 REASON_MAX = 5000
 
 
-class TransitionError(ValueError):
+class TransitionError(DomainError):
     """The decision is not allowed; ``field`` names the form field the message belongs to."""
 
     def __init__(self, message: str, field: str = "outcome") -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
+        super().__init__(message, field)
 
 
 # --- the facts, as named conditions (each used by the table below and shown in the diagram) ---------------

@@ -10,8 +10,9 @@ import click
 from flask import Blueprint
 
 from sar import mail
+from sar.audit import SystemActor
+from sar.calendar import today
 from sar.clock import reminders, service
-from sar.clock.today import today
 from sar.extensions import db
 
 
@@ -47,7 +48,7 @@ def send_reminders_command(on: object) -> None:
 def recalculate_clocks_command(reason: str) -> None:
     """Recalculate every case's stored due date (after a bank-holiday or internal-target change)."""
     started = time.perf_counter()
-    result = service.recalculate_all(reason)
+    result = service.recalculate_all(reason, by=SystemActor("recalculate-clocks command"))
     db.session.commit()
     click.echo(
         f"{result.cases} cases recalculated in {time.perf_counter() - started:.1f} s: {result.changed} changed, "

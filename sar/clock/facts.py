@@ -5,11 +5,11 @@ from __future__ import annotations
 from flask import current_app
 
 from sar import deadlines
+from sar.calendar import today
 from sar.cases.facts import ClockFacts
 from sar.cases.models import Case
 from sar.clock import service
 from sar.clock.history import outcome
-from sar.clock.today import today
 
 
 def clock_facts(case: Case) -> ClockFacts:

@@ -11,11 +11,11 @@ from flask_login import current_user
 
 from sar import deadlines
 from sar.auth.access import CASE_WORKERS
+from sar.calendar import today
 from sar.cases.models import Case
 from sar.clock import service
 from sar.clock.history import Derived, outcome
 from sar.clock.models import CaseClock, ClockEvent, ClockStatus
-from sar.clock.today import today
 from sar.extensions import db
 
 

@@ -16,7 +16,9 @@ from flask import current_app
 from sqlalchemy import String, Table, bindparam, insert, select, type_coerce, update
 
 from sar import audit, deadlines
+from sar.audit import Author
 from sar.auth.models import User
+from sar.calendar import council_date, long_date, today
 from sar.cases import status as case_status
 from sar.cases.models import Case, CaseRight, CaseStatus, EvidenceItem, EvidenceKind, Right
 from sar.clock.history import (
@@ -30,8 +32,8 @@ from sar.clock.history import (
     outcome,
 )
 from sar.clock.models import CaseClock, ClockEvent, EventKind
-from sar.clock.today import london_date, today
 from sar.db import utcnow
+from sar.errors import DomainError
 from sar.extensions import db
 
 _RECEIPT_KINDS = {
@@ -58,12 +60,11 @@ _RECORDED_ELSEWHERE = {
 }
 
 
-class EventRefused(ValueError):
+class EventRefused(DomainError):
     """The event cannot be recorded; ``field`` names the form field the message belongs to."""
 
     def __init__(self, message: str, field: str = "event_date") -> None:
-        super().__init__(message)
-        self.field = field
+        super().__init__(message, field)
 
 
 def event_sort_key(event: ClockEvent) -> tuple[date, int, int]:
@@ -105,7 +106,7 @@ def evidence_of(case: Case) -> list[EvidenceFact]:
 
 def _intake_closed_on(case: Case) -> date | None:
     if case.is_closed and case.closed_at is not None:
-        return london_date(case.closed_at)
+        return council_date(case.closed_at)
     return None
 
 
@@ -126,7 +127,7 @@ def _settings() -> tuple[str, int]:
 # ---------------------------------------------------------------------------------------------- recalculation
 
 
-def recalculate(case: Case, reason: str) -> CaseClock | None:
+def recalculate(case: Case, reason: str, *, by: Author) -> CaseClock | None:
     """Rebuild the stored clock from the case's full, non-void history; audit it whenever the dates change.
 
     Returns None only when even the receipt date is unusable (then there is nothing to store).
@@ -175,13 +176,14 @@ def recalculate(case: Case, reason: str) -> CaseClock | None:
             summary=summary[:2000],
             before=audit.jsonable(before) if before else None,
             after=audit.jsonable(after | {"reason": reason}),
+            by=by,
         )
     return clock
 
 
 def on_case_changed(sender: Case, **extra: Any) -> None:
     """Receiver for intake's ``case_changed`` signal: same transaction, so the new due date commits with it."""
-    recalculate(sender, str(extra.get("reason") or "case details changed"))
+    recalculate(sender, str(extra.get("reason") or "case details changed"), by=extra["by"])
 
 
 @dataclass(frozen=True)
@@ -191,7 +193,7 @@ class BulkResult:
     problems: int
 
 
-def recalculate_all(reason: str, *, batch_size: int = 2000) -> BulkResult:
+def recalculate_all(reason: str, *, by: Author, batch_size: int = 2000) -> BulkResult:
     """Recalculate every case (e.g. after the bank-holiday list or the internal target changed).
 
     Reads cases, rights, evidence, events and stored clocks as plain rows in case-id batches (five queries per
@@ -213,13 +215,13 @@ def recalculate_all(reason: str, *, batch_size: int = 2000) -> BulkResult:
                 batch.events.get(case.id, []),
                 access_request=Right.ACCESS in batch.rights.get(case.id, ()),
                 evidence=batch.evidence.get(case.id, ()),
-                closed_on=london_date(case.closed_at) if case.status is CaseStatus.CLOSED and case.closed_at else None,
+                closed_on=council_date(case.closed_at) if case.status is CaseStatus.CLOSED and case.closed_at else None,
             )
             try:
                 values = outcome(derived, region=region, target_days=target_days).values
             except deadlines.DeadlineError:
                 problems += 1
-                recalculate(db.session.get_one(Case, case.id), reason)  # the slow path records the problem
+                recalculate(db.session.get_one(Case, case.id), reason, by=by)  # the slow path records the problem
                 continue
             stored = batch.clocks.get(case.id)
             computed = fingerprint(values)
@@ -250,7 +252,7 @@ def recalculate_all(reason: str, *, batch_size: int = 2000) -> BulkResult:
         if updates:
             rows = [{"b_case_id": row.pop("case_id"), **row} for row in updates]
             db.session.connection().execute(_UPDATE_CLOCK, rows)
-        audited += audit.record_many(audits)
+        audited += audit.record_many(audits, by=by)
         db.session.flush()
     audit.record(
         "clock.recalculated_all",
@@ -258,6 +260,7 @@ def recalculate_all(reason: str, *, batch_size: int = 2000) -> BulkResult:
         summary=f"Every case's clock recalculated ({reason}): {total} cases, {changed} changed, "
         f"{audited} with a new due date, status or closure (each audited), {problems} with problems"[:2000],
         after={"reason": reason, "cases": total, "changed": changed, "audited": audited, "problems": problems},
+        by=by,
     )
     return BulkResult(total, changed, problems)
 
@@ -360,8 +363,7 @@ def _same(value: Any) -> Any:
 # ---------------------------------------------------------------------------------------------- recording
 
 
-def _label(d: date) -> str:
-    return f"{d.day} {d:%B %Y}"
+_label = long_date
 
 
 def _check_event_date(case: Case, kind: EventKind, on: date, now: date) -> None:
@@ -455,7 +457,7 @@ def record_event(
     note: str = "",
     reasons: str = "",
     notice_date: date | None = None,
-    recorded_by_id: int | None = None,
+    by: Author,
 ) -> ClockEvent:
     """Validate and record one event, then recalculate the case's clock from its whole history."""
     if kind in _RECORDED_ELSEWHERE:
@@ -476,7 +478,7 @@ def record_event(
         note=note.strip()[:MAX_NOTE],
         reasons=reasons.strip() or None,
         notice_date=notice_date,
-        recorded_by_id=recorded_by_id,
+        recorded_by_id=by.id if isinstance(by, User) else None,
         recorded_at=utcnow(),
     )
     # Trial run of the pure clock with the new event in place: any impossible combination (evidence before the
@@ -496,13 +498,14 @@ def record_event(
         case_id=case.id,
         summary=f"{kind.label} on {_label(on)}" + (f" (notice sent {_label(notice_date)})" if notice_date else ""),
         after=audit.snapshot(event, ("kind", "event_date", "note", "reasons", "notice_date")),
+        by=by,
     )
-    recalculate(case, f"{kind.label} on {_label(on)}")
-    case_status.refresh(case, reason=f"{kind.label.lower()} on {_label(on)}", actor=_actor(recorded_by_id))
+    recalculate(case, f"{kind.label} on {_label(on)}", by=by)
+    case_status.refresh(case, reason=f"{kind.label.lower()} on {_label(on)}", by=by)
     return event
 
 
-def void_event(case: Case, event: ClockEvent, reason: str, *, voided_by_id: int | None = None) -> ClockEvent:
+def void_event(case: Case, event: ClockEvent, reason: str, *, by: Author) -> ClockEvent:
     """Mark a mistaken event void (kept on the timeline, ignored by the clock) and recalculate."""
     if event.case_id != case.id:
         raise EventRefused("That event belongs to another case.", field="reason")
@@ -511,7 +514,7 @@ def void_event(case: Case, event: ClockEvent, reason: str, *, voided_by_id: int 
     if not reason.strip():
         raise EventRefused("Enter why the event is being marked as a mistake.", field="reason")
     event.voided_at = utcnow()
-    event.voided_by_id = voided_by_id
+    event.voided_by_id = by.id if isinstance(by, User) else None
     event.void_reason = reason.strip()[:MAX_NOTE]
     db.session.flush()
     audit.record(
@@ -522,12 +525,8 @@ def void_event(case: Case, event: ClockEvent, reason: str, *, voided_by_id: int 
         summary=f"{event.kind.label} on {_label(event.event_date)} marked as a mistake: {reason.strip()}"[:2000],
         before={"voided": False},
         after={"voided": True, "reason": reason.strip()},
+        by=by,
     )
-    recalculate(case, f"{event.kind.label} on {_label(event.event_date)} marked as a mistake")
-    case_status.refresh(case, reason=f"{event.kind.label.lower()} marked as a mistake", actor=_actor(voided_by_id))
+    recalculate(case, f"{event.kind.label} on {_label(event.event_date)} marked as a mistake", by=by)
+    case_status.refresh(case, reason=f"{event.kind.label.lower()} marked as a mistake", by=by)
     return event
-
-
-def _actor(user_id: int | None) -> tuple[int | None, str]:
-    user = db.session.get(User, user_id) if user_id is not None else None
-    return (user.id, user.email) if user is not None else (None, "clock")

@@ -16,10 +16,10 @@ from typing import Any
 
 from sqlalchemy import select
 
+from sar import calendar
 from sar.auth.models import User
 from sar.cases.models import Case, CasePerson, CaseRight, CompetenceAssessment, EvidenceItem, PersonRole, Right
 from sar.clock.models import CaseClock, ClockEvent, EventKind
-from sar.clock.today import LONDON
 from sar.extensions import db
 
 COLUMNS = (
@@ -72,7 +72,7 @@ def _cell(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
-        return value.astimezone(LONDON).isoformat(timespec="minutes")
+        return calendar.council_time(value).isoformat(timespec="minutes")
     if isinstance(value, date):
         return value.isoformat()
     if hasattr(value, "value"):
@@ -237,7 +237,7 @@ def rows() -> Iterator[str]:
                     None,
                     c.outcome,
                     None,
-                    closure.astimezone(LONDON).date() if closure else (clock.closed_on if clock else None),
+                    calendar.council_date(closure) if closure else (clock.closed_on if clock else None),
                     None,
                     names.get(c.owner_id, "") if c.owner_id else "",
                     clock.status if clock else "",

@@ -18,10 +18,10 @@ from sqlalchemy.orm import selectinload
 
 from sar import audit
 from sar.auth.models import Role, User
+from sar.calendar import today
 from sar.cases import status as case_status
 from sar.cases.models import Case, CaseStatus
 from sar.clock.models import OPEN_CLOCK, CaseClock, ClockStatus
-from sar.clock.today import today
 from sar.dashboard import performance, queries
 from sar.dashboard.queries import Filters, Horizons
 from sar.extensions import db
@@ -105,5 +105,5 @@ def home_context(user: User) -> dict[str, Any]:
                 shown.add(item.case.id if isinstance(item, HomeCase) else item.case_id)
     if shown:
         audit.record("home.viewed", object_type="case_list", summary=f"Home page: {len(shown)} cases shown",
-                     after={"case_ids": sorted(shown)}, actor=(user.id, user.email))  # fmt: skip
+                     after={"case_ids": sorted(shown)}, by=user)  # fmt: skip
     return context

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from flask import Flask
 
+from sar.audit import SYSTEM
 from sar.auth.models import Role, User
 from sar.cases.models import Case, CaseRight, Channel, Right
 from sar.cases.signals import case_changed
@@ -45,7 +46,7 @@ def make_case(app: Flask, make_user: Callable[..., User]) -> Callable[..., Case]
         db.session.add(case)
         db.session.flush()
         # What intake does after logging a case: the clock subscribes and stores the first due date.
-        case_changed.send(case, reason="request logged")
+        case_changed.send(case, reason="request logged", by=SYSTEM)
         db.session.commit()
         return case
 

@@ -100,6 +100,26 @@ def test_every_role_has_a_demo_user_who_can_sign_in_with_the_printed_password(se
     assert DEMO_PASSWORD in seeded
 
 
+def test_each_demo_account_gets_a_printed_one_time_set_up_link_that_works(seeded: str, demo_app: Flask) -> None:
+    import re
+
+    from sar.auth.models import EnrolmentLink
+
+    links = re.findall(r"set-up link: http://127\.0\.0\.1:5000(/sign-in/enrol/\S+)", seeded)
+    users = list(db.session.scalars(select(User).where(User.active.is_(True))))
+    assert len(links) == len(users) == db.session.scalar(select(func.count()).select_from(EnrolmentLink))
+    first = users[0]
+    client = demo_app.test_client()
+    lines = seeded.splitlines()
+    path = next(
+        re.search(r"(/sign-in/enrol/\S+)", lines[i + 1]).group(1)  # type: ignore[union-attr]
+        for i, line in enumerate(lines)
+        if first.email in line
+    )
+    step = client.post(path, data={"email": first.email, "password": DEMO_PASSWORD})
+    assert step.status_code == 302 and step.headers["Location"].endswith("/sign-in/set-up-authenticator")
+
+
 def test_teams_and_providers_are_seeded(seeded: str) -> None:
     names = set(db.session.scalars(select(Team.name)))
     for expected in ("Children's Social Care", "Early Help", "Families Information Service", "Fostering and Adoption"):
@@ -271,6 +291,7 @@ def test_if_empty_makes_a_second_run_a_no_op(seeded: str, demo_app: Flask) -> No
     assert result.exit_code == 0
     assert "already" in result.output
     assert "priya.raman@council.example" in result.output, "the demo sign-ins are shown again"
+    assert "set-up link: http://127.0.0.1:5000/sign-in/enrol/" in result.output, "with fresh set-up links"
     assert db.session.scalar(select(func.count()).select_from(Case)) == cases_before
     assert db.session.scalar(select(func.count()).select_from(User)) == users_before
 

@@ -21,6 +21,7 @@ from alembic.operations import ops
 from flask import Flask
 
 from sar import audit, create_app
+from sar.audit import SYSTEM
 from sar.audit_triggers import CreateAuditTriggersOp, DropAuditTriggersOp, add_trigger_ops
 from sar.extensions import db
 from sar.models_registry import load_all_models
@@ -93,7 +94,7 @@ def test_downgrade_to_base_removes_every_table(empty_app: Flask) -> None:
 
 
 def _append_one_event() -> int:
-    event_id = audit.record("case_viewed", object_type="case", object_id=1, summary="original").id
+    event_id = audit.record("case_viewed", object_type="case", object_id=1, summary="original", by=SYSTEM).id
     db.session.commit()
     # Read nothing more through the session: on PostgreSQL that would open a transaction whose
     # share lock on audit_events makes the TRUNCATE test wait forever instead of being refused.

@@ -20,7 +20,7 @@ import pytest
 from flask import Flask, url_for
 from flask.testing import FlaskClient
 from flask_login import login_required
-from werkzeug.routing import Rule
+from werkzeug.routing import IntegerConverter, Rule
 
 from sar import create_app
 from sar.auth.access import public, roles_required
@@ -50,7 +50,7 @@ def dummy_value(rule: Rule, argument: str) -> Any:
     """A value each URL converter accepts: the role check must fire before any lookup by id."""
     converter = rule._converters[argument]
     name = type(converter).__name__
-    if name == "IntegerConverter":
+    if isinstance(converter, IntegerConverter):  # sar.urls.BoundedIntConverter included
         return 1
     if name == "FloatConverter":
         return 1.0

@@ -1,7 +1,7 @@
 """case status derived from facts: withdrawal and time-known columns, and every case's status re-derived
 
 Revision ID: 0004_case_status
-Revises: 0001_spine
+Revises: 0003_foundations
 Create Date: 2026-12-04 07:13:00.580585
 
 The data step replays each case's recorded facts (evidence, clock events, withdrawal, outcome) through the one
@@ -29,7 +29,7 @@ from sar.clock.models import EventKind
 
 # revision identifiers, used by Alembic.
 revision = "0004_case_status"
-down_revision = "0001_spine"
+down_revision = "0003_foundations"
 branch_labels = None
 depends_on = None
 

@@ -11,6 +11,7 @@ from bs4 import BeautifulSoup
 from flask import Flask
 from flask.testing import FlaskClient
 
+from sar.audit import SYSTEM
 from sar.auth.models import Role, User
 from sar.cases import service
 from sar.cases.models import Case, Channel, PersonRole, RequesterType, Right
@@ -100,11 +101,23 @@ def make_case(app: Flask, officer: User) -> Callable[..., Case]:
 
 
 def add_people(case: Case) -> None:
-    service.add_person(case, PersonRole.THIRD_PARTY, service.PersonDetails(full_name="Christine Whitehead",
-                       relationship="mother", phones=("07418 245527",)))  # fmt: skip
-    service.add_person(case, PersonRole.PROFESSIONAL, service.PersonDetails(
-        full_name="Katy Cox", relationship="MASH social worker", job_title="MASH Social Worker",
-        organisation="Eastholme MBC"))  # fmt: skip
+    service.add_person(
+        case,
+        PersonRole.THIRD_PARTY,
+        service.PersonDetails(full_name="Christine Whitehead", relationship="mother", phones=("07418 245527",)),
+        by=SYSTEM,
+    )
+    service.add_person(
+        case,
+        PersonRole.PROFESSIONAL,
+        service.PersonDetails(
+            full_name="Katy Cox",
+            relationship="MASH social worker",
+            job_title="MASH Social Worker",
+            organisation="Eastholme MBC",
+        ),
+        by=SYSTEM,
+    )
     db.session.commit()
 
 

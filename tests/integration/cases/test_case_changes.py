@@ -8,7 +8,7 @@ import pytest
 from bs4 import BeautifulSoup
 from sqlalchemy import func, select
 
-from sar.audit import AuditEvent
+from sar.audit import AuditEvent, SystemActor
 from sar.auth.models import Role
 from sar.cases.facts import BundleFacts, Letter, ReviewFacts, SignOff
 from sar.cases.models import (
@@ -106,7 +106,7 @@ def test_evidence_asked_for_received_and_verified_feeds_the_clock(officer_client
     case = make_case(requester_type=RequesterType.SOLICITOR)
     reasons: list[str] = []
     asked, arrived = date.today() - timedelta(days=5), date.today() - timedelta(days=1)
-    with case_changed.connected_to(lambda sender, reason: reasons.append(reason)):
+    with case_changed.connected_to(lambda sender, reason, by: reasons.append(reason)):
         response = officer_client.post(f"/cases/{case.id}/evidence/new", data={
             "kind": "authority", "person_id": "0", "asked_for": "Signed form of authority",
             "requested_on": _date(asked),
@@ -234,7 +234,7 @@ def test_outcomes_whose_facts_are_missing_are_refused_on_the_server(officer_clie
         from sar.cases.workflow import Closure, TransitionError
 
         with pytest.raises(TransitionError, match=needs):
-            service.decide_outcome(case, Closure(Outcome(outcome)), "Try", actor=case.logged_by)
+            service.decide_outcome(case, Closure(Outcome(outcome)), "Try", by=case.logged_by)
     assert case.outcome is None
 
 
@@ -274,7 +274,7 @@ def test_disclosure_is_possible_once_a_stage_reports_a_released_bundle(officer_c
                  bundle=BundleFacts(built=True, verified=True, released=True))  # fmt: skip
     from sar.cases import status
 
-    status.refresh(case, reason="bundle released", actor=(None, "test"))
+    status.refresh(case, reason="bundle released", by=SystemActor("test"))
     assert case.status is CaseStatus.READY_TO_SEND
     assert officer_client.post(f"/cases/{case.id}/outcome", data=data).status_code == 302
     assert case.outcome is Outcome.PARTIAL and case.exemption_codes == ["SW-SH", "TP"]
@@ -303,7 +303,7 @@ def test_edit_request_details(officer_client, make_case):
     reasons: list[str] = []
     data = {"channel": "post", "received_date": _date(moment.date()), "received_time": "9am",
             "rights": ["access", "objection"], "requester_type": "self", "description": "Changed"}  # fmt: skip
-    with case_changed.connected_to(lambda sender, reason: reasons.append(reason)):
+    with case_changed.connected_to(lambda sender, reason, by: reasons.append(reason)):
         response = officer_client.post(f"/cases/{case.id}/edit", data=data)
     assert response.status_code == 302, _errors(response)
     assert case.right_values == {Right.ACCESS, Right.OBJECTION}

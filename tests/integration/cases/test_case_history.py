@@ -8,7 +8,7 @@ from bs4 import BeautifulSoup
 from conftest import add_people
 
 from sar.cases import service
-from sar.cases.history import PER_PAGE
+from sar.cases.queries import HISTORY_PER_PAGE as PER_PAGE
 from sar.extensions import db
 
 
@@ -25,8 +25,8 @@ def test_history_is_written_in_plain_words(officer_client, officer, make_case):
     mother = next(p for p in case.people if p.full_name == "Christine Whitehead")
     details = service.PersonDetails(full_name=mother.full_name, relationship="mother", phones=("07418 245527",),
                                     consent_obtained=True)  # fmt: skip
-    service.update_person(mother, details, actor=officer)
-    service.update_person(mother, replace(details, phones=("07418 245528",)), actor=officer)
+    service.update_person(mother, details, by=officer)
+    service.update_person(mother, replace(details, phones=("07418 245528",)), by=officer)
     db.session.commit()
     entries = _history(officer_client, case)
     assert entries[0] == "Phone numbers changed for Christine Whitehead"
@@ -42,7 +42,7 @@ def test_long_histories_are_paged_newest_first(officer_client, officer, make_cas
     subject = case.subject
     for number in range(PER_PAGE + 5):
         details = service.PersonDetails(full_name=subject.full_name, phones=(f"07700 900{number:03d}",))
-        service.update_person(subject, details, actor=officer)
+        service.update_person(subject, details, by=officer)
     db.session.commit()
     first, second = _history(officer_client, case), _history(officer_client, case, 2)
     # 25 changes, the first due date and the logging, 20 a page.

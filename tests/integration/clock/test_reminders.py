@@ -12,6 +12,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import func, select
 
+from sar.audit import SYSTEM
 from sar.auth.models import Role
 from sar.clock import service
 from sar.clock.models import EventKind
@@ -80,7 +81,7 @@ def cases(app, make_case, make_user, pin_today):
         "far": make_case(date(2026, 3, 16), owner=owner),  # due 16 Apr: nothing yet
         "paused": make_case(date(2026, 2, 18), owner=owner),
     }
-    service.record_event(made["paused"], EventKind.CLARIFICATION_ASKED, date(2026, 3, 2))
+    service.record_event(made["paused"], EventKind.CLARIFICATION_ASKED, date(2026, 3, 2), by=SYSTEM)
     db.session.commit()
     return {"owner": owner, "dpo": dpo, **made}
 

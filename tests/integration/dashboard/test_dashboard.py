@@ -10,7 +10,7 @@ import pytest
 from bs4 import BeautifulSoup
 from sqlalchemy import select
 
-from sar.audit import AuditEvent
+from sar.audit import SYSTEM, AuditEvent
 from sar.auth.models import Role
 from sar.cases import service as intake
 from sar.cases.models import (
@@ -34,21 +34,21 @@ TODAY = date(2026, 3, 16)  # a Monday; 5 working days ahead is 23 Mar, 20 is 15 
 
 
 def event(case, kind: EventKind, on: date, **extra):
-    service.record_event(case, kind, on, **extra)
+    service.record_event(case, kind, on, **extra, by=SYSTEM)
     db.session.commit()
 
 
 def close(case, on: date) -> None:
     """Close through intake's outcome decision (the clock reads the date from there since issue 9)."""
     closure = Closure(Outcome.TRANSFERRED, transferred_to=TransferTarget.NHS)
-    intake.decide_outcome(case, closure, "Passed to the NHS trust", actor=case.logged_by,
+    intake.decide_outcome(case, closure, "Passed to the NHS trust", by=case.logged_by,
                           now=datetime(on.year, on.month, on.day, 15, 0, tzinfo=UTC))  # fmt: skip
     db.session.commit()
 
 
 def ask_for_id(case, on: date) -> None:
     request = intake.EvidenceRequest(kind=EvidenceKind.IDENTITY, requested_on=on)
-    intake.record_evidence_request(case, request, actor=case.logged_by)
+    intake.record_evidence_request(case, request, by=case.logged_by)
     db.session.commit()
 
 
@@ -198,7 +198,7 @@ def test_request_log_csv(register, client_as):
     closed = cases["closed"]
     closed.status, closed.outcome = CaseStatus.CLOSED, Outcome.FULL
     closed.closed_at = datetime(2026, 2, 10, 15, 0, tzinfo=UTC)
-    case_changed.send(closed, reason="closed")
+    case_changed.send(closed, reason="closed", by=SYSTEM)
     db.session.commit()
     response = client_as(Role.DPO).get("/deadlines/request-log.csv")
     assert response.status_code == 200

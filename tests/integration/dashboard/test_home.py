@@ -57,7 +57,7 @@ def work(make_case, make_user, pin_today):
         _named(case, f"Subject {key.replace('_', ' ').title()}")
     intake.record_evidence_request(
         cases["waiting"], intake.EvidenceRequest(kind=EvidenceKind.IDENTITY, requested_on=date(2026, 3, 3)),
-        actor=officer, today=TODAY,
+        by=officer, today=TODAY,
     )  # fmt: skip
     db.session.commit()
     return {"officer": officer, "other": other, "cases": cases}
@@ -86,7 +86,7 @@ def test_dpo_sees_overdue_and_at_risk_notices_and_the_months_on_time_rate(work, 
     cases = work["cases"]
     intake.decide_outcome(
         cases["later"], Closure(Outcome.TRANSFERRED, transferred_to=TransferTarget.NHS),
-        "Passed to the NHS trust", actor=work["officer"], now=datetime(2026, 3, 16, 12, 0, tzinfo=UTC),
+        "Passed to the NHS trust", by=work["officer"], now=datetime(2026, 3, 16, 12, 0, tzinfo=UTC),
     )  # fmt: skip
     db.session.commit()
     soup = _soup(client_as(Role.DPO))
