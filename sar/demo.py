@@ -77,6 +77,7 @@ _WAITING_STATUS = {
     EvidenceKind.AUTHORITY: CaseStatus.AWAITING_AUTHORITY,
     EvidenceKind.PARENTAL_RESPONSIBILITY: CaseStatus.AWAITING_AUTHORITY,
 }
+_REVIEWED = (CaseStatus.IN_REVIEW, CaseStatus.AWAITING_SIGN_OFF, CaseStatus.READY_TO_SEND)
 _CLOSES_WHILE_WAITING = {
     Outcome.ID_NOT_PROVIDED_CLOSED: CaseStatus.AWAITING_ID,
     Outcome.AUTHORITY_NOT_PROVIDED_CLOSED: CaseStatus.AWAITING_AUTHORITY,
@@ -241,9 +242,13 @@ class Seeder:
         dpo = self.with_role(Role.DPO)[0]
         notice = Path(__file__).parent / "demo_data" / "childrens-services-privacy-notice.txt"
         letters.update_supplementary(read_notice(notice, council_email=current_app.config["COUNCIL_EMAIL"]), by=dpo)
-        closing = {Outcome.NONE_HELD: LetterKind.NO_DATA_HELD, Outcome.REFUSED_MUE: LetterKind.REFUSAL,
-                   Outcome.FULL: LetterKind.DISCLOSURE_COVER, Outcome.PARTIAL: LetterKind.DISCLOSURE_COVER,
-                   Outcome.NCND: LetterKind.DISCLOSURE_COVER}  # fmt: skip
+        closing = {
+            Outcome.NONE_HELD: LetterKind.NO_DATA_HELD,
+            Outcome.REFUSED_MUE: LetterKind.REFUSAL,
+            Outcome.FULL: LetterKind.DISCLOSURE_COVER,
+            Outcome.PARTIAL: LetterKind.DISCLOSURE_COVER,
+            Outcome.NCND: LetterKind.DISCLOSURE_COVER,
+        }
         halfway = self.result.cases[len(self.result.cases) // 2]
         for case in self.result.cases:
             if case is halfway:
@@ -272,8 +277,14 @@ class Seeder:
             "Please quote it whenever you contact us about this request.",
             "Please quote it whenever you contact us about this request. You do not need to do anything else now.",
         )
-        letters.save_template(current, current.subject, body, "Told requesters they need do nothing else for now",
-                              preview_case=example, by=dpo)  # fmt: skip
+        letters.save_template(
+            current,
+            current.subject,
+            body,
+            "Told requesters they need do nothing else for now",
+            preview_case=example,
+            by=dpo,
+        )
 
     def _now(self) -> datetime:
         real_now = datetime.now(UTC)
@@ -335,9 +346,6 @@ class Progress:
     def today(self) -> date:
         return self.seeder.today
 
-    def move(self, to: CaseStatus, reason: str, *, by: User | None = None) -> None:
-        intake.transition(self.case, to, reason, by=by or self.owner, now=self.t.moment())
-
     def close(self) -> None:
         story = self.story
         assert story.outcome is not None
@@ -349,9 +357,7 @@ class Progress:
         )
         by_dpo = story.outcome in (Outcome.NCND, Outcome.REFUSED_MUE, Outcome.WITHHELD_ALL)
         reason = story.closing_reason or _CLOSING_REASONS.get(story.outcome, "Response sent")
-        intake.transition(
-            self.case, CaseStatus.CLOSED, reason, closure, by=self.dpo if by_dpo else self.owner, now=self.t.moment()
-        )
+        intake.decide_outcome(self.case, closure, reason, by=self.dpo if by_dpo else self.owner, now=self.t.moment())
 
     def clock_event(self, kind_name: str, on: date, **extra: Any) -> None:
         clock, kinds = self.seeder.clock, self.seeder.kinds
@@ -359,82 +365,48 @@ class Progress:
             return
         clock.record_event(self.case, kinds[kind_name], on, by=self.owner, **extra)
 
-    def done(self, status: CaseStatus) -> bool:
-        """Has the case reached where its story stops? (A reopened case first runs to its closure.)"""
-        return not self.story.reopened and self.story.status is status
-
     def run(self) -> None:
-        """Take the case through intake and gathering, then (if its story goes that far) review and closure."""
-        if self.intake_and_gathering():
-            self.review_and_close()
+        """Record the facts of the story in order; the status follows from them (sar.cases.workflow).
 
-    def intake_and_gathering(self) -> bool:
-        """False when the story stops here (still waiting, or closed without review)."""
+        Only intake's and the clock's facts can be recorded so far. A story that goes on to searches, review,
+        sign-off and a bundle stops where those facts would begin (its case waits at "Received"), and so do the
+        outcomes that need them: a disclosure needs a released bundle, "none held" needs returned searches, a
+        refusal needs the refusal letter. The later stages' own seeding tells the rest of those stories.
+        """
         story = self.story
         self.competence()
         if self.evidence():
-            return False
-        if story.outcome in (Outcome.TRANSFERRED, Outcome.REFUSED_MUE):
+            return
+        if story.outcome is Outcome.TRANSFERRED:
             self.t.advance(1, 3)
             self.close()
-            return False
+            return
         self.t.advance(1, 3)
-        self.move(CaseStatus.GATHERING, "Identity and authority settled; search tasks sent to the teams")
         if story.extended:
             self.extend()
         if self.waits_on_requester():
-            return False
+            return
         if story.clarified:
             self.clarify()
-        if self.done(CaseStatus.GATHERING):
-            return False
-        closes_unreviewed = (
-            Outcome.NONE_HELD,
-            Outcome.WITHDRAWN,
-            Outcome.OTHER_RIGHT_ACTIONED,
-            Outcome.OTHER_RIGHT_REFUSED,
-        )
-        if story.outcome in closes_unreviewed:
+        if story.outcome is Outcome.WITHDRAWN:
+            self.withdraw()
             self.close()
-            return False
-        return True
+            return
+        if story.status in _REVIEWED or story.outcome is not None:
+            self.ask_consent()
 
-    def review_and_close(self) -> None:
-        story = self.story
-        self.t.advance(3, 10)
-        self.move(CaseStatus.IN_REVIEW, "All teams have returned their records")
-        self.ask_consent()
-        if self.done(CaseStatus.IN_REVIEW):
-            return
-        if story.outcome is Outcome.NCND:
-            self.close()
-            return
-        self.t.advance(2, 8)
-        self.move(CaseStatus.AWAITING_SIGN_OFF, "Redaction finished; bundle ready for the DPO")
-        if self.done(CaseStatus.AWAITING_SIGN_OFF):
-            return
-        self.t.advance(1, 3)
-        self.move(CaseStatus.READY_TO_SEND, "Signed off by the DPO", by=self.dpo)
-        if self.done(CaseStatus.READY_TO_SEND):
-            return
-        self.close()
-        if story.reopened:
-            self.reopen()
+    def withdraw(self) -> None:
+        on = min(self.t.advance(2, 6), self.today)
+        intake.record_withdrawal(
+            self.case, on, "By phone to the case owner; confirmed by email", by=self.owner, today=self.today
+        )
 
     def clarify(self) -> None:
         """The request was unclear: the clock paused while the requester said what they meant (Art 15 only)."""
         asked_on = self.t.advance(1, 3)
-        self.move(CaseStatus.AWAITING_CLARIFICATION, "Asked which placements and years the request is about")
         self.clock_event("CLARIFICATION_ASKED", asked_on, note="Asked which placements and years matter most")
         answered_on = self.t.advance(4, 10)
         self.clock_event("CLARIFICATION_ANSWERED", answered_on, note="Requester named two placements and 2012-2016")
-        self.move(CaseStatus.GATHERING, "Clarified: two placements, 2012 to 2016; searches narrowed")
-
-    def reopen(self) -> None:
-        """The requester complained that pages were missing, so the case went back to review."""
-        self.t.end = self.today
-        self.t.advance(6, 12)
-        self.move(CaseStatus.IN_REVIEW, "Requester complained that pages were missing from the bundle; reviewing again")
 
     def ask_consent(self) -> None:
         """Third parties asked whether their information may go to the requester (sar-rules section 4)."""
@@ -510,10 +482,7 @@ class Progress:
                 today=self.today,
             )
             # Intake's evidence dates drive the clock (sar.clock.service.evidence_of): no separate clock event.
-            waiting = _WAITING_STATUS[kind]
-            if self.case.status is not waiting:
-                self.move(waiting, f"Asked the requester for: {item.asked_for}")
-            if wanted_wait is waiting:
+            if wanted_wait is _WAITING_STATUS[kind]:
                 if story.outcome is not None:
                     self.close()
                 return True
@@ -532,7 +501,6 @@ class Progress:
         story = self.story
         if story.status is CaseStatus.AWAITING_FEE or story.outcome is Outcome.FEE_UNPAID_CLOSED:
             on = self.t.advance(1, 4)
-            self.move(CaseStatus.AWAITING_FEE, "Further copies of records already provided: a reasonable fee applies")
             self.clock_event("FEE_REQUESTED", on, note="£25 for further copies of records already provided")
             if story.outcome is not None:
                 self.close()
@@ -542,9 +510,6 @@ class Progress:
             or story.outcome is Outcome.CLARIFICATION_NOT_PROVIDED_CLOSED
         ):
             on = self.t.advance(1, 4)
-            self.move(
-                CaseStatus.AWAITING_CLARIFICATION, "Very large file: asked which periods and placements matter most"
-            )
             self.clock_event("CLARIFICATION_ASKED", on, note="Asked which years and placements the request is about")
             if story.outcome is not None:
                 self.close()

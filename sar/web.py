@@ -161,4 +161,7 @@ def healthz() -> tuple[dict[str, str], int]:
 @bp.get("/")
 @signed_in_any_role
 def home() -> str:
-    return render_template("home.html")
+    # Each stage that shows people their work fills the home page (sar.dashboard.home); none installed, none shown.
+    build = current_app.extensions.get("sar_home")
+    sections = build(current_user) if build is not None else {}
+    return render_template("home.html", **sections)

@@ -6,6 +6,7 @@ Error messages follow the GOV.UK Design System's patterns ("Enter...", "Select..
 
 from __future__ import annotations
 
+from datetime import time
 from typing import Any
 
 from flask_wtf import FlaskForm
@@ -22,7 +23,7 @@ from sar import calendar
 from sar.auth.models import Team
 from sar.cases import validators
 from sar.cases.models import (
-    EXEMPTION_CODES,
+    EXEMPTIONS,
     JOB_TITLE_MAX,
     LIST_ITEM_MAX,
     LIST_MAX_ITEMS,
@@ -132,9 +133,9 @@ class CaseDetailsForm(FlaskForm):
     )
     received_time = StringField(
         "Time received",
-        validators=[InputRequired(message="Enter the time received"), max_length(10, "The time received")],
+        validators=[max_length(10, "The time received")],
         widget=GovTextInput(),
-        description="For example, 14:30 or 2:30pm",
+        description="For example, 14:30 or 2:30pm. Optional for a request that came by post.",
     )
     rights = MultiCheckboxField(
         "Which rights are being exercised?",
@@ -180,6 +181,10 @@ class CaseDetailsForm(FlaskForm):
         self.scope_teams.choices = choices(teams or [])
 
     def validate_received_time(self, field: Field) -> None:
+        if not (field.data or "").strip():
+            if self.channel.data != Channel.POST.value:
+                raise ValidationError("Enter the time received")
+            return
         if field.data:
             try:
                 validators.parse_time(field.data)
@@ -195,6 +200,8 @@ class IntakeForm(CaseDetailsForm):
     """Log a request: the case details, who is asking and who the records are about, on one page."""
 
     form_token = HiddenField()
+    # Ids of the possible duplicates the officer has been shown; logging goes ahead once they have seen them all.
+    duplicates_seen = HiddenField()
     # Requester (only when someone asks on the subject's behalf)
     requester_full_name = text_field("Full name", NAME_MAX, "The requester's name")
     requester_relationship = text_field(
@@ -389,17 +396,14 @@ class CompetenceForm(FlaskForm):
 # --- workflow and owner ---------------------------------------------------------------------------------
 
 
-class TransitionForm(FlaskForm):
-    to_status = RadioField(
-        "Move the case to", widget=RadiosWidget(), validators=[InputRequired(message="Select where the case goes next")]
-    )
-    outcome = RadioField(
-        "Outcome", widget=RadiosWidget(), validate_choice=False, description="Only when closing the case."
-    )
+class OutcomeForm(FlaskForm):
+    """Close the case with an outcome. Only outcomes whose facts are recorded are offered; the server checks again."""
+
+    outcome = RadioField("Outcome", widget=RadiosWidget(), validators=[InputRequired(message="Select the outcome")])
     exemption_codes = MultiCheckboxField(
         "Exemptions applied",
-        choices=choices((c, c) for c in EXEMPTION_CODES),
-        description="For a partial disclosure (sar-rules section 3).",
+        choices=choices((e.code, f"{e.label}. {e.description}") for e in EXEMPTIONS.values()),
+        description="For a partial disclosure: every exemption relied on.",
     )
     transferred_to = RadioField(
         "Transferred to",
@@ -413,17 +417,37 @@ class TransitionForm(FlaskForm):
         "Reason",
         LONG_TEXT_MAX,
         "The reason",
-        required="Enter the reason for the change",
-        description="Recorded in the case history. For NCND, the rationale for neither confirming nor denying.",
+        required="Enter the reason",
+        description="Recorded in the case history. For ‘neither confirm nor deny’, the rationale.",
     )
-    submit = SubmitField("Change status", widget=GovSubmitInput())
+    submit = SubmitField("Close the case", widget=GovSubmitInput())
 
-    def __init__(
-        self, *args: Any, targets: list[CaseStatus] | None = None, outcomes: list[Outcome] | None = None, **kwargs: Any
-    ) -> None:
+    def __init__(self, *args: Any, outcomes: list[Outcome] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.to_status.choices = choices((s.value, s.label) for s in targets or [])
-        self.outcome.choices = choices((o.value, f"{o.label} ({o.value})") for o in outcomes or [])
+        self.outcome.choices = choices((o.value, o.label) for o in outcomes or [])
+
+
+class ReopenForm(FlaskForm):
+    reason = text_area(
+        "Why is the case being reopened?",
+        LONG_TEXT_MAX,
+        "The reason",
+        required="Enter why the case is being reopened",
+        description="The outcome is cleared (it stays in the history) and the status follows the facts recorded.",
+    )
+    submit = SubmitField("Reopen the case", widget=GovSubmitInput())
+
+
+class WithdrawalForm(FlaskForm):
+    withdrawn_on = GovDateField("Date the requester withdrew", what="the date they withdrew", required=True, past=True)
+    note = text_area(
+        "How did they tell us?",
+        SHORT_TEXT_MAX,
+        "The note",
+        required="Enter how they told us",
+        description="For example, by phone to the case owner, confirmed by email.",
+    )
+    submit = SubmitField("Record the withdrawal", widget=GovSubmitInput())
 
 
 class OwnerForm(FlaskForm):
@@ -468,6 +492,8 @@ class CaseFilterForm(FlaskForm):
             [
                 ("received-desc", "Most recently received"),
                 ("received-asc", "Oldest first"),
+                ("due-asc", "Due date (soonest first)"),
+                ("due-desc", "Due date (latest first)"),
                 ("reference-asc", "Reference (A to Z)"),
                 ("reference-desc", "Reference (Z to A)"),
                 ("status-asc", "Status"),
@@ -482,9 +508,14 @@ class CaseFilterForm(FlaskForm):
 
 def case_details_from(form: CaseDetailsForm, teams: dict[int, Team]) -> CaseDetails:
     assert form.received_date.data is not None  # required, checked by validate()
+    typed_time = (form.received_time.data or "").strip()
     return CaseDetails(
         channel=Channel(form.channel.data),
-        received_at=calendar.moment_of(form.received_date.data, validators.parse_time(form.received_time.data)),
+        # By post only the day may be known: midnight stands for "some time that day" and is shown as such.
+        received_at=calendar.moment_of(
+            form.received_date.data, validators.parse_time(typed_time) if typed_time else time(0, 0)
+        ),
+        received_time_known=bool(typed_time),
         rights=frozenset(Right(value) for value in form.rights.data or []),
         requester_type=RequesterType(form.requester_type.data),
         description=form.description.data or "",
@@ -500,7 +531,7 @@ def fill_case_details(form: CaseDetailsForm, case: Case) -> None:
     local = calendar.council_time(case.received_at)
     form.channel.data = case.channel.value
     form.received_date.data = local.date()
-    form.received_time.data = local.strftime("%H:%M")
+    form.received_time.data = local.strftime("%H:%M") if case.received_time_known else ""
     form.rights.data = [right.value for right in case.sorted_rights]
     form.requester_type.data = case.requester_type.value
     form.description.data = case.description
@@ -608,11 +639,7 @@ def evidence_request_from(form: EvidenceRequestForm) -> EvidenceRequest:
     )
 
 
-def closure_from(form: TransitionForm) -> Closure | None:
-    if CaseStatus(form.to_status.data) is not CaseStatus.CLOSED:
-        return None
-    if not form.outcome.data:
-        return None
+def closure_from(form: OutcomeForm) -> Closure:
     return Closure(
         outcome=Outcome(form.outcome.data),
         exemption_codes=tuple(form.exemption_codes.data or ()),

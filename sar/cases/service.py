@@ -19,6 +19,7 @@ from sar import audit, calendar
 from sar.audit import Author
 from sar.auth.access import CASE_WORKERS
 from sar.auth.models import Role, Team, User
+from sar.cases import status as case_status
 from sar.cases import validators
 from sar.cases.export import people_register
 from sar.cases.models import (
@@ -42,7 +43,7 @@ from sar.cases.models import (
 from sar.cases.queries import CaseFilters
 from sar.cases.reference import next_reference
 from sar.cases.signals import case_changed
-from sar.cases.workflow import Closure, check_transition
+from sar.cases.workflow import Closure, TransitionError, check_closure, check_reason
 from sar.db import utcnow
 from sar.errors import DomainError
 from sar.extensions import db
@@ -72,6 +73,7 @@ class CaseDetails:
     scope_to: date | None = None
     scope_description: str = ""
     education_record: bool | None = None
+    received_time_known: bool = True
 
 
 @dataclass(frozen=True)
@@ -136,6 +138,7 @@ def case_snapshot(case: Case) -> dict[str, Any]:
         "channel": case.channel,
         "received_at": case.received_at,
         "received_on": case.received_on,
+        "received_time_known": case.received_time_known,
         "rights": sorted(r.value for r in case.right_values),
         "requester_type": case.requester_type,
         "description": case.description,
@@ -185,6 +188,10 @@ def _check_case_details(details: CaseDetails, now: datetime) -> None:
         raise CaseError("Select at least one right requested", "rights")
     if details.received_at.tzinfo is None:
         raise CaseError("The time received must carry a time zone", "received_date")
+    if details.received_at > now and calendar.council_date(details.received_at) == calendar.council_date(now):
+        # Today's date with a time still to come: the time is what is wrong, so say so on the time field.
+        local_now = calendar.council_time(now)
+        raise CaseError(f"The time received must be in the past: it is {local_now:%H:%M} now", "received_time")
     try:
         validators.check_received(details.received_at, now)
     except validators.InvalidValue as invalid:
@@ -249,6 +256,7 @@ def _apply_case_details(case: Case, details: CaseDetails) -> None:
     case.channel = details.channel
     case.received_at = details.received_at
     case.received_on = calendar.council_date(details.received_at)
+    case.received_time_known = details.received_time_known
     case.requester_type = details.requester_type
     case.description = details.description.strip()
     case.scope_from = details.scope_from
@@ -333,6 +341,7 @@ def log_case(
         after={**case_snapshot(case), "people": [person_snapshot(p) for p in case.people]},
         by=logged_by,
     )
+    case_status.refresh(case, reason="request logged", by=logged_by)
     case_changed.send(case, reason="case logged", by=logged_by)
     return case
 
@@ -362,6 +371,7 @@ def update_case(case: Case, details: CaseDetails, *, by: Author, now: datetime |
         after=changes.after,
         by=by,
     )
+    case_status.refresh(case, reason="request details changed", by=by)
     if {"received_at", "received_on", "rights"} & set(changes.after):
         case_changed.send(case, reason="rights or date received changed", by=by)
     return case
@@ -392,65 +402,103 @@ def assign_owner(case: Case, owner: User | None, *, by: Author) -> Case:
     return case
 
 
-def transition(
-    case: Case,
-    to: CaseStatus,
-    reason: str,
-    outcome: Outcome | Closure | None = None,
-    *,
-    by: Author,
-    now: datetime | None = None,
-) -> Case:
-    """Move the case along the workflow graph, closing with an outcome or reopening with a reason."""
-    closure = Closure(outcome=outcome) if isinstance(outcome, Outcome) else outcome
-    actor_is_dpo = isinstance(by, User) and by.has_role(Role.DPO)
-    check_transition(
-        case.status, to, reason=reason, rights=case.right_values, closure=closure, actor_is_dpo=actor_is_dpo
-    )
+def decide_outcome(case: Case, closure: Closure, reason: str, *, by: User, now: datetime | None = None) -> Case:
+    """Close the case with an outcome, if the facts its outcome needs are recorded (sar.cases.workflow)."""
+    facts = case_status.facts_for(case)
+    check_closure(facts, closure, reason=reason, actor_is_dpo=by.has_role(Role.DPO))
     before = {"status": case.status, "outcome": case.outcome}
-    previous = case.status
-    case.status = to
-    if to is CaseStatus.CLOSED:
-        assert closure is not None  # check_transition insists on it
-        case.outcome = closure.outcome
-        case.outcome_reason = reason.strip()
-        case.exemption_codes = sorted(closure.exemption_codes)
-        case.transferred_to = closure.transferred_to
-        case.transferred_to_detail = closure.transferred_to_detail.strip()
-        case.ncnd_signed_off_by_id = by.id if isinstance(by, User) and closure.outcome is Outcome.NCND else None
-        case.closed_at = now or utcnow()
-        action, signal_reason = "case.closed", "case closed"
-    else:
-        if previous is CaseStatus.CLOSED:
-            action, signal_reason = "case.reopened", "case reopened"
-            case.outcome = None
-            case.outcome_reason = ""
-            case.exemption_codes = []
-            case.transferred_to = None
-            case.transferred_to_detail = ""
-            case.ncnd_signed_off_by_id = None
-            case.closed_at = None
-        else:
-            action, signal_reason = "case.status_changed", f"status changed to {to.value}"
+    case.outcome = closure.outcome
+    case.outcome_reason = reason.strip()
+    case.exemption_codes = sorted(closure.exemption_codes)
+    case.transferred_to = closure.transferred_to
+    case.transferred_to_detail = closure.transferred_to_detail.strip()
+    case.ncnd_signed_off_by_id = by.id if closure.outcome is Outcome.NCND else None
+    case.closed_at = now or utcnow()
     db.session.flush()
-    after: dict[str, Any] = {"status": case.status, "outcome": case.outcome}
-    if to is CaseStatus.CLOSED:
-        after.update(
-            exemption_codes=case.exemption_codes,
-            transferred_to=case.transferred_to,
-            transferred_to_detail=case.transferred_to_detail,
-        )
     audit.record(
-        action,
+        "case.closed",
         object_type="case",
         object_id=case.id,
         case_id=case.id,
-        summary=f"{previous.label} → {to.label}: {reason.strip()}",
+        summary=f"Outcome decided: {closure.outcome.label}. {reason.strip()}"[:2000],
         before=before,
-        after=after,
+        after={
+            "outcome": case.outcome,
+            "exemption_codes": case.exemption_codes,
+            "transferred_to": case.transferred_to,
+            "transferred_to_detail": case.transferred_to_detail,
+        },
         by=by,
     )
-    case_changed.send(case, reason=signal_reason, by=by)
+    case_status.refresh(case, reason=f"outcome decided: {closure.outcome.label}", by=by)
+    case_changed.send(case, reason="case closed", by=by)
+    return case
+
+
+def reopen_case(case: Case, reason: str, *, by: User) -> Case:
+    """Clear the outcome (kept in the audit trail); the status goes back to whatever the facts say."""
+    if not case.is_closed:
+        raise TransitionError("The case is not closed, so it cannot be reopened")
+    check_reason(reason, reopening=True)
+    before = {
+        "outcome": case.outcome,
+        "outcome_reason": case.outcome_reason,
+        "closed_at": case.closed_at,
+        "withdrawn_on": case.withdrawn_on,
+    }
+    was = case.outcome
+    case.outcome = None
+    case.outcome_reason = ""
+    case.exemption_codes = []
+    case.transferred_to = None
+    case.transferred_to_detail = ""
+    case.ncnd_signed_off_by_id = None
+    case.closed_at = None
+    if was is Outcome.WITHDRAWN:
+        # A withdrawn request that is reopened has been asked again: the withdrawal no longer stands.
+        case.withdrawn_on = None
+        case.withdrawal_note = ""
+    db.session.flush()
+    audit.record(
+        "case.reopened",
+        object_type="case",
+        object_id=case.id,
+        case_id=case.id,
+        summary=f"Reopened: {reason.strip()}"[:2000],
+        before=before,
+        after={"outcome": None},
+        by=by,
+    )
+    case_status.refresh(case, reason="case reopened", by=by)
+    case_changed.send(case, reason="case reopened", by=by)
+    return case
+
+
+def record_withdrawal(case: Case, on: date, note: str, *, by: User, today: date | None = None) -> Case:
+    """Record that the requester withdrew the request (the fact the WITHDRAWN outcome needs)."""
+    if case.is_closed:
+        raise CaseError("The case is closed. Reopen it before recording a withdrawal")
+    if on > (today or calendar.today()):
+        raise CaseError("The date must be today or in the past", "withdrawn_on")
+    if on < case.received_on:
+        raise CaseError("The date cannot be before the request was received", "withdrawn_on")
+    if not note.strip():
+        raise CaseError("Enter how the requester told us they were withdrawing", "note")
+    before = {"withdrawn_on": case.withdrawn_on, "withdrawal_note": case.withdrawal_note}
+    case.withdrawn_on = on
+    case.withdrawal_note = note.strip()
+    db.session.flush()
+    audit.record(
+        "case.withdrawal_recorded",
+        object_type="case",
+        object_id=case.id,
+        case_id=case.id,
+        summary=f"The requester withdrew the request on {on.day} {on:%B %Y}: {note.strip()}"[:2000],
+        before=before,
+        after={"withdrawn_on": on, "withdrawal_note": case.withdrawal_note},
+        by=by,
+    )
+    case_status.refresh(case, reason="the requester's withdrawal recorded", by=by)
     return case
 
 
@@ -624,6 +672,7 @@ def _evidence_recorded(
         after=_evidence_snapshot(item),
         by=by,
     )
+    case_status.refresh(item.case, reason=f"{item.kind.label.lower()} {what}", by=by)
     case_changed.send(item.case, reason=f"{item.kind.value} evidence {reason}", by=by)
     return item
 
@@ -733,6 +782,19 @@ def get_case(case_id: int) -> Case:
 def record_case_viewed(case: Case, *, by: Author, what: str = "case page") -> None:
     """Viewing case data is audited like a change (issue 2: every view of case data)."""
     audit.record("case.viewed", object_type="case", object_id=case.id, case_id=case.id, summary=f"Viewed {what}", by=by)
+
+
+def record_duplicate_check(cases: list[Case], *, by: Author) -> None:
+    """Showing possible duplicates at intake names other cases' subjects: audited as a view of each."""
+    for case in cases:
+        audit.record(
+            "case.viewed",
+            object_type="case",
+            object_id=case.id,
+            case_id=case.id,
+            summary="Shown as a possible duplicate while logging a new request",
+            by=by,
+        )
 
 
 def record_case_search(filters: CaseFilters, found: int, *, by: Author) -> None:

@@ -16,10 +16,13 @@ from markupsafe import Markup
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response as BaseResponse
 
+from sar import calendar
 from sar.auth.access import CASE_READERS, CASE_WORKERS, roles_required
 from sar.cases import forms, queries, service, workflow
+from sar.cases import history as case_history
+from sar.cases import status as case_status
 from sar.cases.export import RegisterIncomplete
-from sar.cases.models import Case, CasePerson, CaseStatus, EvidenceItem, Outcome, PersonRole, Right, TransferTarget
+from sar.cases.models import Case, CasePerson, EvidenceItem, Outcome, PersonRole, Right, TransferTarget
 from sar.cases.panels import panels_for
 from sar.extensions import db
 from sar.forms import refused, show_error
@@ -99,11 +102,26 @@ def new_case() -> FormResult:
         return refused("cases/new.html", form=form)
     if not form.validate():
         return refused("cases/new.html", form=form)
+    details = forms.case_details_from(form, teams)
+    subject, requester = forms.subject_from(form), forms.requester_from(form)
+    duplicates = queries.possible_duplicates(
+        subject_name=subject.full_name,
+        subject_born=subject.date_of_birth,
+        requester_name=(requester or subject).full_name,
+        received_on=calendar.council_date(details.received_at),
+    )
+    seen = {part for part in (form.duplicates_seen.data or "").split(",") if part}
+    unseen = [match for match in duplicates if str(match.case.id) not in seen]
+    if unseen:
+        # Warn before logging: the officer sees the open cases (an audited view) and chooses.
+        service.record_duplicate_check([match.case for match in duplicates], by=current_user)
+        form.duplicates_seen.data = ",".join(str(match.case.id) for match in duplicates)
+        return render_template("cases/new.html", form=form, duplicates=duplicates)
     try:
         case = service.log_case(
-            forms.case_details_from(form, teams),
-            subject=forms.subject_from(form),
-            requester=forms.requester_from(form),
+            details,
+            subject=subject,
+            requester=requester,
             logged_by=current_user,
             form_token=token,
         )
@@ -158,11 +176,16 @@ def show_case(case_id: int) -> str:
     service.record_case_viewed(case, by=current_user)
     history = queries.case_history(case, page=parse_id(request.args.get("history_page")) or 1)
     can_change = current_user.has_role(*CASE_WORKERS)
+    facts = case_status.facts_for(case)
     return render_template(
         "cases/show.html",
         case=case,
+        facts=facts,
+        derived=workflow.derive(facts),
         panels=_render_panels(case, can_change),
-        history=history,
+        history=case_history.page_of(case, history),
+        # Views are audited too but would drown the changes: summarised (count, last viewer) instead.
+        viewing=history,
         can_change=can_change,
         Right=Right,
         Outcome=Outcome,
@@ -213,29 +236,63 @@ def edit_case(case_id: int) -> FormResult:
     return redirect(url_for("cases.show_case", case_id=case.id))
 
 
-@bp.route("/<int:case_id>/status", methods=["GET", "POST"])
+@bp.route("/<int:case_id>/outcome", methods=["GET", "POST"])
 @roles_required(*CASE_WORKERS)
-def change_status(case_id: int) -> FormResult:
+def decide_outcome(case_id: int) -> FormResult:
+    """Close the case with an outcome whose facts are recorded, or (once closed) reopen it with a reason."""
     case = _case(case_id)
-    form = forms.TransitionForm(
-        targets=workflow.allowed_targets(case.status),
-        outcomes=workflow.allowed_outcomes(case.status, case.right_values),
-    )
-    context = {"form": form, "case": case}
+    if case.is_closed:
+        return _reopen(case)
+    facts = case_status.facts_for(case)
+    choices = workflow.outcome_choices(facts)
+    form = forms.OutcomeForm(outcomes=[outcome for outcome, missing in choices if not missing])
+    context = {"form": form, "case": case, "unavailable": [(o, m) for o, m in choices if m]}
     if request.method == "GET":
         if case.education_record:
-            form.transferred_to.data = TransferTarget.SCHOOL_RECORD.value  # sar-rules 1.4: the school answers
-        return render_template("cases/status.html", **context)
+            form.transferred_to.data = TransferTarget.SCHOOL_RECORD.value  # the school answers for its records
+        return render_template("cases/outcome.html", **context)
     if not form.validate():
-        return refused("cases/status.html", **context)
+        return refused("cases/outcome.html", **context)
     try:
-        service.transition(
-            case, CaseStatus(form.to_status.data), form.reason.data or "", forms.closure_from(form), by=current_user
-        )
+        service.decide_outcome(case, forms.closure_from(form), form.reason.data or "", by=current_user)
     except (workflow.TransitionError, service.CaseError) as problem:
         show_error(form, problem)
-        return refused("cases/status.html", **context)
-    flash(f"Status changed to ‘{case.status.label}’", "success")
+        return refused("cases/outcome.html", **context)
+    flash(f"Case closed: {case.outcome.label if case.outcome else ''}", "success")
+    return redirect(url_for("cases.show_case", case_id=case.id))
+
+
+def _reopen(case: Case) -> FormResult:
+    form = forms.ReopenForm()
+    if request.method == "GET":
+        return render_template("cases/reopen.html", form=form, case=case)
+    if not form.validate():
+        return refused("cases/reopen.html", form=form, case=case)
+    try:
+        service.reopen_case(case, form.reason.data or "", by=current_user)
+    except workflow.TransitionError as problem:
+        show_error(form, problem)
+        return refused("cases/reopen.html", form=form, case=case)
+    flash(f"Case reopened: it is now ‘{case.status.label}’", "success")
+    return redirect(url_for("cases.show_case", case_id=case.id))
+
+
+@bp.route("/<int:case_id>/withdrawal", methods=["GET", "POST"])
+@roles_required(*CASE_WORKERS)
+def record_withdrawal(case_id: int) -> FormResult:
+    case = _open_case(case_id)
+    form = forms.WithdrawalForm()
+    if request.method == "GET":
+        return render_template("cases/withdrawal.html", form=form, case=case)
+    if not form.validate():
+        return refused("cases/withdrawal.html", form=form, case=case)
+    assert form.withdrawn_on.data is not None
+    try:
+        service.record_withdrawal(case, form.withdrawn_on.data, form.note.data or "", by=current_user)
+    except service.CaseError as problem:
+        show_error(form, problem)
+        return refused("cases/withdrawal.html", form=form, case=case)
+    flash("Withdrawal recorded. You can now close the case as withdrawn.", "success")
     return redirect(url_for("cases.show_case", case_id=case.id))
 
 

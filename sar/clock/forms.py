@@ -6,20 +6,30 @@ from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, GovTextArea
 from wtforms import RadioField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length
+from wtforms.validators import AnyOf, InputRequired, Length
 
 from sar.clock.models import EventKind
 from sar.forms import GovDateField
 
-# The extension has its own form (it needs reasons and a notice date), so it is not offered here.
-EVENT_CHOICES = [SelectChoice(kind.value, kind.label) for kind in EventKind if kind is not EventKind.EXTENSION_DECIDED]
+# Only the facts the clock itself owns: proof of identity and authority are recorded once, in the case's evidence
+# section, and closing or reopening is the outcome decision on the case page (one action, one fact, one place).
+# The extension has its own form (it needs reasons and a notice date).
+RECORDABLE = (
+    EventKind.FEE_REQUESTED,
+    EventKind.FEE_PAID,
+    EventKind.CLARIFICATION_ASKED,
+    EventKind.CLARIFICATION_ANSWERED,
+)
+EVENT_CHOICES = [SelectChoice(kind.value, kind.label) for kind in RECORDABLE]
 
 
 class ClockEventForm(FlaskForm):
     kind = RadioField(
         "What happened?",
         choices=EVENT_CHOICES,
-        validators=[InputRequired("Select what happened")],
+        # Any event kind gets through to the service, which explains where a fact recorded elsewhere belongs.
+        validate_choice=False,
+        validators=[InputRequired("Select what happened"), AnyOf([k.value for k in EventKind], "Select what happened")],
         widget=GovRadioInput(),
     )
     event_date = GovDateField(

@@ -19,6 +19,7 @@ from sar import audit, deadlines
 from sar.audit import Author
 from sar.auth.models import User
 from sar.calendar import council_date, long_date, today
+from sar.cases import status as case_status
 from sar.cases.models import Case, CaseRight, CaseStatus, EvidenceItem, EvidenceKind, Right
 from sar.clock.history import (
     AUDITED_FIELDS,
@@ -41,6 +42,22 @@ _RECEIPT_KINDS = {
     EventKind.FEE_PAID: (EventKind.FEE_REQUESTED, "a fee"),
 }
 MAX_NOTE = 2000
+# Facts with one home elsewhere: the clock reads them from there (older cases may still hold such events, which
+# keep counting), but they are never recorded here again.
+_RECORDED_ELSEWHERE = {
+    **dict.fromkeys(
+        (EventKind.ID_REQUESTED, EventKind.ID_RECEIVED),
+        "Record proof of identity in the case's evidence section: the clock reads the dates from there.",
+    ),
+    **dict.fromkeys(
+        (EventKind.AUTHORITY_REQUESTED, EventKind.AUTHORITY_RECEIVED),
+        "Record evidence of authority in the case's evidence section: the clock reads the dates from there.",
+    ),
+    **dict.fromkeys(
+        (EventKind.CASE_CLOSED, EventKind.CASE_REOPENED),
+        "Close or reopen the case by recording its outcome on the case page: the clock reads the date from there.",
+    ),
+}
 
 
 class EventRefused(DomainError):
@@ -449,6 +466,8 @@ def record_event(
     by: Author,
 ) -> ClockEvent:
     """Validate and record one event, then recalculate the case's clock from its whole history."""
+    if kind in _RECORDED_ELSEWHERE:
+        raise EventRefused(_RECORDED_ELSEWHERE[kind], field="kind")
     now = today()
     _check_event_date(case, kind, on, now)
     events = events_for(case)
@@ -488,6 +507,7 @@ def record_event(
         by=by,
     )
     recalculate(case, f"{kind.label} on {_label(on)}", by=by)
+    case_status.refresh(case, reason=f"{kind.label.lower()} on {_label(on)}", by=by)
     return event
 
 
@@ -514,4 +534,5 @@ def void_event(case: Case, event: ClockEvent, reason: str, *, by: Author) -> Clo
         by=by,
     )
     recalculate(case, f"{event.kind.label} on {_label(event.event_date)} marked as a mistake", by=by)
+    case_status.refresh(case, reason=f"{event.kind.label.lower()} marked as a mistake", by=by)
     return event

@@ -7,6 +7,7 @@ import math
 from typing import Any
 
 from flask import Blueprint, Response, current_app, render_template, request, url_for
+from flask.blueprints import BlueprintSetupState
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
@@ -15,12 +16,19 @@ from sar.auth.access import CASE_READERS, roles_required
 from sar.calendar import today
 from sar.cases.models import Right
 from sar.clock.models import ClockStatus
-from sar.dashboard import export, performance, queries
+from sar.dashboard import export, home, performance, queries
 from sar.dashboard.queries import Band, Filters, Horizons
 from sar.downloads import complete_download
 from sar.urls import parse_id
 
 bp = Blueprint("dashboard", __name__)
+
+
+@bp.record_once
+def _setup(state: BlueprintSetupState) -> None:
+    # The home route (sar.web) asks for each user's sections; the foundations never import this stage.
+    state.app.extensions["sar_home"] = home.home_context
+
 
 TAG_CLASSES = {
     "running": "govuk-tag--blue",
@@ -90,6 +98,15 @@ def deadlines() -> str:
     pages = max(math.ceil(total / queries.PAGE_SIZE), 1)
     page = min(page, pages)
     rows = queries.case_rows(filters, horizons, sort=sort, descending=descending, page=page, region=region)
+    notices = queries.notices_due(filters, horizons, region=region)
+    # The lists name the children and adults the cases are about: showing them is a view of case data.
+    audit.record(
+        "deadlines.viewed",
+        object_type="case_list",
+        summary=f"Deadlines: {len(rows)} cases and {len(notices)} notices shown",
+        after={"case_ids": [row.case_id for row in rows]},
+        by=current_user,
+    )
     return render_template(
         "dashboard/deadlines.html",
         horizons=horizons,
@@ -102,7 +119,7 @@ def deadlines() -> str:
         sort=sort,
         descending=descending,
         sort_labels=SORT_LABELS,
-        notices=queries.notices_due(filters, horizons, region=region),
+        notices=notices,
         choices=queries.filter_choices(),
         bands=list(Band),
         rights=list(Right),

@@ -62,9 +62,11 @@ def _role_for(view: Any, endpoint: str) -> Role | None:
 
 
 @pytest.fixture(scope="module")
-def ids(live_server: Any) -> dict[str, int | str]:
+def ids(live_server: Any) -> dict[str, Any]:
     """Ids of a well-filled demo case and of the things around it, for the URLs' parameters."""
-    from sar.audit import AuditEvent
+    from sar.audit import SYSTEM, AuditEvent
+    from sar.auth import enrolment
+    from sar.auth import service as accounts
     from sar.bundle.letters.models import Letter
     from sar.cases.models import Case, CaseStatus, PersonRole, RequesterType
     from sar.clock.models import ClockEvent
@@ -74,11 +76,11 @@ def ids(live_server: Any) -> dict[str, int | str]:
         from sar.extensions import db
 
         cases = db.session.scalars(
-            select(Case).where(Case.status == CaseStatus.GATHERING, Case.requester_type == RequesterType.PARENT_PR)
+            select(Case).where(Case.status != CaseStatus.CLOSED, Case.requester_type == RequesterType.PARENT_PR)
         ).all()
         case = next(c for c in cases if c.competence is not None and c.evidence)
         person = next(p for p in case.people if p.role is PersonRole.THIRD_PARTY)
-        found: dict[str, int | str] = {
+        found: dict[str, Any] = {
             "case_id": case.id,
             "person_id": person.id,
             "evidence_id": case.evidence[0].id,
@@ -109,6 +111,16 @@ def ids(live_server: Any) -> dict[str, int | str]:
             progress_message="Checking cases due this week",
         )
         db.session.add(job)
+        # A new account's emailed set-up link, for the enrolment page.
+        newcomer = accounts.create_user(
+            email="sam.newcomer@council.example",
+            full_name="Sam Newcomer",
+            password="a long enough pass phrase for the test",
+            roles=(Role.IG_OFFICER,),
+            team=None,
+            by=SYSTEM,
+        )
+        found["token"] = enrolment.issue(newcomer, by=SYSTEM).rsplit("/", 1)[1]
         db.session.commit()
         found["job_id"] = job.id
         # A one-time set-up link, for a new account of its own: issuing one revokes that account's older links.
@@ -129,7 +141,7 @@ def ids(live_server: Any) -> dict[str, int | str]:
         return found
 
 
-def _url(endpoint: str, rule: str, ids: dict[str, int | str]) -> str:
+def _url(endpoint: str, rule: str, ids: dict[str, Any]) -> str:
     def fill(match: re.Match[str]) -> str:
         name = match.group(1)
         if name == "event_id":
@@ -144,7 +156,7 @@ def _url(endpoint: str, rule: str, ids: dict[str, int | str]) -> str:
 
 @pytest.mark.parametrize(("endpoint", "rule"), ENDPOINTS, ids=[e for e, _ in ENDPOINTS])
 def test_page_renders_and_is_accessible(
-    endpoint: str, rule: str, ids: dict[str, int | str], live_server: Any, shared_pages: Any, axe: Callable[..., None]
+    endpoint: str, rule: str, ids: dict[str, Any], live_server: Any, shared_pages: Any, axe: Callable[..., None]
 ) -> None:
     role = _role_for(live_server.app.view_functions[endpoint], endpoint)
     browser_page = shared_pages.page_for(role)
@@ -197,7 +209,7 @@ _BROKEN_SUMMARY_LINKS = """() => Array.from(document.querySelectorAll('.govuk-er
 
 @pytest.mark.parametrize(("endpoint", "rule"), FORM_ENDPOINTS, ids=[e for e, _ in FORM_ENDPOINTS])
 def test_form_left_empty_shows_a_govuk_error_summary(
-    endpoint: str, rule: str, ids: dict[str, int | str], live_server: Any, shared_pages: Any, axe: Callable[..., None]
+    endpoint: str, rule: str, ids: dict[str, Any], live_server: Any, shared_pages: Any, axe: Callable[..., None]
 ) -> None:
     """Every form refuses empty required answers the GOV.UK way: an error summary, focused, whose links work."""
     role = _role_for(live_server.app.view_functions[endpoint], endpoint)

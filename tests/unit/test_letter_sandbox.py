@@ -100,6 +100,9 @@ def test_subject_line_is_one_line() -> None:
 
 def test_huge_output_is_refused() -> None:
     with pytest.raises(TemplateProblem, match="more than"):
-        render_text("{% for a in case.reference %}{% for b in case.reference %}{% for c in case.reference %}"
-                    "{% for d in case.reference %}{{ case.reference * 100 }}{% endfor %}{% endfor %}{% endfor %}"
-                    "{% endfor %}", CONTEXT)  # fmt: skip
+        render_text(
+            "{% for a in case.reference %}{% for b in case.reference %}{% for c in case.reference %}"
+            "{% for d in case.reference %}{{ case.reference * 100 }}{% endfor %}{% endfor %}{% endfor %}"
+            "{% endfor %}",
+            CONTEXT,
+        )

@@ -184,11 +184,13 @@ PLACEHOLDERS: tuple[tuple[str, str], ...] = (
     ("requester.is_subject", "Whether they asked for their own records"),
     ("subject.name / subject.first_name / subject.date_of_birth", "The person the records are about"),
     ("officer.name / officer.job_title", "Who wrote the letter"),
-    ("art15.purposes, art15.categories, art15.recipients, art15.transfers, art15.retention, art15.sources, "
-     "art15.automated_decisions, art15.ico_contact, art15.complaint_route, art15.support_offer",
-     "The council's Art 15 supplementary information"),
+    (
+        "art15.purposes, art15.categories, art15.recipients, art15.transfers, art15.retention, art15.sources, "
+        "art15.automated_decisions, art15.ico_contact, art15.complaint_route, art15.support_offer",
+        "The council's Art 15 supplementary information",
+    ),
     ("disclosure.teams_searched / disclosure.systems_searched", "Where the records were searched for (lists)"),
     ("disclosure.withheld", "What was withheld: a list, each with code, law and meaning"),
     ("disclosure.ncnd", "True when the council neither confirms nor denies: say nothing about what was withheld"),
     ("disclosure.documents / disclosure.pages / disclosure.how_sent", "The bundle (filled in by the bundle stage)"),
-)  # fmt: skip
+)

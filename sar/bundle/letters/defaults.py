@@ -44,7 +44,10 @@ Your reference is {{ case.reference }}. Please quote it whenever you contact us 
 
 {% if case.due_date %}We will respond by {{ case.due_date }}. {% endif %}If we need anything more from you to confirm who you are, or to find the information you want, we will tell you as soon as possible.
 
-If you have any questions, please email """ + _CONTACT + ".\n" + _SIGN_OFF,
+If you have any questions, please email """
+        + _CONTACT
+        + ".\n"
+        + _SIGN_OFF,
     ),
     LetterKind.EVIDENCE_REQUEST: (
         "Your request – we need {% if letter.evidence_kind == 'authority' %}evidence of authority{% else %}proof of identity{% endif %} – reference {{ case.reference }}",
@@ -64,7 +67,8 @@ The one-month time limit for our response starts on the day we receive this. If 
 {% if letter.note %}
 
 {{ letter.note }}
-{% endif %}""" + _SIGN_OFF,
+{% endif %}"""
+        + _SIGN_OFF,
     ),
     LetterKind.CLARIFICATION: (
         "Your request – please tell us more – reference {{ case.reference }}",
@@ -82,7 +86,8 @@ Please reply by email to {{ council.email }} or by post, quoting reference {{ ca
 {% if letter.note %}
 
 {{ letter.note }}
-{% endif %}""" + _SIGN_OFF,
+{% endif %}"""
+        + _SIGN_OFF,
     ),
     LetterKind.EXTENSION: (
         "Your request – we need more time – reference {{ case.reference }}",
@@ -100,7 +105,10 @@ If you are unhappy with this, you can complain to us:
 
 {{ art15.complaint_route }}
 
-""" + _ICO + "\n" + _SIGN_OFF,
+"""
+        + _ICO
+        + "\n"
+        + _SIGN_OFF,
     ),
     LetterKind.FEE_REQUEST: (
         "Your request – a fee is payable – reference {{ case.reference }}",
@@ -116,13 +124,18 @@ We can deal with it once a fee of £{{ letter.fee_amount }} has been paid. The l
 
 ## How to pay
 
-Please contact us at """ + _CONTACT + """, quoting reference {{ case.reference }}, and we will tell you how to pay. The time limit for our response starts on the day we receive the fee.
+Please contact us at """
+        + _CONTACT
+        + """, quoting reference {{ case.reference }}, and we will tell you how to pay. The time limit for our response starts on the day we receive the fee.
 
 ## If you disagree
 
 {{ art15.complaint_route }}
 
-""" + _ICO + "\n" + _SIGN_OFF,
+"""
+        + _ICO
+        + "\n"
+        + _SIGN_OFF,
     ),
     LetterKind.REFUSAL: (
         "Your request – our decision – reference {{ case.reference }}",
@@ -138,11 +151,16 @@ We are writing about your request, reference {{ case.reference }}, which we rece
 
 {{ art15.complaint_route }}
 
-""" + _ICO + """
+"""
+        + _ICO
+        + """
 
 ## Your right to go to court
 
-""" + _COURT + "\n" + _SIGN_OFF,
+"""
+        + _COURT
+        + "\n"
+        + _SIGN_OFF,
     ),
     LetterKind.NO_DATA_HELD: (
         "Your request – no information found – reference {{ case.reference }}",
@@ -171,7 +189,10 @@ If you think we should hold information, for example because you had contact wit
 
 {{ art15.complaint_route }}
 
-""" + _ICO + "\n" + _SIGN_OFF,
+"""
+        + _ICO
+        + "\n"
+        + _SIGN_OFF,
     ),
     LetterKind.DISCLOSURE_COVER: (
         "Your request for your information – reference {{ case.reference }}",
@@ -244,22 +265,29 @@ You have the right to ask us to:
 - restrict how we use information (restriction)
 - stop using information (objection)
 
-Not every right applies in every case; we will explain if one does not. To use any of them, contact us at """ + _CONTACT + """.
+Not every right applies in every case; we will explain if one does not. To use any of them, contact us at """
+        + _CONTACT
+        + """.
 
 ## If you are unhappy with our response
 
 {{ art15.complaint_route }}
 
-""" + _ICO + """
+"""
+        + _ICO
+        + """
 
-""" + _COURT + """
+"""
+        + _COURT
+        + """
 
 ## Support
 
 {{ art15.support_offer }}
-""" + _SIGN_OFF,
+"""
+        + _SIGN_OFF,
     ),
-}  # fmt: skip
+}
 
 _CHILD_ICO = """You can also complain to the Information Commissioner's Office (the ICO). They make sure organisations look after people's information properly:
 
@@ -276,7 +304,10 @@ Your reference number is {{ case.reference }}. If you get in touch with us, plea
 
 {% if case.due_date %}We will answer by {{ case.due_date }}. {% endif %}If we need to ask you anything, we will let you know.
 
-If you have any questions, or would like someone to help you, email """ + _CONTACT + ".\n" + _CHILD_SIGN_OFF,
+If you have any questions, or would like someone to help you, email """
+        + _CONTACT
+        + ".\n"
+        + _CHILD_SIGN_OFF,
     ),
     LetterKind.EVIDENCE_REQUEST: (
         "We need something from you – reference {{ case.reference }}",
@@ -293,7 +324,8 @@ Please send us:
 You can email a photo or copy to {{ council.email }}. Please do not send anything you need to keep.
 
 We will start working on your request as soon as we get it. If you are not sure what to send, or want someone to help you, just ask.
-""" + _CHILD_SIGN_OFF,
+"""
+        + _CHILD_SIGN_OFF,
     ),
     LetterKind.CLARIFICATION: (
         "Can you tell us more? – reference {{ case.reference }}",
@@ -307,8 +339,11 @@ We have a lot of information, so we need you to tell us a bit more to find what 
 
 Until you answer, the time we have to reply stops (the law says our clock is paused). It starts again when we hear from you.
 
-You can email us at """ + _CONTACT + """. If you would like someone to help you answer, just ask.
-""" + _CHILD_SIGN_OFF,
+You can email us at """
+        + _CONTACT
+        + """. If you would like someone to help you answer, just ask.
+"""
+        + _CHILD_SIGN_OFF,
     ),
     LetterKind.EXTENSION: (
         "We need more time – reference {{ case.reference }}",
@@ -326,7 +361,10 @@ If you are not happy about this, you can tell us:
 
 {{ art15.complaint_route }}
 
-""" + _CHILD_ICO + "\n" + _CHILD_SIGN_OFF,
+"""
+        + _CHILD_ICO
+        + "\n"
+        + _CHILD_SIGN_OFF,
     ),
     LetterKind.FEE_REQUEST: (
         "There is a fee to pay – reference {{ case.reference }}",
@@ -338,13 +376,18 @@ Why there is a fee:
 
 {{ letter.fee_reason }}
 
-Please get in touch at """ + _CONTACT + """ and we will explain how to pay, or talk it through with you or an adult you trust. We will start once the fee is paid.
+Please get in touch at """
+        + _CONTACT
+        + """ and we will explain how to pay, or talk it through with you or an adult you trust. We will start once the fee is paid.
 
 If you think this is unfair, you can tell us:
 
 {{ art15.complaint_route }}
 
-""" + _CHILD_ICO + "\n" + _CHILD_SIGN_OFF,
+"""
+        + _CHILD_ICO
+        + "\n"
+        + _CHILD_SIGN_OFF,
     ),
     LetterKind.REFUSAL: (
         "Our answer to your request – reference {{ case.reference }}",
@@ -362,10 +405,13 @@ You can tell us:
 
 {{ art15.complaint_route }}
 
-""" + _CHILD_ICO + """
+"""
+        + _CHILD_ICO
+        + """
 
 You can also ask a court to look at our decision (your right to a judicial remedy). An adult you trust, an advocate or a solicitor can help you with this.
-""" + _CHILD_SIGN_OFF,
+"""
+        + _CHILD_SIGN_OFF,
     ),
     LetterKind.NO_DATA_HELD: (
         "We did not find any information – reference {{ case.reference }}",
@@ -386,7 +432,10 @@ If you are not happy with our answer, you can tell us:
 
 {{ art15.complaint_route }}
 
-""" + _CHILD_ICO + "\n" + _CHILD_SIGN_OFF,
+"""
+        + _CHILD_ICO
+        + "\n"
+        + _CHILD_SIGN_OFF,
     ),
     LetterKind.DISCLOSURE_COVER: (
         "Your information – reference {{ case.reference }}",
@@ -468,16 +517,19 @@ You can tell us:
 
 {{ art15.complaint_route }}
 
-""" + _CHILD_ICO + """
+"""
+        + _CHILD_ICO
+        + """
 
 You can also ask a court to look at what we did (your right to a judicial remedy). An adult you trust, an advocate or a solicitor can help you with this.
 
 ## Help to go through it
 
 {{ art15.support_offer }}
-""" + _CHILD_SIGN_OFF,
+"""
+        + _CHILD_SIGN_OFF,
     ),
-}  # fmt: skip
+}
 
 
 def default_text(kind: LetterKind, audience: Audience) -> tuple[str, str]:

@@ -46,12 +46,19 @@ class LetterDetailsForm(FlaskForm):
         validate_choice=False,
         widget=RadiosWidget(),
     )
-    what_we_need = _area("What should the requester send?", description="One item per line, starting with a dash, "
-                         "for example: - a copy of your passport")  # fmt: skip
-    questions = _area("What do you need the requester to tell you?", description="One question per line, starting "
-                      "with a dash. Ask only what you need to find the information.")  # fmt: skip
-    reasons = _area("Reasons", description="These are quoted in the letter. For an extension: why the request is "
-                    "complex, or the number of the person's requests.")  # fmt: skip
+    what_we_need = _area(
+        "What should the requester send?",
+        description="One item per line, starting with a dash, for example: - a copy of your passport",
+    )
+    questions = _area(
+        "What do you need the requester to tell you?",
+        description="One question per line, starting with a dash. Ask only what you need to find the information.",
+    )
+    reasons = _area(
+        "Reasons",
+        description="These are quoted in the letter. For an extension: why the request is "
+        "complex, or the number of the person's requests.",
+    )
     fee_amount = StringField(
         "Fee in pounds",
         validators=[Length(max=20, message="Fee in pounds must be 20 characters or fewer")],
@@ -101,19 +108,23 @@ class StyleForm(FlaskForm):
 class TemplateForm(FlaskForm):
     subject = StringField(
         "Subject line",
-        validators=[InputRequired(message="Enter the subject line"),
-                    Length(max=300, message="Subject line must be 300 characters or fewer")],
+        validators=[
+            InputRequired(message="Enter the subject line"),
+            Length(max=300, message="Subject line must be 300 characters or fewer"),
+        ],
         widget=GovTextInput(),
-    )  # fmt: skip
+    )
     body = StringField(
         "Letter text",
-        validators=[InputRequired(message="Enter the text of the letter"),
-                    Length(max=50_000, message="Letter text must be 50,000 characters or fewer")],
+        validators=[
+            InputRequired(message="Enter the text of the letter"),
+            Length(max=50_000, message="Letter text must be 50,000 characters or fewer"),
+        ],
         widget=GovTextArea(),
         description="A blank line starts a new paragraph, a line starting ## is a heading and a line starting - is "
         "a bullet point. Placeholders go between {{ and }}.",
         render_kw={"rows": 25, "spellcheck": "true"},
-    )  # fmt: skip
+    )
     note = StringField(
         "What changed (optional)",
         validators=[Length(max=500, message="What changed must be 500 characters or fewer")],
@@ -121,12 +132,14 @@ class TemplateForm(FlaskForm):
     )
     preview_reference = StringField(
         "Case to preview with",
-        validators=[InputRequired(message="Enter the reference of a case to preview the letter with"),
-                    Length(max=20, message="Case reference must be 20 characters or fewer")],
+        validators=[
+            InputRequired(message="Enter the reference of a case to preview the letter with"),
+            Length(max=20, message="Case reference must be 20 characters or fewer"),
+        ],
         widget=GovTextInput(),
         description="A real case reference, for example SAR-2026-0042. Previewing shows that case's details and is "
         "recorded in the audit log.",
-    )  # fmt: skip
+    )
     previewed = HiddenField()
     preview = SubmitField("Preview", widget=GovSubmitInput())
     save = SubmitField("Save as a new version", widget=GovSubmitInput())
@@ -149,7 +162,7 @@ def _art15_form() -> type[FlaskForm]:
             widget=GovTextArea(),
             description=hint,
             render_kw={"rows": 6},
-        )  # fmt: skip
+        )
         for name, label, hint in ART15_FIELDS
     }
     fields["submit"] = SubmitField("Save", widget=GovSubmitInput())

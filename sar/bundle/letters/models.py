@@ -153,21 +153,41 @@ class CaseLetterStyle(Base):
 ART15_FIELDS: tuple[tuple[str, str, str], ...] = (
     ("purposes", "Why we hold the information (purposes)", "Art 15(1)(a): the purposes of the processing."),
     ("categories", "The kinds of information we hold (categories)", "Art 15(1)(b): the categories of personal data."),
-    ("recipients", "Who we share it with (recipients)", "Art 15(1)(c): recipients or categories of recipient, "
-     "especially in other countries or international organisations."),
-    ("transfers", "Transfers outside the UK", "Art 15(1)(c) and 15(2): transfers to other countries and the "
-     "safeguards used, or that there are none."),
+    (
+        "recipients",
+        "Who we share it with (recipients)",
+        "Art 15(1)(c): recipients or categories of recipient, "
+        "especially in other countries or international organisations.",
+    ),
+    (
+        "transfers",
+        "Transfers outside the UK",
+        "Art 15(1)(c) and 15(2): transfers to other countries and the safeguards used, or that there are none.",
+    ),
     ("retention", "How long we keep it (retention)", "Art 15(1)(d): the retention period or how it is decided."),
-    ("sources", "Where the information came from (sources)", "Art 15(1)(g): the source of information not "
-     "collected from the person."),
-    ("automated_decisions", "Automated decision-making", "Art 15(1)(h): any automated decision-making or profiling, "
-     "with its logic, significance and consequences, or that there is none."),
+    (
+        "sources",
+        "Where the information came from (sources)",
+        "Art 15(1)(g): the source of information not collected from the person.",
+    ),
+    (
+        "automated_decisions",
+        "Automated decision-making",
+        "Art 15(1)(h): any automated decision-making or profiling, "
+        "with its logic, significance and consequences, or that there is none.",
+    ),
     ("ico_contact", "The Information Commissioner's Office (ICO)", "Art 15(1)(f): how to complain to the ICO."),
-    ("complaint_route", "How to complain to the council", "The council's own complaint route, before the ICO "
-     "and the courts."),
-    ("support_offer", "Support to go through the records", "The offer of someone to go through the records with "
-     "the person."),
-)  # fmt: skip
+    (
+        "complaint_route",
+        "How to complain to the council",
+        "The council's own complaint route, before the ICO and the courts.",
+    ),
+    (
+        "support_offer",
+        "Support to go through the records",
+        "The offer of someone to go through the records with the person.",
+    ),
+)
 ART15_NAMES = tuple(name for name, _, _ in ART15_FIELDS)
 
 

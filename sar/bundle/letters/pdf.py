@@ -79,7 +79,7 @@ def _styles() -> dict[str, ParagraphStyle]:
             alignment=TA_RIGHT,
             spaceAfter=0,
             textColor=colors.HexColor("#383f43"),
-        ),  # fmt: skip
+        ),
         "subject": ParagraphStyle("subject", parent=body, fontName=bold, fontSize=12, leading=16, spaceBefore=6),
         "heading": ParagraphStyle("heading", parent=body, fontName=bold, fontSize=11.5, spaceBefore=6, spaceAfter=4),
         "bullet": ParagraphStyle("bullet", parent=body, spaceAfter=2),

@@ -51,8 +51,13 @@ _BUILT_IN = SystemActor("built-in letter text")
 # Kinds that change the clock or the evidence register when sent: pointless once the case is closed.
 _OPEN_CASE_ONLY = {LetterKind.EVIDENCE_REQUEST, LetterKind.CLARIFICATION, LetterKind.EXTENSION, LetterKind.FEE_REQUEST}
 # Kinds whose text relies on the council's Art 15 information (ICO contact, complaint route, ...).
-_NEEDS_ART15 = {LetterKind.DISCLOSURE_COVER, LetterKind.REFUSAL, LetterKind.EXTENSION, LetterKind.FEE_REQUEST,
-                LetterKind.NO_DATA_HELD}  # fmt: skip
+_NEEDS_ART15 = {
+    LetterKind.DISCLOSURE_COVER,
+    LetterKind.REFUSAL,
+    LetterKind.EXTENSION,
+    LetterKind.FEE_REQUEST,
+    LetterKind.NO_DATA_HELD,
+}
 
 
 class LetterRefused(DomainError):
@@ -88,8 +93,9 @@ def current_template(kind: LetterKind, audience: Audience) -> LetterTemplate:
     if latest is not None:
         return latest
     subject, body = defaults.default_text(kind, audience)
-    template = LetterTemplate(kind=kind, audience=audience, version=1, subject=subject, body=body,
-                              note="The built-in text")  # fmt: skip
+    template = LetterTemplate(
+        kind=kind, audience=audience, version=1, subject=subject, body=body, note="The built-in text"
+    )
     try:
         with db.session.begin_nested():
             db.session.add(template)
@@ -148,16 +154,21 @@ def preview_template(
 def sample_details(kind: LetterKind) -> dict[str, str]:
     """What an officer might add to this kind of letter, so a preview shows every part of the template."""
     samples = {
-        LetterKind.EVIDENCE_REQUEST: {"evidence_kind": "identity",
-                                      "what_we_need": "- a copy of your passport or driving licence\n"
-                                                      "- a recent utility bill showing your address"},
-        LetterKind.CLARIFICATION: {"questions": "- Which years are you most interested in?\n"
-                                                "- Which placements or teams do you remember?"},
+        LetterKind.EVIDENCE_REQUEST: {
+            "evidence_kind": "identity",
+            "what_we_need": "- a copy of your passport or driving licence\n"
+            "- a recent utility bill showing your address",
+        },
+        LetterKind.CLARIFICATION: {
+            "questions": "- Which years are you most interested in?\n- Which placements or teams do you remember?"
+        },
         LetterKind.EXTENSION: {"reasons": "Your request covers records from several teams over many years."},
-        LetterKind.FEE_REQUEST: {"fee_amount": "25.00", "fee_reason": "You asked for a further copy of records we "
-                                                                      "sent you in March."},
+        LetterKind.FEE_REQUEST: {
+            "fee_amount": "25.00",
+            "fee_reason": "You asked for a further copy of records we sent you in March.",
+        },
         LetterKind.REFUSAL: {"reasons": "The request repeats one we answered last month, with nothing new to add."},
-    }  # fmt: skip
+    }
     return samples.get(kind, {})
 
 
@@ -176,8 +187,9 @@ def save_template(
         raise LetterRefused(str(problem), "subject") from problem
     try:
         check_syntax(body)
-        context = letter_context(preview_case, officer=by, on=today(), details=sample_details(base.kind),
-                                 info=supplementary())  # fmt: skip
+        context = letter_context(
+            preview_case, officer=by, on=today(), details=sample_details(base.kind), info=supplementary()
+        )
         render_letter(subject, body, context)
     except TemplateProblem as problem:
         raise LetterRefused(str(problem), "body") from problem
@@ -185,8 +197,15 @@ def save_template(
     if latest is not None and latest.subject == subject and latest.body == body:
         raise LetterRefused("Nothing has changed since the current version. Change the text before saving.", "body")
     version = (latest.version if latest else 0) + 1
-    template = LetterTemplate(kind=base.kind, audience=base.audience, version=version, subject=subject, body=body,
-                              note=note.strip()[:500], created_by_id=by.id)  # fmt: skip
+    template = LetterTemplate(
+        kind=base.kind,
+        audience=base.audience,
+        version=version,
+        subject=subject,
+        body=body,
+        note=note.strip()[:500],
+        created_by_id=by.id,
+    )
     db.session.add(template)
     db.session.flush()
     audit.record(
@@ -320,8 +339,9 @@ def unavailable(case: Case, kind: LetterKind, on: date | None = None) -> str | N
 
 def _check_case_allows(case: Case, kind: LetterKind, on: date) -> None:
     if kind in _OPEN_CASE_ONLY and case.is_closed:
-        raise LetterRefused(f"The case is closed, so a {kind.label.lower()} cannot be sent. Reopen the case first.",
-                            "kind")  # fmt: skip
+        raise LetterRefused(
+            f"The case is closed, so a {kind.label.lower()} cannot be sent. Reopen the case first.", "kind"
+        )
     if kind in _NEEDS_ART15 and supplementary() is None:
         raise LetterRefused(
             "The council's Art 15 supplementary information (ICO contact, complaint route and the rest) has not been "
@@ -407,7 +427,7 @@ def create_letter(
         date_text=long_date(on),
         recipient_lines=[
             line for line in [recipient["name"], recipient["organisation"], *recipient["address_lines"]] if line
-        ],  # fmt: skip
+        ],
         subject=rendered.subject,
         body=rendered.body,
     )
@@ -439,7 +459,7 @@ def create_letter(
             "template_version": template.version,
             "details": checked,
             "file_key": stored.key,
-        },  # fmt: skip
+        },
         by=by,
     )
     return letter
@@ -462,13 +482,20 @@ def _record_consequences(case: Case, letter: Letter, on: date, by: User) -> str:
             derived = clock_service.derive_case(case, clock_service.events_for(case))
             if derived.open_pause is not None:
                 return "The clock was already paused; this letter is a reminder."
-            clock_service.record_event(case, EventKind.CLARIFICATION_ASKED, on, by=by,
-                                       note=f"Clarification request letter {letter.id} sent")  # fmt: skip
+            clock_service.record_event(
+                case, EventKind.CLARIFICATION_ASKED, on, by=by, note=f"Clarification request letter {letter.id} sent"
+            )
             return "The clock is paused until the requester answers."
         if letter.kind is LetterKind.EXTENSION:
-            clock_service.record_event(case, EventKind.EXTENSION_DECIDED, on, reasons=details.get("reasons", ""),
-                                       notice_date=on, by=by,
-                                       note=f"Extension notice letter {letter.id} sent")  # fmt: skip
+            clock_service.record_event(
+                case,
+                EventKind.EXTENSION_DECIDED,
+                on,
+                reasons=details.get("reasons", ""),
+                notice_date=on,
+                by=by,
+                note=f"Extension notice letter {letter.id} sent",
+            )
             return "The extension is recorded on the clock."
         if letter.kind is LetterKind.FEE_REQUEST:
             derived = clock_service.derive_case(case, clock_service.events_for(case))
@@ -492,11 +519,15 @@ def _record_consequences(case: Case, letter: Letter, on: date, by: User) -> str:
         try:
             intake.record_evidence_request(
                 case,
-                intake.EvidenceRequest(kind=kind, asked_for=details.get("what_we_need", "")[:500], requested_on=on,
-                                       person_id=person.id if person else None),
+                intake.EvidenceRequest(
+                    kind=kind,
+                    asked_for=details.get("what_we_need", "")[:500],
+                    requested_on=on,
+                    person_id=person.id if person else None,
+                ),
                 by=by,
                 today=on,
-            )  # fmt: skip
+            )
         except intake.CaseError as refused:
             raise LetterRefused(f"The letter was not sent: {refused.message}", "delivery") from refused
         return f"{kind.label} recorded as asked for in the case's evidence."
@@ -578,16 +609,28 @@ def mark_posted(case: Case, letter: Letter, *, by: User, on: date | None = None)
 
 
 def record_letter_viewed(case: Case, letter: Letter, *, by: User) -> None:
-    audit.record("letter.viewed", object_type="letter", object_id=letter.id, case_id=case.id,
-                 summary=f"{letter.kind.label} viewed", by=by)  # fmt: skip
+    audit.record(
+        "letter.viewed",
+        object_type="letter",
+        object_id=letter.id,
+        case_id=case.id,
+        summary=f"{letter.kind.label} viewed",
+        by=by,
+    )
 
 
 def open_letter_pdf(case: Case, letter: Letter, *, by: User) -> bytes:
     """The letter's PDF from the file store, read in full before the response starts (a missing or damaged file is
     an error page, never a truncated download); each download is audited."""
     content = letter.read_file()
-    audit.record("letter.downloaded", object_type="letter", object_id=letter.id, case_id=case.id,
-                 summary=f"{letter.kind.label} downloaded ({letter.original_name})", by=by)  # fmt: skip
+    audit.record(
+        "letter.downloaded",
+        object_type="letter",
+        object_id=letter.id,
+        case_id=case.id,
+        summary=f"{letter.kind.label} downloaded ({letter.original_name})",
+        by=by,
+    )
     return content
 
 

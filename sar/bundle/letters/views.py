@@ -46,8 +46,9 @@ Page = str | tuple[str, int] | BaseResponse
 
 @bp.record_once
 def _setup(state: BlueprintSetupState) -> None:
-    register_case_panel(cast(Flask, state.app), CasePanel("letters", "letters/_case_panel.html", panel_context,
-                                                          order=30))  # fmt: skip
+    register_case_panel(
+        cast(Flask, state.app), CasePanel("letters", "letters/_case_panel.html", panel_context, order=30)
+    )
 
 
 @bp.app_template_filter("letter_html")
@@ -93,8 +94,13 @@ def new_letter(case_id: int) -> Page:
             return refused("letters/new_kind.html", case=case, form=choose, kinds=kinds, audience=audience)
         return render_template("letters/new_kind.html", case=case, form=choose, kinds=kinds, audience=audience)
     form = LetterDetailsForm()
-    context = {"case": case, "form": form, "kind": kind, "audience": audience,
-               "fields": LetterDetailsForm.FIELDS_BY_KIND.get(kind, ())}  # fmt: skip
+    context = {
+        "case": case,
+        "form": form,
+        "kind": kind,
+        "audience": audience,
+        "fields": LetterDetailsForm.FIELDS_BY_KIND.get(kind, ()),
+    }
     if request.method == "GET":
         form.kind.data = kind.value
         if kind is LetterKind.EVIDENCE_REQUEST and not form.evidence_kind.data:
@@ -115,8 +121,14 @@ def new_letter(case_id: int) -> Page:
 # --- a letter ---------------------------------------------------------------------------------------------
 
 
-def _letter_page(case: Case, letter: Letter, *, email_form: EmailLetterForm | None = None,
-                 posted_form: PostedForm | None = None, status: int = 200) -> tuple[str, int]:  # fmt: skip
+def _letter_page(
+    case: Case,
+    letter: Letter,
+    *,
+    email_form: EmailLetterForm | None = None,
+    posted_form: PostedForm | None = None,
+    status: int = 200,
+) -> tuple[str, int]:
     can_send = current_user.has_role(*CASE_WORKERS) and letter.status is LetterStatus.DRAFT
     addresses = service.email_addresses(case)
     if email_form is None:
@@ -266,8 +278,7 @@ def edit_template(template_id: int) -> Page:
             show_error(form, DomainError("Preview the changed text with a case before saving it", "body"))
             return refused("letters/edit_template.html", rendered=None, **context)
         try:
-            saved = service.save_template(base, subject, body, form.note.data or "", preview_case=case,
-                                          by=current_user)  # fmt: skip
+            saved = service.save_template(base, subject, body, form.note.data or "", preview_case=case, by=current_user)
         except service.LetterRefused as problem:
             show_error(form, problem)
             return refused("letters/edit_template.html", rendered=None, **context)
@@ -290,8 +301,12 @@ def edit_template(template_id: int) -> Page:
 @bp.get("/letters/supplementary-information")
 @roles_required(*CASE_READERS)
 def supplementary() -> Page:
-    return render_template("letters/art15.html", info=service.supplementary(), fields=ART15_FIELDS,
-                           can_edit=current_user.has_role(*DPO_ONLY))  # fmt: skip
+    return render_template(
+        "letters/art15.html",
+        info=service.supplementary(),
+        fields=ART15_FIELDS,
+        can_edit=current_user.has_role(*DPO_ONLY),
+    )
 
 
 @bp.route("/letters/supplementary-information/edit", methods=["GET", "POST"])
@@ -307,8 +322,7 @@ def edit_supplementary() -> Page:
     if not form.validate():
         return refused("letters/art15_edit.html", form=form, fields=ART15_FIELDS)
     try:
-        service.update_supplementary({name: getattr(form, name).data for name, _, _ in ART15_FIELDS},
-                                     by=current_user)  # fmt: skip
+        service.update_supplementary({name: getattr(form, name).data for name, _, _ in ART15_FIELDS}, by=current_user)
     except service.LetterRefused as problem:
         show_error(form, problem)
         return refused("letters/art15_edit.html", form=form, fields=ART15_FIELDS)

@@ -86,7 +86,12 @@ def test_a_form_token_this_session_was_not_given_is_refused_and_nothing_saved(of
 def test_two_tabs_give_two_cases(officer_client):
     first_token, second_token = form_token(officer_client), form_token(officer_client)
     assert officer_client.post("/cases/new", data=intake_data(first_token)).status_code == 302
-    assert officer_client.post("/cases/new", data=intake_data(second_token)).status_code == 302
+    # The second matches the first (same subject and date of birth): the officer is warned first (issue 9).
+    warned = officer_client.post("/cases/new", data=intake_data(second_token))
+    assert warned.status_code == 200 and "may be a request the council already has open" in warned.get_data(True)
+    first = db.session.scalars(select(Case)).one()
+    confirmed = intake_data(second_token, duplicates_seen=str(first.id))
+    assert officer_client.post("/cases/new", data=confirmed).status_code == 302
     assert sorted(c.reference[-5:] for c in db.session.scalars(select(Case))) == ["00001", "00002"]
 
 
@@ -127,10 +132,20 @@ def test_a_time_later_today_is_in_the_future(officer_client):
     now = calendar.now()
     if now.hour == 23:
         return  # no later time today to try
-    errors = _refused(
-        officer_client, received_date=[str(now.day), str(now.month), str(now.year)], received_time="23:59"
+    response = officer_client.post(
+        "/cases/new",
+        data=intake_data(
+            form_token(officer_client),
+            received_date=[str(now.day), str(now.month), str(now.year)],
+            received_time="23:59",
+        ),
     )
-    assert errors == ["The date and time received must be in the past"]
+    assert response.status_code == 422 and _case_count() == 0
+    # Reported on the time field (the date is fine), linked from the error summary (issue 9).
+    summary = BeautifulSoup(response.data, "html.parser").select(".govuk-error-summary a")
+    assert [(a.get_text(strip=True).split(": it is")[0], a["href"]) for a in summary] == [
+        ("The time received must be in the past", "#received_time")
+    ]
 
 
 def test_missing_choices_and_bad_identifiers_are_listed_in_the_error_summary(officer_client):
@@ -220,6 +235,8 @@ def test_a_double_click_that_races_the_first_submission_lands_on_the_same_case(o
 
     data = intake_data(form_token(officer_client))
     assert officer_client.post("/cases/new", data=data).status_code == 302
+    # The officer has been shown the open case this matches (issue 9's duplicate warning) and goes ahead.
+    data["duplicates_seen"] = str(db.session.scalars(select(Case.id)).one())
     real = service.find_by_form_token
     misses = [True, True]  # the view's check and log_case's check both miss the first case
 
@@ -237,3 +254,33 @@ def test_a_double_click_that_races_the_first_submission_lands_on_the_same_case(o
     assert misses == []
     assert _case_count() == 1
     assert "already logged" in officer_client.get(second.headers["Location"]).get_data(as_text=True)
+
+
+def test_time_received_is_optional_for_post_only(officer_client):
+    by_email = officer_client.post("/cases/new", data=intake_data(form_token(officer_client), received_time=""))
+    assert by_email.status_code == 422 and "Enter the time received" in _errors(by_email)
+    by_post = intake_data(form_token(officer_client), channel="post", received_time="")
+    assert officer_client.post("/cases/new", data=by_post).status_code == 302
+    case = db.session.scalars(select(Case)).one()
+    assert case.received_time_known is False
+    page = officer_client.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert "(time not recorded)" in page
+
+
+def test_a_request_matching_an_open_case_warns_and_links_to_it_first(officer_client):
+    assert officer_client.post("/cases/new", data=intake_data(form_token(officer_client))).status_code == 302
+    first = db.session.scalars(select(Case)).one()
+    # Same requester, received the same day, about a different child: still worth a look.
+    data = intake_data(
+        form_token(officer_client), subject_full_name="Tyler Smith", subject_date_of_birth=["2", "2", "2016"]
+    )
+    warned = officer_client.post("/cases/new", data=data)
+    assert warned.status_code == 200 and _case_count() == 1
+    soup = BeautifulSoup(warned.data, "html.parser")
+    link = soup.select_one("#possible-duplicates a")
+    assert link is not None and link["href"] == f"/cases/{first.id}" and link.text == first.reference
+    assert "the same requester, received the same day" in soup.select_one("#possible-duplicates").text
+    assert soup.find("button", string=lambda s: s and "Log it as a new request" in s) is not None
+    seen = soup.find("input", {"name": "duplicates_seen"})["value"]
+    assert officer_client.post("/cases/new", data={**data, "duplicates_seen": seen}).status_code == 302
+    assert _case_count() == 2

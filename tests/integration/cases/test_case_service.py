@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sar.audit import SYSTEM, AuditEvent, verify_chain
 from sar.auth.models import Role
 from sar.cases import service
+from sar.cases.facts import BundleFacts
 from sar.cases.models import CaseStatus, EvidenceKind, Outcome, PersonRole, RequesterType, Right
 from sar.cases.workflow import Closure, TransitionError
 from sar.extensions import db
@@ -113,25 +114,22 @@ def test_evidence_person_must_belong_to_the_case(make_case):
         )
 
 
-def test_transition_accepts_an_outcome_or_a_closure_and_keeps_the_chain_intact(make_case, officer, make_user):
+def test_deciding_an_outcome_keeps_the_chain_intact(make_case, officer, make_user, later_stages):
     case = make_case()
-    service.transition(case, CaseStatus.GATHERING, "No ID needed: known to the service", by=officer)
-    service.transition(case, CaseStatus.IN_REVIEW, "Records gathered", by=officer)
-    with pytest.raises(TransitionError):
-        service.transition(case, CaseStatus.CLOSED, "Sent", Closure(Outcome.PARTIAL), by=officer)
-    service.transition(
-        case,
-        CaseStatus.CLOSED,
-        "Sent with redactions",
-        Closure(Outcome.PARTIAL, exemption_codes=("TP", "CHILD-ABUSE")),
-        by=officer,
+    with pytest.raises(TransitionError, match="verified and released"):
+        service.decide_outcome(case, Closure(Outcome.PARTIAL, exemption_codes=("TP",)), "Sent", by=officer)
+    later_stages(bundle=BundleFacts(built=True, verified=True, released=True))
+    with pytest.raises(TransitionError, match="Select the exemptions"):
+        service.decide_outcome(case, Closure(Outcome.PARTIAL), "Sent", by=officer)
+    service.decide_outcome(
+        case, Closure(Outcome.PARTIAL, exemption_codes=("TP", "CHILD-ABUSE")), "Sent with redactions", by=officer
     )
     db.session.commit()
-    assert case.exemption_codes == ["CHILD-ABUSE", "TP"]
+    assert case.exemption_codes == ["CHILD-ABUSE", "TP"] and case.status is CaseStatus.CLOSED
     events = list(
         db.session.scalars(select(AuditEvent).where(AuditEvent.case_id == case.id, AuditEvent.action.like("case.%")))
     )
-    assert [e.action for e in events] == ["case.created", "case.status_changed", "case.status_changed", "case.closed"]
+    assert [e.action for e in events] == ["case.created", "case.closed", "case.status_derived"]
     assert all(e.actor_id == officer.id for e in events[1:])
     checked, problem = verify_chain()
     assert problem is None and checked >= 4

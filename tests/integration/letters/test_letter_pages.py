@@ -147,8 +147,9 @@ def test_a_letter_is_emailed_as_a_pdf_attachment_through_the_outbox(
 
     wrong = officer_client.post(f"/cases/{case.id}/letters/{letter.id}/email", data={"to_address": "evil@x.example"})
     assert wrong.status_code == 422 and db.session.scalar(select(func.count()).select_from(mail.OutboxMessage)) == 0
-    sent = officer_client.post(f"/cases/{case.id}/letters/{letter.id}/email",
-                               data={"to_address": "alex.morgan@example.org"})  # fmt: skip
+    sent = officer_client.post(
+        f"/cases/{case.id}/letters/{letter.id}/email", data={"to_address": "alex.morgan@example.org"}
+    )
     assert sent.status_code == 302
     report = mail.deliver_pending(commit=db.session.commit)
 
@@ -211,8 +212,15 @@ def test_dpo_previews_with_a_real_case_then_saves_a_new_version(
     assert _audits("letter_template.previewed")[0].case_id == case.id
     assert db.session.scalar(select(func.count()).select_from(LetterTemplate)) == 1  # a preview saves nothing
 
-    saved = _edit(dpo_client, v1.id, subject=subject, body=body, reference=case.reference, save=True,
-                  digest=preview_digest(subject, body, case.reference))  # fmt: skip
+    saved = _edit(
+        dpo_client,
+        v1.id,
+        subject=subject,
+        body=body,
+        reference=case.reference,
+        save=True,
+        digest=preview_digest(subject, body, case.reference),
+    )
     assert saved.status_code == 302
 
     v2 = service.current_template(LetterKind.ACKNOWLEDGEMENT, Audience.ADULT)
@@ -251,8 +259,15 @@ def test_template_problems_are_shown_on_the_form_in_plain_words(letter_case, dpo
     db.session.commit()
 
     preview = _edit(dpo_client, template.id, subject="Subject", body=body, reference=case.reference)
-    save = _edit(dpo_client, template.id, subject="Subject", body=body, reference=case.reference, save=True,
-                 digest=preview_digest("Subject", body, case.reference))  # fmt: skip
+    save = _edit(
+        dpo_client,
+        template.id,
+        subject="Subject",
+        body=body,
+        reference=case.reference,
+        save=True,
+        digest=preview_digest("Subject", body, case.reference),
+    )
 
     assert preview.status_code == 200 and expected in _errors(preview)
     assert save.status_code == 422 and expected in _errors(save)
@@ -341,6 +356,7 @@ def test_the_chooser_says_which_letters_cannot_be_written_and_why(letter_case, o
     assert "Not available on this case" in text
     assert "The extension notice had to be sent by 2 March 2026" in text
     assert "The clock can only be paused for clarification" in text
-    forced = officer_client.post(f"/cases/{case.id}/letters/new?kind=extension", data={"kind": "extension",
-                                 "reasons": "Complex"})  # fmt: skip
+    forced = officer_client.post(
+        f"/cases/{case.id}/letters/new?kind=extension", data={"kind": "extension", "reasons": "Complex"}
+    )
     assert forced.status_code == 422  # the server refuses what the page does not offer

@@ -131,8 +131,9 @@ def test_extension_written_in_time_but_sent_too_late_is_refused(letter_case, off
 def test_extension_over_http_after_the_deadline_is_refused_on_the_server(letter_case, officer_client, art15) -> None:
     case = letter_case(date(2026, 2, 2))
 
-    response = officer_client.post(f"/cases/{case.id}/letters/new?kind=extension", data={"kind": "extension",
-                                   "reasons": "Complex"})  # fmt: skip
+    response = officer_client.post(
+        f"/cases/{case.id}/letters/new?kind=extension", data={"kind": "extension", "reasons": "Complex"}
+    )
 
     assert response.status_code == 422
     assert "had to be sent by 2 March 2026" in response.get_data(as_text=True)
@@ -144,8 +145,12 @@ def test_fee_request_states_the_fee_and_records_it_on_the_clock(letter_case, off
     with pytest.raises(service.LetterRefused, match="Enter the fee in pounds"):
         service.create_letter(case, LetterKind.FEE_REQUEST, {"fee_amount": "lots", "fee_reason": "x"}, by=officer)
 
-    letter = service.create_letter(case, LetterKind.FEE_REQUEST, {"fee_amount": "£25", "fee_reason": "A further "
-                                   "copy of records sent in January."}, by=officer)  # fmt: skip
+    letter = service.create_letter(
+        case,
+        LetterKind.FEE_REQUEST,
+        {"fee_amount": "£25", "fee_reason": "A further copy of records sent in January."},
+        by=officer,
+    )
     assert "£25.00" in read_pdf(pdf_of(letter))
     service.mark_posted(case, letter, by=officer)
     db.session.commit()
@@ -279,11 +284,17 @@ def test_the_bundle_stage_can_supply_the_disclosure_details(letter_case, officer
     from sar.bundle.letters.context import DisclosureContext
 
     case = letter_case(date(2026, 3, 2))
-    disclosure = DisclosureContext(teams_searched=["Fostering"], systems_searched=["Mosaic", "Email archive"],
-                                   documents=12, pages=340, how_sent="by secure download link")  # fmt: skip
+    disclosure = DisclosureContext(
+        teams_searched=["Fostering"],
+        systems_searched=["Mosaic", "Email archive"],
+        documents=12,
+        pages=340,
+        how_sent="by secure download link",
+    )
 
-    text = read_pdf(pdf_of(service.create_letter(case, LetterKind.DISCLOSURE_COVER, {}, by=officer,
-                                                 disclosure=disclosure)))  # fmt: skip
+    text = read_pdf(
+        pdf_of(service.create_letter(case, LetterKind.DISCLOSURE_COVER, {}, by=officer, disclosure=disclosure))
+    )
 
     assert "Mosaic" in text and "Email archive" in text and "12 documents, 340 pages" in text
     assert "by secure download link" in text and "We have not withheld or redacted any information" in text

@@ -20,8 +20,18 @@ from source_builders import (
 from sar.sources.extract import Extraction
 
 Run = Callable[..., Extraction]
-CODES = {"encrypted", "corrupt", "unsupported", "too_large", "archive_bomb", "too_deep", "too_many_items",
-         "conversion_failed", "timeout", "empty"}  # fmt: skip
+CODES = {
+    "encrypted",
+    "corrupt",
+    "unsupported",
+    "too_large",
+    "archive_bomb",
+    "too_deep",
+    "too_many_items",
+    "conversion_failed",
+    "timeout",
+    "empty",
+}
 
 
 def _png() -> bytes:

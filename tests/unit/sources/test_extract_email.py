@@ -56,8 +56,13 @@ def test_eml_is_typeset_with_its_headers_and_attachments_become_children(run: Ru
         ("visit.pdf", "attachment"),
         ("photos.zip", "attachment"),
     ]
-    child = extract(result.children[0].path, original_name="visit.pdf", workdir=result.children[0].path.parent,
-                    limits=Limits(), depth=1)  # fmt: skip
+    child = extract(
+        result.children[0].path,
+        original_name="visit.pdf",
+        workdir=result.children[0].path.parent,
+        limits=Limits(),
+        depth=1,
+    )
     assert child.kind == "pdf" and "Visit record" in child.pages[0].text
 
 
