@@ -8,10 +8,10 @@ import pytest
 from bs4 import BeautifulSoup
 from sqlalchemy import select
 
-from sar.audit import AuditEvent
+from sar.audit import SYSTEM, AuditEvent
 from sar.auth.models import Role
 from sar.cases import service as intake
-from sar.cases.models import CasePerson, EvidenceKind, Outcome, PersonRole, TransferTarget
+from sar.cases.models import EvidenceKind, Outcome, TransferTarget
 from sar.cases.workflow import Closure
 from sar.extensions import db
 
@@ -37,7 +37,8 @@ def _section(soup: BeautifulSoup, heading_id: str) -> str:
 
 
 def _named(case, name: str) -> None:
-    db.session.add(CasePerson(case_id=case.id, role=PersonRole.DATA_SUBJECT, full_name=name))
+    """The shared make_case logs a subject already: give it this test's name."""
+    intake.update_person(case.subject, intake.PersonDetails(full_name=name), by=SYSTEM)
     db.session.commit()
 
 
