@@ -12,6 +12,7 @@ the worker commits the handler's work together with marking the job done, or rol
 
 from __future__ import annotations
 
+import contextvars
 import enum
 import time
 import traceback
@@ -65,10 +66,48 @@ class Job(Base):
     started_at: Mapped[datetime | None]
     finished_at: Mapped[datetime | None]
     last_error: Mapped[str] = mapped_column(Text, default="")
+    # What a long handler has got through so far (report_progress), readable while it runs.
+    progress_done: Mapped[int] = mapped_column(default=0)
+    progress_total: Mapped[int | None]
+    progress_message: Mapped[str] = mapped_column(String(300), default="")
 
 
 class UnknownJob(LookupError):
     pass
+
+
+_RUNNING_JOB: contextvars.ContextVar[int | None] = contextvars.ContextVar("sar_running_job", default=None)
+
+
+def report_progress(done: int, total: int | None, message: str) -> None:
+    """Record how far the running handler has got, visible to other connections at once.
+
+    Written on a connection of its own and committed there, apart from the handler's work (which
+    commits or rolls back with the job). On SQLite a handler that has already written holds the
+    database's only write lock, so the progress write waits at most a moment and is then skipped:
+    progress is a courtesy, never a reason for the job to fail.
+    """
+    job_id = _RUNNING_JOB.get()
+    if job_id is None:
+        return
+    statement = (
+        update(Job)
+        .where(Job.id == job_id)
+        .values(progress_done=done, progress_total=total, progress_message=message[:300])
+    )
+    engine = db.engine
+    try:
+        with engine.connect() as connection:
+            if engine.dialect.name == "sqlite":
+                connection.exec_driver_sql("PRAGMA busy_timeout = 100")
+            try:
+                connection.execute(statement)
+                connection.commit()
+            finally:
+                if engine.dialect.name == "sqlite":
+                    connection.exec_driver_sql("PRAGMA busy_timeout = 5000")
+    except Exception as error:  # noqa: BLE001 - see the docstring
+        current_app.logger.info("job %s progress not recorded: %s", job_id, error)
 
 
 def register_job(name: str, handler: JobHandler | None = None) -> Any:
@@ -209,6 +248,7 @@ def run_job(job: Job) -> bool:
     """Run one claimed job; True if it succeeded. Never raises for a handler failure."""
     job_id, name, payload = job.id, job.name, dict(job.payload or {})
     handler = _HANDLERS.get(name)
+    token = _RUNNING_JOB.set(job_id)
     try:
         if handler is None:
             raise UnknownJob(f"no handler registered for job {name!r}")
@@ -218,6 +258,8 @@ def run_job(job: Job) -> bool:
         db.session.rollback()  # the handler's half-done work goes; the job's record stays
         _record_failure(job_id, error)
         return False
+    finally:
+        _RUNNING_JOB.reset(token)
     finished = db.session.get(Job, job_id)
     assert finished is not None
     finished.status = JobStatus.DONE

@@ -15,13 +15,15 @@ import hashlib
 import os
 import re
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
 from cryptography.fernet import Fernet, InvalidToken
 from flask import Flask, current_app
+from sqlalchemy import String
+from sqlalchemy.orm import Mapped, mapped_column
 
 DEFAULT_MAX_FILE_BYTES = 100 * 1024 * 1024
 _CHUNK = 1024 * 1024
@@ -60,33 +62,50 @@ class StoredObject:
     size: int  # plaintext bytes
 
 
+class StoredFileMixin:
+    """The columns of a model row that names one stored file (INTERFACES item 2)."""
+
+    file_key: Mapped[str] = mapped_column(String(64), index=True)  # sha256 of the plaintext
+    file_size: Mapped[int]
+    media_type: Mapped[str] = mapped_column(String(127), default="application/octet-stream")
+    original_name: Mapped[str] = mapped_column(String(255), default="")
+
+
 class FileStore(Protocol):
-    def put(self, content: bytes | BinaryIO) -> StoredObject: ...
+    def put(self, content: bytes | BinaryIO | Iterable[bytes]) -> StoredObject: ...
 
     def open(self, key: str) -> bytes: ...
+
+    def iter_chunks(self, key: str) -> Iterator[bytes]: ...
+
+    def copy_to_path(self, key: str, path: Path) -> None: ...
 
     def exists(self, key: str) -> bool: ...
 
     def delete(self, key: str) -> bool: ...
 
 
-def _read_limited(content: bytes | BinaryIO, limit: int) -> bytes:
-    """Read the whole upload, stopping as soon as it is over the limit rather than at the end."""
+def _chunks_of(content: bytes | BinaryIO | Iterable[bytes]) -> Iterator[bytes]:
     if isinstance(content, bytes | bytearray | memoryview):
-        data = bytes(content)
-        if len(data) > limit:
-            raise FileTooLarge(len(data), limit)
-        return data
+        yield bytes(content)
+        return
+    if hasattr(content, "read"):
+        while chunk := content.read(_CHUNK):
+            yield chunk
+        return
+    yield from content
+
+
+def _read_limited(content: bytes | BinaryIO | Iterable[bytes], limit: int) -> bytes:
+    """Read the whole upload, stopping as soon as it is over the limit rather than at the end."""
     chunks: list[bytes] = []
     total = 0
-    while True:
-        chunk = content.read(_CHUNK)
-        if not chunk:
-            return b"".join(chunks)
+    for chunk in _chunks_of(content):
         total += len(chunk)
         if total > limit:
             raise FileTooLarge(total, limit)
         chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def check_key(key: str) -> str:
@@ -108,7 +127,9 @@ class LocalEncryptedFileStore:
         check_key(key)
         return self.root / key[:2] / key[2:4] / key
 
-    def put(self, content: bytes | BinaryIO) -> StoredObject:
+    def put(self, content: bytes | BinaryIO | Iterable[bytes]) -> StoredObject:
+        # Fernet encrypts a whole token at once, so the plaintext is held in memory; the limit is enforced
+        # while reading, so an oversized upload is refused before it is all read.
         data = _read_limited(content, self.max_bytes)
         key = hashlib.sha256(data).hexdigest()
         stored = StoredObject(key=key, size=len(data))
@@ -144,6 +165,15 @@ class LocalEncryptedFileStore:
         if hashlib.sha256(data).hexdigest() != key:
             raise FileCorrupt(f"stored file {key} does not match its checksum")
         return data
+
+    def iter_chunks(self, key: str) -> Iterator[bytes]:
+        data = self.open(key)
+        for start in range(0, len(data), _CHUNK):
+            yield data[start : start + _CHUNK]
+
+    def copy_to_path(self, key: str, path: Path) -> None:
+        """Decrypt a stored file to a local path (for tools that read files: LibreOffice, Tesseract)."""
+        path.write_bytes(self.open(key))
 
     def exists(self, key: str) -> bool:
         try:

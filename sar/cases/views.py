@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response as BaseResponse
 
 from sar.auth.access import CASE_READERS, CASE_WORKERS, roles_required
-from sar.cases import forms, queries, service, validators, workflow
+from sar.cases import forms, importer, queries, service, validators, workflow
 from sar.cases.export import RegisterIncomplete
 from sar.cases.models import Case, CasePerson, CaseStatus, EvidenceItem, Outcome, PersonRole, Right, TransferTarget
 from sar.cases.panels import panels_for
@@ -468,3 +468,5 @@ def record_competence(case_id: int) -> FormResult:
     flash("Competence assessment saved", "success")
     return redirect(url_for("cases.show_case", case_id=case.id, _anchor="competence"))
 
+
+importer.register(bp)

@@ -1,0 +1,1 @@
+"""Gathering: documents of a case, search tasks for record holders, connectors and de-duplication."""

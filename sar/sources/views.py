@@ -1,0 +1,113 @@
+"""Documents of a case: the panel on the case page, the document list, a document's pages, adding files."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from flask import Blueprint, Flask, flash, redirect, render_template, request, url_for
+from flask.blueprints import BlueprintSetupState
+from flask_login import current_user
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from sar import audit
+from sar.auth.access import CASE_READERS, CASE_WORKERS, roles_required
+from sar.cases.models import Case
+from sar.cases.panels import CasePanel, register_case_panel
+from sar.extensions import db
+from sar.sources import cli, ingest, queries
+from sar.sources.forms import AddDocumentsForm, ConfirmForm
+from sar.sources.models import DocumentGroup
+
+bp = Blueprint("sources", __name__, cli_group=None)
+
+
+def panel_context(case: Case) -> dict[str, Any]:
+    return {"documents": queries.summary(case.id), "documents_case": case}
+
+
+@bp.record_once
+def _setup(state: BlueprintSetupState) -> None:
+    register_case_panel(cast(Flask, state.app), CasePanel("documents", "sources/_case_panel.html", panel_context, 20))
+
+
+cli.register(bp)
+
+
+def _case(case_id: int) -> Case:
+    return db.session.get_one(Case, case_id)
+
+
+def _viewed(case: Case, what: str) -> None:
+    audit.record(
+        "case.viewed", object_type="case", object_id=case.id, case_id=case.id, summary=f"Viewed {what}",
+        actor=(current_user.id, current_user.email),
+    )  # fmt: skip
+
+
+@bp.get("/cases/<int:case_id>/documents")
+@roles_required(*CASE_READERS)
+def list_documents(case_id: int) -> str:
+    case = _case(case_id)
+    _viewed(case, "documents")
+    return render_template(
+        "sources/documents.html",
+        case=case,
+        summary=queries.summary(case.id),
+        documents=queries.documents_of(case.id),
+        groups=queries.groups_of(case.id),
+        set_aside=queries.set_aside_ids(case.id),
+        can_change=current_user.has_role(*CASE_WORKERS) and not case.is_closed,
+        form=ConfirmForm(),
+    )
+
+
+@bp.get("/cases/<int:case_id>/documents/<int:document_id>")
+@roles_required(*CASE_READERS)
+def show_document(case_id: int, document_id: int) -> str:
+    case = _case(case_id)
+    document = queries.document_of_case(case.id, document_id)
+    _viewed(case, f"document {document.id}")
+    return render_template("sources/document.html", case=case, document=document, pages=queries.pages_of(document.id))
+
+
+@bp.route("/cases/<int:case_id>/documents/add", methods=["GET", "POST"])
+@roles_required(*CASE_WORKERS)
+def add_documents(case_id: int) -> str | tuple[str, int] | Response:
+    case = _case(case_id)
+    form = AddDocumentsForm()
+    if case.is_closed:
+        flash("This case is closed. Reopen it before adding documents.")
+        return redirect(url_for("cases.show_case", case_id=case.id))
+    if request.method == "GET":
+        return render_template("sources/add.html", case=case, form=form)
+    uploads = [f for f in request.files.getlist("files") if f and f.filename]
+    if not form.validate() or not uploads:
+        if not uploads:
+            form.files.errors = ["Select one or more files"]
+        return render_template("sources/add.html", case=case, form=form), 422
+    source = (form.source.data or "").strip() or "upload"
+    results = [
+        ingest.add_file(case, upload.filename or "file", upload.stream, source=source, by=current_user)
+        for upload in uploads
+    ]
+    refused = [r for r in results if r.document is None]
+    added = len(results) - len(refused)
+    if added:
+        flash(f"{added} file{'s' if added != 1 else ''} added. They are being read now.", "success")
+    for result in refused:
+        flash(f"{result.name} was not added: {result.refusal_message}")
+    return redirect(url_for("sources.list_documents", case_id=case.id))
+
+
+@bp.post("/cases/<int:case_id>/document-groups/<int:group_id>/undo")
+@roles_required(*CASE_WORKERS)
+def undo_group(case_id: int, group_id: int) -> Response:
+    case = _case(case_id)
+    group = db.session.execute(
+        select(DocumentGroup).where(DocumentGroup.id == group_id, DocumentGroup.case_id == case.id)
+    ).scalar_one()
+    if ConfirmForm().validate():
+        ingest.undo_group(group, by=current_user)
+        flash("The group was undone: its documents are back in review.", "success")
+    return redirect(url_for("sources.list_documents", case_id=case.id) + f"#group-{group.id}")
