@@ -21,6 +21,7 @@ class NavItem:
 
 NAVIGATION = (
     NavItem("Home", "web.home", frozenset(Role)),
+    NavItem("My tasks", "tasks.my_tasks", frozenset({Role.RECORD_HOLDER})),
     NavItem("Deadlines", "dashboard.deadlines", frozenset({Role.DPO, Role.IG_OFFICER, Role.AUDITOR})),
     NavItem("Cases", "cases.list_cases", frozenset({Role.DPO, Role.IG_OFFICER, Role.AUDITOR})),
     NavItem("Log a request", "cases.new_case", frozenset({Role.DPO, Role.IG_OFFICER})),

@@ -16,6 +16,7 @@ from sar.clock.models import ClockStatus
 from sar.clock.today import today
 from sar.dashboard import export, performance, queries
 from sar.dashboard.queries import Band, Filters, Horizons
+from sar.sources.overdue import overdue_searches
 
 bp = Blueprint("dashboard", __name__)
 
@@ -111,6 +112,7 @@ def deadlines() -> str:
         link=_link,
         args=request.args,
         tag_classes=TAG_CLASSES,
+        overdue_searches=overdue_searches(today()),
     )
 
 

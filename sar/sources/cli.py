@@ -113,4 +113,9 @@ def add_command(reference: str, files: tuple[Path, ...], source: str, wait: bool
 
 
 def register(bp: Blueprint) -> None:
+    from sar.jobs import register_job
+    from sar.sources import chase
+
     bp.cli.add_command(documents_cli)
+    bp.cli.add_command(chase.chase_command)
+    register_job("sources.chase_searches", chase.chase_job)

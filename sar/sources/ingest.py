@@ -334,3 +334,33 @@ def _enqueue(name: str, payload: dict[str, Any]) -> None:
 
 
 register_jobs()
+
+
+def documents_of_task(task_id: int) -> list[Document]:
+    """The files sent for one task (top level only): what its record holder may see of the case."""
+    return list(
+        db.session.scalars(
+            select(Document).where(Document.task_id == task_id, Document.parent_id.is_(None)).order_by(Document.id)
+        )
+    )
+
+
+def add_files_for_task(
+    task: SearchTask,
+    uploads: list[Any],
+    *,
+    by: User | None,
+    by_label: str,
+    actor: tuple[int | None, str],
+) -> list[Added]:
+    """Files a record holder or provider sends for a search: ingested like any upload, linked to the task, and
+    the task marked as answered."""
+    from sar.sources import tasks
+
+    tasks.records_supplied(task, len(uploads), by_label=by_label, actor=actor)
+    case = db.session.get_one(Case, task.case_id)
+    source = task.team.name if task.team is not None else "search task"
+    return [
+        add_file(case, upload.filename or "file", upload.stream, source=source, by=by, by_label=by_label, task=task)
+        for upload in uploads
+    ]

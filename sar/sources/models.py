@@ -259,3 +259,25 @@ class Connector(CreatedAtMixin, Base):
     suspended: Mapped[bool] = mapped_column(default=False)
     last_tested_at: Mapped[datetime | None]
     last_test_result: Mapped[str] = mapped_column(Text, default="")
+
+
+class TeamContact(Base):
+    """Who a team's search tasks go to when nobody is named, and who is told when they are escalated."""
+
+    __tablename__ = "team_contacts"
+
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), primary_key=True)
+    inbox_email: Mapped[str] = mapped_column(String(254), default="")
+    manager_email: Mapped[str] = mapped_column(String(254), default="")
+
+
+class UploadLinkAttempt(Base):
+    """Every use of the public upload route, kept in the database so its rate limit holds across processes."""
+
+    __tablename__ = "upload_link_attempts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    ip_address: Mapped[str] = mapped_column(String(64), index=True)
+    link_id: Mapped[int | None] = mapped_column(ForeignKey("upload_links.id", ondelete="SET NULL"))
+    succeeded: Mapped[bool]

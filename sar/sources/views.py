@@ -15,9 +15,9 @@ from sar.auth.access import CASE_READERS, CASE_WORKERS, roles_required
 from sar.cases.models import Case
 from sar.cases.panels import CasePanel, register_case_panel
 from sar.extensions import db
-from sar.sources import cli, ingest, queries
+from sar.sources import cli, ingest, queries, tasks
 from sar.sources.forms import AddDocumentsForm, ConfirmForm
-from sar.sources.models import DocumentGroup
+from sar.sources.models import DocumentGroup, TaskStatus
 
 bp = Blueprint("sources", __name__, cli_group=None)
 
@@ -26,9 +26,23 @@ def panel_context(case: Case) -> dict[str, Any]:
     return {"documents": queries.summary(case.id), "documents_case": case}
 
 
+def tasks_panel_context(case: Case) -> dict[str, Any]:
+    rows = tasks.tasks_of_case(case.id)
+    counts = {
+        "open": sum(t.status.is_open for t in rows),
+        "overdue": sum(tasks.is_overdue(t) for t in rows),
+        "supplied": sum(t.status is TaskStatus.RECORDS_SUPPLIED for t in rows),
+        "none_held": sum(t.status is TaskStatus.NO_RECORDS for t in rows),
+        "failed": sum(t.status is TaskStatus.FAILED for t in rows),
+    }
+    return {"search_tasks": rows, "search_counts": counts, "search_case": case}
+
+
 @bp.record_once
 def _setup(state: BlueprintSetupState) -> None:
-    register_case_panel(cast(Flask, state.app), CasePanel("documents", "sources/_case_panel.html", panel_context, 20))
+    app = cast(Flask, state.app)
+    register_case_panel(app, CasePanel("searches", "sources/_tasks_panel.html", tasks_panel_context, 15))
+    register_case_panel(app, CasePanel("documents", "sources/_case_panel.html", panel_context, 20))
 
 
 cli.register(bp)

@@ -2,7 +2,7 @@
 
 Revision ID: 0005_gather
 Revises: 0001_spine
-Create Date: 2026-12-04 07:15:28.391089
+Create Date: 2026-12-04 07:26:57.592933
 
 """
 
@@ -30,6 +30,16 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_connectors")),
         sa.UniqueConstraint("name", name=op.f("uq_connectors_name")),
+    )
+    op.create_table(
+        "team_contacts",
+        sa.Column("team_id", sa.Integer(), nullable=False),
+        sa.Column("inbox_email", sa.String(length=254), nullable=False),
+        sa.Column("manager_email", sa.String(length=254), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["team_id"], ["teams.id"], name=op.f("fk_team_contacts_team_id_teams"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("team_id", name=op.f("pk_team_contacts")),
     )
     op.create_table(
         "search_tasks",
@@ -237,6 +247,25 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_document_pages_document_id"), ["document_id"], unique=False)
 
     op.create_table(
+        "upload_link_attempts",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("ip_address", sa.String(length=64), nullable=False),
+        sa.Column("link_id", sa.Integer(), nullable=True),
+        sa.Column("succeeded", sa.Boolean(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["link_id"],
+            ["upload_links.id"],
+            name=op.f("fk_upload_link_attempts_link_id_upload_links"),
+            ondelete="SET NULL",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_upload_link_attempts")),
+    )
+    with op.batch_alter_table("upload_link_attempts", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_upload_link_attempts_at"), ["at"], unique=False)
+        batch_op.create_index(batch_op.f("ix_upload_link_attempts_ip_address"), ["ip_address"], unique=False)
+
+    op.create_table(
         "document_group_members",
         sa.Column("group_id", sa.Integer(), nullable=False),
         sa.Column("document_id", sa.Integer(), nullable=False),
@@ -272,6 +301,11 @@ def downgrade() -> None:
         batch_op.drop_column("progress_done")
 
     op.drop_table("document_group_members")
+    with op.batch_alter_table("upload_link_attempts", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_upload_link_attempts_ip_address"))
+        batch_op.drop_index(batch_op.f("ix_upload_link_attempts_at"))
+
+    op.drop_table("upload_link_attempts")
     with op.batch_alter_table("document_pages", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_document_pages_document_id"))
 
@@ -301,5 +335,6 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_search_tasks_assignee_id"))
 
     op.drop_table("search_tasks")
+    op.drop_table("team_contacts")
     op.drop_table("connectors")
     # ### end Alembic commands ###
