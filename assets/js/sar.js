@@ -1,5 +1,11 @@
 // Served as a file, never inline, so the Content-Security-Policy can forbid inline scripts.
 import { initAll } from "./govuk-frontend.min.js";
+import { enhanceUploads } from "./upload-progress.js";
 
-document.body.classList.add("js-enabled", "govuk-frontend-supported");
-initAll();
+function startPage(body) {
+  body.classList.add("js-enabled", "govuk-frontend-supported");
+  initAll({ scope: body });
+  enhanceUploads(body, startPage);
+}
+
+startPage(document.body);

@@ -189,7 +189,7 @@ def cancel(case_id: int, task_id: int) -> Response:
 
 
 @bp.get("/tasks")
-@roles_required(*TASK_ROLES)
+@roles_required(Role.RECORD_HOLDER)
 def my_tasks() -> str:
     mine = tasks.tasks_for(current_user)
     return render_template("sources/my_tasks.html", tasks=mine, overdue=tasks.is_overdue,

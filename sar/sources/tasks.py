@@ -70,7 +70,12 @@ def default_due_date(case: Case) -> date:
     if clock is None:
         return deadlines.add_working_days(now, 10, region)
     before = int(current_app.config["TASK_DUE_WORKING_DAYS_BEFORE_TARGET"])
-    return max(deadlines.add_working_days(clock.internal_target, -before, region), min(earliest, clock.due_date))
+    proposed = deadlines.add_working_days(clock.internal_target, -before, region)
+    if proposed >= earliest:
+        return proposed
+    # The target is too close (or past): the next working day, but never after the statutory due date while
+    # that is still ahead.
+    return min(earliest, clock.due_date) if clock.due_date >= now else earliest
 
 
 def subject_identifiers(case: Case) -> list[str]:
@@ -101,7 +106,8 @@ def commission(case: Case, details: Commission, *, by: User) -> list[SearchTask]
     if details.due_date < today():
         raise TaskError("The date the search is due must be today or in the future", "due_date")
     due = statutory_due(case)
-    if due is not None and details.due_date > due:
+    # A case already past its due date still needs its searches: then any date from today is accepted.
+    if due is not None and due >= today() and details.due_date > due:
         raise TaskError(f"The search must be due on or before the statutory due date, {due.day} {due:%B %Y}",
                         "due_date")  # fmt: skip
     if details.date_from and details.date_to and details.date_from > details.date_to:

@@ -61,7 +61,7 @@ def _role_for(view: Any, endpoint: str) -> Role | None:
 
 
 @pytest.fixture(scope="module")
-def ids(live_server: Any) -> dict[str, int]:
+def ids(live_server: Any, staff: Any) -> dict[str, Any]:
     """Ids of a well-filled demo case and of the things around it, for the URLs' parameters."""
     from sar.audit import AuditEvent
     from sar.cases.models import Case, CaseStatus, PersonRole, RequesterType
@@ -95,7 +95,31 @@ def ids(live_server: Any) -> dict[str, int]:
             ).first()
             if event is not None:
                 found["clock_event_id"], found["clock_case_id"] = event.id, event.case_id
+        found.update(_gathering_ids(case, staff))
         return found
+
+
+def _gathering_ids(case: Any, staff: Any) -> dict[str, Any]:
+    """A document of the case (read into pages), an open search task given to the test record holder so that
+    "My tasks" has real content, and a fresh upload link for the public upload page."""
+    from sar.extensions import db
+    from sar.sources import links
+    from sar.sources.models import Document, DocumentStatus, SearchTask, TaskStatus
+
+    document = db.session.scalars(
+        select(Document).where(Document.case_id == case.id, Document.status == DocumentStatus.READY)
+    ).first()
+    task = db.session.scalars(
+        select(SearchTask).where(SearchTask.case_id == case.id, SearchTask.status == TaskStatus.OPEN)
+    ).first()
+    assert document is not None and task is not None, "the demo gives the chosen case documents and open searches"
+    holder_email = staff.account(Role.RECORD_HOLDER).email
+    holder = db.session.scalars(select(User).where(User.email == holder_email)).one()
+    holder.team_id = task.team_id  # the test record holder works in the team the search was sent to
+    officer = db.session.scalars(select(User).where(User.email.like("priya.raman@%"))).one()
+    _, token = links.create_link(task, recipient="Browser test provider", by=officer)
+    db.session.commit()
+    return {"document_id": document.id, "task_id": task.id, "token": token}
 
 
 def _url(endpoint: str, rule: str, ids: dict[str, int]) -> str:
