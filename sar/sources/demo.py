@@ -21,7 +21,7 @@ from sar import deadlines
 from sar.auth.models import Role, Team, User
 from sar.cases.models import Case, CaseStatus
 from sar.extensions import db
-from sar.sources import ingest, links, tasks
+from sar.sources import evidence, ingest, links, tasks
 from sar.sources.extract import typeset_record
 from sar.sources.models import Document, DocumentStatus, SearchTask, TeamContact
 
@@ -138,6 +138,12 @@ def seed_gathering(
         if team is not None:
             db.session.add(TeamContact(team_id=team.id, manager_email=email))
     officers = [u for u in users if u.has_role(Role.IG_OFFICER)]
+    for case in cases:
+        for item in case.evidence:
+            if item.received_on is not None and not case.is_closed:
+                scan = _pdf(item.kind.label, [("Received", str(item.received_on)), ("What arrived", item.what_arrived)],
+                            subtitle="Scanned at the council's contact centre (demo)")  # fmt: skip
+                evidence.attach(item, f"{item.kind.value}-scan.pdf", scan, by=case.owner or officers[0])
     region = str(current_app.config["BANK_HOLIDAY_REGION"])
     gathering = [c for c in cases if c.status in (CaseStatus.GATHERING, CaseStatus.IN_REVIEW)]
     for number, case in enumerate(gathering):

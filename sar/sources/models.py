@@ -281,3 +281,19 @@ class UploadLinkAttempt(Base):
     ip_address: Mapped[str] = mapped_column(String(64), index=True)
     link_id: Mapped[int | None] = mapped_column(ForeignKey("upload_links.id", ondelete="SET NULL"))
     succeeded: Mapped[bool]
+
+
+class EvidenceFile(StoredFileMixin, CreatedAtMixin, Base):
+    """A scan or file that evidences identity, authority or parental responsibility (intake's evidence record).
+
+    Kept only as long as needed: deleted from the store on its own retention rule once the case has closed
+    (sar.sources.evidence); the row stays, marked deleted, as the record that it existed and was destroyed."""
+
+    __tablename__ = "evidence_files"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    evidence_id: Mapped[int] = mapped_column(ForeignKey("case_evidence.id", ondelete="CASCADE"), index=True)
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    deleted_at: Mapped[datetime | None]
+    deleted_reason: Mapped[str] = mapped_column(String(300), default="")

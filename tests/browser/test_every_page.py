@@ -27,6 +27,7 @@ NOT_PAGES = {
     "cases.export_people": "people.json download",
     "audit.export_csv": "CSV download",
     "dashboard.request_log_csv": "CSV download",
+    "sources.evidence_file": "an evidence file download (tests/integration/sources/test_evidence_files.py)",
     "auth.set_up_mfa": "only reachable between password and MFA (test_sign_in.py)",
     "auth.verify_mfa": "only reachable between password and MFA (test_sign_in.py)",
 }

@@ -2,7 +2,7 @@
 
 Revision ID: 0005_gather
 Revises: 0001_spine
-Create Date: 2026-12-04 07:26:57.592933
+Create Date: 2026-12-04 07:42:34.472041
 
 """
 
@@ -247,6 +247,36 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_document_pages_document_id"), ["document_id"], unique=False)
 
     op.create_table(
+        "evidence_files",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("case_id", sa.Integer(), nullable=False),
+        sa.Column("evidence_id", sa.Integer(), nullable=False),
+        sa.Column("uploaded_by_id", sa.Integer(), nullable=True),
+        sa.Column("deleted_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("deleted_reason", sa.String(length=300), nullable=False),
+        sa.Column("file_key", sa.String(length=64), nullable=False),
+        sa.Column("file_size", sa.Integer(), nullable=False),
+        sa.Column("media_type", sa.String(length=127), nullable=False),
+        sa.Column("original_name", sa.String(length=255), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["case_id"], ["cases.id"], name=op.f("fk_evidence_files_case_id_cases"), ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(
+            ["evidence_id"],
+            ["case_evidence.id"],
+            name=op.f("fk_evidence_files_evidence_id_case_evidence"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(["uploaded_by_id"], ["users.id"], name=op.f("fk_evidence_files_uploaded_by_id_users")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_evidence_files")),
+    )
+    with op.batch_alter_table("evidence_files", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_evidence_files_case_id"), ["case_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_evidence_files_evidence_id"), ["evidence_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_evidence_files_file_key"), ["file_key"], unique=False)
+
+    op.create_table(
         "upload_link_attempts",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("at", sa.DateTime(timezone=True), nullable=False),
@@ -306,6 +336,12 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_upload_link_attempts_at"))
 
     op.drop_table("upload_link_attempts")
+    with op.batch_alter_table("evidence_files", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_evidence_files_file_key"))
+        batch_op.drop_index(batch_op.f("ix_evidence_files_evidence_id"))
+        batch_op.drop_index(batch_op.f("ix_evidence_files_case_id"))
+
+    op.drop_table("evidence_files")
     with op.batch_alter_table("document_pages", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_document_pages_document_id"))
 
