@@ -82,30 +82,26 @@ _RUNNING_JOB: contextvars.ContextVar[int | None] = contextvars.ContextVar("sar_r
 def report_progress(done: int, total: int | None, message: str) -> None:
     """Record how far the running handler has got, visible to other connections at once.
 
-    Written on a connection of its own and committed there, apart from the handler's work (which
-    commits or rolls back with the job). On SQLite a handler that has already written holds the
-    database's only write lock, so the progress write waits at most a moment and is then skipped:
-    progress is a courtesy, never a reason for the job to fail.
+    Written on a connection of its own and committed there, apart from the handler's work (which commits or
+    rolls back with the job). SQLite has one writer at a time: a second connection writing while the handler's
+    transaction is open can make SQLite refuse the handler's own next write (its lock-upgrade deadlock rule),
+    so on SQLite progress is recorded only before the handler's transaction has begun. Progress is a courtesy,
+    never a reason for the job to fail.
     """
     job_id = _RUNNING_JOB.get()
     if job_id is None:
+        return
+    engine = db.engine
+    if engine.dialect.name == "sqlite" and db.session().in_transaction():
         return
     statement = (
         update(Job)
         .where(Job.id == job_id)
         .values(progress_done=done, progress_total=total, progress_message=message[:300])
     )
-    engine = db.engine
     try:
-        with engine.connect() as connection:
-            if engine.dialect.name == "sqlite":
-                connection.exec_driver_sql("PRAGMA busy_timeout = 100")
-            try:
-                connection.execute(statement)
-                connection.commit()
-            finally:
-                if engine.dialect.name == "sqlite":
-                    connection.exec_driver_sql("PRAGMA busy_timeout = 5000")
+        with engine.begin() as connection:
+            connection.execute(statement)
     except Exception as error:  # noqa: BLE001 - see the docstring
         current_app.logger.info("job %s progress not recorded: %s", job_id, error)
 

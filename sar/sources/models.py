@@ -255,10 +255,14 @@ class Connector(CreatedAtMixin, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(100), unique=True)
     kind: Mapped[str] = mapped_column(String(30))
+    # The team that holds the system: its searches are that team's tasks.
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"))
     settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     suspended: Mapped[bool] = mapped_column(default=False)
     last_tested_at: Mapped[datetime | None]
     last_test_result: Mapped[str] = mapped_column(Text, default="")
+
+    team: Mapped[Team] = relationship()
 
 
 class TeamContact(Base):

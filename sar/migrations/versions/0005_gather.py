@@ -2,7 +2,7 @@
 
 Revision ID: 0005_gather
 Revises: 0001_spine
-Create Date: 2026-12-04 07:42:34.472041
+Create Date: 2026-12-04 07:55:46.987932
 
 """
 
@@ -23,11 +23,13 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("name", sa.String(length=100), nullable=False),
         sa.Column("kind", sa.String(length=30), nullable=False),
+        sa.Column("team_id", sa.Integer(), nullable=False),
         sa.Column("settings", sa.JSON(), nullable=False),
         sa.Column("suspended", sa.Boolean(), nullable=False),
         sa.Column("last_tested_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("last_test_result", sa.Text(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["team_id"], ["teams.id"], name=op.f("fk_connectors_team_id_teams")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_connectors")),
         sa.UniqueConstraint("name", name=op.f("uq_connectors_name")),
     )
