@@ -82,9 +82,10 @@ def _register_stages(app: Flask) -> None:
     from sar.cases.views import bp as cases_bp
     from sar.clock.views import bp as clock_bp
     from sar.dashboard.views import bp as dashboard_bp
+    from sar.sources.connector_views import bp as connectors_bp
     from sar.sources.task_views import bp as tasks_bp
     from sar.sources.upload_views import bp as upload_link_bp
     from sar.sources.views import bp as sources_bp
 
-    for blueprint in (cases_bp, clock_bp, sources_bp, tasks_bp, upload_link_bp, dashboard_bp, admin_bp):
+    for blueprint in (cases_bp, clock_bp, sources_bp, tasks_bp, upload_link_bp, connectors_bp, dashboard_bp, admin_bp):
         app.register_blueprint(blueprint)

@@ -28,6 +28,7 @@ NAVIGATION = (
     NavItem("Audit log", "audit.events", frozenset({Role.DPO, Role.AUDITOR})),
     NavItem("Users", "admin.list_users", frozenset({Role.ADMIN})),
     NavItem("Teams", "admin.list_teams", frozenset({Role.ADMIN})),
+    NavItem("Connectors", "connectors.list_connectors", frozenset({Role.ADMIN})),
     NavItem("Your account", "auth.account", frozenset(Role)),
 )
 

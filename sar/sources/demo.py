@@ -8,9 +8,12 @@ services the pages use, so the audit trail reads as if staff had done the work.
 from __future__ import annotations
 
 import io
+import mailbox
 import random
+import shutil
 import tempfile
 from datetime import date, timedelta
+from email.message import EmailMessage
 from pathlib import Path
 
 import pikepdf
@@ -21,9 +24,9 @@ from sar import deadlines
 from sar.auth.models import Role, Team, User
 from sar.cases.models import Case, CaseStatus
 from sar.extensions import db
-from sar.sources import evidence, ingest, links, tasks
+from sar.sources import demo_casesystem, evidence, ingest, links, runs, tasks
 from sar.sources.extract import typeset_record
-from sar.sources.models import Document, DocumentStatus, SearchTask, TeamContact
+from sar.sources.models import Connector, Document, DocumentStatus, SearchTask, TeamContact
 
 MANAGERS = {
     "Children's Social Care": "csc.manager@council.example",
@@ -130,6 +133,58 @@ def _commission(case: Case, teams: list[Team], officer: User, on: date) -> list[
         config["CLOCK_TODAY"] = pinned
 
 
+def _seed_sources(cases: list[Case], teams: dict[str, Team], rng: random.Random) -> list[Connector]:
+    """A fictional case system database, a shared drive and a mailbox export, with a connector for each."""
+    root = Path(current_app.instance_path) / "demo-sources"
+    share, export = root / "shared-drive", root / "mailbox-export"
+    for folder in (share, export):
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
+    subjects = [c.subject for c in cases if c.subject is not None]
+    children = [demo_casesystem.Child(p.full_name, p.date_of_birth, p.nhs_number) for p in subjects]
+    url = f"sqlite:///{root / 'case-system.sqlite'}"
+    demo_casesystem.build(url, children, seed=rng.randint(1, 10_000))
+    box = mailbox.mbox(str(export / "team-mailbox.mbox"))
+    try:
+        for person in subjects[:12]:
+            first = person.full_name.split()[0]
+            folder = share / rng.choice(["Early Help", "Family support", "Archive 2019"])
+            folder.mkdir(exist_ok=True)
+            (folder / f"{person.full_name.replace(' ', '_')}_family_plan.txt").write_text(
+                f"Family plan for {person.full_name}. Actions agreed with the family at the review meeting.\n"
+            )
+            born = f"{person.date_of_birth:%d/%m/%Y}" if person.date_of_birth else "unknown"
+            (folder / f"referral-{rng.randint(1000, 9999)}.pdf").write_bytes(
+                _pdf("Referral", [("Child", person.full_name), ("Date of birth", born), ("Reason", "School concerns")])
+            )
+            message = EmailMessage()
+            message["From"], message["To"] = "social.worker@council.example", "team@council.example"
+            message["Subject"], message["Date"] = f"Visit update - {first}", "Tue, 03 Mar 2020 09:30:00 +0000"
+            message.set_content(f"Quick update: I visited {person.full_name} today. Notes to follow on the system.")
+            (export / f"visit-{rng.randint(1000, 9999)}.eml").write_bytes(message.as_bytes())
+            box.add(message)
+        (share / "Team minutes March.txt").write_text("Minutes of the team meeting: rota, training, parking.\n")
+    finally:
+        box.close()
+    holders = {
+        "database": teams.get("Children's Social Care"),
+        "file_share": teams.get("Early Help"),
+        "email_export": teams.get("Children's Social Care"),
+    }
+    made = []
+    for name, kind, settings in (
+        ("Children's case system (demo)", "database", {"url": url, "queries": demo_casesystem.QUERIES}),
+        ("Early Help shared drive (demo)", "file_share", {"path": str(share)}),
+        ("Team mailbox export (demo)", "email_export", {"path": str(export)}),
+    ):
+        team = holders[kind] or next(iter(teams.values()))
+        connector = Connector(name=name, kind=kind, team_id=team.id, settings=settings)
+        db.session.add(connector)
+        made.append(connector)
+    db.session.flush()
+    return made
+
+
 def seed_gathering(
     cases: list[Case], teams: dict[str, Team], users: list[User], today: date, rng: random.Random
 ) -> None:
@@ -172,4 +227,12 @@ def seed_gathering(
                     ),
                     by=holder,
                 )
+        _read_all(case.id)
+    # The cases gathering now come first, so the shared drive and the mailbox hold something about them.
+    connectors = _seed_sources([*gathering, *(c for c in cases if c not in gathering)], teams, rng)
+    for case in gathering[:2]:
+        officer = case.owner or officers[0]
+        for connector in connectors:
+            task = runs.commission_from_connector(case, connector, by=officer)
+            runs.run_connector_task({"task_id": task.id})
         _read_all(case.id)

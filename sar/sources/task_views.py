@@ -16,10 +16,11 @@ from werkzeug.wrappers import Response
 
 from sar.auth.access import CASE_READERS, CASE_WORKERS, roles_required
 from sar.auth.models import Role, Team, User, UserRole
+from sar.cases.forms import choices
 from sar.cases.models import Case
 from sar.clock.today import today
 from sar.extensions import db
-from sar.sources import ingest, links, tasks
+from sar.sources import ingest, links, runs, tasks
 from sar.sources.forms import CommissionForm, ConfirmForm, NoRecordsForm, SupplyFilesForm, UploadLinkForm
 from sar.sources.models import SearchTask, UploadLink
 
@@ -81,10 +82,10 @@ def commission(case_id: int) -> Page:
     teams = {t.id: t for t in db.session.scalars(select(Team).where(Team.active).order_by(Team.name))}
     holders = _record_holders()
     form = CommissionForm()
-    form.teams.choices = [(t.id, t.name) for t in teams.values()]
-    form.assignee.choices = [(0, "The team's inbox")] + [
-        (u.id, f"{u.full_name} ({u.team.name if u.team else 'no team'})") for u in holders
-    ]
+    form.teams.choices = choices((t.id, t.name) for t in teams.values())
+    form.assignee.choices = choices(
+        [(0, "The team's inbox")] + [(u.id, f"{u.full_name} ({u.team.name if u.team else 'no team'})") for u in holders]
+    )
     if request.method == "GET":
         form.teams.data = [t for t in case.team_ids if t in teams]
         form.due_date.data = tasks.default_due_date(case)
@@ -133,6 +134,7 @@ def case_tasks(case_id: int) -> str:
         form=ConfirmForm(),
         link_form=UploadLinkForm(),
         overdue=tasks.is_overdue,
+        connectors=runs.active_connectors(),
     )
 
 

@@ -198,3 +198,39 @@ def test_the_email_export_connector_keeps_only_messages_about_the_subject(app: F
     assert source.unreadable == ["old.msg"]
     outside = list(source.find(Subject("Ayesha Khan", date_from=date(2021, 1, 1))))
     assert outside == []
+
+
+def test_an_administrator_adds_tests_and_suspends_a_connector_and_an_officer_runs_it(
+    app: Flask, gathering: dict[str, Any], casesystem_url: str, client_as: Callable[..., Any],
+    run_jobs: Callable[[], None],
+) -> None:  # fmt: skip
+    import json
+
+    admin = client_as(Role.ADMIN)
+    team = gathering["team"]
+    bad = admin.post("/admin/connectors/new", data={"name": "Mosaic", "kind": "database", "team_id": team.id,
+                                                     "settings": '{"url": "sqlite://"}'})  # fmt: skip
+    assert bad.status_code == 422 and "has no queries" in bad.get_data(as_text=True)
+    settings = json.dumps({"url": casesystem_url, "queries": demo_casesystem.QUERIES})
+    added = admin.post("/admin/connectors/new", data={"name": "Mosaic", "kind": "database", "team_id": team.id,
+                                                       "settings": settings})  # fmt: skip
+    assert added.status_code == 302
+    row = db.session.scalars(select(Connector)).one()
+    assert admin.post(f"/admin/connectors/{row.id}/test").status_code == 302
+    db.session.expire_all()
+    assert row.last_test_result.startswith("OK: Connected to")
+    assert client_as(Role.IG_OFFICER).get("/admin/connectors").status_code == 403
+
+    officer = sign_in_as(app.test_client(), gathering["officer"])
+    case_id = gathering["case"].id
+    assert "Search a connected system" in officer.get(f"/cases/{case_id}/tasks").get_data(as_text=True)
+    assert officer.post(f"/cases/{case_id}/tasks/connector", data={"connector_id": row.id}).status_code == 302
+    run_jobs()
+    assert db.session.scalar(select(SearchTask.status).where(SearchTask.connector_id == row.id)) is (
+        TaskStatus.RECORDS_SUPPLIED
+    )
+
+    assert admin.post(f"/admin/connectors/{row.id}/suspend").status_code == 302
+    db.session.expire_all()
+    assert row.suspended
+    assert "Search a connected system" not in officer.get(f"/cases/{case_id}/tasks").get_data(as_text=True)
