@@ -24,7 +24,7 @@ from sar.auth.models import User
 from sar.cases.models import Case
 from sar.db import utcnow
 from sar.extensions import db
-from sar.jobs import enqueue, register_job, registered_jobs, report_progress
+from sar.jobs import Job, JobStatus, enqueue, register_job, registered_jobs, report_progress
 from sar.sources import dedupe
 from sar.sources.extract import Extraction, Limits, extract
 from sar.sources.models import (
@@ -234,10 +234,21 @@ def dedupe_case(payload: dict[str, Any]) -> None:
     and email threads. Re-running it changes nothing; a group a reviewer undid is not made again."""
     case_id = int(payload["case_id"])
     waiting = db.session.scalar(
-        select(func.count()).where(Document.case_id == case_id, Document.status == DocumentStatus.QUEUED)
+        select(Document.id).where(Document.case_id == case_id, Document.status == DocumentStatus.QUEUED).limit(1)
     )
-    if waiting:
+    if waiting is not None:
         return  # the last document to be read queues another run
+    later_run = db.session.scalar(
+        select(Job.id)
+        .where(
+            Job.name == DEDUPE_JOB,
+            Job.status == JobStatus.QUEUED,
+            Job.payload["case_id"].as_integer() == case_id,
+        )
+        .limit(1)
+    )
+    if later_run is not None:
+        return  # a batch of files queues one run each: only the last does the work
     _collapse_exact_copies(case_id)
     ready = db.session.scalars(
         select(Document).where(Document.case_id == case_id, Document.status == DocumentStatus.READY)
