@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from flask import current_app
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, select, update
 
 from sar import audit
 from sar.auth.models import User
