@@ -92,7 +92,8 @@ def main() -> None:
     url = args.database or f"sqlite:///{scratch / 'bench.sqlite'}"
     config = {
         "ENV": "testing", "SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": url,
-        "FILE_ENCRYPTION_KEY": "kWs3xXt0pQdJ3Qdm5YgM2t1xM6m0R2rD7w7m9yWkq0s=", "FILE_STORE_PATH": str(scratch / "files"),
+        "FILE_ENCRYPTION_KEY": "kWs3xXt0pQdJ3Qdm5YgM2t1xM6m0R2rD7w7m9yWkq0s=",
+        "FILE_STORE_PATH": str(scratch / "files"),
         "JOB_RETRY_BASE_SECONDS": 1,
     }  # fmt: skip
     files = corpus(args.documents)
@@ -100,8 +101,9 @@ def main() -> None:
     with app.app_context():
         db.drop_all()
         db.create_all()
-        user = accounts.create_user(email="ingest.officer@council.example", full_name="Ingest Officer", password="correct horse battery staple",
-                                    roles=(Role.IG_OFFICER,), actor=None)  # fmt: skip
+        user = accounts.create_user(email="ingest.officer@council.example", full_name="Ingest Officer",
+                                    password="correct horse battery staple", roles=(Role.IG_OFFICER,),
+                                    actor=None)  # fmt: skip
         case = Case(reference="SAR-BENCH-1", channel=Channel.EMAIL, received_at=datetime(2026, 11, 2, 10, tzinfo=UTC),
                     received_on=date(2026, 11, 2), logged_by_id=user.id)  # fmt: skip
         case.rights = [CaseRight(right=Right.ACCESS)]
@@ -135,7 +137,8 @@ def main() -> None:
     total = sum(counts.values())
     read_elapsed = (last_read - started_at).total_seconds() if last_read else elapsed
     rate = args.documents / read_elapsed
-    print(f"{args.documents} files ({total} documents, {pages} pages) read in {read_elapsed:.1f} s: {rate:.1f} files/s; "
+    print(f"{args.documents} files ({total} documents, {pages} pages) read in {read_elapsed:.1f} s: "
+          f"{rate:.1f} files/s; "
           f"{elapsed:.1f} s with the final de-duplication; "
           f"storing and queueing took {stored:.1f} s (main process CPU {time.process_time() - cpu_started:.1f} s); "
           f"statuses {({str(k.value): v for k, v in counts.items()})}", file=sys.stderr)  # fmt: skip
