@@ -244,6 +244,9 @@ def run_job(job: Job) -> bool:
     """Run one claimed job; True if it succeeded. Never raises for a handler failure."""
     job_id, name, payload = job.id, job.name, dict(job.payload or {})
     handler = _HANDLERS.get(name)
+    # End the read transaction the claim left open (the claim itself is committed), so the handler starts
+    # with none: on SQLite report_progress can then write before the handler's own work begins.
+    db.session.commit()
     token = _RUNNING_JOB.set(job_id)
     try:
         if handler is None:

@@ -14,6 +14,7 @@ import io
 import json
 import os
 import platform
+import resource
 import subprocess
 import sys
 import tempfile
@@ -63,7 +64,7 @@ def corpus(count: int) -> list[tuple[str, bytes]]:
     for n in range(count):
         kind = n % 3
         if kind == 0:
-            made.append((f"letter-{n}.pdf", pdf(n, 1 + n % 3)))
+            made.append((f"letter-{n}.pdf", pdf(n, 1 + (n // 3) % 3)))
         elif kind == 1:
             made.append((f"message-{n}.eml", eml(n)))
         else:
@@ -128,6 +129,8 @@ def main() -> None:
         workers = [subprocess.Popen([sys.executable, "-c", worker_code], env=environment) for _ in range(args.workers)]
         for worker in workers:
             worker.wait()
+        usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+        workers_cpu = usage.ru_utime + usage.ru_stime
         elapsed = time.perf_counter() - started
         load_after = os.getloadavg()
         db.session.expire_all()
@@ -138,7 +141,8 @@ def main() -> None:
     read_elapsed = (last_read - started_at).total_seconds() if last_read else elapsed
     rate = args.documents / read_elapsed
     print(f"{args.documents} files ({total} documents, {pages} pages) read in {read_elapsed:.1f} s: "
-          f"{rate:.1f} files/s; "
+          f"{rate:.1f} files/s; workers' CPU {workers_cpu:.1f} s ({args.documents / workers_cpu:.1f} files per CPU "
+          f"second); "
           f"{elapsed:.1f} s with the final de-duplication; "
           f"storing and queueing took {stored:.1f} s (main process CPU {time.process_time() - cpu_started:.1f} s); "
           f"statuses {({str(k.value): v for k, v in counts.items()})}", file=sys.stderr)  # fmt: skip
@@ -148,7 +152,8 @@ def main() -> None:
     )
     print(f"| {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, load average {load_before[0]:.2f} before, "
           f"{load_after[0]:.2f} after | {machine} | {url.split(':')[0]} | {args.workers} | {args.documents} "
-          f"({pages} pages) | {read_elapsed:.1f} s | {rate:.1f} | {elapsed:.1f} s |")  # fmt: skip
+          f"({pages} pages) | {read_elapsed:.1f} s | {rate:.1f} | {args.documents / workers_cpu:.1f} | "
+          f"{elapsed:.1f} s |")  # fmt: skip
 
 
 if __name__ == "__main__":
