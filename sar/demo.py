@@ -16,13 +16,14 @@ import random
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import click
 from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import func, select
 
+from sar import calendar
+from sar.audit import SystemActor
 from sar.auth import service as accounts
 from sar.auth.models import Role, Team, User
 from sar.cases import service as intake
@@ -32,9 +33,9 @@ from sar.demo_data.people import DemoPerson, PeopleFactory
 from sar.demo_data.stories import Story, all_stories
 from sar.extensions import db
 
-LONDON = ZoneInfo("Europe/London")
 DEMO_PASSWORD = "demo-council-2026"
 DEFAULT_SEED = 2026
+SEED_DEMO = SystemActor("seed-demo command")
 STAFF_DOMAIN = "council.example"
 
 
@@ -130,7 +131,9 @@ class Timeline:
     def moment(self, on: date | None = None) -> datetime:
         """A time during the working day on ``on`` (default: the current step), in UTC."""
         when = on or self.current
-        local = datetime.combine(when, time(self.rng.randint(9, 16), self.rng.choice((0, 10, 25, 40, 55))), LONDON)
+        local = datetime.combine(
+            when, time(self.rng.randint(9, 16), self.rng.choice((0, 10, 25, 40, 55))), calendar.COUNCIL_TZ
+        )
         moment = local.astimezone(UTC)
         if self.last_moment is not None and moment <= self.last_moment:
             moment = self.last_moment + timedelta(minutes=self.rng.randint(5, 40))  # steps on one day stay in order
@@ -154,7 +157,7 @@ class Seeder:
     def teams(self) -> dict[str, Team]:
         from sar.auth.teams import ensure_seed_teams
 
-        self.result.teams_created = len(ensure_seed_teams())
+        self.result.teams_created = len(ensure_seed_teams(by=SEED_DEMO))
         return {team.name: team for team in db.session.scalars(select(Team))}
 
     def team_named(self, teams: dict[str, Team], name: str) -> Team | None:
@@ -174,7 +177,7 @@ class Seeder:
                 roles=person.roles,
                 team=team,
                 job_title=person.job_title,
-                actor=None,
+                by=SEED_DEMO,
             )
             self.result.users.append((person, user))
 
@@ -220,7 +223,7 @@ class Seeder:
             now=self._now(),
         )
         for role, person in story.people:
-            intake.add_person(case, PersonRole(role), _person(person), actor=logged_by)
+            intake.add_person(case, PersonRole(role), _person(person), by=logged_by)
         if story.status is CaseStatus.RECEIVED:
             return case
         Progress(self, story, case, timeline, owner, dpo).run()
@@ -228,9 +231,9 @@ class Seeder:
 
     def _now(self) -> datetime:
         real_now = datetime.now(UTC)
-        if self.today >= real_now.astimezone(LONDON).date():
-            return max(real_now, datetime.combine(self.today, time(0, 1), LONDON).astimezone(UTC))
-        return datetime.combine(self.today, time(18, 0), LONDON).astimezone(UTC)
+        if self.today >= calendar.council_date(real_now):
+            return max(real_now, datetime.combine(self.today, time(0, 1), calendar.COUNCIL_TZ).astimezone(UTC))
+        return datetime.combine(self.today, time(18, 0), calendar.COUNCIL_TZ).astimezone(UTC)
 
 
 def _person(person: DemoPerson) -> intake.PersonDetails:
@@ -287,7 +290,7 @@ class Progress:
         return self.seeder.today
 
     def move(self, to: CaseStatus, reason: str, *, by: User | None = None) -> None:
-        intake.transition(self.case, to, reason, actor=by or self.owner, now=self.t.moment())
+        intake.transition(self.case, to, reason, by=by or self.owner, now=self.t.moment())
 
     def close(self) -> None:
         story = self.story
@@ -301,42 +304,57 @@ class Progress:
         by_dpo = story.outcome in (Outcome.NCND, Outcome.REFUSED_MUE, Outcome.WITHHELD_ALL)
         reason = story.closing_reason or _CLOSING_REASONS.get(story.outcome, "Response sent")
         intake.transition(
-            self.case, CaseStatus.CLOSED, reason, closure, actor=self.dpo if by_dpo else self.owner, now=self.t.moment()
+            self.case, CaseStatus.CLOSED, reason, closure, by=self.dpo if by_dpo else self.owner, now=self.t.moment()
         )
 
     def clock_event(self, kind_name: str, on: date, **extra: Any) -> None:
         clock, kinds = self.seeder.clock, self.seeder.kinds
         if clock is None or kinds is None:
             return
-        clock.record_event(self.case, kinds[kind_name], on, recorded_by_id=self.owner.id, **extra)
+        clock.record_event(self.case, kinds[kind_name], on, by=self.owner, **extra)
 
     def done(self, status: CaseStatus) -> bool:
         """Has the case reached where its story stops? (A reopened case first runs to its closure.)"""
         return not self.story.reopened and self.story.status is status
 
     def run(self) -> None:
+        """Take the case through intake and gathering, then (if its story goes that far) review and closure."""
+        if self.intake_and_gathering():
+            self.review_and_close()
+
+    def intake_and_gathering(self) -> bool:
+        """False when the story stops here (still waiting, or closed without review)."""
         story = self.story
         self.competence()
         if self.evidence():
-            return
+            return False
         if story.outcome in (Outcome.TRANSFERRED, Outcome.REFUSED_MUE):
             self.t.advance(1, 3)
             self.close()
-            return
+            return False
         self.t.advance(1, 3)
         self.move(CaseStatus.GATHERING, "Identity and authority settled; search tasks sent to the teams")
         if story.extended:
             self.extend()
         if self.waits_on_requester():
-            return
+            return False
         if story.clarified:
             self.clarify()
         if self.done(CaseStatus.GATHERING):
-            return
-        if story.outcome in (Outcome.NONE_HELD, Outcome.WITHDRAWN, Outcome.OTHER_RIGHT_ACTIONED,
-                             Outcome.OTHER_RIGHT_REFUSED):  # fmt: skip
+            return False
+        closes_unreviewed = (
+            Outcome.NONE_HELD,
+            Outcome.WITHDRAWN,
+            Outcome.OTHER_RIGHT_ACTIONED,
+            Outcome.OTHER_RIGHT_REFUSED,
+        )
+        if story.outcome in closes_unreviewed:
             self.close()
-            return
+            return False
+        return True
+
+    def review_and_close(self) -> None:
+        story = self.story
         self.t.advance(3, 10)
         self.move(CaseStatus.IN_REVIEW, "All teams have returned their records")
         self.ask_consent()
@@ -374,9 +392,11 @@ class Progress:
 
     def ask_consent(self) -> None:
         """Third parties asked whether their information may go to the requester (sar-rules section 4)."""
-        answers = {"foster carer": (True, "Happy for their names to be left in"),
-                   "mother's partner": (False, "Does not want anything about him disclosed"),
-                   "maternal grandmother": (True, "Agreed by phone")}  # fmt: skip
+        answers = {
+            "foster carer": (True, "Happy for their names to be left in"),
+            "mother's partner": (False, "Does not want anything about him disclosed"),
+            "maternal grandmother": (True, "Agreed by phone"),
+        }
         for person in self.case.people:
             if person.role is not PersonRole.THIRD_PARTY or person.relation not in answers:
                 continue
@@ -385,7 +405,7 @@ class Progress:
             intake.update_person(
                 person,
                 _details_of(person, consent_obtained=consents, consent_date=on, consent_note=note),
-                actor=self.owner,
+                by=self.owner,
             )
 
     def competence(self) -> None:
@@ -407,7 +427,7 @@ class Progress:
                 childs_views=assessment.childs_views,
                 outcome_note=assessment.outcome_note,
             ),
-            actor=self.owner,
+            by=self.owner,
             today=self.today,
         )
 
@@ -424,18 +444,23 @@ class Progress:
             if item.enclosed:
                 row = intake.record_evidence_request(
                     self.case,
-                    intake.EvidenceRequest(kind=kind, asked_for=item.asked_for, person_id=person_id,
-                                           received_on=self.case.received_on, what_arrived=item.what_arrives),
-                    actor=self.owner,
+                    intake.EvidenceRequest(
+                        kind=kind,
+                        asked_for=item.asked_for,
+                        person_id=person_id,
+                        received_on=self.case.received_on,
+                        what_arrived=item.what_arrives,
+                    ),
+                    by=self.owner,
                     today=self.today,
-                )  # fmt: skip
+                )
                 intake.record_evidence_verification(row, self.owner, self.case.received_on, today=self.today)
                 continue
             asked_on = self.t.advance(0, 2)
             row = intake.record_evidence_request(
                 self.case,
                 intake.EvidenceRequest(kind=kind, asked_for=item.asked_for, requested_on=asked_on, person_id=person_id),
-                actor=self.owner,
+                by=self.owner,
                 today=self.today,
             )
             # Intake's evidence dates drive the clock (sar.clock.service.evidence_of): no separate clock event.
@@ -451,9 +476,10 @@ class Progress:
 
     def receive(self, row: EvidenceItem, what_arrived: str) -> None:
         received_on = self.t.advance(3, 9)
-        intake.record_evidence_receipt(row, received_on, what_arrived, actor=self.owner, today=self.today)
-        intake.record_evidence_verification(row, self.owner, received_on, "Checked against the records held",
-                                            today=self.today)  # fmt: skip
+        intake.record_evidence_receipt(row, received_on, what_arrived, by=self.owner, today=self.today)
+        intake.record_evidence_verification(
+            row, self.owner, received_on, "Checked against the records held", today=self.today
+        )
 
     def waits_on_requester(self) -> bool:
         """A fee or a clarification asked for while gathering; True if the story ends there."""
@@ -550,41 +576,62 @@ def seed_demo(if_empty: bool, today: datetime | None, seed_value: int) -> None:
         if if_empty:
             click.echo("Demo data not loaded: the database already has staff accounts.")
             _remind_demo_sign_ins()
+            db.session.commit()  # the fresh set-up links
             return
         raise DemoError("The database already has staff accounts. Use an empty database (or --if-empty to skip).")
-    on = today.date() if today else datetime.now(LONDON).date()
+    on = today.date() if today else calendar.today()
     try:
         result = seed(on, seed_value=seed_value)
+        links = _enrolment_links(result.users)
         db.session.commit()
     except Exception:
         db.session.rollback()
         raise
-    _report(result, on)
+    _report(result, on, links)
 
 
 def _remind_demo_sign_ins() -> None:
-    """On a later start of the demo, list the demo accounts again (if they are still there)."""
+    """On a later start of the demo, list the demo accounts again (if they are still there), with a
+    fresh set-up link for each one that has not set up its authenticator yet."""
     emails = [person.email for person in STAFF]
     found = {user.email: user for user in db.session.scalars(select(User).where(User.email.in_(emails)))}
     if found:
-        _print_sign_ins([(person, found[person.email]) for person in STAFF if person.email in found])
+        users = [(person, found[person.email]) for person in STAFF if person.email in found]
+        _print_sign_ins(users, _enrolment_links(users))
 
 
-def _print_sign_ins(users: list[tuple[DemoStaff, User]]) -> None:
+def _enrolment_links(users: list[tuple[DemoStaff, User]]) -> dict[int, str]:
+    """A one-time authenticator set-up link for every demo account not yet set up (also in the outbox)."""
+    from sar.auth import enrolment, mfa
+
+    return {
+        user.id: enrolment.issue(user, by=SEED_DEMO, reason="demo start")
+        for _, user in users
+        if user.active and not mfa.is_enrolled(user)
+    }
+
+
+def _print_sign_ins(users: list[tuple[DemoStaff, User]], links: dict[int, str]) -> None:
     click.echo("")
-    click.echo("Demo sign-ins (every account uses the same password; set up an authenticator app at first sign-in):")
+    click.echo(
+        "Demo sign-ins. Every account uses the same password. The first time, open the account's one-time "
+        "set-up link, enter the password and scan the QR code with an authenticator app; after that sign in "
+        "at /sign-in:"
+    )
     width = max(len(person.email) for person, _ in users)
     for person, user in users:
         roles = ", ".join(role.label for role in person.roles)
         team = f" ({person.team})" if person.team else ""
         click.echo(f"  {user.email:<{width}}  {roles}{team}")
+        if user.id in links:
+            click.echo(f"  {'':<{width}}  set-up link: {links[user.id]}")
     click.echo(f"  Password: {DEMO_PASSWORD}")
 
 
-def _report(result: SeedResult, on: date) -> None:
+def _report(result: SeedResult, on: date, links: dict[int, str]) -> None:
     by_status: dict[CaseStatus, int] = {}
     for case in result.cases:
         by_status[case.status] = by_status.get(case.status, 0) + 1
     click.echo(f"Demo council created around {on:%d %B %Y}: {len(result.cases)} cases, {len(result.users)} staff.")
     click.echo("  " + ", ".join(f"{status.label}: {by_status[status]}" for status in CaseStatus if status in by_status))
-    _print_sign_ins(result.users)
+    _print_sign_ins(result.users, links)

@@ -107,8 +107,9 @@ def _failed(message: OutboxMessage, error: BaseException) -> None:
     message.attempts += 1
     message.last_attempt_at = utcnow()
     message.last_error = f"{type(error).__name__}: {error}"[:2000]
-    current_app.logger.warning("mail %s to %s not sent (attempt %s): %s", message.id, message.to_address,
-                               message.attempts, message.last_error)
+    current_app.logger.warning(
+        "mail %s to %s not sent (attempt %s): %s", message.id, message.to_address, message.attempts, message.last_error
+    )
 
 
 def deliver_pending(*, commit: Callable[[], None] | None = None, limit: int = 500) -> DeliveryReport:
@@ -160,3 +161,28 @@ def deliver_pending(*, commit: Callable[[], None] | None = None, limit: int = 50
         except (OSError, smtplib.SMTPException):
             smtp.close()
     return DeliveryReport(sent, failed, failed)
+
+
+DELIVER_JOB = "mail.deliver"
+
+
+def _deliver_job(payload: dict[str, Any]) -> None:
+    """Job handler: send whatever is queued (the worker commits with the job)."""
+    deliver_pending()
+
+
+def send_soon() -> None:
+    """Ask the job worker to deliver the outbox now (in the caller's transaction), for messages that
+    must not wait for the daily reminder run: set-up links and warnings about attacks on an account."""
+    from sar import jobs
+
+    jobs.enqueue(DELIVER_JOB)
+
+
+def _register_job() -> None:
+    from sar import jobs
+
+    jobs.register_job(DELIVER_JOB, _deliver_job)
+
+
+_register_job()

@@ -29,6 +29,7 @@ NAVIGATION = (
     NavItem("Users", "admin.list_users", frozenset({Role.ADMIN})),
     NavItem("Teams", "admin.list_teams", frozenset({Role.ADMIN})),
     NavItem("Connectors", "connectors.list_connectors", frozenset({Role.ADMIN})),
+    NavItem("Role approvals", "admin.role_requests", frozenset({Role.DPO, Role.ADMIN})),
     NavItem("Your account", "auth.account", frozenset(Role)),
 )
 

@@ -1,10 +1,12 @@
 // Served as a file, never inline, so the Content-Security-Policy can forbid inline scripts.
 import { initAll } from "./govuk-frontend.min.js";
+import { initJobProgress } from "./job-progress.js";
 import { enhanceUploads } from "./upload-progress.js";
 
 function startPage(body) {
   body.classList.add("js-enabled", "govuk-frontend-supported");
   initAll({ scope: body });
+  initJobProgress(body);
   enhanceUploads(body, startPage);
 }
 

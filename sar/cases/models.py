@@ -7,10 +7,12 @@ Column lengths here are the single source of the form fields' maximum lengths (s
 from __future__ import annotations
 
 import enum
+import unicodedata
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, String, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import JSON, ForeignKey, String, Text, event
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from sar.auth.models import Team, User
 from sar.db import Base, CreatedAtMixin, string_enum, utcnow
@@ -168,9 +170,27 @@ TRANSFER_LABELS = {
 
 # The exemption codes of sar-rules section 3 that a PARTIAL outcome can cite (TP-PRO is a no-redact flag, not one).
 EXEMPTION_CODES = (
-    "TP", "SW-SH", "SW-COURT", "SW-EXP", "HEALTH-SH", "HEALTH-OP", "HEALTH-EXP", "EDU-SH", "CHILD-ABUSE",
-    "CRIME", "LPP", "SELF-INC", "REG-CS", "MGMT", "NEG", "REF", "ADOPT", "PO", "HFE", "SEN",
-)  # fmt: skip
+    "TP",
+    "SW-SH",
+    "SW-COURT",
+    "SW-EXP",
+    "HEALTH-SH",
+    "HEALTH-OP",
+    "HEALTH-EXP",
+    "EDU-SH",
+    "CHILD-ABUSE",
+    "CRIME",
+    "LPP",
+    "SELF-INC",
+    "REG-CS",
+    "MGMT",
+    "NEG",
+    "REF",
+    "ADOPT",
+    "PO",
+    "HFE",
+    "SEN",
+)
 
 
 class RequesterType(enum.StrEnum):
@@ -420,10 +440,48 @@ class CasePerson(CreatedAtMixin, Base):
     consent_note: Mapped[str] = mapped_column(String(SHORT_TEXT_MAX), default="")
 
     case: Mapped[Case] = relationship(back_populates="people")
+    # Kept in step with full_name and aliases by _index_person_names (below), for the case search.
+    name_rows: Mapped[list[CasePersonName]] = relationship(cascade="all, delete-orphan", lazy="select")
 
     @property
     def is_subject(self) -> bool:
         return self.role is PersonRole.DATA_SUBJECT
+
+
+def name_key(name: str) -> str:
+    """How a name is stored in, and searched against, the name index: case, accents and spacing
+    ignored ("Zoë  O'Brien" and "zoe o'brien" are the same key)."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    plain = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return " ".join(plain.casefold().split())
+
+
+class CasePersonName(Base):
+    """The name index: one row per name a person in a case is known by (full name and each alias).
+
+    The case search matches these rows, not the JSON text of ``aliases``, which would let a search
+    for a quote mark or a bracket match every case."""
+
+    __tablename__ = "case_person_names"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("case_people.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(NAME_MAX), index=True)
+
+
+def person_name_keys(person: CasePerson) -> list[str]:
+    keys = [name_key(person.full_name or "")] + [name_key(alias) for alias in person.aliases or []]
+    return list(dict.fromkeys(key[:NAME_MAX] for key in keys if key))
+
+
+@event.listens_for(Session, "before_flush")
+def _index_person_names(session: Session, flush_context: Any, instances: Any) -> None:
+    for person in [*session.new, *session.dirty]:
+        if not isinstance(person, CasePerson):
+            continue
+        wanted = person_name_keys(person)
+        if person in session.new or [row.name for row in person.name_rows] != wanted:
+            person.name_rows = [CasePersonName(name=key) for key in wanted]
 
 
 class EvidenceItem(CreatedAtMixin, Base):

@@ -4,15 +4,26 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
-from sqlalchemy import Select, String, cast, exists, func, or_, select
+from sqlalchemy import Select, exists, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from sar.audit import AuditEvent
 from sar.auth.models import User
-from sar.cases.models import Case, CasePerson, CaseRight, CaseScopeTeam, CaseStatus, PersonRole, Right
+from sar.cases.models import (
+    Case,
+    CasePerson,
+    CasePersonName,
+    CaseRight,
+    CaseScopeTeam,
+    CaseStatus,
+    PersonRole,
+    Right,
+    name_key,
+)
 from sar.extensions import db
+from sar.urls import parse_id
 
 PER_PAGE = 25
 
@@ -64,14 +75,14 @@ def _filtered(filters: CaseFilters) -> Select[Case]:
     text = " ".join(filters.text.split())
     if text:
         pattern = f"%{_escape_like(text.lower())}%"
+        # The name index holds full names and former, birth and other names (a care leaver may be
+        # known by another name now), normalised the same way as the search text.
+        name_pattern = f"%{_escape_like(name_key(text))}%"
         named = exists().where(
             CasePerson.case_id == Case.id,
             CasePerson.role.in_([PersonRole.DATA_SUBJECT, PersonRole.REQUESTER]),
-            or_(
-                func.lower(CasePerson.full_name).like(pattern, escape="\\"),
-                # Former and birth names too: a care leaver may be known by another name now.
-                func.lower(cast(CasePerson.aliases, String)).like(pattern, escape="\\"),
-            ),
+            CasePersonName.person_id == CasePerson.id,
+            CasePersonName.name.like(name_pattern, escape="\\"),
         )
         query = query.where(or_(func.lower(Case.reference).like(pattern, escape="\\"), named))
     if filters.status is not None:
@@ -109,6 +120,55 @@ def owners_for_filter() -> list[User]:
     return list(db.session.scalars(select(User).where(User.id.in_(select(Case.owner_id))).order_by(User.full_name)))
 
 
-def case_history(case: Case) -> list[AuditEvent]:
-    """Every audit event recorded against the case, oldest first."""
-    return list(db.session.scalars(select(AuditEvent).where(AuditEvent.case_id == case.id).order_by(AuditEvent.id)))
+HISTORY_PER_PAGE = 50
+# Reads are audited too, but listing each one would drown the changes: they are summarised instead.
+_READ_ACTIONS = ("case.viewed",)
+
+
+@dataclass(frozen=True)
+class CaseHistory:
+    events: list[AuditEvent]  # one page of changes, oldest first
+    total: int
+    page: int
+    pages: int
+    views: int
+    last_viewer: str | None
+    last_viewed_at: datetime | None
+
+
+def case_history(case: Case, *, page: int = 1, per_page: int | None = None) -> CaseHistory:
+    """One page of what happened to the case, and a summary of its views, in a few indexed queries
+    however many times the case has been opened."""
+    per_page = per_page or HISTORY_PER_PAGE
+    changes = select(AuditEvent).where(AuditEvent.case_id == case.id, AuditEvent.action.not_in(_READ_ACTIONS))
+    total = db.session.scalar(select(func.count()).select_from(changes.subquery())) or 0
+    pages = max(1, math.ceil(total / per_page))
+    page = min(max(1, page), pages)
+    events = list(db.session.scalars(changes.order_by(AuditEvent.id).limit(per_page).offset((page - 1) * per_page)))
+    viewed = select(AuditEvent).where(AuditEvent.case_id == case.id, AuditEvent.action.in_(_READ_ACTIONS))
+    views = db.session.scalar(select(func.count()).select_from(viewed.subquery())) or 0
+    last = db.session.scalars(viewed.order_by(AuditEvent.id.desc()).limit(1)).first()
+    return CaseHistory(
+        events=events,
+        total=total,
+        page=page,
+        pages=pages,
+        views=views,
+        last_viewer=last.actor_label if last else None,
+        last_viewed_at=last.occurred_at if last else None,
+    )
+
+
+def references(case_ids: set[int]) -> dict[int, str]:
+    """Case references by id, for pages outside intake that show case numbers (the audit log)."""
+    rows = db.session.execute(select(Case.id, Case.reference).where(Case.id.in_(case_ids)))
+    return {int(case_id): str(reference) for case_id, reference in rows}
+
+
+def find_by_reference(text: str) -> int | None:
+    """A case's id from its reference (any case) or its number."""
+    text = text.strip()
+    if text.isdigit():
+        return parse_id(text)
+    found = db.session.scalar(select(Case.id).where(func.upper(Case.reference) == text.upper()))
+    return None if found is None else int(found)

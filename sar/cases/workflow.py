@@ -10,6 +10,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from sar.cases.models import EXEMPTION_CODES, CaseStatus, Outcome, Right, TransferTarget
+from sar.errors import DomainError
 
 S = CaseStatus
 
@@ -48,13 +49,11 @@ _OTHER_RIGHT_OUTCOMES = frozenset({Outcome.OTHER_RIGHT_ACTIONED, Outcome.OTHER_R
 REASON_MAX = 5000
 
 
-class TransitionError(ValueError):
+class TransitionError(DomainError):
     """The change is not allowed; ``field`` names the form field the message belongs to."""
 
     def __init__(self, message: str, field: str = "to_status") -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
+        super().__init__(message, field)
 
 
 @dataclass(frozen=True)

@@ -278,9 +278,7 @@ def filter_choices() -> dict[str, list[tuple[str, str]]]:
     """Options for the filter selects: active teams and the people who own open cases."""
     teams = db.session.execute(select(Team.id, Team.name).where(Team.active).order_by(Team.name)).all()
     owners = db.session.execute(
-        select(User.id, User.full_name)
-        .where(exists().where(Case.owner_id == User.id))
-        .order_by(User.full_name)
+        select(User.id, User.full_name).where(exists().where(Case.owner_id == User.id)).order_by(User.full_name)
     ).all()
     return {
         "team": [(str(i), n) for i, n in teams],

@@ -6,17 +6,20 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from flask import Blueprint, Response, current_app, render_template, request, stream_with_context, url_for
+from flask import Blueprint, Response, current_app, render_template, request, url_for
+from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
 from sar import audit
 from sar.auth.access import CASE_READERS, roles_required
+from sar.calendar import today
 from sar.cases.models import Right
 from sar.clock.models import ClockStatus
-from sar.clock.today import today
 from sar.dashboard import export, performance, queries
 from sar.dashboard.queries import Band, Filters, Horizons
+from sar.downloads import complete_download
 from sar.sources.overdue import overdue_searches
+from sar.urls import parse_id
 
 bp = Blueprint("dashboard", __name__)
 
@@ -39,10 +42,7 @@ SORT_LABELS = {
 
 
 def _int(value: str | None) -> int | None:
-    try:
-        return int(value) if value not in (None, "") else None
-    except ValueError:
-        return None
+    return parse_id(value, minimum=0)  # officer 0 means nobody
 
 
 def _filters(args: MultiDict[str, str]) -> Filters:
@@ -135,10 +135,8 @@ def performance_page() -> str:
 @roles_required(*CASE_READERS)
 def request_log_csv() -> Response:
     # A bulk export of personal data about children: who took it, and when, belongs in the audit trail.
-    audit.record("request_log.exported", object_type="request_log", summary="Request log exported as CSV")
-    filename = f"request-log-{today().isoformat()}.csv"
-    return Response(
-        stream_with_context(export.rows()),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    audit.record(
+        "request_log.exported", object_type="request_log", summary="Request log exported as CSV", by=current_user
     )
+    filename = f"request-log-{today().isoformat()}.csv"
+    return complete_download(export.rows(), filename=filename, mimetype="text/csv")

@@ -17,12 +17,12 @@ from sqlalchemy import select
 
 from sar import audit, deadlines, mail
 from sar.auth.models import Role, User, UserRole
+from sar.calendar import today
 from sar.cases.models import Case
-from sar.clock.today import today
 from sar.extensions import db
 from sar.sources.models import SearchTask, TaskStatus, TeamContact
 
-JOB_ACTOR = (None, "search chase job")
+JOB_ACTOR = audit.SystemActor("search chase job")
 
 
 @dataclass(frozen=True)
@@ -132,7 +132,7 @@ def _send(task: SearchTask, case: Case, kind: str, n: int, to: list[str], subjec
     if sent:
         audit.record(
             f"task.{kind}", object_type="search_task", object_id=task.id, case_id=case.id,
-            summary=f"Search {task.id}: {kind} sent to {', '.join(r.to_address for r in sent)}", actor=JOB_ACTOR,
+            summary=f"Search {task.id}: {kind} sent to {', '.join(r.to_address for r in sent)}", by=JOB_ACTOR,
         )  # fmt: skip
     return sent
 

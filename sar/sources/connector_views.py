@@ -17,9 +17,9 @@ from wtforms.validators import InputRequired, Length
 from sar import audit
 from sar.auth.access import CASE_WORKERS, roles_required
 from sar.auth.models import Role, Team
-from sar.cases.forms import RadiosWidget, choices
 from sar.cases.models import Case
 from sar.extensions import db
+from sar.forms import RadiosWidget, choices
 from sar.sources import runs, tasks
 from sar.sources.connectors import KINDS, ConnectorError, source_for
 from sar.sources.forms import ConfirmForm
@@ -90,7 +90,7 @@ def new_connector() -> str | tuple[str, int] | Response:
     db.session.flush()
     audit.record("connector.created", object_type="connector", object_id=connector.id,
                  summary=f"Connector {connector.name} ({connector.kind}) added",
-                 actor=(current_user.id, current_user.email))  # fmt: skip
+                 by=current_user)  # fmt: skip
     flash(f"{connector.name} added. Test its connection before using it.", "success")
     return redirect(url_for("connectors.list_connectors"))
 

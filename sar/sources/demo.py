@@ -215,7 +215,7 @@ def seed_gathering(
                 links.create_link(task, recipient=f"Data protection lead, {task.team.name}", by=officer)
             elif holder is not None and position == 0:
                 ingest.add_files_for_task(task, [_Upload(n, c) for n, c in _files_for(case, rng)], by=holder,
-                                          by_label=holder.email, actor=(holder.id, holder.email))  # fmt: skip
+                                          by_label=holder.email)  # fmt: skip
             elif holder is not None and position == 1 and number % 2 == 0:
                 tasks.no_records_held(
                     task,

@@ -17,14 +17,14 @@ from sqlalchemy import func, select
 
 from sar import audit
 from sar.auth.models import User
+from sar.calendar import COUNCIL_TZ, today
 from sar.cases.models import Case, CaseStatus, EvidenceItem
-from sar.clock.today import LONDON, today
 from sar.db import utcnow
 from sar.extensions import db
 from sar.sources.models import Document, EvidenceFile
 from sar.storage import FileTooLarge, get_store
 
-JOB_ACTOR = (None, "evidence retention job")
+JOB_ACTOR = audit.SystemActor("evidence retention job")
 # Shown in the browser only when the content really is one of these; anything else is downloaded.
 _INLINE = {b"%PDF-": "application/pdf", b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}
 
@@ -58,7 +58,7 @@ def attach(item: EvidenceItem, name: str, content: bytes | IO[bytes], *, by: Use
     db.session.flush()
     audit.record(
         "evidence_file.added", object_type="evidence_file", object_id=row.id, case_id=item.case_id,
-        summary=f"{item.kind.label}: file {name!r} attached", actor=(by.id, by.email),
+        summary=f"{item.kind.label}: file {name!r} attached", by=by,
     )  # fmt: skip
     return row
 
@@ -74,7 +74,7 @@ def read(row: EvidenceFile, *, by: User) -> bytes:
         raise EvidenceFileError("This file was deleted under the retention rule.")
     audit.record(
         "evidence_file.viewed", object_type="evidence_file", object_id=row.id, case_id=row.case_id,
-        summary=f"Viewed evidence file {row.original_name!r}", actor=(by.id, by.email),
+        summary=f"Viewed evidence file {row.original_name!r}", by=by,
     )  # fmt: skip
     return get_store().open(row.file_key)
 
@@ -100,7 +100,7 @@ def _still_used(key: str, except_id: int) -> bool:
 def delete_expired(on: date) -> RetentionReport:
     """Delete the files of cases closed more than the retention period before ``on``."""
     days = int(current_app.config["EVIDENCE_FILE_RETENTION_DAYS"])
-    cutoff = datetime.combine(on - timedelta(days=days), time.min, tzinfo=LONDON)
+    cutoff = datetime.combine(on - timedelta(days=days), time.min, tzinfo=COUNCIL_TZ)
     due = db.session.scalars(
         select(EvidenceFile)
         .join(Case, Case.id == EvidenceFile.case_id)
@@ -120,7 +120,7 @@ def delete_expired(on: date) -> RetentionReport:
         audit.record(
             "evidence_file.deleted", object_type="evidence_file", object_id=row.id, case_id=row.case_id,
             summary=f"Evidence file {row.original_name!r} deleted: {days} days after the case closed",
-            actor=JOB_ACTOR,
+            by=JOB_ACTOR,
         )  # fmt: skip
     return RetentionReport(deleted, shared)
 

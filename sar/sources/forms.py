@@ -7,7 +7,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput, GovTex
 from wtforms import MultipleFileField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
-from sar.cases.forms import GovDateField, MultiCheckboxField
+from sar.forms import GovDateField, MultiCheckboxField
 
 
 class AddDocumentsForm(FlaskForm):

@@ -40,7 +40,7 @@ from sar.storage import FileStore, FileTooLarge, get_store
 
 INGEST_JOB = "sources.ingest"
 DEDUPE_JOB = "sources.dedupe"
-JOB_ACTOR = (None, "gathering job")
+JOB_ACTOR = audit.SystemActor("gathering job")
 
 
 @dataclass(frozen=True)
@@ -67,8 +67,8 @@ def limits() -> Limits:
     )
 
 
-def _actor(by: User | None, label: str) -> tuple[int | None, str]:
-    return (by.id, by.email) if by is not None else (None, label)
+def _author(by: User | None, label: str) -> audit.Author:
+    return by if by is not None else audit.SystemActor(label[:200])
 
 
 def _first_copy(case_id: int, file_key: str, *, exclude: int | None = None) -> Document | None:
@@ -123,7 +123,7 @@ def add_file(
     except FileTooLarge as error:
         audit.record(
             "document.refused", object_type="case", object_id=case.id, case_id=case.id,
-            summary=f"File {name!r} not stored: {error}", actor=_actor(by, label),
+            summary=f"File {name!r} not stored: {error}", by=_author(by, label),
         )  # fmt: skip
         return Added(name, None, "too_large", str(error))
     document = _new_document(
@@ -139,7 +139,7 @@ def add_file(
     duplicate = f" (an exact copy of document {document.duplicate_of_id})" if document.duplicate_of_id else ""
     audit.record(
         "document.added", object_type="document", object_id=document.id, case_id=case.id,
-        summary=f"Added {name!r} from {source}{duplicate}", actor=_actor(by, label),
+        summary=f"Added {name!r} from {source}{duplicate}", by=_author(by, label),
     )  # fmt: skip
     return Added(name, document)
 
@@ -160,7 +160,9 @@ def ingest_document(payload: dict[str, Any]) -> None:
         store.copy_to_path(document.file_key, original)
         workdir = folder / "work"
         workdir.mkdir()
-        result = extract(original, original_name=document.original_name, workdir=workdir, limits=limits())
+        result = extract(
+            original, original_name=document.original_name, workdir=workdir, limits=limits(), depth=document.depth
+        )
         _apply(document, result, store)
     audit.record(
         "document.read" if document.status is DocumentStatus.READY else "document.refused",
@@ -168,7 +170,7 @@ def ingest_document(payload: dict[str, Any]) -> None:
         summary=(f"Read {document.page_count} pages of {document.original_name!r}"
                  if document.status is DocumentStatus.READY
                  else f"Cannot read {document.original_name!r}: {document.refusal_message}"),
-        actor=JOB_ACTOR,
+        by=JOB_ACTOR,
     )  # fmt: skip
     _enqueue(DEDUPE_JOB, {"case_id": document.case_id})
 
@@ -217,7 +219,7 @@ def _apply(document: Document, result: Extraction, store: FileStore) -> None:
             source=document.source,
             task_id=document.task_id,
             connector_id=document.connector_id,
-            added_by_label=JOB_ACTOR[1],
+            added_by_label=JOB_ACTOR.name,
         )
     document.status = DocumentStatus.READY
 
@@ -278,7 +280,7 @@ def dedupe_case(payload: dict[str, Any]) -> None:
         db.session.flush()
         audit.record(
             "documents.grouped", object_type="case", object_id=case_id, case_id=case_id,
-            summary=f"{made} groups of near-duplicates or email threads found", actor=JOB_ACTOR,
+            summary=f"{made} groups of near-duplicates or email threads found", by=JOB_ACTOR,
         )  # fmt: skip
 
 
@@ -327,7 +329,7 @@ def undo_group(group: DocumentGroup, *, by: User) -> None:
         "documents.group_undone", object_type="document_group", object_id=group.id, case_id=group.case_id,
         summary=f"{group.kind.label} group of document {group.kept_document_id} undone: "
                 f"{len(group.members)} documents back in review",
-        actor=(by.id, by.email),
+        by=by,
     )  # fmt: skip
 
 
@@ -362,13 +364,12 @@ def add_files_for_task(
     *,
     by: User | None,
     by_label: str,
-    actor: tuple[int | None, str],
 ) -> list[Added]:
     """Files a record holder or provider sends for a search: ingested like any upload, linked to the task, and
     the task marked as answered."""
     from sar.sources import tasks
 
-    tasks.records_supplied(task, len(uploads), by_label=by_label, actor=actor)
+    tasks.records_supplied(task, len(uploads), by_label=by_label, by=_author(by, by_label))
     case = db.session.get_one(Case, task.case_id)
     source = task.team.name if task.team is not None else "search task"
     return [

@@ -23,7 +23,7 @@ from sar.extensions import db
 from sar.sources.models import SearchTask, UploadLink, UploadLinkAttempt
 from sar.sources.tasks import TaskError
 
-PUBLIC_ACTOR = "upload link"
+PUBLIC_ACTOR = audit.SystemActor("upload link")
 
 
 def _hash(token: str) -> str:
@@ -48,7 +48,7 @@ def create_link(task: SearchTask, *, recipient: str, by: User, days: int | None 
     audit.record(
         "upload_link.created", object_type="upload_link", object_id=link.id, case_id=task.case_id,
         summary=f"Upload link for search task {task.id} made for {link.recipient or 'a provider'}, "
-                f"valid for {lifetime} days", actor=(by.id, by.email),
+                f"valid for {lifetime} days", by=by,
     )  # fmt: skip
     return link, token
 
@@ -59,7 +59,7 @@ def revoke_link(link: UploadLink, *, by: User) -> None:
     link.revoked_at = utcnow()
     audit.record(
         "upload_link.revoked", object_type="upload_link", object_id=link.id, case_id=link.task.case_id,
-        summary=f"Upload link for search task {link.task_id} revoked", actor=(by.id, by.email),
+        summary=f"Upload link for search task {link.task_id} revoked", by=by,
     )  # fmt: skip
 
 
@@ -106,7 +106,7 @@ def record_failure(token: str, ip_address: str) -> None:
     audit.record(
         "upload_link.refused", object_type="upload_link", object_id=link.id if link else None,
         case_id=link.task.case_id if link else None,
-        summary=f"Upload link refused from {ip_address}: {reason}", actor=(None, PUBLIC_ACTOR),
+        summary=f"Upload link refused from {ip_address}: {reason}", by=PUBLIC_ACTOR,
     )  # fmt: skip
     db.session.commit()
 
@@ -119,7 +119,7 @@ def record_use(link: UploadLink, ip_address: str, *, viewed_only: bool) -> None:
         "upload_link.opened" if viewed_only else "upload_link.used",
         object_type="upload_link", object_id=link.id, case_id=link.task.case_id,
         summary=f"Upload link for search task {link.task_id} {'opened' if viewed_only else 'used'} from {ip_address}",
-        actor=(None, PUBLIC_ACTOR),
+        by=PUBLIC_ACTOR,
     )  # fmt: skip
 
 

@@ -14,8 +14,8 @@ from sqlalchemy import select
 
 from sar import audit
 from sar.auth.models import User
+from sar.calendar import today
 from sar.cases.models import Case
-from sar.clock.today import today
 from sar.db import utcnow
 from sar.extensions import db
 from sar.jobs import enqueue, register_job, registered_jobs, report_progress
@@ -24,7 +24,7 @@ from sar.sources.connectors import ConnectorError, Subject, source_for
 from sar.sources.models import Connector, SearchTask, TaskStatus
 
 RUN_JOB = "sources.run_connector"
-JOB_ACTOR = (None, "connector job")
+JOB_ACTOR = audit.SystemActor("connector job")
 
 
 def active_connectors() -> list[Connector]:
@@ -104,7 +104,7 @@ def run_connector_task(payload: dict[str, Any]) -> None:
                   if unreadable else "")  # fmt: skip
     audit.record(
         "task.connector_run", object_type="search_task", object_id=task.id, case_id=task.case_id,
-        summary=f"{connector.name} searched: {found} files found", actor=JOB_ACTOR,
+        summary=f"{connector.name} searched: {found} files found", by=JOB_ACTOR,
     )  # fmt: skip
 
 
@@ -113,7 +113,7 @@ def _fail(task: SearchTask, message: str) -> None:
     task.error = message[:2000]
     audit.record(
         "task.failed", object_type="search_task", object_id=task.id, case_id=task.case_id, summary=message[:500],
-        actor=JOB_ACTOR,
+        by=JOB_ACTOR,
     )  # fmt: skip
 
 
@@ -128,7 +128,7 @@ def test_connection(connector: Connector, *, by: User) -> tuple[bool, str]:
     connector.last_test_result = ("OK: " if ok else "Failed: ") + result[:1900]
     audit.record(
         "connector.tested", object_type="connector", object_id=connector.id,
-        summary=f"{connector.name}: {connector.last_test_result}", actor=(by.id, by.email),
+        summary=f"{connector.name}: {connector.last_test_result}", by=by,
     )  # fmt: skip
     return ok, result
 
@@ -140,7 +140,7 @@ def set_suspended(connector: Connector, suspended: bool, *, by: User) -> None:
     audit.record(
         "connector.suspended" if suspended else "connector.resumed", object_type="connector",
         object_id=connector.id, summary=f"{connector.name} {'suspended' if suspended else 'resumed'}",
-        actor=(by.id, by.email),
+        by=by,
     )  # fmt: skip
 
 

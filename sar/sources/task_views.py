@@ -16,10 +16,10 @@ from werkzeug.wrappers import Response
 
 from sar.auth.access import CASE_READERS, CASE_WORKERS, roles_required
 from sar.auth.models import Role, Team, User, UserRole
-from sar.cases.forms import choices
+from sar.calendar import today
 from sar.cases.models import Case
-from sar.clock.today import today
 from sar.extensions import db
+from sar.forms import choices
 from sar.sources import ingest, links, runs, tasks
 from sar.sources.forms import CommissionForm, ConfirmForm, NoRecordsForm, SupplyFilesForm, UploadLinkForm
 from sar.sources.models import SearchTask, UploadLink
@@ -43,10 +43,6 @@ def _task(task_id: int) -> SearchTask:
         return tasks.task_for(current_user, task_id)
     except NoResultFound:
         abort(404)
-
-
-def _actor() -> tuple[int, str]:
-    return current_user.id, current_user.email
 
 
 @bp.app_context_processor
@@ -122,7 +118,7 @@ def case_tasks(case_id: int) -> str:
     from sar import audit
 
     audit.record("case.viewed", object_type="case", object_id=case.id, case_id=case.id,
-                 summary="Viewed search tasks", actor=_actor())  # fmt: skip
+                 summary="Viewed search tasks", by=current_user)  # fmt: skip
     rows = tasks.tasks_of_case(case.id)
     return render_template(
         "sources/case_tasks.html",
@@ -222,8 +218,7 @@ def supply_files(task_id: int) -> Page:
     problem = "" if uploads else "Select one or more files"
     if form.validate() and not problem:
         try:
-            added = ingest.add_files_for_task(task, uploads, by=current_user, by_label=current_user.email,
-                                              actor=_actor())  # fmt: skip
+            added = ingest.add_files_for_task(task, uploads, by=current_user, by_label=current_user.email)
         except tasks.TaskError as refused:
             problem = refused.message
         else:

@@ -16,9 +16,9 @@ from sqlalchemy import or_, select
 
 from sar import audit, deadlines
 from sar.auth.models import Role, Team, User
+from sar.calendar import today
 from sar.cases.models import Case, PersonRole
 from sar.clock.models import CaseClock
-from sar.clock.today import today
 from sar.db import utcnow
 from sar.extensions import db
 from sar.sources.models import SearchStatement, SearchTask, TaskStatus
@@ -137,7 +137,7 @@ def commission(case: Case, details: Commission, *, by: User) -> list[SearchTask]
             "task.commissioned", object_type="search_task", object_id=task.id, case_id=case.id,
             summary=f"Search commissioned from {team.name}, due {details.due_date.isoformat()}"
                     + (f", assigned to {assignee.email}" if assignee else " (team inbox)"),
-            actor=(by.id, by.email),
+            by=by,
         )  # fmt: skip
         made.append(task)
     return made
@@ -183,7 +183,7 @@ def _check_open(task: SearchTask) -> None:
         raise TaskError("The request this search was for is closed: nothing more can be sent for it.")
 
 
-def records_supplied(task: SearchTask, count: int, *, by_label: str, actor: tuple[int | None, str]) -> None:
+def records_supplied(task: SearchTask, count: int, *, by_label: str, by: audit.Author) -> None:
     _check_open(task)
     task.status = TaskStatus.RECORDS_SUPPLIED
     task.completed_at = utcnow()
@@ -191,7 +191,7 @@ def records_supplied(task: SearchTask, count: int, *, by_label: str, actor: tupl
     task.error = ""
     audit.record(
         "task.records_supplied", object_type="search_task", object_id=task.id, case_id=task.case_id,
-        summary=f"{count} file{'s' if count != 1 else ''} sent for the search by {by_label}", actor=actor,
+        summary=f"{count} file{'s' if count != 1 else ''} sent for the search by {by_label}", by=by,
     )  # fmt: skip
 
 
@@ -226,7 +226,7 @@ def no_records_held(task: SearchTask, statement: Statement, *, by: User) -> Sear
         summary="No records held: search statement recorded",
         after={"systems_searched": row.systems_searched, "terms_used": row.terms_used,
                "searched_by": row.searched_by, "searched_on": row.searched_on},
-        actor=(by.id, by.email),
+        by=by,
     )  # fmt: skip
     return row
 
@@ -237,7 +237,7 @@ def cancel(task: SearchTask, *, by: User) -> None:
     task.status = TaskStatus.CANCELLED
     audit.record(
         "task.cancelled", object_type="search_task", object_id=task.id, case_id=task.case_id,
-        summary="Search cancelled", actor=(by.id, by.email),
+        summary="Search cancelled", by=by,
     )  # fmt: skip
 
 
@@ -250,5 +250,5 @@ def subject_name(task: SearchTask) -> str:
 def record_task_viewed(task: SearchTask, *, by: User) -> None:
     audit.record(
         "task.viewed", object_type="search_task", object_id=task.id, case_id=task.case_id,
-        summary=f"Viewed search task {task.id}", actor=(by.id, by.email),
+        summary=f"Viewed search task {task.id}", by=by,
     )  # fmt: skip

@@ -58,7 +58,7 @@ def upload(token: str) -> str | tuple[str, int]:
     sender = (form.sender.data or "").strip()
     label = f"{sender} (upload link {link.id})"
     try:
-        added = ingest.add_files_for_task(task, uploads, by=None, by_label=label, actor=(None, label[:200]))
+        added = ingest.add_files_for_task(task, uploads, by=None, by_label=label)
     except tasks.TaskError:
         links.record_failure(token, _address())
         return _unavailable()

@@ -56,7 +56,7 @@ def _case(case_id: int) -> Case:
 def _viewed(case: Case, what: str) -> None:
     audit.record(
         "case.viewed", object_type="case", object_id=case.id, case_id=case.id, summary=f"Viewed {what}",
-        actor=(current_user.id, current_user.email),
+        by=current_user,
     )  # fmt: skip
 
 

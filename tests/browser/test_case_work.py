@@ -111,6 +111,13 @@ def test_an_administrator_adds_a_user_who_then_signs_in_and_sets_up_mfa(
     admin.goto("/admin/users")
     expect(admin.get_by_role("link", name="Ruby Haigh")).to_be_visible()
 
+    # The IG officer role opens children's cases, so a second person, the DPO, approves it.
+    dpo = page_as(Role.DPO)
+    dpo.goto("/admin/role-requests")
+    axe(dpo, what="the role approvals page")
+    dpo.get_by_role("button", name=re.compile(r"Approve.*Ruby Haigh")).click()
+    expect(dpo.get_by_text("role for Ruby Haigh approved")).to_be_visible()
+
     newcomer = staff.existing_account(email, "a long temporary passphrase", Role.IG_OFFICER)
     staff.enter_password(page, newcomer)
     expect(page).to_have_url(re.compile(r"/sign-in/set-up-authenticator"))
@@ -164,6 +171,11 @@ def test_after_an_administrator_resets_mfa_the_user_sets_up_a_new_authenticator(
     expect(admin.locator(".govuk-notification-banner")).to_be_visible()
     expect(admin.get_by_role("button", name="Reset authenticator app")).to_have_count(0)
 
+    # The password alone no longer reaches the set-up page: the reset emailed a new one-time link.
+    staff.enter_password(page, account)
+    expect(page.locator(".govuk-error-summary")).to_contain_text("not set up yet")
+    account.totp_secret = None
+    account.enrolment_link = staff.server.enrolment_link(account.email)
     staff.enter_password(page, account)
     expect(page).to_have_url(re.compile(r"/sign-in/set-up-authenticator"))
     account.last_step = -1

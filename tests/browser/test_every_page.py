@@ -16,6 +16,7 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from sar import create_app
+from sar.audit import SYSTEM
 from sar.auth.models import Role, Team, User
 
 pytestmark = pytest.mark.browser
@@ -66,6 +67,8 @@ def ids(live_server: Any, staff: Any) -> dict[str, Any]:
     """Ids of a well-filled demo case and of the things around it, for the URLs' parameters."""
     from sar.audit import AuditEvent
     from sar.cases.models import Case, CaseStatus, PersonRole, RequesterType
+    from sar.clock.models import ClockEvent
+    from sar.jobs import Job, JobStatus
 
     with live_server.app.app_context():
         from sar.extensions import db
@@ -86,16 +89,33 @@ def ids(live_server: Any, staff: Any) -> dict[str, Any]:
             ).first()
             or 0,
         }
-        try:
-            from sar.clock.models import ClockEvent
-        except ModuleNotFoundError:
-            pass
-        else:
-            event = db.session.scalars(
-                select(ClockEvent).join(Case).where(Case.status != CaseStatus.CLOSED).order_by(ClockEvent.id)
-            ).first()
-            if event is not None:
-                found["clock_event_id"], found["clock_case_id"] = event.id, event.case_id
+        event = db.session.scalars(
+            select(ClockEvent).join(Case).where(Case.status != CaseStatus.CLOSED).order_by(ClockEvent.id)
+        ).first()
+        assert event is not None, "the demo council has clock events on open cases"
+        found["clock_event_id"], found["clock_case_id"] = event.id, event.case_id
+        # A job part-way through, so the progress page shows its bar.
+        job = Job(
+            name="clock.send_reminders",
+            payload={},
+            status=JobStatus.RUNNING,
+            attempts=1,
+            progress_done=3,
+            progress_total=10,
+            progress_message="Checking cases due this week",
+        )
+        db.session.add(job)
+        db.session.commit()
+        found["job_id"] = job.id
+        # A one-time set-up link for an account not yet set up (the page it opens is public).
+        from urllib.parse import urlsplit
+
+        from sar.auth import enrolment
+
+        newcomer = db.session.scalars(select(User).where(User.mfa_enrolled_at.is_(None)).order_by(User.id)).first()
+        assert newcomer is not None
+        found["enrolment_token"] = urlsplit(enrolment.issue(newcomer, by=SYSTEM)).path.rsplit("/", 1)[1]  # type: ignore[assignment]
+        db.session.commit()
         found.update(_gathering_ids(case, staff))
         return found
 
@@ -128,6 +148,8 @@ def _url(endpoint: str, rule: str, ids: dict[str, int]) -> str:
         name = match.group(1)
         if name == "event_id":
             name = "audit_event_id" if endpoint.startswith("audit.") else "clock_event_id"
+        elif name == "token" and endpoint.startswith("auth."):
+            name = "enrolment_token"  # the upload page's <token> is an upload link's
         elif name == "case_id" and "<int:event_id>" in rule and endpoint.startswith("clock."):
             name = "clock_case_id"  # the case the clock event belongs to
         assert ids.get(name), f"no demo id for <{name}> in {rule} ({endpoint}): add one to the ids fixture"

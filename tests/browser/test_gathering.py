@@ -18,8 +18,8 @@ pytestmark = pytest.mark.browser
 def _search_for_team(live_server: Any, team_name: str) -> int:
     """A new search task for the team on a demo case that is gathering records, commissioned through the service."""
     from sar.auth.models import Team, User
+    from sar.calendar import today
     from sar.cases.models import Case, CaseStatus
-    from sar.clock.today import today
     from sar.extensions import db
     from sar.sources import tasks
 

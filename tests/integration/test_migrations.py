@@ -9,35 +9,28 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import flask_migrate
 import pytest
 import sqlalchemy as sa
+import support
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.operations import ops
 from flask import Flask
 
 from sar import audit, create_app
+from sar.audit import SYSTEM
 from sar.audit_triggers import CreateAuditTriggersOp, DropAuditTriggersOp, add_trigger_ops
 from sar.extensions import db
 from sar.models_registry import load_all_models
-
-ROOT_CONFTEST = Path(__file__).resolve().parent.parent / "conftest.py"
-
-
-def root_conftest(config: pytest.Config) -> ModuleType:
-    module = config.pluginmanager.get_plugin(str(ROOT_CONFTEST))
-    assert isinstance(module, ModuleType)
-    return module
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def empty_app(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Flask]:
     """An app on a brand-new, empty database: no create_all, nothing but what migrations build."""
-    conftest = root_conftest(request.config)
+    conftest = support
     schema = None
     admin_engine = None
     if request.param == "postgresql":
@@ -93,7 +86,7 @@ def test_downgrade_to_base_removes_every_table(empty_app: Flask) -> None:
 
 
 def _append_one_event() -> int:
-    event_id = audit.record("case_viewed", object_type="case", object_id=1, summary="original").id
+    event_id = audit.record("case_viewed", object_type="case", object_id=1, summary="original", by=SYSTEM).id
     db.session.commit()
     # Read nothing more through the session: on PostgreSQL that would open a transaction whose
     # share lock on audit_events makes the TRUNCATE test wait forever instead of being refused.

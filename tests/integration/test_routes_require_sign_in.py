@@ -12,7 +12,6 @@ import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -20,6 +19,7 @@ import pytest
 from flask import Flask, url_for
 from flask.testing import FlaskClient
 from flask_login import login_required
+from support import base_test_config
 from werkzeug.routing import Rule
 
 from sar import create_app
@@ -51,7 +51,7 @@ def dummy_value(rule: Rule, argument: str) -> Any:
     """A value each URL converter accepts: the role check must fire before any lookup by id."""
     converter = rule._converters[argument]
     name = type(converter).__name__
-    if name == "IntegerConverter":
+    if name in ("IntegerConverter", "BoundedIntConverter"):
         return 1
     if name == "FloatConverter":
         return 1.0
@@ -147,15 +147,9 @@ def test_staff_without_a_required_role_are_refused(app: Flask, client_as: Callab
 # The checks above must catch a careless new route; prove it on a throwaway app.
 
 
-def root_conftest(config: pytest.Config) -> ModuleType:
-    module = config.pluginmanager.get_plugin(str(Path(__file__).resolve().parent.parent / "conftest.py"))
-    assert isinstance(module, ModuleType)
-    return module
-
-
 @pytest.fixture
 def throwaway_app(request: pytest.FixtureRequest, tmp_path: Path) -> Flask:
-    config = root_conftest(request.config).base_test_config(tmp_path, f"sqlite:///{tmp_path / 'x.sqlite'}")
+    config = base_test_config(tmp_path, f"sqlite:///{tmp_path / 'x.sqlite'}")
     return create_app(config)
 
 

@@ -10,9 +10,9 @@ import pytest
 from bs4 import BeautifulSoup
 from sqlalchemy import select
 
-from sar.audit import AuditEvent
+from sar.audit import SYSTEM, AuditEvent
 from sar.auth.models import Role
-from sar.cases.models import CasePerson, CaseScopeTeam, CaseStatus, Outcome, PersonRole, Right
+from sar.cases.models import CaseScopeTeam, CaseStatus, Outcome, Right
 from sar.cases.signals import case_changed
 from sar.clock import service
 from sar.clock.models import EventKind
@@ -23,7 +23,7 @@ TODAY = date(2026, 3, 16)  # a Monday; 5 working days ahead is 23 Mar, 20 is 15 
 
 
 def event(case, kind: EventKind, on: date, **extra):
-    service.record_event(case, kind, on, **extra)
+    service.record_event(case, kind, on, **extra, by=SYSTEM)
     db.session.commit()
 
 
@@ -73,9 +73,15 @@ def test_counts_and_lists_by_urgency(register, client_as):
     cases = register["cases"]
     soup = get(client_as(Role.IG_OFFICER), "/deadlines")
     assert counts(soup) == {
-        "overdue": 1, "due-5": 1, "due-20": 1, "on-track": 1,
-        "paused": 1, "awaiting-id": 1, "awaiting-authority": 0, "awaiting-fee": 0,
-    }  # fmt: skip
+        "overdue": 1,
+        "due-5": 1,
+        "due-20": 1,
+        "on-track": 1,
+        "paused": 1,
+        "awaiting-id": 1,
+        "awaiting-authority": 0,
+        "awaiting-fee": 0,
+    }
     # Default order: due date ascending; the closed case is not listed.
     refs = references(soup)
     assert refs[0] == cases["overdue"].reference
@@ -168,12 +174,11 @@ def test_performance_chart_and_table(register, make_case, client_as):
 
 def test_request_log_csv(register, client_as):
     cases = register["cases"]
-    subject = CasePerson(case_id=cases["paused"].id, role=PersonRole.DATA_SUBJECT, full_name="=HYPERLINK(evil)")
-    db.session.add(subject)
+    cases["paused"].subject.full_name = "=HYPERLINK(evil)"  # a name typed to attack whoever opens the CSV
     closed = cases["closed"]
     closed.status, closed.outcome = CaseStatus.CLOSED, Outcome.FULL
     closed.closed_at = datetime(2026, 2, 10, 15, 0, tzinfo=UTC)
-    case_changed.send(closed, reason="closed")
+    case_changed.send(closed, reason="closed", by=SYSTEM)
     db.session.commit()
     response = client_as(Role.DPO).get("/deadlines/request-log.csv")
     assert response.status_code == 200

@@ -15,14 +15,14 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 from sqlalchemy import select
+from support import POSTGRES_ADMIN_URL, POSTGRES_AVAILABLE, sign_in_as
 
 from sar.auth.models import Role, Team, User
-from sar.cases.models import Case, CasePerson, PersonRole
+from sar.cases.models import Case
 from sar.extensions import db
 from sar.sources import demo_casesystem, runs, tasks
 from sar.sources.connectors import Subject, source_for
 from sar.sources.models import Connector, Document, DocumentStatus, SearchTask, TaskStatus
-from tests.conftest import POSTGRES_ADMIN_URL, POSTGRES_AVAILABLE, sign_in_as
 from tests.integration.sources.conftest import make_pdf
 
 AYESHA = demo_casesystem.Child("Ayesha Khan", date(2009, 3, 14), "943 476 5919")
@@ -83,9 +83,10 @@ def gathering(
     pin_today: Callable[[date], None],
 ) -> dict[str, Any]:  # fmt: skip
     pin_today(date(2026, 11, 5))
-    case = make_case(date(2026, 11, 2))
-    case.people.append(CasePerson(role=PersonRole.DATA_SUBJECT, full_name="Ayesha Khan", aliases=["Ash"],
-                                  date_of_birth=date(2009, 3, 14), nhs_number="943 476 5919"))  # fmt: skip
+    case = make_case(date(2026, 11, 2), subject_name="Ayesha Khan")
+    subject = case.subject
+    assert subject is not None
+    subject.aliases, subject.date_of_birth, subject.nhs_number = ["Ash"], date(2009, 3, 14), "943 476 5919"
     team = make_team("Children's Social Care")
     officer = make_user(Role.IG_OFFICER)
     db.session.commit()

@@ -13,6 +13,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
+from support import sign_in_as
 from werkzeug.datastructures import MultiDict
 
 from sar.audit import AuditEvent
@@ -23,7 +24,6 @@ from sar.db import utcnow
 from sar.extensions import db
 from sar.sources import tasks
 from sar.sources.models import Document, SearchTask, TaskStatus, TeamContact, UploadLink
-from tests.conftest import sign_in_as
 from tests.integration.clock.test_reminders import SmtpServer, free_port
 from tests.integration.sources.conftest import LETTER, make_pdf
 

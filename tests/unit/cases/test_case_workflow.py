@@ -89,31 +89,63 @@ def test_partial_needs_known_exemption_codes():
     with pytest.raises(TransitionError, match="Select the exemptions"):
         check_transition(S.IN_REVIEW, S.CLOSED, reason="x", rights=ACCESS, closure=Closure(Outcome.PARTIAL))
     with pytest.raises(TransitionError, match="Unknown exemption code: XYZ"):
-        check_transition(S.IN_REVIEW, S.CLOSED, reason="x", rights=ACCESS,
-                         closure=Closure(Outcome.PARTIAL, exemption_codes=("TP", "XYZ")))  # fmt: skip
-    check_transition(S.IN_REVIEW, S.CLOSED, reason="x", rights=ACCESS,
-                     closure=Closure(Outcome.PARTIAL, exemption_codes=("TP", "SW-SH")))  # fmt: skip
+        check_transition(
+            S.IN_REVIEW,
+            S.CLOSED,
+            reason="x",
+            rights=ACCESS,
+            closure=Closure(Outcome.PARTIAL, exemption_codes=("TP", "XYZ")),
+        )
+    check_transition(
+        S.IN_REVIEW,
+        S.CLOSED,
+        reason="x",
+        rights=ACCESS,
+        closure=Closure(Outcome.PARTIAL, exemption_codes=("TP", "SW-SH")),
+    )
     with pytest.raises(TransitionError, match="only for a partial"):
-        check_transition(S.IN_REVIEW, S.CLOSED, reason="x", rights=ACCESS,
-                         closure=Closure(Outcome.FULL, exemption_codes=("TP",)))  # fmt: skip
+        check_transition(
+            S.IN_REVIEW, S.CLOSED, reason="x", rights=ACCESS, closure=Closure(Outcome.FULL, exemption_codes=("TP",))
+        )
 
 
 def test_transferred_needs_where_to():
     with pytest.raises(TransitionError, match="transferred to"):
         check_transition(S.RECEIVED, S.CLOSED, reason="x", rights=ACCESS, closure=Closure(Outcome.TRANSFERRED))
     with pytest.raises(TransitionError, match="name of the organisation"):
-        check_transition(S.RECEIVED, S.CLOSED, reason="x", rights=ACCESS,
-                         closure=Closure(Outcome.TRANSFERRED, transferred_to=TransferTarget.OTHER))  # fmt: skip
-    check_transition(S.RECEIVED, S.CLOSED, reason="x", rights=ACCESS,
-                     closure=Closure(Outcome.TRANSFERRED, transferred_to=TransferTarget.SCHOOL_RECORD))  # fmt: skip
+        check_transition(
+            S.RECEIVED,
+            S.CLOSED,
+            reason="x",
+            rights=ACCESS,
+            closure=Closure(Outcome.TRANSFERRED, transferred_to=TransferTarget.OTHER),
+        )
+    check_transition(
+        S.RECEIVED,
+        S.CLOSED,
+        reason="x",
+        rights=ACCESS,
+        closure=Closure(Outcome.TRANSFERRED, transferred_to=TransferTarget.SCHOOL_RECORD),
+    )
 
 
 def test_ncnd_needs_the_dpo():
     with pytest.raises(TransitionError, match="Data Protection Officer"):
-        check_transition(S.GATHERING, S.CLOSED, reason="Would prejudice an investigation", rights=ACCESS,
-                         closure=Closure(Outcome.NCND))  # fmt: skip
-    check_transition(S.GATHERING, S.CLOSED, reason="Would prejudice an investigation", rights=ACCESS,
-                     closure=Closure(Outcome.NCND), actor_is_dpo=True)  # fmt: skip
+        check_transition(
+            S.GATHERING,
+            S.CLOSED,
+            reason="Would prejudice an investigation",
+            rights=ACCESS,
+            closure=Closure(Outcome.NCND),
+        )
+    check_transition(
+        S.GATHERING,
+        S.CLOSED,
+        reason="Would prejudice an investigation",
+        rights=ACCESS,
+        closure=Closure(Outcome.NCND),
+        actor_is_dpo=True,
+    )
 
 
 def test_overlong_reason_is_refused():

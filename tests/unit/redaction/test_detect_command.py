@@ -13,7 +13,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
 from redaction.__main__ import main
-from redaction.detect_command import run
+from redaction.cli.detect import run
 
 
 def _run(argv: list[str]) -> tuple[int, list[dict[str, object]], str]:
@@ -58,6 +58,7 @@ def test_batch_prints_one_line_per_file_in_order(tmp_path: Path, people: Path) -
         "action": "redact",
         "reason": "TP",
         "person_id": "P1",
+        "explanation": "third party: mother in the register",
     }
 
 

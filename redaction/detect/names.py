@@ -1,0 +1,429 @@
+"""Name mentions: register people in all their forms, and people the register does not know.
+
+The text is read once as a stream of capitalised words (one compiled pattern). Neighbouring
+words joined by a single space form a segment; inside a segment, titles, register name words,
+first names from the lexicon and unknown capitalised words in surname position are grouped into
+name groups, each attributed to the register person every one of its words can name. What the
+register cannot explain is a person off the register ("her friend Jo Bloggs"), found from the
+forename lexicon, titles, and context ("called", "known as", "her partner", "Dee's flat").
+"""
+
+from __future__ import annotations
+
+import re
+
+from rapidfuzz.distance import Levenshtein
+
+from redaction.detect.lexicon import MONTHS, NOT_NAME, TITLES, WORD_NAMES, first_names, fold, surnames
+from redaction.detect.name_words import (
+    AFTER_A_NAME,
+    COLLAR_GAP,
+    FUNCTION_AFTER,
+    FUNCTION_WORD_SET,
+    JOIN_GAP,
+    NEXT_WORD,
+    PARTICLE_GAP,
+    POSSESSIVE,
+    PROFESSIONAL_TITLES,
+    SAINT,
+    WORD,
+    Intervals,
+    NameMention,
+    Token,
+    sentence_start,
+)
+from redaction.detect.offregister import OffRegister
+from redaction.detect.register import NameRef, Register
+
+_FIRM = frozenset(["llp", "solicitors", "chambers", "ltd", "limited", "plc", "barristers", "partnership"])
+_NUMBER_AFTER = re.compile(r"\.? ?\d")
+
+__all__ = ["Intervals", "NameFinder", "NameMention", "Token", "sentence_start"]
+
+
+class NameFinder(OffRegister):
+    """Built once per register; ``find`` runs per document."""
+
+    def __init__(self, register: Register) -> None:
+        self.reg = register
+        self.lexicon = first_names()
+        self.surnames = surnames()
+        self.fuzzy_keys = [k for k in register.words if len(k) >= 5]
+        self._fuzzy_cache: dict[str, list[NameRef]] = {}
+        # a word's reading never changes within a case, so each distinct word is classified once
+        self._word_cache: dict[str, tuple[str, bool, str, list[NameRef], str]] = {}
+
+    # ------------------------------------------------------------------ tokens
+    def _classify(self, tok: Token) -> None:
+        reg = self.reg
+        if tok.text in reg.initials:
+            tok.kind = "reg"
+            tok.refs = [NameRef(reg.initials[tok.text], "initials")]
+            return
+        if tok.text in reg.guessed_initials:
+            tok.kind = "reg"
+            tok.refs = [NameRef(reg.guessed_initials[tok.text], "guessed")]
+            return
+        key = tok.key
+        if len(tok.text) == 1:
+            tok.kind = "init"
+            return
+        refs = reg.words.get(key)
+        if key in TITLES and not (refs and any(r.kind == "last" for r in refs)):
+            tok.kind = "title"
+            tok.gender = TITLES[key]
+            return
+        if refs is None and "-" in key:
+            parts = [reg.words.get(p) for p in key.split("-")]
+            if all(parts):
+                refs = [r for p in parts if p for r in p]
+        if refs and (len(key) > 1):
+            tok.kind = "reg"
+            tok.refs = refs
+            return
+        if key in NOT_NAME or key in MONTHS:
+            tok.kind = "stop"
+            return
+        if key in self.lexicon:
+            tok.kind = "lex"
+            tok.gender = self.lexicon[key]
+            return
+        tok.kind = "unk"
+
+    def _fuzzy(self, key: str) -> list[NameRef]:
+        """Register words within one or two edits, for misspellings and OCR slips."""
+        if len(key) < 5 or not self.fuzzy_keys:
+            return []
+        hit = self._fuzzy_cache.get(key)
+        if hit is not None:
+            return hit
+        limit = 1 if len(key) < 8 else 2
+        found: list[NameRef] = []
+        for cand in self.fuzzy_keys:
+            if (
+                abs(len(cand) - len(key)) <= limit
+                and cand[0] == key[0]
+                and Levenshtein.distance(cand, key, score_cutoff=limit) <= limit
+            ):
+                found.extend(r for r in self.reg.words[cand] if r.kind in ("first", "last", "middle"))
+        self._fuzzy_cache[key] = found
+        return found
+
+    def tokens(self, text: str, blocked: Intervals) -> list[Token]:
+        out: list[Token] = []
+        append = out.append
+        cache = self._word_cache
+        for m in WORD.finditer(blocked.blank(text)):
+            s, e = m.span()
+            word = m.group()
+            if word in FUNCTION_WORD_SET:
+                continue
+            possessive = False
+            if word[-2:] in POSSESSIVE and len(word) > 3:
+                possessive = True
+                word = word[:-2]
+                e -= 2
+            cached = cache.get(word)
+            if cached is None:
+                probe = Token(s, e, word, fold(word), _all_caps(word), possessive)
+                self._classify(probe)
+                cached = (probe.key, probe.caps, probe.kind, probe.refs, probe.gender)
+                cache[word] = cached
+            key, caps, kind, refs, gender = cached
+            append(Token(s, e, word, key, caps, possessive, kind, refs, gender))
+        return out
+
+    # ------------------------------------------------------------------ segments
+    def _segments(self, text: str, toks: list[Token]) -> list[list[Token]]:
+        segs: list[list[Token]] = []
+        cur: list[Token] = []
+        for tok in toks:
+            if cur:
+                prev = cur[-1]
+                gap = text[prev.end : tok.start]
+                joined = False
+                if not prev.possessive:
+                    if JOIN_GAP.fullmatch(gap):
+                        # a line break joins only a name broken across lines, never a heading to a name
+                        joined = "\n" not in gap or self._line_joinable(prev, tok)
+                        if "." in gap and prev.kind not in ("title", "init"):
+                            joined = False
+                    elif PARTICLE_GAP.fullmatch(gap) and prev.kind in ("reg", "lex", "unk") and tok.kind != "stop":
+                        # "Daniel van der Berg": the lower-case particles belong to the name
+                        joined = True
+                    elif prev.kind == "title" and COLLAR_GAP.fullmatch(gap):
+                        joined = True
+                if joined:
+                    cur.append(tok)
+                    continue
+                segs.append(cur)
+            cur = [tok]
+        if cur:
+            segs.append(cur)
+        return segs
+
+    @staticmethod
+    def _line_joinable(prev: Token, tok: Token) -> bool:
+        if prev.kind == "lex" and tok.kind == "unk" and not tok.caps and not prev.caps:
+            return True  # a forename at the end of a hard-wrapped line, its surname on the next
+        if prev.kind == "title":
+            return True
+        if prev.kind == "reg" and tok.kind == "reg":
+            return bool({r.person for r in prev.refs} & {r.person for r in tok.refs})
+        return False
+
+    # ------------------------------------------------------------------ name positions
+    @staticmethod
+    def _unknown_forename_before_name(text: str, seg: list[Token], i: int) -> bool:
+        tok = seg[i]
+        if i + 1 >= len(seg) or tok.caps or tok.possessive or sentence_start(text, tok.start):
+            return False
+        nxt = seg[i + 1]
+        return nxt.kind == "lex" and nxt.key not in WORD_NAMES and text[tok.end : nxt.start] == " "
+
+    def _surname_like(self, tok: Token) -> bool:
+        """Can this word stand in surname position? In capitals only a known surname can."""
+        if tok.kind in ("reg", "lex"):
+            return True
+        if tok.kind != "unk":
+            return False
+        return not tok.caps or tok.key in self.surnames
+
+    def _is_word_use(self, text: str, seg: list[Token], i: int) -> bool:
+        """True when a word-name (Will, Hope, April) stands as an ordinary word here."""
+        tok = seg[i]
+        key = tok.key
+        if key not in WORD_NAMES and key not in MONTHS:
+            return False
+        prev_name = i > 0 and seg[i - 1].kind in ("title", "reg", "lex")
+        next_name = i + 1 < len(seg) and self._surname_like(seg[i + 1])
+        if prev_name or next_name:
+            return False
+        if tok.possessive:
+            return False
+        if tok.caps or _NUMBER_AFTER.match(text, tok.end):
+            # "WILL NEED", "Art 15", "May 2024": a word, not a name
+            return True
+        if sentence_start(text, tok.start):
+            nxt = NEXT_WORD.match(text, tok.end, tok.end + 20)
+            following = nxt.group(1).lower() if nxt else ""
+            if tok.kind != "reg":
+                return True
+            if following == "to" and _ITEM_START.search(text, max(0, tok.start - 6), tok.start):
+                # an action list: "- Will to confirm contact", "Hope to attend" opens an item with a person
+                return False
+            if key == "will":
+                # "Will said" is a person; "Will review in four weeks" is the modal verb
+                return not (following.endswith(("ed", "s")) or following in AFTER_A_NAME)
+            return following in FUNCTION_AFTER
+        return False
+
+    def _kind_here(self, text: str, seg: list[Token], i: int, after_title: bool) -> str:
+        """How a word reads in its place: a word-name used as a word is an ordinary word."""
+        tok = seg[i]
+        kind = tok.kind
+        if kind in ("reg", "lex") and self._is_word_use(text, seg, i):
+            kind = "stop"
+        if kind == "stop" and after_title and tok.key not in MONTHS and tok.key not in TITLES:
+            # a title forces a name: "Mr Church", "Mrs Young" (surnames that are also words)
+            return "surname"
+        return kind
+
+    def _name_groups(self, text: str, seg: list[Token]) -> list[tuple[list[Token], Token | None]]:
+        """Split a segment into (name words, title) groups."""
+        groups: list[tuple[list[Token], Token | None]] = []
+        cur: list[Token] = []
+        title: Token | None = None
+        given = False
+
+        def close() -> None:
+            nonlocal cur, title, given
+            if cur:
+                groups.append((cur, title))
+            cur, title, given = [], None, False
+
+        for i, tok in enumerate(seg):
+            if tok.kind == "title":
+                close()
+                title = tok
+                continue
+            kind = self._kind_here(text, seg, i, title is not None and not cur)
+            if kind == "surname":
+                cur.append(tok)
+                continue
+            if kind == "stop":
+                # "Florence Road", "Faith Academy": the forename belongs to a place; "Carvell Brooke
+                # LLP", "Lund & Vesey Solicitors": the names belong to a firm
+                if title is None and (
+                    (len(cur) == 1 and cur[0].kind == "lex") or (tok.key in _FIRM and all(w.kind != "reg" for w in cur))
+                ):
+                    cur = []
+                close()
+                continue
+            if kind == "init":
+                if len(cur) < 4:
+                    cur.append(tok)
+                    given = True
+                continue
+            if kind == "unk":
+                # "Tayvon Okafor": a forename no list knows, before a word the lexicon knows as a
+                # name (many surnames are forenames somewhere), starts that person's name
+                if (
+                    title is not None
+                    or (cur and given and len(cur) < 4 and self._surname_like(tok))
+                    or (not cur and self._unknown_forename_before_name(text, seg, i))
+                ):
+                    cur.append(tok)
+                    continue
+                refs = self._fuzzy(tok.key) if (cur or title) else []
+                if refs and cur:
+                    tok.kind, tok.refs = "reg", refs
+                    cur.append(tok)
+                    continue
+                close()
+                continue
+            if len(cur) >= 4:
+                close()
+            cur.append(tok)
+            if kind == "lex" or any(r.kind in ("first", "nick", "alias", "initials") for r in tok.refs):
+                given = True
+        close()
+        return groups
+
+    # ------------------------------------------------------------------ attribution
+    def _resolve(self, text: str, words: list[Token], title: Token | None) -> NameMention | None:
+        # in a capitals heading ("KAYLA TOLD ME") unknown words after a register name are not part of it
+        while len(words) > 1 and words[-1].kind == "unk" and words[-1].caps and words[0].kind == "reg":
+            words = words[:-1]
+        while words and words[-1].kind == "init":
+            words = words[:-1]
+        if not words or all(w.kind == "init" for w in words):
+            return None
+        start, end = words[0].start, words[-1].end
+        if SAINT.search(text[max(0, start - 6) : start]) and title is None:
+            return None
+        inits = {w.key for w in words if w.kind == "init"}
+        words = [w for w in words if w.kind != "init"]
+        all_reg = all(w.kind == "reg" for w in words)
+        if not all_reg:
+            return self._resolve_mixed(start, end, words, title)
+        sets = [{r.person for r in w.refs} for w in words]
+        cands = set.intersection(*sets)
+        if cands and inits:
+            # "K. M. Smith" is Kayla Marie; "J. Smith" is someone the register does not know
+            cands = {p for p in cands if inits <= self._initials(p)}
+            if not cands:
+                return NameMention(start, end, ())
+        if not cands:
+            # two register names side by side, or an off-register person sharing a register name
+            if len(words) > 1 and any(r.kind in ("first", "nick") for r in words[0].refs):
+                return NameMention(start, end, (), review=False)
+            return NameMention(start, end, tuple(sorted(set.union(*sets))), review=True)
+        if len(cands) == 1:
+            guessed = any(r.kind == "guessed" for w in words for r in w.refs)
+            return NameMention(start, end, tuple(cands), review=guessed)
+        return self._disambiguate(text, start, end, words, title, cands)
+
+    def _initials(self, idx: int) -> set[str]:
+        p = self.reg.people[idx]
+        return {fold(n)[:1] for n in (p.first, *p.middles)}
+
+    def _resolve_mixed(self, start: int, end: int, words: list[Token], title: Token | None) -> NameMention:
+        first = words[0]
+        if first.kind == "reg" and len(words) > 1:
+            owners = {r.person for r in first.refs}
+            # a keep person's forename with an unknown surname may be that person misspelled
+            if all(self.reg.people[p].role in ("subject", "requester", "professional") for p in owners):
+                return NameMention(start, end, tuple(sorted(owners)), review=True)
+        certain = any(w.kind == "lex" for w in words) or title is not None or len(words) > 1
+        # "Dr Okonkwo" off the register is probably a professional the register forgot: ask, do not guess
+        review = title is not None and title.key in PROFESSIONAL_TITLES
+        return NameMention(start, end, (), review=review, certain=certain)
+
+    def _disambiguate(
+        self, text: str, start: int, end: int, words: list[Token], title: Token | None, cands: set[int]
+    ) -> NameMention:
+        people = self.reg.people
+        pool = set(cands)
+        if title is not None:
+            if title.gender:
+                pool = {p for p in pool if people[p].gender in ("", title.gender)} or pool
+            adults = {p for p in pool if not people[p].is_minor}
+            if adults:
+                pool = adults
+        else:
+            # a full match beats a partial one: "Jo Bloggs" names Jo, not her brother
+            exact = {p for p in pool if all(any(r.person == p and r.kind != "last" for r in w.refs) for w in words[:1])}
+            if exact and len(words) > 1:
+                pool = exact
+        if len(pool) > 1:
+            ctx = text[max(0, start - 60) : start].lower()
+            hinted = {p for p in pool if people[p].relationship and people[p].relationship.lower() in ctx}
+            if len(hinted) == 1:
+                pool = hinted
+        if len(pool) > 1 and title is None and len(words) == 1 and words[0].caps and 0 in pool:
+            # police-style summaries write the young person's surname in capitals
+            pool = {0}
+        if len(pool) == 1:
+            return NameMention(start, end, tuple(pool))
+        return NameMention(start, end, tuple(sorted(pool)), review=True)
+
+    # ------------------------------------------------------------------ public
+    def find(
+        self,
+        text: str,
+        blocked_spans: list[tuple[int, int]],
+        known: frozenset[str] = frozenset(),
+        learnt: set[str] | None = None,
+    ) -> list[NameMention]:
+        """Name mentions in one document.
+
+        ``known`` holds words that name someone off the register elsewhere in the case (see
+        :class:`redaction.detect.CaseKnowledge`); the words this document itself shows to be
+        names are added to ``learnt``. Nothing is remembered between calls, so a document gives
+        the same answer whenever, and with whatever else, it is detected.
+        """
+        blocked = Intervals(blocked_spans)
+        toks = self.tokens(text, blocked)
+        mentions: list[NameMention] = []
+        taken: set[int] = set()
+        forced: set[str] = set()
+        mentions.extend(self._surname_first(text, toks, taken, forced))
+        for seg in self._segments(text, toks):
+            # only unknown and ordinary capitalised words: no name group can start here
+            if all(t.kind in ("unk", "stop") for t in seg):
+                continue
+            for words, title in self._name_groups(text, seg):
+                if any(id(w) in taken for w in words):
+                    continue
+                mention = self._resolve(text, words, title)
+                if mention is None:
+                    continue
+                if not mention.people and not mention.certain and not self._context_says_name(text, words):
+                    continue
+                mentions.append(mention)
+                taken.update(id(w) for w in words)
+        mentions.extend(self._list_siblings(text, toks, taken, mentions))
+        mentions.extend(self._from_context(text, toks, taken, forced))
+        shaped = self._name_shaped(text, toks, taken)
+        mentions.extend(shaped)
+        if shaped:
+            mentions.extend(self._list_siblings(text, toks, taken, shaped))
+        mentions.extend(self._speakers(text, toks, taken))
+        mentions.extend(self._propagate(text, toks, taken, mentions, forced, known, learnt))
+        mentions.extend(self._doing_what_people_do(text, toks, taken))
+        return mentions
+
+
+_ITEM_START = re.compile(r"(?:^|\n)[ \t]*(?:[-•*▪]|\d{1,2}[.)])?[ \t]*$")
+_CAPS_PREFIX = re.compile(r"(?:Mc|Mac|Fitz)(?=[A-Z]{2})")
+
+
+def _all_caps(word: str) -> bool:
+    """ "SMITH", and surnames whose prefix stays mixed case in capitals: "McGRATH", "MacLEOD"."""
+    if len(word) < 2:
+        return False
+    if word.isupper():
+        return True
+    m = _CAPS_PREFIX.match(word)
+    return m is not None and word[m.end() :].isupper()

@@ -1,0 +1,319 @@
+"""Independent check that a redacted PDF leaks nothing: ``python -m redaction verify OUT.pdf``.
+
+Checks, all of which must pass for the file to be reported clean:
+
+* **Readable**: not truncated, damaged, encrypted or empty, and pypdf, PDFium and qpdf agree on
+  the page count. A file that cannot be read is never clean.
+* **Forbidden strings** (``--forbidden``, one per line) are searched for in the text extracted by
+  two independent engines (pypdf and PDFium), exactly, ignoring case, ignoring spaces and hyphens,
+  and as digits only (for strings with at least six digits); in every decompressed stream
+  (content, forms, fonts' ToUnicode maps, object streams), in every string object (metadata,
+  annotations, bookmarks) and in the raw file, as UTF-8, PDFDocEncoding and UTF-16BE.
+* **OCR**: when forbidden strings are given, every page that draws an image is rendered and read
+  back with Tesseract, so a name left in the pixels (or a box that does not cover it) is caught.
+  This costs one to two seconds a page; ``--no-ocr`` skips it (and says so in the verdict).
+* **Structure**: exactly one revision (one ``%%EOF``, no ``/Prev``); no annotations, forms,
+  attachments, JavaScript, open actions, bookmarks, thumbnails, PieceInfo, structure tree,
+  optional-content layers, ActualText/Alt/TU; document information and XMP only from an allow-list.
+* **Boxes over live text**: an opaque filled shape (or small image) drawn after text it covers
+  fails the page, whether or not forbidden strings are given.
+* **Must keep** (``--must-keep``, one per line): each string is still findable in the text layer,
+  ignoring case and spacing, so over-redaction is caught too.
+
+Exit status: 0 clean, 1 not clean or unreadable, 2 when a strings file cannot be read.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import logging
+import os
+import sys
+import warnings
+from collections import deque
+from collections.abc import Iterable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pikepdf
+import pypdf
+import pypdfium2 as pdfium
+
+from redaction.pdf import ocr
+from redaction.pdf.errors import PdfReadProblem, PdfSource, check_envelope, open_pike, read_source, source_name
+from redaction.pdf.text import covering_boxes
+from redaction.verify.forms import Needle, SearchableText, find_in_bytes
+from redaction.verify.structure import (
+    catalog_problems,
+    metadata_problems,
+    object_problems,
+    page_problems,
+    revision_problems,
+)
+
+OCR_DPI = 200
+
+
+@dataclass(frozen=True)
+class Problem:
+    where: str
+    what: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.what}"
+
+
+@dataclass
+class VerifyReport:
+    name: str
+    pages: int = 0
+    readable: bool = False
+    problems: list[Problem] = field(default_factory=list)
+    checks: list[str] = field(default_factory=list)
+
+    @property
+    def clean(self) -> bool:
+        return self.readable and not self.problems
+
+    def add(self, where: str, what: str) -> None:
+        problem = Problem(where, what)
+        if problem not in self.problems:
+            self.problems.append(problem)
+
+
+def verify_pdf(
+    src: PdfSource,
+    forbidden: Iterable[str] = (),
+    must_keep: Iterable[str] = (),
+    *,
+    name: str | None = None,
+    use_ocr: bool = True,
+) -> VerifyReport:
+    """Check a PDF; the report is clean only if every check ran and passed."""
+    label = source_name(src, name)
+    report = VerifyReport(label)
+    needles = [Needle(s) for s in forbidden if s.strip()]
+    keep = [s for s in must_keep if s.strip()]
+    try:
+        data = read_source(src, label)
+        check_envelope(data, label)
+        pike = open_pike(data, label)
+    except PdfReadProblem as exc:
+        report.add("file", exc.problem)
+        return report
+    try:
+        _verify_open(data, pike, report, needles, keep, use_ocr)
+    except Exception as exc:  # noqa: BLE001 - an unexpected failure must read as "not clean", never crash
+        report.readable = False
+        report.add("file", f"the check could not be completed ({type(exc).__name__}: {exc})")
+    finally:
+        pike.close()
+    return report
+
+
+def _verify_open(
+    data: bytes, pike: pikepdf.Pdf, report: VerifyReport, needles: Sequence[Needle], keep: Sequence[str], use_ocr: bool
+) -> None:
+    for warning in pike.get_warnings():
+        report.add("file", f"the file is damaged ({warning})")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        logging.getLogger("pypdf").setLevel(logging.ERROR)
+        if len(pike.pages) == 0:
+            report.add("file", "the file has no pages")
+            return
+        reader = pypdf.PdfReader(io.BytesIO(data), strict=False)
+        if reader.is_encrypted:
+            report.add("file", "the file is encrypted")
+            return
+        doc = pdfium.PdfDocument(data)
+        try:
+            counts = {len(reader.pages), len(doc), len(pike.pages)}
+            if counts == {0}:
+                report.add("file", "the file has no pages")
+                return
+            if len(counts) != 1:
+                report.add("file", f"the readers disagree on the number of pages ({sorted(counts)})")
+                return
+            report.pages = len(doc)
+            report.readable = True
+            _check_structure(data, pike, report)
+            kept = _check_pages(reader, doc, report, needles, keep)
+            _check_raw(data, pike, report, needles)
+            if needles and use_ocr:
+                _check_ocr(doc, pike, report, needles)
+            elif needles:
+                report.checks.append("OCR skipped (--no-ocr)")
+        finally:
+            doc.close()
+    for wanted in keep:
+        if wanted not in kept:
+            report.add("text", f'"{wanted}" must be kept but cannot be found in the text (over-redaction?)')
+
+
+def _check_structure(data: bytes, pike: pikepdf.Pdf, report: VerifyReport) -> None:
+    for problem in pike.check_pdf_syntax():
+        report.add("file", f"the file is not well-formed ({problem})")
+    for what in revision_problems(data, pike):
+        report.add("file", what)
+    for what in catalog_problems(pike):
+        report.add("document", what)
+    for number, what in page_problems(pike):
+        report.add(f"page {number}", what)
+    for what in object_problems(pike):
+        report.add("objects", what)
+    for what in metadata_problems(pike):
+        report.add("metadata", what)
+    report.checks.append("structure")
+
+
+def _check_pages(
+    reader: pypdf.PdfReader,
+    doc: pdfium.PdfDocument,
+    report: VerifyReport,
+    needles: Sequence[Needle],
+    keep: Sequence[str],
+) -> set[str]:
+    kept: set[str] = set()
+    for index in range(report.pages):
+        where = f"page {index + 1}"
+        texts: list[tuple[str, SearchableText]] = []
+        try:
+            texts.append(("pypdf", SearchableText(reader.pages[index].extract_text() or "")))
+        except Exception as exc:  # noqa: BLE001 - an extractor failing means the page was not checked
+            report.add(where, f"pypdf could not read the text ({type(exc).__name__})")
+        page = doc[index]
+        try:
+            textpage = page.get_textpage()
+            texts.append(("PDFium", SearchableText(textpage.get_text_range())))
+            for box in covering_boxes(page):
+                under = " ".join(textpage.get_text_bounded(*box).split())
+                if under:
+                    report.add(where, f'text lies under a box drawn over it, not removed ("{under[:60]}")')
+            textpage.close()
+        finally:
+            page.close()
+        for engine, text in texts:
+            for needle in needles:
+                form = text.find(needle)
+                if form:
+                    report.add(where, f'"{needle.original}" can be read in the text layer ({engine}, {form})')
+            kept.update(wanted for wanted in keep if text.contains(wanted))
+    report.checks.append("text (pypdf and PDFium)")
+    return kept
+
+
+def _check_raw(data: bytes, pike: pikepdf.Pdf, report: VerifyReport, needles: Sequence[Needle]) -> None:
+    if not needles:
+        return
+    blobs: list[tuple[str, bytes]] = [("the raw file", data)]
+    strings: list[str] = []
+    for obj in pike.objects:
+        if isinstance(obj, pikepdf.Stream):
+            if obj.get("/Subtype") == "/Image":
+                continue
+            try:
+                blobs.append((f"stream {obj.objgen[0]}", bytes(obj.read_bytes())))
+            except pikepdf.PdfError:
+                blobs.append((f"stream {obj.objgen[0]}", bytes(obj.read_raw_bytes())))
+        _collect_strings(obj, strings, 0)
+    _collect_strings(pike.trailer, strings, 0)
+    for where, blob in blobs:
+        lowered = blob.lower()
+        for needle in needles:
+            form = find_in_bytes(needle, blob, lowered)
+            if form:
+                report.add(where, f'"{needle.original}" is present in the bytes ({form})')
+    text = SearchableText("\n".join(strings))
+    for needle in needles:
+        form = text.find(needle)
+        if form:
+            report.add("strings", f'"{needle.original}" is in a string object (metadata, annotation or bookmark)')
+    report.checks.append("raw streams and strings")
+
+
+def _collect_strings(obj: pikepdf.Object, out: list[str], depth: int) -> None:
+    if depth > 32:
+        return
+    if isinstance(obj, pikepdf.String):
+        out.append(str(obj))
+    elif isinstance(obj, pikepdf.Dictionary | pikepdf.Stream):
+        for key in map(str, obj.keys()):  # noqa: SIM118 - pikepdf keys() is typed as strings
+            child = obj.get(key)
+            if isinstance(child, pikepdf.Object) and not child.is_indirect:
+                _collect_strings(child, out, depth + 1)
+    elif isinstance(obj, pikepdf.Array):
+        for child in obj:
+            if isinstance(child, pikepdf.Object) and not child.is_indirect:
+                _collect_strings(child, out, depth + 1)
+
+
+def _check_ocr(doc: pdfium.PdfDocument, pike: pikepdf.Pdf, report: VerifyReport, needles: Sequence[Needle]) -> None:
+    if not ocr.tesseract_available():
+        report.add("file", "Tesseract is not installed, so image pages could not be OCR-checked (use --no-ocr)")
+        return
+    pages = [index for index, page in enumerate(pike.pages) if _draws_images(page)]
+    # Tesseract runs as a separate program, so threads can keep every core busy reading pages
+    # while this thread renders the next ones (PDFium itself must stay on one thread). At most
+    # two pages per worker are in flight, so memory does not grow with the document.
+    workers = max(os.cpu_count() or 1, 1)
+    in_flight: deque[tuple[int, Future[str]]] = deque()
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        for index in pages:
+            rendered = doc[index]
+            try:
+                image = rendered.render(scale=OCR_DPI / 72, grayscale=True).to_pil().convert("L")
+            finally:
+                rendered.close()
+            in_flight.append((index, pool.submit(ocr.ocr_text, image, dpi=OCR_DPI)))
+            if len(in_flight) >= 2 * workers:
+                _ocr_result(*in_flight.popleft(), report, needles)
+        while in_flight:
+            _ocr_result(*in_flight.popleft(), report, needles)
+    report.checks.append(f"OCR of {len(pages)} image page(s)")
+
+
+def _ocr_result(index: int, future: Future[str], report: VerifyReport, needles: Sequence[Needle]) -> None:
+    text = SearchableText(future.result())
+    for needle in needles:
+        form = text.find(needle)
+        if form and form != "digits only":
+            report.add(f"page {index + 1}", f'"{needle.original}" can be read back from the page image by OCR')
+
+
+def _draws_images(page: pikepdf.Page) -> bool:
+    resources = page.obj.get("/Resources")
+    if not isinstance(resources, pikepdf.Dictionary):
+        return False
+    xobjects = resources.get("/XObject")
+    return isinstance(xobjects, pikepdf.Dictionary) and len(xobjects.keys()) > 0
+
+
+def read_strings(path: str | None) -> list[str]:
+    if not path:
+        return []
+    return [line.strip() for line in Path(path).read_text(encoding="utf-8-sig").splitlines() if line.strip()]
+
+
+def format_report(report: VerifyReport) -> str:
+    if report.clean:
+        return f"{report.name}: CLEAN ({report.pages} pages; checked {', '.join(report.checks)})"
+    lines = [f"{report.name}: NOT CLEAN ({len(report.problems)} problem(s))"]
+    lines.extend(f"  - {problem}" for problem in report.problems)
+    if not report.readable:
+        lines.append("  The file could not be fully read, so it cannot be confirmed as clean.")
+    return "\n".join(lines)
+
+
+def run_cli(args: argparse.Namespace) -> int:
+    try:
+        forbidden = read_strings(args.forbidden)
+        must_keep = read_strings(args.must_keep)
+    except OSError as exc:
+        print(f"verify: cannot read a strings file: {exc}", file=sys.stderr)
+        return 2
+    report = verify_pdf(args.pdf, forbidden, must_keep, use_ocr=not getattr(args, "no_ocr", False))
+    print(format_report(report))
+    return 0 if report.clean else 1
