@@ -185,6 +185,16 @@ def _seed_sources(cases: list[Case], teams: dict[str, Team], rng: random.Random)
     return made
 
 
+def _scan_evidence(cases: list[Case], officers: list[User]) -> None:
+    """Each open case's identity and authority evidence, as scans the contact centre attached."""
+    for case in cases:
+        for item in case.evidence:
+            if item.received_on is not None and not case.is_closed:
+                scan = _pdf(item.kind.label, [("Received", str(item.received_on)), ("What arrived", item.what_arrived)],
+                            subtitle="Scanned at the council's contact centre (demo)")  # fmt: skip
+                evidence.attach(item, f"{item.kind.value}-scan.pdf", scan, by=case.owner or officers[0])
+
+
 def seed_gathering(
     cases: list[Case], teams: dict[str, Team], users: list[User], today: date, rng: random.Random
 ) -> None:
@@ -193,12 +203,7 @@ def seed_gathering(
         if team is not None:
             db.session.add(TeamContact(team_id=team.id, manager_email=email))
     officers = [u for u in users if u.has_role(Role.IG_OFFICER)]
-    for case in cases:
-        for item in case.evidence:
-            if item.received_on is not None and not case.is_closed:
-                scan = _pdf(item.kind.label, [("Received", str(item.received_on)), ("What arrived", item.what_arrived)],
-                            subtitle="Scanned at the council's contact centre (demo)")  # fmt: skip
-                evidence.attach(item, f"{item.kind.value}-scan.pdf", scan, by=case.owner or officers[0])
+    _scan_evidence(cases, officers)
     region = str(current_app.config["BANK_HOLIDAY_REGION"])
     gathering = [c for c in cases if c.status in (CaseStatus.GATHERING, CaseStatus.IN_REVIEW)]
     for number, case in enumerate(gathering):
