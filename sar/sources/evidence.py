@@ -20,6 +20,7 @@ from sar.auth.models import User
 from sar.calendar import COUNCIL_TZ, today
 from sar.cases.models import Case, CaseStatus, EvidenceItem
 from sar.db import utcnow
+from sar.errors import DomainError
 from sar.extensions import db
 from sar.sources.models import Document, EvidenceFile
 from sar.storage import FileTooLarge, get_store
@@ -29,8 +30,8 @@ JOB_ACTOR = audit.SystemActor("evidence retention job")
 _INLINE = {b"%PDF-": "application/pdf", b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}
 
 
-class EvidenceFileError(ValueError):
-    pass
+class EvidenceFileError(DomainError):
+    """An evidence file refused or no longer available."""
 
 
 def sniff_inline(head: bytes) -> str | None:

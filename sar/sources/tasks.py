@@ -20,17 +20,13 @@ from sar.calendar import today
 from sar.cases.models import Case, PersonRole
 from sar.clock.models import CaseClock
 from sar.db import utcnow
+from sar.errors import DomainError
 from sar.extensions import db
 from sar.sources.models import SearchStatement, SearchTask, TaskStatus
 
 
-class TaskError(ValueError):
+class TaskError(DomainError):
     """A task change refused; ``field`` names the form field it belongs to."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
 
 @dataclass(frozen=True)
