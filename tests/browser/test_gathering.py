@@ -40,14 +40,13 @@ def _search_for_team(live_server: Any, team_name: str) -> int:
         return made[0].id
 
 
-def _signed_in_holder(live_server: Any, browser_session: Any, team_name: str) -> Page:
-    from tests.browser.conftest import Staff
-
+def _signed_in_holder(live_server: Any, browser_session: Any, staff: Any, team_name: str) -> Page:
+    """A new record holder of the team, signed in through its emailed enrolment link (MFA set up on the way)."""
     email = live_server.create_user(Role.RECORD_HOLDER, full_name="Rita Holder", team_name=team_name)
-    account = Staff.existing_account(email, live_server.password, Role.RECORD_HOLDER)
+    account = staff.existing_account(email, live_server.password, Role.RECORD_HOLDER)
     page = browser_session.new_context().new_page()
-    Staff.enter_password(page, account)
-    Staff.complete_sign_in(page, account)
+    staff.enter_password(page, account)
+    staff.complete_sign_in(page, account)
     return page
 
 
@@ -58,10 +57,10 @@ FILES = [
 
 
 def test_a_record_holder_sends_files_with_a_progress_bar(
-    live_server: Any, browser_session: Any, axe: Callable[..., None]
+    live_server: Any, browser_session: Any, staff: Any, axe: Callable[..., None]
 ) -> None:
     task_id = _search_for_team(live_server, "Early Help")
-    page = _signed_in_holder(live_server, browser_session, "Early Help")
+    page = _signed_in_holder(live_server, browser_session, staff, "Early Help")
     expect(page.locator("main")).to_contain_text("open search task")
     page.get_by_role("link", name="My tasks").first.click()
     page.get_by_role("link", name=f"Search {task_id}").click()
@@ -77,9 +76,9 @@ def test_a_record_holder_sends_files_with_a_progress_bar(
     axe(page, what="the search task after sending files")
 
 
-def test_without_javascript_the_upload_is_a_plain_form(live_server: Any, browser_session: Any) -> None:
+def test_without_javascript_the_upload_is_a_plain_form(live_server: Any, browser_session: Any, staff: Any) -> None:
     task_id = _search_for_team(live_server, "Early Help")
-    signed_in = _signed_in_holder(live_server, browser_session, "Early Help")
+    signed_in = _signed_in_holder(live_server, browser_session, staff, "Early Help")
     context = browser_session.browser.new_context(
         base_url=live_server.url, java_script_enabled=False, storage_state=signed_in.context.storage_state()
     )
