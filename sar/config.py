@@ -57,6 +57,17 @@ DEFAULTS: dict[str, Any] = {
     "BANK_HOLIDAY_REGION": "england-and-wales",
     "INTERNAL_TARGET_DAYS": 28,
     "CASE_REFERENCE_PREFIX": "SAR",
+    # Gathering (sar.sources): search tasks are due this many working days before the internal target; the
+    # chase ladder reminds this many working days before a task is due, chases every so many working days once it
+    # is overdue and escalates to the team's manager after so many chases.
+    "TASK_DUE_WORKING_DAYS_BEFORE_TARGET": 5,
+    "TASK_REMINDER_WORKING_DAYS": 2,
+    "TASK_CHASE_EVERY_WORKING_DAYS": 4,
+    "TASK_ESCALATE_AFTER_CHASES": 2,
+    "UPLOAD_LINK_DAYS": 14,  # how long a provider's upload link lasts
+    "UPLOAD_LINK_RATE_LIMIT": 10,  # failed uses of upload links per address per window
+    "UPLOAD_LINK_RATE_WINDOW_SECONDS": 900,
+    "EVIDENCE_FILE_RETENTION_DAYS": 30,  # identity and authority files are deleted this long after the case closes
     # Sign-in protection
     # Consecutive failures allowed before the account is slowed down; each failure after that makes
     # the next attempt wait twice as long (from LOGIN_DELAY_BASE_SECONDS up to LOGIN_DELAY_MAX_SECONDS).

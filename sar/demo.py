@@ -562,6 +562,9 @@ def seed(today: date, *, seed_value: int = DEFAULT_SEED) -> SeedResult:
         teams = seeder.teams()
         seeder.staff(teams)
         seeder.cases(teams)
+        from sar.sources.demo import seed_gathering
+
+        seed_gathering(seeder.result.cases, teams, [user for _, user in seeder.result.users], today, seeder.rng)
         seeder.letters()
     finally:
         if pinned is None:

@@ -1,7 +1,13 @@
 // Served as a file, never inline, so the Content-Security-Policy can forbid inline scripts.
 import { initAll } from "./govuk-frontend.min.js";
 import { initJobProgress } from "./job-progress.js";
+import { enhanceUploads } from "./upload-progress.js";
 
-document.body.classList.add("js-enabled", "govuk-frontend-supported");
-initAll();
-initJobProgress();
+function startPage(body) {
+  body.classList.add("js-enabled", "govuk-frontend-supported");
+  initAll({ scope: body });
+  initJobProgress(body);
+  enhanceUploads(body, startPage);
+}
+
+startPage(document.body);

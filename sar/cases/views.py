@@ -18,7 +18,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from sar import calendar
 from sar.auth.access import CASE_READERS, CASE_WORKERS, roles_required
-from sar.cases import forms, queries, service, workflow
+from sar.cases import forms, importer, queries, service, workflow
 from sar.cases import history as case_history
 from sar.cases import status as case_status
 from sar.cases.export import RegisterIncomplete
@@ -493,3 +493,6 @@ def record_competence(case_id: int) -> FormResult:
         return refused("cases/competence.html", **context)
     flash("Competence assessment saved", "success")
     return redirect(url_for("cases.show_case", case_id=case.id, _anchor="competence"))
+
+
+importer.register(bp)

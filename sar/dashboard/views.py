@@ -19,6 +19,7 @@ from sar.clock.models import ClockStatus
 from sar.dashboard import export, home, performance, queries
 from sar.dashboard.queries import Band, Filters, Horizons
 from sar.downloads import complete_download
+from sar.sources.overdue import overdue_searches
 from sar.urls import parse_id
 
 bp = Blueprint("dashboard", __name__)
@@ -128,6 +129,7 @@ def deadlines() -> str:
         link=_link,
         args=request.args,
         tag_classes=TAG_CLASSES,
+        overdue_searches=overdue_searches(today()),
     )
 
 

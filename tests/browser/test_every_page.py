@@ -28,6 +28,7 @@ NOT_PAGES = {
     "audit.export_csv": "CSV download",
     "dashboard.request_log_csv": "CSV download",
     "letters.download_letter": "PDF download (tests/integration/letters)",
+    "sources.evidence_file": "an evidence file download (tests/integration/sources/test_evidence_files.py)",
     "auth.set_up_mfa": "only reachable between password and MFA (test_sign_in.py)",
     "auth.verify_mfa": "only reachable between password and MFA (test_sign_in.py)",
 }
@@ -62,7 +63,7 @@ def _role_for(view: Any, endpoint: str) -> Role | None:
 
 
 @pytest.fixture(scope="module")
-def ids(live_server: Any) -> dict[str, Any]:
+def ids(live_server: Any, staff: Any) -> dict[str, Any]:
     """Ids of a well-filled demo case and of the things around it, for the URLs' parameters."""
     from sar.audit import SYSTEM, AuditEvent
     from sar.auth import enrolment
@@ -136,9 +137,33 @@ def ids(live_server: Any) -> dict[str, Any]:
             team=None,
             by=SYSTEM,
         )
-        found["token"] = enrolment.issue(newcomer, by=SYSTEM).rstrip("/").rpartition("/")[2]
+        found["enrolment_token"] = enrolment.issue(newcomer, by=SYSTEM).rstrip("/").rpartition("/")[2]
         db.session.commit()
+        found.update(_gathering_ids(case, staff))
         return found
+
+
+def _gathering_ids(case: Any, staff: Any) -> dict[str, Any]:
+    """A document of the case (read into pages), an open search task given to the test record holder so that
+    "My tasks" has real content, and a fresh upload link for the public upload page."""
+    from sar.extensions import db
+    from sar.sources import links
+    from sar.sources.models import Document, DocumentStatus, SearchTask, TaskStatus
+
+    document = db.session.scalars(
+        select(Document).where(Document.case_id == case.id, Document.status == DocumentStatus.READY)
+    ).first()
+    task = db.session.scalars(
+        select(SearchTask).where(SearchTask.case_id == case.id, SearchTask.status == TaskStatus.OPEN)
+    ).first()
+    assert document is not None and task is not None, "the demo gives the chosen case documents and open searches"
+    holder_email = staff.account(Role.RECORD_HOLDER).email
+    holder = db.session.scalars(select(User).where(User.email == holder_email)).one()
+    holder.team_id = task.team_id  # the test record holder works in the team the search was sent to
+    officer = db.session.scalars(select(User).where(User.email.like("priya.raman@%"))).one()
+    _, token = links.create_link(task, recipient="Browser test provider", by=officer)
+    db.session.commit()
+    return {"document_id": document.id, "task_id": task.id, "token": token}
 
 
 def _url(endpoint: str, rule: str, ids: dict[str, Any]) -> str:
@@ -146,6 +171,8 @@ def _url(endpoint: str, rule: str, ids: dict[str, Any]) -> str:
         name = match.group(1)
         if name == "event_id":
             name = "audit_event_id" if endpoint.startswith("audit.") else "clock_event_id"
+        elif name == "token" and endpoint.startswith("auth."):
+            name = "enrolment_token"  # the upload page's <token> is an upload link's
         elif name == "case_id" and "<int:event_id>" in rule and endpoint.startswith("clock."):
             name = "clock_case_id"  # the case the clock event belongs to
         assert ids.get(name), f"no demo id for <{name}> in {rule} ({endpoint}): add one to the ids fixture"

@@ -34,6 +34,7 @@ ALLOWED_PUBLIC = (
     "web.healthz",
     "auth.*",  # sign-in, MFA enrolment and verification, sign-out
     "public_request.*",  # the public rights-request form, when it exists
+    "upload_link.upload",  # a provider's one-time upload link for one search task (sar.sources.upload_views)
 )
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
 

@@ -1,7 +1,7 @@
 """letters
 
 Revision ID: 0006_letters
-Revises: 0004_case_status
+Revises: 0005_gather
 Create Date: 2026-12-04 07:18:45.722403
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0006_letters"
-down_revision = "0004_case_status"
+down_revision = "0005_gather"
 branch_labels = None
 depends_on = None
 
