@@ -253,7 +253,7 @@ class Seeder:
         for case in self.result.cases:
             if case is halfway:
                 self.improve_acknowledgement(dpo, case)
-            if case.status is CaseStatus.RECEIVED:
+            if case.received_on >= self.today - timedelta(days=1):
                 continue  # logged today or yesterday: the acknowledgement is still to be written
             owner = case.owner or dpo
             sent_on = min(case.received_on + timedelta(days=self.rng.randint(1, 3)), self.today)
