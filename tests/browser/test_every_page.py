@@ -79,7 +79,10 @@ def ids(live_server: Any, staff: Any) -> dict[str, Any]:
         cases = db.session.scalars(
             select(Case).where(Case.status != CaseStatus.CLOSED, Case.requester_type == RequesterType.PARENT_PR)
         ).all()
-        case = next(c for c in cases if c.competence is not None and c.evidence)
+        from sar.sources.models import Document
+
+        gathered = set(db.session.scalars(select(Document.case_id)))
+        case = next(c for c in cases if c.competence is not None and c.evidence and c.id in gathered)
         person = next(p for p in case.people if p.role is PersonRole.THIRD_PARTY)
         found: dict[str, Any] = {
             "case_id": case.id,
