@@ -108,7 +108,7 @@ def test_dpo_sees_overdue_and_at_risk_notices_and_the_months_on_time_rate(work, 
 @pytest.mark.parametrize(
     ("role", "heading", "says"),
     [
-        (Role.RECORD_HOLDER, "search-tasks", "the search task will be listed here"),
+        (Role.RECORD_HOLDER, "search-tasks", "See my tasks"),
         (Role.AUDITOR, "auditor", "You cannot change a case"),
         (Role.ADMIN, "administrator", "You cannot see cases"),
     ],
