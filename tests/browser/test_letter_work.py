@@ -72,7 +72,7 @@ def test_an_officer_writes_a_refusal_and_records_it_posted(
 def test_the_dpo_previews_a_template_with_a_real_case_and_saves_a_version(
     live_server: Any, page_as: Callable[..., Page], axe: Callable[..., None]
 ) -> None:
-    _, reference = _case(live_server, "in_review")
+    _, reference = _case(live_server, "gathering")
     page = page_as(Role.DPO)
     page.goto("/letters/templates")
     page.get_by_role("link", name="Fee request (plain language for a child or young person)").click()
