@@ -40,15 +40,15 @@ def main(argv: list[str] | None = None) -> int:
     if raw[:1] == ["detect"]:
         # --people may appear many times, each pairing with the FILE after it, which argparse
         # cannot express; the detect command reads its own pairs.
-        from redaction.detect_command import run as run_detect
+        from redaction.cli.detect import run as run_detect
 
         return run_detect(raw[1:])
     args = build_parser().parse_args(raw)
     if args.command == "redact-pdf":
-        from redaction.pdf_command import run as run_redact
+        from redaction.cli.redact_pdf import run as run_redact
 
         return run_redact(args)
-    from redaction.verify import run_cli as run_verify
+    from redaction.verify.check import run_cli as run_verify
 
     return run_verify(args)
 

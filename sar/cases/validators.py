@@ -12,7 +12,7 @@ import re
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
-from redaction.identifiers import nhs_valid, ni_valid
+from redaction import nhs_valid, ni_valid
 
 # The UK GDPR and DPA 2018 apply from this date; a rights request cannot have been received before it.
 EARLIEST_RECEIVED = date(2018, 5, 25)

@@ -20,8 +20,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from redaction.detect import Detector  # noqa: E402
-from redaction.people import load_register  # noqa: E402
+from redaction import Detector, load_register  # noqa: E402
 
 DEFAULT_CORPUS = ROOT.parent / "shared" / "eval" / "corpus-dev"
 TARGET_WORDS = 500_000

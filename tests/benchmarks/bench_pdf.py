@@ -21,7 +21,7 @@ from pathlib import Path
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
-from redaction.pdf import Span, page_texts, redact_pdf_file
+from redaction import Span, page_texts, redact_pdf_file
 
 NAME = "Kayla Smith"
 LINE = "On {n} May the worker met {name} at the school about attendance and the plan."

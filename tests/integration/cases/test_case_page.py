@@ -10,7 +10,7 @@ from bs4 import BeautifulSoup
 from conftest import add_people
 from sqlalchemy import select
 
-from redaction.people import load_register
+from redaction import load_register
 from sar.audit import AuditEvent
 from sar.auth.models import Role
 from sar.cases import service

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from redaction.people import load_register
+from redaction import load_register
 from sar.cases.export import RegisterIncomplete, people_register
 from sar.cases.models import Case, CasePerson, PersonRole
 

@@ -9,9 +9,7 @@ from typing import Any
 
 import pytest
 
-from redaction.detect import Detector
-from redaction.findings import Finding
-from redaction.people import load_register
+from redaction import Detector, Finding, load_register
 
 REGISTER: dict[str, Any] = {
     "subject": {

@@ -151,3 +151,51 @@ def spans_of(text: str, needle: str) -> list[tuple[int, int]]:
         found.append((start, start + len(needle)))
         start = text.find(needle, start + 1)
     return found
+
+
+def _ccitt_g4(image: Image.Image) -> bytes:
+    """The CCITT Group 4 data of a 1-bit image, as a fax machine sends it (via a TIFF strip)."""
+    buffer = io.BytesIO()
+    image.save(buffer, format="TIFF", compression="group4")
+    tiff = Image.open(io.BytesIO(buffer.getvalue()))
+    offset, length = tiff.tag_v2[273][0], tiff.tag_v2[279][0]
+    return buffer.getvalue()[offset : offset + length]
+
+
+def faxed_referral(lines: list[str] | None = None) -> bytes:
+    """Page 1: typed text above a faxed image drawn inline with CCITT data and no end marker,
+    as old fax-to-PDF software writes it (qpdf reports the page as damaged; PDFium draws it).
+    Page 2: an ordinary text page."""
+    fax = Image.new("1", (800, 200), 1)
+    draw = ImageDraw.Draw(fax)
+    draw.rectangle((40, 40, 760, 160), outline=0, width=6)
+    draw.line((80, 100, 720, 100), fill=0, width=8)
+    base = text_pdf(lines, pages=2)
+    with pikepdf.open(io.BytesIO(base)) as pdf:
+        page = pdf.pages[0]
+        inline = (
+            b"q 400 0 0 100 72 450 cm BI /W 800 /H 200 /BPC 1 /CS /G /F /CCF "
+            b"/DP << /K -1 /Columns 800 /Rows 200 >> ID " + _ccitt_g4(fax) + b" Q"
+        )
+        page.contents_add(pikepdf.Stream(pdf, inline), prepend=False)
+        out = io.BytesIO()
+        pdf.save(out)
+    return out.getvalue()
+
+
+def page_darkness(pdf: bytes, index: int, rect: tuple[float, float, float, float], scale: float = 2.0) -> float:
+    """Share of dark pixels inside a rectangle (PDF points, origin bottom-left) of a rendered page."""
+    import pypdfium2 as pdfium
+
+    doc = pdfium.PdfDocument(pdf)
+    try:
+        page = doc[index]
+        height = page.get_size()[1]
+        image = page.render(scale=scale).to_pil().convert("L")
+        page.close()
+    finally:
+        doc.close()
+    left, bottom, right, top = rect
+    box = (round(left * scale), round((height - top) * scale), round(right * scale), round((height - bottom) * scale))
+    histogram = image.crop(box).histogram()
+    return sum(histogram[:80]) / max(sum(histogram), 1)

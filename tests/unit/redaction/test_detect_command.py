@@ -13,7 +13,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
 from redaction.__main__ import main
-from redaction.detect_command import run
+from redaction.cli.detect import run
 
 
 def _run(argv: list[str]) -> tuple[int, list[dict[str, object]], str]:

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from conftest import REGISTER, action_at, hidden, redacted
 
-from redaction.addresses import find_addresses
-from redaction.detect import Detector
-from redaction.identifiers import find_identifiers
-from redaction.people import load_register
+from redaction import Detector, load_register
+from redaction.detect.addresses import find_addresses
+from redaction.detect.identifiers import find_identifiers
 
 
 def _spans(text: str) -> list[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from conftest import action_at, hidden, redacted
 
-from redaction.detect import Detector
+from redaction import Detector
 
 
 def test_lower_case_nickname_and_short_names_in_an_informal_note(detector: Detector) -> None:
@@ -34,7 +34,7 @@ def test_message_transcript_speakers_are_people(detector: Detector) -> None:
         "[14/06 22:41] Jordz: u out tonite?\n"
         "[14/06 22:43] Kayla: cant\n"
         "[14/06 22:50] Unknown (+447700900388): 10 mins\n"
-        "Worker note: \"Jordz\" is believed to be older."
+        'Worker note: "Jordz" is believed to be older.'
     )
     found = detector.detect(text)
     assert redacted(found, text, "Jordz")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from conftest import action_at, redacted
 
-from redaction.detect import Detector
-from redaction.identifiers import find_identifiers, nhs_valid, ni_valid, upn_valid
+from redaction import Detector
+from redaction.detect.identifiers import find_identifiers, nhs_valid, ni_valid, upn_valid
 
 
 @pytest.mark.parametrize(
@@ -192,10 +192,15 @@ def test_address_block_lines_and_street_after_a_wrapped_flat_number(detector: De
 def test_work_email_of_a_professional_with_an_apostrophe_in_the_surname(detector: Detector) -> None:
     from conftest import REGISTER
 
-    from redaction.people import load_register
+    from redaction import load_register
 
-    data = {**REGISTER, "people": [*REGISTER["people"], {"id": "P10", "name": "Benn O'Sullivan",
-                                                          "role": "professional", "relationship": "advocate"}]}
+    data = {
+        **REGISTER,
+        "people": [
+            *REGISTER["people"],
+            {"id": "P10", "name": "Benn O'Sullivan", "role": "professional", "relationship": "advocate"},
+        ],
+    }
     text = "Copied to his advocate (bosullivan@advocacy.example.org)."
     found = Detector(load_register(data)).detect(text)
     assert action_at(found, text, "bosullivan@advocacy.example.org") == {"keep"}
@@ -211,7 +216,7 @@ def test_collar_number_before_an_officers_name_is_not_a_house_number(detector: D
 def test_subjects_street_broken_over_a_line_is_still_kept() -> None:
     from conftest import REGISTER
 
-    from redaction.people import load_register
+    from redaction import load_register
 
     data = {**REGISTER, "subject": {**REGISTER["subject"], "addresses": ["Flat 13, 88 Meadow Grove, Oakport, OP3 1AA"]}}
     text = "The family live in a flat at Flat 13, 88 Meadow\nGrove. The home was warm."

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from conftest import action_at, hidden, redacted
 
-from redaction.detect import Detector
+from redaction import Detector
 
 
 def test_subject_kept_and_mother_redacted_in_the_same_sentence(detector: Detector) -> None:
@@ -140,7 +140,7 @@ def test_clipped_forename_and_abbreviated_street_of_the_subject_are_kept(detecto
 
 
 def test_initials_the_register_does_not_define_are_still_hidden_for_a_third_party() -> None:
-    from redaction.people import load_register
+    from redaction import load_register
 
     register = {
         "subject": {"id": "S", "name": "Kayla Smith"},
@@ -161,7 +161,7 @@ def test_word_names_before_numbers_and_weekday_abbreviations_are_words(detector:
 
 
 def test_register_surname_that_is_also_a_title_word() -> None:
-    from redaction.people import load_register
+    from redaction import load_register
 
     register = {
         "subject": {"id": "S", "name": "Kayla Smith"},
@@ -174,7 +174,7 @@ def test_register_surname_that_is_also_a_title_word() -> None:
 
 
 def test_british_short_form_of_the_subjects_name_is_kept() -> None:
-    from redaction.people import load_register
+    from redaction import load_register
 
     register = {"subject": {"id": "S", "name": "Samantha Murray"}, "people": []}
     text = "Ms Johnston said that Sammy has settled well."

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from conftest import action_at, hidden, redacted
 
-from redaction.detect import Detector
+from redaction import Detector
 
 
 def test_forename_and_surname_off_the_register(detector: Detector) -> None:
@@ -130,12 +130,48 @@ def test_unknown_word_doing_what_people_do_is_flagged(detector: Detector) -> Non
 def test_an_off_register_name_learnt_in_one_document_is_hidden_in_the_next() -> None:
     from conftest import REGISTER
 
-    from redaction.people import load_register
+    from redaction import load_register
 
-    case = Detector(load_register(REGISTER))
-    case.detect("She was picked up by a man called Zed.")
+    detector = Detector(load_register(REGISTER))
+    earlier = "She was picked up by a man called Zed."
     later = "Zed rang the placement twice."
-    assert redacted(case.detect(later), later, "Zed")
+    case = detector.case_knowledge([earlier, later])
+    assert redacted(detector.detect(later, case), later, "Zed")
+    # alone, the later note cannot know that Zed is a person: asked about, not hidden
+    assert action_at(detector.detect(later), later, "Zed") == {"review"}
+
+
+def test_detection_does_not_depend_on_document_order() -> None:
+    import random
+
+    from conftest import REGISTER
+
+    from redaction import load_register
+
+    documents = [
+        "She was picked up by a man called Zed. Zed drove a blue car.",
+        "Zed rang the placement twice and asked for Kayla.",
+        "Her friend Jo Bloggs stayed over. Kayla went to the cinema.",
+        "Jo came round again on Friday; the carer asked Jo to leave.",
+        "Sharon Smith attended the review. Zed was not mentioned.",
+        "Bloggs was seen outside the school with Zed.",
+    ]
+    detector = Detector(load_register(REGISTER))
+    case = detector.case_knowledge(documents)
+    expected = [detector.detect(text, case) for text in documents]
+    assert any(f.text == "Jo" and f.action == "redact" for f in expected[3])
+    for seed in range(5):
+        order = list(range(len(documents)))
+        random.Random(seed).shuffle(order)
+        # a fresh detector each time, fed the case in another order: nothing may carry over
+        shuffled = Detector(load_register(REGISTER))
+        knowledge = shuffled.case_knowledge(documents[i] for i in order)
+        assert knowledge == case
+        for i in order:
+            assert shuffled.detect(documents[i], knowledge) == expected[i]
+        # and any one document re-detected alone, after the others, gives the same answer
+        for i in order:
+            assert detector.detect(documents[i], case) == expected[i]
 
 
 def test_a_title_makes_an_ordinary_word_a_surname(detector: Detector) -> None:

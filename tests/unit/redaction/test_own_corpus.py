@@ -13,8 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from redaction.detect import Detector
-from redaction.people import load_register
+from redaction import Detector, load_register
 
 CORPUS = Path(__file__).resolve().parents[2] / "fixtures" / "redaction_corpus"
 DOCS = sorted(CORPUS.glob("*.txt"))

@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import json
-import sys
-import types
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 import pdf_fixtures as fx
 import pytest
 
+from redaction import CaseKnowledge, DecisionsError, Finding, load_decisions, verify_pdf
 from redaction.__main__ import main
-from redaction.decisions import DecisionsError, load_decisions
-from redaction.findings import Finding
-from redaction.verify import verify_pdf
 
 REGISTER = {
     "subject": {"id": "S", "name": "Amelia Brown"},
@@ -28,7 +25,10 @@ class FakeDetector:
     def __init__(self, register: dict[str, Any]) -> None:
         self.people = register["people"]
 
-    def detect(self, text: str) -> list[Finding]:
+    def case_knowledge(self, texts: Iterable[str]) -> CaseKnowledge:
+        return CaseKnowledge()
+
+    def detect(self, text: str, case: CaseKnowledge | None = None) -> list[Finding]:
         return [
             Finding(s, e, person["name"], "person", "third_party", "redact", "TP", person["id"])
             for person in self.people
@@ -41,12 +41,9 @@ def fake_detector(monkeypatch: pytest.MonkeyPatch) -> None:
     def load_register(source: object) -> object:
         return source if isinstance(source, dict) else json.loads(Path(str(source)).read_text())
 
-    people = types.ModuleType("redaction.people")
-    setattr(people, "load_register", load_register)  # noqa: B010 - a fake module built at run time
-    detect = types.ModuleType("redaction.detect")
-    setattr(detect, "Detector", FakeDetector)  # noqa: B010 - a fake module built at run time
-    monkeypatch.setitem(sys.modules, "redaction.people", people)
-    monkeypatch.setitem(sys.modules, "redaction.detect", detect)
+    monkeypatch.setattr("redaction.detect.register.load_register", load_register)
+    monkeypatch.setattr("redaction.pdf.redact.load_register", load_register)
+    monkeypatch.setattr("redaction.pdf.redact.Detector", FakeDetector)
 
 
 def run(tmp_path: Path, source: bytes, decisions: object | None = None) -> tuple[int, Path]:
@@ -115,7 +112,30 @@ def test_the_most_specific_decision_wins() -> None:
 
 
 def test_real_detector_drives_redaction_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    pytest.importorskip("redaction.detect")
     code, out = run(tmp_path, fx.text_pdf())
     assert code == 0, capsys.readouterr().err
+    log = json.loads(capsys.readouterr().out)
     assert verify_pdf(out, [fx.NAME], ["Monday"], use_ocr=False).clean
+    # The text checks above cannot see pixels: the name must also be burned out of the picture of
+    # the page, so every logged box is solid black where the name was drawn.
+    boxes = [r for r in log["redactions"] if r["text"] == fx.NAME]
+    assert boxes
+    for box in boxes:
+        assert fx.page_darkness(out.read_bytes(), box["page"] - 1, tuple(box["rect"])) > 0.9
+
+
+def test_a_faxed_page_that_does_not_parse_is_rebuilt_and_passes_verify(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = fx.faxed_referral()
+    assert not verify_pdf(source, use_ocr=False).clean  # the input itself is damaged
+    code, out = run(tmp_path, source)
+    assert code == 0, capsys.readouterr().err
+    log = json.loads(capsys.readouterr().out)
+    assert 1 in log["rebuilt_pages"]
+    assert any("page 1" in w and "damaged" in w for w in log["warnings"])
+    report = verify_pdf(out, [fx.NAME], ["Monday"], use_ocr=False)
+    assert report.clean, report.problems
+    # the rebuilt page shows what a reader of the original saw where the fax was drawn
+    fax_area = (72.0, 450.0, 472.0, 550.0)
+    assert abs(fx.page_darkness(out.read_bytes(), 0, fax_area) - fx.page_darkness(source, 0, fax_area)) < 0.02

@@ -11,11 +11,18 @@ import pytest
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
-from redaction.findings import Finding
-from redaction.ocr import tesseract_available
-from redaction.pdf import Area, Span, page_texts, redact_pdf, redact_pdf_file, sanitise
-from redaction.pdf_errors import PdfReadProblem
-from redaction.verify import verify_pdf
+from redaction import (
+    Area,
+    Finding,
+    PdfReadProblem,
+    Span,
+    page_texts,
+    redact_pdf,
+    redact_pdf_file,
+    sanitise,
+    tesseract_available,
+    verify_pdf,
+)
 
 needs_tesseract = pytest.mark.skipif(not tesseract_available(), reason="Tesseract is not installed")
 
@@ -146,7 +153,7 @@ def test_unreadable_input_raises_a_plain_error_naming_the_file(data: bytes, expe
 
 
 def test_huge_page_counts_are_refused_before_any_work() -> None:
-    from redaction.pdf_errors import open_pdf
+    from redaction.pdf.errors import open_pdf
 
     with pytest.raises(PdfReadProblem, match="more than the limit"):
         open_pdf(fx.text_pdf(pages=3), "big.pdf", max_pages=2)
@@ -176,7 +183,7 @@ def test_findings_with_shifted_offsets_are_found_again_by_their_text() -> None:
 
 
 def test_oversized_pages_are_rendered_at_a_lower_resolution(monkeypatch: pytest.MonkeyPatch) -> None:
-    import redaction.pdf_burn as burn
+    import redaction.pdf.burn as burn
 
     monkeypatch.setattr(burn, "MAX_PIXELS", 1_000_000)
     source = fx.text_pdf()
@@ -189,7 +196,7 @@ def test_oversized_pages_are_rendered_at_a_lower_resolution(monkeypatch: pytest.
 
 
 def test_a_scan_without_ocr_available_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
-    import redaction.ocr as ocr_module
+    import redaction.pdf.ocr as ocr_module
 
     monkeypatch.setattr(ocr_module, "tesseract_available", lambda: False)
     with pytest.raises(PdfReadProblem, match=r"^scan\.pdf: page 1 is a scanned image with no text"):

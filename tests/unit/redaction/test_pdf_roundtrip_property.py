@@ -6,8 +6,7 @@ import pdf_fixtures as fx
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from redaction.pdf import Span, page_texts, redact_pdf
-from redaction.verify import verify_pdf
+from redaction import Span, page_texts, redact_pdf, verify_pdf
 
 # Distinct made-up words, none a part of another, so each can be searched for on its own.
 WORDS = ["Zarnow", "Quillby", "Moxtead", "Fennick", "Orlaby", "Tusker", "Velmire", "Brackley", "Hollin", "Dunmore"]

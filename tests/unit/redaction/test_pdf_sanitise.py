@@ -9,8 +9,7 @@ import pikepdf
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
-from redaction.pdf import Span, page_texts, redact_pdf, redact_pdf_file
-from redaction.verify import verify_pdf
+from redaction import Span, page_texts, redact_pdf, redact_pdf_file, verify_pdf
 
 
 def test_actual_text_hiding_a_name_is_seen_by_the_detector_and_removed() -> None:

@@ -9,9 +9,7 @@ from pathlib import Path
 import pytest
 from conftest import REGISTER, action_at
 
-from redaction.detect import Detector, detect
-from redaction.people import RegisterError, load_register
-from redaction.policy import Policy
+from redaction import Detector, Policy, RegisterError, detect_text, load_register
 
 
 def test_register_reads_a_file_and_infers_gender_and_age(tmp_path: Path) -> None:
@@ -52,7 +50,7 @@ def test_consent_recorded_on_the_register_keeps_a_third_party() -> None:
     data = copy.deepcopy(REGISTER)
     data["people"][2]["consent"] = True
     text = "Tyler Smith agreed to share his views."
-    found = detect(text, load_register(data))
+    found = detect_text(text, load_register(data))
     assert action_at(found, text, "Tyler Smith") == {"keep"}
 
 
@@ -66,7 +64,7 @@ def test_police_officers_can_be_treated_as_third_parties_by_policy() -> None:
 
 def test_every_finding_has_a_reason_unless_it_is_the_subjects_own() -> None:
     text = "Kayla Smith, Sharon Smith, Grace Patel and a man called Dee met at 22 Mill Lane, Oakport."
-    for f in detect(text, load_register(REGISTER)):
+    for f in detect_text(text, load_register(REGISTER)):
         if f.action == "keep" and f.role in ("subject", "requester"):
             assert f.reason is None
         else:

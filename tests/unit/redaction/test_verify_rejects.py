@@ -7,9 +7,8 @@ from pathlib import Path
 import pdf_fixtures as fx
 import pytest
 
+from redaction import sanitise, verify_pdf
 from redaction.__main__ import main
-from redaction.pdf import sanitise
-from redaction.verify import verify_pdf
 
 
 def problems(data: bytes, forbidden: tuple[str, ...] = (fx.NAME,), **kwargs: object) -> str:

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from redaction.findings import Action
-from redaction.people import Person
+from redaction.detect.register import Person
+from redaction.model import Action, Role
 
 
 @dataclass(frozen=True, slots=True)
-class Decision:
+class Outcome:
+    """What the policy says to do with one person's data, and the exemption code for it."""
+
     action: Action
     reason: str | None
 
@@ -30,21 +32,21 @@ class Policy:
     redact_professional_relationships: frozenset[str] = field(default_factory=frozenset)
     unknown_person_action: Action = "redact"
 
-    def for_person(self, person: Person | None) -> Decision:
+    def for_person(self, person: Person | None) -> Outcome:
         if person is None:
-            return Decision(self.unknown_person_action, "TP")
+            return Outcome(self.unknown_person_action, "TP")
         if person.role in ("subject", "requester"):
-            return Decision("keep", None)
+            return Outcome("keep", None)
         if person.role == "professional":
             rel = person.relationship.lower()
             if any(word in rel for word in self.redact_professional_relationships):
-                return Decision("redact", "TP")
-            return Decision("keep", "TP-PRO")
+                return Outcome("redact", "TP")
+            return Outcome("keep", "TP-PRO")
         if person.consent:
-            return Decision("keep", None)
-        return Decision("redact", "TP")
+            return Outcome("keep", None)
+        return Outcome("redact", "TP")
 
-    def role_of(self, person: Person | None) -> str:
+    def role_of(self, person: Person | None) -> Role:
         return "unknown" if person is None else person.role
 
 

@@ -1,6 +1,6 @@
 """Assembling the output: copied pages carry only what a reader sees, nothing else is carried over.
 
-The output is a brand-new file written by :class:`~redaction.pdf_writer.StreamingPdfWriter`, so
+The output is a brand-new file written by :class:`~redaction.pdf.writer.StreamingPdfWriter`, so
 the source's catalogue (outlines, forms, JavaScript, OpenAction, attachments, the structure tree
 with its Alt and ActualText, XMP, optional-content layers, page labels) is never copied. Copied
 pages keep an allow-list of keys, lose resources their content does not use, and every object
@@ -16,8 +16,8 @@ from typing import BinaryIO
 
 import pikepdf
 
-from redaction.pdf_burn import EncodedImage, PageGeometry
-from redaction.pdf_writer import StreamingPdfWriter
+from redaction.pdf.burn import EncodedImage, PageGeometry
+from redaction.pdf.writer import StreamingPdfWriter
 
 PRODUCER = "SAR redaction (render-and-burn)"
 

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 import pytesseract
 from PIL import Image
 
-from redaction.pdf_layout import PageText, Rect
+from redaction.model import Rect
+from redaction.pdf.text import PageText
 
 # Tesseract's OpenMP threads fight each other (and our page workers) on small machines: one thread
 # is two to three times faster per page on two cores.
@@ -76,7 +77,9 @@ def ocr_text(image: Image.Image, *, dpi: int) -> str:
     return page_text_from_words(ocr_words(image, dpi=dpi), 0, lambda x, y: (x, y)).text
 
 
-def page_text_from_words(words: list[OcrWord], index: int, to_page: PixelToPage) -> PageText:
+def page_text_from_words(
+    words: list[OcrWord], index: int, to_page: PixelToPage, size: tuple[float, float] = (0.0, 0.0)
+) -> PageText:
     """Lay OCR words out as page text, giving each character a share of its word's box."""
     chars: list[str] = []
     boxes: list[Rect | None] = []
@@ -94,4 +97,4 @@ def page_text_from_words(words: list[OcrWord], index: int, to_page: PixelToPage)
         for k, ch in enumerate(word.text):
             chars.append(ch)
             boxes.append((left + k * step, bottom, left + (k + 1) * step, top))
-    return PageText(index, "".join(chars), boxes, "ocr" if chars else "none")
+    return PageText(index, "".join(chars), boxes, "ocr" if chars else "none", size[0], size[1])

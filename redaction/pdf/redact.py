@@ -7,11 +7,12 @@ with an invisible text layer holding only the words left visible. Rebuilding pag
 text, even with nothing to redact, is deliberate: such text need not line up with what is shown,
 so the only way to be sure a removed name does not survive in it is to replace the layer with one
 we wrote from what the detector saw. A page with text under a box someone drew over it (a fake
-redaction in the input) is rebuilt too, leaving that text out of the layer. Every other page is
-copied with only its drawing content and resources; see :mod:`redaction.pdf_sanitise` for what
-is stripped and how the file is written.
+redaction in the input) is rebuilt too, leaving that text out of the layer, and so is a page
+whose objects do not parse cleanly (:mod:`redaction.pdf.damage`), so that every file written
+passes :func:`redaction.verify_pdf`. Every other page is copied with only its drawing content
+and resources; see :mod:`redaction.pdf.sanitise` for what is stripped and how the file is written.
 
-Offsets in :class:`Span` and in :class:`~redaction.findings.Finding` are offsets into the page
+Offsets in :class:`Span` and in :class:`~redaction.model.Finding` are offsets into the page
 text returned by :func:`page_texts` (PDFium's text, or Tesseract OCR of a page with no text).
 """
 
@@ -21,15 +22,17 @@ import io
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO, Literal
+from typing import Any, BinaryIO, Literal
 
 import pikepdf
 import pypdfium2 as pdfium
 from PIL import Image
 
-from redaction import ocr
-from redaction.findings import Finding
-from redaction.pdf_burn import (
+from redaction.detect.detector import CaseKnowledge, Detector
+from redaction.detect.register import Register, load_register
+from redaction.model import Area, Finding, PageItem, Rect, Span
+from redaction.pdf import ocr
+from redaction.pdf.burn import (
     DEFAULT_DPI,
     Burn,
     PageGeometry,
@@ -40,12 +43,11 @@ from redaction.pdf_burn import (
     render,
     text_layer,
 )
-from redaction.pdf_errors import OpenedPdf, PdfReadProblem, PdfSource, open_pdf, source_name
-from redaction.pdf_layout import PageText, Rect, covering_boxes, extract_text, page_has_hidden_text
-from redaction.pdf_sanitise import Assembler
-
-if TYPE_CHECKING:
-    from redaction.decisions import Decisions
+from redaction.pdf.damage import damaged_pages
+from redaction.pdf.decisions import ReviewerDecisions
+from redaction.pdf.errors import OpenedPdf, PdfReadProblem, PdfSource, open_pdf, source_name
+from redaction.pdf.sanitise import Assembler
+from redaction.pdf.text import PageText, covering_boxes, extract_text, page_has_hidden_text
 
 __all__ = [
     "Area",
@@ -65,27 +67,6 @@ OcrMode = Literal["auto", "never"]
 OcrUnavailable = ocr.OcrUnavailable
 
 
-@dataclass(frozen=True)
-class Span:
-    """Remove characters ``start:end`` of a page's text (see :func:`page_texts`)."""
-
-    start: int
-    end: int
-    reason: str = "TP"
-
-
-@dataclass(frozen=True)
-class Area:
-    """Remove everything inside a rectangle in PDF page space (points, origin bottom-left)."""
-
-    left: float
-    bottom: float
-    right: float
-    top: float
-    reason: str = "TP"
-
-
-PageItem = Finding | Span | Area
 Redactions = Mapping[int, Sequence[PageItem]]  # 0-based page index -> what to remove there
 PageDetector = Callable[[PageText], Sequence[PageItem]]
 
@@ -166,27 +147,31 @@ def sanitise(
 def redact_pdf_with_register(
     src: PdfSource,
     dest: str | Path | BinaryIO,
-    register: Any,
+    register: Register | str | Path | dict[str, Any],
     *,
-    decisions: Decisions | None = None,
+    decisions: ReviewerDecisions | None = None,
     name: str | None = None,
     title: str | None = None,
     dpi: int = DEFAULT_DPI,
     ocr_mode: OcrMode = "auto",
+    case: CaseKnowledge | None = None,
 ) -> RedactionReport:
     """Detect with the case register page by page and burn every ``redact`` and ``review`` finding.
 
-    ``register`` is a path, a dict or a register from :func:`redaction.people.load_register`;
-    ``decisions`` (see :mod:`redaction.decisions`) override the detector finding by finding.
+    ``register`` is a path, a dict or a register from :func:`redaction.detect.register.load_register`;
+    ``decisions`` (see :mod:`redaction.pdf.decisions`) override the detector finding by finding.
+    ``case`` is what the whole case says about people off the register; without it, the PDF is
+    its own case, gathered from its text-layer pages before any page is detected (scanned pages
+    are read by OCR once, when they are redacted), so no page's answer depends on page order.
     """
-    from redaction.detect import Detector
-    from redaction.people import load_register
-
     loaded = register if not isinstance(register, str | Path | dict) else load_register(register)
     detector = Detector(loaded)
+    if case is None:
+        case = detector.case_knowledge(page.text for page in page_texts(src, name=name, ocr_mode="never"))
+    known = case
 
     def detect(text: PageText) -> Sequence[PageItem]:
-        findings = detector.detect(text.text)
+        findings = detector.detect(text.text, known)
         if decisions is None:
             return [f for f in findings if f.action != "keep"]
         return decisions.for_page(text.index, findings)
@@ -220,11 +205,18 @@ def redact_pdf_file(
         # allocations with PDFium's large render buffers fragments the heap so memory grows with
         # the page count.
         hidden = [page_has_hidden_text(page) for page in opened.pike.pages]
+        damaged = damaged_pages(opened.pike)
+        for index in sorted(damaged):
+            report.warnings.append(
+                f"page {index + 1}: part of the page (often a faxed image) is damaged, so the page was rebuilt "
+                "from how it looks"
+            )
         assembler = Assembler(opened.pike, dest)
         try:
             for index in range(opened.page_count):
                 items = redactions.get(index, ())
-                _redact_page(opened, assembler, index, items, hidden[index], report, dpi, ocr_mode, detect)
+                rebuild = hidden[index] or index in damaged
+                _redact_page(opened, assembler, index, items, rebuild, report, dpi, ocr_mode, detect)
             assembler.finish(title=title)
         finally:
             assembler.close()
@@ -236,7 +228,7 @@ def _redact_page(
     assembler: Assembler,
     index: int,
     items: Sequence[PageItem],
-    hidden: bool,
+    rebuild: bool,
     report: RedactionReport,
     dpi: int,
     ocr_mode: OcrMode,
@@ -249,7 +241,7 @@ def _redact_page(
         covers = covering_boxes(page)
         if covers:
             report.warnings.append(f"page {index + 1}: text hidden under a drawn box was removed from the text layer")
-        if not items and not hidden and not covers and detect is None:
+        if not items and not rebuild and not covers and detect is None:
             assembler.copy_page(index)
             return
         try:
@@ -274,7 +266,7 @@ def _redact_page(
             report.warnings.append(f"page {index + 1}: {described} could not be found on the page, so was not redacted")
         burns = [Burn(r.rect, r.reason) for r in records]
         removed = [(r.start, r.end) for r in records if r.start is not None and r.end is not None]
-        if not burns and not hidden and not covers:
+        if not burns and not rebuild and not covers:
             assembler.copy_page(index)
             return
         if image is None or geometry is None:
@@ -293,9 +285,10 @@ def _redact_page(
 def _read_page(
     page: pdfium.PdfPage, index: int, ocr_mode: OcrMode, dpi: int, *, need_ocr: bool
 ) -> tuple[PageText, Image.Image | None, PageGeometry | None]:
+    size = page.get_size()
     textpage = page.get_textpage()
     try:
-        text = extract_text(textpage, index)
+        text = extract_text(textpage, index, size)
     finally:
         textpage.close()
     if text.source != "none" or ocr_mode == "never" or not need_ocr:
@@ -303,7 +296,7 @@ def _read_page(
     geometry = PageGeometry(page, dpi)
     image = render(page, geometry)
     words = ocr.ocr_words(image, dpi=geometry.dpi)
-    return ocr.page_text_from_words(words, index, geometry.to_page), image, geometry
+    return ocr.page_text_from_words(words, index, geometry.to_page, size), image, geometry
 
 
 def _resolve(items: Sequence[PageItem], text: PageText, unplaced: list[Finding | Span]) -> list[BoxRecord]:

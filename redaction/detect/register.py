@@ -16,13 +16,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, cast, get_args
 
 from nicknames import NickNamer
 
-from redaction.lexicon import NOT_NAME, WORD_NAMES, first_names, fold
+from redaction.detect.lexicon import NOT_NAME, WORD_NAMES, first_names, fold
 
-ROLES = ("subject", "requester", "professional", "third_party")
+PersonRole = Literal["subject", "requester", "professional", "third_party"]
+ROLES: tuple[PersonRole, ...] = get_args(PersonRole)
 
 # British diminutives missing from, or weak in, the nicknames package.
 _BRITISH_SHORT_FORMS: dict[str, tuple[str, ...]] = {
@@ -105,12 +106,43 @@ _BRITISH_SHORT_FORMS: dict[str, tuple[str, ...]] = {
 }
 
 _FEMALE_WORDS = (
-    "mother", "mum", "sister", "daughter", "grandmother", "nan", "nana", "gran", "aunt", "auntie", "niece",
-    "wife", "girlfriend", "stepmother", "step-mother", "female", "woman", "girl", "grandma",
+    "mother",
+    "mum",
+    "sister",
+    "daughter",
+    "grandmother",
+    "nan",
+    "nana",
+    "gran",
+    "aunt",
+    "auntie",
+    "niece",
+    "wife",
+    "girlfriend",
+    "stepmother",
+    "step-mother",
+    "female",
+    "woman",
+    "girl",
+    "grandma",
 )
 _MALE_WORDS = (
-    "father", "dad", "brother", "son", "grandfather", "grandad", "uncle", "nephew", "husband", "boyfriend",
-    "stepfather", "step-father", "male", "man", "boy", "grandpa",
+    "father",
+    "dad",
+    "brother",
+    "son",
+    "grandfather",
+    "grandad",
+    "uncle",
+    "nephew",
+    "husband",
+    "boyfriend",
+    "stepfather",
+    "step-father",
+    "male",
+    "man",
+    "boy",
+    "grandpa",
 )
 _CHILD_WORDS = ("brother", "sister", "son", "daughter", "child", "sibling", "pupil", "baby", "niece", "nephew")
 
@@ -142,9 +174,21 @@ _POSTCODE_TAIL = re.compile(r"[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\s*$", re.IGNOREC
 
 
 _STREET_ABBREV = {
-    "rd": "road", "st": "street", "ave": "avenue", "av": "avenue", "cres": "crescent", "dr": "drive",
-    "ln": "lane", "ct": "court", "gdns": "gardens", "pl": "place", "sq": "square", "ter": "terrace",
-    "terr": "terrace", "cl": "close", "gr": "grove",
+    "rd": "road",
+    "st": "street",
+    "ave": "avenue",
+    "av": "avenue",
+    "cres": "crescent",
+    "dr": "drive",
+    "ln": "lane",
+    "ct": "court",
+    "gdns": "gardens",
+    "pl": "place",
+    "sq": "square",
+    "ter": "terrace",
+    "terr": "terrace",
+    "cl": "close",
+    "gr": "grove",
 }
 
 
@@ -175,7 +219,7 @@ def address_key(text: str) -> AddressKey:
 class Person:
     id: str
     name: str
-    role: str
+    role: PersonRole
     relationship: str = ""
     aliases: list[str] = field(default_factory=list)
     date_of_birth: dt.date | None = None
@@ -258,23 +302,24 @@ def _infer_gender(person: Person) -> str:
         if head in _MALE_WORDS:
             return "M"
     if person.first:
-        from redaction.lexicon import gender_of_first_name
+        from redaction.detect.lexicon import gender_of_first_name
 
         return gender_of_first_name(person.first)
     return ""
 
 
-def _person(raw: Mapping[str, Any], role: str, index: int) -> Person:
+def _person(raw: Mapping[str, Any], role: PersonRole | None, index: int) -> Person:
     if not isinstance(raw, Mapping):
         raise RegisterError(f"entry {index} is not an object")
     pid = str(raw.get("id") or ("S" if role == "subject" else f"#{index}"))
     name = raw.get("name")
     if not isinstance(name, str) or not name.strip():
         raise RegisterError(f"person {pid}: name is missing")
-    if role != "subject":
-        role = str(raw.get("role") or "third_party")
-        if role not in ROLES[1:]:
-            raise RegisterError(f"person {pid}: unknown role {role!r}")
+    if role is None:
+        given = str(raw.get("role") or "third_party")
+        if given not in ROLES[1:]:
+            raise RegisterError(f"person {pid}: unknown role {given!r}")
+        role = cast(PersonRole, given)
     p = Person(
         id=pid,
         name=" ".join(name.split()),
@@ -446,7 +491,7 @@ def load_register(source: str | Path | Mapping[str, Any]) -> Register:
     if not isinstance(people_raw, list):
         raise RegisterError("register 'people' must be a list")
     people = [_person(subject, "subject", 0)]
-    people += [_person(p, "", i + 1) for i, p in enumerate(people_raw)]
+    people += [_person(p, None, i + 1) for i, p in enumerate(people_raw)]
     reg = Register(people=people)
     _index(reg)
     return reg

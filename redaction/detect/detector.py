@@ -1,28 +1,32 @@
-"""Public detection API: text plus the case register in, findings out.
+"""Detection: text plus the case register in, findings out.
 
     detector = Detector(load_register("people.json"))
-    findings = detector.detect(text)
+    case = detector.case_knowledge(texts_of_every_document)   # once per case
+    findings = detector.detect(text, case)                      # per document, in any order
 
-A Detector is built once per case register and reused for every document of the case, so the
-same person gets the same decision everywhere.
+A Detector is built once per case register and holds no state between documents: what one
+document teaches about the case (an off-register person named in full there and by first name
+elsewhere) is gathered into a :class:`CaseKnowledge` from the whole case first and passed to
+each document, so any document re-detected alone gives the same findings as the case run.
 """
 
 from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 import ahocorasick
 
-from redaction.addresses import find_addresses, organisation_block
-from redaction.findings import Action, Finding
-from redaction.identifiers import IdMatch, find_identifiers
-from redaction.lexicon import NOT_NAME, WORD_NAMES, first_names, fold, is_month
-from redaction.name_words import FUNCTION_WORD_SET, NAMING_LAST, RELATIONS
-from redaction.names import Intervals, NameFinder, NameMention
-from redaction.people import Person, Register, _nicknamer, address_key, normalise_postcode, short_forms
-from redaction.policy import DEFAULT_POLICY, Decision, Policy
+from redaction.detect.addresses import find_addresses, organisation_block
+from redaction.detect.identifiers import IdMatch, find_identifiers
+from redaction.detect.lexicon import NOT_NAME, WORD_NAMES, first_names, fold, is_month
+from redaction.detect.name_words import FUNCTION_WORD_SET, NAMING_LAST, RELATIONS
+from redaction.detect.names import Intervals, NameFinder, NameMention
+from redaction.detect.policy import DEFAULT_POLICY, Outcome, Policy
+from redaction.detect.register import Person, Register, _nicknamer, address_key, normalise_postcode, short_forms
+from redaction.model import Action, Category, Finding, Role
 
 _ORG_EMAIL = re.compile(r"(?i)\.(?:gov\.uk|nhs\.net|nhs\.uk|police\.uk|sch\.uk|ac\.uk|gsi\.gov\.uk|cafcass\.gov\.uk)$")
 _FAMILY = re.compile(
@@ -42,14 +46,32 @@ _RANK = {"redact": 2, "review": 1, "keep": 0}
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
+@dataclass(frozen=True, slots=True)
+class CaseKnowledge:
+    """What the whole case says about people the register does not list.
+
+    ``names`` holds the folded words that name someone off the register in some document of the
+    case ("Jo Bloggs" named in full in one note makes "Jo" a name in every other). Build it with
+    :meth:`Detector.case_knowledge`; it depends only on the set of documents, not their order.
+    """
+
+    names: frozenset[str] = field(default_factory=frozenset)
+
+    def merged(self, other: CaseKnowledge) -> CaseKnowledge:
+        return CaseKnowledge(self.names | other.names)
+
+
+NO_CASE_KNOWLEDGE = CaseKnowledge()
+
+
 @dataclass(slots=True)
 class _Span:
     start: int
     end: int
-    category: str
+    category: Category
     person: int | None
-    decision: Decision
-    role: str
+    decision: Outcome
+    role: Role
 
 
 class _Nearby:
@@ -92,7 +114,7 @@ class Detector:
         self.names = NameFinder(register)
         self._lower = self._lower_case_automaton(register)
         # the same person always gets the same decision: computed once per case
-        self._decisions: dict[int | None, Decision] = {}
+        self._decisions: dict[int | None, Outcome] = {}
         # letters only, as e-mail local parts write them: "O'Sullivan" is "osullivan"
         self._folded_names = [(_letters(p.first), _letters(p.last)) for p in register.people]
 
@@ -124,19 +146,19 @@ class Detector:
     def _person(self, idx: int | None) -> Person | None:
         return None if idx is None else self.register.people[idx]
 
-    def _decision(self, idx: int | None) -> Decision:
+    def _decision(self, idx: int | None) -> Outcome:
         got = self._decisions.get(idx)
         if got is None:
             got = self._decisions[idx] = self.policy.for_person(self._person(idx))
         return got
 
-    def _span(self, start: int, end: int, category: str, idx: int | None, review: bool = False) -> _Span:
+    def _span(self, start: int, end: int, category: Category, idx: int | None, review: bool = False) -> _Span:
         person = self._person(idx)
         decision = self._decision(idx)
         if review and decision.action != "keep":
-            decision = Decision("review", decision.reason)
+            decision = Outcome("review", decision.reason)
         elif review:
-            decision = Decision("review", "TP")
+            decision = Outcome("review", "TP")
         return _Span(start, end, category, idx, decision, self.policy.role_of(person))
 
     # ------------------------------------------------------------------ identifiers
@@ -207,8 +229,10 @@ class Detector:
             if owner is None and m.category == "postcode" and organisation_block(text, m.start):
                 span = self._org_span(m.start, m.end, m.category)
             elif owner is None and signer is not None:
-                span = self._org_span(m.start, m.end, m.category) if signer.person is None else self._span(
-                    m.start, m.end, m.category, signer.person
+                span = (
+                    self._org_span(m.start, m.end, m.category)
+                    if signer.person is None
+                    else self._span(m.start, m.end, m.category, signer.person)
                 )
             else:
                 span = self._span(m.start, m.end, m.category, owner, review)
@@ -216,9 +240,9 @@ class Detector:
             near.add(span)
         return out
 
-    def _org_span(self, start: int, end: int, category: str) -> _Span:
+    def _org_span(self, start: int, end: int, category: Category) -> _Span:
         """An organisation's own letterhead address or switchboard: kept, like its staff's names."""
-        return _Span(start, end, category, None, Decision("keep", "TP-PRO"), "organisation")
+        return _Span(start, end, category, None, Outcome("keep", "TP-PRO"), "organisation")
 
     @staticmethod
     def _named_just_before(text: str, pos: int, near: _Nearby) -> _Span | None:
@@ -357,11 +381,29 @@ class Detector:
         return out
 
     # ------------------------------------------------------------------ public
-    def detect(self, text: str) -> list[Finding]:
+    def case_knowledge(self, texts: Iterable[str]) -> CaseKnowledge:
+        """Read every document of a case once and gather what they say about unlisted people."""
+        learnt: set[str] = set()
+        for text in texts:
+            ids = find_identifiers(text)
+            addr = self._address_spans(text, ids)
+            id_ranges = [(m.start, m.end) for m in ids] + [(s.start, s.end) for s in addr]
+            self.names.find(text, id_ranges, NO_CASE_KNOWLEDGE.names, learnt)
+        return CaseKnowledge(frozenset(learnt))
+
+    def detect(
+        self, text: str, case: CaseKnowledge = NO_CASE_KNOWLEDGE, learnt: set[str] | None = None
+    ) -> list[Finding]:
+        """Findings in one document; ``case`` is the knowledge built from its whole case.
+
+        ``learnt``, if given, receives what this document alone teaches about the case (what
+        :meth:`case_knowledge` would gather from it), so a caller reading a case once can tell
+        whether a document needs detecting again with the finished knowledge.
+        """
         ids = find_identifiers(text)
         addr = self._address_spans(text, ids)
         id_ranges = [(m.start, m.end) for m in ids] + [(s.start, s.end) for s in addr]
-        mentions = self.names.find(text, id_ranges)
+        mentions = self.names.find(text, id_ranges, case.names, learnt)
         names = self._name_spans(mentions)
         names.sort(key=lambda s: s.start)
         in_addr = Intervals([(s.start, s.end) for s in addr if s.category == "address"])
@@ -467,5 +509,8 @@ def clean_text(text: str) -> str:
     return _CONTROL.sub(" ", text)
 
 
-def detect(text: str, register: Register, policy: Policy | None = None) -> list[Finding]:
-    return Detector(register, policy).detect(text)
+def detect_text(
+    text: str, register: Register, policy: Policy | None = None, case: CaseKnowledge = NO_CASE_KNOWLEDGE
+) -> list[Finding]:
+    """Findings in one text with the case register: a one-off; build a :class:`Detector` for many."""
+    return Detector(register, policy).detect(text, case)

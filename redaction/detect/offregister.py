@@ -10,8 +10,8 @@ from __future__ import annotations
 import bisect
 import re
 
-from redaction.lexicon import NOT_NAME, WORD_NAMES, fold
-from redaction.name_words import (
+from redaction.detect.lexicon import NOT_NAME, WORD_NAMES, fold
+from redaction.detect.name_words import (
     AFTER_A_NAME,
     DESCRIBED_AFTER,
     FUNCTION_AFTER,
@@ -33,13 +33,15 @@ from redaction.name_words import (
     relation_before,
     sentence_start,
 )
-from redaction.people import Register
+from redaction.detect.register import Register
 
 # A message transcript's speaker: "[14/06 22:41] Name: text" or "22:41 - Name: text".
 _SPEAKER = re.compile(
     r"(?m)^[ \t]*(?:\[[^\]\n]*\d[^\]\n]*\]|\d{1,2}[:.]\d{2}(?:[ \t]*[-–][ \t]*)?)[ \t]*"
     r"([A-ZÀ-Þ][^\W\d_]+(?:[ \t][A-ZÀ-Þ][^\W\d_]+)?)[ \t]*(?:\([^)\n]*\))?[ \t]*:"
 )
+
+
 def _role_abbreviation(word: str) -> bool:
     """ "DSL", "GP", "SW": short capitals without a vowel are abbreviations, not surnames."""
     return len(word) <= 5 and not any(ch in "AEIOUY" for ch in word.upper())
@@ -53,7 +55,6 @@ class OffRegister:
 
     reg: Register
     surnames: frozenset[str]
-    case_known: set[str]
 
     def _list_siblings(
         self, text: str, toks: list[Token], taken: set[int], mentions: list[NameMention]
@@ -160,9 +161,7 @@ class OffRegister:
             taken.add(id(nxt))
         return out
 
-    def _surname_first(
-        self, text: str, toks: list[Token], taken: set[int], forced: set[str]
-    ) -> list[NameMention]:
+    def _surname_first(self, text: str, toks: list[Token], taken: set[int], forced: set[str]) -> list[NameMention]:
         """Police-style "SMITH, Kayla": a surname in capitals, a comma, then the forename."""
         out: list[NameMention] = []
         for tok, nxt in zip(toks, toks[1:], strict=False):
@@ -279,10 +278,18 @@ class OffRegister:
         return out
 
     def _propagate(
-        self, text: str, toks: list[Token], taken: set[int], mentions: list[NameMention], forced: set[str]
+        self,
+        text: str,
+        toks: list[Token],
+        taken: set[int],
+        mentions: list[NameMention],
+        forced: set[str],
+        case_known: frozenset[str],
+        learnt: set[str] | None,
     ) -> list[NameMention]:
         """Once a word is known to name someone off the register, it names them everywhere in the text."""
         phrases: set[str] = set()
+        found: set[str] = set()
         for m in mentions:
             if not m.people and m.certain and not m.review:
                 words = WORDS_IN.findall(text, m.start, m.end)
@@ -291,9 +298,11 @@ class OffRegister:
                 for w in words:
                     key = fold(w)
                     if len(key) > 1 and key not in NOT_NAME and key not in self.reg.words:
-                        self.case_known.add(key)
-        # names learnt in earlier documents of the case count here too: resolved once, resolved everywhere
-        known = self.case_known
+                        found.add(key)
+        if learnt is not None:
+            learnt.update(found)
+        # names learnt anywhere in the case count here too: resolved once, resolved everywhere
+        known = found | case_known
         out: list[NameMention] = []
         index_at = {t.start: i for i, t in enumerate(toks)}
         for pos, end in phrase_hits(text, phrases):

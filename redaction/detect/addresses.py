@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from redaction.lexicon import first_names, fold
+from redaction.detect.lexicon import first_names, fold
 
 _CAP = r"[A-Z][A-Za-z'’\-]*[a-z][A-Za-z'’\-]*"
 _STREET_SUFFIX = (
@@ -33,14 +33,38 @@ _GAP_LINE = r",?(?:[ \t]+|[ \t]*\n[ \t]*)"  # or, after a flat number, on the ne
 _ANCHOR = re.compile(
     r"(?<![\w/.\-])(?:"
     # Flat 3, Denby Tower, 12 Lister Close / Flat 3, Denby Tower, Lister Close
-    r"(?P<bldg>" + _FLAT + r",?\s+(?:" + _BUILDING + r"|(?:" + _CAP + r"[ \t]+){1,3}" + _STREET_SUFFIX
-    + r"(?=[ \t]*(?:[,.;)\n]|$))|(?:" + _CAP + r"[ \t]+){0,2}" + _CAP
+    r"(?P<bldg>"
+    + _FLAT
+    + r",?\s+(?:"
+    + _BUILDING
+    + r"|(?:"
+    + _CAP
+    + r"[ \t]+){1,3}"
+    + _STREET_SUFFIX
+    + r"(?=[ \t]*(?:[,.;)\n]|$))|(?:"
+    + _CAP
+    + r"[ \t]+){0,2}"
+    + _CAP
     # "Apartment 12, Lister Mill, 3 Canal Wharf": any building name when a house number follows it
-    + r"(?=,?[ \t]+" + _NUM + r"[ \t]+[A-Z])))"
+    + r"(?=,?[ \t]+"
+    + _NUM
+    + r"[ \t]+[A-Z])))"
     # [Flat 3,] 22 Mill Road
     # [Flat 3,] 22 Mill Road; the street's words stay on one line unless the street ends its line
-    r"|(?P<street>(?:" + _FLAT + r",?\s+)?" + _NUM + _GAP_LINE + r"(?:(?:" + _CAP + r"\s+){0,3}" + _STREET_SUFFIX
-    + r"(?=[ \t]*(?:[,.;)\n]|$))|(?:" + _CAP + r"[ \t]+){0,3}" + _STREET_SUFFIX + r"))"
+    r"|(?P<street>(?:"
+    + _FLAT
+    + r",?\s+)?"
+    + _NUM
+    + _GAP_LINE
+    + r"(?:(?:"
+    + _CAP
+    + r"\s+){0,3}"
+    + _STREET_SUFFIX
+    + r"(?=[ \t]*(?:[,.;)\n]|$))|(?:"
+    + _CAP
+    + r"[ \t]+){0,3}"
+    + _STREET_SUFFIX
+    + r"))"
     # [Flat 3,] 22 Kirkgate  (needs a postcode to close it)
     r"|(?P<bare>(?:" + _FLAT + r",?\s+)?" + _NUM + _GAP + _CAP + r"(?:[ \t]+" + _CAP + r")?)"
     r")(?![\w'’])"
@@ -60,8 +84,30 @@ _TAIL_POSTCODE = re.compile(r"(?:\s*,\s*|\s+|[ \t]*\n[ \t]*)(" + _POSTCODE + r")
 _RANKS = frozenset(["PC", "DC", "DS", "DI", "DCI", "DSI", "SGT", "PCSO", "INSP", "SUPT", "NO", "ROOM", "BED"])
 _MONTH_WORDS = frozenset(
     [
-        "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-        "November", "December", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec",
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+        "Jan",
+        "Feb",
+        "Mar",
+        "Apr",
+        "Jun",
+        "Jul",
+        "Aug",
+        "Sep",
+        "Sept",
+        "Oct",
+        "Nov",
+        "Dec",
     ]
 )
 

@@ -16,13 +16,24 @@ from functools import lru_cache
 
 import phonenumbers
 
+from redaction.model import Category
+
 _MONTH_NUM = {
     m: i + 1
     for i, names in enumerate(
         [
-            ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",),
-            ("june", "jun"), ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"),
-            ("october", "oct"), ("november", "nov"), ("december", "dec"),
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
         ]
     )
     for m in names
@@ -69,7 +80,7 @@ class IdMatch:
     start: int
     end: int
     text: str
-    category: str  # phone, email, nhs_number, ni_number, postcode, dob, vehicle, bank, upn
+    category: Category
     value: str  # normalised value for comparison with the register
     date: dt.date | None = None
     has_context: bool = False
@@ -277,9 +288,7 @@ def _scan(text: str, ws: int, we: int, out: list[IdMatch]) -> None:
         _HANDLERS[kind](text, s, e, raw, out)
 
 
-_LOWER_POSTCODE_CONTEXT = re.compile(
-    r"(?i)\b(?:postcode|post code|" + _STREET_WORDS + r")\b[^\n]{0,30}$"
-)
+_LOWER_POSTCODE_CONTEXT = re.compile(r"(?i)\b(?:postcode|post code|" + _STREET_WORDS + r")\b[^\n]{0,30}$")
 
 
 def _lower_case_allowed(text: str, s: int, kind: str, raw: str) -> bool:

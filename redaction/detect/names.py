@@ -14,8 +14,8 @@ import re
 
 from rapidfuzz.distance import Levenshtein
 
-from redaction.lexicon import MONTHS, NOT_NAME, TITLES, WORD_NAMES, first_names, fold, surnames
-from redaction.name_words import (
+from redaction.detect.lexicon import MONTHS, NOT_NAME, TITLES, WORD_NAMES, first_names, fold, surnames
+from redaction.detect.name_words import (
     AFTER_A_NAME,
     COLLAR_GAP,
     FUNCTION_AFTER,
@@ -32,8 +32,8 @@ from redaction.name_words import (
     Token,
     sentence_start,
 )
-from redaction.names_offregister import OffRegister
-from redaction.people import NameRef, Register
+from redaction.detect.offregister import OffRegister
+from redaction.detect.register import NameRef, Register
 
 _NUMBER_AFTER = re.compile(r"\.? ?\d")
 
@@ -51,8 +51,6 @@ class NameFinder(OffRegister):
         self._fuzzy_cache: dict[str, list[NameRef]] = {}
         # a word's reading never changes within a case, so each distinct word is classified once
         self._word_cache: dict[str, tuple[str, bool, str, list[NameRef], str]] = {}
-        # off-register names already found in this case's documents (folded words)
-        self.case_known: set[str] = set()
 
     # ------------------------------------------------------------------ tokens
     def _classify(self, tok: Token) -> None:
@@ -337,9 +335,7 @@ class NameFinder(OffRegister):
                 pool = adults
         else:
             # a full match beats a partial one: "Jo Bloggs" names Jo, not her brother
-            exact = {
-                p for p in pool if all(any(r.person == p and r.kind != "last" for r in w.refs) for w in words[:1])
-            }
+            exact = {p for p in pool if all(any(r.person == p and r.kind != "last" for r in w.refs) for w in words[:1])}
             if exact and len(words) > 1:
                 pool = exact
         if len(pool) > 1:
@@ -355,7 +351,20 @@ class NameFinder(OffRegister):
         return NameMention(start, end, tuple(sorted(pool)), review=True)
 
     # ------------------------------------------------------------------ public
-    def find(self, text: str, blocked_spans: list[tuple[int, int]]) -> list[NameMention]:
+    def find(
+        self,
+        text: str,
+        blocked_spans: list[tuple[int, int]],
+        known: frozenset[str] = frozenset(),
+        learnt: set[str] | None = None,
+    ) -> list[NameMention]:
+        """Name mentions in one document.
+
+        ``known`` holds words that name someone off the register elsewhere in the case (see
+        :class:`redaction.detect.CaseKnowledge`); the words this document itself shows to be
+        names are added to ``learnt``. Nothing is remembered between calls, so a document gives
+        the same answer whenever, and with whatever else, it is detected.
+        """
         blocked = Intervals(blocked_spans)
         toks = self.tokens(text, blocked)
         mentions: list[NameMention] = []
@@ -383,7 +392,7 @@ class NameFinder(OffRegister):
         if shaped:
             mentions.extend(self._list_siblings(text, toks, taken, shaped))
         mentions.extend(self._speakers(text, toks, taken))
-        mentions.extend(self._propagate(text, toks, taken, mentions, forced))
+        mentions.extend(self._propagate(text, toks, taken, mentions, forced, known, learnt))
         mentions.extend(self._doing_what_people_do(text, toks, taken))
         return mentions
 

@@ -1,33 +1,59 @@
-"""Page text with character boxes, and signs of text a reader cannot see.
+"""Page text with word boxes: the one reading of a page that detection and redaction share.
 
-Offsets in :class:`PageText` are code-point offsets into ``PageText.text``; findings from the
-detector are expressed in them, and :meth:`PageText.boxes_for` turns a span back into rectangles
-in PDF page space (points, origin bottom-left, as PDFium reports them).
+:func:`redaction.page_texts` gives one :class:`PageText` per page. Its ``text`` is what the
+detector reads; every offset anywhere in the library (findings, spans, reviewer decisions) is a
+code-point offset into it. ``words`` gives each word's ``(start, end)`` in that text and its box
+in PDF points (origin bottom-left, as PDFium reports them), which is what later stages store to
+show and burn a finding; :meth:`PageText.boxes_for` turns any span back into one rectangle per
+line. Pages with a text layer are read by PDFium; pages without one by Tesseract OCR
+(:mod:`redaction.pdf.ocr`), laid out the same way.
 """
 
 from __future__ import annotations
 
 import ctypes
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
 import pikepdf
 import pypdfium2 as pdfium
 
-Rect = tuple[float, float, float, float]  # left, bottom, right, top in page space
+from redaction.model import Rect
+
 TextSource = Literal["text", "ocr", "none"]
+
+
+@dataclass(frozen=True, slots=True)
+class Word:
+    """A run of non-space characters: ``text[start:end]`` of its page, drawn inside ``box``."""
+
+    start: int
+    end: int
+    box: Rect
 
 
 @dataclass
 class PageText:
-    """What a page says, and where each character sits."""
+    """What a page says, where each word sits, and how big the page is (points).
+
+    ``source`` is ``text`` for a text layer, ``ocr`` for a page read by OCR and ``none`` for a
+    page nothing could be read from. ``boxes`` holds one box per character (``None`` for spaces
+    and characters with no position); words are built from it.
+    """
 
     index: int
     text: str
     boxes: list[Rect | None] = field(repr=False)
     source: TextSource
+    width: float = 0.0
+    height: float = 0.0
+    words: list[Word] = field(default_factory=list, repr=False)
+
+    def __post_init__(self) -> None:
+        if not self.words and self.text:
+            self.words = _words(self.text, self.boxes)
 
     def boxes_for(self, start: int, end: int) -> list[Rect]:
         """One rectangle per line of the span, so a name wrapped over two lines gets two boxes."""
@@ -43,13 +69,30 @@ class PageText:
         return lines
 
 
+def _words(text: str, boxes: Sequence[Rect | None]) -> list[Word]:
+    """Words and their boxes; a word none of whose characters has a position is left out."""
+    out: list[Word] = []
+    for m in re.finditer(r"\S+", text):
+        placed = [b for b in boxes[m.start() : m.end()] if b is not None]
+        if not placed:
+            continue
+        box = (
+            min(b[0] for b in placed),
+            min(b[1] for b in placed),
+            max(b[2] for b in placed),
+            max(b[3] for b in placed),
+        )
+        out.append(Word(m.start(), m.end(), box))
+    return out
+
+
 def _same_line(a: Rect, b: Rect) -> bool:
     overlap = min(a[3], b[3]) - max(a[1], b[1])
     height = min(a[3] - a[1], b[3] - b[1])
     return overlap > 0.5 * height and b[0] >= a[0] - 1
 
 
-def extract_text(textpage: pdfium.PdfTextPage, index: int) -> PageText:
+def extract_text(textpage: pdfium.PdfTextPage, index: int, size: tuple[float, float] = (0.0, 0.0)) -> PageText:
     """Text of a page with a box per character; PDFium's generated line breaks become ``\\n``."""
     count = textpage.count_chars()
     raw = textpage.get_text_range() if count else ""
@@ -62,10 +105,11 @@ def extract_text(textpage: pdfium.PdfTextPage, index: int) -> PageText:
     for i, ch in enumerate(raw):
         if ch == "\r" and i + 1 < count and raw[i + 1] == "\n":
             continue
-        chars.append(ch)
+        # a lone carriage return is a line break too, so the detector never sees one
+        chars.append("\n" if ch == "\r" else ch)
         boxes.append(_box(textpage, i, ch))
     text = "".join(chars)
-    return PageText(index, text, boxes, "text" if text.strip() else "none")
+    return PageText(index, text, boxes, "text" if text.strip() else "none", size[0], size[1])
 
 
 def _char_at(textpage: pdfium.PdfTextPage, i: int) -> str:

@@ -41,11 +41,11 @@ import pikepdf
 import pypdf
 import pypdfium2 as pdfium
 
-from redaction import ocr
-from redaction.pdf_errors import PdfReadProblem, PdfSource, check_envelope, open_pike, read_source, source_name
-from redaction.pdf_layout import covering_boxes
-from redaction.verify_forms import Needle, SearchableText, find_in_bytes
-from redaction.verify_structure import (
+from redaction.pdf import ocr
+from redaction.pdf.errors import PdfReadProblem, PdfSource, check_envelope, open_pike, read_source, source_name
+from redaction.pdf.text import covering_boxes
+from redaction.verify.forms import Needle, SearchableText, find_in_bytes
+from redaction.verify.structure import (
     catalog_problems,
     metadata_problems,
     object_problems,

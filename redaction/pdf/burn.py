@@ -18,7 +18,8 @@ import pypdfium2 as pdfium
 from PIL import Image, ImageChops, ImageDraw, ImageFont
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
-from redaction.pdf_layout import PageText, Rect
+from redaction.model import Rect
+from redaction.pdf.text import PageText
 
 DEFAULT_DPI = 200
 BOX_PADDING_PT = 1.0

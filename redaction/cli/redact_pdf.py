@@ -2,7 +2,7 @@
 
 Finds third-party data page by page with the case register and writes a truly redacted copy
 (see :mod:`redaction.pdf`). Without decisions, both ``redact`` and ``review`` findings are
-redacted; the decisions format is described in :mod:`redaction.decisions`. Prints one JSON object
+redacted; the decisions format is described in :mod:`redaction.pdf.decisions`. Prints one JSON object
 describing what was done (pages rebuilt, pages read by OCR, every box with its page, offsets,
 text and reason code), which is also the place to find offsets for a decisions file.
 
@@ -17,10 +17,10 @@ import json
 import sys
 from pathlib import Path
 
-from redaction.decisions import DecisionsError, load_decisions
-from redaction.ocr import OcrUnavailable
-from redaction.pdf import RedactionReport, redact_pdf_with_register
-from redaction.pdf_errors import PdfReadProblem
+from redaction.pdf.decisions import DecisionsError, load_decisions
+from redaction.pdf.errors import PdfReadProblem
+from redaction.pdf.ocr import OcrUnavailable
+from redaction.pdf.redact import RedactionReport, redact_pdf_with_register
 
 
 def run(args: argparse.Namespace) -> int:
@@ -30,7 +30,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"redact-pdf: {exc}", file=sys.stderr)
         return 2
     try:
-        from redaction.people import load_register
+        from redaction.detect.register import load_register
 
         register = load_register(args.people)
     except (OSError, ValueError) as exc:

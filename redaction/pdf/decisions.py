@@ -32,10 +32,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from redaction.findings import Finding
-from redaction.pdf import Area, PageItem, Span
-
-ACTIONS = ("redact", "keep", "review")
+from redaction.model import ACTIONS, Action, Area, Finding, PageItem, Span
 
 
 class DecisionsError(ValueError):
@@ -43,8 +40,10 @@ class DecisionsError(ValueError):
 
 
 @dataclass(frozen=True)
-class Decision:
-    action: str
+class ReviewerDecision:
+    """One reviewer's decision about findings on a page (or every page), as a decisions file gives it."""
+
+    action: Action
     reason: str | None = None
     page: int | None = None  # 0-based
     start: int | None = None
@@ -73,8 +72,10 @@ class Decision:
 
 
 @dataclass
-class Decisions:
-    items: list[Decision] = field(default_factory=list)
+class ReviewerDecisions:
+    """A reviewer's decisions for one PDF; the most specific decision matching a finding wins."""
+
+    items: list[ReviewerDecision] = field(default_factory=list)
 
     def for_page(self, page: int, findings: Sequence[Finding]) -> list[PageItem]:
         """The findings with decisions applied, plus redactions the reviewer added by hand."""
@@ -87,7 +88,7 @@ class Decisions:
                     matched_spans.add((finding.start, finding.end))
                 finding = replace(
                     finding,
-                    action=decision.action,  # type: ignore[arg-type]
+                    action=decision.action,
                     reason=decision.reason or finding.reason or ("TP" if decision.action != "keep" else None),
                 )
             if finding.action != "keep":
@@ -106,8 +107,8 @@ class Decisions:
                 out.append(Span(decision.start, decision.end, reason))
         return out
 
-    def _best(self, page: int, finding: Finding) -> Decision | None:
-        best: tuple[int, Decision] | None = None
+    def _best(self, page: int, finding: Finding) -> ReviewerDecision | None:
+        best: tuple[int, ReviewerDecision] | None = None
         for decision in self.items:
             rank = decision.rank(page, finding)
             if rank is not None and (best is None or rank > best[0]):
@@ -115,7 +116,7 @@ class Decisions:
         return best[1] if best else None
 
 
-def load_decisions(source: str | Path | list[Any] | dict[str, Any]) -> Decisions:
+def load_decisions(source: str | Path | list[Any] | dict[str, Any]) -> ReviewerDecisions:
     data: Any = source
     if isinstance(source, str | Path):
         try:
@@ -128,10 +129,10 @@ def load_decisions(source: str | Path | list[Any] | dict[str, Any]) -> Decisions
         data = data.get("decisions")
     if not isinstance(data, list):
         raise DecisionsError("decisions must be a list, or an object with a 'decisions' list")
-    return Decisions([_decision(item, n) for n, item in enumerate(data, start=1)])
+    return ReviewerDecisions([_decision(item, n) for n, item in enumerate(data, start=1)])
 
 
-def _decision(item: Any, number: int) -> Decision:
+def _decision(item: Any, number: int) -> ReviewerDecision:
     where = f"decision {number}"
     if not isinstance(item, dict):
         raise DecisionsError(f"{where}: must be an object")
@@ -155,7 +156,7 @@ def _decision(item: Any, number: int) -> Decision:
     if start is None and rect is None and item.get("text") is None and item.get("person_id") is None:
         raise DecisionsError(f"{where}: say what it applies to (start/end, rect, text or person_id)")
     reason = item.get("reason")
-    return Decision(
+    return ReviewerDecision(
         action=action,
         reason=str(reason) if reason is not None else None,
         page=page - 1 if page is not None else None,

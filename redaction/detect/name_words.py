@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import ahocorasick
 
-from redaction.people import NameRef
+from redaction.detect.register import NameRef
 
 FUNCTION_WORDS = (
     "The|She|He|It|I|A|An|In|On|At|If|As|We|You|Your|They|This|That|There|These|Those|When|What|Where|Who|Why|How|"
@@ -40,9 +40,25 @@ COLLAR_GAP = re.compile(r"\.?\s\d{2,6}\s")
 # Words just before a name that say it is one: "a man called Dee", "known as Zed", "her partner, Jo".
 NAMING_LAST = frozenset(["called", "named", "nicknamed", "aka"])
 NAMING_PAIRS = frozenset(
-    [("known", "as"), ("only", "as"), ("saved", "as"), ("phone", "as"), ("signed", "as"), ("named", "as"),
-     ("knows", "as"), ("know", "as"), ("knew", "as"), ("goes", "by"), ("go", "by"), ("himself", "as"),
-     ("herself", "as"), ("themself", "as"), ("calls", "himself"), ("calls", "herself"), ("calls", "themself")]
+    [
+        ("known", "as"),
+        ("only", "as"),
+        ("saved", "as"),
+        ("phone", "as"),
+        ("signed", "as"),
+        ("named", "as"),
+        ("knows", "as"),
+        ("know", "as"),
+        ("knew", "as"),
+        ("goes", "by"),
+        ("go", "by"),
+        ("himself", "as"),
+        ("herself", "as"),
+        ("themself", "as"),
+        ("calls", "himself"),
+        ("calls", "herself"),
+        ("calls", "themself"),
+    ]
 )
 RELATIONS = frozenset(
     word_list(

@@ -1,0 +1,1 @@
+"""Independent checks that a redacted PDF leaks nothing (``python -m redaction verify``)."""
