@@ -82,7 +82,8 @@ def _register_stages(app: Flask) -> None:
     from sar.cases.views import bp as cases_bp
     from sar.clock.views import bp as clock_bp
     from sar.dashboard.views import bp as dashboard_bp
+    from sar.review.views import bp as review_bp
     from sar.sources.views import bp as sources_bp
 
-    for blueprint in (cases_bp, clock_bp, sources_bp, dashboard_bp, admin_bp):
+    for blueprint in (cases_bp, clock_bp, sources_bp, review_bp, dashboard_bp, admin_bp):
         app.register_blueprint(blueprint)

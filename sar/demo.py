@@ -519,6 +519,9 @@ def seed(today: date, *, seed_value: int = DEFAULT_SEED) -> SeedResult:
         teams = seeder.teams()
         seeder.staff(teams)
         seeder.cases(teams)
+        from sar.review.catalogue import seed_exemptions
+
+        seed_exemptions()  # the exemption catalogue the DPO edits (sar-rules section 3)
     finally:
         if pinned is None:
             config.pop("CLOCK_TODAY", None)

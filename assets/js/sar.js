@@ -3,3 +3,8 @@ import { initAll } from "./govuk-frontend.min.js";
 
 document.body.classList.add("js-enabled", "govuk-frontend-supported");
 initAll();
+
+// The review page's shortcuts and box drawing load only where they are used.
+if (document.querySelector("[data-sar-review]")) {
+  import("./review.js");
+}

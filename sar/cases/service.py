@@ -482,6 +482,7 @@ def add_person(case: Case, role: PersonRole, details: PersonDetails, *, actor: U
         after=person_snapshot(person),
         actor=_actor(actor),
     )
+    case_changed.send(case, reason="person added to the register")
     return person
 
 
@@ -508,6 +509,7 @@ def update_person(
             after=changes.after,
             actor=_actor(actor),
         )
+        case_changed.send(case, reason="person changed on the register")
     return person
 
 
@@ -537,6 +539,7 @@ def remove_person(person: CasePerson, *, actor: User | None = None) -> None:
         before=before,
         actor=_actor(actor),
     )
+    case_changed.send(case, reason="person removed from the register")
 
 
 def export_people_register(case: Case, *, actor: User | None = None) -> dict[str, Any]:

@@ -36,6 +36,7 @@ from sar.sources.models import (
     GroupKind,
     SearchTask,
 )
+from sar.sources.signals import pages_ready
 from sar.storage import FileStore, FileTooLarge, get_store
 
 INGEST_JOB = "sources.ingest"
@@ -170,6 +171,8 @@ def ingest_document(payload: dict[str, Any]) -> None:
                  else f"Cannot read {document.original_name!r}: {document.refusal_message}"),
         actor=JOB_ACTOR,
     )  # fmt: skip
+    if document.status is DocumentStatus.READY:
+        pages_ready.send(document)
     _enqueue(DEDUPE_JOB, {"case_id": document.case_id})
 
 
