@@ -68,7 +68,7 @@ def check(case: Case) -> list[Issue]:
     for f in findings:
         if f.person_ref and f.person_ref != "S":
             by_person.setdefault(f.person_ref, []).append(f)
-        if f.folded_text and f.start >= 0:
+        if f.folded_text and f.start >= 0 and f.person_ref != "S" and f.role != "subject":
             by_text.setdefault(f.folded_text, []).append(f)
     person_texts: set[str] = set()
     for ref, group in by_person.items():
@@ -117,7 +117,8 @@ def _mixed_places(group: list[ReviewFinding]) -> list[Place]:
 
 
 def _visible_elsewhere(case: Case, findings: list[ReviewFinding]) -> list[Issue]:
-    """Third parties' names redacted somewhere but written, with no redaction over them, on another page."""
+    """Third parties' names redacted somewhere but written on another page with no finding over them (a mention
+    someone decided to disclose is a difference of decision, listed as such)."""
     redacted_names: dict[str, ReviewFinding] = {}
     for f in findings:
         if f.outcome is Outcome.REDACT and f.category == "person" and f.role != "subject" and len(f.text) >= 3:
@@ -127,7 +128,7 @@ def _visible_elsewhere(case: Case, findings: list[ReviewFinding]) -> list[Issue]
     covered: dict[tuple[int, int], list[tuple[int, int]]] = {}
     for d, n, s, e in db.session.execute(
         select(ReviewFinding.document_id, ReviewFinding.page_number, ReviewFinding.start, ReviewFinding.end).where(
-            ReviewFinding.case_id == case.id, ReviewFinding.outcome != Outcome.KEEP
+            ReviewFinding.case_id == case.id
         )
     ):
         covered.setdefault((d, n), []).append((s, e))

@@ -118,8 +118,8 @@ def boxes_for(words: list[list[float]], start: int, end: int) -> list[list[float
             if same_line:
                 last[1], last[2], last[3] = min(last[1], y0), max(last[2], x1), max(last[3], y1)
                 continue
-        boxes.append([round(x0, 2), round(y0, 2), round(x1, 2), round(y1, 2)])
-    return boxes
+        boxes.append([x0, y0, x1, y1])
+    return [[round(v, 2) for v in box] for box in boxes]
 
 
 def fold(text: str) -> str:
