@@ -48,8 +48,8 @@ def test_accept_reject_and_change_exemption_work_as_plain_forms(
     reviewed: ReviewCase, client_as: Callable[..., FlaskClient]
 ) -> None:
     client = client_as(Role.IG_OFFICER)
-    gary, ayesha = reviewed.findings("Gary Pollard", reviewed.letter)[0], reviewed.findings("Ayesha Khan",
-                                                                                           reviewed.letter)[0]  # fmt: skip
+    gary = reviewed.findings("Gary Pollard", reviewed.letter)[0]
+    ayesha = reviewed.findings("Ayesha Khan", reviewed.letter)[0]
     url = f"/cases/{reviewed.case.id}/review/findings/{gary.id}"
     response = client.post(url, data={"action": "accept"})
     assert response.status_code == 302 and "#finding-" in response.location
