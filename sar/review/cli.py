@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import click
 from flask import Blueprint
+from flask.cli import AppGroup
 from sqlalchemy import func, select
 
 from sar.auth.models import User
@@ -41,9 +42,8 @@ def _user(email: str) -> User:
     return user
 
 
-@click.group("review")
-def review_cli() -> None:
-    """Review and sign-off of a case's redactions."""
+# An AppGroup, so each command runs in an application context however it is invoked.
+review_cli = AppGroup("review", help="Review and sign-off of a case's redactions.")
 
 
 @review_cli.command("accept-proposed")

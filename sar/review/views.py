@@ -392,20 +392,24 @@ def undo(case_id: int, batch_id: int) -> Response:
 
 @bp.route("/cases/<int:case_id>/review/consistency", methods=["GET", "POST"])
 @roles_required(*CASE_READERS)
-def consistency_check(case_id: int) -> str | Response:
+def consistency_check(case_id: int) -> str | tuple[str, int] | Response:
     case = _case(case_id)
+    errors: dict[str, str] = {}
+    key = ""
     if request.method == "POST":
         if not _can_change(case):
             abort(403)
+        key = _text("key", 64)
         try:
-            consistency.explain(case, _text("key", 64), _text("explanation"), by=current_user)
+            consistency.explain(case, key, _text("explanation"), by=current_user)
             flash("Explanation recorded.", "success")
+            return redirect(url_for("review.consistency_check", case_id=case.id))
         except service.ReviewError as error:
-            flash(str(error))
-        return redirect(url_for("review.consistency_check", case_id=case.id))
+            errors["explanation"] = str(error)
     _viewed(case, "consistency check")
-    return render_template("review/consistency.html", case=case, issues=consistency.check(case),
-                           can_change=_can_change(case))  # fmt: skip
+    page = render_template("review/consistency.html", case=case, issues=consistency.check(case),
+                           can_change=_can_change(case), errors=errors, chosen_key=key)  # fmt: skip
+    return (page, 422) if errors else page
 
 
 @bp.route("/cases/<int:case_id>/review/consultations", methods=["GET", "POST"])

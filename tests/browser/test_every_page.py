@@ -29,6 +29,7 @@ NOT_PAGES = {
     "dashboard.request_log_csv": "CSV download",
     "auth.set_up_mfa": "only reachable between password and MFA (test_sign_in.py)",
     "auth.verify_mfa": "only reachable between password and MFA (test_sign_in.py)",
+    "review.page_image": "PNG image of a page (test_review.py)",
 }
 NOT_PAGE_SUFFIXES = (".csv", ".json")
 ROLE_PREFERENCE = (Role.IG_OFFICER, Role.DPO, Role.AUDITOR, Role.ADMIN, Role.RECORD_HOLDER)
@@ -85,6 +86,7 @@ def ids(live_server: Any) -> dict[str, int]:
             ).first()
             or 0,
         }
+        found.update(_review_ids(live_server, case.id))
         try:
             from sar.clock.models import ClockEvent
         except ModuleNotFoundError:
@@ -96,6 +98,31 @@ def ids(live_server: Any) -> dict[str, int]:
             if event is not None:
                 found["clock_event_id"], found["clock_case_id"] = event.id, event.case_id
         return found
+
+
+def _review_ids(live_server: Any, case_id: int) -> dict[str, Any]:
+    """Documents read and detected in the case, an inconsistency and a consultation, so every review page
+    (and every review form) has something to show."""
+    from sar.extensions import db
+    from sar.review import service
+    from sar.review.models import Outcome, ReviewFinding
+    from sar.sources.models import Document
+    from tests.browser.review_data import add_documents
+
+    data = add_documents(live_server.app, case_id)
+    from sar.auth.models import User as Staff
+
+    officer = db.session.scalars(select(Staff).where(Staff.email.like("priya.raman@%"))).one()
+    for document_id, action in ((data.letter_id, "redact"), (data.note_id, "keep")):
+        for finding in db.session.scalars(
+            select(ReviewFinding).where(ReviewFinding.document_id == document_id, ReviewFinding.role == "third_party")
+        ):
+            service.decide(finding, action, by=officer, code="TP")
+    note = db.session.get_one(Document, data.note_id)
+    service.withhold_page(note, 1, by=officer, code="HEALTH-SH", reason="CAMHS report")
+    db.session.commit()
+    assert db.session.scalar(select(ReviewFinding.id).where(ReviewFinding.outcome != Outcome.PENDING).limit(1))
+    return {"document_id": data.letter_id, "number": 1, "code": "TP"}
 
 
 def _url(endpoint: str, rule: str, ids: dict[str, int]) -> str:
@@ -137,6 +164,7 @@ FORMS_NOT_REFUSING_EMPTY = {
     "dashboard.deadlines": "GET filters",
     "cases.list_cases": "GET filters",
     "audit.events": "GET filters",
+    "review.apply": "a confirmation showing the count: submitting it applies the decision (test_review.py)",
 }
 
 
