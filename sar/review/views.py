@@ -347,17 +347,21 @@ def apply(case_id: int) -> str | tuple[str, int] | Response:
     source = request.form if request.method == "POST" else request.args
     outcome_value = (source.get("outcome") or "redact").strip()
     outcome = Outcome.REDACT if outcome_value == "redact" else Outcome.KEEP
+    if request.method == "GET" and not (source.get("person") or "").strip() and "text" not in source:
+        _viewed(case, "apply a decision across the case")
+        return render_template("review/apply.html", case=case, scope=None, errors={}, outcome=outcome)
     try:
         scope = _scope(case, source)
     except service.ReviewError as error:
-        flash(str(error))
-        return redirect(url_for("review.overview", case_id=case.id) + "#across")
+        page = render_template("review/apply.html", case=case, scope=None, errors={"text": str(error)},
+                               outcome=outcome)  # fmt: skip
+        return page, 422
     if request.method == "GET" or not source.get("confirm"):
         _viewed(case, f"what {scope.description} would change")
         return render_template(
             "review/apply.html", case=case, scope=scope, outcome=outcome, person=source.get("person", ""),
             text=source.get("text", ""), code=source.get("code", "TP"), redaction_codes=catalogue.redaction_codes(),
-            reason=source.get("reason", ""), back=_safe_back(source.get("back", "")),
+            reason=source.get("reason", ""), back=_safe_back(source.get("back", "")), errors={},
         )  # fmt: skip
     try:
         batch = service.apply_scope(case, scope, outcome, by=current_user, code=_text("code", 20) or None,
