@@ -41,7 +41,8 @@ def page_png(document: Document, number: int) -> bytes:
         bitmap = page.render(scale=SCALE)
         image = bitmap.to_pil()
         buffer = io.BytesIO()
-        image.save(buffer, format="PNG", optimize=False)
+        # Fast compression: level 1 is several times quicker than the default and the PNG only ~15% larger.
+        image.save(buffer, format="PNG", compress_level=1)
         width, height = image.size
     finally:
         pdf.close()

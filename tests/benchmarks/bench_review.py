@@ -50,7 +50,7 @@ from sar.storage import get_store  # noqa: E402
 DEFAULT_CORPUS = ROOT.parent / "shared" / "eval" / "corpus-dev"
 WORDS_PER_PAGE = 280
 BIG_DOCUMENT_PAGES = 300
-CASE_DOCUMENTS, CASE_PAGES_EACH = 50, 100
+CASE_DOCUMENTS, CASE_PAGES_EACH = int(os.environ.get("SAR_BENCH_DOCUMENTS", 50)), 100
 PEOPLE = [
     (PersonRole.THIRD_PARTY, "Gary Pollard", "neighbour"),
     (PersonRole.THIRD_PARTY, "Sharon Whitfield", "mother"),
@@ -133,9 +133,13 @@ def add_document(case: Case, title: str, texts: list[str], working_key: str | No
     return document
 
 
+CPU: list[float] = []  # process CPU time of the last timed call: what the request cost, whatever the load
+
+
 def timed(fn: Any) -> tuple[float, Any]:
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     result = fn()
+    CPU.append(time.process_time() - cpu)
     return time.perf_counter() - start, result
 
 
@@ -145,7 +149,8 @@ def main() -> None:
         url = os.environ.get("SAR_BENCH_DATABASE_URL") or f"sqlite:///{scratch}/bench.sqlite"
         app = create_app({
             "ENV": "testing", "SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": url,
-            "FILE_ENCRYPTION_KEY": "kWs3xXt0pQdJ3Qdm5YgM2t1xM6m0R2rD7w7m9yWkq0s=", "FILE_STORE_PATH": f"{scratch}/files",
+            "FILE_ENCRYPTION_KEY": "kWs3xXt0pQdJ3Qdm5YgM2t1xM6m0R2rD7w7m9yWkq0s=",
+            "FILE_STORE_PATH": f"{scratch}/files",
             "WTF_CSRF_ENABLED": False, "COUNCIL_NAME": "Benchmark Council",
         })  # fmt: skip
         with app.app_context():
@@ -161,8 +166,9 @@ def run(app: Any, corpus: Path) -> None:
 
     from sar.review import detection
 
-    officer = accounts.create_user(email="bench@council.example", full_name="Bench Officer",
-                                   password="a long benchmark passphrase", roles=(Role.IG_OFFICER,), actor=None)  # fmt: skip
+    officer = accounts.create_user(email="reviewer@council.example", full_name="Bench Officer",
+                                   password="correct horse battery staple", roles=(Role.IG_OFFICER,),
+                                   actor=None)  # fmt: skip
     case = Case(reference="SAR-BENCH1", channel=Channel.EMAIL, received_at=datetime.now(UTC),
                 received_on=date.today(), logged_by_id=officer.id)  # fmt: skip
     case.rights = [CaseRight(right=Right.ACCESS)]
@@ -200,7 +206,7 @@ def run(app: Any, corpus: Path) -> None:
           f"(target: under 120 s)")  # fmt: skip
 
     client = app.test_client()
-    with app.test_request_context():
+    with app.test_request_context(environ_base=client.environ_base):
         identifier = _create_identifier()
     with client.session_transaction() as session:
         session.update({"_user_id": str(officer.id), "_fresh": True, "_id": identifier})
@@ -209,38 +215,44 @@ def run(app: Any, corpus: Path) -> None:
     page_url = f"/cases/{case.id}/review/documents/{big.id}/pages/150"
     client.get(page_url)  # warm the template cache
     times = []
+    CPU.clear()
     for _ in range(20):
         seconds, response = timed(lambda: client.get(page_url))
-        assert response.status_code == 200
+        assert response.status_code == 200, response.get_data(as_text=True)[:2000]
         times.append(seconds)
     print(f"review page (page 150 of {BIG_DOCUMENT_PAGES}, {len(response.data):,} bytes): median "
-          f"{statistics.median(times) * 1000:.0f} ms, slowest {max(times) * 1000:.0f} ms (target: under 1 s)")  # fmt: skip
+          f"{statistics.median(times) * 1000:.0f} ms, slowest {max(times) * 1000:.0f} ms; CPU median "
+          f"{statistics.median(CPU) * 1000:.0f} ms (target: under 1 s)")  # fmt: skip
 
     # 3. page images: first render, then from the cache.
-    first, cached = [], []
+    first, cached, first_cpu, cached_cpu = [], [], [], []
     for number in range(1, 11):
         image_url = f"/cases/{case.id}/review/documents/{big.id}/pages/{number}.png"
         seconds, response = timed(lambda url=image_url: client.get(url))
         assert response.status_code == 200 and response.mimetype == "image/png"
         first.append(seconds)
+        first_cpu.append(CPU[-1])
         seconds, _ = timed(lambda url=image_url: client.get(url))
         cached.append(seconds)
+        cached_cpu.append(CPU[-1])
     print(f"page image: first render median {statistics.median(first) * 1000:.0f} ms (slowest "
           f"{max(first) * 1000:.0f} ms), cached median {statistics.median(cached) * 1000:.0f} ms (slowest "
-          f"{max(cached) * 1000:.0f} ms) (target: each under 300 ms)")  # fmt: skip
+          f"{max(cached) * 1000:.0f} ms); CPU median {statistics.median(first_cpu) * 1000:.0f} ms first, "
+          f"{statistics.median(cached_cpu) * 1000:.0f} ms cached (target: each under 300 ms)")  # fmt: skip
 
     # 4. apply to every mention of the neighbour, named on every page.
     seconds_count, response = timed(lambda: client.get(f"/cases/{case.id}/review/apply?person=P1&outcome=redact"))
     assert response.status_code == 200
     mentions = re.search(rb"<strong>(\d+)</strong>", response.data)
-    seconds_apply, response = timed(lambda: client.post(
-        f"/cases/{case.id}/review/apply", data={"person": "P1", "outcome": "redact", "confirm": "1", "code": "TP"}))  # fmt: skip
+    form = {"person": "P1", "outcome": "redact", "confirm": "1", "code": "TP"}
+    seconds_apply, response = timed(lambda: client.post(f"/cases/{case.id}/review/apply", data=form))
     assert response.status_code == 302, response.status_code
     redacted = db.session.scalar(
         select(func.count()).where(ReviewFinding.person_ref == "P1", ReviewFinding.outcome == "redact")
     )
     print(f"apply to every mention ({mentions.group(1).decode() if mentions else '?'} mentions on {pages} pages): "
-          f"count page {seconds_count:.2f} s, applying {seconds_apply:.2f} s, {redacted:,} redacted "
+          f"count page {seconds_count:.2f} s, applying {seconds_apply:.2f} s (CPU {CPU[-1]:.2f} s), "
+          f"{redacted:,} redacted "
           f"(target: under 5 s)")  # fmt: skip
     print(f"load average after: {os.getloadavg()[0]:.2f}")
 
