@@ -110,7 +110,7 @@ def boxes_for(words: list[list[float]], start: int, end: int) -> list[list[float
 
     Words come in text order, so the first one the span touches is found by bisection: a page has hundreds of
     words and a case hundreds of thousands of findings."""
-    first = bisect.bisect_right(words, start, key=lambda word: word[1])
+    first = bisect.bisect_right(words, start, key=lambda word: int(word[1]))
     boxes: list[list[float]] = []
     for word in words[first:]:
         w_start, w_end = int(word[0]), int(word[1])

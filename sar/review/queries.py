@@ -99,14 +99,9 @@ def progress(case_id: int) -> Progress:
     result.findings = sum(p.findings for p in per.values())
     result.pending = sum(p.pending for p in per.values())
     result.pages_withheld = sum(p.pages_withheld for p in per.values())
-    result.open_consultations = int(
-        db.session.scalar(
-            select(func.count()).where(
-                Consultation.case_id == case_id, Consultation.recorded_at.is_(None), Consultation.withdrawn.is_(False)
-            )
-        )
-        or 0
-    )
+    from sar.review.signoff import open_consultations_of
+
+    result.open_consultations = len(open_consultations_of(case_id))
     return result
 
 

@@ -15,7 +15,15 @@ from sar.auth.models import Role, User
 from sar.cases.models import Case
 from sar.db import utcnow
 from sar.extensions import db
-from sar.review.models import CaseReview, Consultation, Outcome, ReviewFinding, SignOffState
+from sar.review.models import (
+    CaseReview,
+    Consultation,
+    DocumentReview,
+    Outcome,
+    PageWithheld,
+    ReviewFinding,
+    SignOffState,
+)
 from sar.sources.models import Document, DocumentStatus
 
 Actor = tuple[int | None, str]
@@ -83,11 +91,7 @@ def blockers(case: Case) -> list[Blocker]:
     )
     if pending:
         found.append(Blocker(f"{pending} findings need a decision", "review.overview"))
-    open_consultations = db.session.scalar(
-        select(func.count()).where(
-            Consultation.case_id == case.id, Consultation.recorded_at.is_(None), Consultation.withdrawn.is_(False)
-        )
-    )
+    open_consultations = len(open_consultations_of(case.id))
     if open_consultations:
         found.append(Blocker(f"{open_consultations} consultations are not recorded yet", "review.consultations"))
     issues = [issue for issue in consistency.check(case) if not issue.explained]
@@ -96,6 +100,44 @@ def blockers(case: Case) -> list[Blocker]:
             Blocker(f"{len(issues)} inconsistencies are not resolved or explained", "review.consistency_check")
         )
     return found
+
+
+def codes_in_use(case_id: int) -> set[tuple[int, str]]:
+    """(document, code) of every current decision that carries a code: redactions, withheld pages and documents."""
+    used = {
+        (int(d), str(c))
+        for d, c in db.session.execute(
+            select(ReviewFinding.document_id, ReviewFinding.code)
+            .where(ReviewFinding.case_id == case_id, ReviewFinding.outcome == Outcome.REDACT,
+                   ReviewFinding.code.is_not(None))
+            .distinct()
+        )
+    }  # fmt: skip
+    used |= {
+        (int(d), str(c))
+        for d, c in db.session.execute(select(PageWithheld.document_id, PageWithheld.code).where(
+            PageWithheld.case_id == case_id))
+    }  # fmt: skip
+    used |= {
+        (int(d), str(c))
+        for d, c in db.session.execute(select(DocumentReview.document_id, DocumentReview.withheld_code).where(
+            DocumentReview.case_id == case_id, DocumentReview.withheld_code.is_not(None)))
+    }  # fmt: skip
+    return used
+
+
+def open_consultations_of(case_id: int) -> list[Consultation]:
+    """Consultations not yet recorded whose code is still used on their document: a code changed away from
+    no longer needs its consultation (it comes back if the code is used again)."""
+    waiting = db.session.scalars(
+        select(Consultation).where(
+            Consultation.case_id == case_id, Consultation.recorded_at.is_(None), Consultation.withdrawn.is_(False)
+        )
+    ).all()
+    if not waiting:
+        return []
+    used = codes_in_use(case_id)
+    return [c for c in waiting if (c.document_id, c.code) in used]
 
 
 def _check_role(by: User) -> None:

@@ -439,6 +439,7 @@ def consultations(case_id: int) -> str | tuple[str, int] | Response:
     _viewed(case, "consultations")
     page = render_template(
         "review/consultations.html", case=case, consultations=queries.consultations_of(case.id),
+        waiting={c.id for c in signoff.open_consultations_of(case.id)},
         codes=catalogue.by_code(), can_change=_can_change(case), errors=errors, chosen=chosen, form=request.form,
         kinds=ConsultationKind,
     )  # fmt: skip

@@ -252,3 +252,17 @@ def test_accepted_app_has_the_catalogue(app: Flask) -> None:
     assert {"TP", "TP-PRO", "SW-SH", "HEALTH-SH", "CHILD-ABUSE", "MUE"} <= set(codes)
     assert codes["HEALTH-SH"].consultation.value == "health"
     assert "TP-PRO" not in {e.code for e in catalogue.redaction_codes()}
+
+
+def test_a_consultation_is_no_longer_needed_once_its_code_is_not_used(
+    reviewed: ReviewCase, make_user: Callable[..., User]
+) -> None:
+    reviewer = make_user(Role.IG_OFFICER)
+    _decide_all(reviewed, reviewer)
+    gary = reviewed.findings("Gary Pollard", reviewed.letter)[0]
+    service.decide(gary, "exemption", by=reviewer, code="HEALTH-OP")
+    assert any("consultations" in b.message for b in signoff.blockers(reviewed.case))
+    service.decide(gary, "exemption", by=reviewer, code="TP")
+    assert not signoff.blockers(reviewed.case)
+    service.decide(gary, "exemption", by=reviewer, code="HEALTH-OP")  # used again: needed again
+    assert any("consultations" in b.message for b in signoff.blockers(reviewed.case))
