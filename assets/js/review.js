@@ -71,8 +71,6 @@ function fillBoxForm(x0, y0, x1, y1) {
 }
 
 if (page && overlay && boxForm) {
-  overlay.removeAttribute("aria-hidden");
-  overlay.setAttribute("aria-hidden", "true");
   overlay.style.cursor = "crosshair";
   let start = null;
   overlay.addEventListener("pointerdown", (event) => {
@@ -130,7 +128,34 @@ if (selectionInput && textView) {
   });
 }
 
+// Single-key shortcuts can be turned off (WCAG 2.1.4), remembered in this browser.
+const STORAGE_KEY = "sar-review-shortcuts";
+const toggle = root.querySelector("[data-sar-shortcuts-toggle]");
+function shortcutsOn() {
+  try {
+    return window.localStorage.getItem(STORAGE_KEY) !== "off";
+  } catch {
+    return true;
+  }
+}
+function showToggle() {
+  toggle.textContent = shortcutsOn() ? "Turn keyboard shortcuts off" : "Turn keyboard shortcuts on";
+}
+if (toggle) {
+  toggle.hidden = false;
+  showToggle();
+  toggle.addEventListener("click", () => {
+    try {
+      window.localStorage.setItem(STORAGE_KEY, shortcutsOn() ? "off" : "on");
+    } catch {
+      // private browsing without storage: nothing to remember
+    }
+    showToggle();
+  });
+}
+
 document.addEventListener("keydown", (event) => {
+  if (!shortcutsOn()) return;
   if (keyboardBox && keyboardDraw(event)) {
     event.preventDefault();
     return;
