@@ -61,6 +61,7 @@ def _on_case_changed(case: Case, **extra: Any) -> None:
 def _setup(state: BlueprintSetupState) -> None:
     app = cast(Flask, state.app)
     register_case_panel(app, CasePanel("review", "review/_case_panel.html", panel_context, 30))
+    app.add_template_global(queries.progress, "review_progress")  # for gathering's document list
     pages_ready.connect(_on_pages_ready, weak=False)
     case_changed.connect(_on_case_changed, weak=False)
 

@@ -204,3 +204,18 @@ def test_sign_off_is_refused_while_something_blocks_it(
     reviewer = make_user(Role.IG_OFFICER)
     result = app.test_cli_runner().invoke(args=["review", "ready", reviewed.case.reference, "--as", reviewer.email])
     assert result.exit_code != 0 and "6 findings need a decision" in result.output
+
+
+def test_progress_shows_on_the_case_page_and_the_document_list(
+    reviewed: ReviewCase, client_as: Callable[..., FlaskClient], make_user: Callable[..., User]
+) -> None:
+    from sar.review import service
+
+    reviewer = make_user(Role.IG_OFFICER)
+    service.withhold_page(reviewed.note, 1, by=reviewer, code="CRIME")
+    db.session.commit()
+    client = client_as(Role.IG_OFFICER)
+    case_page = client.get(f"/cases/{reviewed.case.id}").get_data(as_text=True)
+    assert "Review and sign-off" in case_page and "6 of 6 findings" in case_page
+    documents = client.get(f"/cases/{reviewed.case.id}/documents").get_data(as_text=True)
+    assert "0 of 2 documents done, 6 decisions pending, 1 page withheld" in documents
