@@ -41,6 +41,9 @@ class Finding:
     ``reason`` is an exemption code from sar-rules section 3 (``TP`` for third-party data,
     ``TP-PRO`` for a professional acting officially) or ``None`` for the subject's own data.
     ``role`` is whose data it is: ``organisation`` for an organisation's own letterhead details.
+    ``explanation`` is a short reason in words a reviewer reads ("third party: mother in the
+    register", "professional not in the register: job title (social worker)"), for the review
+    page and the redaction schedule.
     """
 
     start: int
@@ -51,6 +54,7 @@ class Finding:
     action: Action
     reason: str | None
     person_id: str | None
+    explanation: str = ""
 
     def as_json(self) -> dict[str, Any]:
         return asdict(self)

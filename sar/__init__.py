@@ -9,6 +9,7 @@ from typing import Any
 from flask import Flask
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
+from sar import calendar
 from sar import config as config_module
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -25,6 +26,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     )
     _load_config(app, test_config)
     _configure_templates(app)
+    _configure_serving(app)
 
     from sar import extensions
 
@@ -39,8 +41,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     _register_stages(app)
 
     from sar import cli
+    from sar.demo import seed_demo
 
     cli.init_app(app)
+    app.cli.add_command(seed_demo)  # seeds every stage, so it is assembled here with them, not in sar.cli
     return app
 
 
@@ -55,6 +59,25 @@ def _load_config(app: Flask, test_config: dict[str, Any] | None) -> None:
     app.testing = app.config["ENV"] == "testing"
     config_module.check_production_config(app.config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+
+def _configure_serving(app: Flask) -> None:
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
+    from sar import db as db_module
+    from sar.urls import BoundedIntConverter
+
+    # Before any blueprint adds a rule: every <int:...> in the URL map is bounded to what the
+    # database can hold, so /cases/99999999999999999999999 is a 404, not an overflow.
+    app.url_map.converters["int"] = BoundedIntConverter
+    proxies = int(app.config.get("PROXY_COUNT") or 0)
+    if proxies > 0:
+        # Trust exactly as many X-Forwarded-* hops as there are proxies we run: trusting more
+        # would let a client choose its own address and dodge the sign-in rate limit.
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_port=proxies, x_prefix=proxies
+        )
+    db_module.install_sqlite_tuning()
 
 
 def _configure_templates(app: Flask) -> None:
@@ -74,16 +97,21 @@ def _configure_templates(app: Flask) -> None:
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     WTFormsHelpers(app)
+    calendar.init_app(app)
 
 
 def _register_stages(app: Flask) -> None:
     """Each stage's blueprint, in the order of the one-way flow; later stages add theirs here."""
+    from sar import cases, clock, review, sources
     from sar.admin.views import bp as admin_bp
-    from sar.cases.views import bp as cases_bp
-    from sar.clock.views import bp as clock_bp
+    from sar.bundle.letters.views import bp as letters_bp
     from sar.dashboard.views import bp as dashboard_bp
-    from sar.review.views import bp as review_bp
-    from sar.sources.views import bp as sources_bp
 
-    for blueprint in (cases_bp, clock_bp, sources_bp, review_bp, dashboard_bp, admin_bp):
-        app.register_blueprint(blueprint)
+    cases.init_app(app)
+    clock.init_app(app)
+    sources.init_app(app)
+    review.init_app(app)
+    app.register_blueprint(letters_bp)
+    # Read-only pages over every stage: only the app factory may import the dashboard (import-linter).
+    app.register_blueprint(dashboard_bp)
+    app.register_blueprint(admin_bp)

@@ -13,23 +13,25 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
-from zoneinfo import ZoneInfo
 
-from flask import Blueprint, Response, abort, render_template, request, stream_with_context, url_for
+from flask import Blueprint, Response, abort, render_template, request, url_for
+from flask_login import current_user
 from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovTextInput
-from sqlalchemy import Select, column, false, func, select, table
+from sqlalchemy import Select, false, func, select
 from werkzeug.datastructures import MultiDict
 from wtforms import Form, SelectField, StringField, ValidationError
 from wtforms.validators import Length, Optional
 
-from sar import audit
+from sar import audit, calendar
 from sar.audit import AuditEvent
 from sar.auth.access import roles_required
 from sar.auth.models import Role
+from sar.downloads import complete_download
 from sar.extensions import db
+from sar.urls import parse_id
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 
@@ -37,8 +39,6 @@ AUDIT_READERS = (Role.DPO, Role.AUDITOR)
 PAGE_SIZE = 50
 EXPORT_BATCH = 1000
 # Dates typed by staff mean the council's calendar day, not UTC.
-LOCAL_TIME = ZoneInfo("Europe/London")
-_CASES = table("cases", column("id"), column("reference"))
 # A spreadsheet would run a cell starting with one of these as a formula (CSV injection).
 _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 CSV_COLUMNS = (
@@ -176,15 +176,7 @@ def _escape_like(text: str) -> str:
 
 
 def _start_of(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=LOCAL_TIME).astimezone(UTC)
-
-
-def _find_case_id(text: str) -> int | None:
-    text = text.strip()
-    if text.isdigit():
-        return int(text)
-    found = db.session.execute(select(_CASES.c.id).where(func.upper(_CASES.c.reference) == text.upper())).scalar()
-    return None if found is None else int(found)
+    return calendar.moment_of(day)
 
 
 def filter_from(form: AuditFilterForm) -> AuditFilter:
@@ -198,16 +190,13 @@ def filter_from(form: AuditFilterForm) -> AuditFilter:
         date_to=parse_day(form.date_to.data) if form.date_to.data else None,
     )
     if chosen.case_text:
-        chosen.case_id = _find_case_id(chosen.case_text)
+        chosen.case_id = audit.case_directory().find(chosen.case_text)
         chosen.matches_nothing = chosen.case_id is None
     return chosen
 
 
 def case_references(case_ids: set[int]) -> dict[int, str]:
-    if not case_ids:
-        return {}
-    rows = db.session.execute(select(_CASES.c.id, _CASES.c.reference).where(_CASES.c.id.in_(case_ids)))
-    return {int(row.id): str(row.reference) for row in rows}
+    return audit.case_directory().references(case_ids) if case_ids else {}
 
 
 def _query_string(args: MultiDict[str, str], **changes: Any) -> str:
@@ -217,8 +206,7 @@ def _query_string(args: MultiDict[str, str], **changes: Any) -> str:
 
 
 def _page_number() -> int:
-    raw = request.args.get("page", "1")
-    return max(1, int(raw)) if raw.isdigit() else 1
+    return parse_id(request.args.get("page")) or 1
 
 
 @bp.get("/")
@@ -296,6 +284,7 @@ def event_detail(event_id: int) -> str:
         object_id=event.id,
         case_id=event.case_id,
         summary=f"Audit event {event.id} ({event.action}) opened",
+        by=current_user,
     )
     return render_template(
         "audit/event.html",
@@ -385,15 +374,12 @@ def export_csv() -> Response | tuple[str, int]:
         object_type="audit_log",
         summary="Exported the audit log" + (" (filtered)" if described else ""),
         after={"filter": described},
+        by=current_user,
     )
-    # The export event is committed before streaming starts (the per-request commit runs when the
-    # response is returned), and rows are fetched up to it, so the file includes its own export.
-    stamp = datetime.now(LOCAL_TIME).strftime("%Y%m%d-%H%M%S")
-    return Response(
-        stream_with_context(csv_rows(chosen, exported.id)),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="audit-log-{stamp}.csv"'},
-    )
+    # Rows are fetched up to the export's own event, so the file includes it; the whole file is
+    # built before the response starts, so a failure is an error page and the export is not recorded.
+    stamp = calendar.now().strftime("%Y%m%d-%H%M%S")
+    return complete_download(csv_rows(chosen, exported.id), filename=f"audit-log-{stamp}.csv", mimetype="text/csv")
 
 
 @bp.get("/verify")
@@ -411,11 +397,6 @@ def verify() -> str:
         object_type="audit_log",
         summary=f"Checked {checked} events: "
         + ("intact" if problem is None else f"broken at event {problem.event_id}"),
+        by=current_user,
     )
     return render_template("audit/verify.html", result={"checked": checked, "problem": problem})
-
-
-@bp.app_template_filter("audit_time")
-def audit_time(moment: datetime) -> str:
-    """Exact local time to the second: the order of events matters when reading the log."""
-    return moment.astimezone(LOCAL_TIME).strftime("%-d %b %Y %H:%M:%S")

@@ -6,8 +6,8 @@ import enum
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime, Enum, MetaData, TypeDecorator
-from sqlalchemy.engine import Dialect
+from sqlalchemy import DateTime, Enum, MetaData, TypeDecorator, event
+from sqlalchemy.engine import Connection, Dialect, Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 # Deterministic constraint names, so Alembic migrations name the same constraint the same way on
@@ -61,3 +61,55 @@ class Base(DeclarativeBase):
 
 class CreatedAtMixin:
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+# --- SQLite as a multi-user database --------------------------------------------------------------------------
+
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+_sqlite_tuning_installed = False
+
+
+def install_sqlite_tuning() -> None:
+    """Make SQLite serve several workers at once: WAL (readers never wait for the writer) and a
+    busy timeout (a writer waits its turn instead of failing at once).
+
+    Appends to the audit chain are serialised by :func:`begin_immediate`: the driver opens a
+    transaction only at the first write, so two requests could both read the end of the chain
+    and then both append the same next id.
+    """
+    global _sqlite_tuning_installed
+    if _sqlite_tuning_installed:
+        return
+    event.listen(Engine, "connect", _sqlite_on_connect)
+    _sqlite_tuning_installed = True
+
+
+def _is_sqlite_driver(dbapi_connection: Any) -> bool:
+    return type(dbapi_connection).__module__.split(".")[0] in ("sqlite3", "_sqlite3")
+
+
+def _sqlite_on_connect(dbapi_connection: Any, connection_record: Any) -> None:
+    if not _is_sqlite_driver(dbapi_connection):
+        return
+    cursor = dbapi_connection.cursor()
+    cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+    if cursor.execute("PRAGMA journal_mode").fetchone()[0] != "memory":
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = NORMAL")  # safe with WAL: a power cut loses at most the last commits
+    cursor.close()
+
+
+def begin_immediate(connection: Connection) -> None:
+    """On SQLite, make sure this transaction holds the database's write lock from now on.
+
+    The sqlite3 driver sends ``BEGIN`` only before the first INSERT/UPDATE/DELETE, and that
+    statement takes the write lock; until then reads run outside any transaction. So if no
+    transaction is open yet, open one with ``BEGIN IMMEDIATE`` (waiting, up to the busy timeout,
+    for whoever holds the lock); if one is open, the lock is already held. Either way nobody else
+    can commit until we do, so what we read next is the latest state. PostgreSQL needs nothing.
+    """
+    if connection.dialect.name != "sqlite":
+        return
+    dbapi_connection = connection.connection.dbapi_connection
+    if dbapi_connection is not None and not dbapi_connection.in_transaction:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")

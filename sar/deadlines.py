@@ -160,6 +160,38 @@ class ExtensionNoticeBeforeRequest(DeadlineError):
     """An extension notice is dated before the request was received."""
 
 
+class PauseNotAllowed(DeadlineError):
+    """Clarification pauses the clock only on a subject access request."""
+
+
+class AlreadyExtended(DeadlineError):
+    """The time limit was already extended; it can be extended only once."""
+
+
+# ---------------------------------------------------------------------------------------- the case's rules
+
+
+def pause_allowed(access_request: bool) -> bool:
+    """Whether asking for clarification stops the clock: only on a subject access request (UK GDPR Art 12(3A) as
+    amended by the DUAA applies the pause to Art 15 requests; sar-rules 1.3: other rights keep the same period and
+    extension, without pauses)."""
+    return bool(access_request)
+
+
+def check_pause_allowed(access_request: bool) -> None:
+    if not pause_allowed(access_request):
+        raise PauseNotAllowed(
+            "The clock can only be paused for clarification on a subject access request (UK GDPR Article 15). "
+            "For other rights the same one-month period and extension apply, without pauses."
+        )
+
+
+def check_can_extend(already_extended: bool) -> None:
+    """Art 12(3): the period may be extended once, by up to two further months; a second extension is refused."""
+    if already_extended:
+        raise AlreadyExtended("The time limit has already been extended; it can only be extended once.")
+
+
 # ------------------------------------------------------------------------------------------- validation
 
 

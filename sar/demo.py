@@ -15,14 +15,16 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import click
 from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import func, select
 
+from sar import calendar
+from sar.audit import SystemActor
 from sar.auth import service as accounts
 from sar.auth.models import Role, Team, User
 from sar.cases import service as intake
@@ -32,9 +34,9 @@ from sar.demo_data.people import DemoPerson, PeopleFactory
 from sar.demo_data.stories import Story, all_stories
 from sar.extensions import db
 
-LONDON = ZoneInfo("Europe/London")
 DEMO_PASSWORD = "demo-council-2026"
 DEFAULT_SEED = 2026
+SEED_DEMO = SystemActor("seed-demo command")
 STAFF_DOMAIN = "council.example"
 
 
@@ -75,6 +77,7 @@ _WAITING_STATUS = {
     EvidenceKind.AUTHORITY: CaseStatus.AWAITING_AUTHORITY,
     EvidenceKind.PARENTAL_RESPONSIBILITY: CaseStatus.AWAITING_AUTHORITY,
 }
+_REVIEWED = (CaseStatus.IN_REVIEW, CaseStatus.AWAITING_SIGN_OFF, CaseStatus.READY_TO_SEND)
 _CLOSES_WHILE_WAITING = {
     Outcome.ID_NOT_PROVIDED_CLOSED: CaseStatus.AWAITING_ID,
     Outcome.AUTHORITY_NOT_PROVIDED_CLOSED: CaseStatus.AWAITING_AUTHORITY,
@@ -130,7 +133,9 @@ class Timeline:
     def moment(self, on: date | None = None) -> datetime:
         """A time during the working day on ``on`` (default: the current step), in UTC."""
         when = on or self.current
-        local = datetime.combine(when, time(self.rng.randint(9, 16), self.rng.choice((0, 10, 25, 40, 55))), LONDON)
+        local = datetime.combine(
+            when, time(self.rng.randint(9, 16), self.rng.choice((0, 10, 25, 40, 55))), calendar.COUNCIL_TZ
+        )
         moment = local.astimezone(UTC)
         if self.last_moment is not None and moment <= self.last_moment:
             moment = self.last_moment + timedelta(minutes=self.rng.randint(5, 40))  # steps on one day stay in order
@@ -154,7 +159,7 @@ class Seeder:
     def teams(self) -> dict[str, Team]:
         from sar.auth.teams import ensure_seed_teams
 
-        self.result.teams_created = len(ensure_seed_teams())
+        self.result.teams_created = len(ensure_seed_teams(by=SEED_DEMO))
         return {team.name: team for team in db.session.scalars(select(Team))}
 
     def team_named(self, teams: dict[str, Team], name: str) -> Team | None:
@@ -174,7 +179,7 @@ class Seeder:
                 roles=person.roles,
                 team=team,
                 job_title=person.job_title,
-                actor=None,
+                by=SEED_DEMO,
             )
             self.result.users.append((person, user))
 
@@ -220,17 +225,72 @@ class Seeder:
             now=self._now(),
         )
         for role, person in story.people:
-            intake.add_person(case, PersonRole(role), _person(person), actor=logged_by)
+            intake.add_person(case, PersonRole(role), _person(person), by=logged_by)
         if story.status is CaseStatus.RECEIVED:
             return case
         Progress(self, story, case, timeline, owner, dpo).run()
         return case
 
+    # letters
+
+    def letters(self) -> None:
+        """The council's Art 15 information from its privacy notice, and the letters each case has had so far."""
+        from sar.bundle.letters import service as letters
+        from sar.bundle.letters.models import LetterKind
+        from sar.bundle.letters.privacy_notice import read_notice
+
+        dpo = self.with_role(Role.DPO)[0]
+        notice = Path(__file__).parent / "demo_data" / "childrens-services-privacy-notice.txt"
+        letters.update_supplementary(read_notice(notice, council_email=current_app.config["COUNCIL_EMAIL"]), by=dpo)
+        closing = {
+            Outcome.NONE_HELD: LetterKind.NO_DATA_HELD,
+            Outcome.REFUSED_MUE: LetterKind.REFUSAL,
+            Outcome.FULL: LetterKind.DISCLOSURE_COVER,
+            Outcome.PARTIAL: LetterKind.DISCLOSURE_COVER,
+            Outcome.NCND: LetterKind.DISCLOSURE_COVER,
+        }
+        halfway = self.result.cases[len(self.result.cases) // 2]
+        for case in self.result.cases:
+            if case is halfway:
+                self.improve_acknowledgement(dpo, case)
+            if case.received_on >= self.today - timedelta(days=1):
+                continue  # logged today or yesterday: the acknowledgement is still to be written
+            owner = case.owner or dpo
+            sent_on = min(case.received_on + timedelta(days=self.rng.randint(1, 3)), self.today)
+            acknowledgement = letters.create_letter(case, LetterKind.ACKNOWLEDGEMENT, {}, by=owner, on=sent_on)
+            letters.mark_posted(case, acknowledgement, by=owner, on=sent_on)
+            kind = closing.get(case.outcome) if case.outcome is not None else None
+            if kind is None or case.closed_at is None:
+                continue
+            closed_on = calendar.council_date(case.closed_at)
+            details = {"reasons": _REFUSAL_REASONS} if kind is LetterKind.REFUSAL else {}
+            letter = letters.create_letter(case, kind, details, by=owner, on=closed_on)
+            letters.mark_posted(case, letter, by=owner, on=closed_on)
+
+    def improve_acknowledgement(self, dpo: User, example: Case) -> None:
+        """Part-way through the year the DPO reworded the acknowledgement: older letters keep version 1."""
+        from sar.bundle.letters import service as letters
+        from sar.bundle.letters.models import Audience, LetterKind
+
+        current = letters.current_template(LetterKind.ACKNOWLEDGEMENT, Audience.ADULT)
+        body = current.body.replace(
+            "Please quote it whenever you contact us about this request.",
+            "Please quote it whenever you contact us about this request. You do not need to do anything else now.",
+        )
+        letters.save_template(
+            current,
+            current.subject,
+            body,
+            "Told requesters they need do nothing else for now",
+            preview_case=example,
+            by=dpo,
+        )
+
     def _now(self) -> datetime:
         real_now = datetime.now(UTC)
-        if self.today >= real_now.astimezone(LONDON).date():
-            return max(real_now, datetime.combine(self.today, time(0, 1), LONDON).astimezone(UTC))
-        return datetime.combine(self.today, time(18, 0), LONDON).astimezone(UTC)
+        if self.today >= calendar.council_date(real_now):
+            return max(real_now, datetime.combine(self.today, time(0, 1), calendar.COUNCIL_TZ).astimezone(UTC))
+        return datetime.combine(self.today, time(18, 0), calendar.COUNCIL_TZ).astimezone(UTC)
 
 
 def _person(person: DemoPerson) -> intake.PersonDetails:
@@ -286,9 +346,6 @@ class Progress:
     def today(self) -> date:
         return self.seeder.today
 
-    def move(self, to: CaseStatus, reason: str, *, by: User | None = None) -> None:
-        intake.transition(self.case, to, reason, actor=by or self.owner, now=self.t.moment())
-
     def close(self) -> None:
         story = self.story
         assert story.outcome is not None
@@ -300,83 +357,64 @@ class Progress:
         )
         by_dpo = story.outcome in (Outcome.NCND, Outcome.REFUSED_MUE, Outcome.WITHHELD_ALL)
         reason = story.closing_reason or _CLOSING_REASONS.get(story.outcome, "Response sent")
-        intake.transition(
-            self.case, CaseStatus.CLOSED, reason, closure, actor=self.dpo if by_dpo else self.owner, now=self.t.moment()
-        )
+        intake.decide_outcome(self.case, closure, reason, by=self.dpo if by_dpo else self.owner, now=self.t.moment())
 
     def clock_event(self, kind_name: str, on: date, **extra: Any) -> None:
         clock, kinds = self.seeder.clock, self.seeder.kinds
         if clock is None or kinds is None:
             return
-        clock.record_event(self.case, kinds[kind_name], on, recorded_by_id=self.owner.id, **extra)
-
-    def done(self, status: CaseStatus) -> bool:
-        """Has the case reached where its story stops? (A reopened case first runs to its closure.)"""
-        return not self.story.reopened and self.story.status is status
+        clock.record_event(self.case, kinds[kind_name], on, by=self.owner, **extra)
 
     def run(self) -> None:
+        """Record the facts of the story in order; the status follows from them (sar.cases.workflow).
+
+        Only intake's and the clock's facts can be recorded so far. A story that goes on to searches, review,
+        sign-off and a bundle stops where those facts would begin (its case waits at "Received"), and so do the
+        outcomes that need them: a disclosure needs a released bundle, "none held" needs returned searches, a
+        refusal needs the refusal letter. The later stages' own seeding tells the rest of those stories.
+        """
         story = self.story
         self.competence()
         if self.evidence():
             return
-        if story.outcome in (Outcome.TRANSFERRED, Outcome.REFUSED_MUE):
+        if story.outcome is Outcome.TRANSFERRED:
             self.t.advance(1, 3)
             self.close()
             return
         self.t.advance(1, 3)
-        self.move(CaseStatus.GATHERING, "Identity and authority settled; search tasks sent to the teams")
         if story.extended:
             self.extend()
         if self.waits_on_requester():
             return
         if story.clarified:
             self.clarify()
-        if self.done(CaseStatus.GATHERING):
-            return
-        if story.outcome in (Outcome.NONE_HELD, Outcome.WITHDRAWN, Outcome.OTHER_RIGHT_ACTIONED,
-                             Outcome.OTHER_RIGHT_REFUSED):  # fmt: skip
+        if story.outcome is Outcome.WITHDRAWN:
+            self.withdraw()
             self.close()
             return
-        self.t.advance(3, 10)
-        self.move(CaseStatus.IN_REVIEW, "All teams have returned their records")
-        self.ask_consent()
-        if self.done(CaseStatus.IN_REVIEW):
-            return
-        if story.outcome is Outcome.NCND:
-            self.close()
-            return
-        self.t.advance(2, 8)
-        self.move(CaseStatus.AWAITING_SIGN_OFF, "Redaction finished; bundle ready for the DPO")
-        if self.done(CaseStatus.AWAITING_SIGN_OFF):
-            return
-        self.t.advance(1, 3)
-        self.move(CaseStatus.READY_TO_SEND, "Signed off by the DPO", by=self.dpo)
-        if self.done(CaseStatus.READY_TO_SEND):
-            return
-        self.close()
-        if story.reopened:
-            self.reopen()
+        if story.status in _REVIEWED or story.outcome is not None:
+            self.ask_consent()
+
+    def withdraw(self) -> None:
+        on = min(self.t.advance(2, 6), self.today)
+        intake.record_withdrawal(
+            self.case, on, "By phone to the case owner; confirmed by email", by=self.owner, today=self.today
+        )
 
     def clarify(self) -> None:
         """The request was unclear: the clock paused while the requester said what they meant (Art 15 only)."""
         asked_on = self.t.advance(1, 3)
-        self.move(CaseStatus.AWAITING_CLARIFICATION, "Asked which placements and years the request is about")
         self.clock_event("CLARIFICATION_ASKED", asked_on, note="Asked which placements and years matter most")
         answered_on = self.t.advance(4, 10)
         self.clock_event("CLARIFICATION_ANSWERED", answered_on, note="Requester named two placements and 2012-2016")
-        self.move(CaseStatus.GATHERING, "Clarified: two placements, 2012 to 2016; searches narrowed")
-
-    def reopen(self) -> None:
-        """The requester complained that pages were missing, so the case went back to review."""
-        self.t.end = self.today
-        self.t.advance(6, 12)
-        self.move(CaseStatus.IN_REVIEW, "Requester complained that pages were missing from the bundle; reviewing again")
 
     def ask_consent(self) -> None:
         """Third parties asked whether their information may go to the requester (sar-rules section 4)."""
-        answers = {"foster carer": (True, "Happy for their names to be left in"),
-                   "mother's partner": (False, "Does not want anything about him disclosed"),
-                   "maternal grandmother": (True, "Agreed by phone")}  # fmt: skip
+        answers = {
+            "foster carer": (True, "Happy for their names to be left in"),
+            "mother's partner": (False, "Does not want anything about him disclosed"),
+            "maternal grandmother": (True, "Agreed by phone"),
+        }
         for person in self.case.people:
             if person.role is not PersonRole.THIRD_PARTY or person.relation not in answers:
                 continue
@@ -385,7 +423,7 @@ class Progress:
             intake.update_person(
                 person,
                 _details_of(person, consent_obtained=consents, consent_date=on, consent_note=note),
-                actor=self.owner,
+                by=self.owner,
             )
 
     def competence(self) -> None:
@@ -407,7 +445,7 @@ class Progress:
                 childs_views=assessment.childs_views,
                 outcome_note=assessment.outcome_note,
             ),
-            actor=self.owner,
+            by=self.owner,
             today=self.today,
         )
 
@@ -424,25 +462,27 @@ class Progress:
             if item.enclosed:
                 row = intake.record_evidence_request(
                     self.case,
-                    intake.EvidenceRequest(kind=kind, asked_for=item.asked_for, person_id=person_id,
-                                           received_on=self.case.received_on, what_arrived=item.what_arrives),
-                    actor=self.owner,
+                    intake.EvidenceRequest(
+                        kind=kind,
+                        asked_for=item.asked_for,
+                        person_id=person_id,
+                        received_on=self.case.received_on,
+                        what_arrived=item.what_arrives,
+                    ),
+                    by=self.owner,
                     today=self.today,
-                )  # fmt: skip
+                )
                 intake.record_evidence_verification(row, self.owner, self.case.received_on, today=self.today)
                 continue
             asked_on = self.t.advance(0, 2)
             row = intake.record_evidence_request(
                 self.case,
                 intake.EvidenceRequest(kind=kind, asked_for=item.asked_for, requested_on=asked_on, person_id=person_id),
-                actor=self.owner,
+                by=self.owner,
                 today=self.today,
             )
             # Intake's evidence dates drive the clock (sar.clock.service.evidence_of): no separate clock event.
-            waiting = _WAITING_STATUS[kind]
-            if self.case.status is not waiting:
-                self.move(waiting, f"Asked the requester for: {item.asked_for}")
-            if wanted_wait is waiting:
+            if wanted_wait is _WAITING_STATUS[kind]:
                 if story.outcome is not None:
                     self.close()
                 return True
@@ -451,16 +491,16 @@ class Progress:
 
     def receive(self, row: EvidenceItem, what_arrived: str) -> None:
         received_on = self.t.advance(3, 9)
-        intake.record_evidence_receipt(row, received_on, what_arrived, actor=self.owner, today=self.today)
-        intake.record_evidence_verification(row, self.owner, received_on, "Checked against the records held",
-                                            today=self.today)  # fmt: skip
+        intake.record_evidence_receipt(row, received_on, what_arrived, by=self.owner, today=self.today)
+        intake.record_evidence_verification(
+            row, self.owner, received_on, "Checked against the records held", today=self.today
+        )
 
     def waits_on_requester(self) -> bool:
         """A fee or a clarification asked for while gathering; True if the story ends there."""
         story = self.story
         if story.status is CaseStatus.AWAITING_FEE or story.outcome is Outcome.FEE_UNPAID_CLOSED:
             on = self.t.advance(1, 4)
-            self.move(CaseStatus.AWAITING_FEE, "Further copies of records already provided: a reasonable fee applies")
             self.clock_event("FEE_REQUESTED", on, note="£25 for further copies of records already provided")
             if story.outcome is not None:
                 self.close()
@@ -470,9 +510,6 @@ class Progress:
             or story.outcome is Outcome.CLARIFICATION_NOT_PROVIDED_CLOSED
         ):
             on = self.t.advance(1, 4)
-            self.move(
-                CaseStatus.AWAITING_CLARIFICATION, "Very large file: asked which periods and placements matter most"
-            )
             self.clock_event("CLARIFICATION_ASKED", on, note="Asked which years and placements the request is about")
             if story.outcome is not None:
                 self.close()
@@ -493,6 +530,12 @@ class Progress:
             note="Extension notice sent by email",
         )
 
+
+_REFUSAL_REASONS = (
+    "Your request repeats, word for word, three requests we answered in full in the last four months, and you have "
+    "told us you will keep sending it until the council changes a decision about your housing. We have decided it "
+    "is manifestly unfounded (UK GDPR Article 12(5))."
+)
 
 _CLOSING_REASONS = {
     Outcome.FULL: "Records sent in full by secure email; covering letter explains the right to complain to the ICO",
@@ -519,6 +562,10 @@ def seed(today: date, *, seed_value: int = DEFAULT_SEED) -> SeedResult:
         teams = seeder.teams()
         seeder.staff(teams)
         seeder.cases(teams)
+        from sar.sources.demo import seed_gathering
+
+        seed_gathering(seeder.result.cases, teams, [user for _, user in seeder.result.users], today, seeder.rng)
+        seeder.letters()
         from sar.review.catalogue import seed_exemptions
 
         seed_exemptions()  # the exemption catalogue the DPO edits (sar-rules section 3)
@@ -550,41 +597,62 @@ def seed_demo(if_empty: bool, today: datetime | None, seed_value: int) -> None:
         if if_empty:
             click.echo("Demo data not loaded: the database already has staff accounts.")
             _remind_demo_sign_ins()
+            db.session.commit()  # the fresh set-up links
             return
         raise DemoError("The database already has staff accounts. Use an empty database (or --if-empty to skip).")
-    on = today.date() if today else datetime.now(LONDON).date()
+    on = today.date() if today else calendar.today()
     try:
         result = seed(on, seed_value=seed_value)
+        links = _enrolment_links(result.users)
         db.session.commit()
     except Exception:
         db.session.rollback()
         raise
-    _report(result, on)
+    _report(result, on, links)
 
 
 def _remind_demo_sign_ins() -> None:
-    """On a later start of the demo, list the demo accounts again (if they are still there)."""
+    """On a later start of the demo, list the demo accounts again (if they are still there), with a
+    fresh set-up link for each one that has not set up its authenticator yet."""
     emails = [person.email for person in STAFF]
     found = {user.email: user for user in db.session.scalars(select(User).where(User.email.in_(emails)))}
     if found:
-        _print_sign_ins([(person, found[person.email]) for person in STAFF if person.email in found])
+        users = [(person, found[person.email]) for person in STAFF if person.email in found]
+        _print_sign_ins(users, _enrolment_links(users))
 
 
-def _print_sign_ins(users: list[tuple[DemoStaff, User]]) -> None:
+def _enrolment_links(users: list[tuple[DemoStaff, User]]) -> dict[int, str]:
+    """A one-time authenticator set-up link for every demo account not yet set up (also in the outbox)."""
+    from sar.auth import enrolment, mfa
+
+    return {
+        user.id: enrolment.issue(user, by=SEED_DEMO, reason="demo start")
+        for _, user in users
+        if user.active and not mfa.is_enrolled(user)
+    }
+
+
+def _print_sign_ins(users: list[tuple[DemoStaff, User]], links: dict[int, str]) -> None:
     click.echo("")
-    click.echo("Demo sign-ins (every account uses the same password; set up an authenticator app at first sign-in):")
+    click.echo(
+        "Demo sign-ins. Every account uses the same password. The first time, open the account's one-time "
+        "set-up link, enter the password and scan the QR code with an authenticator app; after that sign in "
+        "at /sign-in:"
+    )
     width = max(len(person.email) for person, _ in users)
     for person, user in users:
         roles = ", ".join(role.label for role in person.roles)
         team = f" ({person.team})" if person.team else ""
         click.echo(f"  {user.email:<{width}}  {roles}{team}")
+        if user.id in links:
+            click.echo(f"  {'':<{width}}  set-up link: {links[user.id]}")
     click.echo(f"  Password: {DEMO_PASSWORD}")
 
 
-def _report(result: SeedResult, on: date) -> None:
+def _report(result: SeedResult, on: date, links: dict[int, str]) -> None:
     by_status: dict[CaseStatus, int] = {}
     for case in result.cases:
         by_status[case.status] = by_status.get(case.status, 0) + 1
     click.echo(f"Demo council created around {on:%d %B %Y}: {len(result.cases)} cases, {len(result.users)} staff.")
     click.echo("  " + ", ".join(f"{status.label}: {by_status[status]}" for status in CaseStatus if status in by_status))
-    _print_sign_ins(result.users)
+    _print_sign_ins(result.users, links)

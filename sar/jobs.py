@@ -7,18 +7,31 @@ safely when several run at once (``FOR UPDATE SKIP LOCKED`` on PostgreSQL, a con
 on SQLite), retry failures with exponential backoff, and take back jobs whose worker died.
 
 Handlers receive the JSON payload and do their work through ``db.session`` without committing:
-the worker commits the handler's work together with marking the job done, or rolls both back.
+the worker commits the handler's work together with marking the job done, or rolls both back, so a
+job that fails or whose worker dies leaves nothing half-done. A job can run more than once (a worker
+killed after the commit but before it noticed, a retry after a failure), so handlers must be
+idempotent: look for what an earlier run made (by a natural key such as a file's hash) before making it.
+Failures are audited, by the "job worker" system actor.
+
+Progress: a long handler calls :func:`report_progress` (done / total / message). It must be visible to a
+page polling the job while the handler's own transaction is still open, so it is written apart from that
+transaction: on PostgreSQL with a second connection that commits at once; on SQLite, which allows one
+writer per database file and whose write lock the handler's transaction holds, in a small side database
+next to it (``<database>-progress``). The job row gets the final figures when the job finishes.
 """
 
 from __future__ import annotations
 
-import contextvars
 import enum
+import sqlite3
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import click
@@ -27,8 +40,13 @@ from flask.cli import with_appcontext
 from sqlalchemy import JSON, Index, String, Text, event, func, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from sar import audit
+from sar.audit import SystemActor
 from sar.db import Base, string_enum, utcnow
 from sar.extensions import db
+
+WORKER = SystemActor("job worker")
+MESSAGE_MAX = 300
 
 JobHandler = Callable[[dict[str, Any]], None]
 
@@ -66,48 +84,17 @@ class Job(Base):
     started_at: Mapped[datetime | None]
     finished_at: Mapped[datetime | None]
     last_error: Mapped[str] = mapped_column(Text, default="")
-    # What a long handler has got through so far (report_progress), readable while it runs.
-    progress_done: Mapped[int] = mapped_column(default=0)
+    progress_done: Mapped[int] = mapped_column(default=0, server_default="0")
     progress_total: Mapped[int | None]
-    progress_message: Mapped[str] = mapped_column(String(300), default="")
+    progress_message: Mapped[str] = mapped_column(String(MESSAGE_MAX), default="", server_default="")
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (JobStatus.DONE, JobStatus.FAILED)
 
 
 class UnknownJob(LookupError):
     pass
-
-
-_RUNNING_JOB: contextvars.ContextVar[int | None] = contextvars.ContextVar("sar_running_job", default=None)
-
-
-def report_progress(done: int, total: int | None, message: str) -> None:
-    """Record how far the running handler has got, visible to other connections at once.
-
-    Written on a connection of its own and committed there, apart from the handler's work (which
-    commits or rolls back with the job). On SQLite a handler that has already written holds the
-    database's only write lock, so the progress write waits at most a moment and is then skipped:
-    progress is a courtesy, never a reason for the job to fail.
-    """
-    job_id = _RUNNING_JOB.get()
-    if job_id is None:
-        return
-    statement = (
-        update(Job)
-        .where(Job.id == job_id)
-        .values(progress_done=done, progress_total=total, progress_message=message[:300])
-    )
-    engine = db.engine
-    try:
-        with engine.connect() as connection:
-            if engine.dialect.name == "sqlite":
-                connection.exec_driver_sql("PRAGMA busy_timeout = 100")
-            try:
-                connection.execute(statement)
-                connection.commit()
-            finally:
-                if engine.dialect.name == "sqlite":
-                    connection.exec_driver_sql("PRAGMA busy_timeout = 5000")
-    except Exception as error:  # noqa: BLE001 - see the docstring
-        current_app.logger.info("job %s progress not recorded: %s", job_id, error)
 
 
 def register_job(name: str, handler: JobHandler | None = None) -> Any:
@@ -248,7 +235,8 @@ def run_job(job: Job) -> bool:
     """Run one claimed job; True if it succeeded. Never raises for a handler failure."""
     job_id, name, payload = job.id, job.name, dict(job.payload or {})
     handler = _HANDLERS.get(name)
-    token = _RUNNING_JOB.set(job_id)
+    running = _Running(job_id)
+    token = _RUNNING.set(running)
     try:
         if handler is None:
             raise UnknownJob(f"no handler registered for job {name!r}")
@@ -259,13 +247,16 @@ def run_job(job: Job) -> bool:
         _record_failure(job_id, error)
         return False
     finally:
-        _RUNNING_JOB.reset(token)
+        _RUNNING.reset(token)
     finished = db.session.get(Job, job_id)
     assert finished is not None
     finished.status = JobStatus.DONE
     finished.finished_at = utcnow()
     finished.last_error = ""
+    if running.reported:
+        finished.progress_done, finished.progress_total, finished.progress_message = running.last
     db.session.commit()
+    _forget_side_progress(job_id)
     return True
 
 
@@ -279,11 +270,130 @@ def _record_failure(job_id: int, error: Exception) -> None:
     if job.attempts >= job.max_attempts:
         job.status = JobStatus.FAILED
         current_app.logger.error("job %s (%s) failed for good: %s", job.id, job.name, detail)
+        summary = f"Job {job.id} ({job.name}) failed after {job.attempts} attempts: {detail}"
     else:
         job.status = JobStatus.QUEUED
         job.run_after = utcnow() + retry_delay(job.attempts)
         current_app.logger.warning("job %s (%s) failed, will retry: %s", job.id, job.name, detail)
+        summary = f"Job {job.id} ({job.name}) attempt {job.attempts} failed, will retry: {detail}"
+    # The handler's work was rolled back; the failure itself is kept, with the job's record, in one commit.
+    audit.record(
+        "job.failed" if job.status is JobStatus.FAILED else "job.attempt_failed",
+        object_type="job",
+        object_id=job.id,
+        summary=summary[:2000],
+        after={"name": job.name, "attempts": job.attempts, "status": job.status, "error": detail[:1000]},
+        by=WORKER,
+    )
     db.session.commit()
+    _forget_side_progress(job_id)
+
+
+# --- progress --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Running:
+    job_id: int
+    reported: bool = False
+    last: tuple[int, int | None, str] = (0, None, "")
+
+
+_RUNNING: ContextVar[_Running | None] = ContextVar("sar_running_job", default=None)
+
+
+@dataclass(frozen=True)
+class Progress:
+    status: JobStatus
+    done: int
+    total: int | None
+    message: str
+    last_error: str
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (JobStatus.DONE, JobStatus.FAILED)
+
+    @property
+    def percent(self) -> int | None:
+        if not self.total:
+            return 100 if self.status is JobStatus.DONE else None
+        return max(0, min(100, round(100 * self.done / self.total)))
+
+
+def report_progress(done: int, total: int | None, message: str) -> None:
+    """From inside a running handler: how far it has got. Visible to other connections at once, whatever
+    happens to the handler's own transaction. Outside a job (a command running the same code) it does nothing."""
+    running = _RUNNING.get()
+    if running is None:
+        return
+    done = max(0, int(done))
+    total = None if total is None else max(0, int(total))
+    message = message.strip()[:MESSAGE_MAX]
+    running.reported, running.last = True, (done, total, message)
+    values = {"done": done, "total": total, "message": message, "job_id": running.job_id}
+    if db.engine.dialect.name == "sqlite":
+        side = _side_database()
+        if side is not None:
+            with _side_connection(side) as connection:
+                connection.execute(
+                    "INSERT INTO job_progress (job_id, done, total, message) VALUES (:job_id, :done, :total, :message)"
+                    " ON CONFLICT (job_id) DO UPDATE SET done = :done, total = :total, message = :message",
+                    values,
+                )
+        return
+    with db.engine.begin() as connection:  # a connection of its own, committed on leaving the block
+        connection.execute(
+            update(Job)
+            .where(Job.id == running.job_id)
+            .values(progress_done=done, progress_total=total, progress_message=message)
+        )
+
+
+def progress_of(job: Job) -> Progress:
+    """The job's state and progress as a page shows it (live while it runs)."""
+    done, total, message = job.progress_done, job.progress_total, job.progress_message
+    if job.status is JobStatus.RUNNING and db.engine.dialect.name == "sqlite":
+        side = _side_database()
+        if side is not None and side.exists():
+            with _side_connection(side) as connection:
+                row = connection.execute(
+                    "SELECT done, total, message FROM job_progress WHERE job_id = ?", (job.id,)
+                ).fetchone()
+            if row is not None:
+                done, total, message = row
+    return Progress(job.status, done or 0, total, message or "", job.last_error)
+
+
+def _side_database() -> Path | None:
+    database = db.engine.url.database
+    if not database or database == ":memory:":
+        return None
+    return Path(f"{database}-progress")
+
+
+@contextmanager
+def _side_connection(path: Path) -> Iterator[sqlite3.Connection]:
+    # Autocommit, WAL, and a short wait: progress must never hold up the job that reports it.
+    connection = sqlite3.connect(path, timeout=2, isolation_level=None)
+    try:
+        connection.execute("PRAGMA journal_mode=WAL")
+        connection.execute(
+            "CREATE TABLE IF NOT EXISTS job_progress (job_id INTEGER PRIMARY KEY, done INTEGER NOT NULL,"
+            " total INTEGER, message TEXT NOT NULL)"
+        )
+        yield connection
+    finally:
+        connection.close()
+
+
+def _forget_side_progress(job_id: int) -> None:
+    if db.engine.dialect.name != "sqlite":
+        return
+    side = _side_database()
+    if side is not None and side.exists():
+        with _side_connection(side) as connection:
+            connection.execute("DELETE FROM job_progress WHERE job_id = ?", (job_id,))
 
 
 def requeue_stale(now: datetime | None = None) -> int:

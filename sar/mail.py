@@ -4,6 +4,9 @@ A message is first written to ``mail_outbox`` in the same transaction as whateve
 separate step that sends what is queued and records each attempt. When the SMTP server is down the message stays
 queued with the error and is tried again on the next run. ``dedup_key`` is unique, so queueing the same reminder
 twice (a job run twice on one day) is a no-op rather than a second email.
+
+A message may carry one attachment from the file store (a letter's PDF): the outbox keeps only its key, and the
+file is read from the encrypted store when the message is sent, so the outbox table never holds document content.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from sar.db import Base, string_enum, utcnow
 from sar.extensions import db
+from sar.storage import StorageError, check_key, get_store
 
 
 class MailStatus(enum.StrEnum):
@@ -52,6 +56,18 @@ class OutboxMessage(Base):
     last_attempt_at: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(Text)
     sent_at: Mapped[datetime | None]
+    attachment_key: Mapped[str | None] = mapped_column(String(64))
+    attachment_name: Mapped[str | None] = mapped_column(String(255))
+    attachment_type: Mapped[str | None] = mapped_column(String(127))
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file in the file store (sar.storage) to attach when the message is sent."""
+
+    file_key: str
+    filename: str
+    media_type: str = "application/pdf"
 
 
 def queue(
@@ -62,6 +78,7 @@ def queue(
     dedup_key: str | None = None,
     kind: str = "",
     case_id: int | None = None,
+    attachment: Attachment | None = None,
 ) -> OutboxMessage | None:
     """Add a message to the outbox (flush only); None if one with the same ``dedup_key`` already exists."""
     if dedup_key is not None:
@@ -71,6 +88,11 @@ def queue(
     message = OutboxMessage(
         dedup_key=dedup_key, kind=kind, case_id=case_id, to_address=to_address, subject=subject[:300], body=body
     )
+    if attachment is not None:
+        check_key(attachment.file_key)
+        message.attachment_key = attachment.file_key
+        message.attachment_name = attachment.filename[:255]
+        message.attachment_type = attachment.media_type[:127]
     db.session.add(message)
     db.session.flush()
     return message
@@ -100,6 +122,14 @@ def _email(message: OutboxMessage, sender: str) -> EmailMessage:
     email["Date"] = formatdate(localtime=False)
     email["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or None)
     email.set_content(message.body)
+    if message.attachment_key:
+        maintype, _, subtype = (message.attachment_type or "application/octet-stream").partition("/")
+        email.add_attachment(
+            get_store().open(message.attachment_key),
+            maintype=maintype,
+            subtype=subtype or "octet-stream",
+            filename=message.attachment_name or "attachment",
+        )
     return email
 
 
@@ -107,8 +137,9 @@ def _failed(message: OutboxMessage, error: BaseException) -> None:
     message.attempts += 1
     message.last_attempt_at = utcnow()
     message.last_error = f"{type(error).__name__}: {error}"[:2000]
-    current_app.logger.warning("mail %s to %s not sent (attempt %s): %s", message.id, message.to_address,
-                               message.attempts, message.last_error)
+    current_app.logger.warning(
+        "mail %s to %s not sent (attempt %s): %s", message.id, message.to_address, message.attempts, message.last_error
+    )
 
 
 def deliver_pending(*, commit: Callable[[], None] | None = None, limit: int = 500) -> DeliveryReport:
@@ -142,7 +173,7 @@ def deliver_pending(*, commit: Callable[[], None] | None = None, limit: int = 50
         for message in pending:
             try:
                 smtp.send_message(_email(message, config["MAIL_FROM"]))
-            except (OSError, smtplib.SMTPException) as error:
+            except (OSError, smtplib.SMTPException, StorageError) as error:
                 _failed(message, error)
                 failed += 1
             else:
@@ -160,3 +191,28 @@ def deliver_pending(*, commit: Callable[[], None] | None = None, limit: int = 50
         except (OSError, smtplib.SMTPException):
             smtp.close()
     return DeliveryReport(sent, failed, failed)
+
+
+DELIVER_JOB = "mail.deliver"
+
+
+def _deliver_job(payload: dict[str, Any]) -> None:
+    """Job handler: send whatever is queued (the worker commits with the job)."""
+    deliver_pending()
+
+
+def send_soon() -> None:
+    """Ask the job worker to deliver the outbox now (in the caller's transaction), for messages that
+    must not wait for the daily reminder run: set-up links and warnings about attacks on an account."""
+    from sar import jobs
+
+    jobs.enqueue(DELIVER_JOB)
+
+
+def _register_job() -> None:
+    from sar import jobs
+
+    jobs.register_job(DELIVER_JOB, _deliver_job)
+
+
+_register_job()

@@ -21,12 +21,16 @@ class NavItem:
 
 NAVIGATION = (
     NavItem("Home", "web.home", frozenset(Role)),
+    NavItem("My tasks", "tasks.my_tasks", frozenset({Role.RECORD_HOLDER})),
     NavItem("Deadlines", "dashboard.deadlines", frozenset({Role.DPO, Role.IG_OFFICER, Role.AUDITOR})),
     NavItem("Cases", "cases.list_cases", frozenset({Role.DPO, Role.IG_OFFICER, Role.AUDITOR})),
     NavItem("Log a request", "cases.new_case", frozenset({Role.DPO, Role.IG_OFFICER})),
+    NavItem("Letter templates", "letters.templates", frozenset({Role.DPO, Role.AUDITOR})),
     NavItem("Audit log", "audit.events", frozenset({Role.DPO, Role.AUDITOR})),
     NavItem("Users", "admin.list_users", frozenset({Role.ADMIN})),
     NavItem("Teams", "admin.list_teams", frozenset({Role.ADMIN})),
+    NavItem("Connectors", "connectors.list_connectors", frozenset({Role.ADMIN})),
+    NavItem("Role approvals", "admin.role_requests", frozenset({Role.DPO, Role.ADMIN})),
     NavItem("Your account", "auth.account", frozenset(Role)),
 )
 

@@ -11,6 +11,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import NoResultFound, SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
+from sar import audit_anchor
 from sar.auth.access import public, signed_in_any_role
 from sar.extensions import db
 
@@ -59,10 +60,11 @@ ERROR_PAGES = {
 
 
 def init_app(app: Flask) -> None:
-    from sar import audit_views
+    from sar import audit_views, job_views
 
     app.register_blueprint(bp)
     app.register_blueprint(audit_views.bp)
+    app.register_blueprint(job_views.bp)
     app.after_request(_commit_or_roll_back)
     app.after_request(_security_headers)
     app.context_processor(_layout_context)
@@ -73,9 +75,16 @@ def init_app(app: Flask) -> None:
 
 
 def _commit_or_roll_back(response: Response) -> Response:
-    """Services only flush; the request commits once here, and only when it succeeded."""
+    """Services only flush; the request commits once here, and only when it succeeded.
+
+    The rule: a 2xx or 3xx response commits; any 4xx or 5xx rolls back. So a form the server refuses
+    (``sar.forms.refused`` answers 422) keeps nothing a service flushed before it raised its DomainError, and a
+    view never commits or rolls back itself. The one exception is a refusal whose record must be kept: a failed
+    sign-in answers 200, so its failure count, lock and audit event are committed (sar.auth.views.sign_in).
+    """
     if response.status_code < 400:
         db.session.commit()
+        audit_anchor.maybe_write_checkpoint()
     else:
         db.session.rollback()
     return response
@@ -152,4 +161,7 @@ def healthz() -> tuple[dict[str, str], int]:
 @bp.get("/")
 @signed_in_any_role
 def home() -> str:
-    return render_template("home.html")
+    # Each stage that shows people their work fills the home page (sar.dashboard.home); none installed, none shown.
+    build = current_app.extensions.get("sar_home")
+    sections = build(current_user) if build is not None else {}
+    return render_template("home.html", **sections)

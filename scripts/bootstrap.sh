@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Creates .venv, installs the project (with test tools when given "dev"), the Debian packages it
-# calls (tesseract-ocr for OCR; chromium for browser tests) and the front-end assets from npm.
+# calls (tesseract-ocr for OCR; LibreOffice for Office files; chromium for browser tests) and the
+# front-end assets from npm.
 # Safe to run again: each step skips what is already in place.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,6 +10,11 @@ mode="${1:-app}"
 need_apt=()
 command -v tesseract >/dev/null 2>&1 || need_apt+=(tesseract-ocr tesseract-ocr-eng)
 command -v node >/dev/null 2>&1 || need_apt+=(nodejs npm)
+# Office documents are converted to PDF by LibreOffice headless; emails and records are typeset in DejaVu Sans.
+for pkg in libreoffice-writer-nogui libreoffice-calc-nogui libreoffice-impress-nogui; do
+  dpkg -s "$pkg" >/dev/null 2>&1 || need_apt+=("$pkg")
+done
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need_apt+=(fonts-dejavu-core)
 if [ "$mode" = dev ]; then
   command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
   command -v make >/dev/null 2>&1 || need_apt+=(make)

@@ -6,43 +6,29 @@ that use ``app`` are parametrised over both databases.
 
 from __future__ import annotations
 
-import os
 import shutil
-import tempfile
 import uuid
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from flask import Flask, g, has_app_context
+from flask import Flask
 from flask.testing import FlaskClient
+from support import (
+    DATABASES,
+    POSTGRES_ADMIN_URL,
+    SCRATCH_DIRS,
+    TEST_PASSWORD,
+    app_with_tables,
+    base_test_config,
+    fast_scratch_dir,
+    sign_in_as,
+)
 
-from sar import create_app
+from sar.audit import SYSTEM
 from sar.auth.models import Role, Team, User
 from sar.extensions import db
-
-POSTGRES_ADMIN_URL = os.environ.get("SAR_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-TEST_PASSWORD = "correct horse battery staple"
-
-
-def _postgres_reachable() -> bool:
-    try:
-        engine = sa.create_engine(POSTGRES_ADMIN_URL, connect_args={"connect_timeout": 2})
-        with engine.connect() as connection:
-            connection.execute(sa.text("SELECT 1"))
-        engine.dispose()
-        return True
-    except Exception:
-        return False
-
-
-POSTGRES_AVAILABLE = _postgres_reachable()
-if os.environ.get("CI") and not POSTGRES_AVAILABLE:
-    raise RuntimeError("CI must run the suite against PostgreSQL too, but it is not reachable at " + POSTGRES_ADMIN_URL)
-
-DATABASES = ["sqlite"] + (["postgresql"] if POSTGRES_AVAILABLE else [])
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -76,54 +62,11 @@ def postgres_schema_url() -> Iterator[str]:
     engine.dispose()
 
 
-def fast_scratch_dir(tmp_path: Any) -> Any:
-    """A folder in memory (tmpfs) when the machine has one: SQLite fsyncs every commit, and on
-    this machine's disk that costs ~30 ms a commit, which made the suite spend minutes waiting."""
-    shm = Path("/dev/shm")
-    if shm.is_dir() and os.access(shm, os.W_OK):
-        folder = Path(tempfile.mkdtemp(prefix="sar-test-", dir=shm))
-        _SCRATCH_DIRS.append(folder)
-        return folder
-    return tmp_path
-
-
-_SCRATCH_DIRS: list[Path] = []
-
-
 @pytest.fixture(autouse=True, scope="session")
 def _remove_scratch_dirs() -> Iterator[None]:
     yield
-    for folder in _SCRATCH_DIRS:
+    for folder in SCRATCH_DIRS:
         shutil.rmtree(folder, ignore_errors=True)
-
-
-def base_test_config(tmp_path: Any, database_url: str) -> dict[str, Any]:
-    return {
-        "ENV": "testing",
-        "SECRET_KEY": "test-secret-key-" + uuid.uuid4().hex,
-        "SQLALCHEMY_DATABASE_URI": database_url,
-        "FILE_ENCRYPTION_KEY": "kWs3xXt0pQdJ3Qdm5YgM2t1xM6m0R2rD7w7m9yWkq0s=",
-        "FILE_STORE_PATH": str(tmp_path / "files"),
-        "WTF_CSRF_ENABLED": False,
-        "COUNCIL_NAME": "Test Borough Council",
-        "MAIL_HOST": "127.0.0.1",
-        "MAIL_PORT": 1,  # nothing listens here unless a test starts a real SMTP server
-    }
-
-
-class FreshRequestClient(FlaskClient):
-    """Each request starts with an empty ``g``, as it does in production.
-
-    The ``app`` fixture keeps one app context pushed for the whole test, and Flask reuses it for
-    every test-client request, so without this ``g`` (where Flask-Login caches the signed-in user)
-    would carry the first request's user into every later request, from any client.
-    """
-
-    def open(self, *args: Any, **kwargs: Any) -> Any:
-        if has_app_context():
-            for name in list(g):
-                g.pop(name)
-        return super().open(*args, **kwargs)
 
 
 @pytest.fixture(params=DATABASES)
@@ -132,14 +75,8 @@ def app(request: pytest.FixtureRequest, tmp_path: Any) -> Iterator[Flask]:
         url = request.getfixturevalue("postgres_schema_url")
     else:
         url = f"sqlite:///{fast_scratch_dir(tmp_path) / 'test.sqlite'}"
-    application = create_app(base_test_config(tmp_path, url))
-    application.test_client_class = FreshRequestClient
-    with application.app_context():
-        db.create_all()
+    with app_with_tables(base_test_config(tmp_path, url)) as application:
         yield application
-        db.session.remove()
-        db.drop_all()
-        db.engine.dispose()
 
 
 @pytest.fixture
@@ -169,28 +106,13 @@ def make_user(app: Flask) -> Callable[..., User]:
             password=TEST_PASSWORD,
             roles=roles or (Role.IG_OFFICER,),
             team=team,
-            actor=None,
+            by=SYSTEM,
             **fields,
         )
         db.session.commit()
         return user
 
     return make
-
-
-def sign_in_as(client: FlaskClient, user: User) -> FlaskClient:
-    """Start a session for ``user`` as if they had passed password and MFA (sign-in itself is tested on its own)."""
-    from flask_login.utils import _create_identifier
-
-    # Flask-Login's "strong" session protection binds the session to the browser's address and
-    # user agent; compute that binding exactly as the test client will present it.
-    with client.application.test_request_context(environ_base=client.environ_base):
-        identifier = _create_identifier()
-    with client.session_transaction() as session:
-        session["_user_id"] = str(user.id)
-        session["_fresh"] = True
-        session["_id"] = identifier
-    return client
 
 
 @pytest.fixture

@@ -151,7 +151,8 @@ def _result(item: _Item, read: Read, det: Detector, case: CaseKnowledge, err: Te
     if read.pages is not None:
         result["pages"] = [list(p) for p in read.pages]
     # a file whose case teaches nothing it did not teach itself needs no second pass
-    findings = item.findings if item.findings is not None and case.names <= item.learnt else det.detect(read.text, case)
+    own = CaseKnowledge.from_learnt(item.learnt)
+    findings = item.findings if item.findings is not None and case.within(own) else det.detect(read.text, case)
     result["spans"] = [f.as_json() for f in findings]
     if read.warnings:
         result["warnings"] = read.warnings
@@ -208,7 +209,8 @@ def run(argv: list[str], out: TextIO | None = None, err: TextIO | None = None) -
     cases: dict[str, CaseKnowledge] = {}
     for item in items:
         if item.error is None:
-            cases[item.job.people] = cases.get(item.job.people, CaseKnowledge()).merged(CaseKnowledge(item.learnt))
+            known = CaseKnowledge.from_learnt(item.learnt)
+            cases[item.job.people] = cases.get(item.job.people, CaseKnowledge()).merged(known)
     failed = 0
     for item in items:
         result: dict[str, Any] | None = None

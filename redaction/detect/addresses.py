@@ -31,7 +31,7 @@ _GAP = r",?[ \t]+"  # the street follows its number on the same line
 _GAP_LINE = r",?(?:[ \t]+|[ \t]*\n[ \t]*)"  # or, after a flat number, on the next line
 
 _ANCHOR = re.compile(
-    r"(?<![\w/.\-])(?:"
+    r"(?<![\w/.:\-])(?:"
     # Flat 3, Denby Tower, 12 Lister Close / Flat 3, Denby Tower, Lister Close
     r"(?P<bldg>"
     + _FLAT
@@ -128,6 +128,20 @@ def _bare_is_address(anchor: str, places: int) -> bool:
     return places >= 1 and not any(fold(w) in lexicon for w in words)
 
 
+# street suffixes that are also common surnames: "Megan Hill", "Jodie Green", "Kirsty Field"
+_SURNAME_SUFFIXES = frozenset(["green", "hill", "lane", "field", "fields", "park", "bank", "row", "chase", "vale",
+                               "croft", "gate", "wood", "brook", "dale", "banks", "grove", "close", "way"])  # fmt: skip
+
+
+def _reads_as_a_name(anchor: str) -> bool:
+    """ "3 Megan Hill": a forename then a surname-like suffix, with no town or postcode, is a person.
+
+    Addresses named after a forename ("Florence Road") keep a suffix no surname has.
+    """
+    words = anchor.split()[1:]
+    return len(words) == 2 and fold(words[0]) in first_names() and fold(words[1]) in _SURNAME_SUFFIXES
+
+
 _LIVES_AT = re.compile(
     r"(?i)\b(?:lives?|living|lived|stay(?:s|ed|ing)?|moved|resides?|address(?:ed)?|home|sent)\b[\w ]{0,12}"
     r"\b(?:at|on|to|in)\s+$"
@@ -135,7 +149,8 @@ _LIVES_AT = re.compile(
 # Where an anchor can begin: a flat word, or a house number followed by a capitalised word. Each
 # pattern starts with a character class or literal so the engine can skip ahead quickly.
 _TRIGGER_FLAT = re.compile(r"(?:Flat|Apartment|Apt|Unit|Room|Maisonette)\s+\d")
-_TRIGGER_NUMBER = re.compile(r"\d(?<![\w/.\-]\d)\d{0,3}[A-Za-z]?,?[ \t]+[A-Z]")
+# a number straight after a colon is the minutes of a time ("10:15 Megan Hill left"), not a house
+_TRIGGER_NUMBER = re.compile(r"\d(?<![\w/.:\-]\d)\d{0,3}[A-Za-z]?,?[ \t]+[A-Z]")
 
 
 def _anchors(text: str) -> list[re.Match[str]]:
@@ -174,6 +189,8 @@ def find_addresses(text: str) -> list[AddressMatch]:
             places += 1
         pc = _TAIL_POSTCODE.match(text, end)
         postcode = pc.span(1) if pc else None
+        if kind == "street" and postcode is None and places == 0 and _reads_as_a_name(m.group(0)):
+            continue
         if (
             kind == "bare"
             and postcode is None

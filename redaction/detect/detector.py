@@ -16,15 +16,17 @@ import bisect
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import ahocorasick
 
 from redaction.detect.addresses import find_addresses, organisation_block
 from redaction.detect.identifiers import IdMatch, find_identifiers
-from redaction.detect.lexicon import NOT_NAME, WORD_NAMES, first_names, fold, is_month
-from redaction.detect.name_words import FUNCTION_WORD_SET, NAMING_LAST, RELATIONS
+from redaction.detect.lexicon import NOT_NAME, TITLES, WORD_NAMES, first_names, fold, is_month
+from redaction.detect.name_words import FUNCTION_WORD_SET, NAMING_LAST, RELATIONS, WORDS_IN
 from redaction.detect.names import Intervals, NameFinder, NameMention
 from redaction.detect.policy import DEFAULT_POLICY, Outcome, Policy
+from redaction.detect.professionals import RoleIndex, professional_cue
 from redaction.detect.register import Person, Register, _nicknamer, address_key, normalise_postcode, short_forms
 from redaction.model import Action, Category, Finding, Role
 
@@ -41,6 +43,59 @@ _ORG_NAME_BEFORE = re.compile(
     r"Academy|College|Council|Police|Constabulary|Service|Services|Team|Trust|Unit|Hub|Office|Offices|Housing|"
     r"Association|Partnership|Foundation)\b(?:[ \t]*[,(:\-–][ \t]*|[ \t]+(?:on|tel\.?|telephone|phone)[ \t:]*)*$"
 )
+_WHAT = {
+    "person": "name",
+    "phone": "phone number",
+    "email": "e-mail address",
+    "dob": "date of birth",
+    "nhs_number": "NHS number",
+    "ni_number": "National Insurance number",
+    "vehicle": "vehicle registration",
+    "bank": "bank details",
+    "upn": "pupil number",
+}
+# the words that lead to a place: "lives in Dublin", "arrived via Jordan", "went on holiday to
+# Devon", "fled from Syria"; "to" and "from" only after a word of movement ("talked to Devon" is a person)
+_PLACE_AT = frozenset(["in", "via", "near", "across", "around", "outside", "within", "throughout"])
+_PLACE_TO = frozenset(
+    [
+        "go",
+        "goes",
+        "going",
+        "went",
+        "gone",
+        "move",
+        "moves",
+        "moved",
+        "moving",
+        "back",
+        "holiday",
+        "holidays",
+        "trip",
+        "travel",
+        "travels",
+        "travelled",
+        "travelling",
+        "fly",
+        "flew",
+        "flown",
+        "return",
+        "returns",
+        "returned",
+        "returning",
+        "drive",
+        "drove",
+        "driven",
+        "relocate",
+        "relocated",
+        "sent",
+        "deported",
+    ]
+)
+_PLACE_FROM = frozenset(
+    ["arrived", "came", "come", "comes", "moved", "returned", "fled", "travelled", "flew", "deported", "originally"]
+)
+_NAME_AFTER = re.compile(r"[ \t]+[A-Z][a-z]")
 _SENTENCE_END = re.compile(r"\.(?:\s|$)")
 _RANK = {"redact": 2, "review": 1, "keep": 0}
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -51,14 +106,32 @@ class CaseKnowledge:
     """What the whole case says about people the register does not list.
 
     ``names`` holds the folded words that name someone off the register in some document of the
-    case ("Jo Bloggs" named in full in one note makes "Jo" a name in every other). Build it with
-    :meth:`Detector.case_knowledge`; it depends only on the set of documents, not their order.
+    case ("Jo Bloggs" named in full in one note makes "Jo" a name in every other).
+    ``professionals`` holds unlisted professionals named with their role somewhere in the case, as
+    ``"group|folded name"`` ("education|parveen anwar"), so "Mrs Anwar" elsewhere is the same
+    professional. Build it with :meth:`Detector.case_knowledge`; it depends only on the set of
+    documents, not their order.
     """
 
     names: frozenset[str] = field(default_factory=frozenset)
+    professionals: frozenset[str] = field(default_factory=frozenset)
 
     def merged(self, other: CaseKnowledge) -> CaseKnowledge:
-        return CaseKnowledge(self.names | other.names)
+        return CaseKnowledge(self.names | other.names, self.professionals | other.professionals)
+
+    def within(self, other: CaseKnowledge) -> bool:
+        """True when ``other`` already knows everything this knows."""
+        return self.names <= other.names and self.professionals <= other.professionals
+
+    @classmethod
+    def from_learnt(cls, learnt: Iterable[str]) -> CaseKnowledge:
+        """Knowledge from the set a :meth:`Detector.detect` call filled in."""
+        names = {w for w in learnt if not w.startswith(_PROFESSIONAL)}
+        pros = {w[len(_PROFESSIONAL) :] for w in learnt if w.startswith(_PROFESSIONAL)}
+        return cls(frozenset(names), frozenset(pros))
+
+
+_PROFESSIONAL = "professional:"  # how a learnt set marks an unlisted professional
 
 
 NO_CASE_KNOWLEDGE = CaseKnowledge()
@@ -72,6 +145,8 @@ class _Span:
     person: int | None
     decision: Outcome
     role: Role
+    why: str = ""
+    group: str = ""  # the role group of an unlisted professional
 
 
 class _Nearby:
@@ -242,7 +317,9 @@ class Detector:
 
     def _org_span(self, start: int, end: int, category: Category) -> _Span:
         """An organisation's own letterhead address or switchboard: kept, like its staff's names."""
-        return _Span(start, end, category, None, Outcome("keep", "TP-PRO"), "organisation")
+        return _Span(
+            start, end, category, None, Outcome("keep", "TP-PRO"), "organisation", "organisation's own contact details"
+        )
 
     @staticmethod
     def _named_just_before(text: str, pos: int, near: _Nearby) -> _Span | None:
@@ -324,11 +401,33 @@ class Detector:
         return out
 
     # ------------------------------------------------------------------ names
-    def _name_spans(self, mentions: list[NameMention]) -> list[_Span]:
+    def _name_spans(self, text: str, mentions: list[NameMention]) -> list[_Span]:
         out: list[_Span] = []
+        roles: RoleIndex | None = None
         for m in mentions:
+            if not m.people and self._place_here(text, m):
+                continue
             if not m.people:
-                out.append(self._span(m.start, m.end, "person", None, review=m.review))
+                if roles is None:
+                    roles = RoleIndex(text)
+                cue = professional_cue(text, m.start, m.end, roles)
+                if cue is not None:
+                    out.append(
+                        _Span(
+                            m.start,
+                            m.end,
+                            "person",
+                            None,
+                            self.policy.for_role(cue.group),
+                            "professional",
+                            cue.explanation,
+                            cue.group,
+                        )
+                    )
+                    continue
+                span = self._span(m.start, m.end, "person", None, review=m.review)
+                span.why = m.why
+                out.append(span)
                 continue
             decisions = {self._decision(p).action for p in m.people}
             if len(m.people) == 1 and not m.review or len(decisions) == 1 and not m.review or decisions == {"redact"}:
@@ -336,6 +435,31 @@ class Detector:
             else:
                 out.append(self._span(m.start, m.end, "person", m.people[0], review=True))
         return out
+
+    def _place_here(self, text: str, m: NameMention) -> bool:
+        """ "a holiday to Devon", "arrived via Jordan", "in prison in Dublin": a lone forename the
+        register does not know, after words that lead to a place, is that place."""
+        word = text[m.start : m.end]
+        if " " in word or not word[:1].isupper() or text.startswith(("'s", "’s"), m.end):
+            return False
+        space = text.rfind(" ", max(0, m.start - 12), m.start - 1)
+        if space < 0:
+            return False
+        last = text[space + 1 : m.start].strip().lower()
+        if last not in _PLACE_AT and last not in ("to", "from"):
+            return False
+        if fold(word) not in first_names():
+            return False
+        before = text[max(0, m.start - 30) : m.start].lower().split()
+        previous = before[-2] if len(before) > 1 else ""
+        if not (
+            last in _PLACE_AT
+            or (last == "to" and previous in _PLACE_TO)
+            or (last == "from" and previous in _PLACE_FROM)
+        ):
+            return False
+        # "in Sydney Okeke's car": a surname after it makes it a person again
+        return not _NAME_AFTER.match(text, m.end)
 
     def _lower_case_spans(self, text: str, taken: list[_Span]) -> list[_Span]:
         if self._lower is None:
@@ -388,8 +512,13 @@ class Detector:
             ids = find_identifiers(text)
             addr = self._address_spans(text, ids)
             id_ranges = [(m.start, m.end) for m in ids] + [(s.start, s.end) for s in addr]
-            self.names.find(text, id_ranges, NO_CASE_KNOWLEDGE.names, learnt)
-        return CaseKnowledge(frozenset(learnt))
+            mentions = self.names.find(text, id_ranges, NO_CASE_KNOWLEDGE.names, learnt)
+            roles = RoleIndex(text)
+            for m in mentions:
+                cue = professional_cue(text, m.start, m.end, roles) if not m.people else None
+                if cue is not None:
+                    learnt.add(f"{_PROFESSIONAL}{cue.group}|{' '.join(_name_key(text[m.start : m.end]))}")
+        return CaseKnowledge.from_learnt(learnt)
 
     def detect(
         self, text: str, case: CaseKnowledge = NO_CASE_KNOWLEDGE, learnt: set[str] | None = None
@@ -404,7 +533,9 @@ class Detector:
         addr = self._address_spans(text, ids)
         id_ranges = [(m.start, m.end) for m in ids] + [(s.start, s.end) for s in addr]
         mentions = self.names.find(text, id_ranges, case.names, learnt)
-        names = self._name_spans(mentions)
+        names = self._name_spans(text, mentions)
+        self._link_professionals(text, names, case, learnt)
+        _link_unknowns(text, names, case)
         names.sort(key=lambda s: s.start)
         in_addr = Intervals([(s.start, s.end) for s in addr if s.category == "address"])
         ids = [m for m in ids if m.category == "postcode" or not in_addr.covers(m.start)]
@@ -414,6 +545,60 @@ class Detector:
         spans += self._lower_case_spans(text, spans)
         spans += self._lower_case_unknown(text, spans)
         return self._findings(text, spans)
+
+    def _link_professionals(self, text: str, names: list[_Span], case: CaseKnowledge, learnt: set[str] | None) -> None:
+        """ "Gemma Lord <gemma.lord@nhs.net>" then "Hi Gemma": a professional named once with their
+        role is the same professional at every other mention of their name, here or in the case."""
+        known = _known_professionals(text, names, case, learnt)
+        if not known:
+            return
+        by_word: dict[str, list[tuple[tuple[str, ...], tuple[str, str]]]] = {}
+        for key, held in known.items():
+            for word in key:
+                by_word.setdefault(word, []).append((key, held))
+        for s in names:
+            if s.person is not None or s.role != "unknown" or s.decision.action == "keep":
+                continue
+            words = _key_set(_name_key(text[s.start : s.end]))
+            if not words:
+                continue
+            for key, (group, shown) in by_word.get(next(iter(words)), []):
+                if words <= set(key):
+                    s.decision = self.policy.for_role(group)
+                    s.role = "professional"
+                    s.group = group
+                    s.why = f"professional not in the register: same person as {shown!r}, named with their role"
+                    break
+
+    def _explain(self, span: _Span, mention: str = "") -> str:
+        """The reason a reviewer reads for a finding that no rule gave its own words."""
+        what = _WHAT.get(span.category, span.category.replace("_", " "))
+        if span.person is None:
+            if span.category == "person":
+                if span.decision.action == "review":
+                    return "possible name not in the register: check"
+                return "unknown person: a name not in the register"
+            return f"{what} not linked to anyone in the register"
+        person = self.register.people[span.person]
+        if person.role == "subject":
+            if span.decision.action == "review":
+                return f"the subject's {what}, or someone else's: check"
+            return "the subject" if span.category == "person" else f"the subject's own {what}"
+        holder = person.relationship or person.role.replace("_", " ")
+        if person.role == "professional":
+            kind = "professional" if span.decision.action == "keep" else "professional (council policy: redact)"
+        elif person.role == "requester":
+            kind = "requester"
+        else:
+            kind = "third party (consented)" if person.consent else "third party"
+        if span.category == "person":
+            text = f"{kind}: {holder} in the register"
+            if mention and not set(_name_key(mention)) <= set(_name_key(" ".join([person.name, *person.aliases]))):
+                # "Kate" for Catherine, "Tash" for Natasha, a misspelling: say which person it was read as
+                text += f" ({mention!r} read as {person.name})"
+        else:
+            text = f"{kind}: {what} of the {holder} in the register"
+        return text + ("; check" if span.decision.action == "review" else "")
 
     @staticmethod
     def _joins(text: str, a: _Span, b: _Span) -> bool:
@@ -440,7 +625,7 @@ class Detector:
                     continue
                 if s.end <= last.end:
                     continue
-                s = _Span(last.end, s.end, s.category, s.person, s.decision, s.role)
+                s = _Span(last.end, s.end, s.category, s.person, s.decision, s.role, s.why)
             if kept and self._joins(text, kept[-1], s):
                 # one name found in two pieces is hidden as one: the space between is part of it
                 last = kept[-1]
@@ -454,7 +639,8 @@ class Detector:
             for ls, le in _lines(text, s.start, s.end):
                 action: Action = s.decision.action
                 pid = None if s.person is None else self.register.people[s.person].id
-                out.append(Finding(ls, le, text[ls:le], s.category, s.role, action, s.decision.reason, pid))
+                why = s.why or self._explain(s, text[s.start : s.end])
+                out.append(Finding(ls, le, text[ls:le], s.category, s.role, action, s.decision.reason, pid, why))
         return out
 
 
@@ -475,6 +661,71 @@ _LOWER_NAME_AFTER = re.compile(r"[ \t]*([a-z][a-z'’\-]{1,20})\b")
 
 def _is_nickname(key: str) -> bool:
     return bool(_nicknamer().canonicals_of(key))
+
+
+def _link_unknowns(text: str, names: list[_Span], case: CaseKnowledge) -> None:
+    """Mentions of one unlisted person say so: "Jo" after "Jo Bloggs" is linked to it, and a name
+    the case has shown to be a person's is linked to that."""
+    keys: dict[str, frozenset[str]] = {}
+    unknown = []
+    for s in names:
+        if s.person is None and s.role == "unknown":
+            shown = text[s.start : s.end]
+            key = keys.get(shown)
+            if key is None:
+                key = keys[shown] = frozenset(_name_key(shown))
+            unknown.append((s, key))
+    fuller_by_word: dict[str, dict[frozenset[str], str]] = {}
+    for s, key in unknown:
+        if len(key) > 1:
+            for word in key:
+                fuller_by_word.setdefault(word, {}).setdefault(key, text[s.start : s.end])
+    reasons: dict[frozenset[str], str] = {}
+    for s, key in unknown:
+        if s.why or not key:
+            continue
+        why = reasons.get(key)
+        if why is None:
+            candidates = fuller_by_word.get(next(iter(key)), {})
+            fuller = next((shown for other, shown in candidates.items() if key < other), None)
+            if fuller is not None:
+                why = f"unknown person: linked to {fuller!r} in this document (same name)"
+            elif key <= case.names and len(key) == 1:
+                why = "unknown person: linked to the same name shown to be a person elsewhere in the case"
+            else:
+                why = ""
+            reasons[key] = why
+        s.why = why
+
+
+def _known_professionals(
+    text: str, names: list[_Span], case: CaseKnowledge, learnt: set[str] | None
+) -> dict[tuple[str, ...], tuple[str, str]]:
+    """Unlisted professionals named with their role, here or in the case: name key to (group, name shown).
+
+    Those named here are added to ``learnt`` for the rest of the case."""
+    known: dict[tuple[str, ...], tuple[str, str]] = {}
+    for s in names:
+        if s.person is None and s.role == "professional":
+            key = _name_key(text[s.start : s.end])
+            known[key] = (s.group, text[s.start : s.end])
+            if learnt is not None:
+                learnt.add(f"{_PROFESSIONAL}{s.group}|{' '.join(key)}")
+    for entry in case.professionals:
+        group, _, name = entry.partition("|")
+        known.setdefault(tuple(name.split()), (group, name.title()))
+    return known
+
+
+@lru_cache(maxsize=4096)
+def _key_set(key: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(key)
+
+
+@lru_cache(maxsize=4096)
+def _name_key(name: str) -> tuple[str, ...]:
+    """A name's folded words without titles: "Mrs Parveen Anwar" is ("parveen", "anwar")."""
+    return tuple(k for k in (fold(w) for w in WORDS_IN.findall(name)) if k not in TITLES and len(k) > 1)
 
 
 def _letters(name: str) -> str:

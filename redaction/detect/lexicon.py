@@ -1,8 +1,17 @@
 """Word lists behind name detection: first names with gender, word-names, titles and non-name words.
 
-The first-name lexicon comes from the ``names`` package (US census 1990 frequency lists, MIT),
-supplemented with British, Irish and South Asian forenames that census lists lack, because
-case records in England name people from all of these traditions.
+The first-name lexicon joins three sources, because case records name people from every
+community the council serves:
+
+* the ``names`` package (US census 1990 frequency lists, MIT licence);
+* ``data/forenames.tsv``: the top first names of 33 countries (British, Irish, South Asian,
+  Eastern European, African, Caribbean, Arabic-speaking, Kurdish, Chinese and Portuguese
+  communities) from the ``names-dataset`` package (MIT licence), reduced at build time by
+  ``data/build_forenames.py``, whose header records the source, version and date; names there
+  that are also English words carry a ``w`` flag and join :data:`WORD_NAMES`;
+* a hand-written supplement of British, Irish and South Asian forms both lists lack.
+
+Everything is read from files inside the package: no network at run time.
 """
 
 from __future__ import annotations
@@ -391,6 +400,28 @@ def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
+def _read_forenames() -> tuple[dict[str, str], frozenset[str]]:
+    """The generated lexicon: folded forename -> gender, and the names that are also words."""
+    names: dict[str, str] = {}
+    words: set[str] = set()
+    text = resources.files("redaction.detect").joinpath("data/forenames.tsv").read_text(encoding="utf-8")
+    for line in text.splitlines():
+        if not line or line.startswith("#"):
+            continue
+        name, gender, flag, _countries = line.split("\t")
+        names[name] = gender
+        if flag == "w":
+            words.add(name)
+    return names, frozenset(words)
+
+
+_FORENAMES, _FORENAME_WORDS = _read_forenames()
+
+
+def _census_names() -> frozenset[str]:
+    return frozenset(name for name, _ in _read_census("dist.female.first") + _read_census("dist.male.first"))
+
+
 # Ordinary English words that are also forenames. Such a word is read as a name only where a name
 # can stand: not at the start of a sentence on its own, and never when written in lower case.
 WORD_NAMES: frozenset[str] = _words(
@@ -433,6 +464,18 @@ TITLES: dict[str, str] = {
     "pcso": "",
     "supt": "",
     "nurse": "",
+    "imam": "M",
+    "recorder": "",
+    "judge": "",
+    # family words written as a title: "Uncle Yaw", "Auntie Mei", "Nana Akosua"
+    "uncle": "M",
+    "auntie": "F",
+    "aunty": "F",
+    "aunt": "F",
+    "nana": "F",
+    "grandad": "M",
+    "grandma": "F",
+    "granny": "F",
 }
 
 # Capitalised words that follow or precede a forename without being part of a person's name:
@@ -453,6 +496,9 @@ NOT_NAME: frozenset[str] = _words(
     directorate royal mon tue tues wed thu thur thurs fri sat sun
     mother father parent parents referrer referral report review plan conference meeting record note notes
     summary assessment order and or the of for to in on at by with from mum dad nan nana grandad grandma gran
+    applicant applicants respondent respondents appellant claimant defendant intervener solicitors solicitor llp
+    chambers barristers counsel citation number hearing hearings judgment judgement management directions
+    proceedings partner partners park homes cafcass library airport caller callers informant referrers
     """
 )
 
@@ -464,12 +510,16 @@ _MONTHS = _words(
 )
 
 
+# letters that Unicode does not decompose into a base letter and an accent: "Łukasz" is "lukasz"
+_UNDECOMPOSED = str.maketrans("łøđħŧı", "lodhti")
+
+
 def fold(word: str) -> str:
     """Lower-case and strip accents, so "Seán" and "SEAN" meet on one key."""
     lowered = word.lower()
     if lowered.isascii():
         return lowered
-    decomposed = unicodedata.normalize("NFKD", lowered)
+    decomposed = unicodedata.normalize("NFKD", lowered.translate(_UNDECOMPOSED))
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
@@ -505,6 +555,10 @@ def first_names() -> dict[str, str]:
             out[name] = "M"
         else:
             out[name] = ""
+    for name, gender in _FORENAMES.items():
+        # the census's gender split is measured on more people than the dataset's for its names
+        if name not in out and name not in NOT_NAME and name not in TITLES and name not in _MONTHS:
+            out[name] = gender
     for name, gender in _SUPPLEMENT.items():
         out[name] = gender
     return out
@@ -518,3 +572,8 @@ def surnames() -> frozenset[str]:
 
 def gender_of_first_name(name: str) -> str:
     return first_names().get(fold(name), "")
+
+
+# Names new to the lexicon from the dataset that are also English words ("Blessing", "Precious")
+# get the word-name position rules; names the census lists already had keep their treatment.
+WORD_NAMES = WORD_NAMES | (_FORENAME_WORDS - _census_names() - frozenset(_SUPPLEMENT))

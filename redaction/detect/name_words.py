@@ -32,7 +32,9 @@ def word_list(words: str) -> list[str]:
 # look-behind then checks that the capital starts a word.
 # a capital after a letter, hyphen or an apostrophe inside a word ("O'Brien") does not start a word;
 # after an opening single quote ("known as 'Tiny'") it does
-WORD = re.compile(r"[A-ZÀ-ÖØ-Þ](?<![\w\-].)(?<!\w['’].)[^\W\d_]*(?:['’\-][^\W\d_]+)*")
+# capitals of Latin-1 and Latin Extended-A: "Łukasz", "Šimon", "Ştefan" start names too
+CAPITAL = "A-ZÀ-ÖØ-ÞĀĂĄĆĈĊČĎĐĒĔĖĘĚĜĞĠĢĤĦĨĪĬĮİĴĶĹĻĽĿŁŃŅŇŊŌŎŐŒŔŖŘŚŜŞŠŢŤŦŨŪŬŮŰŲŴŶŸŹŻŽȘȚ"
+WORD = re.compile(rf"[{CAPITAL}](?<![\w\-].)(?<!\w['’].)[^\W\d_]*(?:['’\-][^\W\d_]+)*")
 FUNCTION_WORD_SET = frozenset(FUNCTION_WORDS.split("|"))
 POSSESSIVE = ("'s", "’s", "'S", "’S")
 JOIN_GAP = re.compile(r"[ \t]{1,2}|\.? |[ \t]*\n[ \t]*")
@@ -58,6 +60,12 @@ NAMING_PAIRS = frozenset(
         ("calls", "himself"),
         ("calls", "herself"),
         ("calls", "themself"),
+        ("surname", "is"),
+        ("surname", "was"),
+        ("name", "is"),
+        ("name", "was"),
+        ("introduced", "as"),
+        ("introduces", "as"),
     ]
 )
 RELATIONS = frozenset(
@@ -88,6 +96,8 @@ def last_word(before: str) -> str:
 
 
 def naming_before(before: str) -> bool:
+    if before.endswith((":", ": ", ":\t")) and _PEOPLE_LABEL.search(before):
+        return True
     if last_word(before) not in TRIGGER_WORDS:
         return False
     words = [w.lower().strip(".'’") for w in TAIL_WORDS.findall(before[-30:])[-2:]]
@@ -103,7 +113,13 @@ def naming_before(before: str) -> bool:
     return False
 
 
-_KNOWN = frozenset(["known", "knows", "knew", "know"])
+_KNOWN = frozenset(["known", "knows", "knew", "know", "introduced", "introduces", "introducing"])
+# Form labels that a person's name follows: "Caller: Rukhsana Bibi", "Visitor: Jo Bloggs"
+_PEOPLE_LABEL = re.compile(
+    r"(?im)^[ \t]*(?:caller|informant|visitor|visitors|present|attendees|attended|in attendance|referrer|"
+    r"reported by|witness|victim|suspect|alleged perpetrator|perpetrator|contact|name|full name|signed|"
+    r"mother|father|carer|parent|partner|lodger|landlord|neighbour)[ \t]*(?:\([^)\n]*\))?[ \t]*:[ \t]*$"
+)
 
 
 def relation_before(before: str) -> bool:
@@ -133,7 +149,14 @@ POSSESSED = re.compile(
 FUNCTION_AFTER = frozenset(
     ["he", "she", "they", "it", "this", "that", "these", "those", "we", "you", "i", "there", "the", "a", "an"]
 )
-AFTER_A_NAME = frozenset(["and", "is", "was", "has", "had", "said", "told", "went", "came", "did", "felt"])
+AFTER_A_NAME = frozenset(
+    ["and", "is", "was", "has", "had", "said", "told", "went", "came", "did", "felt"]
+    # past tenses that cannot follow the modal "will": "Will took Sofia to the park"
+    + word_list(
+        """took gave saw made got left brought rang spoke wrote sat stood drove met kept found thought knew ran
+        bought taught sent spent heard paid lost won put let cut hit read says"""
+    )
+)
 DESCRIBED_AFTER = re.compile(
     r"[ \t]*\n?[ \t]*\((?=[^()]{0,40}\b(?:placement|girl|boy|lad|man|woman|friend|partner|boyfriend|"
     r"girlfriend|mother|father|mum|dad|brother|sister|cousin|neighbour|child|aged?|dob|y\d+|year \d+|uncle|aunt|"
@@ -192,6 +215,7 @@ class NameMention:
     people: tuple[int, ...]  # register indexes the mention may name; empty when off the register
     review: bool = False  # the reader could not decide whose name this is
     certain: bool = True  # False when only weak evidence says this is a name
+    why: str = ""  # what made an off-register mention a name, for the finding's explanation
 
 
 class Intervals:

@@ -35,9 +35,18 @@ from redaction.detect.name_words import (
 from redaction.detect.offregister import OffRegister
 from redaction.detect.register import NameRef, Register
 
+_FIRM = frozenset(["llp", "solicitors", "chambers", "ltd", "limited", "plc", "barristers", "partnership"])
 _NUMBER_AFTER = re.compile(r"\.? ?\d")
 
 __all__ = ["Intervals", "NameFinder", "NameMention", "Token", "sentence_start"]
+
+
+def _place_or_firm(cur: list[Token], tok: Token) -> bool:
+    """Whether the word ``tok`` ending the untitled name ``cur`` shows it is no person's name.
+
+    "Florence Road", "Faith Academy": the forename belongs to a place; "Carvell Brooke LLP",
+    "Lund & Vesey Solicitors": the names belong to a firm."""
+    return (len(cur) == 1 and cur[0].kind == "lex") or (tok.key in _FIRM and all(w.kind != "reg" for w in cur))
 
 
 class NameFinder(OffRegister):
@@ -172,6 +181,14 @@ class NameFinder(OffRegister):
         return False
 
     # ------------------------------------------------------------------ name positions
+    @staticmethod
+    def _unknown_forename_before_name(text: str, seg: list[Token], i: int) -> bool:
+        tok = seg[i]
+        if i + 1 >= len(seg) or tok.caps or tok.possessive or sentence_start(text, tok.start):
+            return False
+        nxt = seg[i + 1]
+        return nxt.kind == "lex" and nxt.key not in WORD_NAMES and text[tok.end : nxt.start] == " "
+
     def _surname_like(self, tok: Token) -> bool:
         """Can this word stand in surname position? In capitals only a known surname can."""
         if tok.kind in ("reg", "lex"):
@@ -239,12 +256,12 @@ class NameFinder(OffRegister):
                 title = tok
                 continue
             kind = self._kind_here(text, seg, i, title is not None and not cur)
-            if kind == "surname":
+            if kind == "surname" or (kind == "unk" and self._unknown_continues(text, seg, i, cur, title, given)):
                 cur.append(tok)
                 continue
-            if kind == "stop":
-                # "Florence Road", "Faith Academy": the forename belongs to a place
-                if cur and len(cur) == 1 and cur[0].kind == "lex" and title is None:
+            if kind in ("stop", "unk"):
+                # a word, or an unknown word that cannot continue the name, ends it
+                if kind == "stop" and title is None and _place_or_firm(cur, tok):
                     cur = []
                 close()
                 continue
@@ -253,17 +270,6 @@ class NameFinder(OffRegister):
                     cur.append(tok)
                     given = True
                 continue
-            if kind == "unk":
-                if title is not None or (cur and given and len(cur) < 4 and self._surname_like(tok)):
-                    cur.append(tok)
-                    continue
-                refs = self._fuzzy(tok.key) if (cur or title) else []
-                if refs and cur:
-                    tok.kind, tok.refs = "reg", refs
-                    cur.append(tok)
-                    continue
-                close()
-                continue
             if len(cur) >= 4:
                 close()
             cur.append(tok)
@@ -271,6 +277,27 @@ class NameFinder(OffRegister):
                 given = True
         close()
         return groups
+
+    def _unknown_continues(
+        self, text: str, seg: list[Token], i: int, cur: list[Token], title: Token | None, given: bool
+    ) -> bool:
+        """Whether the unknown word ``seg[i]`` belongs to the name being read (``cur``).
+
+        A misspelt register name read as that name is marked as a register word."""
+        tok = seg[i]
+        # "Tayvon Okafor": a forename no list knows, before a word the lexicon knows as a
+        # name (many surnames are forenames somewhere), starts that person's name
+        if (
+            title is not None
+            or (cur and given and len(cur) < 4 and self._surname_like(tok))
+            or (not cur and self._unknown_forename_before_name(text, seg, i))
+        ):
+            return True
+        refs = self._fuzzy(tok.key) if (cur or title) else []
+        if refs and cur:
+            tok.kind, tok.refs = "reg", refs
+            return True
+        return False
 
     # ------------------------------------------------------------------ attribution
     def _resolve(self, text: str, words: list[Token], title: Token | None) -> NameMention | None:

@@ -13,6 +13,7 @@ import re
 from redaction.detect.lexicon import NOT_NAME, WORD_NAMES, fold
 from redaction.detect.name_words import (
     AFTER_A_NAME,
+    CAPITAL,
     DESCRIBED_AFTER,
     FUNCTION_AFTER,
     LIST_END,
@@ -38,7 +39,7 @@ from redaction.detect.register import Register
 # A message transcript's speaker: "[14/06 22:41] Name: text" or "22:41 - Name: text".
 _SPEAKER = re.compile(
     r"(?m)^[ \t]*(?:\[[^\]\n]*\d[^\]\n]*\]|\d{1,2}[:.]\d{2}(?:[ \t]*[-–][ \t]*)?)[ \t]*"
-    r"([A-ZÀ-Þ][^\W\d_]+(?:[ \t][A-ZÀ-Þ][^\W\d_]+)?)[ \t]*(?:\([^)\n]*\))?[ \t]*:"
+    rf"([{CAPITAL}][^\W\d_]+(?:[ \t][{CAPITAL}][^\W\d_]+)?)[ \t]*(?:\([^)\n]*\))?[ \t]*:"
 )
 
 
@@ -192,6 +193,8 @@ class OffRegister:
 
     def _context_says_name(self, text: str, words: list[Token]) -> bool:
         before = text[max(0, words[0].start - 40) : words[0].start]
+        if before.endswith((":", ": ", ":\t")) and naming_before(before):
+            return True  # a form label: "Caller: Rukhsana Bibi"
         if last_word(before) in TRIGGER_WORDS and (naming_before(before) or relation_before(before)):
             return True
         last = words[-1]
@@ -288,17 +291,7 @@ class OffRegister:
         learnt: set[str] | None,
     ) -> list[NameMention]:
         """Once a word is known to name someone off the register, it names them everywhere in the text."""
-        phrases: set[str] = set()
-        found: set[str] = set()
-        for m in mentions:
-            if not m.people and m.certain and not m.review:
-                words = WORDS_IN.findall(text, m.start, m.end)
-                if len(words) > 1:
-                    phrases.add(text[m.start : m.end])
-                for w in words:
-                    key = fold(w)
-                    if len(key) > 1 and key not in NOT_NAME and key not in self.reg.words:
-                        found.add(key)
+        phrases, found = self._off_register_names(text, mentions)
         if learnt is not None:
             learnt.update(found)
         # names learnt anywhere in the case count here too: resolved once, resolved everywhere
@@ -313,7 +306,9 @@ class OffRegister:
                 i += 1
             if inside and not any(id(t) in taken for t in inside) and not text[end : end + 1].isalpha():
                 taken.update(id(t) for t in inside)
-                out.append(NameMention(pos, end, ()))
+                out.append(
+                    NameMention(pos, end, (), why="unknown person: linked to the same name written in full here")
+                )
         for i, tok in enumerate(toks):
             if id(tok) in taken or tok.kind not in ("unk", "lex", "stop"):
                 continue
@@ -332,9 +327,26 @@ class OffRegister:
                 ):
                     end = nxt.end
                     taken.add(id(nxt))
-                out.append(NameMention(tok.start, end, ()))
+                where = "in this document" if tok.key in found else "elsewhere in the case"
+                why = f"unknown person: linked to {text[tok.start : tok.end]!r}, named as a person {where}"
+                out.append(NameMention(tok.start, end, (), why=why))
                 taken.add(id(tok))
         return out
+
+    def _off_register_names(self, text: str, mentions: list[NameMention]) -> tuple[set[str], set[str]]:
+        """The names of people certainly off the register: (names of several words as written, folded words)."""
+        phrases: set[str] = set()
+        found: set[str] = set()
+        for m in mentions:
+            if not m.people and m.certain and not m.review:
+                words = WORDS_IN.findall(text, m.start, m.end)
+                if len(words) > 1:
+                    phrases.add(text[m.start : m.end])
+                for w in words:
+                    key = fold(w)
+                    if len(key) > 1 and key not in NOT_NAME and key not in self.reg.words:
+                        found.add(key)
+        return phrases, found
 
     @staticmethod
     def _word_name_as_name(text: str, tok: Token) -> bool:

@@ -6,7 +6,7 @@ ever saved half-way.
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
@@ -20,11 +20,12 @@ from sar.admin.forms import (
     TemporaryPasswordForm,
     team_choices,
 )
-from sar.auth import mfa, service, signin
+from sar.auth import enrolment, grants, mfa, service, sessions, signin
 from sar.auth import teams as team_service
 from sar.auth.access import roles_required
-from sar.auth.models import Role, Team, TeamKind, User
+from sar.auth.models import Role, RoleGrant, Team, TeamKind, User, UserSession
 from sar.extensions import db
+from sar.forms import REFUSED, refused, show_error
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -59,36 +60,30 @@ def new_user() -> Page:
                 team=_team(form.selected_team_id()),
                 roles=form.selected_roles(),
                 password=form.password.data or "",
-                actor=current_user,
+                by=current_user,
                 temporary_password=True,
             )
         except service.AccountError as problem:
-            _attach(form, str(problem))
+            show_error(form, problem)
         else:
+            enrolment.issue(user, by=current_user)
             flash(
-                f"Account created for {user.email}. At first sign-in they set up their authenticator app "
-                "and choose their own password.",
+                f"Account created for {user.email}. We have emailed them a one-time link to set up their "
+                "authenticator app; at first sign-in they also choose their own password." + _awaiting_note(user),
                 "success",
             )
             return redirect(url_for("admin.show_user", user_id=user.id))
     if form.is_submitted():
-        return render_template("admin/new_user.html", form=form), 400
+        return refused("admin/new_user.html", form=form)
     return render_template("admin/new_user.html", form=form)
 
 
-def _attach(form: NewUserForm | EditUserForm, message: str) -> None:
-    """Put a service's refusal on the field it concerns, so the error summary links to it."""
-    lowered = message.lower()
-    if lowered.startswith("password") and isinstance(form, NewUserForm):
-        form.password.errors = [message]
-    elif ("email" in lowered or "already exists" in lowered) and isinstance(form, NewUserForm):
-        form.email.errors = [message]
-    elif "role" in lowered or "administrator" in lowered:
-        form.roles.errors = [message]
-    elif "job title" in lowered:
-        form.job_title.errors = [message]
-    else:
-        form.full_name.errors = [message]
+def _awaiting_note(user: User) -> str:
+    waiting = grants.pending_for(user)
+    if not waiting:
+        return ""
+    names = ", ".join(request.role.label for request in waiting)
+    return f" {names}: waiting for approval by the DPO or another administrator."
 
 
 @bp.get("/users/<int:user_id>")
@@ -105,6 +100,8 @@ def _user_page(user: User, problem: str | None = None) -> str:
         locked=signin.is_locked(user),
         enrolled=mfa.is_enrolled(user),
         recovery_left=len(mfa.unused_recovery_codes(user)),
+        active_sessions=sessions.active_for(user),
+        awaiting=grants.pending_for(user),
         problem=problem,
     )
 
@@ -128,15 +125,18 @@ def edit_user(user_id: int) -> Page:
                 job_title=form.job_title.data or "",
                 team=_team(form.selected_team_id()),
                 roles=form.selected_roles(),
-                actor=current_user,
+                by=current_user,
             )
         except service.AccountError as problem:
-            _attach(form, str(problem))
+            show_error(form, problem)
         else:
-            flash("Changes saved." if changed else "Nothing was changed.", "success" if changed else "info")
+            flash(
+                ("Changes saved." if changed else "Nothing was changed.") + _awaiting_note(user),
+                "success" if changed else "info",
+            )
             return redirect(url_for("admin.show_user", user_id=user.id))
     if form.is_submitted():
-        return render_template("admin/edit_user.html", form=form, user=user), 400
+        return refused("admin/edit_user.html", form=form, user=user)
     return render_template("admin/edit_user.html", form=form, user=user)
 
 
@@ -147,14 +147,14 @@ def set_password(user_id: int) -> Page:
     form = TemporaryPasswordForm()
     if form.validate_on_submit():
         try:
-            service.set_temporary_password(user, form.password.data or "", actor=current_user)
+            service.set_temporary_password(user, form.password.data or "", by=current_user)
         except service.AccountError as problem:
-            form.password.errors = [str(problem)]
+            show_error(form, problem)
         else:
             flash(f"New temporary password set for {user.full_name}.", "success")
             return redirect(url_for("admin.show_user", user_id=user.id))
     if form.is_submitted():
-        return render_template("admin/set_password.html", form=form, user=user), 400
+        return refused("admin/set_password.html", form=form, user=user)
     return render_template("admin/set_password.html", form=form, user=user)
 
 
@@ -164,19 +164,26 @@ def _user_action(user_id: int, action: str) -> Page:
         "deactivate": f"{user.full_name} can no longer sign in.",
         "reactivate": f"{user.full_name} can sign in again.",
         "unlock": f"{user.full_name}'s account is unlocked.",
-        "reset_mfa": f"{user.full_name} will set up a new authenticator app at their next sign-in.",
+        "reset_mfa": f"{user.full_name} has been signed out and emailed a one-time link to set up a new "
+        "authenticator app.",
+        "send_link": f"A new one-time set-up link has been emailed to {user.full_name}.",
     }
     try:
         if action == "deactivate":
-            service.set_active(user, False, actor=current_user)
+            service.set_active(user, False, by=current_user)
         elif action == "reactivate":
-            service.set_active(user, True, actor=current_user)
+            service.set_active(user, True, by=current_user)
         elif action == "unlock":
-            service.unlock(user, actor=current_user)
+            service.unlock(user, by=current_user)
+        elif action == "send_link":
+            if mfa.is_enrolled(user):
+                raise service.AccountError(f"{user.full_name} has already set up an authenticator app")
+            enrolment.issue(user, by=current_user, reason="new link requested by an administrator")
         else:
-            service.reset_mfa(user, actor=current_user)
+            service.reset_mfa(user, by=current_user)
+            enrolment.issue(user, by=current_user, reason="authenticator reset")
     except service.AccountError as problem:
-        return _user_page(user, problem=str(problem)), 400
+        return _user_page(user, problem=problem.message), REFUSED
     flash(messages[action], "success")
     return redirect(url_for("admin.show_user", user_id=user.id))
 
@@ -199,10 +206,77 @@ def unlock_user(user_id: int) -> Page:
     return _user_action(user_id, "unlock")
 
 
+@bp.post("/users/<int:user_id>/enrolment-link")
+@roles_required(Role.ADMIN)
+def send_enrolment_link(user_id: int) -> Page:
+    return _user_action(user_id, "send_link")
+
+
 @bp.post("/users/<int:user_id>/reset-mfa")
 @roles_required(Role.ADMIN)
 def reset_user_mfa(user_id: int) -> Page:
     return _user_action(user_id, "reset_mfa")
+
+
+@bp.post("/users/<int:user_id>/sessions/<int:session_id>/end")
+@roles_required(Role.ADMIN)
+def end_user_session(user_id: int, session_id: int) -> Response:
+    user = db.get_or_404(User, user_id)
+    record = db.session.get(UserSession, session_id)
+    if record is None or record.user_id != user.id:
+        abort(404)
+    ended = service.end_sessions(user, by=current_user, only=record)
+    flash("Session ended." if ended else "That session had already ended.", "success" if ended else "info")
+    return redirect(url_for("admin.show_user", user_id=user.id, _anchor="sessions"))
+
+
+@bp.post("/users/<int:user_id>/sessions/end-all")
+@roles_required(Role.ADMIN)
+def end_user_sessions(user_id: int) -> Response:
+    user = db.get_or_404(User, user_id)
+    ended = service.end_sessions(user, by=current_user)
+    flash(f"{user.full_name} has been signed out everywhere ({ended} session{'s' if ended != 1 else ''}).", "success")
+    return redirect(url_for("admin.show_user", user_id=user.id, _anchor="sessions"))
+
+
+# --- role approvals (separation of duties) ---------------------------------------------------------
+
+
+@bp.get("/role-requests")
+@roles_required(Role.DPO, Role.ADMIN)
+def role_requests() -> str:
+    pending, decided = grants.all_requests()
+    return render_template(
+        "admin/role_requests.html",
+        pending=pending,
+        decided=decided,
+        form=ConfirmForm(),
+        why_not={request.id: grants.can_decide(request, current_user) for request in pending},
+    )
+
+
+def _decide(request_id: int, approve: bool) -> Response:
+    request = db.get_or_404(RoleGrant, request_id)
+    try:
+        grants.decide(request, approve=approve, by=current_user)
+    except grants.GrantError as problem:
+        flash(str(problem), "info")
+        return redirect(url_for("admin.role_requests"), code=303)
+    verb = "approved" if approve else "refused"
+    flash(f"{request.role.label} role for {request.user.full_name} {verb}.", "success")
+    return redirect(url_for("admin.role_requests"))
+
+
+@bp.post("/role-requests/<int:request_id>/approve")
+@roles_required(Role.DPO, Role.ADMIN)
+def approve_role(request_id: int) -> Response:
+    return _decide(request_id, True)
+
+
+@bp.post("/role-requests/<int:request_id>/refuse")
+@roles_required(Role.DPO, Role.ADMIN)
+def refuse_role(request_id: int) -> Response:
+    return _decide(request_id, False)
 
 
 # --- teams ---------------------------------------------------------------------------------------
@@ -224,15 +298,15 @@ def new_team() -> Page:
                 name=form.name.data or "",
                 kind=TeamKind(form.kind.data),
                 description=form.description.data or "",
-                actor=current_user,
+                by=current_user,
             )
         except team_service.TeamError as problem:
-            form.name.errors = [str(problem)]
+            show_error(form, problem)
         else:
             flash(f"{team.name} added.", "success")
             return redirect(url_for("admin.list_teams"))
     if form.is_submitted():
-        return render_template("admin/team_form.html", form=form, team=None), 400
+        return refused("admin/team_form.html", form=form, team=None)
     return render_template("admin/team_form.html", form=form, team=None)
 
 
@@ -244,15 +318,15 @@ def edit_team(team_id: int) -> Page:
     if form.validate_on_submit():
         try:
             changed = team_service.update_team(
-                team, name=form.name.data or "", description=form.description.data or "", actor=current_user
+                team, name=form.name.data or "", description=form.description.data or "", by=current_user
             )
         except team_service.TeamError as problem:
-            form.name.errors = [str(problem)]
+            show_error(form, problem)
         else:
             flash(f"{team.name} saved." if changed else "Nothing was changed.", "success" if changed else "info")
             return redirect(url_for("admin.list_teams"))
     if form.is_submitted():
-        return render_template("admin/team_form.html", form=form, team=team), 400
+        return refused("admin/team_form.html", form=form, team=team)
     return render_template("admin/team_form.html", form=form, team=team)
 
 
@@ -260,7 +334,7 @@ def edit_team(team_id: int) -> Page:
 @roles_required(Role.ADMIN)
 def deactivate_team(team_id: int) -> Response:
     team = db.get_or_404(Team, team_id)
-    team_service.set_team_active(team, False, actor=current_user)
+    team_service.set_team_active(team, False, by=current_user)
     flash(f"{team.name} deactivated. It stays on existing records but cannot be chosen for new ones.", "success")
     return redirect(url_for("admin.list_teams"))
 
@@ -269,6 +343,6 @@ def deactivate_team(team_id: int) -> Response:
 @roles_required(Role.ADMIN)
 def reactivate_team(team_id: int) -> Response:
     team = db.get_or_404(Team, team_id)
-    team_service.set_team_active(team, True, actor=current_user)
+    team_service.set_team_active(team, True, by=current_user)
     flash(f"{team.name} reactivated.", "success")
     return redirect(url_for("admin.list_teams"))

@@ -20,6 +20,7 @@ from sar import audit
 from sar.auth import secrets
 from sar.auth.models import RecoveryCode, User
 from sar.db import utcnow
+from sar.errors import DomainError
 from sar.extensions import db
 
 RECOVERY_CODE_COUNT = 10
@@ -35,12 +36,8 @@ _code_hasher = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
 _TOTP_CODE = re.compile(r"^\d{6}$")
 
 
-class MfaError(ValueError):
+class MfaError(DomainError):
     """An MFA step that cannot go ahead, with a message for the person signing in."""
-
-
-def _actor(user: User) -> tuple[int | None, str]:
-    return user.id, user.email
 
 
 # --- the secret ----------------------------------------------------------------------------------
@@ -75,7 +72,7 @@ def start_enrolment(user: User) -> str:
     leaves the server in readable form; reloading the page shows the same QR code.
     """
     if is_enrolled(user):
-        raise MfaError("Your authenticator app is already set up")
+        raise MfaError("Your authenticator app is already set up", "code")
     secret = _secret(user)
     if secret is None:
         secret = pyotp.random_base32()
@@ -130,11 +127,11 @@ def _check_totp(user: User, code: str, at: datetime | None = None) -> bool:
 def confirm_enrolment(user: User, code: str, at: datetime | None = None) -> list[str]:
     """Finish enrolment with a code from the app; returns the recovery codes to show once."""
     if is_enrolled(user):
-        raise MfaError("Your authenticator app is already set up")
+        raise MfaError("Your authenticator app is already set up", "code")
     if _secret(user) is None:
-        raise MfaError("Start setting up your authenticator app again")
+        raise MfaError("Start setting up your authenticator app again", "code")
     if not _check_totp(user, code, at):
-        raise MfaError("Enter the 6-digit code shown in your authenticator app")
+        raise MfaError("Enter the 6-digit code shown in your authenticator app", "code")
     user.mfa_enrolled_at = utcnow()
     codes = _replace_recovery_codes(user)
     db.session.flush()
@@ -144,7 +141,7 @@ def confirm_enrolment(user: User, code: str, at: datetime | None = None) -> list
         object_id=user.id,
         summary=f"Authenticator app set up for {user.email}",
         after={"mfa_enrolled": True, "recovery_codes": len(codes)},
-        actor=_actor(user),
+        by=user,
     )
     return codes
 
@@ -205,7 +202,7 @@ def use_recovery_code(user: User, code: str) -> int | None:
                 object_id=user.id,
                 summary=f"{user.email} signed in with a recovery code; {remaining} left",
                 after={"recovery_codes_remaining": remaining},
-                actor=_actor(user),
+                by=user,
             )
             return remaining
     return None

@@ -133,3 +133,73 @@ class SignInAttempt(Base):
     ip_address: Mapped[str] = mapped_column(String(64), index=True)
     email: Mapped[str] = mapped_column(String(254))
     succeeded: Mapped[bool]
+
+
+class UserSession(Base):
+    """One signed-in browser. The cookie holds a random token whose hash is stored here; every
+    request checks the row, so ending it (sign-out, a password change, an administrator) ends the
+    session at once, even for a copy of the cookie."""
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Counted from sign-in: however busy the session, it ends then (SESSION_ABSOLUTE_HOURS).
+    expires_at: Mapped[datetime]
+    ip_address: Mapped[str] = mapped_column(String(64), default="")
+    user_agent: Mapped[str] = mapped_column(String(300), default="")
+    mfa_method: Mapped[str] = mapped_column(String(40), default="")
+    ended_at: Mapped[datetime | None]
+    end_reason: Mapped[str | None] = mapped_column(String(80))
+
+    user: Mapped[User] = relationship()
+
+
+class EnrolmentLink(Base):
+    """A one-time link, emailed to the account holder, that lets them set up an authenticator.
+
+    Only the hash of the token is kept. Knowing the password alone never allows enrolment: the
+    link proves the person also reads the account's mailbox."""
+
+    __tablename__ = "enrolment_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+
+
+class GrantStatus(enum.StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REFUSED = "refused"
+    WITHDRAWN = "withdrawn"
+
+
+class RoleGrant(Base):
+    """A request to give someone a role that opens children's case data or the audit log; it takes
+    effect only when a second person (the DPO, or another administrator) approves it."""
+
+    __tablename__ = "role_grants"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    role: Mapped[Role] = mapped_column(string_enum(Role, 20))
+    status: Mapped[GrantStatus] = mapped_column(string_enum(GrantStatus, 20), default=GrantStatus.PENDING, index=True)
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    requested_at: Mapped[datetime] = mapped_column(default=utcnow)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    requested_by: Mapped[User | None] = relationship(foreign_keys=[requested_by_id])
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])

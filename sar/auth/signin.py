@@ -15,7 +15,8 @@ from enum import StrEnum
 from flask import current_app
 from sqlalchemy import delete, func, select
 
-from sar import audit
+from sar import audit, mail
+from sar.audit import SystemActor
 from sar.auth.models import SignInAttempt, User
 from sar.auth.passwords import DUMMY_HASH, hash_password, needs_rehash, verify_password
 from sar.auth.service import find_user_by_email, normalise_email
@@ -31,7 +32,7 @@ ATTEMPT_RETENTION = timedelta(days=30)
 class Outcome(StrEnum):
     PASSED = "passed"
     INVALID = "invalid"
-    LOCKED = "locked"
+    LOCKED = "locked"  # only after the password is proved: the MFA step and change password
 
 
 @dataclass(frozen=True)
@@ -70,49 +71,95 @@ def _record_attempt(ip_address: str, email: str, succeeded: bool) -> None:
 
 
 def is_locked(user: User, now: datetime | None = None) -> bool:
+    """The account is inside a sign-in delay (see :func:`register_failure`)."""
     return user.locked_until is not None and user.locked_until > (now or utcnow())
 
 
-def lock_message(user: User, now: datetime | None = None) -> str:
+def _wait_text(user: User, now: datetime | None = None) -> str:
     assert user.locked_until is not None
-    minutes = max(1, math.ceil((user.locked_until - (now or utcnow())).total_seconds() / 60))
-    unit = "minute" if minutes == 1 else "minutes"
+    seconds = max(1, math.ceil((user.locked_until - (now or utcnow())).total_seconds()))
+    minutes = max(1, math.ceil(seconds / 60))
+    return f"{minutes} minute" if minutes == 1 else f"{minutes} minutes"
+
+
+def lock_message(user: User, now: datetime | None = None) -> str:
+    """Shown only to someone who has already proved the password (the MFA step, change password):
+    before that, a delayed account gets the same answer as an unknown email."""
     return (
-        "Your account is locked because of too many failed sign-in attempts. "
-        f"Try again in {minutes} {unit}, or ask an administrator to unlock it."
+        "There have been too many wrong attempts for this account. "
+        f"Try again in {_wait_text(user, now)}, or ask an administrator to unlock it."
     )
 
 
-def register_failure(user: User, *, ip_address: str, reason: str, now: datetime | None = None) -> bool:
-    """Count one more consecutive failure (password or MFA code); lock at the limit. True if now locked."""
+def delay_after(failures: int) -> timedelta | None:
+    """How long the account must wait after ``failures`` consecutive failures.
+
+    The first LOGIN_MAX_FAILURES are free (typing slips); each one after that doubles the wait,
+    from LOGIN_DELAY_BASE_SECONDS up to LOGIN_DELAY_MAX_SECONDS. Attempts made during a wait are
+    refused without being counted, so an attacker cannot make the wait grow faster than it runs.
+    """
+    config = current_app.config
+    over = failures - int(config["LOGIN_MAX_FAILURES"])
+    if over < 0:
+        return None
+    seconds = min(
+        float(config["LOGIN_DELAY_BASE_SECONDS"]) * 2 ** min(over, 32), float(config["LOGIN_DELAY_MAX_SECONDS"])
+    )
+    return timedelta(seconds=seconds)
+
+
+def register_failure(
+    user: User, *, ip_address: str, reason: str, now: datetime | None = None, action: str = "sign_in_failed"
+) -> bool:
+    """Count one more consecutive failure (password or MFA code) and start the next delay once past
+    the free attempts. True if the account must now wait."""
     now = now or utcnow()
-    if user.locked_until is not None and not is_locked(user, now):
-        # The lock has run out: start counting afresh rather than re-locking on the next slip.
-        user.failed_sign_ins = 0
-        user.locked_until = None
     user.failed_sign_ins = (user.failed_sign_ins or 0) + 1
     audit.record(
-        "sign_in_failed",
+        action,
         object_type="user",
         object_id=user.id,
-        summary=f"Failed sign-in for {user.email} ({reason})",
+        summary=f"Failed {'sign-in' if action == 'sign_in_failed' else 'password check'} for {user.email} ({reason})",
         after={"reason": reason, "consecutive_failures": user.failed_sign_ins},
-        actor=(user.id, user.email),
+        by=user,
     )
-    if user.failed_sign_ins >= current_app.config["LOGIN_MAX_FAILURES"] and not is_locked(user, now):
-        user.locked_until = now + timedelta(minutes=current_app.config["LOGIN_LOCK_MINUTES"])
-        audit.record(
-            "account_locked",
-            object_type="user",
-            object_id=user.id,
-            summary=f"{user.email} locked after {user.failed_sign_ins} failed sign-in attempts",
-            after={"locked_until": user.locked_until, "consecutive_failures": user.failed_sign_ins},
-            actor=(user.id, user.email),
-        )
+    delay = delay_after(user.failed_sign_ins)
+    if delay is None:
         db.session.flush()
-        return True
+        return False
+    user.locked_until = now + delay
+    audit.record(
+        "sign_in_delayed",
+        object_type="user",
+        object_id=user.id,
+        summary=f"Sign-in for {user.email} delayed {int(delay.total_seconds())} seconds "
+        f"after {user.failed_sign_ins} failed attempts in a row",
+        after={"locked_until": user.locked_until, "consecutive_failures": user.failed_sign_ins},
+        by=user,
+    )
+    _warn_account_holder(user, now)
     db.session.flush()
-    return False
+    return True
+
+
+def _warn_account_holder(user: User, now: datetime) -> None:
+    """Tell the person by email that someone is failing to sign in as them (at most once an hour)."""
+    council = current_app.config["COUNCIL_NAME"]
+    queued = mail.queue(
+        user.email,
+        f"{council}: failed attempts to sign in to your account",
+        f"Dear {user.full_name},\n\n"
+        f"There have been {user.failed_sign_ins} failed attempts in a row to sign in to your account "
+        f"({user.email}) on the {current_app.config['COUNCIL_SERVICE_NAME']} service, the latest at "
+        f"{now:%H:%M} UTC on {now:%-d %B %Y}. Each further failure makes the next attempt wait longer.\n\n"
+        "If this was you, wait a few minutes and try again. If it was not you, someone may be trying to guess "
+        "your password: tell your information governance team or an administrator, and change your password "
+        "once you are signed in.\n",
+        dedup_key=f"sign-in-attack:{user.id}:{now:%Y-%m-%dT%H}",
+        kind="sign_in_attack",
+    )
+    if queued is not None:
+        mail.send_soon()
 
 
 def check_password(email: str, password: str, *, ip_address: str, now: datetime | None = None) -> PasswordCheck:
@@ -131,27 +178,29 @@ def check_password(email: str, password: str, *, ip_address: str, now: datetime 
             object_type="user",
             summary=f"Failed sign-in for unknown email {_label(email)}",
             after={"reason": "unknown email"},
-            actor=(None, _label(email)),
+            by=SystemActor(_label(email)),
         )
         return PasswordCheck(Outcome.INVALID, message=GENERIC_ERROR)
 
     if is_locked(user, now):
+        # The same answer as an unknown email or a wrong password, so that the form never tells
+        # anyone whether an account exists; the holder learns of the attack by email instead.
         _record_attempt(ip_address, email, False)
         audit.record(
-            "sign_in_refused_locked",
+            "sign_in_refused_delayed",
             object_type="user",
             object_id=user.id,
-            summary=f"Sign-in refused for {user.email}: account locked",
-            actor=(user.id, user.email),
+            summary=f"Sign-in refused for {user.email}: inside the delay after failed attempts",
+            after={"locked_until": user.locked_until},
+            by=user,
         )
-        return PasswordCheck(Outcome.LOCKED, user=user, message=lock_message(user, now))
+        return PasswordCheck(Outcome.INVALID, user=user, message=GENERIC_ERROR)
 
     if not password_ok or not user.active:
         _record_attempt(ip_address, email, False)
         reason = "wrong password" if not password_ok else "account deactivated"
         # A deactivated account gets the same generic answer: the form must not confirm it exists.
-        if register_failure(user, ip_address=ip_address, reason=reason, now=now):
-            return PasswordCheck(Outcome.LOCKED, user=user, message=lock_message(user, now))
+        register_failure(user, ip_address=ip_address, reason=reason, now=now)
         return PasswordCheck(Outcome.INVALID, user=user, message=GENERIC_ERROR)
 
     _record_attempt(ip_address, email, True)
@@ -163,7 +212,7 @@ def check_password(email: str, password: str, *, ip_address: str, now: datetime 
         object_type="user",
         object_id=user.id,
         summary=f"{user.email} entered a correct password; MFA next",
-        actor=(user.id, user.email),
+        by=user,
     )
     db.session.flush()
     return PasswordCheck(Outcome.PASSED, user=user)
@@ -175,6 +224,19 @@ def mfa_failed(user: User, *, ip_address: str, now: datetime | None = None) -> P
     if register_failure(user, ip_address=ip_address, reason="wrong MFA code", now=now):
         return PasswordCheck(Outcome.LOCKED, user=user, message=lock_message(user, now))
     return PasswordCheck(Outcome.INVALID, user=user)
+
+
+def password_change_failed(user: User, *, ip_address: str, now: datetime | None = None) -> bool:
+    """A wrong current password on the change-password form: whoever holds a signed-in browser
+    must not get unlimited guesses at the password, so it counts like a failed sign-in."""
+    _record_attempt(ip_address, user.email, False)
+    return register_failure(
+        user,
+        ip_address=ip_address,
+        reason="wrong current password when changing password",
+        now=now,
+        action="password_change_failed",
+    )
 
 
 def completed(user: User, *, method: str, now: datetime | None = None) -> None:
@@ -192,5 +254,5 @@ def completed(user: User, *, method: str, now: datetime | None = None) -> None:
         object_id=user.id,
         summary=f"{user.email} signed in ({method})",
         after={"mfa_method": method},
-        actor=(user.id, user.email),
+        by=user,
     )

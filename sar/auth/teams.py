@@ -17,7 +17,9 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from sar import audit
+from sar.audit import Author
 from sar.auth.models import Team, TeamKind, User
+from sar.errors import DomainError
 from sar.extensions import db
 
 TEAM_NAME_MAX = 200
@@ -33,7 +35,7 @@ class SeedTeam:
     description: str = ""
 
 
-class TeamError(ValueError):
+class TeamError(DomainError):
     """A change to a team that cannot be made, with a message for the administrator."""
 
 
@@ -93,7 +95,7 @@ def find_team_by_name(name: str) -> Team | None:
     return db.session.scalar(select(Team).where(func.lower(Team.name) == name.strip().lower()))
 
 
-def ensure_seed_teams() -> list[Team]:
+def ensure_seed_teams(*, by: Author) -> list[Team]:
     """Create any configured team that does not exist yet (matched by name); returns those created.
 
     Safe to run again and again: existing teams, including renamed or deactivated ones, are left alone.
@@ -101,7 +103,7 @@ def ensure_seed_teams() -> list[Team]:
     created = []
     for seed in configured_teams():
         if find_team_by_name(seed.name) is None:
-            created.append(create_team(name=seed.name, kind=seed.kind, description=seed.description, actor=None))
+            created.append(create_team(name=seed.name, kind=seed.kind, description=seed.description, by=by))
     return created
 
 
@@ -113,21 +115,17 @@ def all_teams() -> list[Team]:
     return list(db.session.scalars(select(Team).order_by(Team.kind, Team.name)))
 
 
-def _actor(actor: User | None) -> tuple[int | None, str] | None:
-    return (actor.id, actor.email) if actor is not None else None
-
-
 def _check(name: str, description: str, *, current: Team | None = None) -> tuple[str, str]:
     name, description = name.strip(), description.strip()
     if not name:
-        raise TeamError("Enter the name of the team or provider")
+        raise TeamError("Enter the name of the team or provider", "name")
     if len(name) > TEAM_NAME_MAX:
-        raise TeamError(f"Name must be {TEAM_NAME_MAX} characters or fewer")
+        raise TeamError(f"Name must be {TEAM_NAME_MAX} characters or fewer", "name")
     if len(description) > TEAM_DESCRIPTION_MAX:
-        raise TeamError(f"Description must be {TEAM_DESCRIPTION_MAX} characters or fewer")
+        raise TeamError(f"Description must be {TEAM_DESCRIPTION_MAX} characters or fewer", "description")
     existing = find_team_by_name(name)
     if existing is not None and existing is not current:
-        raise TeamError(f"There is already a team or provider called {existing.name}")
+        raise TeamError(f"There is already a team or provider called {existing.name}", "name")
     return name, description
 
 
@@ -138,10 +136,10 @@ def _flush_unique(team: Team) -> None:
             db.session.add(team)
             db.session.flush()
     except IntegrityError as clash:
-        raise TeamError(f"There is already a team or provider called {team.name}") from clash
+        raise TeamError(f"There is already a team or provider called {team.name}", "name") from clash
 
 
-def create_team(*, name: str, kind: TeamKind, description: str = "", actor: User | None) -> Team:
+def create_team(*, name: str, kind: TeamKind, description: str = "", by: Author) -> Team:
     name, description = _check(name, description)
     team = Team(name=name, kind=kind, description=description, active=True)
     _flush_unique(team)
@@ -151,12 +149,12 @@ def create_team(*, name: str, kind: TeamKind, description: str = "", actor: User
         object_id=team.id,
         summary=f"{'Provider' if kind is TeamKind.PROVIDER else 'Team'} added: {team.name}",
         after=audit.snapshot(team, TEAM_FIELDS),
-        actor=_actor(actor),
+        by=by,
     )
     return team
 
 
-def update_team(team: Team, *, name: str, description: str, actor: User) -> bool:
+def update_team(team: Team, *, name: str, description: str, by: User) -> bool:
     name, description = _check(name, description, current=team)
     before = audit.snapshot(team, TEAM_FIELDS)
     team.name, team.description = name, description
@@ -173,12 +171,12 @@ def update_team(team: Team, *, name: str, description: str, actor: User) -> bool
         else f"Team description changed: {team.name}",
         before=before,
         after=after,
-        actor=_actor(actor),
+        by=by,
     )
     return True
 
 
-def set_team_active(team: Team, active: bool, *, actor: User) -> None:
+def set_team_active(team: Team, active: bool, *, by: User) -> None:
     """Deactivated teams stay on old records but cannot be chosen for new ones."""
     if team.active == active:
         return
@@ -191,5 +189,5 @@ def set_team_active(team: Team, active: bool, *, actor: User) -> None:
         summary=f"{team.name} {'reactivated' if active else 'deactivated'}",
         before={"active": not active},
         after={"active": active},
-        actor=_actor(actor),
+        by=by,
     )

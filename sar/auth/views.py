@@ -6,19 +6,24 @@ The MFA pages are ``@public`` because the visitor is not signed in yet; each che
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from sar import audit
-from sar.auth import mfa, pending, service, signin
+from sar.auth import enrolment, mfa, pending, service, sessions, signin
 from sar.auth.access import public, signed_in_any_role
 from sar.auth.forms import ChangePasswordForm, SignInForm, TotpForm, VerifyForm
 from sar.auth.models import User
+from sar.forms import refused, show_error
 
 bp = Blueprint("auth", __name__)
 
 EXPIRED_MESSAGE = "Your sign-in took too long. Sign in again."
+NOT_SET_UP_MESSAGE = (
+    "Your account's authenticator app is not set up yet. Open the set-up link we emailed to you. "
+    "If it has expired, ask an administrator to send a new one"
+)
 
 
 def _ip() -> str:
@@ -54,6 +59,11 @@ def sign_in() -> str | Response:
     if form.validate_on_submit():
         result = signin.check_password(form.email.data or "", form.password.data or "", ip_address=_ip())
         if result.outcome is signin.Outcome.PASSED and result.user is not None:
+            if not mfa.is_enrolled(result.user):
+                # The password alone never sets up an authenticator: that needs the emailed link.
+                form.email.errors = [NOT_SET_UP_MESSAGE]
+                form.password.data = ""
+                return render_template("auth/sign_in.html", form=form)
             pending.start(result.user, request.args.get("next"))
             return _second_step_for(result.user)
         # One message on the email field, linked from the error summary. Status 200 (not 4xx) so
@@ -61,6 +71,33 @@ def sign_in() -> str | Response:
         form.email.errors = [result.message or signin.GENERIC_ERROR]
         form.password.data = ""
     return render_template("auth/sign_in.html", form=form)
+
+
+@bp.route("/sign-in/enrol/<token>", methods=["GET", "POST"])
+@public
+def enrol(token: str) -> str | Response | tuple[str, int]:
+    """Arriving by the one-time link: the password, then the authenticator set-up."""
+    link = enrolment.find_valid(token)
+    if link is None:
+        return render_template("auth/enrol_link_invalid.html"), 404
+    if current_user.is_authenticated:
+        pending.sign_out()
+    form = SignInForm()
+    if request.method == "POST" and signin.too_many_attempts(_ip()):
+        abort(429)
+    if form.validate_on_submit():
+        result = signin.check_password(form.email.data or "", form.password.data or "", ip_address=_ip())
+        user = result.user
+        if result.outcome is signin.Outcome.PASSED and user is not None and user.id == link.user_id:
+            if mfa.is_enrolled(user):
+                pending.start(user, None)
+                return redirect(url_for("auth.verify_mfa"))
+            pending.start(user, None)
+            session[pending.PENDING_ENROLMENT] = link.id
+            return redirect(url_for("auth.set_up_mfa"))
+        form.email.errors = [result.message or signin.GENERIC_ERROR]
+        form.password.data = ""
+    return render_template("auth/sign_in.html", form=form, enrolling=True)
 
 
 @bp.route("/sign-in/set-up-authenticator", methods=["GET", "POST"])
@@ -71,6 +108,11 @@ def set_up_mfa() -> str | Response:
         return user
     if mfa.is_enrolled(user):
         return redirect(url_for("auth.verify_mfa"))
+    link = enrolment.usable_link_for(user, session.get(pending.PENDING_ENROLMENT))
+    if link is None:
+        pending.clear()
+        flash(NOT_SET_UP_MESSAGE, "info")
+        return redirect(url_for("auth.sign_in"))
     if request.method == "POST" and signin.too_many_attempts(_ip()):
         abort(429)
     form = TotpForm()
@@ -79,15 +121,16 @@ def set_up_mfa() -> str | Response:
         try:
             codes = mfa.confirm_enrolment(user, form.code.data or "")
         except mfa.MfaError as problem:
-            form.code.errors = [str(problem)]
+            show_error(form, problem)
             result = signin.mfa_failed(user, ip_address=_ip())
             if result.outcome is signin.Outcome.LOCKED:
                 pending.clear()
                 flash(result.message or "", "info")
                 return redirect(url_for("auth.sign_in"))
         else:
+            enrolment.consume(link)
             signin.completed(user, method="enrolment")
-            next_url = pending.finish(user)
+            next_url = pending.finish(user, method="enrolment")
             # Shown in this response only: the plain codes are never stored and never shown again.
             return render_template("auth/recovery_codes.html", codes=codes, next_url=next_url)
     uri = mfa.provisioning_uri(user, secret)
@@ -116,11 +159,11 @@ def verify_mfa() -> str | Response:
         code = form.code.data or ""
         if mfa.verify_totp(user, code):
             signin.completed(user, method="authenticator app")
-            return redirect(pending.finish(user))
+            return redirect(pending.finish(user, method="authenticator app"))
         remaining = mfa.use_recovery_code(user, code)
         if remaining is not None:
             signin.completed(user, method="recovery code")
-            next_url = pending.finish(user)
+            next_url = pending.finish(user, method="recovery code")
             flash(_recovery_warning(remaining), "info")
             return redirect(next_url)
         result = signin.mfa_failed(user, ip_address=_ip())
@@ -149,7 +192,11 @@ def sign_out() -> Response:
     # CSRFProtect still requires the token, so another site cannot sign staff out.
     if current_user.is_authenticated:
         audit.record(
-            "signed_out", object_type="user", object_id=current_user.id, summary=f"{current_user.email} signed out"
+            "signed_out",
+            object_type="user",
+            object_id=current_user.id,
+            summary=f"{current_user.email} signed out",
+            by=current_user,
         )
     pending.sign_out()
     flash("You have signed out.", "info")
@@ -168,19 +215,29 @@ def account() -> str:
 @signed_in_any_role
 def change_password() -> str | Response | tuple[str, int]:
     form = ChangePasswordForm()
+    if request.method == "POST" and signin.too_many_attempts(_ip()):
+        abort(429)
     if form.validate_on_submit():
+        if signin.is_locked(current_user):
+            form.current_password.errors = [signin.lock_message(current_user)]
+            return refused("auth/change_password.html", form=form)
         try:
             service.change_password(
                 current_user,
                 current_password=form.current_password.data or "",
                 new_password=form.new_password.data or "",
+                keep=sessions.current(),
             )
         except service.AccountError as problem:
-            wrong_current = str(problem) == service.WRONG_CURRENT_PASSWORD
-            field = form.current_password if wrong_current else form.new_password
-            field.errors = [str(problem)]
-            return render_template("auth/change_password.html", form=form), 400
-        flash("Your password has been changed.", "success")
+            show_error(form, problem)
+            if problem.field == "current_password":
+                # Counted and audited like a failed sign-in; status 200 so the count is committed.
+                if signin.password_change_failed(current_user, ip_address=_ip()):
+                    form.current_password.errors = [signin.lock_message(current_user)]
+                return render_template("auth/change_password.html", form=form)
+            return refused("auth/change_password.html", form=form)
+        flash("Your password has been changed. Any other browsers signed in as you have been signed out.", "success")
         return redirect(url_for("auth.account"))
-    status = 400 if form.errors else 200
-    return render_template("auth/change_password.html", form=form), status
+    if form.errors:
+        return refused("auth/change_password.html", form=form)
+    return render_template("auth/change_password.html", form=form), 200

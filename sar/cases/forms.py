@@ -6,28 +6,24 @@ Error messages follow the GOV.UK Design System's patterns ("Enter...", "Select..
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import time
 from typing import Any
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.gov_form_base import GovFormBase
 from govuk_frontend_wtf.wtforms_widgets import (
-    GovCheckboxesInput,
-    GovRadioInput,
     GovSelect,
     GovSubmitInput,
     GovTextArea,
     GovTextInput,
 )
-from wtforms import Field, HiddenField, RadioField, SelectField, SelectMultipleField, StringField, SubmitField
-from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, ValidationError
-from wtforms.widgets import CheckboxInput
+from wtforms import Field, HiddenField, RadioField, SelectField, StringField, SubmitField
+from wtforms.validators import InputRequired, ValidationError
 
+from sar import calendar
 from sar.auth.models import Team
 from sar.cases import validators
 from sar.cases.models import (
-    EXEMPTION_CODES,
+    EXEMPTIONS,
     JOB_TITLE_MAX,
     LIST_ITEM_MAX,
     LIST_MAX_ITEMS,
@@ -52,150 +48,26 @@ from sar.cases.models import (
 from sar.cases.queries import CaseFilters
 from sar.cases.service import CaseDetails, CompetenceDetails, EvidenceRequest, PersonDetails
 from sar.cases.workflow import Closure
+from sar.forms import (
+    YES_NO,
+    GovDateField,
+    MultiCheckboxField,
+    RadiosWidget,
+    choices,
+    enum_choices,
+    lines,
+    max_length,
+    text_area,
+    text_field,
+    yes_no,
+    yes_no_value,
+)
+from sar.urls import parse_id
 
 PORTABILITY_NOTE = (
     "Portability is normally not available for children's social care records: it needs consent or a contract "
     "and automated processing. Log it, and tell the requester so."
 )
-
-
-def _max(limit: int, what: str) -> Length:
-    return Length(max=limit, message=f"{what} must be {limit} characters or fewer")
-
-
-def choices(pairs: Any) -> list[SelectChoice]:
-    """WTForms 3.3 wants SelectChoice objects, not (value, label) tuples."""
-    return [SelectChoice(value, label) for value, label in pairs]
-
-
-def _enum_choices(cls: Any) -> list[SelectChoice]:
-    return choices((member.value, member.label) for member in cls)
-
-
-YES_NO = choices([("yes", "Yes"), ("no", "No")])
-
-
-def yes_no(value: str | None) -> bool | None:
-    return {"yes": True, "no": False}.get(value or "")
-
-
-def yes_no_value(flag: bool | None) -> str | None:
-    return None if flag is None else ("yes" if flag else "no")
-
-
-def lines(text: str | None) -> tuple[str, ...]:
-    """A textarea with one item per line (aliases, addresses, phones, emails)."""
-    return tuple(line.strip() for line in (text or "").splitlines() if line.strip())
-
-
-# --- fields ---------------------------------------------------------------------------------------------
-
-
-class GovDateWidget(GovFormBase):
-    """govuk-frontend-wtf's date input, tolerant of a field that was not in the submitted form."""
-
-    template = "govuk_frontend_wtf/date.html"
-
-    def __call__(self, field: Field, **kwargs: Any) -> Any:
-        kwargs.setdefault("id", field.id)
-        return super().__call__(field, **kwargs)
-
-    def map_gov_params(self, field: Field, **kwargs: Any) -> dict[str, Any]:
-        params: dict[str, Any] = super().map_gov_params(field, **kwargs)
-        raw = getattr(field, "raw_data", None)
-        if raw and len(raw) == 3:
-            parts = list(raw)
-        elif field.data:
-            parts = [str(field.data.day), str(field.data.month), str(field.data.year)]
-        else:
-            parts = ["", "", ""]
-        error = " govuk-input--error" if field.errors else ""
-        params.pop("label", None)
-        params.setdefault("fieldset", {"legend": {"text": field.label.text, "classes": "govuk-fieldset__legend--s"}})
-        params["items"] = [
-            {"label": label, "id": f"{field.id}-{part}", "name": field.name, "value": value,
-             "classes": f"govuk-input--width-{width}{error}"}
-            for (label, part, width), value in zip(
-                (("Day", "day", 2), ("Month", "month", 2), ("Year", "year", 4)), parts, strict=True
-            )
-        ]  # fmt: skip
-        return params
-
-
-class GovDateField(Field):
-    """Three boxes (day, month, year) posted under one name; refuses impossible dates with GOV.UK messages.
-
-    ``what`` names the date in messages ("the date of birth"); ``past`` refuses dates after today.
-    """
-
-    widget = GovDateWidget()
-
-    def __init__(
-        self, label: str | None = None, *, what: str, required: bool = False, past: bool = False, **kwargs: Any
-    ) -> None:
-        super().__init__(label, **kwargs)
-        self.what = what
-        self.required = required
-        self.past = past
-        self.data: date | None = None
-
-    def process_formdata(self, valuelist: list[str]) -> None:
-        self.data = None
-        if not valuelist or not any(v.strip() for v in valuelist):
-            if self.required:
-                raise ValueError(f"Enter {self.what}")
-            return
-        if len(valuelist) != 3:
-            raise ValueError(f"{self.what[0].upper()}{self.what[1:]} must be a real date")
-        day, month, year = valuelist
-        parsed = validators.parse_date_parts(day, month, year, self.what)
-        if self.past and parsed > validators.london_today():
-            raise ValueError(f"{self.what[0].upper()}{self.what[1:]} must be today or in the past")
-        if parsed.year < 1900:
-            raise ValueError(f"{self.what[0].upper()}{self.what[1:]} must be after 1900")
-        self.data = parsed
-
-    def pre_validate(self, form: Any) -> None:
-        if self.required and self.data is None and not self.errors and not self.process_errors:
-            raise ValidationError(f"Enter {self.what}")
-
-
-class _LegendMixin:
-    """Keep the label as the fieldset legend (small) even when a template passes other fieldset params."""
-
-    def map_gov_params(self, field: Field, **kwargs: Any) -> dict[str, Any]:
-        params: dict[str, Any] = super().map_gov_params(field, **kwargs)  # type: ignore[misc]
-        legend = params.setdefault("fieldset", {}).setdefault("legend", {})
-        legend.setdefault("text", field.label.text)
-        legend.setdefault("classes", "govuk-fieldset__legend--s")
-        return params
-
-
-class RadiosWidget(_LegendMixin, GovRadioInput):
-    pass
-
-
-class CheckboxesWidget(_LegendMixin, GovCheckboxesInput):
-    pass
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = CheckboxesWidget()
-    option_widget = CheckboxInput()
-
-
-def _text(label: str, limit: int, what: str, *, required: str | None = None, **kwargs: Any) -> StringField:
-    checks: list[Any] = [_max(limit, what)]
-    if required:
-        checks.insert(0, InputRequired(message=required))
-    return StringField(label, validators=checks, widget=GovTextInput(), **kwargs)
-
-
-def _area(label: str, limit: int, what: str, *, required: str | None = None, **kwargs: Any) -> StringField:
-    checks: list[Any] = [_max(limit, what)]
-    if required:
-        checks.insert(0, InputRequired(message=required))
-    return StringField(label, validators=checks, widget=GovTextArea(), **kwargs)
 
 
 def _list_area(label: str, what: str, canonical: Any, description: str) -> StringField:
@@ -211,7 +83,7 @@ def _list_area(label: str, what: str, canonical: Any, description: str) -> Strin
             if canonical is not None:
                 try:
                     canonical(item)
-                except validators.InvalidValue as invalid:
+                except ValueError as invalid:
                     raise ValidationError(f"{invalid} (line ‘{item}’)") from None
 
     return StringField(label, validators=[check], widget=GovTextArea(), description=description)
@@ -222,10 +94,10 @@ def _identifier(label: str, canonical: Any, description: str) -> StringField:
         if field.data and field.data.strip():
             try:
                 canonical(field.data)
-            except validators.InvalidValue as invalid:
+            except ValueError as invalid:
                 raise ValidationError(str(invalid)) from None
 
-    return StringField(label, validators=[_max(20, label), check], widget=GovTextInput(), description=description)
+    return StringField(label, validators=[max_length(20, label), check], widget=GovTextInput(), description=description)
 
 
 def _single(label: str, canonical: Any, description: str = "") -> StringField:
@@ -233,11 +105,12 @@ def _single(label: str, canonical: Any, description: str = "") -> StringField:
         if field.data and field.data.strip():
             try:
                 canonical(field.data)
-            except validators.InvalidValue as invalid:
+            except ValueError as invalid:
                 raise ValidationError(str(invalid)) from None
 
-    return StringField(label, validators=[_max(LIST_ITEM_MAX, label), check], widget=GovTextInput(),
-                       description=description)  # fmt: skip
+    return StringField(
+        label, validators=[max_length(LIST_ITEM_MAX, label), check], widget=GovTextInput(), description=description
+    )
 
 
 # --- case details and intake ----------------------------------------------------------------------------
@@ -246,7 +119,7 @@ def _single(label: str, canonical: Any, description: str = "") -> StringField:
 class CaseDetailsForm(FlaskForm):
     channel = RadioField(
         "How did the request arrive?",
-        choices=_enum_choices(Channel),
+        choices=enum_choices(Channel),
         validators=[InputRequired(message="Select how the request arrived")],
         widget=RadiosWidget(),
     )
@@ -260,18 +133,22 @@ class CaseDetailsForm(FlaskForm):
     )
     received_time = StringField(
         "Time received",
-        validators=[InputRequired(message="Enter the time received"), _max(10, "The time received")],
+        validators=[max_length(10, "The time received")],
         widget=GovTextInput(),
-        description="For example, 14:30 or 2:30pm",
+        description="For example, 14:30 or 2:30pm. Optional for a request that came by post.",
     )
     rights = MultiCheckboxField(
         "Which rights are being exercised?",
-        choices=_enum_choices(Right),
+        choices=enum_choices(Right),
         validators=[InputRequired(message="Select at least one right")],
         description="Select all that apply. " + PORTABILITY_NOTE,
     )
-    description = _area("What is the request for?", LONG_TEXT_MAX, "The description",
-                        description="In the requester's words where possible.")  # fmt: skip
+    description = text_area(
+        "What is the request for?",
+        LONG_TEXT_MAX,
+        "The description",
+        description="In the requester's words where possible.",
+    )
     education_record = RadioField(
         "Is this a parent's request to see a school's educational record?",
         choices=YES_NO,
@@ -280,15 +157,20 @@ class CaseDetailsForm(FlaskForm):
         description="A maintained school must answer that itself within 15 school days (the parent's own right), "
         "so the request is transferred to the school.",
     )
-    scope_teams = MultiCheckboxField("Which teams' records does it cover?", coerce=int, validate_choice=True,
-                                     description="Leave blank if not yet known.")  # fmt: skip
-    scope_from = GovDateField("Records from", what="the start of the date range", past=True,
-                              description="Optional. For example, 1 9 2015")  # fmt: skip
+    scope_teams = MultiCheckboxField(
+        "Which teams' records does it cover?",
+        coerce=int,
+        validate_choice=True,
+        description="Leave blank if not yet known.",
+    )
+    scope_from = GovDateField(
+        "Records from", what="the start of the date range", past=True, description="Optional. For example, 1 9 2015"
+    )
     scope_to = GovDateField("Records to", what="the end of the date range", description="Optional.")
-    scope_description = _area("Anything else about the scope", LONG_TEXT_MAX, "The scope description")
+    scope_description = text_area("Anything else about the scope", LONG_TEXT_MAX, "The scope description")
     requester_type = RadioField(
         "Who is making the request?",
-        choices=_enum_choices(RequesterType),
+        choices=enum_choices(RequesterType),
         validators=[InputRequired(message="Select who is making the request")],
         widget=RadiosWidget(),
     )
@@ -299,10 +181,14 @@ class CaseDetailsForm(FlaskForm):
         self.scope_teams.choices = choices(teams or [])
 
     def validate_received_time(self, field: Field) -> None:
+        if not (field.data or "").strip():
+            if self.channel.data != Channel.POST.value:
+                raise ValidationError("Enter the time received")
+            return
         if field.data:
             try:
                 validators.parse_time(field.data)
-            except validators.InvalidValue as invalid:
+            except ValueError as invalid:
                 raise ValidationError(str(invalid)) from None
 
     def validate_scope_to(self, field: Field) -> None:
@@ -314,31 +200,45 @@ class IntakeForm(CaseDetailsForm):
     """Log a request: the case details, who is asking and who the records are about, on one page."""
 
     form_token = HiddenField()
+    # Ids of the possible duplicates the officer has been shown; logging goes ahead once they have seen them all.
+    duplicates_seen = HiddenField()
     # Requester (only when someone asks on the subject's behalf)
-    requester_full_name = _text("Full name", NAME_MAX, "The requester's name")
-    requester_relationship = _text("Relationship to the data subject", RELATIONSHIP_MAX, "The relationship",
-                                   description="For example, mother, solicitor, independent advocate")  # fmt: skip
-    requester_organisation = _text("Organisation", ORGANISATION_MAX, "The organisation",
-                                   description="For a solicitor or advocate, their firm or service.")  # fmt: skip
-    requester_job_title = _text("Job title", JOB_TITLE_MAX, "The job title")
-    requester_address = _single("Postal address", validators.canonical_address,
-                                "On one line, ending with the postcode")  # fmt: skip
+    requester_full_name = text_field("Full name", NAME_MAX, "The requester's name")
+    requester_relationship = text_field(
+        "Relationship to the data subject",
+        RELATIONSHIP_MAX,
+        "The relationship",
+        description="For example, mother, solicitor, independent advocate",
+    )
+    requester_organisation = text_field(
+        "Organisation",
+        ORGANISATION_MAX,
+        "The organisation",
+        description="For a solicitor or advocate, their firm or service.",
+    )
+    requester_job_title = text_field("Job title", JOB_TITLE_MAX, "The job title")
+    requester_address = _single("Postal address", validators.canonical_address, "On one line, ending with the postcode")
     requester_phone = _single("Phone number", validators.canonical_phone)
     requester_email = _single("Email address", validators.canonical_email)
     # Data subject
-    subject_full_name = _text("Full name", NAME_MAX, "The data subject's name",
-                              required="Enter the data subject's full name")  # fmt: skip
-    subject_aliases = _list_area("Other names", "other names", None,
-                                 "Former names, nicknames, initials: one per line.")  # fmt: skip
-    subject_date_of_birth = GovDateField("Date of birth", what="the date of birth", past=True,
-                                         description="For example, 14 3 2011")  # fmt: skip
-    subject_addresses = _list_area("Addresses", "addresses", validators.canonical_address,
-                                   "One address per line, ending with the postcode.")  # fmt: skip
+    subject_full_name = text_field(
+        "Full name", NAME_MAX, "The data subject's name", required="Enter the data subject's full name"
+    )
+    subject_aliases = _list_area("Other names", "other names", None, "Former names, nicknames, initials: one per line.")
+    subject_date_of_birth = GovDateField(
+        "Date of birth", what="the date of birth", past=True, description="For example, 14 3 2011"
+    )
+    subject_addresses = _list_area(
+        "Addresses", "addresses", validators.canonical_address, "One address per line, ending with the postcode."
+    )
     subject_phone = _single("Phone number", validators.canonical_phone)
     subject_email = _single("Email address", validators.canonical_email)
     subject_nhs_number = _identifier("NHS number", validators.canonical_nhs_number, "For example, 943 476 5919")
-    subject_ni_number = _identifier("National Insurance number", validators.canonical_ni_number,
-                                    "For example, QQ 12 34 56 C. Children under 16 do not have one.")  # fmt: skip
+    subject_ni_number = _identifier(
+        "National Insurance number",
+        validators.canonical_ni_number,
+        "For example, QQ 12 34 56 C. Children under 16 do not have one.",
+    )
     submit = SubmitField("Log the request", widget=GovSubmitInput())
 
     def validate_requester_full_name(self, field: Field) -> None:
@@ -354,31 +254,40 @@ CONSENT_CHOICES = choices([("yes", "Yes, they consent"), ("no", "No, they refuse
 
 
 class PersonForm(FlaskForm):
-    role = RadioField("Role in the records", choices=PERSON_ROLE_CHOICES, widget=RadiosWidget(),
-                      validators=[InputRequired(message="Select the person's role")])  # fmt: skip
-    full_name = _text("Full name", NAME_MAX, "The name", required="Enter the person's full name")
-    relationship = _text(
+    role = RadioField(
+        "Role in the records",
+        choices=PERSON_ROLE_CHOICES,
+        widget=RadiosWidget(),
+        validators=[InputRequired(message="Select the person's role")],
+    )
+    full_name = text_field("Full name", NAME_MAX, "The name", required="Enter the person's full name")
+    relationship = text_field(
         "Relationship to the data subject",
         RELATIONSHIP_MAX,
         "The relationship",
         description="For example, mother, foster carer, referrer (neighbour), social worker",
     )
-    job_title = _text("Job title", JOB_TITLE_MAX, "The job title", description="For professionals.")
-    organisation = _text("Organisation", ORGANISATION_MAX, "The organisation", description="For professionals.")
-    aliases = _list_area("Other names", "other names", None,
-                         "Former names, nicknames and initials used in the records: one per line.")  # fmt: skip
+    job_title = text_field("Job title", JOB_TITLE_MAX, "The job title", description="For professionals.")
+    organisation = text_field("Organisation", ORGANISATION_MAX, "The organisation", description="For professionals.")
+    aliases = _list_area(
+        "Other names", "other names", None, "Former names, nicknames and initials used in the records: one per line."
+    )
     date_of_birth = GovDateField("Date of birth", what="the date of birth", past=True)
-    addresses = _list_area("Addresses", "addresses", validators.canonical_address,
-                           "One address per line, ending with the postcode.")  # fmt: skip
+    addresses = _list_area(
+        "Addresses", "addresses", validators.canonical_address, "One address per line, ending with the postcode."
+    )
     phones = _list_area("Phone numbers", "phone numbers", validators.canonical_phone, "One per line.")
     emails = _list_area("Email addresses", "email addresses", validators.canonical_email, "One per line.")
     nhs_number = _identifier("NHS number", validators.canonical_nhs_number, "For example, 943 476 5919")
-    ni_number = _identifier("National Insurance number", validators.canonical_ni_number,
-                            "For example, QQ 12 34 56 C")  # fmt: skip
-    consent_obtained = RadioField("Do they consent to their information being disclosed to the requester?",
-                                  choices=CONSENT_CHOICES, validate_choice=False, widget=RadiosWidget())  # fmt: skip
+    ni_number = _identifier("National Insurance number", validators.canonical_ni_number, "For example, QQ 12 34 56 C")
+    consent_obtained = RadioField(
+        "Do they consent to their information being disclosed to the requester?",
+        choices=CONSENT_CHOICES,
+        validate_choice=False,
+        widget=RadiosWidget(),
+    )
     consent_date = GovDateField("Date of their answer", what="the date of their answer", past=True)
-    consent_note = _area("Notes on consent", SHORT_TEXT_MAX, "The note")
+    consent_note = text_area("Notes on consent", SHORT_TEXT_MAX, "The note")
     submit = SubmitField("Save", widget=GovSubmitInput())
 
     def validate_consent_date(self, field: Field) -> None:
@@ -396,17 +305,33 @@ class ConfirmForm(FlaskForm):
 
 
 class EvidenceRequestForm(FlaskForm):
-    kind = RadioField("What kind of evidence?", choices=_enum_choices(EvidenceKind), widget=RadiosWidget(),
-                      validators=[InputRequired(message="Select the kind of evidence")])  # fmt: skip
+    kind = RadioField(
+        "What kind of evidence?",
+        choices=enum_choices(EvidenceKind),
+        widget=RadiosWidget(),
+        validators=[InputRequired(message="Select the kind of evidence")],
+    )
     person_id = SelectField("Whose evidence?", coerce=int, widget=GovSelect())
-    asked_for = _text("What was asked for", SHORT_TEXT_MAX, "What was asked for",
-                      description="For example, a copy of a passport and a recent utility bill")  # fmt: skip
-    requested_on = GovDateField("Date asked for", what="the date it was asked for", past=True,
-                                description="Leave blank if it arrived without being asked for.")  # fmt: skip
-    received_on = GovDateField("Date received", what="the date it was received", past=True,
-                               description="Leave blank if it has not arrived yet.")  # fmt: skip
-    what_arrived = _text("What arrived", SHORT_TEXT_MAX, "What arrived")
-    notes = _area("Notes", LONG_TEXT_MAX, "The notes")
+    asked_for = text_field(
+        "What was asked for",
+        SHORT_TEXT_MAX,
+        "What was asked for",
+        description="For example, a copy of a passport and a recent utility bill",
+    )
+    requested_on = GovDateField(
+        "Date asked for",
+        what="the date it was asked for",
+        past=True,
+        description="Leave blank if it arrived without being asked for.",
+    )
+    received_on = GovDateField(
+        "Date received",
+        what="the date it was received",
+        past=True,
+        description="Leave blank if it has not arrived yet.",
+    )
+    what_arrived = text_field("What arrived", SHORT_TEXT_MAX, "What arrived")
+    notes = text_area("Notes", LONG_TEXT_MAX, "The notes")
     submit = SubmitField("Save", widget=GovSubmitInput())
 
     def validate_requested_on(self, field: Field) -> None:
@@ -416,13 +341,13 @@ class EvidenceRequestForm(FlaskForm):
 
 class EvidenceReceiptForm(FlaskForm):
     received_on = GovDateField("Date received", what="the date it was received", required=True, past=True)
-    what_arrived = _text("What arrived", SHORT_TEXT_MAX, "What arrived", required="Enter what arrived")
+    what_arrived = text_field("What arrived", SHORT_TEXT_MAX, "What arrived", required="Enter what arrived")
     submit = SubmitField("Save", widget=GovSubmitInput())
 
 
 class EvidenceVerifyForm(FlaskForm):
     verified_on = GovDateField("Date verified", what="the date verified", required=True, past=True)
-    notes = _area("Notes", LONG_TEXT_MAX, "The notes", description="How it was checked.")
+    notes = text_area("Notes", LONG_TEXT_MAX, "The notes", description="How it was checked.")
     submit = SubmitField("Record verification", widget=GovSubmitInput())
 
 
@@ -433,26 +358,37 @@ COMPETENCE_FACTORS = (
     ("nature_of_data", "The nature of the information"),
     ("court_orders", "Court orders about parental access or parental responsibility"),
     ("duty_of_confidence", "Any duty of confidence owed to the child"),
-    ("consequences_of_parental_access", "Consequences of the parent seeing it (especially if there are allegations "
-                                        "of abuse)"),
+    (
+        "consequences_of_parental_access",
+        "Consequences of the parent seeing it (especially if there are allegations of abuse)",
+    ),
     ("detriment_if_refused", "Detriment to the child if the parent is refused"),
     ("childs_views", "The child's views"),
-)  # fmt: skip
+)
 
 
 class CompetenceForm(FlaskForm):
-    maturity = _area(COMPETENCE_FACTORS[0][1], LONG_TEXT_MAX, "This factor")
-    nature_of_data = _area(COMPETENCE_FACTORS[1][1], LONG_TEXT_MAX, "This factor")
-    court_orders = _area(COMPETENCE_FACTORS[2][1], LONG_TEXT_MAX, "This factor")
-    duty_of_confidence = _area(COMPETENCE_FACTORS[3][1], LONG_TEXT_MAX, "This factor")
-    consequences_of_parental_access = _area(COMPETENCE_FACTORS[4][1], LONG_TEXT_MAX, "This factor")
-    detriment_if_refused = _area(COMPETENCE_FACTORS[5][1], LONG_TEXT_MAX, "This factor")
-    childs_views = _area(COMPETENCE_FACTORS[6][1], LONG_TEXT_MAX, "This factor")
-    decision = RadioField("Conclusion", choices=_enum_choices(CompetenceDecision), widget=RadiosWidget(),
-                          validators=[InputRequired(message="Select the conclusion")])  # fmt: skip
-    outcome_note = _area("Reasons for the conclusion", LONG_TEXT_MAX, "The reasons")
-    assessed_by = _text("Assessed by", NAME_MAX, "The assessor's name", required="Enter who made the assessment",
-                        description="Name and role, for example Sam Jones, allocated social worker")  # fmt: skip
+    maturity = text_area(COMPETENCE_FACTORS[0][1], LONG_TEXT_MAX, "This factor")
+    nature_of_data = text_area(COMPETENCE_FACTORS[1][1], LONG_TEXT_MAX, "This factor")
+    court_orders = text_area(COMPETENCE_FACTORS[2][1], LONG_TEXT_MAX, "This factor")
+    duty_of_confidence = text_area(COMPETENCE_FACTORS[3][1], LONG_TEXT_MAX, "This factor")
+    consequences_of_parental_access = text_area(COMPETENCE_FACTORS[4][1], LONG_TEXT_MAX, "This factor")
+    detriment_if_refused = text_area(COMPETENCE_FACTORS[5][1], LONG_TEXT_MAX, "This factor")
+    childs_views = text_area(COMPETENCE_FACTORS[6][1], LONG_TEXT_MAX, "This factor")
+    decision = RadioField(
+        "Conclusion",
+        choices=enum_choices(CompetenceDecision),
+        widget=RadiosWidget(),
+        validators=[InputRequired(message="Select the conclusion")],
+    )
+    outcome_note = text_area("Reasons for the conclusion", LONG_TEXT_MAX, "The reasons")
+    assessed_by = text_field(
+        "Assessed by",
+        NAME_MAX,
+        "The assessor's name",
+        required="Enter who made the assessment",
+        description="Name and role, for example Sam Jones, allocated social worker",
+    )
     assessed_on = GovDateField("Date assessed", what="the date assessed", required=True, past=True)
     submit = SubmitField("Save assessment", widget=GovSubmitInput())
 
@@ -460,27 +396,58 @@ class CompetenceForm(FlaskForm):
 # --- workflow and owner ---------------------------------------------------------------------------------
 
 
-class TransitionForm(FlaskForm):
-    to_status = RadioField("Move the case to", widget=RadiosWidget(),
-                           validators=[InputRequired(message="Select where the case goes next")])  # fmt: skip
-    outcome = RadioField("Outcome", widget=RadiosWidget(), validate_choice=False,
-                         description="Only when closing the case.")  # fmt: skip
-    exemption_codes = MultiCheckboxField("Exemptions applied", choices=choices((c, c) for c in EXEMPTION_CODES),
-                                         description="For a partial disclosure (sar-rules section 3).")  # fmt: skip
-    transferred_to = RadioField("Transferred to", choices=_enum_choices(TransferTarget), widget=RadiosWidget(),
-                                validate_choice=False, description="For a transfer.")  # fmt: skip
-    transferred_to_detail = _text("Name of the organisation", SHORT_TEXT_MAX, "The organisation")
-    reason = _area("Reason", LONG_TEXT_MAX, "The reason", required="Enter the reason for the change",
-                   description="Recorded in the case history. For NCND, the rationale for neither confirming "
-                   "nor denying.")  # fmt: skip
-    submit = SubmitField("Change status", widget=GovSubmitInput())
+class OutcomeForm(FlaskForm):
+    """Close the case with an outcome. Only outcomes whose facts are recorded are offered; the server checks again."""
 
-    def __init__(
-        self, *args: Any, targets: list[CaseStatus] | None = None, outcomes: list[Outcome] | None = None, **kwargs: Any
-    ) -> None:
+    outcome = RadioField("Outcome", widget=RadiosWidget(), validators=[InputRequired(message="Select the outcome")])
+    exemption_codes = MultiCheckboxField(
+        "Exemptions applied",
+        choices=choices((e.code, f"{e.label}. {e.description}") for e in EXEMPTIONS.values()),
+        description="For a partial disclosure: every exemption relied on.",
+    )
+    transferred_to = RadioField(
+        "Transferred to",
+        choices=enum_choices(TransferTarget),
+        widget=RadiosWidget(),
+        validate_choice=False,
+        description="For a transfer.",
+    )
+    transferred_to_detail = text_field("Name of the organisation", SHORT_TEXT_MAX, "The organisation")
+    reason = text_area(
+        "Reason",
+        LONG_TEXT_MAX,
+        "The reason",
+        required="Enter the reason",
+        description="Recorded in the case history. For ‘neither confirm nor deny’, the rationale.",
+    )
+    submit = SubmitField("Close the case", widget=GovSubmitInput())
+
+    def __init__(self, *args: Any, outcomes: list[Outcome] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.to_status.choices = choices((s.value, s.label) for s in targets or [])
-        self.outcome.choices = choices((o.value, f"{o.label} ({o.value})") for o in outcomes or [])
+        self.outcome.choices = choices((o.value, o.label) for o in outcomes or [])
+
+
+class ReopenForm(FlaskForm):
+    reason = text_area(
+        "Why is the case being reopened?",
+        LONG_TEXT_MAX,
+        "The reason",
+        required="Enter why the case is being reopened",
+        description="The outcome is cleared (it stays in the history) and the status follows the facts recorded.",
+    )
+    submit = SubmitField("Reopen the case", widget=GovSubmitInput())
+
+
+class WithdrawalForm(FlaskForm):
+    withdrawn_on = GovDateField("Date the requester withdrew", what="the date they withdrew", required=True, past=True)
+    note = text_area(
+        "How did they tell us?",
+        SHORT_TEXT_MAX,
+        "The note",
+        required="Enter how they told us",
+        description="For example, by phone to the case owner, confirmed by email.",
+    )
+    submit = SubmitField("Record the withdrawal", widget=GovSubmitInput())
 
 
 class OwnerForm(FlaskForm):
@@ -495,24 +462,44 @@ class CaseFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    q = StringField("Search", validators=[_max(NAME_MAX, "The search")], widget=GovTextInput(),
-                    description="Reference, or the name of the data subject or requester")  # fmt: skip
+    q = StringField(
+        "Search",
+        validators=[max_length(NAME_MAX, "The search")],
+        widget=GovTextInput(),
+        description="Reference, or the name of the data subject or requester",
+    )
     status = SelectField(
         "Status",
         widget=GovSelect(),
         validate_choice=False,
-        choices=choices([("", "Any"), ("open", "Any open case")]) + _enum_choices(CaseStatus),
+        choices=choices([("", "Any"), ("open", "Any open case")]) + enum_choices(CaseStatus),
     )
-    right = SelectField("Right", widget=GovSelect(), validate_choice=False,
-                        choices=choices([("", "Any")] + [(r.value, r.value.capitalize()) for r in Right]))  # fmt: skip
+    right = SelectField(
+        "Right",
+        widget=GovSelect(),
+        validate_choice=False,
+        choices=choices([("", "Any")] + [(r.value, r.value.capitalize()) for r in Right]),
+    )
     owner = SelectField("Owner", widget=GovSelect(), validate_choice=False)
     team = SelectField("Team", widget=GovSelect(), validate_choice=False)
     received_from = GovDateField("Received from", what="the first date received")
     received_to = GovDateField("Received to", what="the last date received")
-    sort = SelectField("Sort by", widget=GovSelect(), validate_choice=False, choices=choices([
-        ("received-desc", "Most recently received"), ("received-asc", "Oldest first"),
-        ("reference-asc", "Reference (A to Z)"), ("reference-desc", "Reference (Z to A)"), ("status-asc", "Status"),
-    ]))  # fmt: skip
+    sort = SelectField(
+        "Sort by",
+        widget=GovSelect(),
+        validate_choice=False,
+        choices=choices(
+            [
+                ("received-desc", "Most recently received"),
+                ("received-asc", "Oldest first"),
+                ("due-asc", "Due date (soonest first)"),
+                ("due-desc", "Due date (latest first)"),
+                ("reference-asc", "Reference (A to Z)"),
+                ("reference-desc", "Reference (Z to A)"),
+                ("status-asc", "Status"),
+            ]
+        ),
+    )
     submit = SubmitField("Apply", widget=GovSubmitInput())
 
 
@@ -521,9 +508,14 @@ class CaseFilterForm(FlaskForm):
 
 def case_details_from(form: CaseDetailsForm, teams: dict[int, Team]) -> CaseDetails:
     assert form.received_date.data is not None  # required, checked by validate()
+    typed_time = (form.received_time.data or "").strip()
     return CaseDetails(
         channel=Channel(form.channel.data),
-        received_at=validators.received_moment(form.received_date.data, validators.parse_time(form.received_time.data)),
+        # By post only the day may be known: midnight stands for "some time that day" and is shown as such.
+        received_at=calendar.moment_of(
+            form.received_date.data, validators.parse_time(typed_time) if typed_time else time(0, 0)
+        ),
+        received_time_known=bool(typed_time),
         rights=frozenset(Right(value) for value in form.rights.data or []),
         requester_type=RequesterType(form.requester_type.data),
         description=form.description.data or "",
@@ -536,10 +528,10 @@ def case_details_from(form: CaseDetailsForm, teams: dict[int, Team]) -> CaseDeta
 
 
 def fill_case_details(form: CaseDetailsForm, case: Case) -> None:
-    local = case.received_at.astimezone(validators.LONDON)
+    local = calendar.council_time(case.received_at)
     form.channel.data = case.channel.value
     form.received_date.data = local.date()
-    form.received_time.data = local.strftime("%H:%M")
+    form.received_time.data = local.strftime("%H:%M") if case.received_time_known else ""
     form.rights.data = [right.value for right in case.sorted_rights]
     form.requester_type.data = case.requester_type.value
     form.description.data = case.description
@@ -647,11 +639,7 @@ def evidence_request_from(form: EvidenceRequestForm) -> EvidenceRequest:
     )
 
 
-def closure_from(form: TransitionForm) -> Closure | None:
-    if CaseStatus(form.to_status.data) is not CaseStatus.CLOSED:
-        return None
-    if not form.outcome.data:
-        return None
+def closure_from(form: OutcomeForm) -> Closure:
     return Closure(
         outcome=Outcome(form.outcome.data),
         exemption_codes=tuple(form.exemption_codes.data or ()),
@@ -662,7 +650,7 @@ def closure_from(form: TransitionForm) -> Closure | None:
 
 def filters_from(form: CaseFilterForm) -> CaseFilters:
     def as_int(value: str | None) -> int | None:
-        return int(value) if value and value.isdigit() else None
+        return parse_id(value)
 
     status = form.status.data or ""
     return CaseFilters(

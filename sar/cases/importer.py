@@ -22,8 +22,9 @@ import click
 from flask import Blueprint, current_app
 from sqlalchemy import select
 
+from sar import calendar
 from sar.auth.models import Role, User, UserRole
-from sar.cases import service, validators
+from sar.cases import service
 from sar.cases.models import Case, Channel, PersonRole, RequesterType, Right
 from sar.extensions import db
 
@@ -124,7 +125,7 @@ def import_register(register: dict[str, Any], *, received: date, right: Right, c
     logged_by = _operator()
     details = service.CaseDetails(
         channel=channel,
-        received_at=validators.received_moment(received, time(9, 0)),
+        received_at=calendar.moment_of(received, time(9, 0)),
         rights=frozenset({right}),
         requester_type=requester_type,
         description="Imported from a people.json register on the command line.",
@@ -136,7 +137,7 @@ def import_register(register: dict[str, Any], *, received: date, right: Right, c
             continue
         if role not in (PersonRole.THIRD_PARTY.value, PersonRole.PROFESSIONAL.value):
             raise RegisterError(f"{entry.get('id', '?')}: role must be third_party, professional or requester")
-        service.add_person(case, PersonRole(role), person_details(entry), actor=logged_by)
+        service.add_person(case, PersonRole(role), person_details(entry), by=logged_by)
     return case
 
 

@@ -7,10 +7,13 @@ Column lengths here are the single source of the form fields' maximum lengths (s
 from __future__ import annotations
 
 import enum
+import unicodedata
+from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, String, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import JSON, ForeignKey, String, Text, event, true
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from sar.auth.models import Team, User
 from sar.db import Base, CreatedAtMixin, string_enum, utcnow
@@ -73,7 +76,10 @@ CHANNEL_LABELS = {
 
 
 class CaseStatus(enum.StrEnum):
-    """Where a case is in its life. Closed states carry an outcome code (sar-rules section 6)."""
+    """Where a case is in its life, derived from the facts each stage records (sar.cases.workflow); never set by hand.
+
+    A closed case carries its outcome decision.
+    """
 
     RECEIVED = "received"
     AWAITING_ID = "awaiting_id"
@@ -83,12 +89,17 @@ class CaseStatus(enum.StrEnum):
     GATHERING = "gathering"
     IN_REVIEW = "in_review"
     AWAITING_SIGN_OFF = "awaiting_sign_off"
+    RETURNED = "returned"
     READY_TO_SEND = "ready_to_send"
     CLOSED = "closed"
 
     @property
     def label(self) -> str:
         return STATUS_LABELS[self]
+
+    @property
+    def stage(self) -> CaseStage:
+        return STATUS_STAGES[self]
 
 
 STATUS_LABELS = {
@@ -100,8 +111,47 @@ STATUS_LABELS = {
     CaseStatus.GATHERING: "Gathering records",
     CaseStatus.IN_REVIEW: "In review",
     CaseStatus.AWAITING_SIGN_OFF: "Awaiting sign-off",
-    CaseStatus.READY_TO_SEND: "Ready to send",
+    CaseStatus.RETURNED: "Returned for changes",
+    CaseStatus.READY_TO_SEND: "Signed off: send the response",
     CaseStatus.CLOSED: "Closed",
+}
+
+
+class CaseStage(enum.StrEnum):
+    """The part of the work a case is in; each stage records its own facts (sar.cases.facts)."""
+
+    INTAKE = "intake"
+    GATHERING = "gathering"
+    REVIEW = "review"
+    SIGN_OFF = "sign_off"
+    RESPONSE = "response"
+    CLOSED = "closed"
+
+    @property
+    def label(self) -> str:
+        return STAGE_LABELS[self]
+
+
+STAGE_LABELS = {
+    CaseStage.INTAKE: "Checking the request",
+    CaseStage.GATHERING: "Gathering records",
+    CaseStage.REVIEW: "Reviewing records",
+    CaseStage.SIGN_OFF: "Sign-off",
+    CaseStage.RESPONSE: "Sending the response",
+    CaseStage.CLOSED: "Closed",
+}
+STATUS_STAGES = {
+    CaseStatus.RECEIVED: CaseStage.INTAKE,
+    CaseStatus.AWAITING_ID: CaseStage.INTAKE,
+    CaseStatus.AWAITING_AUTHORITY: CaseStage.INTAKE,
+    CaseStatus.AWAITING_FEE: CaseStage.INTAKE,
+    CaseStatus.AWAITING_CLARIFICATION: CaseStage.INTAKE,
+    CaseStatus.GATHERING: CaseStage.GATHERING,
+    CaseStatus.IN_REVIEW: CaseStage.REVIEW,
+    CaseStatus.RETURNED: CaseStage.REVIEW,
+    CaseStatus.AWAITING_SIGN_OFF: CaseStage.SIGN_OFF,
+    CaseStatus.READY_TO_SEND: CaseStage.RESPONSE,
+    CaseStatus.CLOSED: CaseStage.CLOSED,
 }
 
 
@@ -166,11 +216,100 @@ TRANSFER_LABELS = {
     TransferTarget.OTHER: "Another organisation",
 }
 
-# The exemption codes of sar-rules section 3 that a PARTIAL outcome can cite (TP-PRO is a no-redact flag, not one).
-EXEMPTION_CODES = (
-    "TP", "SW-SH", "SW-COURT", "SW-EXP", "HEALTH-SH", "HEALTH-OP", "HEALTH-EXP", "EDU-SH", "CHILD-ABUSE",
-    "CRIME", "LPP", "SELF-INC", "REG-CS", "MGMT", "NEG", "REF", "ADOPT", "PO", "HFE", "SEN",
-)  # fmt: skip
+
+@dataclass(frozen=True)
+class Exemption:
+    code: str
+    name: str
+    description: str  # one line, in plain words
+
+    @property
+    def label(self) -> str:
+        return f"{self.code}: {self.name}"
+
+
+# The exemptions a PARTIAL outcome (and, later, each redaction) can cite. Staff see the name and a one-line
+# description wherever a code appears; the code is what the request log and the redaction library record.
+EXEMPTIONS: dict[str, Exemption] = {
+    e.code: e
+    for e in (
+        Exemption(
+            "TP",
+            "Third-party information",
+            "Would reveal another identifiable person, including as a source, who has not consented.",
+        ),
+        Exemption(
+            "SW-SH",
+            "Serious harm (social work)",
+            "Social work data whose disclosure would be likely to cause serious physical or mental harm.",
+        ),
+        Exemption(
+            "SW-COURT",
+            "Court reports and evidence",
+            "Material processed by a court under rules that allow it to be withheld.",
+        ),
+        Exemption(
+            "SW-EXP",
+            "Given in confidence (social work)",
+            "Given by the child on the expectation it would not be passed to the parent or manager asking.",
+        ),
+        Exemption(
+            "HEALTH-SH",
+            "Serious harm (health)",
+            "Health data that a health professional advises would be likely to cause serious harm.",
+        ),
+        Exemption(
+            "HEALTH-OP",
+            "Health professional's opinion not obtained",
+            "Health data that cannot go out until the responsible health professional has given an opinion.",
+        ),
+        Exemption(
+            "HEALTH-EXP",
+            "Given in confidence (health)",
+            "Health data given on the expectation it would not be passed to the parent or manager asking.",
+        ),
+        Exemption(
+            "EDU-SH",
+            "Serious harm (education)",
+            "Education data whose disclosure would be likely to cause serious physical or mental harm.",
+        ),
+        Exemption(
+            "CHILD-ABUSE",
+            "Child abuse data",
+            "Abuse data asked for by a parent or manager, where disclosure is not in the child's best interests.",
+        ),
+        Exemption(
+            "CRIME",
+            "Crime and prosecution",
+            "Disclosure would be likely to prejudice preventing or detecting crime or prosecuting offenders.",
+        ),
+        Exemption("LPP", "Legal professional privilege", "Legal advice, or material prepared for litigation."),
+        Exemption(
+            "SELF-INC", "Self-incrimination", "Disclosure would expose the council to proceedings for an offence."
+        ),
+        Exemption(
+            "REG-CS",
+            "Regulating children's services",
+            "Information held for regulatory functions relating to children's services.",
+        ),
+        Exemption("MGMT", "Management forecasts", "Planning or forecasting that disclosure would prejudice."),
+        Exemption("NEG", "Negotiations", "The council's intentions in negotiations with the person asking."),
+        Exemption(
+            "REF",
+            "Confidential references",
+            "References given or received in confidence for education, training or employment.",
+        ),
+        Exemption("ADOPT", "Adoption records", "Records whose disclosure adoption law prohibits or restricts."),
+        Exemption("PO", "Parental order records", "Parental order records and reports restricted by law."),
+        Exemption("HFE", "Fertility treatment information", "Information restricted by fertility and embryology law."),
+        Exemption(
+            "SEN",
+            "Special educational needs records",
+            "Statements and records of special educational needs whose disclosure is restricted.",
+        ),
+    )
+}
+EXEMPTION_CODES = tuple(EXEMPTIONS)
 
 
 class RequesterType(enum.StrEnum):
@@ -293,6 +432,8 @@ class Case(CreatedAtMixin, Base):
     # council's calendar (Europe/London): day 1 of the clock.
     received_at: Mapped[datetime]
     received_on: Mapped[date] = mapped_column(index=True)
+    # False when only the day is known (a letter opened in the post room): received_at is then midnight.
+    received_time_known: Mapped[bool] = mapped_column(default=True, server_default=true())
     logged_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     description: Mapped[str] = mapped_column(Text, default="")
@@ -314,6 +455,9 @@ class Case(CreatedAtMixin, Base):
     transferred_to: Mapped[TransferTarget | None] = mapped_column(string_enum(TransferTarget, 20))
     transferred_to_detail: Mapped[str] = mapped_column(String(SHORT_TEXT_MAX), default="")
     ncnd_signed_off_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # The requester's withdrawal, a fact the WITHDRAWN outcome needs: when they told us, and how.
+    withdrawn_on: Mapped[date | None]
+    withdrawal_note: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     logged_by: Mapped[User] = relationship(foreign_keys=[logged_by_id])
     owner: Mapped[User | None] = relationship(foreign_keys=[owner_id])
@@ -354,6 +498,14 @@ class Case(CreatedAtMixin, Base):
         if self.requester_type.is_subject:
             return self.subject
         return next((p for p in self.people if p.role is PersonRole.REQUESTER), None)
+
+    @property
+    def exemptions(self) -> list[Exemption]:
+        return [EXEMPTIONS[code] for code in self.exemption_codes if code in EXEMPTIONS]
+
+    @property
+    def stage(self) -> CaseStage:
+        return self.status.stage
 
     @property
     def team_ids(self) -> list[int]:
@@ -420,10 +572,48 @@ class CasePerson(CreatedAtMixin, Base):
     consent_note: Mapped[str] = mapped_column(String(SHORT_TEXT_MAX), default="")
 
     case: Mapped[Case] = relationship(back_populates="people")
+    # Kept in step with full_name and aliases by _index_person_names (below), for the case search.
+    name_rows: Mapped[list[CasePersonName]] = relationship(cascade="all, delete-orphan", lazy="select")
 
     @property
     def is_subject(self) -> bool:
         return self.role is PersonRole.DATA_SUBJECT
+
+
+def name_key(name: str) -> str:
+    """How a name is stored in, and searched against, the name index: case, accents and spacing
+    ignored ("Zoë  O'Brien" and "zoe o'brien" are the same key)."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    plain = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return " ".join(plain.casefold().split())
+
+
+class CasePersonName(Base):
+    """The name index: one row per name a person in a case is known by (full name and each alias).
+
+    The case search matches these rows, not the JSON text of ``aliases``, which would let a search
+    for a quote mark or a bracket match every case."""
+
+    __tablename__ = "case_person_names"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("case_people.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(NAME_MAX), index=True)
+
+
+def person_name_keys(person: CasePerson) -> list[str]:
+    keys = [name_key(person.full_name or "")] + [name_key(alias) for alias in person.aliases or []]
+    return list(dict.fromkeys(key[:NAME_MAX] for key in keys if key))
+
+
+@event.listens_for(Session, "before_flush")
+def _index_person_names(session: Session, flush_context: Any, instances: Any) -> None:
+    for person in [*session.new, *session.dirty]:
+        if not isinstance(person, CasePerson):
+            continue
+        wanted = person_name_keys(person)
+        if person in session.new or [row.name for row in person.name_rows] != wanted:
+            person.name_rows = [CasePersonName(name=key) for key in wanted]
 
 
 class EvidenceItem(CreatedAtMixin, Base):

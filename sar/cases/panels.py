@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from flask import Flask, current_app
@@ -25,6 +26,28 @@ class CasePanel:
     template: str
     build_context: Callable[[Case], dict[str, Any]]
     order: int = 100
+
+
+@dataclass(frozen=True)
+class CaseListDates:
+    """The due dates a later stage (the clock) keeps for every case, so the case list can show and sort by them.
+
+    ``entity`` is the mapped class holding one row per case, ``case_id`` and ``due_date`` its columns; ``today``
+    is the day days left are counted from (the stage's own "today", so pinned test dates agree).
+    """
+
+    entity: Any
+    case_id: Any
+    due_date: Any
+    today: Callable[[], date]
+
+
+def register_case_list_dates(app: Flask, dates: CaseListDates) -> None:
+    app.extensions["sar_case_list_dates"] = dates
+
+
+def case_list_dates() -> CaseListDates | None:
+    return current_app.extensions.get("sar_case_list_dates")
 
 
 def register_case_panel(app: Flask, panel: CasePanel) -> None:

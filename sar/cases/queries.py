@@ -3,16 +3,29 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import Select, String, cast, exists, func, or_, select
+from sqlalchemy import Select, exists, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from sar.audit import AuditEvent
 from sar.auth.models import User
-from sar.cases.models import Case, CasePerson, CaseRight, CaseScopeTeam, CaseStatus, PersonRole, Right
+from sar.cases.models import (
+    Case,
+    CasePerson,
+    CasePersonName,
+    CaseRight,
+    CaseScopeTeam,
+    CaseStatus,
+    PersonRole,
+    Right,
+    name_key,
+)
+from sar.cases.panels import case_list_dates
 from sar.extensions import db
+from sar.urls import parse_id
 
 PER_PAGE = 25
 
@@ -24,6 +37,7 @@ SORTS = {
     "status-asc": (Case.status.asc(), Case.received_at.desc()),
 }
 DEFAULT_SORT = "received-desc"
+DUE_SORTS = ("due-asc", "due-desc")
 
 
 @dataclass(frozen=True)
@@ -49,6 +63,8 @@ class CasePage:
     total: int
     page: int
     per_page: int
+    # Statutory due date and calendar days left for each listed case, when the clock is installed.
+    due: dict[int, tuple[date, int]] = field(default_factory=dict)
 
     @property
     def pages(self) -> int:
@@ -64,14 +80,14 @@ def _filtered(filters: CaseFilters) -> Select[Case]:
     text = " ".join(filters.text.split())
     if text:
         pattern = f"%{_escape_like(text.lower())}%"
+        # The name index holds full names and former, birth and other names (a care leaver may be
+        # known by another name now), normalised the same way as the search text.
+        name_pattern = f"%{_escape_like(name_key(text))}%"
         named = exists().where(
             CasePerson.case_id == Case.id,
             CasePerson.role.in_([PersonRole.DATA_SUBJECT, PersonRole.REQUESTER]),
-            or_(
-                func.lower(CasePerson.full_name).like(pattern, escape="\\"),
-                # Former and birth names too: a care leaver may be known by another name now.
-                func.lower(cast(CasePerson.aliases, String)).like(pattern, escape="\\"),
-            ),
+            CasePersonName.person_id == CasePerson.id,
+            CasePersonName.name.like(name_pattern, escape="\\"),
         )
         query = query.where(or_(func.lower(Case.reference).like(pattern, escape="\\"), named))
     if filters.status is not None:
@@ -100,15 +116,124 @@ def search_cases(
     total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
     pages = max(1, math.ceil(total / per_page))
     page = min(max(1, page), pages)
-    ordered = query.order_by(*SORTS.get(sort, SORTS[DEFAULT_SORT])).limit(per_page).offset((page - 1) * per_page)
-    items = list(db.session.scalars(ordered.options(selectinload(Case.people), selectinload(Case.owner))))
-    return CasePage(items=items, total=total, page=page, per_page=per_page)
+    dates = case_list_dates()
+    if dates is not None:
+        query = query.outerjoin(dates.entity, dates.case_id == Case.id).add_columns(dates.due_date)
+    if sort in DUE_SORTS and dates is not None:
+        # Open cases by due date (closed ones after them: their deadline has passed into the record).
+        column = dates.due_date.desc() if sort == "due-desc" else dates.due_date.asc()
+        order: tuple[Any, ...] = ((Case.status == CaseStatus.CLOSED).asc(), column.nulls_last(), Case.id.asc())
+    else:
+        order = SORTS.get(sort, SORTS[DEFAULT_SORT])
+    ordered = query.order_by(*order).limit(per_page).offset((page - 1) * per_page)
+    rows: list[Any] = list(db.session.execute(ordered.options(selectinload(Case.people), selectinload(Case.owner))))
+    items = [row[0] for row in rows]
+    due: dict[int, tuple[date, int]] = {}
+    if dates is not None:
+        today = dates.today()
+        due = {row[0].id: (row[1], (row[1] - today).days) for row in rows if row[1] is not None}
+    return CasePage(items=items, total=total, page=page, per_page=per_page, due=due)
 
 
 def owners_for_filter() -> list[User]:
     return list(db.session.scalars(select(User).where(User.id.in_(select(Case.owner_id))).order_by(User.full_name)))
 
 
-def case_history(case: Case) -> list[AuditEvent]:
-    """Every audit event recorded against the case, oldest first."""
-    return list(db.session.scalars(select(AuditEvent).where(AuditEvent.case_id == case.id).order_by(AuditEvent.id)))
+HISTORY_PER_PAGE = 20
+# Reads are audited too, but listing each one would drown the changes: they are summarised instead.
+_READ_ACTIONS = ("case.viewed",)
+
+
+@dataclass(frozen=True)
+class CaseHistory:
+    events: list[AuditEvent]  # one page of changes, newest first
+    total: int
+    page: int
+    pages: int
+    views: int
+    last_viewer: str | None
+    last_viewed_at: datetime | None
+
+
+def case_history(case: Case, *, page: int = 1, per_page: int | None = None) -> CaseHistory:
+    """One page of what happened to the case, newest first, and a summary of its views, in a few indexed
+    queries however many times the case has been opened."""
+    per_page = per_page or HISTORY_PER_PAGE
+    changes = select(AuditEvent).where(AuditEvent.case_id == case.id, AuditEvent.action.not_in(_READ_ACTIONS))
+    total = db.session.scalar(select(func.count()).select_from(changes.subquery())) or 0
+    pages = max(1, math.ceil(total / per_page))
+    page = min(max(1, page), pages)
+    newest_first = changes.order_by(AuditEvent.id.desc())
+    events = list(db.session.scalars(newest_first.limit(per_page).offset((page - 1) * per_page)))
+    viewed = select(AuditEvent).where(AuditEvent.case_id == case.id, AuditEvent.action.in_(_READ_ACTIONS))
+    views = db.session.scalar(select(func.count()).select_from(viewed.subquery())) or 0
+    last = db.session.scalars(viewed.order_by(AuditEvent.id.desc()).limit(1)).first()
+    return CaseHistory(
+        events=events,
+        total=total,
+        page=page,
+        pages=pages,
+        views=views,
+        last_viewer=last.actor_label if last else None,
+        last_viewed_at=last.occurred_at if last else None,
+    )
+
+
+def references(case_ids: set[int]) -> dict[int, str]:
+    """Case references by id, for pages outside intake that show case numbers (the audit log)."""
+    rows = db.session.execute(select(Case.id, Case.reference).where(Case.id.in_(case_ids)))
+    return {int(case_id): str(reference) for case_id, reference in rows}
+
+
+def find_by_reference(text: str) -> int | None:
+    """A case's id from its reference (any case) or its number."""
+    text = text.strip()
+    if text.isdigit():
+        return parse_id(text)
+    found = db.session.scalar(select(Case.id).where(func.upper(Case.reference) == text.upper()))
+    return None if found is None else int(found)
+
+
+@dataclass(frozen=True)
+class PossibleDuplicate:
+    case: Case
+    reason: str
+
+
+def possible_duplicates(
+    *, subject_name: str, subject_born: date | None, requester_name: str | None, received_on: date
+) -> list[PossibleDuplicate]:
+    """Open cases this new request may repeat: the same subject (name and date of birth), or the same requester
+    on the same day. Names compare ignoring case and spacing."""
+
+    def norm(name: str) -> str:
+        return " ".join(name.split()).lower()
+
+    found: dict[int, PossibleDuplicate] = {}
+    if subject_born is not None and subject_name.strip():
+        same_subject = (
+            select(Case)
+            .join(CasePerson)
+            .where(
+                Case.status != CaseStatus.CLOSED,
+                CasePerson.role == PersonRole.DATA_SUBJECT,
+                func.lower(CasePerson.full_name) == norm(subject_name),
+                CasePerson.date_of_birth == subject_born,
+            )
+        )
+        for case in db.session.scalars(same_subject):
+            found[case.id] = PossibleDuplicate(case, "the same data subject and date of birth")
+    if requester_name and requester_name.strip():
+        same_requester = (
+            select(Case)
+            .join(CasePerson)
+            .where(
+                Case.status != CaseStatus.CLOSED,
+                CasePerson.role.in_([PersonRole.REQUESTER, PersonRole.DATA_SUBJECT]),
+                func.lower(CasePerson.full_name) == norm(requester_name),
+                Case.received_on == received_on,
+            )
+        )
+        for case in db.session.scalars(same_requester):
+            found.setdefault(case.id, PossibleDuplicate(case, "the same requester, received the same day"))
+    return [found[key] for key in sorted(found)]

@@ -15,9 +15,11 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import select
 
-from sar import audit
+from sar import audit, calendar
+from sar.audit import Author
 from sar.auth.access import CASE_WORKERS
 from sar.auth.models import Role, Team, User
+from sar.cases import status as case_status
 from sar.cases import validators
 from sar.cases.export import people_register
 from sar.cases.models import (
@@ -41,20 +43,14 @@ from sar.cases.models import (
 from sar.cases.queries import CaseFilters
 from sar.cases.reference import next_reference
 from sar.cases.signals import case_changed
-from sar.cases.workflow import Closure, check_transition
+from sar.cases.workflow import Closure, TransitionError, check_closure, check_reason
 from sar.db import utcnow
+from sar.errors import DomainError
 from sar.extensions import db
 
-LONDON = validators.LONDON
 
-
-class CaseError(ValueError):
+class CaseError(DomainError):
     """A change the register refuses; ``field`` names the form field the message belongs to, if any."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
 
 class DuplicateSubmission(Exception):
@@ -77,6 +73,7 @@ class CaseDetails:
     scope_to: date | None = None
     scope_description: str = ""
     education_record: bool | None = None
+    received_time_known: bool = True
 
 
 @dataclass(frozen=True)
@@ -130,15 +127,6 @@ class _Changes:
     after: dict[str, Any] = field(default_factory=dict)
 
 
-def _actor(user: User | None) -> tuple[int | None, str] | None:
-    return (user.id, user.email) if user is not None else None
-
-
-def london_date(moment: datetime) -> date:
-    """The statutory date of a moment: its calendar date in the council's time zone."""
-    return moment.astimezone(LONDON).date()
-
-
 # --- snapshots for the audit trail ---------------------------------------------------------------------
 
 
@@ -150,6 +138,7 @@ def case_snapshot(case: Case) -> dict[str, Any]:
         "channel": case.channel,
         "received_at": case.received_at,
         "received_on": case.received_on,
+        "received_time_known": case.received_time_known,
         "rights": sorted(r.value for r in case.right_values),
         "requester_type": case.requester_type,
         "description": case.description,
@@ -199,6 +188,10 @@ def _check_case_details(details: CaseDetails, now: datetime) -> None:
         raise CaseError("Select at least one right requested", "rights")
     if details.received_at.tzinfo is None:
         raise CaseError("The time received must carry a time zone", "received_date")
+    if details.received_at > now and calendar.council_date(details.received_at) == calendar.council_date(now):
+        # Today's date with a time still to come: the time is what is wrong, so say so on the time field.
+        local_now = calendar.council_time(now)
+        raise CaseError(f"The time received must be in the past: it is {local_now:%H:%M} now", "received_time")
     try:
         validators.check_received(details.received_at, now)
     except validators.InvalidValue as invalid:
@@ -262,7 +255,8 @@ def _apply_person(person: CasePerson, details: PersonDetails, prefix: str = "") 
 def _apply_case_details(case: Case, details: CaseDetails) -> None:
     case.channel = details.channel
     case.received_at = details.received_at
-    case.received_on = london_date(details.received_at)
+    case.received_on = calendar.council_date(details.received_at)
+    case.received_time_known = details.received_time_known
     case.requester_type = details.requester_type
     case.description = details.description.strip()
     case.scope_from = details.scope_from
@@ -345,20 +339,22 @@ def log_case(
         case_id=case.id,
         summary=f"Logged {case.reference}",
         after={**case_snapshot(case), "people": [person_snapshot(p) for p in case.people]},
-        actor=_actor(logged_by),
+        by=logged_by,
     )
-    case_changed.send(case, reason="case logged")
+    case_status.refresh(case, reason="request logged", by=logged_by)
+    case_changed.send(case, reason="case logged", by=logged_by)
     return case
 
 
-def update_case(case: Case, details: CaseDetails, *, actor: User | None = None, now: datetime | None = None) -> Case:
+def update_case(case: Case, details: CaseDetails, *, by: Author, now: datetime | None = None) -> Case:
     """Change what was recorded at intake (channel, time received, rights, scope, requester type)."""
     _check_case_details(details, now or utcnow())
     if case.is_closed:
         raise CaseError("Reopen the case before changing it")
     if not details.requester_type.is_subject and not any(p.role is PersonRole.REQUESTER for p in case.people):
-        raise CaseError("Add the requester to the people register before choosing this requester type",
-                        "requester_type")  # fmt: skip
+        raise CaseError(
+            "Add the requester to the people register before choosing this requester type", "requester_type"
+        )
     before = case_snapshot(case)
     _apply_case_details(case, details)
     db.session.flush()
@@ -373,14 +369,15 @@ def update_case(case: Case, details: CaseDetails, *, actor: User | None = None, 
         summary=f"Changed {', '.join(sorted(changes.after))}",
         before=changes.before,
         after=changes.after,
-        actor=_actor(actor),
+        by=by,
     )
+    case_status.refresh(case, reason="request details changed", by=by)
     if {"received_at", "received_on", "rights"} & set(changes.after):
-        case_changed.send(case, reason="rights or date received changed")
+        case_changed.send(case, reason="rights or date received changed", by=by)
     return case
 
 
-def assign_owner(case: Case, owner: User | None, *, actor: User | None = None) -> Case:
+def assign_owner(case: Case, owner: User | None, *, by: Author) -> Case:
     if owner is not None and not owner.has_role(*CASE_WORKERS):
         raise CaseError("The case owner must be an information governance officer or the DPO", "owner")
     if owner is not None and not owner.active:
@@ -400,73 +397,115 @@ def assign_owner(case: Case, owner: User | None, *, actor: User | None = None) -
         summary=f"Owner set to {owner.full_name}" if owner else "Owner removed",
         before=before,
         after={"owner_id": new_id},
-        actor=_actor(actor),
+        by=by,
     )
     return case
 
 
-def transition(
-    case: Case,
-    to: CaseStatus,
-    reason: str,
-    outcome: Outcome | Closure | None = None,
-    *,
-    actor: User | None = None,
-    now: datetime | None = None,
-) -> Case:
-    """Move the case along the workflow graph, closing with an outcome or reopening with a reason."""
-    closure = Closure(outcome=outcome) if isinstance(outcome, Outcome) else outcome
-    actor_is_dpo = actor is not None and actor.has_role(Role.DPO)
-    check_transition(case.status, to, reason=reason, rights=case.right_values, closure=closure,
-                     actor_is_dpo=actor_is_dpo)  # fmt: skip
+def decide_outcome(case: Case, closure: Closure, reason: str, *, by: User, now: datetime | None = None) -> Case:
+    """Close the case with an outcome, if the facts its outcome needs are recorded (sar.cases.workflow)."""
+    facts = case_status.facts_for(case)
+    check_closure(facts, closure, reason=reason, actor_is_dpo=by.has_role(Role.DPO))
     before = {"status": case.status, "outcome": case.outcome}
-    previous = case.status
-    case.status = to
-    if to is CaseStatus.CLOSED:
-        assert closure is not None  # check_transition insists on it
-        case.outcome = closure.outcome
-        case.outcome_reason = reason.strip()
-        case.exemption_codes = sorted(closure.exemption_codes)
-        case.transferred_to = closure.transferred_to
-        case.transferred_to_detail = closure.transferred_to_detail.strip()
-        case.ncnd_signed_off_by_id = actor.id if actor is not None and closure.outcome is Outcome.NCND else None
-        case.closed_at = now or utcnow()
-        action, signal_reason = "case.closed", "case closed"
-    else:
-        if previous is CaseStatus.CLOSED:
-            action, signal_reason = "case.reopened", "case reopened"
-            case.outcome = None
-            case.outcome_reason = ""
-            case.exemption_codes = []
-            case.transferred_to = None
-            case.transferred_to_detail = ""
-            case.ncnd_signed_off_by_id = None
-            case.closed_at = None
-        else:
-            action, signal_reason = "case.status_changed", f"status changed to {to.value}"
+    case.outcome = closure.outcome
+    case.outcome_reason = reason.strip()
+    case.exemption_codes = sorted(closure.exemption_codes)
+    case.transferred_to = closure.transferred_to
+    case.transferred_to_detail = closure.transferred_to_detail.strip()
+    case.ncnd_signed_off_by_id = by.id if closure.outcome is Outcome.NCND else None
+    case.closed_at = now or utcnow()
     db.session.flush()
-    after: dict[str, Any] = {"status": case.status, "outcome": case.outcome}
-    if to is CaseStatus.CLOSED:
-        after.update(exemption_codes=case.exemption_codes, transferred_to=case.transferred_to,
-                     transferred_to_detail=case.transferred_to_detail)  # fmt: skip
     audit.record(
-        action,
+        "case.closed",
         object_type="case",
         object_id=case.id,
         case_id=case.id,
-        summary=f"{previous.label} → {to.label}: {reason.strip()}",
+        summary=f"Outcome decided: {closure.outcome.label}. {reason.strip()}"[:2000],
         before=before,
-        after=after,
-        actor=_actor(actor),
+        after={
+            "outcome": case.outcome,
+            "exemption_codes": case.exemption_codes,
+            "transferred_to": case.transferred_to,
+            "transferred_to_detail": case.transferred_to_detail,
+        },
+        by=by,
     )
-    case_changed.send(case, reason=signal_reason)
+    case_status.refresh(case, reason=f"outcome decided: {closure.outcome.label}", by=by)
+    case_changed.send(case, reason="case closed", by=by)
+    return case
+
+
+def reopen_case(case: Case, reason: str, *, by: User) -> Case:
+    """Clear the outcome (kept in the audit trail); the status goes back to whatever the facts say."""
+    if not case.is_closed:
+        raise TransitionError("The case is not closed, so it cannot be reopened")
+    check_reason(reason, reopening=True)
+    before = {
+        "outcome": case.outcome,
+        "outcome_reason": case.outcome_reason,
+        "closed_at": case.closed_at,
+        "withdrawn_on": case.withdrawn_on,
+    }
+    was = case.outcome
+    case.outcome = None
+    case.outcome_reason = ""
+    case.exemption_codes = []
+    case.transferred_to = None
+    case.transferred_to_detail = ""
+    case.ncnd_signed_off_by_id = None
+    case.closed_at = None
+    if was is Outcome.WITHDRAWN:
+        # A withdrawn request that is reopened has been asked again: the withdrawal no longer stands.
+        case.withdrawn_on = None
+        case.withdrawal_note = ""
+    db.session.flush()
+    audit.record(
+        "case.reopened",
+        object_type="case",
+        object_id=case.id,
+        case_id=case.id,
+        summary=f"Reopened: {reason.strip()}"[:2000],
+        before=before,
+        after={"outcome": None},
+        by=by,
+    )
+    case_status.refresh(case, reason="case reopened", by=by)
+    case_changed.send(case, reason="case reopened", by=by)
+    return case
+
+
+def record_withdrawal(case: Case, on: date, note: str, *, by: User, today: date | None = None) -> Case:
+    """Record that the requester withdrew the request (the fact the WITHDRAWN outcome needs)."""
+    if case.is_closed:
+        raise CaseError("The case is closed. Reopen it before recording a withdrawal")
+    if on > (today or calendar.today()):
+        raise CaseError("The date must be today or in the past", "withdrawn_on")
+    if on < case.received_on:
+        raise CaseError("The date cannot be before the request was received", "withdrawn_on")
+    if not note.strip():
+        raise CaseError("Enter how the requester told us they were withdrawing", "note")
+    before = {"withdrawn_on": case.withdrawn_on, "withdrawal_note": case.withdrawal_note}
+    case.withdrawn_on = on
+    case.withdrawal_note = note.strip()
+    db.session.flush()
+    audit.record(
+        "case.withdrawal_recorded",
+        object_type="case",
+        object_id=case.id,
+        case_id=case.id,
+        summary=f"The requester withdrew the request on {on.day} {on:%B %Y}: {note.strip()}"[:2000],
+        before=before,
+        after={"withdrawn_on": on, "withdrawal_note": case.withdrawal_note},
+        by=by,
+    )
+    case_status.refresh(case, reason="the requester's withdrawal recorded", by=by)
     return case
 
 
 # --- the people register -------------------------------------------------------------------------------
 
 
-def add_person(case: Case, role: PersonRole, details: PersonDetails, *, actor: User | None = None) -> CasePerson:
+def add_person(case: Case, role: PersonRole, details: PersonDetails, *, by: Author) -> CasePerson:
     if role is PersonRole.DATA_SUBJECT and case.subject is not None:
         raise CaseError("The case already has a data subject: one request per person", "role")
     person = CasePerson(role=role, position=max((p.position for p in case.people), default=0) + 1)
@@ -480,14 +519,14 @@ def add_person(case: Case, role: PersonRole, details: PersonDetails, *, actor: U
         case_id=case.id,
         summary=f"Added {person.role.label.lower()} to the people register",
         after=person_snapshot(person),
-        actor=_actor(actor),
+        by=by,
     )
-    case_changed.send(case, reason="person added to the register")
+    case_changed.send(case, reason="person added to the register", by=by)
     return person
 
 
 def update_person(
-    person: CasePerson, details: PersonDetails, *, role: PersonRole | None = None, actor: User | None = None
+    person: CasePerson, details: PersonDetails, *, role: PersonRole | None = None, by: Author
 ) -> CasePerson:
     case = person.case
     if role is not None and role is not person.role:
@@ -507,13 +546,13 @@ def update_person(
             summary=f"Changed {', '.join(sorted(changes.after))}",
             before=changes.before,
             after=changes.after,
-            actor=_actor(actor),
+            by=by,
         )
-        case_changed.send(case, reason="person changed on the register")
+        case_changed.send(case, reason="person changed on the register", by=by)
     return person
 
 
-def remove_person(person: CasePerson, *, actor: User | None = None) -> None:
+def remove_person(person: CasePerson, *, by: Author) -> None:
     case = person.case
     if person.is_subject:
         raise CaseError("The data subject cannot be removed from their own case")
@@ -537,12 +576,12 @@ def remove_person(person: CasePerson, *, actor: User | None = None) -> None:
         case_id=case.id,
         summary="Removed from the people register",
         before=before,
-        actor=_actor(actor),
+        by=by,
     )
-    case_changed.send(case, reason="person removed from the register")
+    case_changed.send(case, reason="person removed from the register", by=by)
 
 
-def export_people_register(case: Case, *, actor: User | None = None) -> dict[str, Any]:
+def export_people_register(case: Case, *, by: Author) -> dict[str, Any]:
     """The register in the people.json format, recorded as a download of case data."""
     register = people_register(case)
     audit.record(
@@ -551,7 +590,7 @@ def export_people_register(case: Case, *, actor: User | None = None) -> dict[str
         object_id=case.id,
         case_id=case.id,
         summary=f"Downloaded the people register ({len(register['people']) + 1} people)",
-        actor=_actor(actor),
+        by=by,
     )
     return register
 
@@ -560,8 +599,11 @@ def export_people_register(case: Case, *, actor: User | None = None) -> dict[str
 
 
 def _check_evidence_dates(item: EvidenceItem, today: date) -> None:
-    for name, value in (("requested_on", item.requested_on), ("received_on", item.received_on),
-                        ("verified_on", item.verified_on)):  # fmt: skip
+    for name, value in (
+        ("requested_on", item.requested_on),
+        ("received_on", item.received_on),
+        ("verified_on", item.verified_on),
+    ):
         if value is not None and value > today:
             raise CaseError("The date must be today or in the past", name)
     if item.requested_on and item.received_on and item.received_on < item.requested_on:
@@ -587,7 +629,7 @@ def _evidence_snapshot(item: EvidenceItem) -> dict[str, Any]:
 
 
 def record_evidence_request(
-    case: Case, request: EvidenceRequest, *, actor: User | None = None, today: date | None = None
+    case: Case, request: EvidenceRequest, *, by: Author, today: date | None = None
 ) -> EvidenceItem:
     """Record that evidence was asked for (or arrived unasked, with ``received_on`` set)."""
     if request.person_id is not None and request.person_id not in {p.id for p in case.people}:
@@ -605,42 +647,47 @@ def record_evidence_request(
         what_arrived=request.what_arrived.strip(),
         notes=request.notes.strip(),
     )
-    _check_evidence_dates(item, today or london_date(utcnow()))
+    _check_evidence_dates(item, today or calendar.today())
     case.evidence.append(item)
+    asked = request.requested_on is not None
+    return _evidence_recorded(
+        item,
+        "evidence.requested" if asked else "evidence.received",
+        "asked for" if asked else "received",
+        before=None,
+        reason="recorded",
+        by=by,
+    )
+
+
+def _evidence_recorded(
+    item: EvidenceItem, action: str, what: str, *, before: dict[str, Any] | None, reason: str, by: Author
+) -> EvidenceItem:
+    """Flush, audit and tell the clock (identity and authority evidence moves the start of the time limit)."""
     db.session.flush()
     audit.record(
-        "evidence.requested" if request.requested_on else "evidence.received",
+        action,
         object_type="case_evidence",
         object_id=item.id,
-        case_id=case.id,
-        summary=f"{item.kind.label}: " + ("asked for" if request.requested_on else "received"),
+        case_id=item.case_id,
+        summary=f"{item.kind.label}: {what}",
+        before=before,
         after=_evidence_snapshot(item),
-        actor=_actor(actor),
+        by=by,
     )
-    case_changed.send(case, reason=f"{item.kind.value} evidence recorded")
+    case_status.refresh(item.case, reason=f"{item.kind.label.lower()} {what}", by=by)
+    case_changed.send(item.case, reason=f"{item.kind.value} evidence {reason}", by=by)
     return item
 
 
 def record_evidence_receipt(
-    item: EvidenceItem, received_on: date, what_arrived: str, *, actor: User | None = None, today: date | None = None
+    item: EvidenceItem, received_on: date, what_arrived: str, *, by: Author, today: date | None = None
 ) -> EvidenceItem:
     before = _evidence_snapshot(item)
     item.received_on = received_on
     item.what_arrived = what_arrived.strip()
-    _check_evidence_dates(item, today or london_date(utcnow()))
-    db.session.flush()
-    audit.record(
-        "evidence.received",
-        object_type="case_evidence",
-        object_id=item.id,
-        case_id=item.case_id,
-        summary=f"{item.kind.label}: received",
-        before=before,
-        after=_evidence_snapshot(item),
-        actor=_actor(actor),
-    )
-    case_changed.send(item.case, reason=f"{item.kind.value} evidence received")
-    return item
+    _check_evidence_dates(item, today or calendar.today())
+    return _evidence_recorded(item, "evidence.received", "received", before=before, reason="received", by=by)
 
 
 def record_evidence_verification(
@@ -657,30 +704,19 @@ def record_evidence_verification(
     item.verified_on = verified_on
     if notes.strip():
         item.notes = (item.notes + "\n" + notes.strip()).strip()
-    _check_evidence_dates(item, today or london_date(utcnow()))
-    db.session.flush()
-    audit.record(
-        "evidence.verified",
-        object_type="case_evidence",
-        object_id=item.id,
-        case_id=item.case_id,
-        summary=f"{item.kind.label}: verified by {verified_by.full_name}",
-        before=before,
-        after=_evidence_snapshot(item),
-        actor=_actor(verified_by),
-    )
-    case_changed.send(item.case, reason=f"{item.kind.value} evidence verified")
-    return item
+    _check_evidence_dates(item, today or calendar.today())
+    what = f"verified by {verified_by.full_name}"
+    return _evidence_recorded(item, "evidence.verified", what, before=before, reason="verified", by=verified_by)
 
 
 # --- children: competence and best interests -----------------------------------------------------------
 
 
 def record_competence_assessment(
-    case: Case, details: CompetenceDetails, *, actor: User | None = None, today: date | None = None
+    case: Case, details: CompetenceDetails, *, by: Author, today: date | None = None
 ) -> CompetenceAssessment:
     """Create or replace the case's assessment; the previous version stays in the audit trail."""
-    if details.assessed_on > (today or london_date(utcnow())):
+    if details.assessed_on > (today or calendar.today()):
         raise CaseError("The date assessed must be today or in the past", "assessed_on")
     if not details.assessed_by.strip():
         raise CaseError("Enter who made the assessment", "assessed_by")
@@ -690,13 +726,20 @@ def record_competence_assessment(
         assessment = CompetenceAssessment(case_id=case.id)
         case.competence = assessment
     for name in (
-        "maturity", "nature_of_data", "court_orders", "duty_of_confidence", "consequences_of_parental_access",
-        "detriment_if_refused", "childs_views", "outcome_note", "assessed_by",
-    ):  # fmt: skip
+        "maturity",
+        "nature_of_data",
+        "court_orders",
+        "duty_of_confidence",
+        "consequences_of_parental_access",
+        "detriment_if_refused",
+        "childs_views",
+        "outcome_note",
+        "assessed_by",
+    ):
         setattr(assessment, name, getattr(details, name).strip())
     assessment.decision = details.decision
     assessment.assessed_on = details.assessed_on
-    assessment.recorded_by_id = actor.id if actor else None
+    assessment.recorded_by_id = by.id if isinstance(by, User) else None
     assessment.recorded_at = utcnow()
     db.session.flush()
     audit.record(
@@ -707,7 +750,7 @@ def record_competence_assessment(
         summary=f"Competence assessment: {details.decision.label}",
         before=before,
         after=_competence_snapshot(assessment),
-        actor=_actor(actor),
+        by=by,
     )
     return assessment
 
@@ -716,10 +759,19 @@ def _competence_snapshot(assessment: CompetenceAssessment) -> dict[str, Any]:
     return {
         name: getattr(assessment, name)
         for name in (
-            "maturity", "nature_of_data", "court_orders", "duty_of_confidence", "consequences_of_parental_access",
-            "detriment_if_refused", "childs_views", "decision", "outcome_note", "assessed_by", "assessed_on",
+            "maturity",
+            "nature_of_data",
+            "court_orders",
+            "duty_of_confidence",
+            "consequences_of_parental_access",
+            "detriment_if_refused",
+            "childs_views",
+            "decision",
+            "outcome_note",
+            "assessed_by",
+            "assessed_on",
         )
-    }  # fmt: skip
+    }
 
 
 # --- reading ---------------------------------------------------------------------------------------------
@@ -730,15 +782,33 @@ def get_case(case_id: int) -> Case:
     return db.session.execute(select(Case).where(Case.id == case_id)).scalar_one()
 
 
-def record_case_viewed(case: Case, *, what: str = "case page") -> None:
+def record_case_viewed(case: Case, *, by: Author, what: str = "case page") -> None:
     """Viewing case data is audited like a change (issue 2: every view of case data)."""
-    audit.record("case.viewed", object_type="case", object_id=case.id, case_id=case.id, summary=f"Viewed {what}")
+    audit.record("case.viewed", object_type="case", object_id=case.id, case_id=case.id, summary=f"Viewed {what}", by=by)
 
 
-def record_case_search(filters: CaseFilters, found: int) -> None:
+def record_duplicate_check(cases: list[Case], *, by: Author) -> None:
+    """Showing possible duplicates at intake names other cases' subjects: audited as a view of each."""
+    for case in cases:
+        audit.record(
+            "case.viewed",
+            object_type="case",
+            object_id=case.id,
+            case_id=case.id,
+            summary="Shown as a possible duplicate while logging a new request",
+            by=by,
+        )
+
+
+def record_case_search(filters: CaseFilters, found: int, *, by: Author) -> None:
     """The case list shows subjects' and requesters' names, so each search is audited as a view."""
-    audit.record("cases.searched", object_type="case_list", summary=f"Case list: {found} cases",
-                 after={"filters": filters.describe(), "found": found})  # fmt: skip
+    audit.record(
+        "cases.searched",
+        object_type="case_list",
+        summary=f"Case list: {found} cases",
+        after={"filters": filters.describe(), "found": found},
+        by=by,
+    )
 
 
 def case_workers() -> list[User]:

@@ -9,26 +9,12 @@ spaced ``AB 12 34 56 C``, phones in Ofcom's grouping (``07700 900123``, ``0113 4
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, time
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, time
 
 from redaction import nhs_valid, ni_valid
 
 # The UK GDPR and DPA 2018 apply from this date; a rights request cannot have been received before it.
 EARLIEST_RECEIVED = date(2018, 5, 25)
-
-
-LONDON = ZoneInfo("Europe/London")
-
-
-def london_today(now: datetime | None = None) -> date:
-    """Today in the council's calendar, which is what statutory dates are counted in (not the server's zone)."""
-    return (now or datetime.now(UTC)).astimezone(LONDON).date()
-
-
-def received_moment(day: date, at: time) -> datetime:
-    """The UTC moment of a London wall-clock date and time (the first one, if the clocks went back)."""
-    return datetime.combine(day, at, tzinfo=LONDON).astimezone(UTC)
 
 
 class InvalidValue(ValueError):
@@ -135,22 +121,6 @@ def parse_time(value: str) -> time:
     if hour > 23 or minute > 59:
         raise InvalidValue("Enter a real time, like 14:30")
     return time(hour, minute)
-
-
-def parse_date_parts(day: str, month: str, year: str, label: str) -> date:
-    """The three boxes of a GOV.UK date input, with the design system's error messages."""
-    day, month, year = day.strip(), month.strip(), year.strip()
-    missing = [name for name, part in (("day", day), ("month", month), ("year", year)) if not part]
-    if len(missing) == 3:
-        raise InvalidValue(f"Enter {label}")
-    if missing:
-        raise InvalidValue(f"{label[0].upper()}{label[1:]} must include a {' and '.join(missing)}")
-    if not (day.isdigit() and month.isdigit() and year.isdigit()) or len(year) != 4:
-        raise InvalidValue(f"{label[0].upper()}{label[1:]} must be a real date")
-    try:
-        return date(int(year), int(month), int(day))
-    except ValueError:
-        raise InvalidValue(f"{label[0].upper()}{label[1:]} must be a real date") from None
 
 
 def check_received(received_at: datetime, now: datetime) -> None:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import secrets
-from datetime import date, datetime
 from typing import Any
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, session, url_for
@@ -17,12 +16,17 @@ from markupsafe import Markup
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response as BaseResponse
 
+from sar import calendar
 from sar.auth.access import CASE_READERS, CASE_WORKERS, roles_required
-from sar.cases import forms, importer, queries, service, validators, workflow
+from sar.cases import forms, importer, queries, service, workflow
+from sar.cases import history as case_history
+from sar.cases import status as case_status
 from sar.cases.export import RegisterIncomplete
-from sar.cases.models import Case, CasePerson, CaseStatus, EvidenceItem, Outcome, PersonRole, Right, TransferTarget
+from sar.cases.models import Case, CasePerson, EvidenceItem, Outcome, PersonRole, Right, TransferTarget
 from sar.cases.panels import panels_for
 from sar.extensions import db
+from sar.forms import refused, show_error
+from sar.urls import parse_id
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
 
@@ -31,19 +35,6 @@ _TOKENS_KEY = "case_form_tokens"
 _TOKENS_KEPT = 10
 
 FormResult = str | tuple[str, int] | BaseResponse
-
-
-def _refused(template: str, **context: Any) -> tuple[str, int]:
-    return render_template(template, **context), 422
-
-
-def _field_error(form: Any, field_name: str | None, message: str) -> None:
-    """Attach a service's refusal to the field it is about, so the error summary links to it."""
-    field = getattr(form, field_name, None) if field_name else None
-    if field is None:
-        form.form_errors.append(message)
-    else:
-        field.errors = [*field.errors, message]
 
 
 def _teams() -> tuple[list[tuple[int, str]], dict[int, Any]]:
@@ -62,20 +53,6 @@ def _open_case(case_id: int) -> Case:
         flash("This case is closed. Reopen it before changing it.")
         abort(redirect(url_for("cases.show_case", case_id=case.id)))
     return case
-
-
-@bp.app_template_filter("cases_datetime")
-def _format_datetime(moment: datetime | None) -> str:
-    """A UTC timestamp as staff read it: London wall-clock time."""
-    if moment is None:
-        return ""
-    local = moment.astimezone(validators.LONDON)
-    return f"{local.day} {local:%B %Y} at {local:%H:%M}"
-
-
-@bp.app_template_filter("cases_date")
-def _format_date(day: date | None) -> str:
-    return f"{day.day} {day:%B %Y}" if day else ""
 
 
 def _render_panels(case: Case, can_change: bool) -> list[Markup]:
@@ -122,22 +99,37 @@ def new_case() -> FormResult:
         # Not a token this session was given (an expired session, or a form from elsewhere): start afresh.
         form.form_token.data = _issue_token()
         form.form_errors.append("This form has expired. Check the details and select ‘Log the request’ again.")
-        return _refused("cases/new.html", form=form)
+        return refused("cases/new.html", form=form)
     if not form.validate():
-        return _refused("cases/new.html", form=form)
+        return refused("cases/new.html", form=form)
+    details = forms.case_details_from(form, teams)
+    subject, requester = forms.subject_from(form), forms.requester_from(form)
+    duplicates = queries.possible_duplicates(
+        subject_name=subject.full_name,
+        subject_born=subject.date_of_birth,
+        requester_name=(requester or subject).full_name,
+        received_on=calendar.council_date(details.received_at),
+    )
+    seen = {part for part in (form.duplicates_seen.data or "").split(",") if part}
+    unseen = [match for match in duplicates if str(match.case.id) not in seen]
+    if unseen:
+        # Warn before logging: the officer sees the open cases (an audited view) and chooses.
+        service.record_duplicate_check([match.case for match in duplicates], by=current_user)
+        form.duplicates_seen.data = ",".join(str(match.case.id) for match in duplicates)
+        return render_template("cases/new.html", form=form, duplicates=duplicates)
     try:
         case = service.log_case(
-            forms.case_details_from(form, teams),
-            subject=forms.subject_from(form),
-            requester=forms.requester_from(form),
+            details,
+            subject=subject,
+            requester=requester,
             logged_by=current_user,
             form_token=token,
         )
     except service.DuplicateSubmission as duplicate:
         return _already_logged(duplicate.case)
-    except service.CaseError as refused:
-        _field_error(form, refused.field, refused.message)
-        return _refused("cases/new.html", form=form)
+    except service.CaseError as problem:
+        show_error(form, problem)
+        return refused("cases/new.html", form=form)
     except IntegrityError:
         # A double click raced the first submission to the unique form token: show the case that won.
         db.session.rollback()
@@ -163,17 +155,15 @@ def list_cases() -> FormResult:
     form.team.choices = forms.choices([("", "Any")] + [(str(i), name) for i, name in choices])
     valid = form.validate()
     filters = forms.filters_from(form) if valid else queries.CaseFilters()
-    page_number = request.args.get("page", "1")
     case_page = queries.search_cases(
         filters,
-        page=int(page_number) if page_number.isdigit() else 1,
+        page=parse_id(request.args.get("page")) or 1,
         sort=form.sort.data or queries.DEFAULT_SORT,
     )
     # The list shows names of children and requesters: a search is a view of case data.
-    service.record_case_search(filters, case_page.total)
+    service.record_case_search(filters, case_page.total, by=current_user)
     args = {k: v for k, v in request.args.items() if k != "page"}
-    return render_template("cases/list.html", form=form, page=case_page, args=args, searched=bool(args),
-                           valid=valid)  # fmt: skip
+    return render_template("cases/list.html", form=form, page=case_page, args=args, searched=bool(args), valid=valid)
 
 
 # --- the case page ---------------------------------------------------------------------------------------
@@ -183,16 +173,19 @@ def list_cases() -> FormResult:
 @roles_required(*CASE_READERS)
 def show_case(case_id: int) -> str:
     case = _case(case_id)
-    service.record_case_viewed(case)
-    events = queries.case_history(case)
+    service.record_case_viewed(case, by=current_user)
+    history = queries.case_history(case, page=parse_id(request.args.get("history_page")) or 1)
     can_change = current_user.has_role(*CASE_WORKERS)
+    facts = case_status.facts_for(case)
     return render_template(
         "cases/show.html",
         case=case,
+        facts=facts,
+        derived=workflow.derive(facts),
         panels=_render_panels(case, can_change),
-        # Views are audited too but would drown the changes; the audit log has them all.
-        history=[e for e in events if e.action != "case.viewed"],
-        views=sum(e.action == "case.viewed" for e in events),
+        history=case_history.page_of(case, history),
+        # Views are audited too but would drown the changes: summarised (count, last viewer) instead.
+        viewing=history,
         can_change=can_change,
         Right=Right,
         Outcome=Outcome,
@@ -208,7 +201,7 @@ def show_case(case_id: int) -> str:
 def export_people(case_id: int) -> Response:
     case = _case(case_id)
     try:
-        register = service.export_people_register(case, actor=current_user)
+        register = service.export_people_register(case, by=current_user)
     except RegisterIncomplete:
         abort(409)
     body = json.dumps(register, ensure_ascii=False, indent=2) + "\n"
@@ -230,41 +223,76 @@ def edit_case(case_id: int) -> FormResult:
     form = forms.CaseDetailsForm(teams=choices)
     if request.method == "GET":
         forms.fill_case_details(form, case)
-        service.record_case_viewed(case, what="request details form")
+        service.record_case_viewed(case, by=current_user, what="request details form")
         return render_template("cases/edit.html", form=form, case=case)
     if not form.validate():
-        return _refused("cases/edit.html", form=form, case=case)
+        return refused("cases/edit.html", form=form, case=case)
     try:
-        service.update_case(case, forms.case_details_from(form, teams), actor=current_user)
-    except service.CaseError as refused:
-        _field_error(form, refused.field, refused.message)
-        return _refused("cases/edit.html", form=form, case=case)
+        service.update_case(case, forms.case_details_from(form, teams), by=current_user)
+    except service.CaseError as problem:
+        show_error(form, problem)
+        return refused("cases/edit.html", form=form, case=case)
     flash("Request details saved", "success")
     return redirect(url_for("cases.show_case", case_id=case.id))
 
 
-@bp.route("/<int:case_id>/status", methods=["GET", "POST"])
+@bp.route("/<int:case_id>/outcome", methods=["GET", "POST"])
 @roles_required(*CASE_WORKERS)
-def change_status(case_id: int) -> FormResult:
+def decide_outcome(case_id: int) -> FormResult:
+    """Close the case with an outcome whose facts are recorded, or (once closed) reopen it with a reason."""
     case = _case(case_id)
-    form = forms.TransitionForm(
-        targets=workflow.allowed_targets(case.status),
-        outcomes=workflow.allowed_outcomes(case.status, case.right_values),
-    )
-    context = {"form": form, "case": case}
+    if case.is_closed:
+        return _reopen(case)
+    facts = case_status.facts_for(case)
+    choices = workflow.outcome_choices(facts)
+    form = forms.OutcomeForm(outcomes=[outcome for outcome, missing in choices if not missing])
+    context = {"form": form, "case": case, "unavailable": [(o, m) for o, m in choices if m]}
     if request.method == "GET":
         if case.education_record:
-            form.transferred_to.data = TransferTarget.SCHOOL_RECORD.value  # sar-rules 1.4: the school answers
-        return render_template("cases/status.html", **context)
+            form.transferred_to.data = TransferTarget.SCHOOL_RECORD.value  # the school answers for its records
+        return render_template("cases/outcome.html", **context)
     if not form.validate():
-        return _refused("cases/status.html", **context)
+        return refused("cases/outcome.html", **context)
     try:
-        service.transition(case, CaseStatus(form.to_status.data), form.reason.data or "", forms.closure_from(form),
-                           actor=current_user)  # fmt: skip
-    except (workflow.TransitionError, service.CaseError) as refused:
-        _field_error(form, refused.field, refused.message)
-        return _refused("cases/status.html", **context)
-    flash(f"Status changed to ‘{case.status.label}’", "success")
+        service.decide_outcome(case, forms.closure_from(form), form.reason.data or "", by=current_user)
+    except (workflow.TransitionError, service.CaseError) as problem:
+        show_error(form, problem)
+        return refused("cases/outcome.html", **context)
+    flash(f"Case closed: {case.outcome.label if case.outcome else ''}", "success")
+    return redirect(url_for("cases.show_case", case_id=case.id))
+
+
+def _reopen(case: Case) -> FormResult:
+    form = forms.ReopenForm()
+    if request.method == "GET":
+        return render_template("cases/reopen.html", form=form, case=case)
+    if not form.validate():
+        return refused("cases/reopen.html", form=form, case=case)
+    try:
+        service.reopen_case(case, form.reason.data or "", by=current_user)
+    except workflow.TransitionError as problem:
+        show_error(form, problem)
+        return refused("cases/reopen.html", form=form, case=case)
+    flash(f"Case reopened: it is now ‘{case.status.label}’", "success")
+    return redirect(url_for("cases.show_case", case_id=case.id))
+
+
+@bp.route("/<int:case_id>/withdrawal", methods=["GET", "POST"])
+@roles_required(*CASE_WORKERS)
+def record_withdrawal(case_id: int) -> FormResult:
+    case = _open_case(case_id)
+    form = forms.WithdrawalForm()
+    if request.method == "GET":
+        return render_template("cases/withdrawal.html", form=form, case=case)
+    if not form.validate():
+        return refused("cases/withdrawal.html", form=form, case=case)
+    assert form.withdrawn_on.data is not None
+    try:
+        service.record_withdrawal(case, form.withdrawn_on.data, form.note.data or "", by=current_user)
+    except service.CaseError as problem:
+        show_error(form, problem)
+        return refused("cases/withdrawal.html", form=form, case=case)
+    flash("Withdrawal recorded. You can now close the case as withdrawn.", "success")
     return redirect(url_for("cases.show_case", case_id=case.id))
 
 
@@ -279,13 +307,13 @@ def assign_owner(case_id: int) -> FormResult:
         form.owner.data = case.owner_id or 0
         return render_template("cases/owner.html", form=form, case=case)
     if not form.validate():
-        return _refused("cases/owner.html", form=form, case=case)
+        return refused("cases/owner.html", form=form, case=case)
     owner = next((u for u in workers if u.id == form.owner.data), None)
     try:
-        service.assign_owner(case, owner, actor=current_user)
-    except service.CaseError as refused:
-        _field_error(form, refused.field, refused.message)
-        return _refused("cases/owner.html", form=form, case=case)
+        service.assign_owner(case, owner, by=current_user)
+    except service.CaseError as problem:
+        show_error(form, problem)
+        return refused("cases/owner.html", form=form, case=case)
     flash("Case owner saved", "success")
     return redirect(url_for("cases.show_case", case_id=case.id))
 
@@ -309,12 +337,12 @@ def add_person(case_id: int) -> FormResult:
         form.role.data = request.args.get("role", PersonRole.THIRD_PARTY.value)
         return render_template("cases/person.html", form=form, case=case, person=None)
     if not form.validate():
-        return _refused("cases/person.html", form=form, case=case, person=None)
+        return refused("cases/person.html", form=form, case=case, person=None)
     try:
-        service.add_person(case, PersonRole(form.role.data), forms.person_details_from(form), actor=current_user)
-    except service.CaseError as refused:
-        _field_error(form, refused.field, refused.message)
-        return _refused("cases/person.html", form=form, case=case, person=None)
+        service.add_person(case, PersonRole(form.role.data), forms.person_details_from(form), by=current_user)
+    except service.CaseError as problem:
+        show_error(form, problem)
+        return refused("cases/person.html", form=form, case=case, person=None)
     flash("Person added to the register", "success")
     return redirect(url_for("cases.show_case", case_id=case.id, _anchor="people"))
 
@@ -331,16 +359,15 @@ def edit_person(case_id: int, person_id: int) -> FormResult:
     context = {"form": form, "case": case, "person": person}
     if request.method == "GET":
         forms.fill_person(form, person)
-        service.record_case_viewed(case, what=f"register entry {person.id}")
+        service.record_case_viewed(case, by=current_user, what=f"register entry {person.id}")
         return render_template("cases/person.html", **context)
     if not form.validate():
-        return _refused("cases/person.html", **context)
+        return refused("cases/person.html", **context)
     try:
-        service.update_person(person, forms.person_details_from(form), role=PersonRole(form.role.data),
-                              actor=current_user)  # fmt: skip
-    except service.CaseError as refused:
-        _field_error(form, refused.field, refused.message)
-        return _refused("cases/person.html", **context)
+        service.update_person(person, forms.person_details_from(form), role=PersonRole(form.role.data), by=current_user)
+    except service.CaseError as problem:
+        show_error(form, problem)
+        return refused("cases/person.html", **context)
     flash("Register entry saved", "success")
     return redirect(url_for("cases.show_case", case_id=case.id, _anchor="people"))
 
@@ -354,12 +381,12 @@ def remove_person(case_id: int, person_id: int) -> FormResult:
     if request.method == "GET":
         return render_template("cases/remove_person.html", form=form, case=case, person=person)
     if not form.validate():
-        return _refused("cases/remove_person.html", form=form, case=case, person=person)
+        return refused("cases/remove_person.html", form=form, case=case, person=person)
     try:
-        service.remove_person(person, actor=current_user)
-    except service.CaseError as refused:
-        form.form_errors.append(refused.message)
-        return _refused("cases/remove_person.html", form=form, case=case, person=person)
+        service.remove_person(person, by=current_user)
+    except service.CaseError as problem:
+        form.form_errors.append(problem.message)
+        return refused("cases/remove_person.html", form=form, case=case, person=person)
     flash("Removed from the register", "success")
     return redirect(url_for("cases.show_case", case_id=case.id, _anchor="people"))
 
@@ -387,12 +414,12 @@ def add_evidence(case_id: int) -> FormResult:
         form.person_id.data = requester.id if requester else 0
         return render_template("cases/evidence_new.html", form=form, case=case)
     if not form.validate():
-        return _refused("cases/evidence_new.html", form=form, case=case)
+        return refused("cases/evidence_new.html", form=form, case=case)
     try:
-        service.record_evidence_request(case, forms.evidence_request_from(form), actor=current_user)
-    except service.CaseError as refused:
-        _field_error(form, refused.field, refused.message)
-        return _refused("cases/evidence_new.html", form=form, case=case)
+        service.record_evidence_request(case, forms.evidence_request_from(form), by=current_user)
+    except service.CaseError as problem:
+        show_error(form, problem)
+        return refused("cases/evidence_new.html", form=form, case=case)
     flash("Evidence recorded", "success")
     return redirect(url_for("cases.show_case", case_id=case.id, _anchor="evidence"))
 
@@ -409,14 +436,13 @@ def evidence_received(case_id: int, evidence_id: int) -> FormResult:
         form.what_arrived.data = item.what_arrived
         return render_template("cases/evidence_update.html", **context)
     if not form.validate():
-        return _refused("cases/evidence_update.html", **context)
+        return refused("cases/evidence_update.html", **context)
     assert form.received_on.data is not None
     try:
-        service.record_evidence_receipt(item, form.received_on.data, form.what_arrived.data or "",
-                                        actor=current_user)  # fmt: skip
-    except service.CaseError as refused:
-        _field_error(form, refused.field, refused.message)
-        return _refused("cases/evidence_update.html", **context)
+        service.record_evidence_receipt(item, form.received_on.data, form.what_arrived.data or "", by=current_user)
+    except service.CaseError as problem:
+        show_error(form, problem)
+        return refused("cases/evidence_update.html", **context)
     flash("Receipt recorded", "success")
     return redirect(url_for("cases.show_case", case_id=case.id, _anchor="evidence"))
 
@@ -431,13 +457,13 @@ def evidence_verified(case_id: int, evidence_id: int) -> FormResult:
     if request.method == "GET":
         return render_template("cases/evidence_update.html", **context)
     if not form.validate():
-        return _refused("cases/evidence_update.html", **context)
+        return refused("cases/evidence_update.html", **context)
     assert form.verified_on.data is not None
     try:
         service.record_evidence_verification(item, current_user, form.verified_on.data, form.notes.data or "")
-    except service.CaseError as refused:
-        _field_error(form, refused.field, refused.message)
-        return _refused("cases/evidence_update.html", **context)
+    except service.CaseError as problem:
+        show_error(form, problem)
+        return refused("cases/evidence_update.html", **context)
     flash("Verification recorded", "success")
     return redirect(url_for("cases.show_case", case_id=case.id, _anchor="evidence"))
 
@@ -454,17 +480,17 @@ def record_competence(case_id: int) -> FormResult:
     if request.method == "GET":
         if case.competence is not None:
             forms.fill_competence(form, case.competence)
-            service.record_case_viewed(case, what="competence assessment form")
+            service.record_case_viewed(case, by=current_user, what="competence assessment form")
         elif not form.assessed_by.data:
             form.assessed_by.data = current_user.full_name
         return render_template("cases/competence.html", **context)
     if not form.validate():
-        return _refused("cases/competence.html", **context)
+        return refused("cases/competence.html", **context)
     try:
-        service.record_competence_assessment(case, forms.competence_from(form), actor=current_user)
-    except service.CaseError as refused:
-        _field_error(form, refused.field, refused.message)
-        return _refused("cases/competence.html", **context)
+        service.record_competence_assessment(case, forms.competence_from(form), by=current_user)
+    except service.CaseError as problem:
+        show_error(form, problem)
+        return refused("cases/competence.html", **context)
     flash("Competence assessment saved", "success")
     return redirect(url_for("cases.show_case", case_id=case.id, _anchor="competence"))
 

@@ -7,11 +7,12 @@ from datetime import date
 from typing import Any
 
 import click
-from flask import Blueprint
+from flask import Flask
 
 from sar import mail
+from sar.audit import SystemActor
+from sar.calendar import today
 from sar.clock import reminders, service
-from sar.clock.today import today
 from sar.extensions import db
 
 
@@ -25,8 +26,13 @@ def send_reminders(on: date) -> tuple[int, int, mail.DeliveryReport]:
 
 
 @click.command("send-reminders")
-@click.option("--date", "on", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
-              help="The day to send reminders for (default: today in Europe/London).")
+@click.option(
+    "--date",
+    "on",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="The day to send reminders for (default: today in Europe/London).",
+)
 def send_reminders_command(on: object) -> None:
     """Email the day's deadline reminders and retry any mail still queued."""
     day = on.date() if hasattr(on, "date") else today()
@@ -42,7 +48,7 @@ def send_reminders_command(on: object) -> None:
 def recalculate_clocks_command(reason: str) -> None:
     """Recalculate every case's stored due date (after a bank-holiday or internal-target change)."""
     started = time.perf_counter()
-    result = service.recalculate_all(reason)
+    result = service.recalculate_all(reason, by=SystemActor("recalculate-clocks command"))
     db.session.commit()
     click.echo(
         f"{result.cases} cases recalculated in {time.perf_counter() - started:.1f} s: {result.changed} changed, "
@@ -61,11 +67,6 @@ def reminders_job(payload: dict[str, Any]) -> None:
     mail.deliver_pending()
 
 
-def register(bp: Blueprint) -> None:
-    bp.cli.add_command(send_reminders_command)
-    bp.cli.add_command(recalculate_clocks_command)
-    try:
-        from sar.jobs import register_job
-    except ModuleNotFoundError:  # the platform's job queue is optional
-        return
-    register_job("clock.send_reminders", reminders_job)
+def register(app: Flask) -> None:
+    app.cli.add_command(send_reminders_command)
+    app.cli.add_command(recalculate_clocks_command)

@@ -3,30 +3,39 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovRadioInput, GovSubmitInput, GovTextArea
-from wtforms import DateField, RadioField, SubmitField, TextAreaField
+from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, GovTextArea
+from wtforms import RadioField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length
+from wtforms.validators import AnyOf, InputRequired, Length
 
 from sar.clock.models import EventKind
+from sar.forms import GovDateField
 
-# The extension has its own form (it needs reasons and a notice date), so it is not offered here.
-EVENT_CHOICES = [SelectChoice(kind.value, kind.label) for kind in EventKind if kind is not EventKind.EXTENSION_DECIDED]
-DATE_MESSAGE = "Enter a real date, for example 27 3 2026"
+# Only the facts the clock itself owns: proof of identity and authority are recorded once, in the case's evidence
+# section, and closing or reopening is the outcome decision on the case page (one action, one fact, one place).
+# The extension has its own form (it needs reasons and a notice date).
+RECORDABLE = (
+    EventKind.FEE_REQUESTED,
+    EventKind.FEE_PAID,
+    EventKind.CLARIFICATION_ASKED,
+    EventKind.CLARIFICATION_ANSWERED,
+)
+EVENT_CHOICES = [SelectChoice(kind.value, kind.label) for kind in RECORDABLE]
 
 
 class ClockEventForm(FlaskForm):
     kind = RadioField(
         "What happened?",
         choices=EVENT_CHOICES,
-        validators=[InputRequired("Select what happened")],
+        # Any event kind gets through to the service, which explains where a fact recorded elsewhere belongs.
+        validate_choice=False,
+        validators=[InputRequired("Select what happened"), AnyOf([k.value for k in EventKind], "Select what happened")],
         widget=GovRadioInput(),
     )
-    event_date = DateField(
+    event_date = GovDateField(
         "Date it happened",
-        format="%d %m %Y",
-        validators=[InputRequired(DATE_MESSAGE)],
-        widget=GovDateInput(),
+        what="the date it happened",
+        required=True,
         description="The day in the council's calendar, for example 27 3 2026",
     )
     note = TextAreaField("Note (optional)", validators=[Length(max=2000)], widget=GovTextArea())
@@ -34,11 +43,8 @@ class ClockEventForm(FlaskForm):
 
 
 class ExtensionForm(FlaskForm):
-    decided_on = DateField(
-        "Date the extension was decided",
-        format="%d %m %Y",
-        validators=[InputRequired(DATE_MESSAGE)],
-        widget=GovDateInput(),
+    decided_on = GovDateField(
+        "Date the extension was decided", what="the date the extension was decided", required=True
     )
     reasons = TextAreaField(
         "Reasons for the extension",
@@ -47,11 +53,10 @@ class ExtensionForm(FlaskForm):
         validators=[Length(max=2000)],
         widget=GovTextArea(),
     )
-    notice_date = DateField(
+    notice_date = GovDateField(
         "Date the extension notice was sent",
-        format="%d %m %Y",
-        validators=[InputRequired(DATE_MESSAGE)],
-        widget=GovDateInput(),
+        what="the date the extension notice was sent",
+        required=True,
         description="It must be on or before the notice deadline shown above.",
     )
     note = TextAreaField("Note (optional)", validators=[Length(max=2000)], widget=GovTextArea())

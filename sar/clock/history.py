@@ -126,6 +126,24 @@ def _apply_waiting(d: Derived, k: EventKind, on: date) -> bool:
     return True
 
 
+def _apply_other(d: Derived, event: EventFact, *, access_request: bool, closure: list[date | None]) -> None:
+    """Pauses (Art 15 only), the extension, and closing or reopening events."""
+    k, on = event.kind, event.on
+    if k is EventKind.CLARIFICATION_ASKED:
+        if deadlines.pause_allowed(access_request) and d.open_pause is None:
+            d.open_pause = on
+    elif k is EventKind.CLARIFICATION_ANSWERED:
+        if deadlines.pause_allowed(access_request) and d.open_pause is not None:
+            d.pauses.append((d.open_pause, on))
+            d.open_pause = None
+    elif k is EventKind.EXTENSION_DECIDED:
+        d.extension_notice = event.notice_date
+    elif k is EventKind.CASE_CLOSED:
+        closure.append(on)
+    elif k is EventKind.CASE_REOPENED:
+        closure.append(None)
+
+
 def derive(
     received: date,
     events: Iterable[EventFact],
@@ -154,26 +172,11 @@ def derive(
         else:
             facts.append(EventFact(kinds[1], item.received))
     facts.sort(key=lambda f: (f.on, SAME_DAY_ORDER[f.kind]))  # stable: same-day same-rank keep recorded order
-    event_closed: date | None = None
-    closed_by_event = False
+    closure: list[date | None] = []  # what closing and reopening events said, in order
     for event in facts:
-        k, on = event.kind, event.on
-        if _apply_waiting(d, k, on):
-            continue
-        if k is EventKind.CLARIFICATION_ASKED:
-            if access_request and d.open_pause is None:
-                d.open_pause = on
-        elif k is EventKind.CLARIFICATION_ANSWERED:
-            if access_request and d.open_pause is not None:
-                d.pauses.append((d.open_pause, on))
-                d.open_pause = None
-        elif k is EventKind.EXTENSION_DECIDED:
-            d.extension_notice = event.notice_date
-        elif k is EventKind.CASE_CLOSED:
-            event_closed, closed_by_event = on, True
-        elif k is EventKind.CASE_REOPENED:
-            event_closed, closed_by_event = None, True
-    d.closed_on = event_closed if closed_by_event else closed_on
+        if not _apply_waiting(d, event.kind, event.on):
+            _apply_other(d, event, access_request=access_request, closure=closure)
+    d.closed_on = closure[-1] if closure else closed_on
     d.awaiting_id = d.awaiting_id or "id" in still_waiting
     d.awaiting_authority = d.awaiting_authority or "authority" in still_waiting
     return d

@@ -11,11 +11,11 @@ from flask_login import current_user
 
 from sar import deadlines
 from sar.auth.access import CASE_WORKERS
+from sar.calendar import today
 from sar.cases.models import Case
 from sar.clock import service
 from sar.clock.history import Derived, outcome
 from sar.clock.models import CaseClock, ClockEvent, ClockStatus
-from sar.clock.today import today
 from sar.extensions import db
 
 
@@ -56,12 +56,16 @@ def clock_view(case: Case) -> ClockView | None:
     if clock.paused_since is not None and now >= clock.paused_since:
         derived = derived or service.derive_case(case, service.events_for(case))
         try:
-            due_if_answered = derived.inputs(
-                extended=clock.extended,
-                region=region,
-                target_days=int(current_app.config["INTERNAL_TARGET_DAYS"]),
-                pauses_until=now,
-            ).compute().due
+            due_if_answered = (
+                derived.inputs(
+                    extended=clock.extended,
+                    region=region,
+                    target_days=int(current_app.config["INTERNAL_TARGET_DAYS"]),
+                    pauses_until=now,
+                )
+                .compute()
+                .due
+            )
         except deadlines.DeadlineError:
             due_if_answered = None
     return ClockView(

@@ -92,18 +92,21 @@ def reminders_for(on: date) -> list[Reminder]:
             continue
         if on <= clock.due_date <= due_horizon:
             body = (
-                f"Case {reference} is due on {_fmt(clock.due_date)}: "
-                f"{left} working day{'s' if left != 1 else ''} left."
+                f"Case {reference} is due on {_fmt(clock.due_date)}: {left} working day{'s' if left != 1 else ''} left."
             )
-            found += [Reminder("due_near", case_id, reference, to, f"Due {_fmt(clock.due_date)}: {reference}", body)
-                      for to in owners]
+            found += [
+                Reminder("due_near", case_id, reference, to, f"Due {_fmt(clock.due_date)}: {reference}", body)
+                for to in owners
+            ]
         if on <= clock.internal_target <= target_horizon:
             body = (
                 f"Case {reference} reaches its internal target on {_fmt(clock.internal_target)}. "
                 f"The statutory due date is {_fmt(clock.due_date)}."
             )
-            found += [Reminder("target_near", case_id, reference, to, f"Internal target near: {reference}", body)
-                      for to in owners]
+            found += [
+                Reminder("target_near", case_id, reference, to, f"Internal target near: {reference}", body)
+                for to in owners
+            ]
         if not clock.extended and on <= clock.notice_deadline <= notice_horizon:
             body = (
                 f"If case {reference} needs the two-month extension, the notice with reasons must be sent to the "

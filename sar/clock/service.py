@@ -16,6 +16,10 @@ from flask import current_app
 from sqlalchemy import String, Table, bindparam, insert, select, type_coerce, update
 
 from sar import audit, deadlines
+from sar.audit import Author
+from sar.auth.models import User
+from sar.calendar import council_date, long_date, today
+from sar.cases import status as case_status
 from sar.cases.models import Case, CaseRight, CaseStatus, EvidenceItem, EvidenceKind, Right
 from sar.clock.history import (
     AUDITED_FIELDS,
@@ -28,8 +32,8 @@ from sar.clock.history import (
     outcome,
 )
 from sar.clock.models import CaseClock, ClockEvent, EventKind
-from sar.clock.today import london_date, today
 from sar.db import utcnow
+from sar.errors import DomainError
 from sar.extensions import db
 
 _RECEIPT_KINDS = {
@@ -38,14 +42,29 @@ _RECEIPT_KINDS = {
     EventKind.FEE_PAID: (EventKind.FEE_REQUESTED, "a fee"),
 }
 MAX_NOTE = 2000
+# Facts with one home elsewhere: the clock reads them from there (older cases may still hold such events, which
+# keep counting), but they are never recorded here again.
+_RECORDED_ELSEWHERE = {
+    **dict.fromkeys(
+        (EventKind.ID_REQUESTED, EventKind.ID_RECEIVED),
+        "Record proof of identity in the case's evidence section: the clock reads the dates from there.",
+    ),
+    **dict.fromkeys(
+        (EventKind.AUTHORITY_REQUESTED, EventKind.AUTHORITY_RECEIVED),
+        "Record evidence of authority in the case's evidence section: the clock reads the dates from there.",
+    ),
+    **dict.fromkeys(
+        (EventKind.CASE_CLOSED, EventKind.CASE_REOPENED),
+        "Close or reopen the case by recording its outcome on the case page: the clock reads the date from there.",
+    ),
+}
 
 
-class EventRefused(ValueError):
+class EventRefused(DomainError):
     """The event cannot be recorded; ``field`` names the form field the message belongs to."""
 
     def __init__(self, message: str, field: str = "event_date") -> None:
-        super().__init__(message)
-        self.field = field
+        super().__init__(message, field)
 
 
 def event_sort_key(event: ClockEvent) -> tuple[date, int, int]:
@@ -87,7 +106,7 @@ def evidence_of(case: Case) -> list[EvidenceFact]:
 
 def _intake_closed_on(case: Case) -> date | None:
     if case.is_closed and case.closed_at is not None:
-        return london_date(case.closed_at)
+        return council_date(case.closed_at)
     return None
 
 
@@ -108,7 +127,7 @@ def _settings() -> tuple[str, int]:
 # ---------------------------------------------------------------------------------------------- recalculation
 
 
-def recalculate(case: Case, reason: str) -> CaseClock | None:
+def recalculate(case: Case, reason: str, *, by: Author) -> CaseClock | None:
     """Rebuild the stored clock from the case's full, non-void history; audit it whenever the dates change.
 
     Returns None only when even the receipt date is unusable (then there is nothing to store).
@@ -157,13 +176,14 @@ def recalculate(case: Case, reason: str) -> CaseClock | None:
             summary=summary[:2000],
             before=audit.jsonable(before) if before else None,
             after=audit.jsonable(after | {"reason": reason}),
+            by=by,
         )
     return clock
 
 
 def on_case_changed(sender: Case, **extra: Any) -> None:
     """Receiver for intake's ``case_changed`` signal: same transaction, so the new due date commits with it."""
-    recalculate(sender, str(extra.get("reason") or "case details changed"))
+    recalculate(sender, str(extra.get("reason") or "case details changed"), by=extra["by"])
 
 
 @dataclass(frozen=True)
@@ -173,7 +193,7 @@ class BulkResult:
     problems: int
 
 
-def recalculate_all(reason: str, *, batch_size: int = 2000) -> BulkResult:
+def recalculate_all(reason: str, *, by: Author, batch_size: int = 2000) -> BulkResult:
     """Recalculate every case (e.g. after the bank-holiday list or the internal target changed).
 
     Reads cases, rights, evidence, events and stored clocks as plain rows in case-id batches (five queries per
@@ -195,13 +215,13 @@ def recalculate_all(reason: str, *, batch_size: int = 2000) -> BulkResult:
                 batch.events.get(case.id, []),
                 access_request=Right.ACCESS in batch.rights.get(case.id, ()),
                 evidence=batch.evidence.get(case.id, ()),
-                closed_on=london_date(case.closed_at) if case.status is CaseStatus.CLOSED and case.closed_at else None,
+                closed_on=council_date(case.closed_at) if case.status is CaseStatus.CLOSED and case.closed_at else None,
             )
             try:
                 values = outcome(derived, region=region, target_days=target_days).values
             except deadlines.DeadlineError:
                 problems += 1
-                recalculate(db.session.get_one(Case, case.id), reason)  # the slow path records the problem
+                recalculate(db.session.get_one(Case, case.id), reason, by=by)  # the slow path records the problem
                 continue
             stored = batch.clocks.get(case.id)
             computed = fingerprint(values)
@@ -219,8 +239,9 @@ def recalculate_all(reason: str, *, batch_size: int = 2000) -> BulkResult:
                         "object_type": "case",
                         "object_id": case.id,
                         "case_id": case.id,
-                        "summary": f"Due date {values['due_date']:%d %b %Y} after recalculating every case: "
-                        f"{reason}"[:2000],
+                        "summary": f"Due date {values['due_date']:%d %b %Y} after recalculating every case: {reason}"[
+                            :2000
+                        ],
                         "before": before,
                         "after": {name: values[name] for name in AUDITED_FIELDS} | {"reason": reason},
                     }
@@ -231,7 +252,7 @@ def recalculate_all(reason: str, *, batch_size: int = 2000) -> BulkResult:
         if updates:
             rows = [{"b_case_id": row.pop("case_id"), **row} for row in updates]
             db.session.connection().execute(_UPDATE_CLOCK, rows)
-        audited += audit.record_many(audits)
+        audited += audit.record_many(audits, by=by)
         db.session.flush()
     audit.record(
         "clock.recalculated_all",
@@ -239,6 +260,7 @@ def recalculate_all(reason: str, *, batch_size: int = 2000) -> BulkResult:
         summary=f"Every case's clock recalculated ({reason}): {total} cases, {changed} changed, "
         f"{audited} with a new due date, status or closure (each audited), {problems} with problems"[:2000],
         after={"reason": reason, "cases": total, "changed": changed, "audited": audited, "problems": problems},
+        by=by,
     )
     return BulkResult(total, changed, problems)
 
@@ -319,8 +341,9 @@ def _batches(batch_size: int) -> Iterator[_Batch]:
             )
         evidence: dict[int, list[EvidenceFact]] = {}
         for case_id, kind, requested, received in connection.execute(
-            select(EvidenceItem.case_id, EvidenceItem.kind, EvidenceItem.requested_on, EvidenceItem.received_on)
-            .where(EvidenceItem.case_id.between(low, high))
+            select(EvidenceItem.case_id, EvidenceItem.kind, EvidenceItem.requested_on, EvidenceItem.received_on).where(
+                EvidenceItem.case_id.between(low, high)
+            )
         ):
             evidence.setdefault(case_id, []).append(_evidence_fact(kind, requested, received))
         columns = [type_coerce(getattr(CaseClock, name), String) for name in STORED_FIELDS]
@@ -340,8 +363,7 @@ def _same(value: Any) -> Any:
 # ---------------------------------------------------------------------------------------------- recording
 
 
-def _label(d: date) -> str:
-    return f"{d.day} {d:%B %Y}"
+_label = long_date
 
 
 def _check_event_date(case: Case, kind: EventKind, on: date, now: date) -> None:
@@ -354,13 +376,17 @@ def _check_event_date(case: Case, kind: EventKind, on: date, now: date) -> None:
         )
 
 
+def _check_pause_allowed(case: Case, kind: EventKind) -> None:
+    if kind not in (EventKind.CLARIFICATION_ASKED, EventKind.CLARIFICATION_ANSWERED):
+        return
+    try:
+        deadlines.check_pause_allowed(case.is_access_request)
+    except deadlines.PauseNotAllowed as refused:
+        raise EventRefused(str(refused), field="kind") from refused
+
+
 def _check_sequence(case: Case, kind: EventKind, on: date, derived: Derived, events: list[ClockEvent]) -> None:
-    if kind in (EventKind.CLARIFICATION_ASKED, EventKind.CLARIFICATION_ANSWERED) and not case.is_access_request:
-        raise EventRefused(
-            "The clock can only be paused for clarification on a subject access request (UK GDPR Article 15). "
-            "For other rights the same one-month period and extension apply, without pauses.",
-            field="kind",
-        )
+    _check_pause_allowed(case, kind)
     if kind is EventKind.CLARIFICATION_ASKED and derived.open_pause is not None:
         raise EventRefused(
             f"The clock is already paused: clarification was asked for on {_label(derived.open_pause)}. "
@@ -369,8 +395,9 @@ def _check_sequence(case: Case, kind: EventKind, on: date, derived: Derived, eve
         )
     if kind is EventKind.CLARIFICATION_ANSWERED:
         if derived.open_pause is None:
-            raise EventRefused("There is no open request for clarification to answer. Record the question first.",
-                               field="kind")
+            raise EventRefused(
+                "There is no open request for clarification to answer. Record the question first.", field="kind"
+            )
         if on < derived.open_pause:
             raise EventRefused(
                 f"The clarification cannot be answered ({_label(on)}) before it was asked "
@@ -394,8 +421,10 @@ def _check_sequence(case: Case, kind: EventKind, on: date, derived: Derived, eve
 
 
 def _check_extension(case: Case, derived: Derived, reasons: str, notice_date: date | None, now: date) -> None:
-    if derived.extension_notice is not None:
-        raise EventRefused("The time limit has already been extended; it can only be extended once.", field="kind")
+    try:
+        deadlines.check_can_extend(derived.extension_notice is not None)
+    except deadlines.AlreadyExtended as refused:
+        raise EventRefused(str(refused), field="kind") from refused
     if not reasons.strip():
         raise EventRefused(
             "Enter the reasons for the extension (the complexity or number of the person's requests). "
@@ -434,9 +463,11 @@ def record_event(
     note: str = "",
     reasons: str = "",
     notice_date: date | None = None,
-    recorded_by_id: int | None = None,
+    by: Author,
 ) -> ClockEvent:
     """Validate and record one event, then recalculate the case's clock from its whole history."""
+    if kind in _RECORDED_ELSEWHERE:
+        raise EventRefused(_RECORDED_ELSEWHERE[kind], field="kind")
     now = today()
     _check_event_date(case, kind, on, now)
     events = events_for(case)
@@ -453,7 +484,7 @@ def record_event(
         note=note.strip()[:MAX_NOTE],
         reasons=reasons.strip() or None,
         notice_date=notice_date,
-        recorded_by_id=recorded_by_id,
+        recorded_by_id=by.id if isinstance(by, User) else None,
         recorded_at=utcnow(),
     )
     # Trial run of the pure clock with the new event in place: any impossible combination (evidence before the
@@ -473,12 +504,14 @@ def record_event(
         case_id=case.id,
         summary=f"{kind.label} on {_label(on)}" + (f" (notice sent {_label(notice_date)})" if notice_date else ""),
         after=audit.snapshot(event, ("kind", "event_date", "note", "reasons", "notice_date")),
+        by=by,
     )
-    recalculate(case, f"{kind.label} on {_label(on)}")
+    recalculate(case, f"{kind.label} on {_label(on)}", by=by)
+    case_status.refresh(case, reason=f"{kind.label.lower()} on {_label(on)}", by=by)
     return event
 
 
-def void_event(case: Case, event: ClockEvent, reason: str, *, voided_by_id: int | None = None) -> ClockEvent:
+def void_event(case: Case, event: ClockEvent, reason: str, *, by: Author) -> ClockEvent:
     """Mark a mistaken event void (kept on the timeline, ignored by the clock) and recalculate."""
     if event.case_id != case.id:
         raise EventRefused("That event belongs to another case.", field="reason")
@@ -487,7 +520,7 @@ def void_event(case: Case, event: ClockEvent, reason: str, *, voided_by_id: int 
     if not reason.strip():
         raise EventRefused("Enter why the event is being marked as a mistake.", field="reason")
     event.voided_at = utcnow()
-    event.voided_by_id = voided_by_id
+    event.voided_by_id = by.id if isinstance(by, User) else None
     event.void_reason = reason.strip()[:MAX_NOTE]
     db.session.flush()
     audit.record(
@@ -498,6 +531,8 @@ def void_event(case: Case, event: ClockEvent, reason: str, *, voided_by_id: int 
         summary=f"{event.kind.label} on {_label(event.event_date)} marked as a mistake: {reason.strip()}"[:2000],
         before={"voided": False},
         after={"voided": True, "reason": reason.strip()},
+        by=by,
     )
-    recalculate(case, f"{event.kind.label} on {_label(event.event_date)} marked as a mistake")
+    recalculate(case, f"{event.kind.label} on {_label(event.event_date)} marked as a mistake", by=by)
+    case_status.refresh(case, reason=f"{event.kind.label.lower()} marked as a mistake", by=by)
     return event

@@ -2,47 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Any, cast
+from typing import Any
 
-from flask import Blueprint, Flask, abort, flash, redirect, render_template, url_for
-from flask.blueprints import BlueprintSetupState
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
-from markupsafe import Markup
 from werkzeug.wrappers import Response
 
+from sar import audit, forms
 from sar.auth.access import CASE_READERS, CASE_WORKERS, roles_required
 from sar.cases.models import Case
-from sar.cases.panels import CasePanel, register_case_panel
-from sar.cases.signals import case_changed
-from sar.clock import cli, service
+from sar.clock import service
 from sar.clock.forms import ClockEventForm, ExtensionForm, VoidEventForm
 from sar.clock.models import ClockEvent, EventKind
 from sar.clock.panel import panel_context
 from sar.extensions import db
 
-# cli_group=None puts send-reminders and recalculate-clocks at the top level of `flask --app sar`.
-bp = Blueprint("clock", __name__, cli_group=None)
-
-
-@bp.record_once
-def _setup(state: BlueprintSetupState) -> None:
-    panel = CasePanel("deadline", "clock/_case_panel.html", panel_context, order=10)
-    register_case_panel(cast(Flask, state.app), panel)
-    # weak=False: the receiver is a module function, but be explicit that it must live as long as the process.
-    case_changed.connect(service.on_case_changed, weak=False)
-
-
-cli.register(bp)
-
-
-@bp.app_template_filter("uk_date")
-def uk_date(value: date | None) -> Markup:
-    """``<time>`` with "Tue 3 Mar 2026": a filter rather than a macro, as the dashboard calls it 150 times a page."""
-    if value is None:
-        return Markup("–")
-    # Markup.format would escape each part; a date's own text needs none, and the filter runs hundreds of times.
-    return Markup(f'<time datetime="{value.isoformat()}">{value:%a} {value.day} {value:%b %Y}</time>')
+bp = Blueprint("clock", __name__)
 
 
 @bp.app_template_filter("days_left")
@@ -88,14 +63,26 @@ def _page(
 
 
 def _refused(form: Any, refused: service.EventRefused, fallback: str) -> None:
-    field = getattr(form, refused.field, None) or getattr(form, fallback)
-    field.errors = [*list(field.errors or []), str(refused)]
+    """The service names the event form's date field; the extension and void forms call theirs differently."""
+    forms.show_error(
+        form, refused if hasattr(form, refused.field or "") else service.EventRefused(str(refused), fallback)
+    )
 
 
 @bp.get("/cases/<int:case_id>/clock")
 @roles_required(*CASE_READERS)
 def case_clock(case_id: int) -> tuple[str, int]:
-    return _page(_case(case_id))
+    case = _case(case_id)
+    # The clock page shows free-text notes and reasons about the child's case: a view of case data.
+    audit.record(
+        "case.viewed",
+        object_type="case",
+        object_id=case.id,
+        case_id=case.id,
+        summary="Viewed clock page",
+        by=current_user,
+    )
+    return _page(case)
 
 
 @bp.post("/cases/<int:case_id>/clock/events")
@@ -103,18 +90,16 @@ def case_clock(case_id: int) -> tuple[str, int]:
 def record_event(case_id: int) -> Response | tuple[str, int]:
     case = _case(case_id)
     form = ClockEventForm(prefix="event")
-    if form.validate_on_submit():
+    if form.validate_on_submit() and form.event_date.data is not None:  # required: None only if refused
         kind = EventKind(form.kind.data)
         try:
-            service.record_event(
-                case, kind, form.event_date.data, note=form.note.data or "", recorded_by_id=current_user.id
-            )
+            service.record_event(case, kind, form.event_date.data, note=form.note.data or "", by=current_user)
         except service.EventRefused as refused:
             _refused(form, refused, "event_date")
         else:
             flash(f"{kind.label}: recorded, and the due date recalculated.", "success")
             return redirect(url_for("clock.case_clock", case_id=case.id))
-    return _page(case, event_form=form, status=422)
+    return _page(case, event_form=form, status=forms.REFUSED)
 
 
 @bp.post("/cases/<int:case_id>/clock/extension")
@@ -122,7 +107,7 @@ def record_event(case_id: int) -> Response | tuple[str, int]:
 def record_extension(case_id: int) -> Response | tuple[str, int]:
     case = _case(case_id)
     form = ExtensionForm(prefix="extension")
-    if form.validate_on_submit():
+    if form.validate_on_submit() and form.decided_on.data is not None:  # required: None only if refused
         try:
             service.record_event(
                 case,
@@ -131,14 +116,14 @@ def record_extension(case_id: int) -> Response | tuple[str, int]:
                 note=form.note.data or "",
                 reasons=form.reasons.data or "",
                 notice_date=form.notice_date.data,
-                recorded_by_id=current_user.id,
+                by=current_user,
             )
         except service.EventRefused as refused:
             _refused(form, refused, "decided_on")
         else:
             flash("Extension recorded: the time limit is now three months from the start.", "success")
             return redirect(url_for("clock.case_clock", case_id=case.id))
-    return _page(case, extension_form=form, status=422)
+    return _page(case, extension_form=form, status=forms.REFUSED)
 
 
 @bp.route("/cases/<int:case_id>/clock/events/<int:event_id>/void", methods=["GET", "POST"])
@@ -151,11 +136,11 @@ def void_event(case_id: int, event_id: int) -> Response | tuple[str, int]:
     form = VoidEventForm(prefix="void")
     if form.validate_on_submit():
         try:
-            service.void_event(case, event, form.reason.data or "", voided_by_id=current_user.id)
+            service.void_event(case, event, form.reason.data or "", by=current_user)
         except service.EventRefused as refused:
             _refused(form, refused, "reason")
         else:
             flash(f"{event.kind.label} marked as a mistake, and the due date recalculated.", "success")
             return redirect(url_for("clock.case_clock", case_id=case.id))
-        return _page(case, void_form=form, void_event_id=event.id, status=422)
-    return _page(case, void_form=form, void_event_id=event.id, status=422 if form.is_submitted() else 200)
+        return _page(case, void_form=form, void_event_id=event.id, status=forms.REFUSED)
+    return _page(case, void_form=form, void_event_id=event.id, status=forms.REFUSED if form.is_submitted() else 200)

@@ -16,10 +16,10 @@ from typing import Any
 
 from sqlalchemy import select
 
+from sar import calendar
 from sar.auth.models import User
 from sar.cases.models import Case, CasePerson, CaseRight, CompetenceAssessment, EvidenceItem, PersonRole, Right
 from sar.clock.models import CaseClock, ClockEvent, EventKind
-from sar.clock.today import LONDON
 from sar.extensions import db
 
 COLUMNS = (
@@ -72,7 +72,7 @@ def _cell(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
-        return value.astimezone(LONDON).isoformat(timespec="minutes")
+        return calendar.council_time(value).isoformat(timespec="minutes")
     if isinstance(value, date):
         return value.isoformat()
     if hasattr(value, "value"):
@@ -116,8 +116,19 @@ def rows() -> Iterator[str]:
     last_id = 0
     while True:
         cases = db.session.execute(
-            select(Case.id, Case.reference, Case.channel, Case.received_at, Case.received_on, Case.logged_by_id,
-                   Case.requester_type, Case.exemption_codes, Case.outcome, Case.closed_at, Case.owner_id)
+            select(
+                Case.id,
+                Case.reference,
+                Case.channel,
+                Case.received_at,
+                Case.received_on,
+                Case.logged_by_id,
+                Case.requester_type,
+                Case.exemption_codes,
+                Case.outcome,
+                Case.closed_at,
+                Case.owner_id,
+            )
             .where(Case.id > last_id)
             .order_by(Case.id)
             .limit(BATCH)
@@ -128,8 +139,9 @@ def rows() -> Iterator[str]:
         last_id = high
         between = (low, high)
         rights: dict[int, list[Right]] = {}
-        for case_id, right in db.session.execute(select(CaseRight.case_id, CaseRight.right)
-                                                 .where(CaseRight.case_id.between(*between))):
+        for case_id, right in db.session.execute(
+            select(CaseRight.case_id, CaseRight.right).where(CaseRight.case_id.between(*between))
+        ):
             rights.setdefault(case_id, []).append(right)
         subjects: dict[int, list[str]] = {}
         for case_id, name in db.session.execute(
@@ -140,8 +152,14 @@ def rows() -> Iterator[str]:
             subjects.setdefault(case_id, []).append(name)
         evidence: dict[int, list[str]] = {}
         for item in db.session.execute(
-            select(EvidenceItem.case_id, EvidenceItem.kind, EvidenceItem.requested_on, EvidenceItem.received_on,
-                   EvidenceItem.verified_by_id, EvidenceItem.verified_on)
+            select(
+                EvidenceItem.case_id,
+                EvidenceItem.kind,
+                EvidenceItem.requested_on,
+                EvidenceItem.received_on,
+                EvidenceItem.verified_by_id,
+                EvidenceItem.verified_on,
+            )
             .where(EvidenceItem.case_id.between(*between))
             .order_by(EvidenceItem.case_id, EvidenceItem.id)
         ):
@@ -154,14 +172,21 @@ def rows() -> Iterator[str]:
         competence = {
             case_id: decision
             for case_id, decision in db.session.execute(
-                select(CompetenceAssessment.case_id, CompetenceAssessment.decision)
-                .where(CompetenceAssessment.case_id.between(*between))
+                select(CompetenceAssessment.case_id, CompetenceAssessment.decision).where(
+                    CompetenceAssessment.case_id.between(*between)
+                )
             )
         }
         events: dict[int, list[tuple[EventKind, date, date | None, str | None]]] = {}
         for case_id, kind, on, notice, reasons, _event_id in db.session.execute(
-            select(ClockEvent.case_id, ClockEvent.kind, ClockEvent.event_date, ClockEvent.notice_date,
-                   ClockEvent.reasons, ClockEvent.id)
+            select(
+                ClockEvent.case_id,
+                ClockEvent.kind,
+                ClockEvent.event_date,
+                ClockEvent.notice_date,
+                ClockEvent.reasons,
+                ClockEvent.id,
+            )
             .where(ClockEvent.case_id.between(*between), ClockEvent.voided_at.is_(None))
             .order_by(ClockEvent.case_id, ClockEvent.event_date, ClockEvent.id)
         ):
@@ -169,9 +194,14 @@ def rows() -> Iterator[str]:
         clocks = {
             clock.case_id: clock
             for clock in db.session.execute(
-                select(CaseClock.case_id, CaseClock.start_date, CaseClock.due_date, CaseClock.internal_target,
-                       CaseClock.closed_on, CaseClock.status)
-                .where(CaseClock.case_id.between(*between))
+                select(
+                    CaseClock.case_id,
+                    CaseClock.start_date,
+                    CaseClock.due_date,
+                    CaseClock.internal_target,
+                    CaseClock.closed_on,
+                    CaseClock.status,
+                ).where(CaseClock.case_id.between(*between))
             )
         }
         order = list(Right)
@@ -179,35 +209,37 @@ def rows() -> Iterator[str]:
             clock = clocks.get(c.id)
             ev = _fmt_events(events.get(c.id, []))
             closure = c.closed_at or None
-            yield _line([
-                c.reference,
-                "; ".join(r.value for r in sorted(rights.get(c.id, []), key=order.index)),
-                c.channel,
-                c.received_at,
-                c.received_on,
-                names.get(c.logged_by_id, ""),
-                c.requester_type,
-                "; ".join(subjects.get(c.id, [])),
-                "; ".join(evidence.get(c.id, [])),
-                clock.start_date if clock else None,
-                ev["pauses"],
-                ev["ext_on"],
-                ev["ext_reasons"],
-                ev["ext_notice"],
-                clock.due_date if clock else None,
-                clock.internal_target if clock else None,
-                None,
-                None,
-                None,
-                " ".join(c.exemption_codes or []),
-                competence.get(c.id),
-                ev["fee"],
-                clock.closed_on if clock else None,
-                None,
-                c.outcome,
-                None,
-                closure.astimezone(LONDON).date() if closure else (clock.closed_on if clock else None),
-                None,
-                names.get(c.owner_id, "") if c.owner_id else "",
-                clock.status if clock else "",
-            ])
+            yield _line(
+                [
+                    c.reference,
+                    "; ".join(r.value for r in sorted(rights.get(c.id, []), key=order.index)),
+                    c.channel,
+                    c.received_at,
+                    c.received_on,
+                    names.get(c.logged_by_id, ""),
+                    c.requester_type,
+                    "; ".join(subjects.get(c.id, [])),
+                    "; ".join(evidence.get(c.id, [])),
+                    clock.start_date if clock else None,
+                    ev["pauses"],
+                    ev["ext_on"],
+                    ev["ext_reasons"],
+                    ev["ext_notice"],
+                    clock.due_date if clock else None,
+                    clock.internal_target if clock else None,
+                    None,
+                    None,
+                    None,
+                    " ".join(c.exemption_codes or []),
+                    competence.get(c.id),
+                    ev["fee"],
+                    clock.closed_on if clock else None,
+                    None,
+                    c.outcome,
+                    None,
+                    calendar.council_date(closure) if closure else (clock.closed_on if clock else None),
+                    None,
+                    names.get(c.owner_id, "") if c.owner_id else "",
+                    clock.status if clock else "",
+                ]
+            )

@@ -20,7 +20,7 @@ from sqlalchemy.orm import aliased
 
 from sar import deadlines
 from sar.auth.models import Team, User
-from sar.cases.models import Case, CaseRight, CaseScopeTeam, Right
+from sar.cases.models import Case, CasePerson, CaseRight, CaseScopeTeam, PersonRole, Right
 from sar.clock.models import OPEN_CLOCK, CaseClock, ClockStatus
 from sar.extensions import db
 
@@ -163,6 +163,7 @@ class Row:
     working_days_left: int
     rights: list[Right]
     teams: list[str]
+    subject_name: str = ""
 
 
 SORTS: dict[str, Any] = {
@@ -241,6 +242,14 @@ def _rows(records: Sequence[Any], today: date, region: str, *, details: bool = T
     ids = [r[0] for r in records]
     rights: dict[int, list[Right]] = {}
     teams: dict[int, list[str]] = {}
+    subjects: dict[int, str] = {}
+    if ids:
+        for case_id, name in db.session.execute(
+            select(CasePerson.case_id, CasePerson.full_name).where(
+                CasePerson.case_id.in_(ids), CasePerson.role == PersonRole.DATA_SUBJECT
+            )
+        ):
+            subjects[case_id] = name
     if ids and details:
         for case_id, right in db.session.execute(
             select(CaseRight.case_id, CaseRight.right).where(CaseRight.case_id.in_(ids))
@@ -269,6 +278,7 @@ def _rows(records: Sequence[Any], today: date, region: str, *, details: bool = T
             working_days_left=deadlines.working_days_left(r[5], today, region),
             rights=sorted(rights.get(r[0], []), key=order.index),
             teams=teams.get(r[0], []),
+            subject_name=subjects.get(r[0], ""),
         )
         for r in records
     ]
@@ -278,9 +288,7 @@ def filter_choices() -> dict[str, list[tuple[str, str]]]:
     """Options for the filter selects: active teams and the people who own open cases."""
     teams = db.session.execute(select(Team.id, Team.name).where(Team.active).order_by(Team.name)).all()
     owners = db.session.execute(
-        select(User.id, User.full_name)
-        .where(exists().where(Case.owner_id == User.id))
-        .order_by(User.full_name)
+        select(User.id, User.full_name).where(exists().where(Case.owner_id == User.id)).order_by(User.full_name)
     ).all()
     return {
         "team": [(str(i), n) for i, n in teams],

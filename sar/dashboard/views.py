@@ -6,18 +6,30 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from flask import Blueprint, Response, current_app, render_template, request, stream_with_context, url_for
+from flask import Blueprint, Response, current_app, render_template, request, url_for
+from flask.blueprints import BlueprintSetupState
+from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
 from sar import audit
 from sar.auth.access import CASE_READERS, roles_required
+from sar.calendar import today
 from sar.cases.models import Right
 from sar.clock.models import ClockStatus
-from sar.clock.today import today
-from sar.dashboard import export, performance, queries
+from sar.dashboard import export, home, performance, queries
 from sar.dashboard.queries import Band, Filters, Horizons
+from sar.downloads import complete_download
+from sar.sources.overdue import overdue_searches
+from sar.urls import parse_id
 
 bp = Blueprint("dashboard", __name__)
+
+
+@bp.record_once
+def _setup(state: BlueprintSetupState) -> None:
+    # The home route (sar.web) asks for each user's sections; the foundations never import this stage.
+    state.app.extensions["sar_home"] = home.home_context
+
 
 TAG_CLASSES = {
     "running": "govuk-tag--blue",
@@ -38,10 +50,7 @@ SORT_LABELS = {
 
 
 def _int(value: str | None) -> int | None:
-    try:
-        return int(value) if value not in (None, "") else None
-    except ValueError:
-        return None
+    return parse_id(value, minimum=0)  # officer 0 means nobody
 
 
 def _filters(args: MultiDict[str, str]) -> Filters:
@@ -90,6 +99,15 @@ def deadlines() -> str:
     pages = max(math.ceil(total / queries.PAGE_SIZE), 1)
     page = min(page, pages)
     rows = queries.case_rows(filters, horizons, sort=sort, descending=descending, page=page, region=region)
+    notices = queries.notices_due(filters, horizons, region=region)
+    # The lists name the children and adults the cases are about: showing them is a view of case data.
+    audit.record(
+        "deadlines.viewed",
+        object_type="case_list",
+        summary=f"Deadlines: {len(rows)} cases and {len(notices)} notices shown",
+        after={"case_ids": [row.case_id for row in rows]},
+        by=current_user,
+    )
     return render_template(
         "dashboard/deadlines.html",
         horizons=horizons,
@@ -102,7 +120,7 @@ def deadlines() -> str:
         sort=sort,
         descending=descending,
         sort_labels=SORT_LABELS,
-        notices=queries.notices_due(filters, horizons, region=region),
+        notices=notices,
         choices=queries.filter_choices(),
         bands=list(Band),
         rights=list(Right),
@@ -111,6 +129,7 @@ def deadlines() -> str:
         link=_link,
         args=request.args,
         tag_classes=TAG_CLASSES,
+        overdue_searches=overdue_searches(today()),
     )
 
 
@@ -133,10 +152,8 @@ def performance_page() -> str:
 @roles_required(*CASE_READERS)
 def request_log_csv() -> Response:
     # A bulk export of personal data about children: who took it, and when, belongs in the audit trail.
-    audit.record("request_log.exported", object_type="request_log", summary="Request log exported as CSV")
-    filename = f"request-log-{today().isoformat()}.csv"
-    return Response(
-        stream_with_context(export.rows()),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    audit.record(
+        "request_log.exported", object_type="request_log", summary="Request log exported as CSV", by=current_user
     )
+    filename = f"request-log-{today().isoformat()}.csv"
+    return complete_download(export.rows(), filename=filename, mimetype="text/csv")

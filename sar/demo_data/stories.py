@@ -525,11 +525,23 @@ PLANS: tuple[Plan, ...] = (
     Plan(_teen_yes, S.CLOSED, (60, 75), OC.PARTIAL, (20, 28), ("TP", "HEALTH-SH")),
     Plan(parent_own_records, S.CLOSED, (330, 360), OC.NONE_HELD, (10, 15)),
     Plan(_teen_no, S.CLOSED, (120, 140), OC.WITHHELD_ALL, (26, 30)),
-    Plan(parent_own_records, S.CLOSED, (80, 95), OC.NCND, (27, 34),
-         closing_reason="Confirming whether records are held would itself reveal a police investigation (CRIME)."),
-    Plan(parent_own_records, S.CLOSED, (180, 200), OC.REFUSED_MUE, (12, 20),
-         closing_reason="Twelfth request in four months covering the same records, made with stated intent to "
-         "disrupt the team; reasons, ICO complaint and judicial remedy rights given."),
+    Plan(
+        parent_own_records,
+        S.CLOSED,
+        (80, 95),
+        OC.NCND,
+        (27, 34),
+        closing_reason="Confirming whether records are held would itself reveal a police investigation (CRIME).",
+    ),
+    Plan(
+        parent_own_records,
+        S.CLOSED,
+        (180, 200),
+        OC.REFUSED_MUE,
+        (12, 20),
+        closing_reason="Twelfth request in four months covering the same records, made with stated intent to "
+        "disrupt the team; reasons, ICO complaint and judicial remedy rights given.",
+    ),
     Plan(parent_own_records, S.CLOSED, (140, 160), OC.FEE_UNPAID_CLOSED, (40, 50)),
     Plan(care_leaver_whole_file, S.CLOSED, (90, 110), OC.ID_NOT_PROVIDED_CLOSED, (45, 60)),
     Plan(_solicitor_missing, S.CLOSED, (160, 180), OC.AUTHORITY_NOT_PROVIDED_CLOSED, (40, 55)),
@@ -538,10 +550,16 @@ PLANS: tuple[Plan, ...] = (
     Plan(school_record, S.CLOSED, (70, 80), OC.TRANSFERRED, (2, 5), transferred_to=TransferTarget.SCHOOL_RECORD),
     Plan(fis_erasure, S.CLOSED, (110, 130), OC.OTHER_RIGHT_ACTIONED, (6, 12)),
     Plan(rectification, S.CLOSED, (260, 280), OC.OTHER_RIGHT_ACTIONED, (20, 27)),
-    Plan(nhs_number_objection, S.CLOSED, (190, 210), OC.OTHER_RIGHT_REFUSED, (28, 40),
-         closing_reason="The NHS number is used to meet the duty in section 251B of the Health and Social Care "
-         "Act 2012 to share information for care; the objection does not override it. Reasons and rights given."),
-)  # fmt: skip
+    Plan(
+        nhs_number_objection,
+        S.CLOSED,
+        (190, 210),
+        OC.OTHER_RIGHT_REFUSED,
+        (28, 40),
+        closing_reason="The NHS number is used to meet the duty in section 251B of the Health and Social Care "
+        "Act 2012 to share information for care; the objection does not override it. Reasons and rights given.",
+    ),
+)
 
 
 def build(plan: Plan, factory: PeopleFactory) -> Story:

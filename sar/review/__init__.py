@@ -6,7 +6,17 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from flask import Flask
+
     from sar.cases.models import Case
+
+
+def init_app(app: Flask) -> None:
+    """Review's pages and commands; registering the blueprint also adds its case panel and subscribes detection to
+    gathering's ``pages_ready`` and intake's ``case_changed`` (see ``sar.review.views``)."""
+    from sar.review.views import bp
+
+    app.register_blueprint(bp)
 
 
 def is_signed_off(case: Case) -> bool:

@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from sar import audit
+from sar.audit import author_fields
 from sar.auth.models import User
 from sar.cases.models import Case
 from sar.extensions import db
 from sar.review.models import ConsistencyExplanation, Outcome, ReviewFinding
-from sar.review.signoff import actor_of
 from sar.sources.models import Document, DocumentPage, DocumentStatus
 
 MAX_PLACES = 20
@@ -177,7 +177,7 @@ def explain(case: Case, key: str, explanation: str, *, by: User) -> None:
             ConsistencyExplanation.case_id == case.id, ConsistencyExplanation.key == key
         )
     ).first()
-    actor = actor_of(by)
+    actor = author_fields(by)
     if row is None:
         row = ConsistencyExplanation(case_id=case.id, key=key, explanation="", by_label="")
         db.session.add(row)
@@ -186,5 +186,5 @@ def explain(case: Case, key: str, explanation: str, *, by: User) -> None:
     db.session.flush()
     audit.record(
         "review.inconsistency_explained", object_type="case", object_id=case.id, case_id=case.id,
-        summary=f"Inconsistency explained: {row.explanation}", actor=actor,
+        summary=f"Inconsistency explained: {row.explanation}", by=by,
     )  # fmt: skip

@@ -24,6 +24,7 @@ from typing import Any, cast
 from sqlalchemy import Table, delete, func, insert, select, update
 
 from sar import audit
+from sar.audit import SystemActor
 from sar.cases.export import RegisterIncomplete, people_register
 from sar.cases.models import Case, CasePerson, PersonRole
 from sar.db import utcnow
@@ -33,7 +34,7 @@ from sar.review.models import DetectionRun, Origin, Outcome, ReviewFinding
 from sar.sources.models import Document, DocumentPage, DocumentStatus
 
 DETECT_JOB = "review.detect"
-JOB_ACTOR = (None, "detection job")
+JOB_ACTOR = SystemActor("detection job")
 EXAMPLES_KEPT = 20
 
 CATEGORY_WORDS = {
@@ -176,7 +177,7 @@ def detect_case(payload: dict[str, Any]) -> None:
     except (RegisterIncomplete, RegisterError) as error:
         audit.record(
             "review.detection_skipped", object_type="case", object_id=case.id, case_id=case.id,
-            summary=f"Detection not run: {error}", actor=JOB_ACTOR,
+            summary=f"Detection not run: {error}", by=JOB_ACTOR,
         )  # fmt: skip
         return
     pages = _pages(case.id)
@@ -223,7 +224,7 @@ def detect_case(payload: dict[str, Any]) -> None:
         summary=(f"Detection ({run.reason or 'documents read'}): {run.pages} pages, {run.added} new findings, "
                  f"{run.changed} proposals changed, {run.removed} no longer found, "
                  f"{run.decisions_kept} decisions kept"),
-        actor=JOB_ACTOR,
+        by=JOB_ACTOR,
     )  # fmt: skip
     if run.added:
         from sar.review import signoff

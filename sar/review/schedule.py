@@ -15,8 +15,8 @@ from typing import Any
 
 from sqlalchemy import select
 
+from sar.calendar import COUNCIL_TZ
 from sar.cases.models import Case
-from sar.clock.today import LONDON
 from sar.extensions import db
 from sar.review import catalogue
 from sar.review.models import DocumentReview, Outcome, PageWithheld, ReviewFinding
@@ -33,7 +33,7 @@ def _cell(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
-        return value.astimezone(LONDON).isoformat(timespec="minutes")
+        return value.astimezone(COUNCIL_TZ).isoformat(timespec="minutes")
     text = str(value.value if hasattr(value, "value") else value)
     return "'" + text if text.startswith(_FORMULA_START) else text
 

@@ -12,11 +12,13 @@ from typing import Any
 
 from sqlalchemy import func, select, update
 
-from sar import audit
+from sar import audit, calendar
+from sar.audit import Author, author_fields
 from sar.auth.models import User
 from sar.cases.models import Case, CasePerson
 from sar.cases.signals import case_changed
 from sar.db import utcnow
+from sar.errors import DomainError
 from sar.extensions import db
 from sar.review import catalogue, signoff
 from sar.review.detection import boxes_for, fold
@@ -32,22 +34,17 @@ from sar.review.models import (
     ReviewFinding,
     ReviewNote,
 )
-from sar.review.signoff import Actor, actor_of
 from sar.sources.models import Document, DocumentPage, DocumentStatus
 
 MAX_REASON = 2000
 
 
-class ReviewError(ValueError):
+class ReviewError(DomainError):
     """A decision that cannot be taken, with the form field it concerns."""
 
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
 
-
-def _label(by: User | Actor) -> str:
-    return actor_of(by)[1]
+def _label(by: Author) -> str:
+    return author_fields(by)[1]
 
 
 def _check_code(code: str | None, *, required: bool) -> str | None:
@@ -65,7 +62,7 @@ def _check_code(code: str | None, *, required: bool) -> str | None:
 def _log(
     case_id: int,
     what: str,
-    by: User | Actor,
+    by: Author,
     *,
     document_id: int | None = None,
     page_number: int | None = None,
@@ -75,7 +72,7 @@ def _log(
     reason: str = "",
     batch_id: int | None = None,
 ) -> None:
-    actor = actor_of(by)
+    actor = author_fields(by)
     db.session.add(
         DecisionLog(
             case_id=case_id, document_id=document_id, page_number=page_number, finding_id=finding_id, what=what,
@@ -102,9 +99,9 @@ def _ensure_consultation(case_id: int, document_id: int, code: str | None) -> No
         existing.withdrawn = False
 
 
-def _set(finding: ReviewFinding, outcome: Outcome, code: str | None, reason: str, by: User | Actor,
+def _set(finding: ReviewFinding, outcome: Outcome, code: str | None, reason: str, by: Author,
          batch_id: int | None = None) -> None:  # fmt: skip
-    actor = actor_of(by)
+    actor = author_fields(by)
     finding.outcome = outcome
     finding.code = code if outcome is Outcome.REDACT else (code if code == "TP-PRO" else None)
     finding.reason = reason.strip()[:MAX_REASON]
@@ -161,7 +158,7 @@ def decide(
         summary=f"{outcome.label} {finding.text!r} (document {finding.document_id} page {finding.page_number})"
                 + (f" under {finding.code}" if finding.code else ""),
         before={"outcome": before[0].value, "code": before[1]}, after={"outcome": outcome.value, "code": finding.code},
-        actor=actor_of(by),
+        by=by,
     )  # fmt: skip
     if before != (finding.outcome, finding.code) or before[0] is Outcome.PENDING:
         signoff.void(finding.case_id, f"{_label(by)} changed the decision on {finding.text!r}", by=by)
@@ -184,7 +181,7 @@ def _page(document: Document, number: int) -> DocumentPage:
 
 
 def _new_manual(document: Document, page: DocumentPage, start: int, end: int, text: str, boxes: list[list[float]],
-                origin: Origin, code: str, reason: str, by: User | Actor, batch_id: int | None = None
+                origin: Origin, code: str, reason: str, by: Author, batch_id: int | None = None
                 ) -> ReviewFinding:  # fmt: skip
     finding = ReviewFinding(
         case_id=document.case_id, document_id=document.id, page_number=page.number, start=start, end=end,
@@ -237,7 +234,7 @@ def redact_text(
              finding_id=finding.id, text=finding.text, code=checked, reason=reason)  # fmt: skip
     audit.record(
         "review.redaction_added", object_type="document", object_id=document.id, case_id=document.case_id,
-        summary=f"Added {len(made)} redactions on page {number} under {checked}", actor=actor_of(by),
+        summary=f"Added {len(made)} redactions on page {number} under {checked}", by=by,
     )  # fmt: skip
     if made:
         signoff.void(document.case_id, f"{_label(by)} added a redaction", by=by)
@@ -270,7 +267,7 @@ def redact_box(
          text=finding.text, code=checked, reason=reason)  # fmt: skip
     audit.record(
         "review.area_redacted", object_type="document", object_id=document.id, case_id=document.case_id,
-        summary=f"Area redacted on page {number} under {checked}", actor=actor_of(by),
+        summary=f"Area redacted on page {number} under {checked}", by=by,
     )  # fmt: skip
     signoff.void(document.case_id, f"{_label(by)} added a redaction", by=by)
     return finding
@@ -307,7 +304,7 @@ def withhold_page(document: Document, number: int, *, by: User, code: str | None
          reason=reason)  # fmt: skip
     audit.record(
         "review.page_withheld", object_type="document", object_id=document.id, case_id=document.case_id,
-        summary=f"Page {number} withheld under {checked}", actor=actor_of(by),
+        summary=f"Page {number} withheld under {checked}", by=by,
     )  # fmt: skip
     signoff.void(document.case_id, f"{_label(by)} withheld a page", by=by)
 
@@ -323,7 +320,7 @@ def release_page(document: Document, number: int, *, by: User) -> None:
     _log(document.case_id, "release page", by, document_id=document.id, page_number=number)
     audit.record(
         "review.page_released", object_type="document", object_id=document.id, case_id=document.case_id,
-        summary=f"Page {number} no longer withheld", actor=actor_of(by),
+        summary=f"Page {number} no longer withheld", by=by,
     )  # fmt: skip
     signoff.void(document.case_id, f"{_label(by)} released a withheld page", by=by)
 
@@ -379,7 +376,7 @@ def flag_document(document: Document, flag: str, *, by: User, code: str | None =
     audit.record(
         "review.document_flagged", object_type="document", object_id=document.id, case_id=document.case_id,
         summary=f"{DOCUMENT_FLAGS[flag]}" + (f" under {row.withheld_code}" if flag == "withhold" else ""),
-        actor=actor_of(by),
+        by=by,
     )  # fmt: skip
     if flag != "done":
         signoff.void(document.case_id, f"{_label(by)} changed what happens to document {document.id}", by=by)
@@ -394,7 +391,7 @@ def add_note(case: Case, text: str, *, by: User, document: Document | None = Non
     db.session.flush()
     audit.record(
         "review.note_added", object_type="case", object_id=case.id, case_id=case.id,
-        summary="Review note added" + (f" on document {document.id}" if document else ""), actor=actor_of(by),
+        summary="Review note added" + (f" on document {document.id}" if document else ""), by=by,
     )  # fmt: skip
 
 
@@ -470,7 +467,7 @@ def apply_scope(case: Case, scope: Scope, outcome: Outcome, *, by: User, code: s
     if outcome is Outcome.PENDING:
         raise ReviewError("Choose redact or disclose", "outcome")
     checked = _check_code(code, required=True) if outcome is Outcome.REDACT else None
-    actor = actor_of(by)
+    actor = author_fields(by)
     batch = ReviewBatch(case_id=case.id, description=f"{outcome.label} {scope.description}"[:300],
                         previous={}, by_id=actor[0], by_label=actor[1])  # fmt: skip
     db.session.add(batch)
@@ -513,7 +510,7 @@ def apply_scope(case: Case, scope: Scope, outcome: Outcome, *, by: User, code: s
         "review.bulk_decided", object_type="review_batch", object_id=batch.id, case_id=case.id,
         summary=f"{batch.description}: {len(rows) + made} mentions in {len(documents)} documents"
                 + (f" under {checked}" if checked else ""),
-        actor=actor,
+        by=by,
     )  # fmt: skip
     signoff.void(case.id, f"{actor[1]} applied a decision across the case", by=by)
     return batch
@@ -548,7 +545,7 @@ def undo_batch(case: Case, batch_id: int, *, by: User) -> ReviewBatch:
     audit.record(
         "review.bulk_undone", object_type="review_batch", object_id=batch.id, case_id=case.id,
         summary=f"Undid {batch.description}: {len(rows)} decisions restored, {len(added)} added redactions removed",
-        actor=actor_of(by),
+        by=by,
     )  # fmt: skip
     signoff.void(case.id, f"{_label(by)} undid a decision across the case", by=by)
     return batch
@@ -568,7 +565,7 @@ def accept_all_proposed(case: Case, *, by: User) -> tuple[int, int]:
         )
     )
     sure = [f for f in pending if f.proposed in ("redact", "keep")]
-    actor = actor_of(by)
+    actor = author_fields(by)
     batch = ReviewBatch(case_id=case.id, description="Accept every pending proposal", previous={},
                         by_id=actor[0], by_label=actor[1])  # fmt: skip
     db.session.add(batch)
@@ -584,7 +581,7 @@ def accept_all_proposed(case: Case, *, by: User) -> tuple[int, int]:
     audit.record(
         "review.bulk_accepted", object_type="review_batch", object_id=batch.id, case_id=case.id,
         summary=f"Accepted {len(sure)} pending proposals; {len(pending) - len(sure)} left for a person to decide",
-        actor=actor,
+        by=by,
     )  # fmt: skip
     if sure:
         signoff.void(case.id, f"{actor[1]} accepted proposals", by=by)
@@ -611,7 +608,7 @@ def record_consultation(
         )
     if consultation.kind is ConsultationKind.HEALTH and opinion_date is None:
         raise ReviewError("Enter the date of the opinion", "opinion_date")
-    if opinion_date is not None and opinion_date > date.today():
+    if opinion_date is not None and opinion_date > calendar.today():
         raise ReviewError("The date of the opinion must be today or in the past", "opinion_date")
     consultation.consultee = consultee.strip()[:200]
     consultation.opinion = opinion.strip()[:MAX_REASON]
@@ -625,13 +622,13 @@ def record_consultation(
         "review.consultation_recorded", object_type="review_consultation", object_id=consultation.id,
         case_id=consultation.case_id,
         summary=f"{consultation.kind.label} recorded for {consultation.code} (document {consultation.document_id})",
-        actor=actor_of(by),
+        by=by,
     )  # fmt: skip
 
 
 def record_consent(person: CasePerson, consent: bool, answered_on: date, note: str, *, by: User) -> None:
     """A third party's consent or refusal, recorded on the register: detection re-runs with it."""
-    if answered_on > date.today():
+    if answered_on > calendar.today():
         raise ReviewError("The date of their answer must be today or in the past", "answered_on")
     before = {"consent_obtained": person.consent_obtained, "consent_date": person.consent_date}
     person.consent_obtained = consent
@@ -641,6 +638,6 @@ def record_consent(person: CasePerson, consent: bool, answered_on: date, note: s
     audit.record(
         "person.consent_recorded", object_type="case_person", object_id=person.id, case_id=person.case_id,
         summary=f"{person.full_name} {'consented to' if consent else 'refused'} disclosure",
-        before=before, after={"consent_obtained": consent, "consent_date": answered_on}, actor=actor_of(by),
+        before=before, after={"consent_obtained": consent, "consent_date": answered_on}, by=by,
     )  # fmt: skip
     case_changed.send(person.case, reason="consent recorded")

@@ -11,9 +11,11 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from sar import audit
+from sar.audit import Author
 from sar.auth.models import Role, User
 from sar.cases.models import Case
 from sar.db import utcnow
+from sar.errors import DomainError
 from sar.extensions import db
 from sar.review.models import (
     CaseReview,
@@ -26,16 +28,11 @@ from sar.review.models import (
 )
 from sar.sources.models import Document, DocumentStatus
 
-Actor = tuple[int | None, str]
 SIGNERS = (Role.DPO, Role.IG_OFFICER)
 
 
-class SignOffRefused(ValueError):
+class SignOffRefused(DomainError):
     """Why the case cannot move on, in words the officer understands."""
-
-
-def actor_of(by: User | Actor) -> Actor:
-    return by if isinstance(by, tuple) else (by.id, by.email)
 
 
 def review_of(case_id: int, *, create: bool = True) -> CaseReview | None:
@@ -53,7 +50,7 @@ def is_signed_off(case: Case) -> bool:
     return review is not None and review.state is SignOffState.SIGNED_OFF
 
 
-def void(case_id: int, why: str, *, by: User | Actor) -> None:
+def void(case_id: int, why: str, *, by: Author) -> None:
     """A decision changed: a sign-off (or a "ready" mark) no longer describes the case."""
     review = db.session.get(CaseReview, case_id)
     if review is None or review.state not in (SignOffState.READY, SignOffState.SIGNED_OFF):
@@ -66,7 +63,7 @@ def void(case_id: int, why: str, *, by: User | Actor) -> None:
     db.session.flush()
     audit.record(
         "review.signoff_voided", object_type="case", object_id=case_id, case_id=case_id,
-        summary=review.voided_reason, actor=actor_of(by),
+        summary=review.voided_reason, by=by,
     )  # fmt: skip
 
 
@@ -161,7 +158,7 @@ def mark_ready(case: Case, *, by: User) -> CaseReview:
     db.session.flush()
     audit.record(
         "review.ready", object_type="case", object_id=case.id, case_id=case.id,
-        summary="Review marked ready for sign-off", actor=actor_of(by),
+        summary="Review marked ready for sign-off", by=by,
     )  # fmt: skip
     return review
 
@@ -186,7 +183,7 @@ def sign_off(case: Case, *, by: User) -> CaseReview:
     db.session.flush()
     audit.record(
         "review.signed_off", object_type="case", object_id=case.id, case_id=case.id,
-        summary="Review signed off by a second person", actor=actor_of(by),
+        summary="Review signed off by a second person", by=by,
     )  # fmt: skip
     return review
 
@@ -206,6 +203,6 @@ def return_case(case: Case, comments: str, *, by: User) -> CaseReview:
     db.session.flush()
     audit.record(
         "review.returned", object_type="case", object_id=case.id, case_id=case.id,
-        summary=f"Review returned: {review.comments}", actor=actor_of(by),
+        summary=f"Review returned: {review.comments}", by=by,
     )  # fmt: skip
     return review

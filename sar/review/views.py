@@ -73,7 +73,7 @@ def _case(case_id: int) -> Case:
 def _viewed(case: Case, what: str) -> None:
     audit.record(
         "case.viewed", object_type="case", object_id=case.id, case_id=case.id, summary=f"Viewed {what}",
-        actor=(current_user.id, current_user.email),
+        by=current_user,
     )  # fmt: skip
 
 
@@ -510,7 +510,7 @@ def schedule_csv(case_id: int) -> Response:
     case = _case(case_id)
     audit.record(
         "review.schedule_exported", object_type="case", object_id=case.id, case_id=case.id,
-        summary="Internal redaction schedule downloaded", actor=(current_user.id, current_user.email),
+        summary="Internal redaction schedule downloaded", by=current_user,
     )  # fmt: skip
     db.session.commit()  # the audit event stands even though the body streams after the request
     return FlaskResponse(
@@ -564,7 +564,7 @@ def edit_exemption(code: str) -> str | tuple[str, int] | Response:
                 summary=f"Exemption {exemption.code} changed", before=before,
                 after=audit.snapshot(exemption, ("name", "description", "provision", "test", "consultee",
                                                  "consultation", "active")),
-                actor=(current_user.id, current_user.email),
+                by=current_user,
             )  # fmt: skip
             flash(f"{exemption.code} saved.", "success")
             return redirect(url_for("review.exemptions") + f"#{exemption.code}")

@@ -113,4 +113,11 @@ def add_command(reference: str, files: tuple[Path, ...], source: str, wait: bool
 
 
 def register(bp: Blueprint) -> None:
+    from sar.jobs import register_job
+    from sar.sources import chase, evidence
+
     bp.cli.add_command(documents_cli)
+    bp.cli.add_command(chase.chase_command)
+    register_job("sources.chase_searches", chase.chase_job)
+    bp.cli.add_command(evidence.retention_command)
+    register_job("sources.evidence_retention", evidence.retention_job)

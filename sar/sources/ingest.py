@@ -17,14 +17,14 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from flask import current_app
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, select, update
 
 from sar import audit
 from sar.auth.models import User
 from sar.cases.models import Case
 from sar.db import utcnow
 from sar.extensions import db
-from sar.jobs import enqueue, register_job, registered_jobs, report_progress
+from sar.jobs import Job, JobStatus, enqueue, register_job, registered_jobs, report_progress
 from sar.sources import dedupe
 from sar.sources.extract import Extraction, Limits, extract
 from sar.sources.models import (
@@ -41,7 +41,7 @@ from sar.storage import FileStore, FileTooLarge, get_store
 
 INGEST_JOB = "sources.ingest"
 DEDUPE_JOB = "sources.dedupe"
-JOB_ACTOR = (None, "gathering job")
+JOB_ACTOR = audit.SystemActor("gathering job")
 
 
 @dataclass(frozen=True)
@@ -68,8 +68,8 @@ def limits() -> Limits:
     )
 
 
-def _actor(by: User | None, label: str) -> tuple[int | None, str]:
-    return (by.id, by.email) if by is not None else (None, label)
+def _author(by: User | None, label: str) -> audit.Author:
+    return by if by is not None else audit.SystemActor(label[:200])
 
 
 def _first_copy(case_id: int, file_key: str, *, exclude: int | None = None) -> Document | None:
@@ -124,7 +124,7 @@ def add_file(
     except FileTooLarge as error:
         audit.record(
             "document.refused", object_type="case", object_id=case.id, case_id=case.id,
-            summary=f"File {name!r} not stored: {error}", actor=_actor(by, label),
+            summary=f"File {name!r} not stored: {error}", by=_author(by, label),
         )  # fmt: skip
         return Added(name, None, "too_large", str(error))
     document = _new_document(
@@ -140,7 +140,7 @@ def add_file(
     duplicate = f" (an exact copy of document {document.duplicate_of_id})" if document.duplicate_of_id else ""
     audit.record(
         "document.added", object_type="document", object_id=document.id, case_id=case.id,
-        summary=f"Added {name!r} from {source}{duplicate}", actor=_actor(by, label),
+        summary=f"Added {name!r} from {source}{duplicate}", by=_author(by, label),
     )  # fmt: skip
     return Added(name, document)
 
@@ -161,7 +161,9 @@ def ingest_document(payload: dict[str, Any]) -> None:
         store.copy_to_path(document.file_key, original)
         workdir = folder / "work"
         workdir.mkdir()
-        result = extract(original, original_name=document.original_name, workdir=workdir, limits=limits())
+        result = extract(
+            original, original_name=document.original_name, workdir=workdir, limits=limits(), depth=document.depth
+        )
         _apply(document, result, store)
     audit.record(
         "document.read" if document.status is DocumentStatus.READY else "document.refused",
@@ -169,7 +171,7 @@ def ingest_document(payload: dict[str, Any]) -> None:
         summary=(f"Read {document.page_count} pages of {document.original_name!r}"
                  if document.status is DocumentStatus.READY
                  else f"Cannot read {document.original_name!r}: {document.refusal_message}"),
-        actor=JOB_ACTOR,
+        by=JOB_ACTOR,
     )  # fmt: skip
     if document.status is DocumentStatus.READY:
         pages_ready.send(document)
@@ -220,7 +222,7 @@ def _apply(document: Document, result: Extraction, store: FileStore) -> None:
             source=document.source,
             task_id=document.task_id,
             connector_id=document.connector_id,
-            added_by_label=JOB_ACTOR[1],
+            added_by_label=JOB_ACTOR.name,
         )
     document.status = DocumentStatus.READY
 
@@ -237,10 +239,21 @@ def dedupe_case(payload: dict[str, Any]) -> None:
     and email threads. Re-running it changes nothing; a group a reviewer undid is not made again."""
     case_id = int(payload["case_id"])
     waiting = db.session.scalar(
-        select(func.count()).where(Document.case_id == case_id, Document.status == DocumentStatus.QUEUED)
+        select(Document.id).where(Document.case_id == case_id, Document.status == DocumentStatus.QUEUED).limit(1)
     )
-    if waiting:
+    if waiting is not None:
         return  # the last document to be read queues another run
+    later_run = db.session.scalar(
+        select(Job.id)
+        .where(
+            Job.name == DEDUPE_JOB,
+            Job.status == JobStatus.QUEUED,
+            Job.payload["case_id"].as_integer() == case_id,
+        )
+        .limit(1)
+    )
+    if later_run is not None:
+        return  # a batch of files queues one run each: only the last does the work
     _collapse_exact_copies(case_id)
     ready = db.session.scalars(
         select(Document).where(Document.case_id == case_id, Document.status == DocumentStatus.READY)
@@ -270,7 +283,7 @@ def dedupe_case(payload: dict[str, Any]) -> None:
         db.session.flush()
         audit.record(
             "documents.grouped", object_type="case", object_id=case_id, case_id=case_id,
-            summary=f"{made} groups of near-duplicates or email threads found", actor=JOB_ACTOR,
+            summary=f"{made} groups of near-duplicates or email threads found", by=JOB_ACTOR,
         )  # fmt: skip
 
 
@@ -319,7 +332,7 @@ def undo_group(group: DocumentGroup, *, by: User) -> None:
         "documents.group_undone", object_type="document_group", object_id=group.id, case_id=group.case_id,
         summary=f"{group.kind.label} group of document {group.kept_document_id} undone: "
                 f"{len(group.members)} documents back in review",
-        actor=(by.id, by.email),
+        by=by,
     )  # fmt: skip
 
 
@@ -337,3 +350,32 @@ def _enqueue(name: str, payload: dict[str, Any]) -> None:
 
 
 register_jobs()
+
+
+def documents_of_task(task_id: int) -> list[Document]:
+    """The files sent for one task (top level only): what its record holder may see of the case."""
+    return list(
+        db.session.scalars(
+            select(Document).where(Document.task_id == task_id, Document.parent_id.is_(None)).order_by(Document.id)
+        )
+    )
+
+
+def add_files_for_task(
+    task: SearchTask,
+    uploads: list[Any],
+    *,
+    by: User | None,
+    by_label: str,
+) -> list[Added]:
+    """Files a record holder or provider sends for a search: ingested like any upload, linked to the task, and
+    the task marked as answered."""
+    from sar.sources import tasks
+
+    tasks.records_supplied(task, len(uploads), by_label=by_label, by=_author(by, by_label))
+    case = db.session.get_one(Case, task.case_id)
+    source = task.team.name if task.team is not None else "search task"
+    return [
+        add_file(case, upload.filename or "file", upload.stream, source=source, by=by, by_label=by_label, task=task)
+        for upload in uploads
+    ]

@@ -255,7 +255,49 @@ class Connector(CreatedAtMixin, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(100), unique=True)
     kind: Mapped[str] = mapped_column(String(30))
+    # The team that holds the system: its searches are that team's tasks.
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"))
     settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     suspended: Mapped[bool] = mapped_column(default=False)
     last_tested_at: Mapped[datetime | None]
     last_test_result: Mapped[str] = mapped_column(Text, default="")
+
+    team: Mapped[Team] = relationship()
+
+
+class TeamContact(Base):
+    """Who a team's search tasks go to when nobody is named, and who is told when they are escalated."""
+
+    __tablename__ = "team_contacts"
+
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), primary_key=True)
+    inbox_email: Mapped[str] = mapped_column(String(254), default="")
+    manager_email: Mapped[str] = mapped_column(String(254), default="")
+
+
+class UploadLinkAttempt(Base):
+    """Every use of the public upload route, kept in the database so its rate limit holds across processes."""
+
+    __tablename__ = "upload_link_attempts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    ip_address: Mapped[str] = mapped_column(String(64), index=True)
+    link_id: Mapped[int | None] = mapped_column(ForeignKey("upload_links.id", ondelete="SET NULL"))
+    succeeded: Mapped[bool]
+
+
+class EvidenceFile(StoredFileMixin, CreatedAtMixin, Base):
+    """A scan or file that evidences identity, authority or parental responsibility (intake's evidence record).
+
+    Kept only as long as needed: deleted from the store on its own retention rule once the case has closed
+    (sar.sources.evidence); the row stays, marked deleted, as the record that it existed and was destroyed."""
+
+    __tablename__ = "evidence_files"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    evidence_id: Mapped[int] = mapped_column(ForeignKey("case_evidence.id", ondelete="CASCADE"), index=True)
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    deleted_at: Mapped[datetime | None]
+    deleted_reason: Mapped[str] = mapped_column(String(300), default="")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from flask import Blueprint, Flask, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Flask, abort, current_app, flash, redirect, render_template, request, url_for
 from flask.blueprints import BlueprintSetupState
 from flask_login import current_user
 from sqlalchemy import select
@@ -12,12 +12,12 @@ from werkzeug.wrappers import Response
 
 from sar import audit
 from sar.auth.access import CASE_READERS, CASE_WORKERS, roles_required
-from sar.cases.models import Case
+from sar.cases.models import Case, EvidenceItem
 from sar.cases.panels import CasePanel, register_case_panel
 from sar.extensions import db
-from sar.sources import cli, ingest, queries
+from sar.sources import cli, evidence, ingest, queries, tasks
 from sar.sources.forms import AddDocumentsForm, ConfirmForm
-from sar.sources.models import DocumentGroup
+from sar.sources.models import DocumentGroup, EvidenceFile, TaskStatus
 
 bp = Blueprint("sources", __name__, cli_group=None)
 
@@ -26,9 +26,24 @@ def panel_context(case: Case) -> dict[str, Any]:
     return {"documents": queries.summary(case.id), "documents_case": case}
 
 
+def tasks_panel_context(case: Case) -> dict[str, Any]:
+    rows = tasks.tasks_of_case(case.id)
+    counts = {
+        "open": sum(t.status.is_open for t in rows),
+        "overdue": sum(tasks.is_overdue(t) for t in rows),
+        "supplied": sum(t.status is TaskStatus.RECORDS_SUPPLIED for t in rows),
+        "none_held": sum(t.status is TaskStatus.NO_RECORDS for t in rows),
+        "failed": sum(t.status is TaskStatus.FAILED for t in rows),
+    }
+    return {"search_tasks": rows, "search_counts": counts, "search_case": case}
+
+
 @bp.record_once
 def _setup(state: BlueprintSetupState) -> None:
-    register_case_panel(cast(Flask, state.app), CasePanel("documents", "sources/_case_panel.html", panel_context, 20))
+    app = cast(Flask, state.app)
+    register_case_panel(app, CasePanel("evidence-files", "sources/_evidence_panel.html", evidence_panel_context, 12))
+    register_case_panel(app, CasePanel("searches", "sources/_tasks_panel.html", tasks_panel_context, 15))
+    register_case_panel(app, CasePanel("documents", "sources/_case_panel.html", panel_context, 20))
 
 
 cli.register(bp)
@@ -41,7 +56,7 @@ def _case(case_id: int) -> Case:
 def _viewed(case: Case, what: str) -> None:
     audit.record(
         "case.viewed", object_type="case", object_id=case.id, case_id=case.id, summary=f"Viewed {what}",
-        actor=(current_user.id, current_user.email),
+        by=current_user,
     )  # fmt: skip
 
 
@@ -111,3 +126,68 @@ def undo_group(case_id: int, group_id: int) -> Response:
         ingest.undo_group(group, by=current_user)
         flash("The group was undone: its documents are back in review.", "success")
     return redirect(url_for("sources.list_documents", case_id=case.id) + f"#group-{group.id}")
+
+
+# --- evidence files ---------------------------------------------------------------------------------------
+
+
+def evidence_panel_context(case: Case) -> dict[str, Any]:
+    files = evidence.files_of_case(case.id)
+    by_item: dict[int, list[Any]] = {}
+    for row in files:
+        by_item.setdefault(row.evidence_id, []).append(row)
+    return {"evidence_case": case, "evidence_files": by_item}
+
+
+def _evidence_item(case: Case, evidence_id: int) -> EvidenceItem:
+    return db.session.execute(
+        select(EvidenceItem).where(EvidenceItem.id == evidence_id, EvidenceItem.case_id == case.id)
+    ).scalar_one()
+
+
+@bp.route("/cases/<int:case_id>/evidence/<int:evidence_id>/files", methods=["GET", "POST"])
+@roles_required(*CASE_WORKERS)
+def evidence_files(case_id: int, evidence_id: int) -> str | tuple[str, int] | Response:
+    case = _case(case_id)
+    item = _evidence_item(case, evidence_id)
+    form = ConfirmForm()
+    error = ""
+    if request.method == "POST":
+        upload = request.files.get("file")
+        if not form.validate():
+            error = "The form expired. Choose the file again."
+        elif upload is None or not upload.filename:
+            error = "Select a file"
+        else:
+            try:
+                evidence.attach(item, upload.filename, upload.stream, by=current_user)
+            except evidence.EvidenceFileError as refused:
+                error = str(refused)
+            else:
+                flash(f"{upload.filename} attached to the {item.kind.label.lower()}.", "success")
+                return redirect(url_for("sources.evidence_files", case_id=case.id, evidence_id=item.id))
+    else:
+        _viewed(case, f"evidence files of evidence record {item.id}")
+    files = [f for f in evidence.files_of_case(case.id) if f.evidence_id == item.id]
+    page = render_template("sources/evidence_files.html", case=case, item=item, files=files, form=form, error=error,
+                           retention_days=current_app.config["EVIDENCE_FILE_RETENTION_DAYS"])  # fmt: skip
+    return (page, 422) if error else page
+
+
+@bp.get("/cases/<int:case_id>/evidence-files/<int:file_id>")
+@roles_required(*CASE_WORKERS)
+def evidence_file(case_id: int, file_id: int) -> Response:
+    case = _case(case_id)
+    row = db.session.execute(
+        select(EvidenceFile).where(EvidenceFile.id == file_id, EvidenceFile.case_id == case.id)
+    ).scalar_one()
+    try:
+        content = evidence.read(row, by=current_user)
+    except evidence.EvidenceFileError:
+        abort(410)
+    inline = row.media_type in ("application/pdf", "image/png", "image/jpeg")
+    disposition = "inline" if inline else "attachment"
+    safe_name = "".join(ch for ch in row.original_name if ch.isalnum() or ch in " ._-")[:100] or "evidence"
+    response = Response(content, mimetype=row.media_type if inline else "application/octet-stream")
+    response.headers["Content-Disposition"] = f'{disposition}; filename="{safe_name}"'
+    return response

@@ -38,6 +38,7 @@ from flask.testing import FlaskClient
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from sar import create_app  # noqa: E402
+from sar.audit import SYSTEM
 from sar.auth.models import Role, Team, User, UserRole  # noqa: E402
 from sar.cases.models import Case, CaseRight, CaseScopeTeam, CaseStatus, Channel, Right  # noqa: E402
 from sar.clock import service  # noqa: E402
@@ -127,8 +128,9 @@ def load(n_cases: int, events_per_case: int, seed: int = 7) -> dict[str, float]:
                 "received_on": received,
                 "logged_by_id": staff_ids[case_id % len(staff_ids)],
                 "owner_id": None if case_id % 17 == 0 else staff_ids[rng.randrange(len(staff_ids))],
-                "closed_at": None if open_case else datetime.combine(
-                    received + timedelta(days=rng.randint(10, 40)), dtime(15, 0), tzinfo=UTC),
+                "closed_at": None
+                if open_case
+                else datetime.combine(received + timedelta(days=rng.randint(10, 40)), dtime(15, 0), tzinfo=UTC),
             }
 
     insert(Case.__table__, cases())  # type: ignore[arg-type]
@@ -147,9 +149,18 @@ def load(n_cases: int, events_per_case: int, seed: int = 7) -> dict[str, float]:
         # rights get fee events instead), a mistaken event voided, and the closure or, for open cases, an
         # extension decision. Some open cases are left waiting or paused.
         def row(case_id: int, kind: EventKind, on: date, **extra: Any) -> dict[str, Any]:
-            base = {"case_id": case_id, "kind": kind.value, "event_date": min(on, TODAY), "note": "",
-                    "reasons": None, "notice_date": None, "recorded_by_id": None, "recorded_at": recorded_at,
-                    "voided_at": None, "void_reason": None}
+            base = {
+                "case_id": case_id,
+                "kind": kind.value,
+                "event_date": min(on, TODAY),
+                "note": "",
+                "reasons": None,
+                "notice_date": None,
+                "recorded_by_id": None,
+                "recorded_at": recorded_at,
+                "voided_at": None,
+                "void_reason": None,
+            }
             base.update(extra)
             return base
 
@@ -172,16 +183,40 @@ def load(n_cases: int, events_per_case: int, seed: int = 7) -> dict[str, float]:
                 made += [
                     row(case_id, EventKind.FEE_REQUESTED, d + timedelta(days=4)),
                     row(case_id, EventKind.FEE_PAID, d + timedelta(days=6)),
-                    row(case_id, EventKind.FEE_REQUESTED, d + timedelta(days=4), voided_at=recorded_at,
-                        void_reason="duplicate"),
-                    row(case_id, EventKind.FEE_REQUESTED, d + timedelta(days=4), voided_at=recorded_at,
-                        void_reason="duplicate"),
+                    row(
+                        case_id,
+                        EventKind.FEE_REQUESTED,
+                        d + timedelta(days=4),
+                        voided_at=recorded_at,
+                        void_reason="duplicate",
+                    ),
+                    row(
+                        case_id,
+                        EventKind.FEE_REQUESTED,
+                        d + timedelta(days=4),
+                        voided_at=recorded_at,
+                        void_reason="duplicate",
+                    ),
                 ]
-            made.append(row(case_id, EventKind.FEE_REQUESTED, d + timedelta(days=2), voided_at=recorded_at,
-                            void_reason="recorded on the wrong case"))
+            made.append(
+                row(
+                    case_id,
+                    EventKind.FEE_REQUESTED,
+                    d + timedelta(days=2),
+                    voided_at=recorded_at,
+                    void_reason="recorded on the wrong case",
+                )
+            )
             if open_case:
-                made.append(row(case_id, EventKind.EXTENSION_DECIDED, d + timedelta(days=14),
-                                reasons="Complex: records across several teams", notice_date=d + timedelta(days=14)))
+                made.append(
+                    row(
+                        case_id,
+                        EventKind.EXTENSION_DECIDED,
+                        d + timedelta(days=14),
+                        reasons="Complex: records across several teams",
+                        notice_date=d + timedelta(days=14),
+                    )
+                )
                 if case_id % 5 == 0:
                     made[-1] = row(case_id, EventKind.ID_REQUESTED, d + timedelta(days=13))  # waiting for ID again
                 elif case_id % 7 == 0:
@@ -200,13 +235,18 @@ def load(n_cases: int, events_per_case: int, seed: int = 7) -> dict[str, float]:
 def sign_in(app: Flask, email: str) -> FlaskClient:
     from flask_login.utils import _create_identifier
 
+    from sar.auth import sessions
+
     client = app.test_client()
     with app.app_context():
-        user_id = db.session.scalar(sa.select(User.id).where(User.email == email))
-    with app.test_request_context(environ_base=client.environ_base):
-        identifier = _create_identifier()
+        user = db.session.scalars(sa.select(User).where(User.email == email)).one()
+        user_id = user.id
+        with app.test_request_context(environ_base=client.environ_base):
+            identifier = _create_identifier()
+            token = sessions.create(user, method="benchmark")  # the server-side session row
+        db.session.commit()
     with client.session_transaction() as session:
-        session.update({"_user_id": str(user_id), "_fresh": True, "_id": identifier})
+        session.update({"_user_id": str(user_id), "_fresh": True, "_id": identifier, sessions.TOKEN_KEY: token})
     return client
 
 
@@ -265,27 +305,31 @@ def run(kind: str, n_cases: int, events_per_case: int, requests: int) -> list[st
         with app.app_context():
             db.create_all()
             loaded = load(n_cases, events_per_case)
-            first, result = timed(lambda: service.recalculate_all("benchmark: first calculation"))
+            first, result = timed(lambda: service.recalculate_all("benchmark: first calculation", by=SYSTEM))
             db.session.commit()
             assert result.cases == n_cases, result
             if kind == "postgresql":
                 db.session.execute(sa.text("ANALYZE"))
                 db.session.commit()
-            unchanged, result_same = timed(lambda: service.recalculate_all("benchmark: nothing changed"))
+            unchanged, result_same = timed(lambda: service.recalculate_all("benchmark: nothing changed", by=SYSTEM))
             db.session.commit()
             app.config["INTERNAL_TARGET_DAYS"] = 27
-            changed, result_changed = timed(lambda: service.recalculate_all("benchmark: internal target 27 days"))
+            changed, result_changed = timed(
+                lambda: service.recalculate_all("benchmark: internal target 27 days", by=SYSTEM)
+            )
             db.session.commit()
             app.config["INTERNAL_TARGET_DAYS"] = 28
-            service.recalculate_all("benchmark: back to 28 days")
+            service.recalculate_all("benchmark: back to 28 days", by=SYSTEM)
             db.session.commit()
             # A bank-holiday change: Scotland's list differs from England's (2 January, St Andrew's Day, August),
             # so some due dates move and each moved one is audited.
             app.config["BANK_HOLIDAY_REGION"] = "scotland"
-            holidays, result_holidays = timed(lambda: service.recalculate_all("benchmark: bank holidays changed"))
+            holidays, result_holidays = timed(
+                lambda: service.recalculate_all("benchmark: bank holidays changed", by=SYSTEM)
+            )
             db.session.commit()
             app.config["BANK_HOLIDAY_REGION"] = "england-and-wales"
-            service.recalculate_all("benchmark: back to England and Wales")
+            service.recalculate_all("benchmark: back to England and Wales", by=SYSTEM)
             db.session.commit()
             if kind == "postgresql":
                 # The steady state autovacuum keeps a live database in: statistics and visibility map up to date
@@ -293,8 +337,11 @@ def run(kind: str, n_cases: int, events_per_case: int, requests: int) -> list[st
                 with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
                     connection.execute(sa.text("VACUUM ANALYZE"))
             db.session.remove()
-        print(f"[{kind}] loaded {n_cases} cases in {loaded['load cases']:.1f} s and {loaded['events']} events in "
-              f"{loaded['load clock events']:.1f} s", file=sys.stderr)
+        print(
+            f"[{kind}] loaded {n_cases} cases in {loaded['load cases']:.1f} s and {loaded['events']} events in "
+            f"{loaded['load clock events']:.1f} s",
+            file=sys.stderr,
+        )
         client = sign_in(app, "officer1@bench.example")
         for label, path in PAGES.items():
             median, p95, cpu_median, cpu_p95 = measure(client, path, requests)
@@ -302,14 +349,21 @@ def run(kind: str, n_cases: int, events_per_case: int, requests: int) -> list[st
                 f"| {kind} | {label} | {median:.0f} ms | {p95:.0f} ms | {cpu_median:.0f} ms | {cpu_p95:.0f} ms |"
             )
             print(lines[-1], file=sys.stderr)
-        lines.append(f"| {kind} | recalculate every case, first time ({result.changed} rows written and audited) "
-                     f"| {first} | | | |")
-        lines.append(f"| {kind} | recalculate every case, nothing changed ({result_same.changed} written) "
-                     f"| {unchanged} | | | |")
-        lines.append(f"| {kind} | recalculate every case, internal target changed ({result_changed.changed} written, "
-                     f"one summary audit event) | {changed} | | | |")
-        lines.append(f"| {kind} | recalculate every case, bank holidays changed ({result_holidays.changed} written, "
-                     f"due dates audited) | {holidays} | | | |")
+        lines.append(
+            f"| {kind} | recalculate every case, first time ({result.changed} rows written and audited) "
+            f"| {first} | | | |"
+        )
+        lines.append(
+            f"| {kind} | recalculate every case, nothing changed ({result_same.changed} written) | {unchanged} | | | |"
+        )
+        lines.append(
+            f"| {kind} | recalculate every case, internal target changed ({result_changed.changed} written, "
+            f"one summary audit event) | {changed} | | | |"
+        )
+        lines.append(
+            f"| {kind} | recalculate every case, bank holidays changed ({result_holidays.changed} written, "
+            f"due dates audited) | {holidays} | | | |"
+        )
         for line in lines[-4:]:
             print(line, file=sys.stderr)
         with app.app_context():

@@ -27,12 +27,12 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 from urllib.parse import urlparse
 
 import pyotp
 import pytest
+import support
 from flask import Flask
 from playwright.sync_api import (
     Browser,
@@ -46,7 +46,8 @@ from playwright.sync_api import (
 )
 from werkzeug.serving import BaseWSGIServer, make_server
 
-from sar import PROJECT_ROOT, create_app, demo
+from sar import PROJECT_ROOT, calendar, create_app, demo
+from sar.audit import SYSTEM
 from sar.auth.models import Role
 from sar.extensions import db
 
@@ -55,7 +56,6 @@ AXE_JS = PROJECT_ROOT / "node_modules" / "axe-core" / "axe.min.js"
 # axe-core is served as if it were one of the app's own files, so script-src 'self' allows it.
 AXE_PATH = "/__browser-tests__/axe.min.js"
 
-ROOT_CONFTEST = Path(__file__).resolve().parent.parent / "conftest.py"
 
 # Generous waits: the suite runs beside other workers on busy CI machines, and a slow page is not a broken one.
 TIMEOUT_MS = 15_000
@@ -70,13 +70,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-
-
-def _shared_fixtures(config: pytest.Config) -> ModuleType:
-    """tests/conftest.py, as pytest loaded it (tests/ is not a package, so it cannot be imported by name)."""
-    module = config.pluginmanager.get_plugin(str(ROOT_CONFTEST))
-    assert isinstance(module, ModuleType), f"pytest did not load {ROOT_CONFTEST}"
-    return module
 
 
 def _free_port() -> int:
@@ -102,16 +95,34 @@ class LiveServer:
         with self.app.app_context():
             team = find_team_by_name(team_name) if team_name else None
             assert team_name is None or team is not None, f"no team called {team_name}"
-            service.create_user(
+            user = service.create_user(
                 email=email,
                 full_name=full_name,
                 password=self.password,
                 roles=roles or (Role.IG_OFFICER,),
                 team=team,
-                actor=None,
+                by=SYSTEM,
             )
+            from sar.auth import enrolment
+
+            enrolment.issue(user, by=SYSTEM)  # emailed, as for any new account; read back from the outbox
             db.session.commit()
         return email
+
+    def enrolment_link(self, email: str) -> str | None:
+        """The path of the newest one-time set-up link emailed to ``email`` (read from the outbox)."""
+        from sqlalchemy import select
+
+        from sar.mail import OutboxMessage
+
+        with self.app.app_context():
+            body = db.session.scalars(
+                select(OutboxMessage.body)
+                .where(OutboxMessage.to_address == email, OutboxMessage.kind == "enrolment_link")
+                .order_by(OutboxMessage.id.desc())
+            ).first()
+        found = re.search(r"https?://[^/\s]+(/sign-in/enrol/\S+)", body or "")
+        return found.group(1) if found else None
 
 
 @pytest.fixture(scope="session")
@@ -124,8 +135,7 @@ def live_server(pytestconfig: pytest.Config) -> Iterator[LiveServer]:
         )
     with tempfile.TemporaryDirectory(prefix="sar-browser-") as tmp:
         tmp_path = Path(tmp)
-        shared = _shared_fixtures(pytestconfig)
-        config = shared.base_test_config(tmp_path, f"sqlite:///{tmp_path / 'browser.sqlite'}")
+        config = support.base_test_config(tmp_path, f"sqlite:///{tmp_path / 'browser.sqlite'}")
         config.update(
             {
                 "WTF_CSRF_ENABLED": True,  # the browser posts real forms with real tokens
@@ -137,14 +147,15 @@ def live_server(pytestconfig: pytest.Config) -> Iterator[LiveServer]:
         with app.app_context():
             db.create_all()
             # The demo council (sar.demo), so every page has realistic content to render and check.
-            demo.seed(datetime.now(demo.LONDON).date())
+            seeded = demo.seed(calendar.today())
+            demo._enrolment_links(seeded.users)  # emailed set-up links, as `make demo` prints them
             db.session.commit()
         port = _free_port()
         server: BaseWSGIServer = make_server("127.0.0.1", port, app, threaded=True)
         thread = threading.Thread(target=server.serve_forever, name="sar-live-server", daemon=True)
         thread.start()
         try:
-            yield LiveServer(app=app, url=f"http://127.0.0.1:{port}", password=shared.TEST_PASSWORD)
+            yield LiveServer(app=app, url=f"http://127.0.0.1:{port}", password=support.TEST_PASSWORD)
         finally:
             server.shutdown()
             thread.join(timeout=10)
@@ -315,6 +326,7 @@ class StaffAccount:
     password: str
     roles: tuple[Role, ...]
     totp_secret: str | None = None
+    enrolment_link: str | None = None  # the one-time set-up link emailed to a new account
     last_step: int = -1  # the server refuses a code from this 30-second step or any earlier one
     recovery_codes: list[str] = field(default_factory=list)
 
@@ -355,7 +367,8 @@ class Staff:
 
     @staticmethod
     def enter_password(page: Page, account: StaffAccount) -> None:
-        page.goto("/sign-in")
+        """The password step; a new account takes it on the page its emailed set-up link opens."""
+        page.goto(account.enrolment_link if account.enrolment_link and not account.totp_secret else "/sign-in")
         page.get_by_label("Email address").fill(account.email)
         page.get_by_label("Password", exact=True).fill(account.password)
         page.get_by_role("button", name="Continue").click()
@@ -367,6 +380,7 @@ class Staff:
         page.wait_for_load_state()
         if "/set-up-authenticator" in page.url:
             account.totp_secret = Staff.secret_shown_on(page)
+            account.enrolment_link = None
             page.get_by_label("Code from your authenticator app").fill(account.next_code())
             page.get_by_role("button", name="Continue").click()
             account.recovery_codes = Staff.recovery_codes_on(page)
@@ -382,12 +396,14 @@ class Staff:
 
     def new_account(self, *roles: Role, full_name: str = "Browser Test Officer") -> StaffAccount:
         email = self.server.create_user(*roles, full_name=full_name)
-        return StaffAccount(email=email, password=self.server.password, roles=roles)
+        return StaffAccount(
+            email=email, password=self.server.password, roles=roles, enrolment_link=self.server.enrolment_link(email)
+        )
 
-    @staticmethod
-    def existing_account(email: str, password: str, *roles: Role) -> StaffAccount:
+    def existing_account(self, email: str, password: str, *roles: Role) -> StaffAccount:
         """An account made some other way (an administrator's form), to sign in with."""
-        return StaffAccount(email=email, password=password, roles=roles)
+        link = self.server.enrolment_link(email)
+        return StaffAccount(email=email, password=password, roles=roles, enrolment_link=link)
 
     def account(self, *roles: Role) -> StaffAccount:
         key = tuple(sorted(roles))

@@ -34,7 +34,7 @@ def test_an_officer_adds_a_third_party_to_the_people_register(
     page_as: Callable[..., Page], axe: Callable[..., None]
 ) -> None:
     page = page_as(Role.IG_OFFICER)
-    _open_case_in(page, "Gathering records")
+    _open_case_in(page, "Received")
     page.get_by_role("link", name="Add a person to the register").click()
     expect(page.get_by_role("heading", name="Add a person to the register")).to_be_visible()
     page.get_by_role("group", name="Role in the records").get_by_label("Third party").check()
@@ -55,7 +55,7 @@ def test_a_bad_phone_number_in_the_register_is_refused_with_a_clear_message(
     page_as: Callable[..., Page], axe: Callable[..., None]
 ) -> None:
     page = page_as(Role.IG_OFFICER)
-    _open_case_in(page, "Gathering records")
+    _open_case_in(page, "Received")
     page.get_by_role("link", name="Add a person to the register").click()
     page.get_by_role("group", name="Role in the records").get_by_label("Third party").check()
     page.get_by_label("Full name").fill("Tanisha Crowther")
@@ -67,26 +67,38 @@ def test_a_bad_phone_number_in_the_register_is_refused_with_a_clear_message(
     axe(page, what="the add-person form with an error")
 
 
-def test_an_officer_closes_a_case_as_a_partial_disclosure(
+def test_an_officer_records_a_withdrawal_and_closes_the_case_as_withdrawn(
     page_as: Callable[..., Page], axe: Callable[..., None]
 ) -> None:
+    """Issue 9: an outcome is a decision whose facts must be recorded first; disclosure is not on offer yet."""
     page = page_as(Role.IG_OFFICER)
-    reference = _open_case_in(page, "Ready to send", "Access")
-    page.get_by_role("link", name="Change status or close").click()
-
-    page.get_by_role("group", name="Move the case to").get_by_label("Closed").check()
-    page.get_by_label("Reason").fill("Sent by secure email with third-party details redacted")
-    page.get_by_role("button", name="Change status").click()
+    reference = _open_case_in(page, "Received", "Access")
+    page.get_by_role("link", name="Record the outcome").click()
+    not_yet = page.get_by_role("table", name="Outcomes not available yet and what each needs")
+    expect(not_yet.get_by_role("row").filter(has_text="Disclosed in part")).to_contain_text("verified and released")
+    expect(page.get_by_role("group", name="Outcome").get_by_label("Withdrawn by the requester")).to_have_count(0)
+    page.get_by_label("Reason").fill("Trying to close")
+    page.get_by_role("button", name="Close the case").click()
     expect(page.locator(".govuk-error-summary")).to_contain_text("Select the outcome")
-    axe(page, what="the status form with an error")
+    axe(page, what="the outcome form with an error")
 
-    page.get_by_role("group", name="Outcome").get_by_label(re.compile(r"\(PARTIAL\)")).check()
-    page.get_by_role("group", name="Exemptions applied").get_by_label("TP", exact=True).check()
-    page.get_by_role("button", name="Change status").click()
+    page.get_by_role("link", name="record the withdrawal").click()
+    today = page.evaluate("() => { const d = new Date(); return [d.getDate(), d.getMonth() + 1, d.getFullYear()]; }")
+    page.get_by_label("Day").fill(str(today[0]))
+    page.get_by_label("Month").fill(str(today[1]))
+    page.get_by_label("Year").fill(str(today[2]))
+    page.get_by_label("How did they tell us?").fill("Phoned the case owner; confirmed by email")
+    axe(page, what="the withdrawal form")
+    page.get_by_role("button", name="Record the withdrawal").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Withdrawal recorded")
+    expect(page.locator("#summary")).to_contain_text("The requester has withdrawn")
 
-    expect(page.locator(".govuk-notification-banner")).to_contain_text("Status changed to ‘Closed’")
+    page.get_by_role("link", name="Record the outcome").click()
+    page.get_by_role("group", name="Outcome").get_by_label("Withdrawn by the requester").check()
+    page.get_by_label("Reason").fill("The requester withdrew by phone")
+    page.get_by_role("button", name="Close the case").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Case closed")
     expect(page.locator("h1")).to_contain_text("Closed")
-    expect(page.get_by_text("Disclosed in part (exemptions applied)").first).to_be_visible()
     expect(page.get_by_text(reference).first).to_be_visible()
     axe(page, what="a closed case")
 
@@ -110,6 +122,13 @@ def test_an_administrator_adds_a_user_who_then_signs_in_and_sets_up_mfa(
 
     admin.goto("/admin/users")
     expect(admin.get_by_role("link", name="Ruby Haigh")).to_be_visible()
+
+    # The IG officer role opens children's cases, so a second person, the DPO, approves it.
+    dpo = page_as(Role.DPO)
+    dpo.goto("/admin/role-requests")
+    axe(dpo, what="the role approvals page")
+    dpo.get_by_role("button", name=re.compile(r"Approve.*Ruby Haigh")).click()
+    expect(dpo.get_by_text("role for Ruby Haigh approved")).to_be_visible()
 
     newcomer = staff.existing_account(email, "a long temporary passphrase", Role.IG_OFFICER)
     staff.enter_password(page, newcomer)
@@ -137,13 +156,13 @@ def test_an_auditor_cannot_change_a_case(page_as: Callable[..., Page], live_serv
     from sar.extensions import db
 
     with live_server.app.app_context():
-        case_id = db.session.scalars(select(Case.id).where(Case.status == CaseStatus.GATHERING)).first()
+        case_id = db.session.scalars(select(Case.id).where(Case.status == CaseStatus.RECEIVED)).first()
     page = page_as(Role.AUDITOR)
     page.goto(f"/cases/{case_id}")
     expect(page.locator("h1")).to_be_visible()
-    expect(page.get_by_role("link", name="Change status or close")).to_have_count(0)
+    expect(page.get_by_role("link", name="Record the outcome")).to_have_count(0)
     expect(page.get_by_role("link", name="Add a person to the register")).to_have_count(0)
-    response = page.goto(f"/cases/{case_id}/status")
+    response = page.goto(f"/cases/{case_id}/outcome")
     assert response is not None and response.status == 403
 
 
@@ -164,6 +183,11 @@ def test_after_an_administrator_resets_mfa_the_user_sets_up_a_new_authenticator(
     expect(admin.locator(".govuk-notification-banner")).to_be_visible()
     expect(admin.get_by_role("button", name="Reset authenticator app")).to_have_count(0)
 
+    # The password alone no longer reaches the set-up page: the reset emailed a new one-time link.
+    staff.enter_password(page, account)
+    expect(page.locator(".govuk-error-summary")).to_contain_text("not set up yet")
+    account.totp_secret = None
+    account.enrolment_link = staff.server.enrolment_link(account.email)
     staff.enter_password(page, account)
     expect(page).to_have_url(re.compile(r"/sign-in/set-up-authenticator"))
     account.last_step = -1

@@ -27,6 +27,8 @@ NOT_PAGES = {
     "cases.export_people": "people.json download",
     "audit.export_csv": "CSV download",
     "dashboard.request_log_csv": "CSV download",
+    "letters.download_letter": "PDF download (tests/integration/letters)",
+    "sources.evidence_file": "an evidence file download (tests/integration/sources/test_evidence_files.py)",
     "auth.set_up_mfa": "only reachable between password and MFA (test_sign_in.py)",
     "auth.verify_mfa": "only reachable between password and MFA (test_sign_in.py)",
     "review.page_image": "PNG image of a page (test_review.py)",
@@ -62,20 +64,25 @@ def _role_for(view: Any, endpoint: str) -> Role | None:
 
 
 @pytest.fixture(scope="module")
-def ids(live_server: Any) -> dict[str, int]:
+def ids(live_server: Any, staff: Any) -> dict[str, Any]:
     """Ids of a well-filled demo case and of the things around it, for the URLs' parameters."""
-    from sar.audit import AuditEvent
+    from sar.audit import SYSTEM, AuditEvent
+    from sar.auth import enrolment
+    from sar.auth import service as accounts
+    from sar.bundle.letters.models import Letter
     from sar.cases.models import Case, CaseStatus, PersonRole, RequesterType
+    from sar.clock.models import ClockEvent
+    from sar.jobs import Job, JobStatus
 
     with live_server.app.app_context():
         from sar.extensions import db
 
         cases = db.session.scalars(
-            select(Case).where(Case.status == CaseStatus.GATHERING, Case.requester_type == RequesterType.PARENT_PR)
+            select(Case).where(Case.status != CaseStatus.CLOSED, Case.requester_type == RequesterType.PARENT_PR)
         ).all()
         case = next(c for c in cases if c.competence is not None and c.evidence)
         person = next(p for p in case.people if p.role is PersonRole.THIRD_PARTY)
-        found: dict[str, int] = {
+        found: dict[str, Any] = {
             "case_id": case.id,
             "person_id": person.id,
             "evidence_id": case.evidence[0].id,
@@ -86,18 +93,81 @@ def ids(live_server: Any) -> dict[str, int]:
             ).first()
             or 0,
         }
+        letter = db.session.scalars(select(Letter).where(Letter.case_id == case.id).order_by(Letter.id)).first()
+        assert letter is not None, "the demo writes an acknowledgement on every case past receipt"
+        found["letter_id"] = letter.id
+        found["template_id"] = letter.template_id
+        event = db.session.scalars(
+            select(ClockEvent).join(Case).where(Case.status != CaseStatus.CLOSED).order_by(ClockEvent.id)
+        ).first()
+        assert event is not None, "the demo council has clock events on open cases"
+        found["clock_event_id"], found["clock_case_id"] = event.id, event.case_id
+        # A job part-way through, so the progress page shows its bar.
+        job = Job(
+            name="clock.send_reminders",
+            payload={},
+            status=JobStatus.RUNNING,
+            attempts=1,
+            progress_done=3,
+            progress_total=10,
+            progress_message="Checking cases due this week",
+        )
+        db.session.add(job)
+        # A new account's emailed set-up link, for the enrolment page.
+        newcomer = accounts.create_user(
+            email="sam.newcomer@council.example",
+            full_name="Sam Newcomer",
+            password="a long enough pass phrase for the test",
+            roles=(Role.IG_OFFICER,),
+            team=None,
+            by=SYSTEM,
+        )
+        found["token"] = enrolment.issue(newcomer, by=SYSTEM).rsplit("/", 1)[1]
+        db.session.commit()
+        found["job_id"] = job.id
+        # A one-time set-up link, for a new account of its own: issuing one revokes that account's older links.
+        from sar.audit import SYSTEM
+        from sar.auth import enrolment
+        from sar.auth import service as accounts
+
+        newcomer = accounts.create_user(
+            email="every-page.newcomer@council.example",
+            full_name="Every Page Newcomer",
+            password=live_server.password,
+            roles=(Role.IG_OFFICER,),
+            team=None,
+            by=SYSTEM,
+        )
+        found["enrolment_token"] = enrolment.issue(newcomer, by=SYSTEM).rstrip("/").rpartition("/")[2]
+        db.session.commit()
+        found.update(_gathering_ids(case, staff))
+        # Review's document (read and detected, with decisions) stands in for the gathered one: it is a document of
+        # the same case, so gathering's document pages show it too.
         found.update(_review_ids(live_server, case.id))
-        try:
-            from sar.clock.models import ClockEvent
-        except ModuleNotFoundError:
-            pass
-        else:
-            event = db.session.scalars(
-                select(ClockEvent).join(Case).where(Case.status != CaseStatus.CLOSED).order_by(ClockEvent.id)
-            ).first()
-            if event is not None:
-                found["clock_event_id"], found["clock_case_id"] = event.id, event.case_id
         return found
+
+
+def _gathering_ids(case: Any, staff: Any) -> dict[str, Any]:
+    """A document of the case (read into pages), an open search task given to the test record holder so that
+    "My tasks" has real content, and a fresh upload link for the public upload page."""
+    from sar.extensions import db
+    from sar.sources import links
+    from sar.sources.models import Document, DocumentStatus, SearchTask, TaskStatus
+
+    document = db.session.scalars(
+        select(Document).where(Document.case_id == case.id, Document.status == DocumentStatus.READY)
+    ).first()
+    task = db.session.scalars(
+        select(SearchTask).where(SearchTask.case_id == case.id, SearchTask.status == TaskStatus.OPEN)
+    ).first()
+    assert document is not None and task is not None, "the demo gives the chosen case documents and open searches"
+    holder_email = staff.account(Role.RECORD_HOLDER).email
+    holder = db.session.scalars(select(User).where(User.email == holder_email)).one()
+    holder.team_id = task.team_id  # the test record holder works in the team the search was sent to
+    officer = db.session.scalars(select(User).where(User.email.like("priya.raman@%"))).one()
+    _, token = links.create_link(task, recipient="Browser test provider", by=officer)
+    db.session.commit()
+    return {"document_id": document.id, "task_id": task.id, "token": token}
 
 
 def _review_ids(live_server: Any, case_id: int) -> dict[str, Any]:
@@ -125,11 +195,13 @@ def _review_ids(live_server: Any, case_id: int) -> dict[str, Any]:
     return {"document_id": data.letter_id, "number": 1, "code": "TP"}
 
 
-def _url(endpoint: str, rule: str, ids: dict[str, int]) -> str:
+def _url(endpoint: str, rule: str, ids: dict[str, Any]) -> str:
     def fill(match: re.Match[str]) -> str:
         name = match.group(1)
         if name == "event_id":
             name = "audit_event_id" if endpoint.startswith("audit.") else "clock_event_id"
+        elif name == "token" and endpoint.startswith("auth."):
+            name = "enrolment_token"  # the upload page's <token> is an upload link's
         elif name == "case_id" and "<int:event_id>" in rule and endpoint.startswith("clock."):
             name = "clock_case_id"  # the case the clock event belongs to
         assert ids.get(name), f"no demo id for <{name}> in {rule} ({endpoint}): add one to the ids fixture"
@@ -140,7 +212,7 @@ def _url(endpoint: str, rule: str, ids: dict[str, int]) -> str:
 
 @pytest.mark.parametrize(("endpoint", "rule"), ENDPOINTS, ids=[e for e, _ in ENDPOINTS])
 def test_page_renders_and_is_accessible(
-    endpoint: str, rule: str, ids: dict[str, int], live_server: Any, shared_pages: Any, axe: Callable[..., None]
+    endpoint: str, rule: str, ids: dict[str, Any], live_server: Any, shared_pages: Any, axe: Callable[..., None]
 ) -> None:
     role = _role_for(live_server.app.view_functions[endpoint], endpoint)
     browser_page = shared_pages.page_for(role)
@@ -194,7 +266,7 @@ _BROKEN_SUMMARY_LINKS = """() => Array.from(document.querySelectorAll('.govuk-er
 
 @pytest.mark.parametrize(("endpoint", "rule"), FORM_ENDPOINTS, ids=[e for e, _ in FORM_ENDPOINTS])
 def test_form_left_empty_shows_a_govuk_error_summary(
-    endpoint: str, rule: str, ids: dict[str, int], live_server: Any, shared_pages: Any, axe: Callable[..., None]
+    endpoint: str, rule: str, ids: dict[str, Any], live_server: Any, shared_pages: Any, axe: Callable[..., None]
 ) -> None:
     """Every form refuses empty required answers the GOV.UK way: an error summary, focused, whose links work."""
     role = _role_for(live_server.app.view_functions[endpoint], endpoint)

@@ -1,51 +1,71 @@
-"""Fixtures for the stages after intake: cases inserted directly (intake's forms are tested by intake,
-whose own conftest overrides ``make_case`` with one that goes through its service)."""
+"""Fixtures every integration test shares: cases made through intake's service, today pinned, date inputs."""
 
 from __future__ import annotations
 
-import itertools
-from collections.abc import Callable
-from datetime import UTC, date, datetime, time
+from collections.abc import Callable, Iterable
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import pytest
 from flask import Flask
 
 from sar.auth.models import Role, User
-from sar.cases.models import Case, CaseRight, Channel, Right
-from sar.cases.signals import case_changed
+from sar.cases import service
+from sar.cases.models import Case, Channel, RequesterType, Right
 from sar.extensions import db
-
-_numbers = itertools.count(1)
 
 
 @pytest.fixture
-def make_case(app: Flask, make_user: Callable[..., User]) -> Callable[..., Case]:
-    logger: list[User] = []
+def officer(make_user: Callable[..., User]) -> User:
+    return make_user(Role.IG_OFFICER, full_name="Ida Officer", email="ida@council.example")
+
+
+@pytest.fixture
+def dpo(make_user: Callable[..., User]) -> User:
+    return make_user(Role.DPO, full_name="Dee Protection", email="dpo@council.example")
+
+
+@pytest.fixture
+def make_case(app: Flask, officer: User) -> Callable[..., Case]:
+    """The one way tests make a case: logged through intake's service, as the intake form does, then committed.
+
+    ``make_case()`` is a self-request received three days ago; ``make_case(date(2026, 3, 2))`` one received that
+    day at 10:00 UTC (the clock tests' style). Logging sends ``case_changed``, so the clock stores the first due
+    date exactly as it does for a real case.
+    """
 
     def make(
-        received: date,
+        received: date | None = None,
         *,
-        rights: tuple[Right, ...] = (Right.ACCESS,),
+        rights: Iterable[Right] = (Right.ACCESS,),
+        requester_type: RequesterType = RequesterType.SELF,
+        subject_name: str = "Jordan Lee",
+        requester: service.PersonDetails | None = None,
+        received_at: datetime | None = None,
         owner: User | None = None,
-        **fields: Any,
+        logged_by: User | None = None,
+        **details: Any,
     ) -> Case:
-        if not logger:
-            logger.append(make_user(Role.IG_OFFICER, full_name="Intake Officer"))
-        case = Case(
-            reference=f"SAR-T{next(_numbers):05d}",
-            channel=Channel.EMAIL,
-            received_at=datetime.combine(received, time(10, 0), tzinfo=UTC),
-            received_on=received,
-            logged_by_id=logger[0].id,
-            owner_id=owner.id if owner else None,
-            **fields,
+        if received_at is None:
+            received_at = (
+                datetime.combine(received, time(10, 0), tzinfo=UTC)
+                if received
+                else datetime.now(UTC) - timedelta(days=3)
+            )
+        case = service.log_case(
+            service.CaseDetails(
+                channel=details.pop("channel", Channel.EMAIL),
+                received_at=received_at,
+                rights=frozenset(rights),
+                requester_type=requester_type,
+                **details,
+            ),
+            subject=service.PersonDetails(full_name=subject_name, date_of_birth=None),
+            requester=requester
+            or (None if requester_type.is_subject else service.PersonDetails(full_name="Pat Requester")),
+            logged_by=logged_by or officer,
+            owner=owner,
         )
-        case.rights = [CaseRight(right=r) for r in rights]
-        db.session.add(case)
-        db.session.flush()
-        # What intake does after logging a case: the clock subscribes and stores the first due date.
-        case_changed.send(case, reason="request logged")
         db.session.commit()
         return case
 

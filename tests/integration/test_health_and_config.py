@@ -5,26 +5,19 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
 from cryptography.fernet import Fernet
 from flask import Flask
+from support import base_test_config
 
 from sar import create_app
-from sar.config import DEV_SECRET_KEY, ConfigurationError
+from sar.config import ConfigurationError
 from sar.extensions import db
 from sar.storage import LocalEncryptedFileStore, get_store
 
-ROOT_CONFTEST = Path(__file__).resolve().parent.parent / "conftest.py"
 FILE_KEY = Fernet.generate_key().decode()
-
-
-def root_conftest(config: pytest.Config) -> ModuleType:
-    module = config.pluginmanager.get_plugin(str(ROOT_CONFTEST))
-    assert isinstance(module, ModuleType)
-    return module
 
 
 @pytest.fixture
@@ -39,7 +32,7 @@ def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
 
 
 def app_on(request: pytest.FixtureRequest, tmp_path: Path, url: str) -> Flask:
-    return create_app(root_conftest(request.config).base_test_config(tmp_path, url))
+    return create_app(base_test_config(tmp_path, url))
 
 
 @pytest.mark.parametrize(
@@ -65,12 +58,23 @@ def test_healthz_answers_503_when_the_database_is_unreachable(
 
 
 def production(**overrides: Any) -> dict[str, Any]:
-    return {"ENV": "production", "SECRET_KEY": "s" * 64, "FILE_ENCRYPTION_KEY": FILE_KEY} | overrides
+    return {
+        "ENV": "production",
+        "SECRET_KEY": "s" * 64,
+        "FILE_ENCRYPTION_KEY": FILE_KEY,
+        "AUDIT_HMAC_KEY": "a" * 64,
+    } | overrides
 
 
-def test_production_refuses_the_default_secret_key(clean_environment: Path) -> None:
+@pytest.mark.parametrize("weak", [None, "", "short-key"])
+def test_production_refuses_a_missing_or_short_secret_key(clean_environment: Path, weak: str | None) -> None:
     with pytest.raises(ConfigurationError, match="SAR_SECRET_KEY must be set to a long random value"):
-        create_app(production(SECRET_KEY=DEV_SECRET_KEY))
+        create_app(production(SECRET_KEY=weak))
+
+
+def test_production_refuses_to_start_without_an_audit_key(clean_environment: Path) -> None:
+    with pytest.raises(ConfigurationError, match="SAR_AUDIT_HMAC_KEY must be set"):
+        create_app(production(AUDIT_HMAC_KEY=None))
 
 
 def test_production_refuses_to_start_without_a_file_encryption_key(clean_environment: Path) -> None:
@@ -92,11 +96,28 @@ def test_production_with_secrets_starts_with_secure_cookies(clean_environment: P
     assert app.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{clean_environment / 'sar.sqlite'}"
 
 
-def test_development_runs_with_the_default_secret_on_plain_http(clean_environment: Path) -> None:
+def test_development_generates_its_keys_into_the_instance_folder_and_reuses_them(clean_environment: Path) -> None:
+    import sar.config
+
     app = create_app({"ENV": "development"})
 
-    assert app.config["SECRET_KEY"] == DEV_SECRET_KEY
     assert app.config["SESSION_COOKIE_SECURE"] is False
+    assert not hasattr(sar.config, "DEV_SECRET_KEY")  # no public key anyone could sign a cookie with
+    for name, file_name in sar.config.GENERATED_KEYS.items():
+        key_file = clean_environment / file_name
+        assert key_file.read_text().strip() == app.config[name]
+        assert (key_file.stat().st_mode & 0o777) == 0o600, f"{file_name} must be readable by its owner only"
+        assert len(app.config[name]) >= 32
+    again = create_app({"ENV": "development"})
+    assert again.config["SECRET_KEY"] == app.config["SECRET_KEY"]  # reused, so sessions survive a restart
+
+
+def test_two_development_instances_get_different_keys(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    keys = []
+    for name in ("one", "two"):
+        monkeypatch.setenv("SAR_INSTANCE_PATH", str(tmp_path / name))
+        keys.append(create_app({"ENV": "development"}).config["SECRET_KEY"])
+    assert keys[0] != keys[1]
 
 
 @pytest.fixture
@@ -154,6 +175,7 @@ def test_production_secrets_can_come_from_the_environment(
 ) -> None:
     monkeypatch.setenv("SAR_SECRET_KEY", "e" * 64)
     monkeypatch.setenv("SAR_FILE_ENCRYPTION_KEY", FILE_KEY)
+    monkeypatch.setenv("SAR_AUDIT_HMAC_KEY", "h" * 64)
 
     app = create_app()
 

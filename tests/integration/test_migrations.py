@@ -9,35 +9,28 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import flask_migrate
 import pytest
 import sqlalchemy as sa
+import support
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.operations import ops
 from flask import Flask
 
 from sar import audit, create_app
+from sar.audit import SYSTEM
 from sar.audit_triggers import CreateAuditTriggersOp, DropAuditTriggersOp, add_trigger_ops
 from sar.extensions import db
 from sar.models_registry import load_all_models
-
-ROOT_CONFTEST = Path(__file__).resolve().parent.parent / "conftest.py"
-
-
-def root_conftest(config: pytest.Config) -> ModuleType:
-    module = config.pluginmanager.get_plugin(str(ROOT_CONFTEST))
-    assert isinstance(module, ModuleType)
-    return module
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def empty_app(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Flask]:
     """An app on a brand-new, empty database: no create_all, nothing but what migrations build."""
-    conftest = root_conftest(request.config)
+    conftest = support
     schema = None
     admin_engine = None
     if request.param == "postgresql":
@@ -93,7 +86,7 @@ def test_downgrade_to_base_removes_every_table(empty_app: Flask) -> None:
 
 
 def _append_one_event() -> int:
-    event_id = audit.record("case_viewed", object_type="case", object_id=1, summary="original").id
+    event_id = audit.record("case_viewed", object_type="case", object_id=1, summary="original", by=SYSTEM).id
     db.session.commit()
     # Read nothing more through the session: on PostgreSQL that would open a transaction whose
     # share lock on audit_events makes the TRUNCATE test wait forever instead of being refused.
@@ -154,3 +147,57 @@ def test_autogenerate_leaves_revisions_about_other_tables_alone() -> None:
 
     assert [type(op) for op in upgrade.ops] == [ops.CreateTableOp]
     assert [type(op) for op in downgrade.ops] == [ops.DropTableOp]
+
+
+def test_upgrade_derives_every_case_status_and_reports_contradictions(empty_app: Flask, capfd) -> None:
+    """Issue 9's data migration: each case's status comes from its recorded facts, and contradictions are reported."""
+    flask_migrate.upgrade(revision="0001_spine")
+    with db.engine.begin() as connection:
+        connection.execute(
+            sa.text(
+                "INSERT INTO users (id, email, full_name, job_title, password_hash, active, failed_sign_ins,"
+                " password_changed_at, must_change_password, created_at) VALUES (1, 'a@b.example', 'An Officer', '',"
+                " 'x', true, 0, '2026-01-01 09:00:00', false, '2026-01-01 09:00:00')"
+            )
+        )
+        for number, status, outcome in (
+            (1, "ready_to_send", None),
+            (2, "gathering", None),
+            (3, "closed", "FULL"),
+            (4, "received", None),
+        ):
+            connection.execute(
+                sa.text(
+                    "INSERT INTO cases (id, reference, status, outcome, channel, received_at, received_on,"
+                    " logged_by_id, description, requester_type, scope_description, outcome_reason, exemption_codes,"
+                    " transferred_to_detail, created_at) VALUES (:id, :ref, :status, :outcome, 'email',"
+                    " '2026-01-05 10:00:00', '2026-01-05', 1, '', 'self', '', '', '[]', '', '2026-01-05 10:00:00')"
+                ),
+                {"id": number, "ref": f"SAR-2026-0000{number}", "status": status, "outcome": outcome},
+            )
+            connection.execute(
+                sa.text("INSERT INTO case_rights (case_id, \"right\") VALUES (:id, 'access')"), {"id": number}
+            )
+        # Case 2 is waiting for proof of identity (asked for, not received); case 4's record is consistent.
+        connection.execute(
+            sa.text(
+                "INSERT INTO case_evidence (case_id, kind, asked_for, requested_on, what_arrived, notes, created_at)"
+                " VALUES (2, 'identity', 'passport', '2026-01-06', '', '', '2026-01-06 10:00:00')"
+            )
+        )
+    capfd.readouterr()
+    flask_migrate.upgrade()  # the report is printed with the upgrade's own output
+    with db.engine.connect() as connection:
+        statuses = dict(connection.execute(sa.text("SELECT reference, status FROM cases")).all())
+    assert statuses == {
+        "SAR-2026-00001": "received",
+        "SAR-2026-00002": "awaiting_id",
+        "SAR-2026-00003": "closed",
+        "SAR-2026-00004": "received",
+    }
+    out, err = capfd.readouterr()
+    report = out + err
+    assert "SAR-2026-00001: status was ‘Signed off: send the response’ but its facts say ‘Received’" in report
+    assert "SAR-2026-00002: status was ‘Gathering records’ but its facts say ‘Awaiting proof of identity’" in report
+    assert "SAR-2026-00003: closed as ‘Disclosed in full’ but the file does not show a response bundle" in report
+    assert "SAR-2026-00004" not in report

@@ -12,7 +12,6 @@ import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -20,7 +19,8 @@ import pytest
 from flask import Flask, url_for
 from flask.testing import FlaskClient
 from flask_login import login_required
-from werkzeug.routing import Rule
+from support import base_test_config
+from werkzeug.routing import IntegerConverter, Rule
 
 from sar import create_app
 from sar.auth.access import public, roles_required
@@ -34,6 +34,7 @@ ALLOWED_PUBLIC = (
     "web.healthz",
     "auth.*",  # sign-in, MFA enrolment and verification, sign-out
     "public_request.*",  # the public rights-request form, when it exists
+    "upload_link.upload",  # a provider's one-time upload link for one search task (sar.sources.upload_views)
 )
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
 
@@ -50,7 +51,7 @@ def dummy_value(rule: Rule, argument: str) -> Any:
     """A value each URL converter accepts: the role check must fire before any lookup by id."""
     converter = rule._converters[argument]
     name = type(converter).__name__
-    if name == "IntegerConverter":
+    if isinstance(converter, IntegerConverter):  # also main's BoundedIntConverter (sar.urls), the app's <int:...>
         return 1
     if name == "FloatConverter":
         return 1.0
@@ -146,15 +147,9 @@ def test_staff_without_a_required_role_are_refused(app: Flask, client_as: Callab
 # The checks above must catch a careless new route; prove it on a throwaway app.
 
 
-def root_conftest(config: pytest.Config) -> ModuleType:
-    module = config.pluginmanager.get_plugin(str(Path(__file__).resolve().parent.parent / "conftest.py"))
-    assert isinstance(module, ModuleType)
-    return module
-
-
 @pytest.fixture
 def throwaway_app(request: pytest.FixtureRequest, tmp_path: Path) -> Flask:
-    config = root_conftest(request.config).base_test_config(tmp_path, f"sqlite:///{tmp_path / 'x.sqlite'}")
+    config = base_test_config(tmp_path, f"sqlite:///{tmp_path / 'x.sqlite'}")
     return create_app(config)
 
 

@@ -709,3 +709,22 @@ def test_module_is_pure() -> None:
         text = fh.read()
     for forbidden in ("import flask", "from flask", "sqlalchemy", "date.today", "datetime.now", "datetime.today"):
         assert forbidden not in text
+
+
+# --- the case's rules, moved here from sar/clock (issue 8) -------------------------------------------------
+
+
+@pytest.mark.parametrize(("access_request", "allowed"), [(True, True), (False, False)])
+def test_only_an_access_request_pauses_for_clarification(access_request: bool, allowed: bool) -> None:
+    assert dl.pause_allowed(access_request) is allowed
+    if allowed:
+        dl.check_pause_allowed(access_request)
+    else:
+        with pytest.raises(dl.PauseNotAllowed, match="only be paused for clarification on a subject access"):
+            dl.check_pause_allowed(access_request)
+
+
+def test_the_time_limit_is_extended_once_only() -> None:
+    dl.check_can_extend(already_extended=False)
+    with pytest.raises(dl.AlreadyExtended, match="can only be extended once"):
+        dl.check_can_extend(already_extended=True)

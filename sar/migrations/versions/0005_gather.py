@@ -1,8 +1,8 @@
 """gather
 
 Revision ID: 0005_gather
-Revises: 0001_spine
-Create Date: 2026-12-04 07:15:28.391089
+Revises: 0004_case_status
+Create Date: 2026-12-04 07:55:46.987932
 
 """
 
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0005_gather"
-down_revision = "0001_spine"
+down_revision = "0004_case_status"
 branch_labels = None
 depends_on = None
 
@@ -23,13 +23,25 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("name", sa.String(length=100), nullable=False),
         sa.Column("kind", sa.String(length=30), nullable=False),
+        sa.Column("team_id", sa.Integer(), nullable=False),
         sa.Column("settings", sa.JSON(), nullable=False),
         sa.Column("suspended", sa.Boolean(), nullable=False),
         sa.Column("last_tested_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("last_test_result", sa.Text(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["team_id"], ["teams.id"], name=op.f("fk_connectors_team_id_teams")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_connectors")),
         sa.UniqueConstraint("name", name=op.f("uq_connectors_name")),
+    )
+    op.create_table(
+        "team_contacts",
+        sa.Column("team_id", sa.Integer(), nullable=False),
+        sa.Column("inbox_email", sa.String(length=254), nullable=False),
+        sa.Column("manager_email", sa.String(length=254), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["team_id"], ["teams.id"], name=op.f("fk_team_contacts_team_id_teams"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("team_id", name=op.f("pk_team_contacts")),
     )
     op.create_table(
         "search_tasks",
@@ -237,6 +249,55 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_document_pages_document_id"), ["document_id"], unique=False)
 
     op.create_table(
+        "evidence_files",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("case_id", sa.Integer(), nullable=False),
+        sa.Column("evidence_id", sa.Integer(), nullable=False),
+        sa.Column("uploaded_by_id", sa.Integer(), nullable=True),
+        sa.Column("deleted_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("deleted_reason", sa.String(length=300), nullable=False),
+        sa.Column("file_key", sa.String(length=64), nullable=False),
+        sa.Column("file_size", sa.Integer(), nullable=False),
+        sa.Column("media_type", sa.String(length=127), nullable=False),
+        sa.Column("original_name", sa.String(length=255), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["case_id"], ["cases.id"], name=op.f("fk_evidence_files_case_id_cases"), ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(
+            ["evidence_id"],
+            ["case_evidence.id"],
+            name=op.f("fk_evidence_files_evidence_id_case_evidence"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(["uploaded_by_id"], ["users.id"], name=op.f("fk_evidence_files_uploaded_by_id_users")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_evidence_files")),
+    )
+    with op.batch_alter_table("evidence_files", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_evidence_files_case_id"), ["case_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_evidence_files_evidence_id"), ["evidence_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_evidence_files_file_key"), ["file_key"], unique=False)
+
+    op.create_table(
+        "upload_link_attempts",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("ip_address", sa.String(length=64), nullable=False),
+        sa.Column("link_id", sa.Integer(), nullable=True),
+        sa.Column("succeeded", sa.Boolean(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["link_id"],
+            ["upload_links.id"],
+            name=op.f("fk_upload_link_attempts_link_id_upload_links"),
+            ondelete="SET NULL",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_upload_link_attempts")),
+    )
+    with op.batch_alter_table("upload_link_attempts", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_upload_link_attempts_at"), ["at"], unique=False)
+        batch_op.create_index(batch_op.f("ix_upload_link_attempts_ip_address"), ["ip_address"], unique=False)
+
+    op.create_table(
         "document_group_members",
         sa.Column("group_id", sa.Integer(), nullable=False),
         sa.Column("document_id", sa.Integer(), nullable=False),
@@ -254,24 +315,24 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("group_id", "document_id", name=op.f("pk_document_group_members")),
     )
-    # Job progress (INTERFACES item 3). The foundations revision adds the same columns: the coordinator keeps
-    # that one and drops this block at merge.
-    with op.batch_alter_table("jobs", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("progress_done", sa.Integer(), nullable=False, server_default="0"))
-        batch_op.add_column(sa.Column("progress_total", sa.Integer(), nullable=True))
-        batch_op.add_column(sa.Column("progress_message", sa.String(length=300), nullable=False, server_default=""))
 
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
-    with op.batch_alter_table("jobs", schema=None) as batch_op:
-        batch_op.drop_column("progress_message")
-        batch_op.drop_column("progress_total")
-        batch_op.drop_column("progress_done")
-
     op.drop_table("document_group_members")
+    with op.batch_alter_table("upload_link_attempts", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_upload_link_attempts_ip_address"))
+        batch_op.drop_index(batch_op.f("ix_upload_link_attempts_at"))
+
+    op.drop_table("upload_link_attempts")
+    with op.batch_alter_table("evidence_files", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_evidence_files_file_key"))
+        batch_op.drop_index(batch_op.f("ix_evidence_files_evidence_id"))
+        batch_op.drop_index(batch_op.f("ix_evidence_files_case_id"))
+
+    op.drop_table("evidence_files")
     with op.batch_alter_table("document_pages", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_document_pages_document_id"))
 
@@ -301,5 +362,6 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_search_tasks_assignee_id"))
 
     op.drop_table("search_tasks")
+    op.drop_table("team_contacts")
     op.drop_table("connectors")
     # ### end Alembic commands ###

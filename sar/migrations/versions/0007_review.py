@@ -1,7 +1,7 @@
 """review: exemption catalogue, findings and decisions, consultations, sign-off
 
 Revision ID: 0007_review
-Revises: 0005_gather
+Revises: 0006_letters
 Create Date: 2026-12-04 07:38:32.553735
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0007_review"
-down_revision = "0005_gather"
+down_revision = "0006_letters"
 branch_labels = None
 depends_on = None
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import time
+from typing import Any
 
 import pyotp
 from flask.testing import FlaskClient
@@ -30,3 +31,16 @@ def recovery_codes(response: TestResponse) -> list[str]:
 
 def password_step(client: FlaskClient, email: str, password: str = TEST_PASSWORD, **kwargs: str) -> TestResponse:
     return client.post("/sign-in", data={"email": email, "password": password}, **kwargs)
+
+
+def enrolment_step(client: FlaskClient, user: Any, password: str = TEST_PASSWORD) -> TestResponse:
+    """Follow a fresh one-time set-up link (as emailed to the user) and enter the password there."""
+    from urllib.parse import urlsplit
+
+    from sar.audit import SYSTEM
+    from sar.auth import enrolment
+    from sar.extensions import db
+
+    url = enrolment.issue(user, by=SYSTEM)
+    db.session.commit()
+    return client.post(urlsplit(url).path, data={"email": user.email, "password": password})

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from sar.audit import AuditEvent
+from sar.audit import SYSTEM, AuditEvent
 from sar.auth import teams
 from sar.auth.models import Role, Team, TeamKind
 from sar.extensions import db
@@ -19,7 +19,7 @@ def team_names() -> set[str]:
 
 
 def test_seed_follows_the_childrens_services_structure(app):
-    created = teams.ensure_seed_teams()
+    created = teams.ensure_seed_teams(by=SYSTEM)
     db.session.commit()
     names = team_names()
     for expected in (
@@ -40,18 +40,18 @@ def test_seed_follows_the_childrens_services_structure(app):
     assert not any("Clare Lodge" in name for name in names)  # no real unit's name baked in
     assert len(events("team_created")) == len(created) == len(names)
     # Running again changes nothing.
-    assert teams.ensure_seed_teams() == []
+    assert teams.ensure_seed_teams(by=SYSTEM) == []
 
 
 def test_secure_unit_name_and_teams_are_configurable(app):
     app.config["SECURE_UNIT_NAME"] = "Oak House Secure Children's Home"
-    teams.ensure_seed_teams()
+    teams.ensure_seed_teams(by=SYSTEM)
     assert "Oak House Secure Children's Home" in team_names()
 
 
 def test_council_teams_config_overrides_the_seed(app):
     app.config["TEAMS"] = ["Youth Justice", {"name": "Kids Charity", "kind": "provider", "description": "Advocacy"}]
-    teams.ensure_seed_teams()
+    teams.ensure_seed_teams(by=SYSTEM)
     assert team_names() == {"Youth Justice", "Kids Charity"}
     assert db.session.scalars(select(Team).where(Team.name == "Kids Charity")).one().kind is TeamKind.PROVIDER
 
@@ -107,7 +107,7 @@ def test_team_bad_input(app, client_as, make_team):
         ({"name": "New", "kind": "team", "description": "d" * 501}, "Description must be 500 characters or fewer"),
     ):
         response = admin.post("/admin/teams/new", data=data)
-        assert response.status_code == 400, message
+        assert response.status_code == 422, message
         assert message in response.get_data(as_text=True).replace("&#39;", "'"), message
     assert db.session.scalar(select(func.count()).select_from(Team)) == before
 

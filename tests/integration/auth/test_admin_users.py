@@ -6,6 +6,7 @@ from auth_helpers import TEST_PASSWORD, password_step
 from sqlalchemy import func, select
 
 from sar.audit import AuditEvent
+from sar.auth import grants
 from sar.auth.models import Role, User
 from sar.extensions import db
 
@@ -48,7 +49,7 @@ def test_admin_pages_refuse_other_roles_and_send_anonymous_users_to_sign_in(app,
 
 def test_admin_lists_users_with_roles_team_and_status(app, client_as, make_user, make_team):
     team = make_team("Early Help")
-    make_user(Role.RECORD_HOLDER, team=team, full_name="Rita Holder")
+    make_user(Role.RECORD_HOLDER, team=team, full_name="Rita Holder", mfa=False)
     page = client_as(Role.ADMIN).get("/admin/users").get_data(as_text=True)
     assert "Rita Holder" in page and "Early Help" in page and "Record holder" in page
     assert "Not set up" in page and "Active" in page
@@ -62,16 +63,23 @@ def test_create_user_with_team_and_roles_is_audited(app, client_as, make_team):
     response = admin.post("/admin/users/new", data=new_user_data(team=str(team.id), roles=["record_holder", "auditor"]))
     assert response.status_code == 302
     user = db.session.scalars(select(User).where(User.email == "jo.bloggs@council.example")).one()
-    assert user.team_id == team.id and user.roles == {Role.RECORD_HOLDER, Role.AUDITOR}
+    assert user.team_id == team.id and user.roles == {Role.RECORD_HOLDER}  # auditor waits for approval
+    assert [r.role for r in grants.pending_for(user)] == [Role.AUDITOR]
     assert not user.mfa_enrolled
     created = events("user_created")[-1]
     assert created.after["roles"] == ["auditor", "record_holder"]
     assert created.after["team_id"] == team.id
     assert created.actor_label != "system"
-    # The new account can sign in with the temporary password and is sent to set up MFA.
+    # The temporary password alone does not let anyone set up the authenticator ...
     fresh = app.test_client()
     step = password_step(fresh, "jo.bloggs@council.example", password="a temporary passphrase 42")
-    assert step.headers["Location"].endswith("/sign-in/set-up-authenticator")
+    assert step.status_code == 200 and "authenticator app is not set up yet" in step.get_data(as_text=True)
+    # ... the one-time link emailed to the new account's address does, with the password.
+    via_link = fresh.post(
+        emailed_link_path("jo.bloggs@council.example"),
+        data={"email": "jo.bloggs@council.example", "password": "a temporary passphrase 42"},
+    )
+    assert via_link.headers["Location"].endswith("/sign-in/set-up-authenticator")
 
 
 def test_create_user_double_submit_makes_one_account(app, client_as):
@@ -79,7 +87,7 @@ def test_create_user_double_submit_makes_one_account(app, client_as):
     before = user_count()
     assert admin.post("/admin/users/new", data=new_user_data()).status_code == 302
     again = admin.post("/admin/users/new", data=new_user_data())
-    assert again.status_code == 400
+    assert again.status_code == 422
     assert "An account already exists for jo.bloggs@council.example" in again.get_data(as_text=True)
     assert 'href="#email"' in again.get_data(as_text=True)
     assert user_count() == before + 1
@@ -102,7 +110,7 @@ def test_create_user_bad_input_is_refused_and_nothing_saved(app, client_as):
     for message, data in cases.items():
         response = admin.post("/admin/users/new", data=data)
         page = response.get_data(as_text=True)
-        assert response.status_code == 400, message
+        assert response.status_code == 422, message
         assert message in page, message
         assert "govuk-error-summary" in page
     assert user_count() == before
@@ -121,10 +129,12 @@ def test_edit_roles_team_and_job_title_audits_before_and_after(app, client_as, m
     assert response.status_code == 302
     db.session.expire_all()
     changed = db.session.get(User, user.id)
-    assert changed.roles == {Role.IG_OFFICER, Role.DPO} and changed.team_id == team.id and changed.job_title == "IRO"
+    # Removing a role is immediate; the two case-data roles wait for a second person (separation of duties).
+    assert changed.roles == frozenset() and changed.team_id == team.id and changed.job_title == "IRO"
+    assert sorted(r.role for r in grants.pending_for(changed)) == [Role.DPO, Role.IG_OFFICER]
     roles_event = events("roles_changed")[-1]
     assert roles_event.before == {"roles": ["record_holder"]}
-    assert roles_event.after == {"roles": ["dpo", "ig_officer"]}
+    assert roles_event.after == {"roles": []}
     assert roles_event.actor_label != "system"
     details = events("user_updated")[-1]
     assert details.before["team_id"] is None and details.after["team_id"] == team.id
@@ -139,7 +149,7 @@ def test_cannot_remove_the_last_active_administrator(app, client_as, make_user):
         f"/admin/users/{admin_user.id}/edit",
         data={"full_name": "Test Officer", "job_title": "", "team": "", "roles": ["dpo"]},
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "You cannot remove your own administrator role" in response.get_data(as_text=True)
 
     # With a second administrator, the first can be demoted by the second ...
@@ -154,11 +164,12 @@ def test_cannot_remove_the_last_active_administrator(app, client_as, make_user):
     )
     # ... but the remaining administrator cannot be deactivated (nor deactivate themselves).
     refused = other.post(f"/admin/users/{other_user.id}/deactivate")
-    assert refused.status_code == 400
+    assert refused.status_code == 422
     assert "You cannot deactivate your own account" in refused.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(User, other_user.id).active
-    assert db.session.get(User, admin_user.id).roles == {Role.DPO}
+    demoted = db.session.get(User, admin_user.id)
+    assert demoted.roles == frozenset() and [r.role for r in grants.pending_for(demoted)] == [Role.DPO]
 
 
 def test_last_active_admin_rule_in_the_service(app, make_user):
@@ -166,24 +177,24 @@ def test_last_active_admin_rule_in_the_service(app, make_user):
 
     only_admin = make_user(Role.ADMIN)
     helper = make_user(Role.ADMIN)
-    service.set_active(helper, False, actor=only_admin)
+    service.set_active(helper, False, by=only_admin)
     db.session.commit()
     # helper is deactivated: only_admin is the last active administrator.
     third = make_user(Role.IG_OFFICER)
     try:
-        service.set_roles(only_admin, {Role.DPO}, actor=third)
+        service.set_roles(only_admin, {Role.DPO}, by=third)
     except service.AccountError as problem:
         assert "at least one active administrator" in str(problem)
     else:
         raise AssertionError("removing the last active administrator must be refused")
     try:
-        service.set_active(only_admin, False, actor=third)
+        service.set_active(only_admin, False, by=third)
     except service.AccountError as problem:
         assert "at least one active administrator" in str(problem)
     else:
         raise AssertionError("deactivating the last active administrator must be refused")
     # Taking admin away from an already-deactivated administrator is fine.
-    service.set_roles(helper, {Role.DPO}, actor=only_admin)
+    service.set_roles(helper, {Role.DPO}, by=only_admin)
 
 
 def test_deactivate_and_reactivate_are_audited(app, client_as, make_user):
@@ -222,9 +233,29 @@ def test_reset_mfa_makes_the_user_enrol_again(app, enrolled, client_as):
     assert reset_user.recovery_codes == []
     event = events("mfa_reset")[-1]
     assert event.before == {"mfa_enrolled": True, "recovery_codes_unused": 10}
-    assert event.after == {"mfa_enrolled": False, "recovery_codes_unused": 0}
-    step = password_step(app.test_client(), user.email)
+    # The browser the user enrolled in is signed out by the reset.
+    assert event.after == {"mfa_enrolled": False, "recovery_codes_unused": 0, "sessions_ended": 1}
+    fresh = app.test_client()
+    assert "not set up yet" in password_step(fresh, user.email).get_data(as_text=True)
+    step = fresh.post(emailed_link_path(user.email), data={"email": user.email, "password": TEST_PASSWORD})
     assert step.headers["Location"].endswith("/sign-in/set-up-authenticator")
+
+
+def emailed_link_path(address: str) -> str:
+    """The path of the newest set-up link in the outbox for ``address``."""
+    import re
+
+    from sar.mail import OutboxMessage
+
+    message = db.session.scalars(
+        select(OutboxMessage)
+        .where(OutboxMessage.to_address == address, OutboxMessage.kind == "enrolment_link")
+        .order_by(OutboxMessage.id.desc())
+    ).first()
+    assert message is not None, "no set-up link was emailed"
+    found = re.search(r"https?://[^/\s]+(/sign-in/enrol/\S+)", message.body)
+    assert found
+    return found.group(1)
 
 
 def test_unknown_user_is_404(client_as):
@@ -248,12 +279,13 @@ def test_own_account_page_and_password_change(app, client_as, make_user, make_te
             "confirm_password": "a brand new passphrase",
         },
     )
-    assert wrong.status_code == 400 and "Your current password is incorrect" in wrong.get_data(as_text=True)
+    # Status 200: the failure is counted and audited like a failed sign-in (so it must be committed).
+    assert wrong.status_code == 200 and "Your current password is incorrect" in wrong.get_data(as_text=True)
     weak = client.post(
         "/account/password",
         data={"current_password": TEST_PASSWORD, "new_password": "short", "confirm_password": "short"},
     )
-    assert weak.status_code == 400 and "Password must be 12 characters or more" in weak.get_data(as_text=True)
+    assert weak.status_code == 422 and "Password must be 12 characters or more" in weak.get_data(as_text=True)
     mismatch = client.post(
         "/account/password",
         data={"current_password": TEST_PASSWORD, "new_password": "a brand new passphrase", "confirm_password": "other"},
@@ -281,12 +313,12 @@ def test_simultaneous_create_for_the_same_email_is_a_clear_error(app, make_user,
 
     admin = make_user(Role.ADMIN)
     service.create_user(
-        email="race@council.example", full_name="First", password=TEST_PASSWORD, roles={Role.DPO}, actor=admin
+        email="race@council.example", full_name="First", password=TEST_PASSWORD, roles={Role.DPO}, by=admin
     )
     monkeypatch.setattr(service, "find_user_by_email", lambda email: None)
     try:
         service.create_user(
-            email="race@council.example", full_name="Second", password=TEST_PASSWORD, roles={Role.DPO}, actor=admin
+            email="race@council.example", full_name="Second", password=TEST_PASSWORD, roles={Role.DPO}, by=admin
         )
     except service.AccountError as problem:
         assert "already exists" in str(problem)
@@ -301,7 +333,7 @@ def test_admin_sets_a_temporary_password(app, client_as, make_user):
     admin = client_as(Role.ADMIN)
     assert "Set a new temporary password" in admin.get(f"/admin/users/{user.id}").get_data(as_text=True)
     short = admin.post(f"/admin/users/{user.id}/password", data={"password": "short"})
-    assert short.status_code == 400 and "Password must be 12 characters or more" in short.get_data(as_text=True)
+    assert short.status_code == 422 and "Password must be 12 characters or more" in short.get_data(as_text=True)
     assert events("password_reset") == []
     ok = admin.post(f"/admin/users/{user.id}/password", data={"password": "a fresh temporary phrase"})
     assert ok.status_code == 302

@@ -19,7 +19,7 @@ def test_create_user_cli_makes_an_administrator(app):
     user = db.session.scalars(select(User).where(User.email == "first.admin@council.example")).one()
     assert user.roles == {Role.ADMIN} and not user.mfa_enrolled
     event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "user_created")).one()
-    assert event.actor_label == "system"
+    assert event.actor_label == "create-user command"
 
 
 def test_create_user_cli_refuses_bad_input_and_duplicates(app):

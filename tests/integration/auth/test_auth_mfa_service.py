@@ -23,7 +23,7 @@ def test_secret_encryption_round_trip_and_key_binding(app):
 
 
 def test_rotating_secret_key_leaves_recovery_codes_until_an_admin_resets(app, make_user):
-    user = make_user(Role.IG_OFFICER)
+    user = make_user(Role.IG_OFFICER, mfa=False)
     admin = make_user(Role.ADMIN)
     secret = mfa.start_enrolment(user)
     codes = mfa.confirm_enrolment(user, pyotp.TOTP(secret).now())
@@ -35,13 +35,13 @@ def test_rotating_secret_key_leaves_recovery_codes_until_an_admin_resets(app, ma
     user.mfa_last_timestep = None
     assert not mfa.verify_totp(user, pyotp.TOTP(secret).now())
     assert mfa.use_recovery_code(user, codes[0]) == 9
-    service.reset_mfa(user, actor=admin)
+    service.reset_mfa(user, by=admin)
     assert not mfa.is_enrolled(user)
     assert mfa.start_enrolment(user) != secret
 
 
 def test_totp_window_and_replay(app, make_user):
-    user = make_user(Role.IG_OFFICER)
+    user = make_user(Role.IG_OFFICER, mfa=False)
     secret = mfa.start_enrolment(user)
     assert mfa.start_enrolment(user) == secret  # reloading the page shows the same secret
     totp = pyotp.TOTP(secret)
@@ -57,7 +57,7 @@ def test_totp_window_and_replay(app, make_user):
 
 
 def test_recovery_codes_single_use_and_counted(app, make_user):
-    user = make_user(Role.IG_OFFICER)
+    user = make_user(Role.IG_OFFICER, mfa=False)
     secret = mfa.start_enrolment(user)
     codes = mfa.confirm_enrolment(user, pyotp.TOTP(secret).now())
     db.session.commit()
@@ -75,7 +75,7 @@ def test_qr_code_is_inline_svg_without_style_or_script(app):
 
 
 def test_provisioning_uri_names_the_issuer(app, make_user):
-    user = make_user(Role.IG_OFFICER)
+    user = make_user(Role.IG_OFFICER, mfa=False)
     uri = mfa.provisioning_uri(user, pyotp.random_base32())
     assert uri.startswith("otpauth://totp/") and "issuer=Test%20Borough%20Council" in uri
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 import pyotp
-from auth_helpers import TEST_PASSWORD, manual_key, password_step, recovery_codes, totp_code
+from auth_helpers import TEST_PASSWORD, enrolment_step, manual_key, password_step, recovery_codes, totp_code
 from sqlalchemy import select
 
 from sar.audit import AuditEvent
@@ -28,8 +28,8 @@ def test_sign_in_page_is_accessible_markup(client):
 
 
 def test_first_sign_in_enrols_mfa_then_shows_recovery_codes_once(app, client, make_user):
-    user = make_user(Role.IG_OFFICER)
-    response = password_step(client, user.email)
+    user = make_user(Role.IG_OFFICER, mfa=False)
+    response = enrolment_step(client, user)  # by the emailed link: the password alone is not enough
     assert response.status_code == 302
     assert response.headers["Location"].endswith("/sign-in/set-up-authenticator")
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
+import pytest
 from bs4 import BeautifulSoup
 from sqlalchemy import func, select
 
-from sar.audit import AuditEvent
+from sar.audit import AuditEvent, SystemActor
 from sar.auth.models import Role
+from sar.cases.facts import BundleFacts, Letter, ReviewFacts, SignOff
 from sar.cases.models import (
     CasePerson,
     CaseStatus,
@@ -45,12 +47,22 @@ def test_add_change_and_remove_a_person(officer_client, make_case):
     case = make_case()
     new = officer_client.get(f"/cases/{case.id}/people/new")
     assert new.status_code == 200 and "Add a person to the register" in new.get_data(as_text=True)
-    response = officer_client.post(f"/cases/{case.id}/people/new", data={
-        "role": "third_party", "full_name": "  Neil   Carter ", "relationship": "referrer (neighbour)",
-        "addresses": "14 Southgate, Eastholme, dn9 1az", "phones": "+44 7700 900445\n07700900445",
-        "emails": "neilcarter@aol.com", "date_of_birth": _date(date(1973, 12, 29)), "aliases": "NC",
-        "consent_obtained": "no", "consent_date": _date(date.today()), "consent_note": "Refused on the phone",
-    })  # fmt: skip
+    response = officer_client.post(
+        f"/cases/{case.id}/people/new",
+        data={
+            "role": "third_party",
+            "full_name": "  Neil   Carter ",
+            "relationship": "referrer (neighbour)",
+            "addresses": "14 Southgate, Eastholme, dn9 1az",
+            "phones": "+44 7700 900445\n07700900445",
+            "emails": "neilcarter@aol.com",
+            "date_of_birth": _date(date(1973, 12, 29)),
+            "aliases": "NC",
+            "consent_obtained": "no",
+            "consent_date": _date(date.today()),
+            "consent_note": "Refused on the phone",
+        },
+    )
     assert response.status_code == 302, _errors(response)
     person = db.session.scalars(select(CasePerson).where(CasePerson.full_name == "Neil Carter")).one()
     assert person.phones == ["07700 900445"]  # two spellings of one number are one number
@@ -59,10 +71,16 @@ def test_add_change_and_remove_a_person(officer_client, make_case):
 
     form = officer_client.get(f"/cases/{case.id}/people/{person.id}").get_data(as_text=True)
     assert "Neil Carter" in form and "referrer (neighbour)" in form
-    changed = officer_client.post(f"/cases/{case.id}/people/{person.id}", data={
-        "role": "third_party", "full_name": "Neil Carter", "relationship": "referrer (neighbour)",
-        "nhs_number": "943 476 5919", "consent_obtained": "",
-    })  # fmt: skip
+    changed = officer_client.post(
+        f"/cases/{case.id}/people/{person.id}",
+        data={
+            "role": "third_party",
+            "full_name": "Neil Carter",
+            "relationship": "referrer (neighbour)",
+            "nhs_number": "943 476 5919",
+            "consent_obtained": "",
+        },
+    )
     assert changed.status_code == 302, _errors(changed)
     assert person.nhs_number == "943 476 5919" and person.phones == [] and person.consent_obtained is None
 
@@ -75,11 +93,19 @@ def test_add_change_and_remove_a_person(officer_client, make_case):
 
 def test_bad_person_input_is_refused_and_nothing_saved(officer_client, make_case):
     case = make_case()
-    response = officer_client.post(f"/cases/{case.id}/people/new", data={
-        "role": "third_party", "full_name": "", "emails": "not-an-email", "phones": "07700 900445\nabc",
-        "date_of_birth": ["29", "2", "2023"], "ni_number": "AB123456", "consent_obtained": "yes",
-        "relationship": "r" * 101,
-    })  # fmt: skip
+    response = officer_client.post(
+        f"/cases/{case.id}/people/new",
+        data={
+            "role": "third_party",
+            "full_name": "",
+            "emails": "not-an-email",
+            "phones": "07700 900445\nabc",
+            "date_of_birth": ["29", "2", "2023"],
+            "ni_number": "AB123456",
+            "consent_obtained": "yes",
+            "relationship": "r" * 101,
+        },
+    )
     assert response.status_code == 422
     errors = _errors(response)
     assert "Enter the person's full name" in errors
@@ -104,28 +130,52 @@ def test_evidence_asked_for_received_and_verified_feeds_the_clock(officer_client
     case = make_case(requester_type=RequesterType.SOLICITOR)
     reasons: list[str] = []
     asked, arrived = date.today() - timedelta(days=5), date.today() - timedelta(days=1)
-    with case_changed.connected_to(lambda sender, reason: reasons.append(reason)):
-        response = officer_client.post(f"/cases/{case.id}/evidence/new", data={
-            "kind": "authority", "person_id": "0", "asked_for": "Signed form of authority",
-            "requested_on": _date(asked),
-        })  # fmt: skip
+    with case_changed.connected_to(lambda sender, reason, by: reasons.append(reason)):
+        response = officer_client.post(
+            f"/cases/{case.id}/evidence/new",
+            data={
+                "kind": "authority",
+                "person_id": "0",
+                "asked_for": "Signed form of authority",
+                "requested_on": _date(asked),
+            },
+        )
         assert response.status_code == 302, _errors(response)
         item = case.evidence[0]
         page = officer_client.get(f"/cases/{case.id}/evidence/{item.id}/received")
         assert "Signed form of authority" in page.get_data(as_text=True)
-        early = officer_client.post(f"/cases/{case.id}/evidence/{item.id}/received",
-                                    data={"received_on": _date(asked - timedelta(days=1)), "what_arrived": "x"})
+        early = officer_client.post(
+            f"/cases/{case.id}/evidence/{item.id}/received",
+            data={"received_on": _date(asked - timedelta(days=1)), "what_arrived": "x"},
+        )
         assert early.status_code == 422
         assert "The date received must be the same as or after the date it was asked for" in _errors(early)
-        assert officer_client.post(f"/cases/{case.id}/evidence/{item.id}/received", data={
-            "received_on": _date(arrived), "what_arrived": "Authority signed by the client"}).status_code == 302
-        assert officer_client.post(f"/cases/{case.id}/evidence/{item.id}/verified", data={
-            "verified_on": _date(date.today()), "notes": "Signature matches"}).status_code == 302  # fmt: skip
+        assert (
+            officer_client.post(
+                f"/cases/{case.id}/evidence/{item.id}/received",
+                data={"received_on": _date(arrived), "what_arrived": "Authority signed by the client"},
+            ).status_code
+            == 302
+        )
+        assert (
+            officer_client.post(
+                f"/cases/{case.id}/evidence/{item.id}/verified",
+                data={"verified_on": _date(date.today()), "notes": "Signature matches"},
+            ).status_code
+            == 302
+        )
     assert item.kind is EvidenceKind.AUTHORITY
     assert (item.requested_on, item.received_on, item.verified_on) == (asked, arrived, date.today())
     assert item.verified_by_id == officer.id and item.notes == "Signature matches"
     assert reasons == ["authority evidence recorded", "authority evidence received", "authority evidence verified"]
-    assert _actions(case.id)[-3:] == ["evidence.requested", "evidence.received", "evidence.verified"], _actions(case.id)
+    # Asking moved the case to "awaiting authority" and receipt moved it back: each a derived status change.
+    assert _actions(case.id)[-5:] == [
+        "evidence.requested",
+        "case.status_derived",
+        "evidence.received",
+        "case.status_derived",
+        "evidence.verified",
+    ], _actions(case.id)
 
 
 def test_evidence_needs_a_date_and_no_future_dates(officer_client, make_case):
@@ -133,8 +183,10 @@ def test_evidence_needs_a_date_and_no_future_dates(officer_client, make_case):
     missing = officer_client.post(f"/cases/{case.id}/evidence/new", data={"kind": "identity", "person_id": "0"})
     assert missing.status_code == 422
     assert "Enter the date it was asked for, or the date it arrived" in _errors(missing)
-    future = officer_client.post(f"/cases/{case.id}/evidence/new", data={
-        "kind": "identity", "person_id": "0", "requested_on": _date(date.today() + timedelta(days=3))})
+    future = officer_client.post(
+        f"/cases/{case.id}/evidence/new",
+        data={"kind": "identity", "person_id": "0", "requested_on": _date(date.today() + timedelta(days=3))},
+    )
     assert future.status_code == 422
     assert "The date it was asked for must be today or in the past" in _errors(future)
     assert case.evidence == []
@@ -144,9 +196,14 @@ def test_competence_assessment_is_recorded_and_updated(officer_client, make_case
     case = make_case(requester_type=RequesterType.PARENT_PR)
     form = officer_client.get(f"/cases/{case.id}/competence").get_data(as_text=True)
     assert "Ida Officer" in form and "The child&#39;s views" in form
-    data = {"maturity": "Mature for 13", "childs_views": "Does not want Dad to see the notes",
-            "decision": "competent_does_not_authorise", "outcome_note": "Refuse the father's request",
-            "assessed_by": "Sam Jones, social worker", "assessed_on": _date(date.today())}  # fmt: skip
+    data = {
+        "maturity": "Mature for 13",
+        "childs_views": "Does not want Dad to see the notes",
+        "decision": "competent_does_not_authorise",
+        "outcome_note": "Refuse the father's request",
+        "assessed_by": "Sam Jones, social worker",
+        "assessed_on": _date(date.today()),
+    }
     assert officer_client.post(f"/cases/{case.id}/competence", data=data).status_code == 302
     assert case.competence.decision is CompetenceDecision.COMPETENT_DOES_NOT_AUTHORISE
     data["decision"] = "competent_authorises"
@@ -157,53 +214,140 @@ def test_competence_assessment_is_recorded_and_updated(officer_client, make_case
     assert "Does not want Dad to see the notes" in page
     bad = officer_client.post(f"/cases/{case.id}/competence", data={"assessed_on": ["1", "1", ""]})
     assert bad.status_code == 422
-    assert set(_errors(bad)) >= {"Select the conclusion", "Enter who made the assessment",
-                                 "The date assessed must include a year"}  # fmt: skip
+    assert set(_errors(bad)) >= {
+        "Select the conclusion",
+        "Enter who made the assessment",
+        "The date assessed must include a year",
+    }
 
 
-def test_change_status_and_close_with_an_outcome(officer_client, make_case):
+# Issue 9: statuses are derived from facts and never set by hand; closing is a decision the server checks.
+
+
+def test_there_is_no_way_to_set_a_status_by_hand(officer_client, make_case):
     case = make_case()
-    form = officer_client.get(f"/cases/{case.id}/status").get_data(as_text=True)
-    assert "Gathering records" in form and "Withdrawn by the requester" in form
-    no_reason = officer_client.post(f"/cases/{case.id}/status", data={"to_status": "gathering", "reason": ""})
-    assert no_reason.status_code == 422 and "Enter the reason for the change" in _errors(no_reason)
-    assert officer_client.post(f"/cases/{case.id}/status",
-                               data={"to_status": "gathering", "reason": "ID not needed"}).status_code == 302
-    assert case.status is CaseStatus.GATHERING
-    no_outcome = officer_client.post(f"/cases/{case.id}/status", data={"to_status": "closed", "reason": "Done"})
-    assert no_outcome.status_code == 422 and "Select the outcome" in _errors(no_outcome)
-    transfer = officer_client.post(f"/cases/{case.id}/status", data={
-        "to_status": "closed", "outcome": "TRANSFERRED", "reason": "Parent wants the school record"})
+    assert officer_client.get(f"/cases/{case.id}/status").status_code == 404
+    posted = officer_client.post(f"/cases/{case.id}/outcome", data={"to_status": "ready_to_send", "reason": "x"})
+    assert posted.status_code == 422 and "Select the outcome" in _errors(posted)
+    assert case.status is CaseStatus.RECEIVED
+
+
+def test_close_with_an_outcome_and_reopen(officer_client, make_case):
+    case = make_case()
+    form = officer_client.get(f"/cases/{case.id}/outcome").get_data(as_text=True)
+    assert "Transferred to another body" in form
+    # Outcomes whose facts are missing are listed with what they need, not offered.
+    assert "a response bundle that has been verified and released" in form.lower()
+    transfer = officer_client.post(
+        f"/cases/{case.id}/outcome", data={"outcome": "TRANSFERRED", "reason": "Parent wants the school record"}
+    )
     assert transfer.status_code == 422 and "Select where the request was transferred to" in _errors(transfer)
-    assert officer_client.post(f"/cases/{case.id}/status", data={
-        "to_status": "closed", "outcome": "TRANSFERRED", "transferred_to": "school_record",
-        "reason": "Parent wants the school record"}).status_code == 302  # fmt: skip
+    assert (
+        officer_client.post(
+            f"/cases/{case.id}/outcome",
+            data={
+                "outcome": "TRANSFERRED",
+                "transferred_to": "school_record",
+                "reason": "Parent wants the school record",
+            },
+        ).status_code
+        == 302
+    )
     assert case.status is CaseStatus.CLOSED and case.outcome is Outcome.TRANSFERRED
     assert case.transferred_to is TransferTarget.SCHOOL_RECORD and case.closed_at is not None
     closed = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "case.closed")).one()
-    assert closed.before == {"status": "gathering", "outcome": None}
+    assert closed.before == {"status": "received", "outcome": None}
     assert closed.after["outcome"] == "TRANSFERRED"
     assert "Parent wants the school record" in closed.summary
-    reopen = officer_client.post(f"/cases/{case.id}/status", data={"to_status": "gathering", "reason": "Asked again"})
+    no_reason = officer_client.post(f"/cases/{case.id}/outcome", data={"reason": ""})
+    assert no_reason.status_code == 422 and "Enter why the case is being reopened" in _errors(no_reason)
+    reopen = officer_client.post(f"/cases/{case.id}/outcome", data={"reason": "Asked again"})
     assert reopen.status_code == 302 and case.outcome is None and case.closed_at is None
-    assert _actions(case.id)[-3:] == ["case.status_changed", "case.closed", "case.reopened"]
+    assert case.status is CaseStatus.RECEIVED
+    assert _actions(case.id)[-4:] == ["case.closed", "case.status_derived", "case.reopened", "case.status_derived"]
 
 
-def test_ncnd_needs_the_dpo(officer_client, client_as, dpo, make_case):
+def test_outcomes_whose_facts_are_missing_are_refused_on_the_server(officer_client, make_case):
     case = make_case()
-    data = {"to_status": "closed", "outcome": "NCND", "reason": "Confirming would prejudice a police investigation"}
-    refused = officer_client.post(f"/cases/{case.id}/status", data=data)
+    for outcome, needs in (
+        ("FULL", "verified and released"),
+        ("PARTIAL", "verified and released"),
+        ("NONE_HELD", "search statement"),
+        ("REFUSED_MUE", "refusal letter"),
+        ("WITHDRAWN", "withdrawal"),
+        ("ID_NOT_PROVIDED_CLOSED", "proof of identity asked for"),
+    ):
+        # Posted directly, as a hand-made request would: the radios never offered them.
+        response = officer_client.post(
+            f"/cases/{case.id}/outcome", data={"outcome": outcome, "exemption_codes": ["TP"], "reason": "Try to close"}
+        )
+        assert response.status_code == 422, outcome
+        assert case.outcome is None and case.status is CaseStatus.RECEIVED
+        messages = " ".join(_errors(response))
+        assert "Not a valid choice" in messages or needs in messages, (outcome, messages)
+    for outcome, needs in (("FULL", "verified and released"), ("WITHDRAWN", "withdrawal")):
+        from sar.cases import service
+        from sar.cases.workflow import Closure, TransitionError
+
+        with pytest.raises(TransitionError, match=needs):
+            service.decide_outcome(case, Closure(Outcome(outcome)), "Try", by=case.logged_by)
+    assert case.outcome is None
+
+
+def test_withdrawal_is_a_fact_that_makes_withdrawn_available(officer_client, make_case):
+    case = make_case()
+    bad = officer_client.post(f"/cases/{case.id}/withdrawal", data={"withdrawn_on": _date(date.today()), "note": ""})
+    assert bad.status_code == 422 and "Enter how they told us" in _errors(bad)
+    assert (
+        officer_client.post(
+            f"/cases/{case.id}/withdrawal", data={"withdrawn_on": _date(date.today()), "note": "Phoned to withdraw"}
+        ).status_code
+        == 302
+    )
+    assert case.withdrawn_on == date.today()
+    page = officer_client.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert "The requester has withdrawn: record the outcome" in page
+    assert (
+        officer_client.post(
+            f"/cases/{case.id}/outcome", data={"outcome": "WITHDRAWN", "reason": "Withdrawn by phone"}
+        ).status_code
+        == 302
+    )
+    assert case.status is CaseStatus.CLOSED and case.outcome is Outcome.WITHDRAWN
+
+
+def test_ncnd_needs_the_dpo_and_its_facts(officer_client, client_as, dpo, make_case, later_stages):
+    case = make_case()
+    data = {"outcome": "NCND", "reason": "Confirming would prejudice a police investigation"}
+    assert officer_client.post(f"/cases/{case.id}/outcome", data=data).status_code == 422
+    later_stages(
+        review=ReviewFacts(documents_total=3, marked_ready=True, sign_off=SignOff.GIVEN),
+        bundle=BundleFacts(letters_sent=frozenset({Letter.RESPONSE})),
+    )
+    refused = officer_client.post(f"/cases/{case.id}/outcome", data=data)
     assert refused.status_code == 422
     assert "Only the Data Protection Officer can sign off" in refused.get_data(as_text=True)
-    assert client_as(user=dpo).post(f"/cases/{case.id}/status", data=data).status_code == 302
+    assert client_as(user=dpo).post(f"/cases/{case.id}/outcome", data=data).status_code == 302
     assert case.outcome is Outcome.NCND and case.ncnd_signed_off_by_id == dpo.id
 
 
-def test_disallowed_move_is_refused(officer_client, make_case):
+def test_disclosure_is_possible_once_a_stage_reports_a_released_bundle(officer_client, make_case, later_stages):
     case = make_case()
-    response = officer_client.post(f"/cases/{case.id}/status", data={"to_status": "ready_to_send", "reason": "x"})
-    assert response.status_code == 422
-    assert case.status is CaseStatus.RECEIVED
+    data = {"outcome": "PARTIAL", "exemption_codes": ["TP", "SW-SH"], "reason": "Sent with redactions"}
+    later_stages(bundle=BundleFacts(built=True, verified=True))
+    assert officer_client.post(f"/cases/{case.id}/outcome", data=data).status_code == 422
+    later_stages(
+        review=ReviewFacts(documents_total=3, marked_ready=True, sign_off=SignOff.GIVEN),
+        bundle=BundleFacts(built=True, verified=True, released=True),
+    )
+    from sar.cases import status
+
+    status.refresh(case, reason="bundle released", by=SystemActor("test"))
+    assert case.status is CaseStatus.READY_TO_SEND
+    assert officer_client.post(f"/cases/{case.id}/outcome", data=data).status_code == 302
+    assert case.outcome is Outcome.PARTIAL and case.exemption_codes == ["SW-SH", "TP"]
+    page = officer_client.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert "SW-SH: Serious harm (social work)" in page and "Third-party information" in page
 
 
 def test_assign_owner(officer_client, officer, make_user, make_case):
@@ -225,9 +369,15 @@ def test_edit_request_details(officer_client, make_case):
     assert "Change request details" in form
     moment = datetime.now(UTC) - timedelta(days=10)
     reasons: list[str] = []
-    data = {"channel": "post", "received_date": _date(moment.date()), "received_time": "9am",
-            "rights": ["access", "objection"], "requester_type": "self", "description": "Changed"}  # fmt: skip
-    with case_changed.connected_to(lambda sender, reason: reasons.append(reason)):
+    data = {
+        "channel": "post",
+        "received_date": _date(moment.date()),
+        "received_time": "9am",
+        "rights": ["access", "objection"],
+        "requester_type": "self",
+        "description": "Changed",
+    }
+    with case_changed.connected_to(lambda sender, reason, by: reasons.append(reason)):
         response = officer_client.post(f"/cases/{case.id}/edit", data=data)
     assert response.status_code == 302, _errors(response)
     assert case.right_values == {Right.ACCESS, Right.OBJECTION}

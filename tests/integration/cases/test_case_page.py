@@ -7,15 +7,16 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import add_people
 from sqlalchemy import select
+from support import add_people
 
 from redaction import load_register
-from sar.audit import AuditEvent
+from sar.audit import SYSTEM, AuditEvent, SystemActor
 from sar.auth.models import Role
 from sar.cases import service
-from sar.cases.models import CaseStatus, PersonRole, RequesterType, Right
+from sar.cases.models import PersonRole, RequesterType, Right
 from sar.cases.panels import CasePanel, register_case_panel
+from sar.cases.workflow import Closure
 from sar.extensions import db
 
 
@@ -26,8 +27,9 @@ def _events(action: str) -> list[AuditEvent]:
 def test_the_case_page_shows_everything_and_audits_the_view(officer_client, make_case):
     case = make_case(
         requester_type=RequesterType.SOLICITOR,
-        requester=service.PersonDetails(full_name="Jonathan Bradley", relationship="solicitor",
-                                        organisation="Care Leavers' Rights Project"),  # fmt: skip
+        requester=service.PersonDetails(
+            full_name="Jonathan Bradley", relationship="solicitor", organisation="Care Leavers' Rights Project"
+        ),
         rights=frozenset({Right.ACCESS, Right.PORTABILITY}),
         description="My whole file from 2010",
     )
@@ -35,10 +37,22 @@ def test_the_case_page_shows_everything_and_audits_the_view(officer_client, make
     page = officer_client.get(f"/cases/{case.id}")
     assert page.status_code == 200
     text = BeautifulSoup(page.data, "html.parser").get_text(" ", strip=True)
-    for expected in (case.reference, "Jordan Lee", "Jonathan Bradley", "Christine Whitehead", "MASH Social Worker",
-                     "My whole file from 2010", "Portability is normally not available", "People register",
-                     "Identity and authority evidence", "Competence and best interests", "History", "case.created"):
-        assert expected in text, expected  # fmt: skip
+    for expected in (
+        case.reference,
+        "Jordan Lee",
+        "Jonathan Bradley",
+        "Christine Whitehead",
+        "MASH Social Worker",
+        "My whole file from 2010",
+        "Portability is normally not available",
+        "People register",
+        "Identity and authority evidence",
+        "Competence and best interests",
+        "History",
+        "Request logged as " + case.reference,
+        "Christine Whitehead added to the people register",
+    ):
+        assert expected in text, expected
     viewed = _events("case.viewed")
     assert [e.case_id for e in viewed] == [case.id]
 
@@ -59,15 +73,22 @@ def test_readers_can_view_but_only_workers_see_change_links(client_as, make_case
     case = make_case()
     page = client_as(role).get(f"/cases/{case.id}").get_data(as_text=True)
     assert case.reference in page
-    assert ("Change status or close" in page) is (role is Role.DPO)
+    assert ("Record the outcome" in page) is (role is Role.DPO)
 
 
 def test_auditors_cannot_change_cases(client_as, make_case):
     case = make_case()
     auditor = client_as(Role.AUDITOR)
-    for url in (f"/cases/{case.id}/edit", f"/cases/{case.id}/status", f"/cases/{case.id}/owner",
-                f"/cases/{case.id}/people/new", f"/cases/{case.id}/evidence/new", f"/cases/{case.id}/competence"):
-        assert auditor.get(url).status_code == 403, url  # fmt: skip
+    for url in (
+        f"/cases/{case.id}/edit",
+        f"/cases/{case.id}/outcome",
+        f"/cases/{case.id}/withdrawal",
+        f"/cases/{case.id}/owner",
+        f"/cases/{case.id}/people/new",
+        f"/cases/{case.id}/evidence/new",
+        f"/cases/{case.id}/competence",
+    ):
+        assert auditor.get(url).status_code == 403, url
         assert auditor.post(url, data={}).status_code == 403, url
 
 
@@ -92,15 +113,34 @@ def test_people_register_download_matches_the_people_json_format_and_is_audited(
     assert response.mimetype == "application/json"
     assert f"{case.reference}-people.json" in response.headers["Content-Disposition"]
     register = json.loads(response.data)
-    assert register["subject"] == {"id": "S", "name": "Alison Carole Whitehead", "aliases": [], "date_of_birth": None,
-                                   "addresses": [], "phones": [], "emails": [], "nhs_number": None,
-                                   "ni_number": None}  # fmt: skip
+    assert register["subject"] == {
+        "id": "S",
+        "name": "Alison Carole Whitehead",
+        "aliases": [],
+        "date_of_birth": None,
+        "addresses": [],
+        "phones": [],
+        "emails": [],
+        "nhs_number": None,
+        "ni_number": None,
+    }
     assert register["people"] == [
-        {"id": "P1", "name": "Christine Whitehead", "role": "third_party", "relationship": "mother",
-         "phones": ["07418 245527"]},
-        {"id": "P2", "name": "Katy Cox", "role": "professional", "relationship": "MASH social worker",
-         "job_title": "MASH Social Worker", "organisation": "Eastholme MBC"},
-    ]  # fmt: skip
+        {
+            "id": "P1",
+            "name": "Christine Whitehead",
+            "role": "third_party",
+            "relationship": "mother",
+            "phones": ["07418 245527"],
+        },
+        {
+            "id": "P2",
+            "name": "Katy Cox",
+            "role": "professional",
+            "relationship": "MASH social worker",
+            "job_title": "MASH Social Worker",
+            "organisation": "Eastholme MBC",
+        },
+    ]
     loaded = load_register(register)  # the redaction library reads it as it reads the corpus registers
     assert [p.id for p in loaded.people] == ["S", "P1", "P2"]
     assert [e.case_id for e in _events("case.people_exported")] == [case.id]
@@ -111,10 +151,14 @@ def test_the_case_list_searches_filters_sorts_and_pages(officer_client, officer,
     db.session.commit()
     now = datetime.now(UTC)
     first = make_case(subject_name="Kayla Smith", received_at=now - timedelta(days=40), scope_teams=(team,))
-    second = make_case(subject_name="Ben Jones", rights=frozenset({Right.ERASURE}), received_at=now - timedelta(days=2),
-                       requester_type=RequesterType.PARENT_PR,
-                       requester=service.PersonDetails(full_name="Sharon Smith"))  # fmt: skip
-    service.assign_owner(second, officer, actor=officer)
+    second = make_case(
+        subject_name="Ben Jones",
+        rights=frozenset({Right.ERASURE}),
+        received_at=now - timedelta(days=2),
+        requester_type=RequesterType.PARENT_PR,
+        requester=service.PersonDetails(full_name="Sharon Smith"),
+    )
+    service.assign_owner(second, officer, by=officer)
     db.session.commit()
 
     def refs(**params) -> list[str]:
@@ -127,7 +171,9 @@ def test_the_case_list_searches_filters_sorts_and_pages(officer_client, officer,
     assert refs(sort="received-asc") == [first.reference, second.reference]
     assert refs(q="smith") == [second.reference, first.reference]  # subject Kayla Smith; requester Sharon Smith
     assert refs(q="kayla") == [first.reference]
-    service.update_person(first.subject, service.PersonDetails(full_name="Kayla Smith", aliases=("Kayla Brown",)))
+    service.update_person(
+        first.subject, service.PersonDetails(full_name="Kayla Smith", aliases=("Kayla Brown",)), by=SYSTEM
+    )
     db.session.commit()
     assert refs(q="brown") == [first.reference]  # a former name
     assert refs(q=second.reference.lower()) == [second.reference]
@@ -142,6 +188,25 @@ def test_the_case_list_searches_filters_sorts_and_pages(officer_client, officer,
     assert refs(q="%") == []  # LIKE wildcards are searched for literally
     searches = _events("cases.searched")
     assert searches and searches[-1].after["filters"] == {"text": "%"}
+
+
+def test_case_search_matches_names_not_the_punctuation_of_stored_lists(officer_client, make_case):
+    first = make_case(subject_name="Zoë O'Brien")
+    service.update_person(
+        first.subject, service.PersonDetails(full_name="Zoë O'Brien", aliases=("Zoe Hart", "ZH")), by=SYSTEM
+    )
+    make_case(subject_name="Ben Jones")
+    db.session.commit()
+
+    def refs(q: str) -> list[str]:
+        soup = BeautifulSoup(officer_client.get("/cases", query_string={"q": q}).data, "html.parser")
+        return [a.get_text() for a in soup.select("table.govuk-table tbody a")]
+
+    for punctuation in ('"', '", "', "[", "]", ","):
+        assert refs(punctuation) == [], punctuation  # the JSON text of the aliases is never searched
+    assert refs("zoe o'brien") == [first.reference]  # accents and case ignored
+    assert refs("HART") == [first.reference]  # a former name
+    assert refs("zh") == [first.reference]
 
 
 def test_the_case_list_pages_25_at_a_time(officer_client, make_case):
@@ -164,8 +229,8 @@ def test_a_bad_date_filter_is_shown_as_an_error_not_a_crash(officer_client, make
 
 def test_closed_cases_cannot_be_edited_until_reopened(officer_client, officer, make_case):
     case = make_case()
-    service.transition(case, CaseStatus.CLOSED, "Requester withdrew by phone", service.Outcome.WITHDRAWN,
-                       actor=officer)  # fmt: skip
+    service.record_withdrawal(case, case.received_on, "Phoned to withdraw", by=officer)
+    service.decide_outcome(case, Closure(service.Outcome.WITHDRAWN), "Requester withdrew by phone", by=officer)
     db.session.commit()
     response = officer_client.get(f"/cases/{case.id}/people/new")
     assert response.status_code == 302 and response.headers["Location"].endswith(f"/cases/{case.id}")
@@ -184,6 +249,55 @@ def test_school_record_requests_are_offered_the_transfer_to_the_school(officer_c
     case = make_case(education_record=True, requester_type=RequesterType.PARENT_PR)
     page = officer_client.get(f"/cases/{case.id}").get_data(as_text=True)
     assert "transfer it to the school" in page
-    form = BeautifulSoup(officer_client.get(f"/cases/{case.id}/status").data, "html.parser")
+    form = BeautifulSoup(officer_client.get(f"/cases/{case.id}/outcome").data, "html.parser")
     chosen = form.find("input", {"name": "transferred_to", "value": "school_record"})
     assert chosen is not None and chosen.has_attr("checked")
+
+
+def test_case_views_are_summarised_and_the_history_is_paged(app, client_as, make_case, monkeypatch):
+    from sar.audit import record
+    from sar.cases import queries
+
+    monkeypatch.setattr(queries, "HISTORY_PER_PAGE", 5)
+    case = make_case()
+    for n in range(12):
+        record(
+            "case.note",
+            object_type="case",
+            object_id=case.id,
+            case_id=case.id,
+            summary=f"change {n}",
+            by=SystemActor("test"),
+        )
+    for _ in range(30):
+        record(
+            "case.viewed",
+            object_type="case",
+            object_id=case.id,
+            case_id=case.id,
+            summary="Viewed case page",
+            by=SystemActor("Earlier Reader"),
+        )
+    db.session.commit()
+    reader = client_as(Role.AUDITOR)
+
+    page = BeautifulSoup(reader.get(f"/cases/{case.id}").data, "html.parser")
+
+    history_rows = page.select("#history ~ div table tbody tr")
+    assert len(history_rows) == 5  # one page, however often the case was opened
+    text = page.get_text(" ", strip=True)
+    assert "viewed 31 times" in text and "most recently by" in text
+    second = BeautifulSoup(reader.get(f"/cases/{case.id}?history_page=2").data, "html.parser")
+    assert "change 5" in second.get_text(" ", strip=True)
+    assert "Page 2 of" in second.get_text(" ", strip=True)
+
+
+def test_opening_the_clock_page_is_audited_as_a_view(client_as, make_case):
+    case = make_case()
+    reader = client_as(Role.AUDITOR)
+
+    assert reader.get(f"/cases/{case.id}/clock").status_code == 200
+
+    viewed = _events("case.viewed")
+    assert [(e.case_id, e.summary) for e in viewed] == [(case.id, "Viewed clock page")]
+    assert viewed[0].actor_id is not None

@@ -16,16 +16,27 @@ from sar.extensions import db
 THREADS = 8
 
 
-def _log(app: Flask, user_id: int, name: str, received_at: datetime, results: list[str], errors: list[BaseException],
-         barrier: threading.Barrier) -> None:  # fmt: skip
+def _log(
+    app: Flask,
+    user_id: int,
+    name: str,
+    received_at: datetime,
+    results: list[str],
+    errors: list[BaseException],
+    barrier: threading.Barrier,
+) -> None:
     with app.app_context():
         try:
             user = db.session.get(User, user_id)
             assert user is not None
             barrier.wait()
             case = service.log_case(
-                service.CaseDetails(channel=Channel.POST, received_at=received_at, rights=frozenset({Right.ACCESS}),
-                                    requester_type=RequesterType.SELF),  # fmt: skip
+                service.CaseDetails(
+                    channel=Channel.POST,
+                    received_at=received_at,
+                    rights=frozenset({Right.ACCESS}),
+                    requester_type=RequesterType.SELF,
+                ),
                 subject=service.PersonDetails(full_name=name),
                 requester=None,
                 logged_by=user,
@@ -65,15 +76,22 @@ def test_the_sequence_restarts_each_year_and_uses_the_configured_prefix(app, off
     old = make_case(received_at=datetime(2025, 12, 31, 23, 30, tzinfo=UTC))  # 31 Dec in London (GMT)
     new_year = make_case(received_at=datetime(2025, 12, 31, 23, 30, tzinfo=UTC) + timedelta(hours=1))
     again = make_case(received_at=datetime(2026, 1, 2, 9, 0, tzinfo=UTC))
-    assert [old.reference, new_year.reference, again.reference] == ["CSC-2025-00001", "CSC-2026-00001",
-                                                                   "CSC-2026-00002"]  # fmt: skip
+    assert [old.reference, new_year.reference, again.reference] == [
+        "CSC-2025-00001",
+        "CSC-2026-00001",
+        "CSC-2026-00002",
+    ]
 
 
 def test_refused_input_does_not_use_up_a_number(app, officer, make_case):
     try:
         service.log_case(
-            service.CaseDetails(channel=Channel.POST, received_at=datetime.now(UTC), rights=frozenset(),
-                                requester_type=RequesterType.SELF),  # fmt: skip
+            service.CaseDetails(
+                channel=Channel.POST,
+                received_at=datetime.now(UTC),
+                rights=frozenset(),
+                requester_type=RequesterType.SELF,
+            ),
             subject=service.PersonDetails(full_name="Nobody"),
             requester=None,
             logged_by=officer,

@@ -9,8 +9,9 @@ from sqlalchemy import func, select
 from werkzeug.datastructures import MultiDict
 
 from sar import audit
-from sar.audit import AuditEvent
+from sar.audit import SYSTEM, AuditEvent, SystemActor
 from sar.auth.models import Role
+from sar.cases import service as intake
 from sar.cases.models import CaseStatus, EvidenceItem, EvidenceKind, Right
 from sar.cases.signals import case_changed
 from sar.clock import service
@@ -49,6 +50,26 @@ def extend(date_fields):
     return post
 
 
+def _ask_for_id(case, on: date) -> EvidenceItem:
+    item = intake.record_evidence_request(
+        case, intake.EvidenceRequest(kind=EvidenceKind.IDENTITY, requested_on=on), by=case.logged_by
+    )
+    db.session.commit()
+    return item
+
+
+def test_identity_events_recorded_before_issue_9_still_count(make_case, pin_today):
+    """Older cases may hold proof-of-identity events on the clock: the clock and the status both still read them."""
+    pin_today(date(2026, 1, 25))
+    case = make_case(date(2026, 1, 5))
+    db.session.add(ClockEvent(case_id=case.id, kind=EventKind.ID_REQUESTED, event_date=date(2026, 1, 6)))
+    db.session.flush()
+    from sar.cases import status
+
+    status.refresh(case, reason="test", by=SystemActor("test"))
+    assert case.status is CaseStatus.AWAITING_ID
+
+
 def recalculations(case_id: int) -> list[AuditEvent]:
     return list(
         db.session.scalars(
@@ -76,17 +97,20 @@ def test_logging_a_case_stores_its_first_due_date(make_case):
 def test_vector_16_id_received_moves_the_start(make_case, client_as, record, pin_today):
     pin_today(date(2026, 1, 25))
     case = make_case(date(2026, 1, 5))
-    client = client_as(Role.IG_OFFICER)
-    assert record(client, case, "id_requested", date(2026, 1, 6)).status_code == 302
+    # Proof of identity is recorded once, in intake's evidence (issue 9); the clock reads its dates from there.
+    item = _ask_for_id(case, date(2026, 1, 6))
     assert stored(case.id).status is ClockStatus.AWAITING_ID
-    assert record(client, case, "id_received", date(2026, 1, 20)).status_code == 302
+    assert case.status is CaseStatus.AWAITING_ID
+    intake.record_evidence_receipt(item, date(2026, 1, 20), "Passport", by=case.logged_by)
+    db.session.commit()
+    assert case.status is CaseStatus.RECEIVED
     clock = stored(case.id)
     assert (clock.start_date, clock.due_date) == (date(2026, 1, 20), date(2026, 2, 20))
     assert clock.status is ClockStatus.RUNNING
     change = recalculations(case.id)[-1]
     assert change.before["due_date"] == "2026-02-05"
     assert change.after["due_date"] == "2026-02-20"
-    assert "Proof of identity received" in change.summary
+    assert "identity evidence received" in change.summary
     assert "05 Feb 2026" in change.summary and "20 Feb 2026" in change.summary
 
 
@@ -164,12 +188,12 @@ def test_an_erasure_case_ignores_pauses_in_its_history(make_case, app):
             ClockEvent(case_id=case.id, kind=EventKind.CLARIFICATION_ANSWERED, event_date=date(2026, 3, 11)),
         ]
     )
-    case_changed.send(case, reason="events loaded")
+    case_changed.send(case, reason="events loaded", by=SYSTEM)
     assert stored(case.id).due_date == date(2026, 4, 10)
     case.rights[0].right = Right.ERASURE
     db.session.flush()
     db.session.expire(case, ["rights"])
-    case_changed.send(case, reason="rights changed")
+    case_changed.send(case, reason="rights changed", by=SYSTEM)
     assert stored(case.id).due_date == date(2026, 4, 2)
 
 
@@ -177,10 +201,13 @@ def test_an_erasure_case_ignores_pauses_in_its_history(make_case, app):
     ("kind", "on", "message"),
     [
         ("clarification_answered", date(2026, 3, 10), "no open request for clarification"),
-        ("id_received", date(2026, 2, 27), "before the request was received"),
+        ("fee_requested", date(2026, 2, 27), "before the request was received"),
         ("fee_paid", date(2026, 4, 1), "cannot be in the future"),
-        ("id_requested", date(2206, 3, 3), "cannot be in the future"),
-        ("case_reopened", date(2026, 3, 10), "not closed"),
+        ("clarification_asked", date(2206, 3, 3), "cannot be in the future"),
+        # Facts with one home elsewhere (issue 9: one action records one fact, in one place).
+        ("id_received", date(2026, 3, 10), "evidence section"),
+        ("authority_requested", date(2026, 3, 10), "evidence section"),
+        ("case_reopened", date(2026, 3, 10), "outcome on the case page"),
     ],
 )
 def test_bad_dates_are_refused_with_a_clear_message(make_case, client_as, record, pin_today, kind, on, message):
@@ -208,22 +235,28 @@ def test_pause_answered_before_it_was_asked_is_refused(make_case, client_as, rec
 def test_missing_or_impossible_date_is_refused(make_case, client_as, pin_today):
     pin_today(date(2026, 3, 20))
     case = make_case(date(2026, 3, 2))
-    data = MultiDict([("event-kind", "fee_paid"), ("event-event_date", "31"), ("event-event_date", "2"),
-                      ("event-event_date", "2026")])
+    data = MultiDict(
+        [
+            ("event-kind", "fee_paid"),
+            ("event-event_date", "31"),
+            ("event-event_date", "2"),
+            ("event-event_date", "2026"),
+        ]
+    )
     response = client_as(Role.IG_OFFICER).post(f"/cases/{case.id}/clock/events", data=data)
     assert response.status_code == 422
-    assert "Enter a real date" in response.get_data(as_text=True) or "Not a valid date" in response.get_data(
-        as_text=True
-    )
+    # The one date input of the form kit, with its GOV.UK message (issue 8: one date-input style).
+    assert "The date it happened must be a real date" in response.get_data(as_text=True)
 
 
 def test_voiding_an_event_recalculates_and_keeps_it_on_the_timeline(make_case, client_as, record, pin_today):
     pin_today(date(2026, 1, 25))
     case = make_case(date(2026, 1, 5))
     client = client_as(Role.IG_OFFICER)
-    record(client, case, "id_requested", date(2026, 1, 6))
-    record(client, case, "id_received", date(2026, 1, 20))
-    event = db.session.scalar(select(ClockEvent).where(ClockEvent.kind == EventKind.ID_RECEIVED))
+    record(client, case, "fee_requested", date(2026, 1, 6))
+    record(client, case, "fee_paid", date(2026, 1, 20))
+    assert case.status is CaseStatus.RECEIVED
+    event = db.session.scalar(select(ClockEvent).where(ClockEvent.kind == EventKind.FEE_PAID))
     url = f"/cases/{case.id}/clock/events/{event.id}/void"
     assert client.get(url).status_code == 200
     refused = client.post(url, data={"void-reason": ""})
@@ -231,7 +264,8 @@ def test_voiding_an_event_recalculates_and_keeps_it_on_the_timeline(make_case, c
     response = client.post(url, data={"void-reason": "Entered on the wrong case"})
     assert response.status_code == 302
     clock = stored(case.id)
-    assert clock.status is ClockStatus.AWAITING_ID and clock.due_date == date(2026, 2, 5)
+    assert clock.status is ClockStatus.AWAITING_FEE and clock.due_date == date(2026, 2, 5)
+    assert case.status is CaseStatus.AWAITING_FEE  # the derived status follows the voided fact too
     page = client.get(f"/cases/{case.id}/clock").get_data(as_text=True)
     assert "<del>" in page and "Entered on the wrong case" in page
     actions = list(db.session.scalars(select(AuditEvent.action).where(AuditEvent.case_id == case.id)))
@@ -242,10 +276,10 @@ def test_intake_evidence_dates_feed_the_clock(make_case):
     case = make_case(date(2026, 1, 5))
     item = EvidenceItem(case_id=case.id, kind=EvidenceKind.PARENTAL_RESPONSIBILITY, requested_on=date(2026, 1, 6))
     db.session.add(item)
-    case_changed.send(case, reason="parental_responsibility evidence recorded")
+    case_changed.send(case, reason="parental_responsibility evidence recorded", by=SYSTEM)
     assert stored(case.id).status is ClockStatus.AWAITING_AUTHORITY
     item.received_on = date(2026, 1, 20)
-    case_changed.send(case, reason="parental_responsibility evidence received")
+    case_changed.send(case, reason="parental_responsibility evidence received", by=SYSTEM)
     clock = stored(case.id)
     assert clock.status is ClockStatus.RUNNING
     assert (clock.start_date, clock.due_date) == (date(2026, 1, 20), date(2026, 2, 20))
@@ -257,7 +291,7 @@ def test_closing_in_intake_closes_the_clock(make_case, pin_today):
     case = make_case(date(2026, 1, 5))
     case.status = CaseStatus.CLOSED
     case.closed_at = datetime(2026, 2, 3, 23, 30, tzinfo=UTC)  # 3 Feb in London (GMT)
-    case_changed.send(case, reason="case closed")
+    case_changed.send(case, reason="case closed", by=SYSTEM)
     clock = stored(case.id)
     assert clock.status is ClockStatus.CLOSED and clock.closed_on == date(2026, 2, 3)
     assert clock.answered_on_time is True and clock.response_days == 29
@@ -288,17 +322,15 @@ def test_auditor_reads_but_cannot_record(make_case, client_as, record, extend, p
 
 
 def test_deadline_panel_on_the_case_page(make_case, client_as, record, pin_today, app):
-    if "cases.show_case" not in app.view_functions:
-        pytest.skip("intake's case page is not installed")
     pin_today(date(2026, 1, 25))
     case = make_case(date(2026, 1, 5))
     client = client_as(Role.IG_OFFICER)
-    record(client, case, "id_requested", date(2026, 1, 6))
+    _ask_for_id(case, date(2026, 1, 6))
     page = client.get(f"/cases/{case.id}").get_data(as_text=True)
     assert 'id="deadline-panel-heading"' in page
     assert "Awaiting proof of identity" in page
     assert "Thu 5 Feb 2026" in page  # due date from receipt until the ID arrives
-    assert "Proof of identity asked for" in page
+    assert "proof of identity, then record its receipt" in page  # the next action, from the same fact
     assert f"/cases/{case.id}/clock" in page
     assert f'action="/cases/{case.id}/clock/events"' in page  # the event form is on the case page itself
 
@@ -308,11 +340,13 @@ def test_recalculate_every_case_from_the_command_line(app, make_case, pin_today)
     access = make_case(date(2026, 3, 2))
     erasure = make_case(date(2026, 3, 2), rights=(Right.ERASURE,))
     waiting = make_case(date(2026, 1, 5))
-    service.record_event(access, EventKind.CLARIFICATION_ASKED, date(2026, 3, 4))
-    service.record_event(access, EventKind.CLARIFICATION_ANSWERED, date(2026, 3, 11))
-    service.record_event(waiting, EventKind.ID_REQUESTED, date(2026, 1, 6))
-    db.session.add(EvidenceItem(case_id=waiting.id, kind=EvidenceKind.IDENTITY, requested_on=date(2026, 1, 6),
-                                received_on=date(2026, 1, 20)))
+    service.record_event(access, EventKind.CLARIFICATION_ASKED, date(2026, 3, 4), by=SYSTEM)
+    service.record_event(access, EventKind.CLARIFICATION_ANSWERED, date(2026, 3, 11), by=SYSTEM)
+    db.session.add(
+        EvidenceItem(
+            case_id=waiting.id, kind=EvidenceKind.IDENTITY, requested_on=date(2026, 1, 6), received_on=date(2026, 1, 20)
+        )
+    )
     db.session.commit()
     before = {c.id: stored(c.id).internal_target for c in (access, erasure, waiting)}
     audits_before = db.session.scalar(select(func.count()).select_from(AuditEvent))
@@ -329,8 +363,10 @@ def test_recalculate_every_case_from_the_command_line(app, make_case, pin_today)
     assert after[waiting.id].status is ClockStatus.RUNNING and after[waiting.id].due_date == date(2026, 2, 20)
     new_audits = list(db.session.scalars(select(AuditEvent).where(AuditEvent.id > audits_before)))
     # Per case only where the due date or status moved (the waiting case); the target change is in the summary.
-    assert [(a.action, a.case_id) for a in new_audits] == [("clock.recalculated", waiting.id),
-                                                           ("clock.recalculated_all", None)]
+    assert [(a.action, a.case_id) for a in new_audits] == [
+        ("clock.recalculated", waiting.id),
+        ("clock.recalculated_all", None),
+    ]
     assert new_audits[0].before["due_date"] == "2026-02-05" and new_audits[0].after["due_date"] == "2026-02-20"
     assert "3 cases, 3 changed, 1 with a new due date" in new_audits[1].summary
     assert all("internal target now 20 days" in a.summary for a in new_audits)
@@ -338,7 +374,7 @@ def test_recalculate_every_case_from_the_command_line(app, make_case, pin_today)
 
     # Same answer as the per-case path, and running it again changes nothing.
     for case in (access, erasure, waiting):
-        service.recalculate(case, "check")
+        service.recalculate(case, "check", by=SYSTEM)
     db.session.commit()
     again = app.test_cli_runner().invoke(args=["recalculate-clocks"])
     assert "0 changed" in again.output

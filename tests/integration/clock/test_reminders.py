@@ -12,6 +12,8 @@ import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import func, select
 
+from sar import jobs
+from sar.audit import SYSTEM
 from sar.auth.models import Role
 from sar.clock import service
 from sar.clock.models import EventKind
@@ -80,7 +82,7 @@ def cases(app, make_case, make_user, pin_today):
         "far": make_case(date(2026, 3, 16), owner=owner),  # due 16 Apr: nothing yet
         "paused": make_case(date(2026, 2, 18), owner=owner),
     }
-    service.record_event(made["paused"], EventKind.CLARIFICATION_ASKED, date(2026, 3, 2))
+    service.record_event(made["paused"], EventKind.CLARIFICATION_ASKED, date(2026, 3, 2), by=SYSTEM)
     db.session.commit()
     return {"owner": owner, "dpo": dpo, **made}
 
@@ -142,14 +144,15 @@ def test_server_down_keeps_reminders_queued_until_it_is_back(app, smtp, cases):
     output = send(app)  # the same day again: no new reminders, the queued ones go out
     assert f"{len(queued)} sent" in output
     db.session.expire_all()
-    assert all(m.status is MailStatus.SENT and m.attempts == 2 and m.last_error is None
-               for m in db.session.scalars(select(OutboxMessage)))
+    assert all(
+        m.status is MailStatus.SENT and m.attempts == 2 and m.last_error is None
+        for m in db.session.scalars(select(OutboxMessage))
+    )
     assert len(smtp.inbox.messages) == len(queued)
     assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == len(queued)
 
 
 def test_reminders_as_a_background_job(app, smtp, cases):
-    jobs = pytest.importorskip("sar.jobs")
     smtp.start()
     jobs.enqueue("clock.send_reminders", {"date": TODAY.isoformat()})
     db.session.commit()

@@ -10,10 +10,19 @@ import pytest
 from bs4 import BeautifulSoup
 from sqlalchemy import select
 
-from sar.audit import AuditEvent
+from sar.audit import SYSTEM, AuditEvent
 from sar.auth.models import Role
-from sar.cases.models import CasePerson, CaseScopeTeam, CaseStatus, Outcome, PersonRole, Right
+from sar.cases import service as intake
+from sar.cases.models import (
+    CaseScopeTeam,
+    CaseStatus,
+    EvidenceKind,
+    Outcome,
+    Right,
+    TransferTarget,
+)
 from sar.cases.signals import case_changed
+from sar.cases.workflow import Closure
 from sar.clock import service
 from sar.clock.models import EventKind
 from sar.dashboard.export import COLUMNS, LATER_STAGE_COLUMNS
@@ -23,7 +32,26 @@ TODAY = date(2026, 3, 16)  # a Monday; 5 working days ahead is 23 Mar, 20 is 15 
 
 
 def event(case, kind: EventKind, on: date, **extra):
-    service.record_event(case, kind, on, **extra)
+    service.record_event(case, kind, on, **extra, by=SYSTEM)
+    db.session.commit()
+
+
+def close(case, on: date) -> None:
+    """Close through intake's outcome decision (the clock reads the date from there since issue 9)."""
+    closure = Closure(Outcome.TRANSFERRED, transferred_to=TransferTarget.NHS)
+    intake.decide_outcome(
+        case,
+        closure,
+        "Passed to the NHS trust",
+        by=case.logged_by,
+        now=datetime(on.year, on.month, on.day, 15, 0, tzinfo=UTC),
+    )
+    db.session.commit()
+
+
+def ask_for_id(case, on: date) -> None:
+    request = intake.EvidenceRequest(kind=EvidenceKind.IDENTITY, requested_on=on)
+    intake.record_evidence_request(case, request, by=case.logged_by)
     db.session.commit()
 
 
@@ -44,8 +72,8 @@ def register(app, make_case, make_user, make_team, pin_today):
         "closed": make_case(date(2026, 1, 12), owner=alice),
     }
     event(cases["paused"], EventKind.CLARIFICATION_ASKED, date(2026, 3, 4))
-    event(cases["awaiting"], EventKind.ID_REQUESTED, date(2026, 3, 10))
-    event(cases["closed"], EventKind.CASE_CLOSED, date(2026, 2, 10))
+    ask_for_id(cases["awaiting"], date(2026, 3, 10))
+    close(cases["closed"], date(2026, 2, 10))
     db.session.add(CaseScopeTeam(case_id=cases["due5"].id, team_id=team.id))
     db.session.commit()
     return {"cases": cases, "team": team, "alice": alice, "bob": bob}
@@ -56,11 +84,11 @@ def counts(soup: BeautifulSoup) -> dict[str, int]:
 
 
 def references(soup: BeautifulSoup) -> list[str]:
-    return [a.text for a in soup.select("#cases ~ table tbody tr td:first-child a")]
+    return [a.text for a in soup.select("#cases ~ div table tbody tr td:first-child a")]
 
 
 def case_row(soup: BeautifulSoup, reference: str):
-    return next(tr for tr in soup.select("#cases ~ table tbody tr") if tr.find("a").text == reference)
+    return next(tr for tr in soup.select("#cases ~ div table tbody tr") if tr.find("a").text == reference)
 
 
 def get(client, url: str) -> BeautifulSoup:
@@ -73,9 +101,15 @@ def test_counts_and_lists_by_urgency(register, client_as):
     cases = register["cases"]
     soup = get(client_as(Role.IG_OFFICER), "/deadlines")
     assert counts(soup) == {
-        "overdue": 1, "due-5": 1, "due-20": 1, "on-track": 1,
-        "paused": 1, "awaiting-id": 1, "awaiting-authority": 0, "awaiting-fee": 0,
-    }  # fmt: skip
+        "overdue": 1,
+        "due-5": 1,
+        "due-20": 1,
+        "on-track": 1,
+        "paused": 1,
+        "awaiting-id": 1,
+        "awaiting-authority": 0,
+        "awaiting-fee": 0,
+    }
     # Default order: due date ascending; the closed case is not listed.
     refs = references(soup)
     assert refs[0] == cases["overdue"].reference
@@ -84,7 +118,7 @@ def test_counts_and_lists_by_urgency(register, client_as):
     assert "Alice Owner" in row.text and "39 days overdue" in row.text and "Overdue" in row.text
     # Links go through to intake's case page.
     assert soup.find("a", string=cases["overdue"].reference)["href"] == f"/cases/{cases['overdue'].id}"
-    notices = soup.select("#notices + table tbody tr")
+    notices = soup.select("#notices + div table tbody tr")
     assert [tr.find("a").text for tr in notices] == [cases["due5"].reference]
 
 
@@ -123,7 +157,7 @@ def test_sorting_is_server_side_with_accessible_state(register, client_as):
     assert soup.find("th", attrs={"aria-sort": "descending"}) is not None
     assert references(soup)[-1] == cases["overdue"].reference
     soup = get(client, "/deadlines?sort=owner")
-    owners = [tr.select("td")[2].text for tr in soup.select("#cases ~ table tbody tr")]
+    owners = [tr.select("td")[2].text for tr in soup.select("#cases ~ div table tbody tr")]
     assert owners[:2] == ["Alice Owner", "Alice Owner"]
     # Sorting keeps the filters.
     soup = get(client, "/deadlines?right=erasure")
@@ -151,7 +185,7 @@ def test_paging(app, make_case, client_as, pin_today):
 def test_performance_chart_and_table(register, make_case, client_as):
     # A late response in January: received 1 Dec 2025 (due 1 Jan is a bank holiday: 2 Jan), closed 9 Jan.
     late = make_case(date(2025, 12, 1))
-    event(late, EventKind.CASE_CLOSED, date(2026, 1, 9))
+    close(late, date(2026, 1, 9))
     soup = get(client_as(Role.DPO), "/deadlines/performance")
     svg = soup.find("svg")
     assert svg["role"] == "img" and svg.find("title") and svg.find("desc")
@@ -168,12 +202,11 @@ def test_performance_chart_and_table(register, make_case, client_as):
 
 def test_request_log_csv(register, client_as):
     cases = register["cases"]
-    subject = CasePerson(case_id=cases["paused"].id, role=PersonRole.DATA_SUBJECT, full_name="=HYPERLINK(evil)")
-    db.session.add(subject)
+    cases["paused"].subject.full_name = "=HYPERLINK(evil)"  # a name typed to attack whoever opens the CSV
     closed = cases["closed"]
     closed.status, closed.outcome = CaseStatus.CLOSED, Outcome.FULL
     closed.closed_at = datetime(2026, 2, 10, 15, 0, tzinfo=UTC)
-    case_changed.send(closed, reason="closed")
+    case_changed.send(closed, reason="closed", by=SYSTEM)
     db.session.commit()
     response = client_as(Role.DPO).get("/deadlines/request-log.csv")
     assert response.status_code == 200

@@ -8,9 +8,9 @@ import signal
 import subprocess
 import sys
 import time
+from email.message import EmailMessage
 from pathlib import Path
 
-import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
@@ -19,16 +19,20 @@ from sar.extensions import db
 from sar.jobs import Job, JobStatus, requeue_stale, run_worker
 from sar.sources import ingest
 from sar.sources.models import Document, DocumentPage, DocumentStatus
-from tests.integration.sources import with_attachment
 
 ROOT = Path(__file__).resolve().parents[3]
 
 
 def test_killing_a_worker_mid_ingest_then_retrying_gives_each_document_and_child_once(
-    app: Flask, case: Case, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    app: Flask, case: Case, tmp_path: Path
 ) -> None:
-    content = b"From the Early Help team.\nSee the attached referral."
-    added = ingest.add_file(case, "email.txt", content, source="upload", by=None, by_label="test")
+    message = EmailMessage()
+    message["From"], message["To"] = "early.help@example.gov.uk", "ig@example.gov.uk"
+    message["Subject"], message["Date"] = "Referral", "Tue, 3 Mar 2026 10:00:00 +0000"
+    message.set_content("From the Early Help team.\nSee the attached referral.")
+    message.add_attachment(b"The attachment: a referral form about the family.", maintype="text", subtype="plain",
+                           filename="referral.txt")  # fmt: skip
+    added = ingest.add_file(case, "email.eml", message.as_bytes(), source="upload", by=None, by_label="test")
     assert added.document is not None
     document_id = added.document.id
     db.session.commit()
@@ -59,7 +63,6 @@ def test_killing_a_worker_mid_ingest_then_retrying_gives_each_document_and_child
     assert db.session.scalar(select(func.count()).select_from(Document)) == 1
 
     # The dead worker's claim runs out; the job is queued again and a healthy worker runs it.
-    monkeypatch.setattr(ingest, "extract", with_attachment.extract_with_attachment)
     app.config["JOB_LEASE_SECONDS"] = 0
     assert requeue_stale() == 1
     with app.app_context():
@@ -68,7 +71,7 @@ def test_killing_a_worker_mid_ingest_then_retrying_gives_each_document_and_child
 
     documents = db.session.scalars(select(Document).order_by(Document.id)).all()
     assert [(d.original_name, d.parent_id, d.status) for d in documents] == [
-        ("email.txt", None, DocumentStatus.READY),
+        ("email.eml", None, DocumentStatus.READY),
         ("referral.txt", document_id, DocumentStatus.READY),
     ]
     assert db.session.scalar(select(func.count()).where(DocumentPage.document_id == document_id)) == 1

@@ -16,12 +16,10 @@ from sar import create_app
 from sar.extensions import db
 from sar.jobs import run_worker
 from sar.sources import ingest
-from tests.integration.sources.with_attachment import install
 
 
 def main() -> None:
     app = create_app(json.loads(os.environ["SAR_TEST_CONFIG"]))
-    install()
     applied = ingest._apply
 
     def apply_then_hang(*args: Any) -> None:

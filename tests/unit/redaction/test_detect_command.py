@@ -58,6 +58,7 @@ def test_batch_prints_one_line_per_file_in_order(tmp_path: Path, people: Path) -
         "action": "redact",
         "reason": "TP",
         "person_id": "P1",
+        "explanation": "third party: mother in the register",
     }
 
 

@@ -62,9 +62,20 @@ def test_particles_inside_a_surname(detector: Detector) -> None:
     assert redacted(detector.detect(text), text, "Daniel van der Berg")
 
 
-def test_unregistered_doctor_is_reviewed_not_kept(detector: Detector) -> None:
+def test_unregistered_doctor_is_kept_as_a_professional_unless_policy_says_otherwise() -> None:
+    # issue 10: professionals acting officially are kept by default even when not on the register
+    from conftest import REGISTER
+
+    from redaction import Policy, load_register
+
     text = "Dr Okonkwo (GP) attended."
-    assert action_at(detector.detect(text), text, "Okonkwo") == {"review"}
+    found = Detector(load_register(REGISTER)).detect(text)
+    assert action_at(found, text, "Okonkwo") == {"keep"}
+    okonkwo = next(f for f in found if f.text == "Okonkwo")
+    assert okonkwo.reason == "TP-PRO" and okonkwo.role == "professional"
+    assert okonkwo.explanation.startswith("professional not in the register")
+    strict = Detector(load_register(REGISTER), Policy(professional_roles={"health": "review"}))
+    assert action_at(strict.detect(text), text, "Okonkwo") == {"review"}
 
 
 def test_place_names_and_ordinary_capitalised_words_are_left_alone(detector: Detector) -> None:

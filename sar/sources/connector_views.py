@@ -1,0 +1,136 @@
+"""Administrators configure connectors: add one, test its connection, suspend or resume it.
+IG officers run a configured connector's search for a case from the case's search tasks page."""
+
+from __future__ import annotations
+
+import json
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput, GovTextArea, GovTextInput
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+from wtforms import RadioField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import InputRequired, Length
+
+from sar import audit
+from sar.auth.access import CASE_WORKERS, roles_required
+from sar.auth.models import Role, Team
+from sar.cases.models import Case
+from sar.extensions import db
+from sar.forms import RadiosWidget, choices
+from sar.sources import runs, tasks
+from sar.sources.connectors import KINDS, ConnectorError, source_for
+from sar.sources.forms import ConfirmForm
+from sar.sources.models import Connector
+
+bp = Blueprint("connectors", __name__)
+
+
+class ConnectorForm(FlaskForm):
+    name = StringField(
+        "Name",
+        widget=GovTextInput(),
+        validators=[
+            InputRequired(message="Enter a name"),
+            Length(max=100, message="The name must be 100 characters or fewer"),
+        ],
+    )
+    kind = RadioField("Kind of source", choices=choices(KINDS.items()), widget=RadiosWidget(),
+                      validators=[InputRequired(message="Select the kind of source")])  # fmt: skip
+    team_id = SelectField("Team that holds it", coerce=int, widget=GovSelect(),
+                          validators=[InputRequired(message="Select the team that holds it")])  # fmt: skip
+    settings = TextAreaField(
+        "Settings (JSON)",
+        widget=GovTextArea(),
+        validators=[InputRequired(message="Enter the settings")],
+        description='For a database: {"url": "postgresql+psycopg://…", "queries": [{"title": "Case note", '
+        '"sql": "SELECT … WHERE nhs_number = :nhs_number", "date_column": "note_date"}]}. '
+        'For a file share or an email export: {"path": "/mnt/share"}.',
+    )
+    submit = SubmitField("Add the connector", widget=GovSubmitInput())
+
+
+@bp.get("/admin/connectors")
+@roles_required(Role.ADMIN)
+def list_connectors() -> str:
+    rows = db.session.scalars(select(Connector).order_by(Connector.name)).all()
+    return render_template("sources/connectors.html", connectors=rows, kinds=KINDS, form=ConfirmForm())
+
+
+@bp.route("/admin/connectors/new", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def new_connector() -> str | tuple[str, int] | Response:
+    form = ConnectorForm()
+    form.team_id.choices = [
+        (t.id, t.name) for t in db.session.scalars(select(Team).where(Team.active).order_by(Team.name))
+    ]
+    if request.method == "GET":
+        return render_template("sources/connector_new.html", form=form)
+    settings: dict[str, object] = {}
+    if form.validate():
+        try:
+            loaded = json.loads(form.settings.data or "")
+            if not isinstance(loaded, dict):
+                raise ValueError
+            settings = loaded
+            source_for(form.kind.data or "", settings)
+        except ValueError:
+            form.settings.errors = ['The settings must be a JSON object, like {"path": "/mnt/share"}']
+        except ConnectorError as error:
+            form.settings.errors = [str(error)]
+        if db.session.scalar(select(Connector.id).where(Connector.name == (form.name.data or "").strip())):
+            form.name.errors = ["A connector with this name already exists"]
+    if form.errors or not form.validate():
+        return render_template("sources/connector_new.html", form=form), 422
+    connector = Connector(name=(form.name.data or "").strip(), kind=form.kind.data, team_id=form.team_id.data,
+                          settings=settings)  # fmt: skip
+    db.session.add(connector)
+    db.session.flush()
+    audit.record("connector.created", object_type="connector", object_id=connector.id,
+                 summary=f"Connector {connector.name} ({connector.kind}) added",
+                 by=current_user)  # fmt: skip
+    flash(f"{connector.name} added. Test its connection before using it.", "success")
+    return redirect(url_for("connectors.list_connectors"))
+
+
+def _connector(connector_id: int) -> Connector:
+    return db.session.get_one(Connector, connector_id)
+
+
+@bp.post("/admin/connectors/<int:connector_id>/test")
+@roles_required(Role.ADMIN)
+def test_connector(connector_id: int) -> Response:
+    connector = _connector(connector_id)
+    if ConfirmForm().validate():
+        ok, message = runs.test_connection(connector, by=current_user)
+        flash(f"{connector.name}: {'connected' if ok else 'failed'} – {message}", "success" if ok else "")
+    return redirect(url_for("connectors.list_connectors"))
+
+
+@bp.post("/admin/connectors/<int:connector_id>/suspend")
+@roles_required(Role.ADMIN)
+def suspend_connector(connector_id: int) -> Response:
+    connector = _connector(connector_id)
+    if ConfirmForm().validate():
+        runs.set_suspended(connector, not connector.suspended, by=current_user)
+        flash(f"{connector.name} {'suspended' if connector.suspended else 'resumed'}.", "success")
+    return redirect(url_for("connectors.list_connectors"))
+
+
+@bp.post("/cases/<int:case_id>/tasks/connector")
+@roles_required(*CASE_WORKERS)
+def search_connector(case_id: int) -> Response:
+    case = db.session.get_one(Case, case_id)
+    connector = db.session.get(Connector, request.form.get("connector_id", type=int) or 0)
+    if not ConfirmForm().validate() or connector is None:
+        flash("Select a connected system to search")
+        return redirect(url_for("tasks.case_tasks", case_id=case.id))
+    try:
+        runs.commission_from_connector(case, connector, by=current_user)
+    except tasks.TaskError as refused:
+        flash(refused.message)
+    else:
+        flash(f"Searching {connector.name}. The results appear on this page when the search has run.", "success")
+    return redirect(url_for("tasks.case_tasks", case_id=case.id))

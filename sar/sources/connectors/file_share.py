@@ -1,0 +1,63 @@
+"""A file share: a folder tree scanned for documents that mention the subject in their name or content.
+
+Names, aliases, date of birth and NHS number are looked for (sar.sources.connectors.matching); the date range
+applies to each file's modification time. Content is read through the extraction library, so whatever it can
+read (PDF and text here; Office files and email when the full extractor lands) is searched.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sar.sources.connectors import ConnectorError, FoundFile, Subject
+from sar.sources.connectors.matching import pattern_for
+from sar.sources.extract import Limits, extract
+
+MAX_FILES = 50_000
+
+
+class FileShareSource:
+    def __init__(self, root: Path, limits: Limits | None = None) -> None:
+        self.root = root
+        self.limits = limits or Limits()
+
+    @classmethod
+    def from_settings(cls, settings: dict[str, Any]) -> FileShareSource:
+        root = str(settings.get("path") or "")
+        if not root:
+            raise ConnectorError("The connector has no folder (path)")
+        return cls(Path(root))
+
+    def test_connection(self) -> str:
+        if not self.root.is_dir():
+            raise ConnectorError(f"The folder {self.root} cannot be found or is not a folder")
+        count = sum(1 for p in self.root.rglob("*") if p.is_file())
+        return f"Folder {self.root} reached: {count} files"
+
+    def _files(self) -> Iterator[Path]:
+        if not self.root.is_dir():
+            raise ConnectorError(f"The folder {self.root} cannot be found or is not a folder")
+        for number, path in enumerate(sorted(self.root.rglob("*"))):
+            if number > MAX_FILES:
+                raise ConnectorError(f"The folder holds more than {MAX_FILES} files: narrow it down")
+            if path.is_file() and not path.is_symlink():
+                yield path
+
+    def find(self, subject: Subject) -> Iterator[FoundFile]:
+        pattern = pattern_for(subject)
+        for path in self._files():
+            modified = datetime.fromtimestamp(path.stat().st_mtime, UTC).date()
+            if (subject.date_from and modified < subject.date_from) or (subject.date_to and modified > subject.date_to):
+                continue
+            relative = str(path.relative_to(self.root))
+            if pattern.search(relative.replace("_", " ").replace("-", " ")) or self._content_mentions(path, pattern):
+                yield FoundFile(path.name, path.read_bytes(), {"path": relative})
+
+    def _content_mentions(self, path: Path, pattern: Any) -> bool:
+        with tempfile.TemporaryDirectory(prefix="sar-share-") as scratch:
+            result = extract(path, original_name=path.name, workdir=Path(scratch), limits=self.limits)
+        return any(pattern.search(page.text) for page in result.pages)

@@ -1,0 +1,151 @@
+"""Searching a connected system for a case: a search task run by a job instead of a person.
+
+``commission_from_connector`` creates the task and queues ``sources.run_connector``; the job asks the source
+for the subject's files and ingests each like an upload, linked to the task. A source that fails marks its own
+task failed with the error (kept for the IG officer) and the job ends normally, so other connectors' tasks
+carry on; a suspended connector is not run at all.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from sar import audit
+from sar.auth.models import User
+from sar.calendar import today
+from sar.cases.models import Case
+from sar.db import utcnow
+from sar.extensions import db
+from sar.jobs import enqueue, register_job, registered_jobs, report_progress
+from sar.sources import ingest, tasks
+from sar.sources.connectors import ConnectorError, Subject, source_for
+from sar.sources.models import Connector, SearchTask, TaskStatus
+
+RUN_JOB = "sources.run_connector"
+JOB_ACTOR = audit.SystemActor("connector job")
+
+
+def active_connectors() -> list[Connector]:
+    return list(db.session.scalars(select(Connector).where(Connector.suspended.is_(False)).order_by(Connector.name)))
+
+
+def subject_of(case: Case, task: SearchTask) -> Subject:
+    person = case.subject
+    if person is None:
+        raise ConnectorError("The case has no data subject to search for")
+    return Subject(
+        full_name=person.full_name,
+        aliases=tuple(person.aliases),
+        date_of_birth=person.date_of_birth,
+        nhs_number=person.nhs_number,
+        date_from=task.date_from,
+        date_to=task.date_to,
+    )
+
+
+def commission_from_connector(case: Case, connector: Connector, *, by: User) -> SearchTask:
+    if connector.suspended:
+        raise tasks.TaskError(f"{connector.name} is suspended: an administrator must resume it first.")
+    made = tasks.commission(
+        case,
+        tasks.Commission(
+            teams=(connector.team,),
+            instructions=f"Search {connector.name} automatically for the subject's records.",
+            search_terms="",
+            due_date=max(today(), tasks.default_due_date(case)),
+            date_from=case.scope_from,
+            date_to=case.scope_to,
+        ),
+        by=by,
+    )
+    task = made[0]
+    task.connector_id = connector.id
+    if RUN_JOB not in registered_jobs():
+        register_jobs()
+    enqueue(RUN_JOB, {"task_id": task.id})
+    return task
+
+
+def run_connector_task(payload: dict[str, Any]) -> None:
+    """Job handler. Idempotent: a task already answered is left alone, and files found again collapse as exact
+    duplicates of the ones already gathered."""
+    task = db.session.get(SearchTask, int(payload["task_id"]))
+    if task is None or task.connector_id is None or task.status not in (TaskStatus.OPEN, TaskStatus.FAILED):
+        return
+    connector = db.session.get_one(Connector, task.connector_id)
+    case = db.session.get_one(Case, task.case_id)
+    if connector.suspended:
+        _fail(task, f"{connector.name} is suspended; the search was not run.")
+        return
+    found = 0
+    nested = db.session.begin_nested()
+    try:
+        source = source_for(connector.kind, connector.settings)
+        for file in source.find(subject_of(case, task)):
+            found += 1
+            report_progress(found, None, f"{connector.name}: {found} files found")
+            ingest.add_file(case, file.name, file.content, source=connector.name, by=None,
+                            by_label=f"connector {connector.name}", task=task)  # fmt: skip
+        unreadable = getattr(source, "unreadable", [])
+    except Exception as error:  # noqa: BLE001 - any failure of a source is that source's, not the batch's
+        nested.rollback()
+        message = str(error) if isinstance(error, ConnectorError) else f"{error.__class__.__name__}: {error}"
+        _fail(task, f"{connector.name} could not be searched: {message}")
+        return
+    nested.commit()
+    for document in ingest.documents_of_task(task.id):
+        document.connector_id = connector.id
+    task.status = TaskStatus.RECORDS_SUPPLIED if found else TaskStatus.NO_RECORDS
+    task.completed_at = utcnow()
+    task.completed_by_label = f"connector {connector.name}"
+    task.error = (f"{len(unreadable)} Outlook files could not be searched yet: {', '.join(unreadable[:10])}"
+                  if unreadable else "")  # fmt: skip
+    audit.record(
+        "task.connector_run", object_type="search_task", object_id=task.id, case_id=task.case_id,
+        summary=f"{connector.name} searched: {found} files found", by=JOB_ACTOR,
+    )  # fmt: skip
+
+
+def _fail(task: SearchTask, message: str) -> None:
+    task.status = TaskStatus.FAILED
+    task.error = message[:2000]
+    audit.record(
+        "task.failed", object_type="search_task", object_id=task.id, case_id=task.case_id, summary=message[:500],
+        by=JOB_ACTOR,
+    )  # fmt: skip
+
+
+def test_connection(connector: Connector, *, by: User) -> tuple[bool, str]:
+    try:
+        result, ok = source_for(connector.kind, connector.settings).test_connection(), True
+    except ConnectorError as error:
+        result, ok = str(error), False
+    except Exception as error:  # noqa: BLE001 - shown to the administrator, never a 500
+        result, ok = f"{error.__class__.__name__}: {error}", False
+    connector.last_tested_at = utcnow()
+    connector.last_test_result = ("OK: " if ok else "Failed: ") + result[:1900]
+    audit.record(
+        "connector.tested", object_type="connector", object_id=connector.id,
+        summary=f"{connector.name}: {connector.last_test_result}", by=by,
+    )  # fmt: skip
+    return ok, result
+
+
+def set_suspended(connector: Connector, suspended: bool, *, by: User) -> None:
+    if connector.suspended == suspended:
+        return
+    connector.suspended = suspended
+    audit.record(
+        "connector.suspended" if suspended else "connector.resumed", object_type="connector",
+        object_id=connector.id, summary=f"{connector.name} {'suspended' if suspended else 'resumed'}",
+        by=by,
+    )  # fmt: skip
+
+
+def register_jobs() -> None:
+    register_job(RUN_JOB, run_connector_task)
+
+
+register_jobs()

@@ -1,0 +1,66 @@
+"""The public upload page for a provider's one-time link: the only public route besides sign-in.
+
+It shows the provider only what the task asks for (its instructions, search terms and due date: never the
+names of the people in the case) and accepts one submission of files for that task. Every use, refused or
+not, is audited; refused uses are rate-limited per address.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template, request
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextInput
+from wtforms import StringField, SubmitField
+from wtforms.validators import InputRequired, Length
+
+from sar.auth.access import public
+from sar.sources import ingest, links, tasks
+
+bp = Blueprint("upload_link", __name__, url_prefix="/upload")
+
+
+class ProviderUploadForm(FlaskForm):
+    sender = StringField(
+        "Your name and organisation",
+        widget=GovTextInput(),
+        validators=[InputRequired(message="Enter your name and organisation"),
+                    Length(max=200, message="Your name and organisation must be 200 characters or fewer")],
+    )  # fmt: skip
+    submit = SubmitField("Send the files", widget=GovSubmitInput())
+
+
+def _address() -> str:
+    return request.remote_addr or "unknown"
+
+
+def _unavailable() -> tuple[str, int]:
+    return render_template("sources/upload_unavailable.html"), 404
+
+
+@bp.route("/<token>", methods=["GET", "POST"])
+@public
+def upload(token: str) -> str | tuple[str, int]:
+    if links.too_many_failures(_address()):
+        return render_template("sources/upload_unavailable.html", too_many=True), 429
+    link = links.resolve(token)
+    if link is None:
+        links.record_failure(token, _address())
+        return _unavailable()
+    task = link.task
+    form = ProviderUploadForm()
+    if request.method == "GET":
+        links.record_use(link, _address(), viewed_only=True)
+        return render_template("sources/upload.html", task=task, form=form, link=link)
+    uploads = [f for f in request.files.getlist("files") if f and f.filename]
+    if not form.validate() or not uploads:
+        return render_template("sources/upload.html", task=task, form=form, link=link,
+                               file_error="" if uploads else "Select one or more files"), 422  # fmt: skip
+    sender = (form.sender.data or "").strip()
+    label = f"{sender} (upload link {link.id})"
+    try:
+        added = ingest.add_files_for_task(task, uploads, by=None, by_label=label)
+    except tasks.TaskError:
+        links.record_failure(token, _address())
+        return _unavailable()
+    links.record_use(link, _address(), viewed_only=False)
+    return render_template("sources/upload_done.html", added=added)

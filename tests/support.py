@@ -1,0 +1,243 @@
+"""Test helpers every test module may import by name (``from support import ...``): the test configuration,
+the databases the suite runs on, signing a client in, reading a page as HTML, and where the shared files are.
+
+Kept apart from conftest.py, which pytest loads as a plugin and which cannot be imported reliably by name
+(there are several conftest.py files), so no test reaches into pytest's plugin manager for a helper.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from bs4 import BeautifulSoup
+from flask import Flask, g, has_app_context
+from flask.testing import FlaskClient
+
+from sar.auth.models import User
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+POSTGRES_ADMIN_URL = os.environ.get("SAR_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+TEST_PASSWORD = "correct horse battery staple"
+
+
+def _postgres_reachable() -> bool:
+    try:
+        engine = sa.create_engine(POSTGRES_ADMIN_URL, connect_args={"connect_timeout": 2})
+        with engine.connect() as connection:
+            connection.execute(sa.text("SELECT 1"))
+        engine.dispose()
+        return True
+    except Exception:
+        return False
+
+
+POSTGRES_AVAILABLE = _postgres_reachable()
+if os.environ.get("CI") and not POSTGRES_AVAILABLE:
+    raise RuntimeError("CI must run the suite against PostgreSQL too, but it is not reachable at " + POSTGRES_ADMIN_URL)
+
+DATABASES = ["sqlite"] + (["postgresql"] if POSTGRES_AVAILABLE else [])
+
+
+# --- the shared folder (../shared: rules, eval corpus, samples) ------------------------------------------
+
+
+def shared_dir() -> Path:
+    """``SAR_SHARED_DIR``, by default ``../shared`` beside the project."""
+    return Path(os.environ.get("SAR_SHARED_DIR") or PROJECT_ROOT.parent / "shared").resolve()
+
+
+def eval_corpus() -> Path:
+    """The shared labelled corpus. Missing is a failure with the reason, never a silent skip: a test that cannot
+    see its data has not passed."""
+    corpus = shared_dir() / "eval" / "corpus-dev"
+    if not corpus.is_dir():
+        raise AssertionError(
+            f"The shared evaluation corpus is not at {corpus}. Set SAR_SHARED_DIR to the folder holding eval/."
+        )
+    return corpus
+
+
+# --- apps, clients and pages -----------------------------------------------------------------------------
+
+
+def fast_scratch_dir(tmp_path: Any) -> Any:
+    """A folder in memory (tmpfs) when the machine has one: SQLite fsyncs every commit, and on
+    this machine's disk that costs ~30 ms a commit, which made the suite spend minutes waiting."""
+    shm = Path("/dev/shm")
+    if shm.is_dir() and os.access(shm, os.W_OK):
+        folder = Path(tempfile.mkdtemp(prefix="sar-test-", dir=shm))
+        SCRATCH_DIRS.append(folder)
+        return folder
+    return tmp_path
+
+
+SCRATCH_DIRS: list[Path] = []
+
+
+def base_test_config(tmp_path: Any, database_url: str) -> dict[str, Any]:
+    return {
+        "ENV": "testing",
+        "SECRET_KEY": "test-secret-key-" + uuid.uuid4().hex,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "FILE_ENCRYPTION_KEY": "kWs3xXt0pQdJ3Qdm5YgM2t1xM6m0R2rD7w7m9yWkq0s=",
+        "FILE_STORE_PATH": str(tmp_path / "files"),
+        "AUDIT_CHECKPOINT_PATH": str(tmp_path / "audit-checkpoints.log"),
+        "WTF_CSRF_ENABLED": False,
+        "COUNCIL_NAME": "Test Borough Council",
+        "MAIL_HOST": "127.0.0.1",
+        "MAIL_PORT": 1,  # nothing listens here unless a test starts a real SMTP server
+    }
+
+
+class FreshRequestClient(FlaskClient):
+    """Each request starts with an empty ``g``, as it does in production.
+
+    The ``app`` fixture keeps one app context pushed for the whole test, and Flask reuses it for
+    every test-client request, so without this ``g`` (where Flask-Login caches the signed-in user)
+    would carry the first request's user into every later request, from any client.
+    """
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:
+        if has_app_context():
+            for name in list(g):
+                g.pop(name)
+        return super().open(*args, **kwargs)
+
+
+def sign_in_as(client: FlaskClient, user: User) -> FlaskClient:
+    """Start a session for ``user`` as if they had passed password and MFA (sign-in itself is tested on its own)."""
+    from flask_login.utils import _create_identifier
+
+    from sar.auth import sessions
+    from sar.extensions import db
+
+    # Flask-Login's "strong" session protection binds the session to the browser's address and
+    # user agent; compute that binding exactly as the test client will present it.
+    with client.application.test_request_context(environ_base=client.environ_base):
+        identifier = _create_identifier()
+        # The server-side session row every request checks, as a completed sign-in creates it.
+        token = sessions.create(user, method="test")
+    db.session.commit()
+    with client.session_transaction() as session:
+        session["_user_id"] = str(user.id)
+        session["_fresh"] = True
+        session["_id"] = identifier
+        session[sessions.TOKEN_KEY] = token
+    return client
+
+
+@contextmanager
+def app_with_tables(config: dict[str, Any]) -> Iterator[Flask]:
+    """An app on its own database with every table created, inside its app context; dropped afterwards."""
+    from sar import create_app
+    from sar.extensions import db
+
+    application = create_app(config)
+    application.test_client_class = FreshRequestClient
+    with application.app_context():
+        db.create_all()
+        try:
+            yield application
+        finally:
+            db.session.remove()
+            db.drop_all()
+            db.engine.dispose()
+
+
+def normalize_spaces(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def page(response: Any, status: int = 200) -> BeautifulSoup:
+    """A response as parsed HTML, after checking its status (Notify admin's ``client_request`` pattern): assert on
+    what a reader sees (``page.select_one("h1")``), not on substrings of the markup."""
+    assert response.status_code == status, f"expected {status}, got {response.status_code}"
+    return BeautifulSoup(response.get_data(as_text=True), "html.parser")
+
+
+def get_page(client: FlaskClient, url: str, status: int = 200) -> BeautifulSoup:
+    return page(client.get(url), status)
+
+
+def post_page(client: FlaskClient, url: str, data: Any, status: int = 200) -> BeautifulSoup:
+    return page(client.post(url, data=data), status)
+
+
+def error_messages(html: BeautifulSoup) -> list[str]:
+    """The error summary's messages, in order."""
+    return [normalize_spaces(item.get_text()) for item in html.select(".govuk-error-summary__list li")]
+
+
+# --- intake ----------------------------------------------------------------------------------------------
+
+
+def form_token(client: FlaskClient) -> str:
+    """A fresh one-time token from the intake form, as a browser would receive it."""
+    page = client.get("/cases/new")
+    assert page.status_code == 200, page.get_data(as_text=True)
+    field = BeautifulSoup(page.data, "html.parser").find("input", {"name": "form_token"})
+    assert field is not None
+    return str(field["value"])
+
+
+def intake_data(token: str, **overrides: Any) -> dict[str, Any]:
+    """A complete, valid intake form: a parent asking for her son's records, received yesterday."""
+    yesterday = datetime.now(UTC) - timedelta(days=1)
+    data: dict[str, Any] = {
+        "form_token": token,
+        "channel": "email",
+        "received_date": [str(yesterday.day), str(yesterday.month), str(yesterday.year)],
+        "received_time": "10:15",
+        "rights": ["access"],
+        "description": "All records held by children's social care",
+        "requester_type": "parent_pr",
+        "requester_full_name": "Sharon Smith",
+        "requester_relationship": "mother",
+        "requester_address": "14 Elm Road, Netherfield, Calderbridge, hx3 5tt",
+        "requester_phone": "07700900123",
+        "requester_email": "sharon@example.com",
+        "subject_full_name": "Kayla Marie Smith",
+        "subject_aliases": "Kay\nKMS",
+        "subject_date_of_birth": ["14", "3", "2014"],
+        "subject_addresses": "14 Elm Road, Netherfield, Calderbridge HX3 5TT\n2 Mill Lane,  Calderbridge,hx41ab",
+        "subject_nhs_number": "9434765919",
+        "subject_ni_number": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def add_people(case: Any) -> None:
+    """A third party and a professional on the case's register."""
+    from sar.audit import SYSTEM
+    from sar.cases import service
+    from sar.cases.models import PersonRole
+    from sar.extensions import db
+
+    service.add_person(
+        case,
+        PersonRole.THIRD_PARTY,
+        service.PersonDetails(full_name="Christine Whitehead", relationship="mother", phones=("07418 245527",)),
+        by=SYSTEM,
+    )
+    service.add_person(
+        case,
+        PersonRole.PROFESSIONAL,
+        service.PersonDetails(
+            full_name="Katy Cox",
+            relationship="MASH social worker",
+            job_title="MASH Social Worker",
+            organisation="Eastholme MBC",
+        ),
+        by=SYSTEM,
+    )
+    db.session.commit()
