@@ -640,4 +640,4 @@ def record_consent(person: CasePerson, consent: bool, answered_on: date, note: s
         summary=f"{person.full_name} {'consented to' if consent else 'refused'} disclosure",
         before=before, after={"consent_obtained": consent, "consent_date": answered_on}, by=by,
     )  # fmt: skip
-    case_changed.send(person.case, reason="consent recorded")
+    case_changed.send(person.case, reason="consent recorded", by=by)

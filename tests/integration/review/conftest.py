@@ -67,10 +67,9 @@ def _person(role: PersonRole, name: str, relation: str, position: int, **fields:
 
 @pytest.fixture
 def reviewed(make_case: Callable[..., Case], run_jobs: Callable[[], None]) -> ReviewCase:
-    case = make_case(date(2026, 11, 2))
+    case = make_case(date(2026, 11, 2), subject_name="Ayesha Khan")
     case.people.extend(
         [
-            _person(PersonRole.DATA_SUBJECT, "Ayesha Khan", "", 0),
             _person(PersonRole.THIRD_PARTY, "Gary Pollard", "neighbour", 1),
             _person(PersonRole.PROFESSIONAL, "Jo Bloggs", "social worker", 2, job_title="Social Worker"),
         ]

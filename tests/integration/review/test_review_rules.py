@@ -66,7 +66,7 @@ def test_a_register_change_reruns_detection_shows_what_changed_and_keeps_every_d
     # A person added to the register: the re-run adds what it newly finds, and nothing decided is lost.
     intake.update_person(
         reviewed.person("Jo Bloggs"), intake.PersonDetails(full_name="Jo Bloggs", relationship="neighbour"),
-        role=PersonRole.THIRD_PARTY, actor=officer,
+        role=PersonRole.THIRD_PARTY, by=officer,
     )  # fmt: skip
     run_jobs()
     jo = reviewed.findings("Jo Bloggs", reviewed.note)[0]
