@@ -151,8 +151,9 @@ def import_register(register: dict[str, Any], *, received: date, right: Right, c
 )
 @click.option("--received", required=True, help="The date the request was received, YYYY-MM-DD.")
 @click.option("--right", type=click.Choice([r.value for r in Right]), default=Right.ACCESS.value, show_default=True)
-@click.option("--channel", type=click.Choice([c.value for c in Channel]), default=Channel.EMAIL.value,
-              show_default=True)  # fmt: skip
+@click.option(
+    "--channel", type=click.Choice([c.value for c in Channel]), default=Channel.EMAIL.value, show_default=True
+)
 def import_command(people_path: Path, received: str, right: str, channel: str) -> None:
     """Create a case from a people.json register and print its reference."""
     try:

@@ -96,8 +96,10 @@ def run_ladder(on: date) -> list[Rung]:
         where = _task_url(task)
         if task.due_date >= on:
             if task.reminded_on is None and deadlines.working_days_between(on, task.due_date, region) <= remind_before:
-                body = (f"Search {task.id} for request {case.reference} is due on {_fmt(task.due_date)}.\n\n"
-                        f"Send the records you find, or confirm that none are held, at {where}.")  # fmt: skip
+                body = (
+                    f"Search {task.id} for request {case.reference} is due on {_fmt(task.due_date)}.\n\n"
+                    f"Send the records you find, or confirm that none are held, at {where}."
+                )
                 queued += _send(task, case, "reminder", 0, _holders(task), f"Search due {_fmt(task.due_date)}", body)
                 task.reminded_on = on
             continue
@@ -105,19 +107,37 @@ def run_ladder(on: date) -> list[Rung]:
         if task.last_chased_on is None or deadlines.working_days_between(since, on, region) >= chase_every:
             task.chase_count += 1
             task.last_chased_on = on
-            body = (f"Search {task.id} for request {case.reference} was due on {_fmt(task.due_date)} and is "
-                    f"overdue. The council has a legal deadline for this request.\n\n"
-                    f"Send the records you find, or confirm that none are held, at {where}.")  # fmt: skip
-            queued += _send(task, case, "chase", task.chase_count, _holders(task),
-                            f"OVERDUE search {task.id} ({case.reference})", body)  # fmt: skip
+            body = (
+                f"Search {task.id} for request {case.reference} was due on {_fmt(task.due_date)} and is "
+                f"overdue. The council has a legal deadline for this request.\n\n"
+                f"Send the records you find, or confirm that none are held, at {where}."
+            )
+            queued += _send(
+                task,
+                case,
+                "chase",
+                task.chase_count,
+                _holders(task),
+                f"OVERDUE search {task.id} ({case.reference})",
+                body,
+            )
             if task.chase_count >= escalate_after and task.escalated_on is None:
                 task.escalated_on = on
-                body = (f"Search {task.id} for request {case.reference}, commissioned from {task.team.name}, was "
-                        f"due on {_fmt(task.due_date)} and has been chased {task.chase_count} times without an "
-                        f"answer. Please make sure it is answered: the council has a legal deadline for this "
-                        f"request.")  # fmt: skip
-                queued += _send(task, case, "escalation", 0, _escalation_addresses(task, case),
-                                f"Escalated: overdue search {task.id} ({case.reference})", body)  # fmt: skip
+                body = (
+                    f"Search {task.id} for request {case.reference}, commissioned from {task.team.name}, was "
+                    f"due on {_fmt(task.due_date)} and has been chased {task.chase_count} times without an "
+                    f"answer. Please make sure it is answered: the council has a legal deadline for this "
+                    f"request."
+                )
+                queued += _send(
+                    task,
+                    case,
+                    "escalation",
+                    0,
+                    _escalation_addresses(task, case),
+                    f"Escalated: overdue search {task.id} ({case.reference})",
+                    body,
+                )
     return queued
 
 
@@ -125,15 +145,25 @@ def _send(task: SearchTask, case: Case, kind: str, n: int, to: list[str], subjec
     sent = []
     for address in to:
         key = f"task:{kind}:{task.id}:{n}:{address.lower()}"
-        message = mail.queue(address, subject, body + "\n\nSent by the subject access request service.",
-                             dedup_key=key, kind=f"task:{kind}", case_id=case.id)  # fmt: skip
+        message = mail.queue(
+            address,
+            subject,
+            body + "\n\nSent by the subject access request service.",
+            dedup_key=key,
+            kind=f"task:{kind}",
+            case_id=case.id,
+        )
         if message is not None:
             sent.append(Rung(kind, task.id, address, subject, body, key))
     if sent:
         audit.record(
-            f"task.{kind}", object_type="search_task", object_id=task.id, case_id=case.id,
-            summary=f"Search {task.id}: {kind} sent to {', '.join(r.to_address for r in sent)}", by=JOB_ACTOR,
-        )  # fmt: skip
+            f"task.{kind}",
+            object_type="search_task",
+            object_id=task.id,
+            case_id=case.id,
+            summary=f"Search {task.id}: {kind} sent to {', '.join(r.to_address for r in sent)}",
+            by=JOB_ACTOR,
+        )
     return sent
 
 
@@ -145,8 +175,13 @@ def chase_job(payload: dict[str, object]) -> None:
 
 
 @click.command("chase-searches")
-@click.option("--date", "on", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
-              help="The day to chase for (default: today in Europe/London).")  # fmt: skip
+@click.option(
+    "--date",
+    "on",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="The day to chase for (default: today in Europe/London).",
+)
 def chase_command(on: object) -> None:
     """Remind, chase and escalate search tasks, then deliver the mail."""
     day = on.date() if hasattr(on, "date") else today()

@@ -46,8 +46,14 @@ def _failed_reason(document_id: int) -> str:
 def report_line(reference: str, added: ingest.Added) -> dict[str, Any]:
     line: dict[str, Any] = {"reference": reference, "file": added.name}
     if added.document is None:
-        return {**line, "document_ids": [], "pages": 0, "status": "refused", "reason": added.refusal_message,
-                "refusal_code": added.refusal_code}  # fmt: skip
+        return {
+            **line,
+            "document_ids": [],
+            "pages": 0,
+            "status": "refused",
+            "reason": added.refusal_message,
+            "refusal_code": added.refusal_code,
+        }
     tree = _tree(added.document.id)
     top = tree[0]
     line.update(
@@ -100,9 +106,13 @@ def add_command(reference: str, files: tuple[Path, ...], source: str, wait: bool
     if wait:
         while True:
             outcome = run_worker(once=True)
-            pending = db.session.scalar(
-                select(Document.id).where(Document.id.in_(ids), Document.status == DocumentStatus.QUEUED).limit(1)
-            ) if ids else None  # fmt: skip
+            pending = (
+                db.session.scalar(
+                    select(Document.id).where(Document.id.in_(ids), Document.status == DocumentStatus.QUEUED).limit(1)
+                )
+                if ids
+                else None
+            )
             if pending is None or outcome.succeeded + outcome.failed == 0:
                 break
     for result, document_id in zip(results, document_ids, strict=True):

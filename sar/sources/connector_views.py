@@ -37,10 +37,18 @@ class ConnectorForm(FlaskForm):
             Length(max=100, message="The name must be 100 characters or fewer"),
         ],
     )
-    kind = RadioField("Kind of source", choices=choices(KINDS.items()), widget=RadiosWidget(),
-                      validators=[InputRequired(message="Select the kind of source")])  # fmt: skip
-    team_id = SelectField("Team that holds it", coerce=int, widget=GovSelect(),
-                          validators=[InputRequired(message="Select the team that holds it")])  # fmt: skip
+    kind = RadioField(
+        "Kind of source",
+        choices=choices(KINDS.items()),
+        widget=RadiosWidget(),
+        validators=[InputRequired(message="Select the kind of source")],
+    )
+    team_id = SelectField(
+        "Team that holds it",
+        coerce=int,
+        widget=GovSelect(),
+        validators=[InputRequired(message="Select the team that holds it")],
+    )
     settings = TextAreaField(
         "Settings (JSON)",
         widget=GovTextArea(),
@@ -84,13 +92,18 @@ def new_connector() -> str | tuple[str, int] | Response:
             form.name.errors = ["A connector with this name already exists"]
     if form.errors or not form.validate():
         return render_template("sources/connector_new.html", form=form), 422
-    connector = Connector(name=(form.name.data or "").strip(), kind=form.kind.data, team_id=form.team_id.data,
-                          settings=settings)  # fmt: skip
+    connector = Connector(
+        name=(form.name.data or "").strip(), kind=form.kind.data, team_id=form.team_id.data, settings=settings
+    )
     db.session.add(connector)
     db.session.flush()
-    audit.record("connector.created", object_type="connector", object_id=connector.id,
-                 summary=f"Connector {connector.name} ({connector.kind}) added",
-                 by=current_user)  # fmt: skip
+    audit.record(
+        "connector.created",
+        object_type="connector",
+        object_id=connector.id,
+        summary=f"Connector {connector.name} ({connector.kind}) added",
+        by=current_user,
+    )
     flash(f"{connector.name} added. Test its connection before using it.", "success")
     return redirect(url_for("connectors.list_connectors"))
 

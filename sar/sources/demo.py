@@ -72,11 +72,18 @@ def _files_for(case: Case, rng: random.Random) -> list[tuple[str, bytes]]:
     day = case.received_on - timedelta(days=rng.randint(200, 900))
     start = rng.randrange(len(NOTES))
     note = "\n".join(NOTES[(start + i) % len(NOTES)].format(first=first) for i in range(len(NOTES)))
-    fields = [("Date", f"{day.day} {day:%B %Y}"), ("Worker", "Sam Whitaker, Social Worker"), ("Subject", name),
-              ("Case note", note)]  # fmt: skip
+    fields = [
+        ("Date", f"{day.day} {day:%B %Y}"),
+        ("Worker", "Sam Whitaker, Social Worker"),
+        ("Subject", name),
+        ("Case note", note),
+    ]
     letter = _pdf("Case note", fields, subtitle="Children's Social Care – case record")
-    printed = _pdf("Case note", [*fields, ("Printed", f"Printed from the case system on {case.received_on}")],
-                   subtitle="Children's Social Care – case record")  # fmt: skip
+    printed = _pdf(
+        "Case note",
+        [*fields, ("Printed", f"Printed from the case system on {case.received_on}")],
+        subtitle="Children's Social Care – case record",
+    )
     referral = (
         f"EARLY HELP REFERRAL\n\nChild: {name}\nReferred by: school (pastoral lead)\n\n"
         f"Reason for referral: concerns about attendance and about {first}'s wellbeing at home. The family "
@@ -190,8 +197,11 @@ def _scan_evidence(cases: list[Case], officers: list[User]) -> None:
     for case in cases:
         for item in case.evidence:
             if item.received_on is not None and not case.is_closed:
-                scan = _pdf(item.kind.label, [("Received", str(item.received_on)), ("What arrived", item.what_arrived)],
-                            subtitle="Scanned at the council's contact centre (demo)")  # fmt: skip
+                scan = _pdf(
+                    item.kind.label,
+                    [("Received", str(item.received_on)), ("What arrived", item.what_arrived)],
+                    subtitle="Scanned at the council's contact centre (demo)",
+                )
                 evidence.attach(item, f"{item.kind.value}-scan.pdf", scan, by=case.owner or officers[0])
 
 
@@ -205,7 +215,10 @@ def seed_gathering(
     officers = [u for u in users if u.has_role(Role.IG_OFFICER)]
     _scan_evidence(cases, officers)
     region = str(current_app.config["BANK_HOLIDAY_REGION"])
-    gathering = [c for c in cases if c.status in (CaseStatus.GATHERING, CaseStatus.IN_REVIEW)]
+    # Searches start once nothing is outstanding from the requester (the status is derived: such a case reads
+    # "Received" until its first search task is sent).
+    ready = (CaseStatus.RECEIVED, CaseStatus.GATHERING, CaseStatus.IN_REVIEW)
+    gathering = [c for c in cases if c.outcome is None and c.status in ready and c.received_on < today]
     for number, case in enumerate(gathering):
         officer = case.owner or officers[0]
         wanted = [row.team for row in case.scope_teams if row.team.active] or [
@@ -219,8 +232,9 @@ def seed_gathering(
             if task.team.kind.value == "provider":
                 links.create_link(task, recipient=f"Data protection lead, {task.team.name}", by=officer)
             elif holder is not None and position == 0:
-                ingest.add_files_for_task(task, [_Upload(n, c) for n, c in _files_for(case, rng)], by=holder,
-                                          by_label=holder.email)  # fmt: skip
+                ingest.add_files_for_task(
+                    task, [_Upload(n, c) for n, c in _files_for(case, rng)], by=holder, by_label=holder.email
+                )
             elif holder is not None and position == 1 and number % 2 == 0:
                 tasks.no_records_held(
                     task,

@@ -58,9 +58,13 @@ def attach(item: EvidenceItem, name: str, content: bytes | IO[bytes], *, by: Use
     db.session.add(row)
     db.session.flush()
     audit.record(
-        "evidence_file.added", object_type="evidence_file", object_id=row.id, case_id=item.case_id,
-        summary=f"{item.kind.label}: file {name!r} attached", by=by,
-    )  # fmt: skip
+        "evidence_file.added",
+        object_type="evidence_file",
+        object_id=row.id,
+        case_id=item.case_id,
+        summary=f"{item.kind.label}: file {name!r} attached",
+        by=by,
+    )
     return row
 
 
@@ -74,9 +78,13 @@ def read(row: EvidenceFile, *, by: User) -> bytes:
     if row.deleted_at is not None:
         raise EvidenceFileError("This file was deleted under the retention rule.")
     audit.record(
-        "evidence_file.viewed", object_type="evidence_file", object_id=row.id, case_id=row.case_id,
-        summary=f"Viewed evidence file {row.original_name!r}", by=by,
-    )  # fmt: skip
+        "evidence_file.viewed",
+        object_type="evidence_file",
+        object_id=row.id,
+        case_id=row.case_id,
+        summary=f"Viewed evidence file {row.original_name!r}",
+        by=by,
+    )
     return get_store().open(row.file_key)
 
 
@@ -119,10 +127,13 @@ def delete_expired(on: date) -> RetentionReport:
         row.deleted_reason = f"Retention: {days} days after the case closed"
         deleted += 1
         audit.record(
-            "evidence_file.deleted", object_type="evidence_file", object_id=row.id, case_id=row.case_id,
+            "evidence_file.deleted",
+            object_type="evidence_file",
+            object_id=row.id,
+            case_id=row.case_id,
             summary=f"Evidence file {row.original_name!r} deleted: {days} days after the case closed",
             by=JOB_ACTOR,
-        )  # fmt: skip
+        )
     return RetentionReport(deleted, shared)
 
 
@@ -132,8 +143,13 @@ def retention_job(payload: dict[str, object]) -> None:
 
 
 @click.command("delete-expired-evidence")
-@click.option("--date", "on", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
-              help="The day to apply the rule for (default: today in Europe/London).")  # fmt: skip
+@click.option(
+    "--date",
+    "on",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="The day to apply the rule for (default: today in Europe/London).",
+)
 def retention_command(on: object) -> None:
     """Delete identity and authority evidence files whose retention period has ended."""
     day = on.date() if hasattr(on, "date") else today()

@@ -39,18 +39,32 @@ class CommissionForm(FlaskForm):
         coerce=int,
         validators=[InputRequired(message="Select at least one team or provider")],
     )
-    instructions = _area("What to search for", "What to search for", required=True,
-                         description="For example: every record of contact with the family, including case notes "
-                         "and emails.")  # fmt: skip
-    search_terms = _area("Search terms", "The search terms",
-                         description="Other names, addresses or references to search for, one per line. "
-                         "The subject's names, date of birth and NHS number are added to the task.")  # fmt: skip
+    instructions = _area(
+        "What to search for",
+        "What to search for",
+        required=True,
+        description="For example: every record of contact with the family, including case notes and emails.",
+    )
+    search_terms = _area(
+        "Search terms",
+        "The search terms",
+        description="Other names, addresses or references to search for, one per line. "
+        "The subject's names, date of birth and NHS number are added to the task.",
+    )
     date_from = GovDateField("Records from", what="the start of the date range", description="Optional.")
     date_to = GovDateField("Records to", what="the end of the date range", description="Optional.")
-    due_date = GovDateField("Due", what="the date the search is due", required=True,
-                            description="Inside the statutory clock, before the internal target.")  # fmt: skip
-    assignee = SelectField("Assign to a person", coerce=int, widget=GovSelect(),
-                           description="Optional. Otherwise each search goes to the team's inbox.")  # fmt: skip
+    due_date = GovDateField(
+        "Due",
+        what="the date the search is due",
+        required=True,
+        description="Inside the statutory clock, before the internal target.",
+    )
+    assignee = SelectField(
+        "Assign to a person",
+        coerce=int,
+        widget=GovSelect(),
+        description="Optional. Otherwise each search goes to the team's inbox.",
+    )
     submit = SubmitField("Commission the searches", widget=GovSubmitInput())
 
 
@@ -59,16 +73,21 @@ class SupplyFilesForm(FlaskForm):
 
 
 class NoRecordsForm(FlaskForm):
-    systems_searched = _area("Systems and places searched", "The systems and places searched", required=True,
-                             description="For example: Mosaic, the team's shared drive, the team mailbox, "
-                             "archived paper files.")  # fmt: skip
+    systems_searched = _area(
+        "Systems and places searched",
+        "The systems and places searched",
+        required=True,
+        description="For example: Mosaic, the team's shared drive, the team mailbox, archived paper files.",
+    )
     terms_used = _area("Names and search terms used", "The names and search terms used", required=True)
     searched_by = StringField(
         "Who searched",
         widget=GovTextInput(),
-        validators=[InputRequired(message="Enter who searched"), Length(max=200, message="Who searched must be "
-                                                                        "200 characters or fewer")],
-    )  # fmt: skip
+        validators=[
+            InputRequired(message="Enter who searched"),
+            Length(max=200, message="Who searched must be 200 characters or fewer"),
+        ],
+    )
     searched_on = GovDateField("Date of the search", what="the date of the search", required=True, past=True)
     submit = SubmitField("Confirm no records are held", widget=GovSubmitInput())
 
@@ -77,8 +96,10 @@ class UploadLinkForm(FlaskForm):
     recipient = StringField(
         "Who the link is for",
         widget=GovTextInput(),
-        validators=[InputRequired(message="Enter who the link is for"),
-                    Length(max=254, message="Who the link is for must be 254 characters or fewer")],
+        validators=[
+            InputRequired(message="Enter who the link is for"),
+            Length(max=254, message="Who the link is for must be 254 characters or fewer"),
+        ],
         description="For example, the provider's data protection lead and their email address.",
-    )  # fmt: skip
+    )
     submit = SubmitField("Make an upload link", widget=GovSubmitInput())

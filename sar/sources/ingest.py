@@ -123,9 +123,13 @@ def add_file(
         stored = store.put(content)
     except FileTooLarge as error:
         audit.record(
-            "document.refused", object_type="case", object_id=case.id, case_id=case.id,
-            summary=f"File {name!r} not stored: {error}", by=_author(by, label),
-        )  # fmt: skip
+            "document.refused",
+            object_type="case",
+            object_id=case.id,
+            case_id=case.id,
+            summary=f"File {name!r} not stored: {error}",
+            by=_author(by, label),
+        )
         return Added(name, None, "too_large", str(error))
     document = _new_document(
         case.id,
@@ -139,9 +143,13 @@ def add_file(
     )
     duplicate = f" (an exact copy of document {document.duplicate_of_id})" if document.duplicate_of_id else ""
     audit.record(
-        "document.added", object_type="document", object_id=document.id, case_id=case.id,
-        summary=f"Added {name!r} from {source}{duplicate}", by=_author(by, label),
-    )  # fmt: skip
+        "document.added",
+        object_type="document",
+        object_id=document.id,
+        case_id=case.id,
+        summary=f"Added {name!r} from {source}{duplicate}",
+        by=_author(by, label),
+    )
     return Added(name, document)
 
 
@@ -167,12 +175,16 @@ def ingest_document(payload: dict[str, Any]) -> None:
         _apply(document, result, store)
     audit.record(
         "document.read" if document.status is DocumentStatus.READY else "document.refused",
-        object_type="document", object_id=document.id, case_id=document.case_id,
-        summary=(f"Read {document.page_count} pages of {document.original_name!r}"
-                 if document.status is DocumentStatus.READY
-                 else f"Cannot read {document.original_name!r}: {document.refusal_message}"),
+        object_type="document",
+        object_id=document.id,
+        case_id=document.case_id,
+        summary=(
+            f"Read {document.page_count} pages of {document.original_name!r}"
+            if document.status is DocumentStatus.READY
+            else f"Cannot read {document.original_name!r}: {document.refusal_message}"
+        ),
         by=JOB_ACTOR,
-    )  # fmt: skip
+    )
     if document.status is DocumentStatus.READY:
         pages_ready.send(document)
     _enqueue(DEDUPE_JOB, {"case_id": document.case_id})
@@ -282,9 +294,13 @@ def dedupe_case(payload: dict[str, Any]) -> None:
     if made:
         db.session.flush()
         audit.record(
-            "documents.grouped", object_type="case", object_id=case_id, case_id=case_id,
-            summary=f"{made} groups of near-duplicates or email threads found", by=JOB_ACTOR,
-        )  # fmt: skip
+            "documents.grouped",
+            object_type="case",
+            object_id=case_id,
+            case_id=case_id,
+            summary=f"{made} groups of near-duplicates or email threads found",
+            by=JOB_ACTOR,
+        )
 
 
 def _texts(document_ids: list[int]) -> dict[int, str]:
@@ -329,11 +345,14 @@ def undo_group(group: DocumentGroup, *, by: User) -> None:
     group.undone_by_id = by.id
     db.session.flush()
     audit.record(
-        "documents.group_undone", object_type="document_group", object_id=group.id, case_id=group.case_id,
+        "documents.group_undone",
+        object_type="document_group",
+        object_id=group.id,
+        case_id=group.case_id,
         summary=f"{group.kind.label} group of document {group.kept_document_id} undone: "
-                f"{len(group.members)} documents back in review",
+        f"{len(group.members)} documents back in review",
         by=by,
-    )  # fmt: skip
+    )
 
 
 def register_jobs() -> None:

@@ -46,10 +46,14 @@ def create_link(task: SearchTask, *, recipient: str, by: User, days: int | None 
     db.session.add(link)
     db.session.flush()
     audit.record(
-        "upload_link.created", object_type="upload_link", object_id=link.id, case_id=task.case_id,
+        "upload_link.created",
+        object_type="upload_link",
+        object_id=link.id,
+        case_id=task.case_id,
         summary=f"Upload link for search task {task.id} made for {link.recipient or 'a provider'}, "
-                f"valid for {lifetime} days", by=by,
-    )  # fmt: skip
+        f"valid for {lifetime} days",
+        by=by,
+    )
     return link, token
 
 
@@ -58,9 +62,13 @@ def revoke_link(link: UploadLink, *, by: User) -> None:
         return
     link.revoked_at = utcnow()
     audit.record(
-        "upload_link.revoked", object_type="upload_link", object_id=link.id, case_id=link.task.case_id,
-        summary=f"Upload link for search task {link.task_id} revoked", by=by,
-    )  # fmt: skip
+        "upload_link.revoked",
+        object_type="upload_link",
+        object_id=link.id,
+        case_id=link.task.case_id,
+        summary=f"Upload link for search task {link.task_id} revoked",
+        by=by,
+    )
 
 
 def link_state(link: UploadLink) -> str:
@@ -104,10 +112,13 @@ def record_failure(token: str, ip_address: str) -> None:
     reason = "no such link" if link is None else link_state(link)
     db.session.add(UploadLinkAttempt(ip_address=ip_address[:64], link_id=link.id if link else None, succeeded=False))
     audit.record(
-        "upload_link.refused", object_type="upload_link", object_id=link.id if link else None,
+        "upload_link.refused",
+        object_type="upload_link",
+        object_id=link.id if link else None,
         case_id=link.task.case_id if link else None,
-        summary=f"Upload link refused from {ip_address}: {reason}", by=PUBLIC_ACTOR,
-    )  # fmt: skip
+        summary=f"Upload link refused from {ip_address}: {reason}",
+        by=PUBLIC_ACTOR,
+    )
     db.session.commit()
 
 
@@ -117,10 +128,12 @@ def record_use(link: UploadLink, ip_address: str, *, viewed_only: bool) -> None:
         link.used_at = utcnow()
     audit.record(
         "upload_link.opened" if viewed_only else "upload_link.used",
-        object_type="upload_link", object_id=link.id, case_id=link.task.case_id,
+        object_type="upload_link",
+        object_id=link.id,
+        case_id=link.task.case_id,
         summary=f"Upload link for search task {link.task_id} {'opened' if viewed_only else 'used'} from {ip_address}",
         by=PUBLIC_ACTOR,
-    )  # fmt: skip
+    )
 
 
 def links_of_task(task_id: int) -> list[UploadLink]:

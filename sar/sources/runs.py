@@ -86,8 +86,15 @@ def run_connector_task(payload: dict[str, Any]) -> None:
         for file in source.find(subject_of(case, task)):
             found += 1
             report_progress(found, None, f"{connector.name}: {found} files found")
-            ingest.add_file(case, file.name, file.content, source=connector.name, by=None,
-                            by_label=f"connector {connector.name}", task=task)  # fmt: skip
+            ingest.add_file(
+                case,
+                file.name,
+                file.content,
+                source=connector.name,
+                by=None,
+                by_label=f"connector {connector.name}",
+                task=task,
+            )
         unreadable = getattr(source, "unreadable", [])
     except Exception as error:  # noqa: BLE001 - any failure of a source is that source's, not the batch's
         nested.rollback()
@@ -100,21 +107,30 @@ def run_connector_task(payload: dict[str, Any]) -> None:
     task.status = TaskStatus.RECORDS_SUPPLIED if found else TaskStatus.NO_RECORDS
     task.completed_at = utcnow()
     task.completed_by_label = f"connector {connector.name}"
-    task.error = (f"{len(unreadable)} Outlook files could not be searched yet: {', '.join(unreadable[:10])}"
-                  if unreadable else "")  # fmt: skip
+    task.error = (
+        f"{len(unreadable)} Outlook files could not be searched yet: {', '.join(unreadable[:10])}" if unreadable else ""
+    )
     audit.record(
-        "task.connector_run", object_type="search_task", object_id=task.id, case_id=task.case_id,
-        summary=f"{connector.name} searched: {found} files found", by=JOB_ACTOR,
-    )  # fmt: skip
+        "task.connector_run",
+        object_type="search_task",
+        object_id=task.id,
+        case_id=task.case_id,
+        summary=f"{connector.name} searched: {found} files found",
+        by=JOB_ACTOR,
+    )
 
 
 def _fail(task: SearchTask, message: str) -> None:
     task.status = TaskStatus.FAILED
     task.error = message[:2000]
     audit.record(
-        "task.failed", object_type="search_task", object_id=task.id, case_id=task.case_id, summary=message[:500],
+        "task.failed",
+        object_type="search_task",
+        object_id=task.id,
+        case_id=task.case_id,
+        summary=message[:500],
         by=JOB_ACTOR,
-    )  # fmt: skip
+    )
 
 
 def test_connection(connector: Connector, *, by: User) -> tuple[bool, str]:
@@ -127,9 +143,12 @@ def test_connection(connector: Connector, *, by: User) -> tuple[bool, str]:
     connector.last_tested_at = utcnow()
     connector.last_test_result = ("OK: " if ok else "Failed: ") + result[:1900]
     audit.record(
-        "connector.tested", object_type="connector", object_id=connector.id,
-        summary=f"{connector.name}: {connector.last_test_result}", by=by,
-    )  # fmt: skip
+        "connector.tested",
+        object_type="connector",
+        object_id=connector.id,
+        summary=f"{connector.name}: {connector.last_test_result}",
+        by=by,
+    )
     return ok, result
 
 
@@ -138,10 +157,12 @@ def set_suspended(connector: Connector, suspended: bool, *, by: User) -> None:
         return
     connector.suspended = suspended
     audit.record(
-        "connector.suspended" if suspended else "connector.resumed", object_type="connector",
-        object_id=connector.id, summary=f"{connector.name} {'suspended' if suspended else 'resumed'}",
+        "connector.suspended" if suspended else "connector.resumed",
+        object_type="connector",
+        object_id=connector.id,
+        summary=f"{connector.name} {'suspended' if suspended else 'resumed'}",
         by=by,
-    )  # fmt: skip
+    )
 
 
 def register_jobs() -> None:

@@ -86,11 +86,11 @@ def commission(case_id: int) -> Page:
         form.teams.data = [t for t in case.team_ids if t in teams]
         form.due_date.data = tasks.default_due_date(case)
         form.date_from.data, form.date_to.data = case.scope_from, case.scope_to
-        return render_template("sources/commission.html", case=case, form=form,
-                               statutory_due=tasks.statutory_due(case))  # fmt: skip
+        return render_template("sources/commission.html", case=case, form=form, statutory_due=tasks.statutory_due(case))
     if not form.validate():
-        return render_template("sources/commission.html", case=case, form=form,
-                               statutory_due=tasks.statutory_due(case)), 422  # fmt: skip
+        return render_template(
+            "sources/commission.html", case=case, form=form, statutory_due=tasks.statutory_due(case)
+        ), 422
     assignee = next((u for u in holders if u.id == form.assignee.data), None)
     details = tasks.Commission(
         teams=tuple(teams[i] for i in form.teams.data or [] if i in teams),
@@ -105,8 +105,9 @@ def commission(case_id: int) -> Page:
         made = tasks.commission(case, details, by=current_user)
     except tasks.TaskError as refused:
         _field_error(form, refused.field, refused.message)
-        return render_template("sources/commission.html", case=case, form=form,
-                               statutory_due=tasks.statutory_due(case)), 422  # fmt: skip
+        return render_template(
+            "sources/commission.html", case=case, form=form, statutory_due=tasks.statutory_due(case)
+        ), 422
     flash(f"{len(made)} search{'es' if len(made) != 1 else ''} commissioned.", "success")
     return redirect(url_for("tasks.case_tasks", case_id=case.id))
 
@@ -117,8 +118,14 @@ def case_tasks(case_id: int) -> str:
     case = db.session.get_one(Case, case_id)
     from sar import audit
 
-    audit.record("case.viewed", object_type="case", object_id=case.id, case_id=case.id,
-                 summary="Viewed search tasks", by=current_user)  # fmt: skip
+    audit.record(
+        "case.viewed",
+        object_type="case",
+        object_id=case.id,
+        case_id=case.id,
+        summary="Viewed search tasks",
+        by=current_user,
+    )
     rows = tasks.tasks_of_case(case.id)
     return render_template(
         "sources/case_tasks.html",
@@ -190,8 +197,12 @@ def cancel(case_id: int, task_id: int) -> Response:
 @roles_required(Role.RECORD_HOLDER)
 def my_tasks() -> str:
     mine = tasks.tasks_for(current_user)
-    return render_template("sources/my_tasks.html", tasks=mine, overdue=tasks.is_overdue,
-                           references={t.id: task_case(t).reference for t in mine})  # fmt: skip
+    return render_template(
+        "sources/my_tasks.html",
+        tasks=mine,
+        overdue=tasks.is_overdue,
+        references={t.id: task_case(t).reference for t in mine},
+    )
 
 
 @bp.get("/tasks/<int:task_id>")
@@ -229,10 +240,14 @@ def supply_files(task_id: int) -> Page:
                     flash(f"{result.name} was not sent: {result.refusal_message}")
             return redirect(url_for("tasks.show_task", task_id=task.id))
     return render_template(
-        "sources/task.html", task=task, reference=task_case(task).reference,
-        files=ingest.documents_of_task(task.id), supply_form=form, overdue=tasks.is_overdue(task),
+        "sources/task.html",
+        task=task,
+        reference=task_case(task).reference,
+        files=ingest.documents_of_task(task.id),
+        supply_form=form,
+        overdue=tasks.is_overdue(task),
         file_error=problem or "Select one or more files",
-    ), 422  # fmt: skip
+    ), 422
 
 
 @bp.route("/tasks/<int:task_id>/no-records", methods=["GET", "POST"])

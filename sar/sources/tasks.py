@@ -17,6 +17,7 @@ from sqlalchemy import or_, select
 from sar import audit, deadlines
 from sar.auth.models import Role, Team, User
 from sar.calendar import today
+from sar.cases import status as case_status
 from sar.cases.models import Case, PersonRole
 from sar.clock.models import CaseClock
 from sar.db import utcnow
@@ -104,8 +105,9 @@ def commission(case: Case, details: Commission, *, by: User) -> list[SearchTask]
     due = statutory_due(case)
     # A case already past its due date still needs its searches: then any date from today is accepted.
     if due is not None and due >= today() and details.due_date > due:
-        raise TaskError(f"The search must be due on or before the statutory due date, {due.day} {due:%B %Y}",
-                        "due_date")  # fmt: skip
+        raise TaskError(
+            f"The search must be due on or before the statutory due date, {due.day} {due:%B %Y}", "due_date"
+        )
     if details.date_from and details.date_to and details.date_from > details.date_to:
         raise TaskError("The start of the date range must be before its end", "date_from")
     if details.assignee is not None and not details.assignee.has_role(Role.RECORD_HOLDER):
@@ -130,12 +132,17 @@ def commission(case: Case, details: Commission, *, by: User) -> list[SearchTask]
         db.session.add(task)
         db.session.flush()
         audit.record(
-            "task.commissioned", object_type="search_task", object_id=task.id, case_id=case.id,
+            "task.commissioned",
+            object_type="search_task",
+            object_id=task.id,
+            case_id=case.id,
             summary=f"Search commissioned from {team.name}, due {details.due_date.isoformat()}"
-                    + (f", assigned to {assignee.email}" if assignee else " (team inbox)"),
+            + (f", assigned to {assignee.email}" if assignee else " (team inbox)"),
             by=by,
-        )  # fmt: skip
+        )
         made.append(task)
+    if made:
+        _status_follows(case, f"search{'es' if len(made) != 1 else ''} sent to {len(made)} teams", by)
     return made
 
 
@@ -186,9 +193,14 @@ def records_supplied(task: SearchTask, count: int, *, by_label: str, by: audit.A
     task.completed_by_label = by_label[:200]
     task.error = ""
     audit.record(
-        "task.records_supplied", object_type="search_task", object_id=task.id, case_id=task.case_id,
-        summary=f"{count} file{'s' if count != 1 else ''} sent for the search by {by_label}", by=by,
-    )  # fmt: skip
+        "task.records_supplied",
+        object_type="search_task",
+        object_id=task.id,
+        case_id=task.case_id,
+        summary=f"{count} file{'s' if count != 1 else ''} sent for the search by {by_label}",
+        by=by,
+    )
+    _status_follows(db.session.get(Case, task.case_id), f"records sent for the search by {task.team.name}", by)
 
 
 def no_records_held(task: SearchTask, statement: Statement, *, by: User) -> SearchStatement:
@@ -218,12 +230,20 @@ def no_records_held(task: SearchTask, statement: Statement, *, by: User) -> Sear
     task.completed_by_label = by.email
     db.session.flush()
     audit.record(
-        "task.no_records", object_type="search_task", object_id=task.id, case_id=task.case_id,
+        "task.no_records",
+        object_type="search_task",
+        object_id=task.id,
+        case_id=task.case_id,
         summary="No records held: search statement recorded",
-        after={"systems_searched": row.systems_searched, "terms_used": row.terms_used,
-               "searched_by": row.searched_by, "searched_on": row.searched_on},
+        after={
+            "systems_searched": row.systems_searched,
+            "terms_used": row.terms_used,
+            "searched_by": row.searched_by,
+            "searched_on": row.searched_on,
+        },
         by=by,
-    )  # fmt: skip
+    )
+    _status_follows(db.session.get(Case, task.case_id), f"no records held by {task.team.name}", by)
     return row
 
 
@@ -232,9 +252,21 @@ def cancel(task: SearchTask, *, by: User) -> None:
         return
     task.status = TaskStatus.CANCELLED
     audit.record(
-        "task.cancelled", object_type="search_task", object_id=task.id, case_id=task.case_id,
-        summary="Search cancelled", by=by,
-    )  # fmt: skip
+        "task.cancelled",
+        object_type="search_task",
+        object_id=task.id,
+        case_id=task.case_id,
+        summary="Search cancelled",
+        by=by,
+    )
+    _status_follows(db.session.get(Case, task.case_id), f"search by {task.team.name} cancelled", by)
+
+
+def _status_follows(case: Case | None, reason: str, by: audit.Author) -> None:
+    """A search task opened or closed: the case's derived status may move (sar.cases.status)."""
+    db.session.flush()
+    if case is not None:
+        case_status.refresh(case, reason=reason, by=by)
 
 
 def subject_name(task: SearchTask) -> str:
@@ -245,6 +277,10 @@ def subject_name(task: SearchTask) -> str:
 
 def record_task_viewed(task: SearchTask, *, by: User) -> None:
     audit.record(
-        "task.viewed", object_type="search_task", object_id=task.id, case_id=task.case_id,
-        summary=f"Viewed search task {task.id}", by=by,
-    )  # fmt: skip
+        "task.viewed",
+        object_type="search_task",
+        object_id=task.id,
+        case_id=task.case_id,
+        summary=f"Viewed search task {task.id}",
+        by=by,
+    )

@@ -23,9 +23,11 @@ class ProviderUploadForm(FlaskForm):
     sender = StringField(
         "Your name and organisation",
         widget=GovTextInput(),
-        validators=[InputRequired(message="Enter your name and organisation"),
-                    Length(max=200, message="Your name and organisation must be 200 characters or fewer")],
-    )  # fmt: skip
+        validators=[
+            InputRequired(message="Enter your name and organisation"),
+            Length(max=200, message="Your name and organisation must be 200 characters or fewer"),
+        ],
+    )
     submit = SubmitField("Send the files", widget=GovSubmitInput())
 
 
@@ -53,8 +55,13 @@ def upload(token: str) -> str | tuple[str, int]:
         return render_template("sources/upload.html", task=task, form=form, link=link)
     uploads = [f for f in request.files.getlist("files") if f and f.filename]
     if not form.validate() or not uploads:
-        return render_template("sources/upload.html", task=task, form=form, link=link,
-                               file_error="" if uploads else "Select one or more files"), 422  # fmt: skip
+        return render_template(
+            "sources/upload.html",
+            task=task,
+            form=form,
+            link=link,
+            file_error="" if uploads else "Select one or more files",
+        ), 422
     sender = (form.sender.data or "").strip()
     label = f"{sender} (upload link {link.id})"
     try:

@@ -55,9 +55,13 @@ def _case(case_id: int) -> Case:
 
 def _viewed(case: Case, what: str) -> None:
     audit.record(
-        "case.viewed", object_type="case", object_id=case.id, case_id=case.id, summary=f"Viewed {what}",
+        "case.viewed",
+        object_type="case",
+        object_id=case.id,
+        case_id=case.id,
+        summary=f"Viewed {what}",
         by=current_user,
-    )  # fmt: skip
+    )
 
 
 @bp.get("/cases/<int:case_id>/documents")
@@ -169,8 +173,15 @@ def evidence_files(case_id: int, evidence_id: int) -> str | tuple[str, int] | Re
     else:
         _viewed(case, f"evidence files of evidence record {item.id}")
     files = [f for f in evidence.files_of_case(case.id) if f.evidence_id == item.id]
-    page = render_template("sources/evidence_files.html", case=case, item=item, files=files, form=form, error=error,
-                           retention_days=current_app.config["EVIDENCE_FILE_RETENTION_DAYS"])  # fmt: skip
+    page = render_template(
+        "sources/evidence_files.html",
+        case=case,
+        item=item,
+        files=files,
+        form=form,
+        error=error,
+        retention_days=current_app.config["EVIDENCE_FILE_RETENTION_DAYS"],
+    )
     return (page, 422) if error else page
 
 

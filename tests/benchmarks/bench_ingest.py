@@ -50,8 +50,9 @@ def eml(n: int) -> bytes:
     message["Subject"], message["Date"] = f"Visit {n}", "Tue, 03 Mar 2020 09:30:00 +0000"
     message["Message-ID"] = f"<visit-{n}@council.example>"
     message.set_content(f"Message {n}. " + LINE.format(n=n) * 3)
-    message.add_attachment(f"Attached note {n}. {LINE.format(n=n)}".encode(), maintype="text", subtype="plain",
-                           filename=f"note-{n}.txt")  # fmt: skip
+    message.add_attachment(
+        f"Attached note {n}. {LINE.format(n=n)}".encode(), maintype="text", subtype="plain", filename=f"note-{n}.txt"
+    )
     return message.as_bytes()
 
 
@@ -92,21 +93,32 @@ def main() -> None:
     scratch = Path(tempfile.mkdtemp(prefix="sar-bench-ingest-"))
     url = args.database or f"sqlite:///{scratch / 'bench.sqlite'}"
     config = {
-        "ENV": "testing", "SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": url,
+        "ENV": "testing",
+        "SECRET_KEY": "bench",
+        "SQLALCHEMY_DATABASE_URI": url,
         "FILE_ENCRYPTION_KEY": "kWs3xXt0pQdJ3Qdm5YgM2t1xM6m0R2rD7w7m9yWkq0s=",
         "FILE_STORE_PATH": str(scratch / "files"),
         "JOB_RETRY_BASE_SECONDS": 1,
-    }  # fmt: skip
+    }
     files = corpus(args.documents)
     app = create_app(config)
     with app.app_context():
         db.drop_all()
         db.create_all()
-        user = accounts.create_user(email="ingest.officer@council.example", full_name="Ingest Officer",
-                                    password="correct horse battery staple", roles=(Role.IG_OFFICER,),
-                                    actor=None)  # fmt: skip
-        case = Case(reference="SAR-BENCH-1", channel=Channel.EMAIL, received_at=datetime(2026, 11, 2, 10, tzinfo=UTC),
-                    received_on=date(2026, 11, 2), logged_by_id=user.id)  # fmt: skip
+        user = accounts.create_user(
+            email="ingest.officer@council.example",
+            full_name="Ingest Officer",
+            password="correct horse battery staple",
+            roles=(Role.IG_OFFICER,),
+            actor=None,
+        )
+        case = Case(
+            reference="SAR-BENCH-1",
+            channel=Channel.EMAIL,
+            received_at=datetime(2026, 11, 2, 10, tzinfo=UTC),
+            received_on=date(2026, 11, 2),
+            logged_by_id=user.id,
+        )
         case.rights = [CaseRight(right=Right.ACCESS)]
         db.session.add(case)
         db.session.commit()
@@ -140,20 +152,25 @@ def main() -> None:
     total = sum(counts.values())
     read_elapsed = (last_read - started_at).total_seconds() if last_read else elapsed
     rate = args.documents / read_elapsed
-    print(f"{args.documents} files ({total} documents, {pages} pages) read in {read_elapsed:.1f} s: "
-          f"{rate:.1f} files/s; workers' CPU {workers_cpu:.1f} s ({args.documents / workers_cpu:.1f} files per CPU "
-          f"second); "
-          f"{elapsed:.1f} s with the final de-duplication; "
-          f"storing and queueing took {stored:.1f} s (main process CPU {time.process_time() - cpu_started:.1f} s); "
-          f"statuses {({str(k.value): v for k, v in counts.items()})}", file=sys.stderr)  # fmt: skip
+    print(
+        f"{args.documents} files ({total} documents, {pages} pages) read in {read_elapsed:.1f} s: "
+        f"{rate:.1f} files/s; workers' CPU {workers_cpu:.1f} s ({args.documents / workers_cpu:.1f} files per CPU "
+        f"second); "
+        f"{elapsed:.1f} s with the final de-duplication; "
+        f"storing and queueing took {stored:.1f} s (main process CPU {time.process_time() - cpu_started:.1f} s); "
+        f"statuses { ({str(k.value): v for k, v in counts.items()}) }",
+        file=sys.stderr,
+    )
     assert counts.get(DocumentStatus.QUEUED, 0) == 0, "some documents were not read"
     machine = (
         f"{os.cpu_count()} cores, {platform.processor() or platform.machine()}, Python {platform.python_version()}"
     )
-    print(f"| {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, load average {load_before[0]:.2f} before, "
-          f"{load_after[0]:.2f} after | {machine} | {url.split(':')[0]} | {args.workers} | {args.documents} "
-          f"({pages} pages) | {read_elapsed:.1f} s | {rate:.1f} | {args.documents / workers_cpu:.1f} | "
-          f"{elapsed:.1f} s |")  # fmt: skip
+    print(
+        f"| {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, load average {load_before[0]:.2f} before, "
+        f"{load_after[0]:.2f} after | {machine} | {url.split(':')[0]} | {args.workers} | {args.documents} "
+        f"({pages} pages) | {read_elapsed:.1f} s | {rate:.1f} | {args.documents / workers_cpu:.1f} | "
+        f"{elapsed:.1f} s |"
+    )
 
 
 if __name__ == "__main__":

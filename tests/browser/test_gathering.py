@@ -32,10 +32,11 @@ def _search_for_team(live_server: Any, team_name: str) -> int:
         assert due >= today()
         made = tasks.commission(
             case,
-            tasks.Commission(teams=(team,), instructions="Browser test: all records of contact", search_terms="",
-                             due_date=due),
+            tasks.Commission(
+                teams=(team,), instructions="Browser test: all records of contact", search_terms="", due_date=due
+            ),
             by=officer,
-        )  # fmt: skip
+        )
         db.session.commit()
         return made[0].id
 

@@ -62,7 +62,7 @@ def test_the_dpos_home_page(page_as: Callable[..., Page], axe: Callable[..., Non
 @pytest.mark.parametrize(
     ("role", "heading", "says"),
     [
-        (Role.RECORD_HOLDER, "My search tasks", "the search task will be listed here"),
+        (Role.RECORD_HOLDER, "My search tasks", "See my tasks"),
         (Role.AUDITOR, "What you can do as an auditor", "You cannot change a case"),
         (Role.ADMIN, "What you can do as an administrator", "You cannot see cases"),
     ],

@@ -73,8 +73,10 @@ class DatabaseSource:
         url = str(settings.get("url") or "")
         if not url:
             raise ConnectorError("The connector has no database address (url)")
-        queries = [Query(str(q.get("title", "Record")), str(q.get("sql", "")), str(q.get("date_column", "")))
-                   for q in settings.get("queries") or []]  # fmt: skip
+        queries = [
+            Query(str(q.get("title", "Record")), str(q.get("sql", "")), str(q.get("date_column", "")))
+            for q in settings.get("queries") or []
+        ]
         if not queries:
             raise ConnectorError("The connector has no queries")
         for query in queries:

@@ -12,8 +12,13 @@ def _date_forms(subject: Subject) -> list[str]:
     born = subject.date_of_birth
     if born is None:
         return []
-    return [born.isoformat(), f"{born:%d/%m/%Y}", f"{born.day}/{born.month}/{born.year}", f"{born.day} {born:%B %Y}",
-            f"{born:%d.%m.%Y}"]  # fmt: skip
+    return [
+        born.isoformat(),
+        f"{born:%d/%m/%Y}",
+        f"{born.day}/{born.month}/{born.year}",
+        f"{born.day} {born:%B %Y}",
+        f"{born:%d.%m.%Y}",
+    ]
 
 
 def pattern_for(subject: Subject) -> re.Pattern[str]:

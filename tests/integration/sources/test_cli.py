@@ -16,16 +16,35 @@ from sar.extensions import db
 from tests.integration.sources.conftest import LETTER, encrypted_pdf, make_pdf
 
 REGISTER = {
-    "subject": {"id": "S", "name": "Ayesha Khan", "aliases": ["Ay"], "date_of_birth": "2004-05-06",
-                "addresses": ["14 Elm Road, Netherfield, Calderbridge, HX3 5TT"], "phones": ["07700 900123"],
-                "emails": [], "nhs_number": "943 476 5919", "ni_number": None},
+    "subject": {
+        "id": "S",
+        "name": "Ayesha Khan",
+        "aliases": ["Ay"],
+        "date_of_birth": "2004-05-06",
+        "addresses": ["14 Elm Road, Netherfield, Calderbridge, HX3 5TT"],
+        "phones": ["07700 900123"],
+        "emails": [],
+        "nhs_number": "943 476 5919",
+        "ni_number": None,
+    },
     "people": [
-        {"id": "P1", "name": "Sharon Khan", "role": "third_party", "relationship": "mother",
-         "phones": ["07700 900456"]},
-        {"id": "P2", "name": "Jo Bloggs", "role": "professional", "relationship": "social worker",
-         "job_title": "Social Worker", "organisation": "Calderbridge Council"},
+        {
+            "id": "P1",
+            "name": "Sharon Khan",
+            "role": "third_party",
+            "relationship": "mother",
+            "phones": ["07700 900456"],
+        },
+        {
+            "id": "P2",
+            "name": "Jo Bloggs",
+            "role": "professional",
+            "relationship": "social worker",
+            "job_title": "Social Worker",
+            "organisation": "Calderbridge Council",
+        },
     ],
-}  # fmt: skip
+}
 
 
 def test_cases_import_creates_the_case_the_register_describes_and_prints_its_reference(

@@ -79,9 +79,12 @@ def test_a_query_that_is_not_a_select_is_refused_before_it_runs(app: Flask, case
 
 @pytest.fixture
 def gathering(
-    app: Flask, make_case: Callable[..., Case], make_team: Callable[..., Team], make_user: Callable[..., User],
+    app: Flask,
+    make_case: Callable[..., Case],
+    make_team: Callable[..., Team],
+    make_user: Callable[..., User],
     pin_today: Callable[[date], None],
-) -> dict[str, Any]:  # fmt: skip
+) -> dict[str, Any]:
     pin_today(date(2026, 11, 5))
     case = make_case(date(2026, 11, 2), subject_name="Ayesha Khan")
     subject = case.subject
@@ -105,8 +108,13 @@ def test_a_connector_search_gathers_typeset_records_and_a_broken_source_fails_on
 ) -> None:
     case, team, officer = gathering["case"], gathering["team"], gathering["officer"]
     good = connector("Case system", "database", team, url=casesystem_url, queries=demo_casesystem.QUERIES)
-    broken = connector("Old system", "database", team, url=f"sqlite:///{tmp_path / 'missing' / 'x.sqlite'}",
-                       queries=[{"title": "Note", "sql": "SELECT * FROM notes WHERE name = :full_name"}])  # fmt: skip
+    broken = connector(
+        "Old system",
+        "database",
+        team,
+        url=f"sqlite:///{tmp_path / 'missing' / 'x.sqlite'}",
+        queries=[{"title": "Note", "sql": "SELECT * FROM notes WHERE name = :full_name"}],
+    )
     good_task = runs.commission_from_connector(case, good, by=officer)
     broken_task = runs.commission_from_connector(case, broken, by=officer)
     run_jobs()
@@ -156,8 +164,9 @@ def test_the_file_share_connector_finds_documents_naming_the_subject_in_name_or_
     source = source_for("file_share", {"path": str(share)})
     assert "5 files" in source.test_connection()
 
-    found = sorted(f.details["path"] for f in source.find(Subject("Ayesha Khan", ("Ash",), date(2009, 3, 14),
-                                                                  "943 476 5919")))  # fmt: skip
+    found = sorted(
+        f.details["path"] for f in source.find(Subject("Ayesha Khan", ("Ash",), date(2009, 3, 14), "943 476 5919"))
+    )
     assert found == ["2019/letter.pdf", "2019/visit.txt", "Ayesha_Khan_school_report.txt"]
     assert "cannot be found" in _error(
         lambda: source_for("file_share", {"path": str(tmp_path / "x")}).test_connection()
@@ -202,19 +211,25 @@ def test_the_email_export_connector_keeps_only_messages_about_the_subject(app: F
 
 
 def test_an_administrator_adds_tests_and_suspends_a_connector_and_an_officer_runs_it(
-    app: Flask, gathering: dict[str, Any], casesystem_url: str, client_as: Callable[..., Any],
+    app: Flask,
+    gathering: dict[str, Any],
+    casesystem_url: str,
+    client_as: Callable[..., Any],
     run_jobs: Callable[[], None],
-) -> None:  # fmt: skip
+) -> None:
     import json
 
     admin = client_as(Role.ADMIN)
     team = gathering["team"]
-    bad = admin.post("/admin/connectors/new", data={"name": "Mosaic", "kind": "database", "team_id": team.id,
-                                                     "settings": '{"url": "sqlite://"}'})  # fmt: skip
+    bad = admin.post(
+        "/admin/connectors/new",
+        data={"name": "Mosaic", "kind": "database", "team_id": team.id, "settings": '{"url": "sqlite://"}'},
+    )
     assert bad.status_code == 422 and "has no queries" in bad.get_data(as_text=True)
     settings = json.dumps({"url": casesystem_url, "queries": demo_casesystem.QUERIES})
-    added = admin.post("/admin/connectors/new", data={"name": "Mosaic", "kind": "database", "team_id": team.id,
-                                                       "settings": settings})  # fmt: skip
+    added = admin.post(
+        "/admin/connectors/new", data={"name": "Mosaic", "kind": "database", "team_id": team.id, "settings": settings}
+    )
     assert added.status_code == 302
     row = db.session.scalars(select(Connector)).one()
     assert admin.post(f"/admin/connectors/{row.id}/test").status_code == 302

@@ -36,8 +36,9 @@ def test_an_officer_attaches_and_opens_evidence_and_every_view_is_audited(
     item = _item(case)
     officer = client_as(Role.IG_OFFICER)
     url = f"/cases/{case.id}/evidence/{item.id}/files"
-    response = officer.post(url, data={"file": (io.BytesIO(PASSPORT), "passport scan.pdf")},
-                            content_type="multipart/form-data")  # fmt: skip
+    response = officer.post(
+        url, data={"file": (io.BytesIO(PASSPORT), "passport scan.pdf")}, content_type="multipart/form-data"
+    )
     assert response.status_code == 302
     row = db.session.scalars(select(EvidenceFile)).one()
     assert row.media_type == "application/pdf" and get_store().open(row.file_key) == PASSPORT
@@ -61,8 +62,11 @@ def test_files_are_deleted_30_days_after_the_case_closes_and_not_before(
 ) -> None:
     item = _item(case)
     officer = client_as(Role.IG_OFFICER)
-    officer.post(f"/cases/{case.id}/evidence/{item.id}/files", data={"file": (io.BytesIO(PASSPORT), "p.pdf")},
-                 content_type="multipart/form-data")  # fmt: skip
+    officer.post(
+        f"/cases/{case.id}/evidence/{item.id}/files",
+        data={"file": (io.BytesIO(PASSPORT), "p.pdf")},
+        content_type="multipart/form-data",
+    )
     row = db.session.scalars(select(EvidenceFile)).one()
     case.status, case.outcome = CaseStatus.CLOSED, Outcome.FULL
     case.closed_at = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)

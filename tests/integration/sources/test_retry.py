@@ -30,18 +30,32 @@ def test_killing_a_worker_mid_ingest_then_retrying_gives_each_document_and_child
     message["From"], message["To"] = "early.help@example.gov.uk", "ig@example.gov.uk"
     message["Subject"], message["Date"] = "Referral", "Tue, 3 Mar 2026 10:00:00 +0000"
     message.set_content("From the Early Help team.\nSee the attached referral.")
-    message.add_attachment(b"The attachment: a referral form about the family.", maintype="text", subtype="plain",
-                           filename="referral.txt")  # fmt: skip
+    message.add_attachment(
+        b"The attachment: a referral form about the family.", maintype="text", subtype="plain", filename="referral.txt"
+    )
     added = ingest.add_file(case, "email.eml", message.as_bytes(), source="upload", by=None, by_label="test")
     assert added.document is not None
     document_id = added.document.id
     db.session.commit()
 
     signal_file = tmp_path / "signal"
-    config = {key: app.config[key] for key in ("ENV", "SECRET_KEY", "SQLALCHEMY_DATABASE_URI", "FILE_ENCRYPTION_KEY",
-                                               "FILE_STORE_PATH", "COUNCIL_NAME")}  # fmt: skip
-    environment = {**os.environ, "SAR_TEST_CONFIG": json.dumps(config), "SAR_TEST_SIGNAL": str(signal_file),
-                   "PYTHONPATH": str(ROOT)}  # fmt: skip
+    config = {
+        key: app.config[key]
+        for key in (
+            "ENV",
+            "SECRET_KEY",
+            "SQLALCHEMY_DATABASE_URI",
+            "FILE_ENCRYPTION_KEY",
+            "FILE_STORE_PATH",
+            "COUNCIL_NAME",
+        )
+    }
+    environment = {
+        **os.environ,
+        "SAR_TEST_CONFIG": json.dumps(config),
+        "SAR_TEST_SIGNAL": str(signal_file),
+        "PYTHONPATH": str(ROOT),
+    }
     worker = subprocess.Popen(  # noqa: S603 - our own test helper
         [sys.executable, "-m", "tests.integration.sources.worker_that_dies"], cwd=ROOT, env=environment
     )

@@ -32,9 +32,12 @@ TODAY = date(2026, 11, 5)  # a Thursday; the case below was received on Monday 2
 
 @pytest.fixture
 def world(
-    app: Flask, make_case: Callable[..., Case], make_team: Callable[..., Team], make_user: Callable[..., User],
+    app: Flask,
+    make_case: Callable[..., Case],
+    make_team: Callable[..., Team],
+    make_user: Callable[..., User],
     pin_today: Callable[[date], None],
-) -> dict[str, Any]:  # fmt: skip
+) -> dict[str, Any]:
     pin_today(TODAY)
     csc = make_team("Children's Social Care")
     early_help = make_team("Early Help")
@@ -43,24 +46,34 @@ def world(
     case = make_case(date(2026, 11, 2), owner=owner)
     other_case = make_case(date(2026, 11, 3))
     world = {
-        "case": case, "other_case": other_case, "csc": csc, "early_help": early_help, "barnardos": barnardos,
+        "case": case,
+        "other_case": other_case,
+        "csc": csc,
+        "early_help": early_help,
+        "barnardos": barnardos,
         "owner": owner,
         "alice": make_user(Role.RECORD_HOLDER, email="alice@council.example", team=csc, full_name="Alice Adams"),
         "bob": make_user(Role.RECORD_HOLDER, email="bob@council.example", team=early_help, full_name="Bob Brown"),
         "carol": make_user(Role.RECORD_HOLDER, email="carol@council.example", team=csc, full_name="Carol Cole"),
-    }  # fmt: skip
+    }
     db.session.commit()
     return world
 
 
-def commission(world: dict[str, Any], *teams: Team, assignee: User | None = None, case: Case | None = None,
-               due: date | None = None) -> list[SearchTask]:  # fmt: skip
+def commission(
+    world: dict[str, Any], *teams: Team, assignee: User | None = None, case: Case | None = None, due: date | None = None
+) -> list[SearchTask]:
     made = tasks.commission(
         case or world["case"],
-        tasks.Commission(teams=teams, instructions="All case notes and emails about the family", search_terms="",
-                         due_date=due or date(2026, 11, 20), assignee=assignee),
+        tasks.Commission(
+            teams=teams,
+            instructions="All case notes and emails about the family",
+            search_terms="",
+            due_date=due or date(2026, 11, 20),
+            assignee=assignee,
+        ),
         by=world["owner"],
-    )  # fmt: skip
+    )
     db.session.commit()
     return made
 
@@ -81,9 +94,14 @@ def test_an_officer_commissions_searches_from_several_teams_in_one_step(
     assert expected_due < clock.internal_target <= clock.due_date
     assert f'value="{expected_due.day}"' in form
 
-    data = [("teams", str(world["csc"].id)), ("teams", str(world["early_help"].id)),
-            ("instructions", "Every record about the family since 2015"), ("search_terms", "14 Elm Road"),
-            ("assignee", str(world["bob"].id)), *_date("due_date", expected_due)]  # fmt: skip
+    data = [
+        ("teams", str(world["csc"].id)),
+        ("teams", str(world["early_help"].id)),
+        ("instructions", "Every record about the family since 2015"),
+        ("search_terms", "14 Elm Road"),
+        ("assignee", str(world["bob"].id)),
+        *_date("due_date", expected_due),
+    ]
     response = officer.post(f"/cases/{case.id}/tasks/new", data=MultiDict(data))
     assert response.status_code == 302
     made = {t.team_id: t for t in tasks.tasks_of_case(case.id)}
@@ -115,8 +133,11 @@ def test_record_holders_see_only_their_own_tasks_and_nothing_else_of_the_case(
     assert alice.get(f"/tasks/{inbox_task.id}").status_code == 200
     for url in (f"/tasks/{bobs_task.id}", f"/tasks/{bobs_task.id}/no-records"):
         assert alice.get(url).status_code == 404, url
-    upload = alice.post(f"/tasks/{bobs_task.id}/files", data={"files": [(io.BytesIO(b"x"), "a.txt")]},
-                        content_type="multipart/form-data")  # fmt: skip
+    upload = alice.post(
+        f"/tasks/{bobs_task.id}/files",
+        data={"files": [(io.BytesIO(b"x"), "a.txt")]},
+        content_type="multipart/form-data",
+    )
     assert upload.status_code == 404
     assert bob.get(f"/tasks/{inbox_task.id}").status_code == 404
     case_id = world["case"].id
@@ -161,10 +182,14 @@ def test_no_records_held_keeps_a_search_statement_as_evidence_for_the_case(app: 
     response = bob.post(
         f"/tasks/{task.id}/no-records",
         data=MultiDict(
-            [("systems_searched", "EHM case system; team shared drive"), ("terms_used", "Name, date of birth"),
-             ("searched_by", "Bob Brown"), *_date("searched_on", TODAY)]
+            [
+                ("systems_searched", "EHM case system; team shared drive"),
+                ("terms_used", "Name, date of birth"),
+                ("searched_by", "Bob Brown"),
+                *_date("searched_on", TODAY),
+            ]
         ),
-    )  # fmt: skip
+    )
     assert response.status_code == 302
     officer = sign_in_as(app.test_client(), world["owner"])
     page = officer.get(f"/cases/{world['case'].id}/tasks").get_data(as_text=True)
@@ -194,8 +219,11 @@ def test_an_upload_link_works_once_for_its_task_only_and_every_use_is_audited(
     page = visitor.get(path)
     assert page.status_code == 200 and "All case notes and emails about the family" in page.get_data(as_text=True)
     assert "Test Officer" not in page.get_data(as_text=True)
-    sent = visitor.post(path, data={"sender": "Jan, Barnardo's", "files": [(io.BytesIO(b"Centre log"), "log.txt")]},
-                        content_type="multipart/form-data")  # fmt: skip
+    sent = visitor.post(
+        path,
+        data={"sender": "Jan, Barnardo's", "files": [(io.BytesIO(b"Centre log"), "log.txt")]},
+        content_type="multipart/form-data",
+    )
     assert sent.status_code == 200 and "Files sent" in sent.get_data(as_text=True)
     docs = db.session.scalars(select(Document)).all()
     assert [(d.task_id, d.case_id, d.added_by_label) for d in docs] == [
@@ -203,14 +231,23 @@ def test_an_upload_link_works_once_for_its_task_only_and_every_use_is_audited(
     ]
     assert other.id != task.id and not db.session.scalars(select(Document).where(Document.task_id == other.id)).all()
 
-    again = visitor.post(path, data={"sender": "Jan", "files": [(io.BytesIO(b"More"), "more.txt")]},
-                         content_type="multipart/form-data")  # fmt: skip
+    again = visitor.post(
+        path, data={"sender": "Jan", "files": [(io.BytesIO(b"More"), "more.txt")]}, content_type="multipart/form-data"
+    )
     assert again.status_code == 404 and "cannot be used" in again.get_data(as_text=True)
     assert visitor.get(path).status_code == 404
-    actions = [e.action for e in db.session.scalars(select(AuditEvent).order_by(AuditEvent.id))
-               if e.action.startswith("upload_link.")]  # fmt: skip
-    assert actions == ["upload_link.created", "upload_link.opened", "upload_link.used", "upload_link.refused",
-                       "upload_link.refused"]  # fmt: skip
+    actions = [
+        e.action
+        for e in db.session.scalars(select(AuditEvent).order_by(AuditEvent.id))
+        if e.action.startswith("upload_link.")
+    ]
+    assert actions == [
+        "upload_link.created",
+        "upload_link.opened",
+        "upload_link.used",
+        "upload_link.refused",
+        "upload_link.refused",
+    ]
 
 
 def test_an_expired_or_revoked_link_is_refused(app: Flask, world: dict[str, Any]) -> None:
