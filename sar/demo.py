@@ -566,6 +566,9 @@ def seed(today: date, *, seed_value: int = DEFAULT_SEED) -> SeedResult:
 
         seed_gathering(seeder.result.cases, teams, [user for _, user in seeder.result.users], today, seeder.rng)
         seeder.letters()
+        from sar.review.catalogue import seed_exemptions
+
+        seed_exemptions()  # the exemption catalogue the DPO edits (sar-rules section 3)
     finally:
         if pinned is None:
             config.pop("CLOCK_TODAY", None)

@@ -11,3 +11,8 @@ function startPage(body) {
 }
 
 startPage(document.body);
+
+// The review page's shortcuts and box drawing load only where they are used.
+if (document.querySelector("[data-sar-review]")) {
+  import("./review.js");
+}

@@ -521,6 +521,7 @@ def add_person(case: Case, role: PersonRole, details: PersonDetails, *, by: Auth
         after=person_snapshot(person),
         by=by,
     )
+    case_changed.send(case, reason="person added to the register", by=by)
     return person
 
 
@@ -547,6 +548,7 @@ def update_person(
             after=changes.after,
             by=by,
         )
+        case_changed.send(case, reason="person changed on the register", by=by)
     return person
 
 
@@ -576,6 +578,7 @@ def remove_person(person: CasePerson, *, by: Author) -> None:
         before=before,
         by=by,
     )
+    case_changed.send(case, reason="person removed from the register", by=by)
 
 
 def export_people_register(case: Case, *, by: Author) -> dict[str, Any]:

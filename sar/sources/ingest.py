@@ -36,6 +36,7 @@ from sar.sources.models import (
     GroupKind,
     SearchTask,
 )
+from sar.sources.signals import pages_ready
 from sar.storage import FileStore, FileTooLarge, get_store
 
 INGEST_JOB = "sources.ingest"
@@ -184,6 +185,8 @@ def ingest_document(payload: dict[str, Any]) -> None:
         ),
         by=JOB_ACTOR,
     )
+    if document.status is DocumentStatus.READY:
+        pages_ready.send(document)
     _enqueue(DEDUPE_JOB, {"case_id": document.case_id})
 
 

@@ -31,6 +31,7 @@ NOT_PAGES = {
     "sources.evidence_file": "an evidence file download (tests/integration/sources/test_evidence_files.py)",
     "auth.set_up_mfa": "only reachable between password and MFA (test_sign_in.py)",
     "auth.verify_mfa": "only reachable between password and MFA (test_sign_in.py)",
+    "review.page_image": "PNG image of a page (test_review.py)",
 }
 NOT_PAGE_SUFFIXES = (".csv", ".json")
 ROLE_PREFERENCE = (Role.IG_OFFICER, Role.DPO, Role.AUDITOR, Role.ADMIN, Role.RECORD_HOLDER)
@@ -143,6 +144,9 @@ def ids(live_server: Any, staff: Any) -> dict[str, Any]:
         found["enrolment_token"] = enrolment.issue(newcomer, by=SYSTEM).rstrip("/").rpartition("/")[2]
         db.session.commit()
         found.update(_gathering_ids(case, staff))
+        # Review's document (read and detected, with decisions) stands in for the gathered one: it is a document of
+        # the same case, so gathering's document pages show it too.
+        found.update(_review_ids(live_server, case.id))
         return found
 
 
@@ -167,6 +171,31 @@ def _gathering_ids(case: Any, staff: Any) -> dict[str, Any]:
     _, token = links.create_link(task, recipient="Browser test provider", by=officer)
     db.session.commit()
     return {"document_id": document.id, "task_id": task.id, "token": token}
+
+
+def _review_ids(live_server: Any, case_id: int) -> dict[str, Any]:
+    """Documents read and detected in the case, an inconsistency and a consultation, so every review page
+    (and every review form) has something to show."""
+    from sar.extensions import db
+    from sar.review import service
+    from sar.review.models import Outcome, ReviewFinding
+    from sar.sources.models import Document
+    from tests.browser.review_data import add_documents
+
+    data = add_documents(live_server.app, case_id)
+    from sar.auth.models import User as Staff
+
+    officer = db.session.scalars(select(Staff).where(Staff.email.like("priya.raman@%"))).one()
+    for document_id, action in ((data.letter_id, "redact"), (data.note_id, "keep")):
+        for finding in db.session.scalars(
+            select(ReviewFinding).where(ReviewFinding.document_id == document_id, ReviewFinding.role == "third_party")
+        ):
+            service.decide(finding, action, by=officer, code="TP")
+    note = db.session.get_one(Document, data.note_id)
+    service.withhold_page(note, 1, by=officer, code="HEALTH-SH", reason="CAMHS report")
+    db.session.commit()
+    assert db.session.scalar(select(ReviewFinding.id).where(ReviewFinding.outcome != Outcome.PENDING).limit(1))
+    return {"document_id": data.letter_id, "number": 1, "code": "TP"}
 
 
 def _url(endpoint: str, rule: str, ids: dict[str, Any]) -> str:
@@ -210,6 +239,7 @@ FORMS_NOT_REFUSING_EMPTY = {
     "dashboard.deadlines": "GET filters",
     "cases.list_cases": "GET filters",
     "audit.events": "GET filters",
+    "review.apply": "a confirmation showing the count: submitting it applies the decision (test_review.py)",
 }
 
 

@@ -1,0 +1,573 @@
+"""Review pages: a case's review overview, the page-by-page review, consistency, consultations, sign-off,
+the schedule CSV and the exemption catalogue. Every core decision is a plain form (works without JavaScript);
+review.js adds keyboard shortcuts and drawing boxes on the page image."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, cast
+from urllib.parse import urlencode
+
+from flask import (
+    Blueprint,
+    Flask,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
+from flask import Response as FlaskResponse
+from flask.blueprints import BlueprintSetupState
+from flask_login import current_user
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from sar import audit
+from sar.auth.access import CASE_READERS, CASE_WORKERS, roles_required
+from sar.auth.models import Role
+from sar.cases.models import Case, CasePerson, PersonRole
+from sar.cases.panels import CasePanel, register_case_panel
+from sar.cases.signals import case_changed
+from sar.extensions import db
+from sar.review import catalogue, cli, consistency, detection, images, queries, schedule, service, signoff
+from sar.review.models import Consultation, ConsultationKind, Exemption, Outcome
+from sar.sources.models import Document, DocumentPage
+from sar.sources.queries import document_of_case
+from sar.sources.signals import pages_ready
+
+bp = Blueprint("review", __name__, cli_group=None)
+cli.register(bp)
+
+
+def panel_context(case: Case) -> dict[str, Any]:
+    review = signoff.review_of(case.id, create=False)
+    return {"review_case": case, "review_progress": queries.progress(case.id), "review_state": review}
+
+
+def _on_pages_ready(document: Document, **extra: Any) -> None:
+    detection.request_detection(document.case_id, "document read")
+
+
+def _on_case_changed(case: Case, **extra: Any) -> None:
+    # Only a case with read pages has anything to detect in; the job itself skips a run that would change nothing.
+    if db.session.scalar(select(DocumentPage.id).join(Document).where(Document.case_id == case.id).limit(1)):
+        detection.request_detection(case.id, str(extra.get("reason", "case changed")))
+
+
+@bp.record_once
+def _setup(state: BlueprintSetupState) -> None:
+    app = cast(Flask, state.app)
+    register_case_panel(app, CasePanel("review", "review/_case_panel.html", panel_context, 30))
+    app.add_template_global(queries.progress, "review_progress")  # for gathering's document list
+    pages_ready.connect(_on_pages_ready, weak=False)
+    case_changed.connect(_on_case_changed, weak=False)
+
+
+def _case(case_id: int) -> Case:
+    return db.session.get_one(Case, case_id)
+
+
+def _viewed(case: Case, what: str) -> None:
+    audit.record(
+        "case.viewed", object_type="case", object_id=case.id, case_id=case.id, summary=f"Viewed {what}",
+        by=current_user,
+    )  # fmt: skip
+
+
+def _can_change(case: Case) -> bool:
+    return bool(current_user.has_role(*CASE_WORKERS)) and not case.is_closed
+
+
+def _refuse_if_closed(case: Case) -> None:
+    if case.is_closed:
+        abort(403)
+
+
+def _text(name: str, limit: int = 2000) -> str:
+    return (request.form.get(name) or "").strip()[:limit]
+
+
+def _int(name: str, *, source: Any = None) -> int | None:
+    value = (source or request.form).get(name, "")
+    try:
+        return int(str(value).strip())
+    except ValueError:
+        return None
+
+
+def _float(name: str) -> float | None:
+    try:
+        return float((request.form.get(name) or "").strip())
+    except ValueError:
+        return None
+
+
+def _date(prefix: str) -> date | None:
+    try:
+        return date(int(_text(f"{prefix}-year")), int(_text(f"{prefix}-month")), int(_text(f"{prefix}-day")))
+    except ValueError:
+        return None
+
+
+def _safe_next(default: str) -> str:
+    """Only a path of this service: never an address the form could point anywhere else."""
+    target = request.form.get("next") or ""
+    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return default
+
+
+def _page_url(case_id: int, document_id: int, number: int, anchor: str = "") -> str:
+    url = url_for("review.page", case_id=case_id, document_id=document_id, number=number)
+    return url + (f"#{anchor}" if anchor else "")
+
+
+# --- overview ------------------------------------------------------------------------------------------------
+
+
+@bp.get("/cases/<int:case_id>/review")
+@roles_required(*CASE_READERS)
+def overview(case_id: int) -> str:
+    case = _case(case_id)
+    _viewed(case, "review")
+    progress = queries.progress(case.id)
+    documents = {
+        d.id: d for d in db.session.scalars(select(Document).where(Document.id.in_(list(progress.per_document))))
+    }
+    review = signoff.review_of(case.id, create=False)
+    third_parties = [p for p in case.people if p.role in (PersonRole.THIRD_PARTY, PersonRole.PROFESSIONAL)]
+    return render_template(
+        "review/overview.html",
+        case=case,
+        progress=progress,
+        documents=[documents[d] for d in sorted(documents)],
+        review=review,
+        blockers=signoff.blockers(case),
+        runs=queries.latest_runs(case.id),
+        batches=queries.batches_of(case.id),
+        people=queries.people_in_findings(case.id),
+        third_parties=third_parties,
+        can_change=_can_change(case),
+        can_sign=current_user.has_role(*signoff.SIGNERS),
+        notes=queries.notes_of(case.id),
+        first_pages={d: _first_page(d) for d in documents},
+    )
+
+
+def _first_page(document_id: int) -> int:
+    pending = queries.pending_pages(document_id)
+    return pending[0] if pending else 1
+
+
+# --- the page ------------------------------------------------------------------------------------------------
+
+
+@bp.get("/cases/<int:case_id>/review/documents/<int:document_id>/pages/<int:number>")
+@roles_required(*CASE_READERS)
+def page(case_id: int, document_id: int, number: int) -> str | Response:
+    case = _case(case_id)
+    document = document_of_case(case.id, document_id)
+    jump = _int("page", source=request.args)
+    if jump is not None and "page" in request.args:
+        target = min(max(jump, 1), max(document.page_count, 1))
+        return redirect(url_for("review.page", case_id=case.id, document_id=document.id, number=target))
+    page = db.session.execute(
+        select(DocumentPage).where(DocumentPage.document_id == document.id, DocumentPage.number == number)
+    ).scalar_one()
+    _viewed(case, f"review of document {document.id} page {number}")
+    findings = queries.findings_of_page(document.id, number)
+    pending_pages = queries.pending_pages(document.id)
+    codes = catalogue.by_code()
+    return render_template(
+        "review/page.html",
+        case=case,
+        document=document,
+        page=page,
+        findings=findings,
+        segments=_segments(page.text, findings),
+        withheld=queries.withheld_page(document.id, number),
+        flags=db.session.get(service.DocumentReview, document.id),
+        codes=codes,
+        redaction_codes=catalogue.redaction_codes(),
+        next_pending=next((p for p in pending_pages if p > number), None),
+        pending_pages=set(pending_pages),
+        can_change=_can_change(case),
+        notes=queries.notes_of(case.id, document.id),
+        document_flags=service.DOCUMENT_FLAGS,
+        has_image=bool(document.working_key),
+    )
+
+
+def _segments(text: str, findings: list[Any]) -> list[tuple[str, Any]]:
+    """The page text cut into plain runs and marked runs (one finding each), for the text view."""
+    spans = sorted((f for f in findings if f.start >= 0), key=lambda f: (f.start, -f.end))
+    out: list[tuple[str, Any]] = []
+    position = 0
+    for finding in spans:
+        if finding.start < position:
+            continue
+        out.append((text[position : finding.start], None))
+        out.append((text[finding.start : finding.end], finding))
+        position = finding.end
+    out.append((text[position:], None))
+    return out
+
+
+@bp.get("/cases/<int:case_id>/review/documents/<int:document_id>/pages/<int:number>.png")
+@roles_required(*CASE_READERS)
+def page_image(case_id: int, document_id: int, number: int) -> Response:
+    case = _case(case_id)
+    document = document_of_case(case.id, document_id)
+    try:
+        content = images.page_png(document, number)
+    except images.NoImage:
+        abort(404)
+    _viewed(case, f"image of document {document.id} page {number}")
+    return FlaskResponse(content, mimetype="image/png")
+
+
+@bp.post("/cases/<int:case_id>/review/findings/<int:finding_id>")
+@roles_required(*CASE_WORKERS)
+def decide(case_id: int, finding_id: int) -> Response:
+    case = _case(case_id)
+    _refuse_if_closed(case)
+    finding = service.finding_of_case(case.id, finding_id)
+    action = _text("action", 20)
+    try:
+        service.decide(finding, action, by=current_user, code=_text("code", 20) or None, reason=_text("reason"))
+    except service.ReviewError as error:
+        flash(str(error))
+        return redirect(_page_url(case.id, finding.document_id, finding.page_number, f"finding-{finding.id}"))
+    following = _next_pending_on_page(finding)
+    anchor = f"finding-{following}" if following else "decisions"
+    return redirect(_safe_next(_page_url(case.id, finding.document_id, finding.page_number, anchor)))
+
+
+def _next_pending_on_page(finding: Any) -> int | None:
+    for other in queries.findings_of_page(finding.document_id, finding.page_number):
+        if other.outcome is Outcome.PENDING:
+            return int(other.id)
+    return None
+
+
+@bp.post("/cases/<int:case_id>/review/documents/<int:document_id>/pages/<int:number>/redact")
+@roles_required(*CASE_WORKERS)
+def redact(case_id: int, document_id: int, number: int) -> Response:
+    case = _case(case_id)
+    _refuse_if_closed(case)
+    document = document_of_case(case.id, document_id)
+    code, reason = _text("code", 20), _text("reason")
+    try:
+        if request.form.get("kind") == "box":
+            corners = [_float(n) for n in ("x0", "y0", "x1", "y1")]
+            if any(c is None for c in corners):
+                raise service.ReviewError("Enter the box's four corners as numbers", "x0")
+            x0, y0, x1, y1 = (float(c or 0) for c in corners)
+            service.redact_box(document, number, (x0, y0, x1, y1), by=current_user, code=code, reason=reason)
+            flash("Area redacted.", "success")
+        else:
+            start, end = _int("start"), _int("end")
+            made = service.redact_text(document, number, by=current_user, code=code, reason=reason,
+                                       search=_text("search", 200), start=start, end=end)  # fmt: skip
+            flash(f"{len(made)} redactions added on page {number}." if made else
+                  "Those words are already marked on this page.", "success")  # fmt: skip
+    except service.ReviewError as error:
+        flash(str(error))
+    return redirect(_page_url(case.id, document.id, number, "add-redaction"))
+
+
+@bp.post("/cases/<int:case_id>/review/documents/<int:document_id>/pages/<int:number>/withhold")
+@roles_required(*CASE_WORKERS)
+def withhold_page(case_id: int, document_id: int, number: int) -> Response:
+    case = _case(case_id)
+    _refuse_if_closed(case)
+    document = document_of_case(case.id, document_id)
+    try:
+        if request.form.get("release"):
+            service.release_page(document, number, by=current_user)
+            flash(f"Page {number} is no longer withheld.", "success")
+        else:
+            service.withhold_page(document, number, by=current_user, code=_text("code", 20), reason=_text("reason"))
+            flash(f"Page {number} withheld.", "success")
+    except service.ReviewError as error:
+        flash(str(error))
+    return redirect(_page_url(case.id, document.id, number, "page-actions"))
+
+
+@bp.post("/cases/<int:case_id>/review/documents/<int:document_id>/flag")
+@roles_required(*CASE_WORKERS)
+def flag_document(case_id: int, document_id: int) -> Response:
+    case = _case(case_id)
+    _refuse_if_closed(case)
+    document = document_of_case(case.id, document_id)
+    number = _int("page") or 1
+    try:
+        service.flag_document(document, _text("flag", 20), by=current_user, code=_text("code", 20) or None,
+                              reason=_text("reason"))  # fmt: skip
+        flash("Recorded.", "success")
+    except service.ReviewError as error:
+        flash(str(error))
+    return redirect(_page_url(case.id, document.id, number, "document-actions"))
+
+
+@bp.post("/cases/<int:case_id>/review/notes")
+@roles_required(*CASE_WORKERS)
+def add_note(case_id: int) -> Response:
+    case = _case(case_id)
+    _refuse_if_closed(case)
+    document_id, number = _int("document_id"), _int("page")
+    document = document_of_case(case.id, document_id) if document_id else None
+    try:
+        service.add_note(case, _text("note"), by=current_user, document=document, page=number)
+        flash("Note added.", "success")
+    except service.ReviewError as error:
+        flash(str(error))
+    if document is not None:
+        return redirect(_page_url(case.id, document.id, number or 1, "notes"))
+    return redirect(url_for("review.overview", case_id=case.id) + "#notes")
+
+
+# --- across the case -----------------------------------------------------------------------------------------
+
+
+def _scope(case: Case, source: Any) -> service.Scope:
+    person = (source.get("person") or "").strip()
+    if person:
+        return service.person_scope(case, person[:10])
+    return service.text_scope(case, (source.get("text") or "")[:200])
+
+
+@bp.route("/cases/<int:case_id>/review/apply", methods=["GET", "POST"])
+@roles_required(*CASE_WORKERS)
+def apply(case_id: int) -> str | tuple[str, int] | Response:
+    case = _case(case_id)
+    _refuse_if_closed(case)
+    source = request.form if request.method == "POST" else request.args
+    outcome_value = (source.get("outcome") or "redact").strip()
+    outcome = Outcome.REDACT if outcome_value == "redact" else Outcome.KEEP
+    if request.method == "GET" and not (source.get("person") or "").strip() and "text" not in source:
+        _viewed(case, "apply a decision across the case")
+        return render_template("review/apply.html", case=case, scope=None, errors={}, outcome=outcome)
+    try:
+        scope = _scope(case, source)
+    except service.ReviewError as error:
+        page = render_template("review/apply.html", case=case, scope=None, errors={"text": str(error)},
+                               outcome=outcome)  # fmt: skip
+        return page, 422
+    if request.method == "GET" or not source.get("confirm"):
+        _viewed(case, f"what {scope.description} would change")
+        return render_template(
+            "review/apply.html", case=case, scope=scope, outcome=outcome, person=source.get("person", ""),
+            text=source.get("text", ""), code=source.get("code", "TP"), redaction_codes=catalogue.redaction_codes(),
+            reason=source.get("reason", ""), back=_safe_back(source.get("back", "")), errors={},
+        )  # fmt: skip
+    try:
+        batch = service.apply_scope(case, scope, outcome, by=current_user, code=_text("code", 20) or None,
+                                    reason=_text("reason"))  # fmt: skip
+    except service.ReviewError as error:
+        flash(str(error))
+        kept = {k: str(v) for k, v in source.items() if k in ("person", "text", "outcome")}
+        return redirect(url_for("review.apply", case_id=case.id) + "?" + urlencode(kept))
+    flash(f"{batch.description}: {scope.count} changed. You can undo this from the review page.", "success")
+    return redirect(url_for("review.overview", case_id=case.id) + f"#batch-{batch.id}")
+
+
+def _safe_back(value: str) -> str:
+    return value if value.startswith("/") and not value.startswith("//") and "\\" not in value else ""
+
+
+@bp.post("/cases/<int:case_id>/review/batches/<int:batch_id>/undo")
+@roles_required(*CASE_WORKERS)
+def undo(case_id: int, batch_id: int) -> Response:
+    case = _case(case_id)
+    _refuse_if_closed(case)
+    try:
+        batch = service.undo_batch(case, batch_id, by=current_user)
+        flash(f"Undone: {batch.description}.", "success")
+    except service.ReviewError as error:
+        flash(str(error))
+    return redirect(url_for("review.overview", case_id=case.id) + "#batches")
+
+
+# --- consistency, consultations, consent -------------------------------------------------------------------
+
+
+@bp.route("/cases/<int:case_id>/review/consistency", methods=["GET", "POST"])
+@roles_required(*CASE_READERS)
+def consistency_check(case_id: int) -> str | tuple[str, int] | Response:
+    case = _case(case_id)
+    errors: dict[str, str] = {}
+    key = ""
+    if request.method == "POST":
+        if not _can_change(case):
+            abort(403)
+        key = _text("key", 64)
+        try:
+            consistency.explain(case, key, _text("explanation"), by=current_user)
+            flash("Explanation recorded.", "success")
+            return redirect(url_for("review.consistency_check", case_id=case.id))
+        except service.ReviewError as error:
+            errors["explanation"] = str(error)
+    _viewed(case, "consistency check")
+    page = render_template("review/consistency.html", case=case, issues=consistency.check(case),
+                           can_change=_can_change(case), errors=errors, chosen_key=key)  # fmt: skip
+    return (page, 422) if errors else page
+
+
+@bp.route("/cases/<int:case_id>/review/consultations", methods=["GET", "POST"])
+@roles_required(*CASE_READERS)
+def consultations(case_id: int) -> str | tuple[str, int] | Response:
+    case = _case(case_id)
+    errors: dict[str, str] = {}
+    chosen: int | None = None
+    if request.method == "POST":
+        if not _can_change(case):
+            abort(403)
+        chosen = _int("consultation_id")
+        consultation = db.session.execute(
+            select(Consultation).where(Consultation.id == (chosen or 0), Consultation.case_id == case.id)
+        ).scalar_one()
+        try:
+            service.record_consultation(consultation, by=current_user, consultee=_text("consultee", 200),
+                                        opinion=_text("opinion"), opinion_date=_date("opinion_date"))  # fmt: skip
+            flash(f"Consultation for {consultation.code} recorded.", "success")
+            return redirect(url_for("review.consultations", case_id=case.id))
+        except service.ReviewError as error:
+            errors[error.field or "consultee"] = str(error)
+    _viewed(case, "consultations")
+    page = render_template(
+        "review/consultations.html", case=case, consultations=queries.consultations_of(case.id),
+        waiting={c.id for c in signoff.open_consultations_of(case.id)},
+        codes=catalogue.by_code(), can_change=_can_change(case), errors=errors, chosen=chosen, form=request.form,
+        kinds=ConsultationKind,
+    )  # fmt: skip
+    return (page, 422) if errors else page
+
+
+@bp.route("/cases/<int:case_id>/review/people/<int:person_id>/consent", methods=["GET", "POST"])
+@roles_required(*CASE_WORKERS)
+def consent(case_id: int, person_id: int) -> str | tuple[str, int] | Response:
+    case = _case(case_id)
+    _refuse_if_closed(case)
+    person = db.session.execute(
+        select(CasePerson).where(CasePerson.id == person_id, CasePerson.case_id == case.id)
+    ).scalar_one()
+    if person.is_subject:
+        abort(404)
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        answer = _text("answer", 10)
+        answered_on = _date("answered_on")
+        if answer not in ("yes", "no"):
+            errors["answer"] = "Select whether they consent or refuse"
+        if answered_on is None:
+            errors["answered_on"] = "Enter the date of their answer"
+        if not errors:
+            try:
+                service.record_consent(person, answer == "yes", cast(date, answered_on), _text("note", 500),
+                                       by=current_user)  # fmt: skip
+                flash(f"{person.full_name}'s answer recorded. Detection is running again with it.", "success")
+                return redirect(url_for("review.overview", case_id=case.id) + "#people")
+            except service.ReviewError as error:
+                errors[error.field or "answered_on"] = str(error)
+    _viewed(case, f"consent of {person.full_name}")
+    page = render_template("review/consent.html", case=case, person=person, errors=errors, form=request.form)
+    return (page, 422) if errors else page
+
+
+# --- sign-off ------------------------------------------------------------------------------------------------
+
+
+@bp.post("/cases/<int:case_id>/review/sign-off")
+@roles_required(*CASE_WORKERS)
+def sign_off(case_id: int) -> Response:
+    case = _case(case_id)
+    _refuse_if_closed(case)
+    step = _text("step", 20)
+    try:
+        if step == "ready":
+            signoff.mark_ready(case, by=current_user)
+            flash("Marked ready. A second person must now sign it off.", "success")
+        elif step == "sign_off":
+            signoff.sign_off(case, by=current_user)
+            flash("Signed off. The case can now be bundled.", "success")
+        elif step == "return":
+            signoff.return_case(case, _text("comments"), by=current_user)
+            flash("Returned to the reviewer with your comments.", "success")
+        else:
+            abort(400)
+    except signoff.SignOffRefused as error:
+        flash(str(error))
+    return redirect(url_for("review.overview", case_id=case.id) + "#sign-off")
+
+
+@bp.get("/cases/<int:case_id>/review/schedule.csv")
+@roles_required(*CASE_READERS)
+def schedule_csv(case_id: int) -> Response:
+    case = _case(case_id)
+    audit.record(
+        "review.schedule_exported", object_type="case", object_id=case.id, case_id=case.id,
+        summary="Internal redaction schedule downloaded", by=current_user,
+    )  # fmt: skip
+    db.session.commit()  # the audit event stands even though the body streams after the request
+    return FlaskResponse(
+        stream_with_context(schedule.rows(case)),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="redaction-schedule-{case.reference}.csv"'},
+    )
+
+
+# --- the exemption catalogue ---------------------------------------------------------------------------------
+
+
+@bp.get("/review/exemptions")
+@roles_required(*CASE_READERS)
+def exemptions() -> str:
+    return render_template("review/exemptions.html", exemptions=catalogue.all_exemptions(),
+                           can_edit=current_user.has_role(Role.DPO))  # fmt: skip
+
+
+@bp.route("/review/exemptions/<code>", methods=["GET", "POST"])
+@roles_required(Role.DPO)
+def edit_exemption(code: str) -> str | tuple[str, int] | Response:
+    catalogue.all_exemptions()
+    exemption = db.session.get_one(Exemption, code)
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        values = {
+            "name": _text("name", 120),
+            "description": _text("description", 300),
+            "provision": _text("provision", 120),
+            "test": _text("test", 4000),
+            "consultee": _text("consultee", 300),
+        }
+        for field_name, label in (("name", "a name"), ("description", "a one-line description"),
+                                  ("provision", "the provision"), ("test", "the test")):  # fmt: skip
+            if not values[field_name]:
+                errors[field_name] = f"Enter {label}"
+        consultation = _text("consultation", 20)
+        if consultation not in {k.value for k in ConsultationKind}:
+            errors["consultation"] = "Select whether a consultation is needed"
+        if not errors:
+            before = audit.snapshot(exemption, ("name", "description", "provision", "test", "consultee",
+                                                "consultation", "active"))  # fmt: skip
+            for key, value in values.items():
+                setattr(exemption, key, value)
+            exemption.consultation = ConsultationKind(consultation)
+            exemption.active = request.form.get("active") == "yes"
+            db.session.flush()
+            audit.record(
+                "review.exemption_changed", object_type="exemption", object_id=exemption.code,
+                summary=f"Exemption {exemption.code} changed", before=before,
+                after=audit.snapshot(exemption, ("name", "description", "provision", "test", "consultee",
+                                                 "consultation", "active")),
+                by=current_user,
+            )  # fmt: skip
+            flash(f"{exemption.code} saved.", "success")
+            return redirect(url_for("review.exemptions") + f"#{exemption.code}")
+    page = render_template("review/exemption_edit.html", exemption=exemption, errors=errors, form=request.form,
+                           kinds=ConsultationKind)  # fmt: skip
+    return (page, 422) if errors else page
