@@ -25,6 +25,7 @@ from sqlalchemy import Table, delete, func, insert, select, update
 
 from sar import audit
 from sar.audit import SystemActor
+from sar.cases import status
 from sar.cases.export import RegisterIncomplete, people_register
 from sar.cases.models import Case, CasePerson, PersonRole
 from sar.db import utcnow
@@ -230,6 +231,8 @@ def detect_case(payload: dict[str, Any]) -> None:
         from sar.review import signoff
 
         signoff.void(case.id, f"detection found {run.added} new mentions", by=JOB_ACTOR)
+    # Documents read and findings to decide are review's facts: the case moves to "In review" here.
+    status.refresh(case, reason=f"detection found {run.added} new findings in {run.documents} documents", by=JOB_ACTOR)
 
 
 _PROPOSAL_FIELDS = ("category", "role", "person_ref", "person_name", "proposed", "proposed_code", "explanation")

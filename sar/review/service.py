@@ -15,6 +15,7 @@ from sqlalchemy import func, select, update
 from sar import audit, calendar
 from sar.audit import Author, author_fields
 from sar.auth.models import User
+from sar.cases import status
 from sar.cases.models import Case, CasePerson
 from sar.cases.signals import case_changed
 from sar.db import utcnow
@@ -380,6 +381,8 @@ def flag_document(document: Document, flag: str, *, by: User, code: str | None =
     )  # fmt: skip
     if flag != "done":
         signoff.void(document.case_id, f"{_label(by)} changed what happens to document {document.id}", by=by)
+    what = f"document {document.id}: {DOCUMENT_FLAGS[flag].lower()}"
+    status.refresh(db.session.get_one(Case, document.case_id), reason=what, by=by)
 
 
 def add_note(case: Case, text: str, *, by: User, document: Document | None = None, page: int | None = None) -> None:
