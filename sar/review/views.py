@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Any, cast
-from urllib.parse import urlencode
 
 from flask import (
     Blueprint,
@@ -31,8 +30,10 @@ from sar.auth.models import Role
 from sar.cases.models import Case, CasePerson, PersonRole
 from sar.cases.panels import CasePanel, register_case_panel
 from sar.cases.signals import case_changed
+from sar.errors import DomainError
 from sar.extensions import db
-from sar.review import catalogue, cli, consistency, detection, images, queries, schedule, service, signoff
+from sar.forms import refused
+from sar.review import catalogue, cli, consistency, detection, forms, images, queries, schedule, service, signoff
 from sar.review.models import Consultation, ConsultationKind, Exemption, Outcome
 from sar.sources.models import Document, DocumentPage
 from sar.sources.queries import document_of_case
@@ -86,6 +87,16 @@ def _refuse_if_closed(case: Case) -> None:
         abort(403)
 
 
+def _check(form: forms.ReviewForm) -> None:
+    """The form's own checks (CSRF, lengths): the first failure is refused like a service's."""
+    if not form.validate():
+        raise DomainError(form.first_error(), next((f.name for f in form if f.errors), None))
+
+
+def _data(field: Any, limit: int = 2000) -> str:
+    return str(field.data or "").strip()[:limit]
+
+
 def _text(name: str, limit: int = 2000) -> str:
     return (request.form.get(name) or "").strip()[:limit]
 
@@ -94,13 +105,6 @@ def _int(name: str, *, source: Any = None) -> int | None:
     value = (source or request.form).get(name, "")
     try:
         return int(str(value).strip())
-    except ValueError:
-        return None
-
-
-def _float(name: str) -> float | None:
-    try:
-        return float((request.form.get(name) or "").strip())
     except ValueError:
         return None
 
@@ -133,28 +137,35 @@ def _page_url(case_id: int, document_id: int, number: int, anchor: str = "") -> 
 def overview(case_id: int) -> str:
     case = _case(case_id)
     _viewed(case, "review")
+    return render_template("review/overview.html", **_overview_context(case))
+
+
+def _overview_context(case: Case) -> dict[str, Any]:
     progress = queries.progress(case.id)
     documents = {
         d.id: d for d in db.session.scalars(select(Document).where(Document.id.in_(list(progress.per_document))))
     }
-    review = signoff.review_of(case.id, create=False)
     third_parties = [p for p in case.people if p.role in (PersonRole.THIRD_PARTY, PersonRole.PROFESSIONAL)]
-    return render_template(
-        "review/overview.html",
-        case=case,
-        progress=progress,
-        documents=[documents[d] for d in sorted(documents)],
-        review=review,
-        blockers=signoff.blockers(case),
-        runs=queries.latest_runs(case.id),
-        batches=queries.batches_of(case.id),
-        people=queries.people_in_findings(case.id),
-        third_parties=third_parties,
-        can_change=_can_change(case),
-        can_sign=current_user.has_role(*signoff.SIGNERS),
-        notes=queries.notes_of(case.id),
-        first_pages={d: _first_page(d) for d in documents},
-    )
+    return {
+        "case": case,
+        "progress": progress,
+        "documents": [documents[d] for d in sorted(documents)],
+        "review": signoff.review_of(case.id, create=False),
+        "blockers": signoff.blockers(case),
+        "runs": queries.latest_runs(case.id),
+        "batches": queries.batches_of(case.id),
+        "people": queries.people_in_findings(case.id),
+        "third_parties": third_parties,
+        "can_change": _can_change(case),
+        "can_sign": current_user.has_role(*signoff.SIGNERS),
+        "notes": queries.notes_of(case.id),
+        "first_pages": {d: _first_page(d) for d in documents},
+        "form": None,
+    }
+
+
+def _overview_refused(case: Case, form: forms.ReviewForm) -> tuple[str, int]:
+    return refused("review/overview.html", **{**_overview_context(case), "form": form})
 
 
 def _first_page(document_id: int) -> int:
@@ -174,31 +185,41 @@ def page(case_id: int, document_id: int, number: int) -> str | Response:
     if jump is not None and "page" in request.args:
         target = min(max(jump, 1), max(document.page_count, 1))
         return redirect(url_for("review.page", case_id=case.id, document_id=document.id, number=target))
+    _viewed(case, f"review of document {document.id} page {number}")
+    return render_template("review/page.html", **_page_context(case, document, number))
+
+
+def _page_context(case: Case, document: Document, number: int) -> dict[str, Any]:
     page = db.session.execute(
         select(DocumentPage).where(DocumentPage.document_id == document.id, DocumentPage.number == number)
     ).scalar_one()
-    _viewed(case, f"review of document {document.id} page {number}")
     findings = queries.findings_of_page(document.id, number)
     pending_pages = queries.pending_pages(document.id)
-    codes = catalogue.by_code()
-    return render_template(
-        "review/page.html",
-        case=case,
-        document=document,
-        page=page,
-        findings=findings,
-        segments=_segments(page.text, findings),
-        withheld=queries.withheld_page(document.id, number),
-        flags=db.session.get(service.DocumentReview, document.id),
-        codes=codes,
-        redaction_codes=catalogue.redaction_codes(),
-        next_pending=next((p for p in pending_pages if p > number), None),
-        pending_pages=set(pending_pages),
-        can_change=_can_change(case),
-        notes=queries.notes_of(case.id, document.id),
-        document_flags=service.DOCUMENT_FLAGS,
-        has_image=bool(document.working_key),
-    )
+    return {
+        "case": case,
+        "document": document,
+        "page": page,
+        "findings": findings,
+        "segments": _segments(page.text, findings),
+        "withheld": queries.withheld_page(document.id, number),
+        "flags": db.session.get(service.DocumentReview, document.id),
+        "codes": catalogue.by_code(),
+        "redaction_codes": catalogue.redaction_codes(),
+        "next_pending": next((p for p in pending_pages if p > number), None),
+        "pending_pages": set(pending_pages),
+        "can_change": _can_change(case),
+        "notes": queries.notes_of(case.id, document.id),
+        "document_flags": service.DOCUMENT_FLAGS,
+        "has_image": bool(document.working_key),
+        "form": None,
+    }
+
+
+def _page_refused(case: Case, document: Document, number: int, form: forms.ReviewForm) -> tuple[str, int]:
+    """The page again with the refused form's message beside its field and in the one error summary (422)."""
+    if number < 1 or number > max(document.page_count, 1):
+        number = 1
+    return refused("review/page.html", **{**_page_context(case, document, number), "form": form})
 
 
 def _segments(text: str, findings: list[Any]) -> list[tuple[str, Any]]:
@@ -231,16 +252,18 @@ def page_image(case_id: int, document_id: int, number: int) -> Response:
 
 @bp.post("/cases/<int:case_id>/review/findings/<int:finding_id>")
 @roles_required(*CASE_WORKERS)
-def decide(case_id: int, finding_id: int) -> Response:
+def decide(case_id: int, finding_id: int) -> Response | tuple[str, int]:
     case = _case(case_id)
     _refuse_if_closed(case)
     finding = service.finding_of_case(case.id, finding_id)
-    action = _text("action", 20)
+    form = forms.DecisionForm().for_finding(finding.id)
     try:
-        service.decide(finding, action, by=current_user, code=_text("code", 20) or None, reason=_text("reason"))
-    except service.ReviewError as error:
-        flash(str(error))
-        return redirect(_page_url(case.id, finding.document_id, finding.page_number, f"finding-{finding.id}"))
+        _check(form)
+        service.decide(finding, (form.action.data or "").strip()[:20], by=current_user,
+                       code=(form.code.data or "").strip()[:20] or None, reason=_data(form.reason))  # fmt: skip
+    except DomainError as error:
+        form.refuse(error)
+        return _page_refused(case, document_of_case(case.id, finding.document_id), finding.page_number, form)
     following = _next_pending_on_page(finding)
     anchor = f"finding-{following}" if following else "decisions"
     return redirect(_safe_next(_page_url(case.id, finding.document_id, finding.page_number, anchor)))
@@ -255,76 +278,87 @@ def _next_pending_on_page(finding: Any) -> int | None:
 
 @bp.post("/cases/<int:case_id>/review/documents/<int:document_id>/pages/<int:number>/redact")
 @roles_required(*CASE_WORKERS)
-def redact(case_id: int, document_id: int, number: int) -> Response:
+def redact(case_id: int, document_id: int, number: int) -> Response | tuple[str, int]:
     case = _case(case_id)
     _refuse_if_closed(case)
     document = document_of_case(case.id, document_id)
-    code, reason = _text("code", 20), _text("reason")
+    form = forms.RedactForm()
+    code, reason = (form.code.data or "").strip()[:20], _data(form.reason)
     try:
-        if request.form.get("kind") == "box":
-            corners = [_float(n) for n in ("x0", "y0", "x1", "y1")]
-            if any(c is None for c in corners):
-                raise service.ReviewError("Enter the box's four corners as numbers", "x0")
-            x0, y0, x1, y1 = (float(c or 0) for c in corners)
-            service.redact_box(document, number, (x0, y0, x1, y1), by=current_user, code=code, reason=reason)
+        _check(form)
+        if form.is_box:
+            service.redact_box(document, number, form.corners(), by=current_user, code=code, reason=reason)
             flash("Area redacted.", "success")
         else:
-            start, end = _int("start"), _int("end")
+            start, end = form.span()
             made = service.redact_text(document, number, by=current_user, code=code, reason=reason,
-                                       search=_text("search", 200), start=start, end=end)  # fmt: skip
+                                       search=_data(form.search, 200), start=start, end=end)  # fmt: skip
             flash(f"{len(made)} redactions added on page {number}." if made else
                   "Those words are already marked on this page.", "success")  # fmt: skip
-    except service.ReviewError as error:
-        flash(str(error))
+    except DomainError as error:
+        form.refuse(error)
+        return _page_refused(case, document, number, form)
     return redirect(_page_url(case.id, document.id, number, "add-redaction"))
 
 
 @bp.post("/cases/<int:case_id>/review/documents/<int:document_id>/pages/<int:number>/withhold")
 @roles_required(*CASE_WORKERS)
-def withhold_page(case_id: int, document_id: int, number: int) -> Response:
+def withhold_page(case_id: int, document_id: int, number: int) -> Response | tuple[str, int]:
     case = _case(case_id)
     _refuse_if_closed(case)
     document = document_of_case(case.id, document_id)
+    form = forms.WithholdPageForm()
     try:
-        if request.form.get("release"):
+        _check(form)
+        if form.release.data:
             service.release_page(document, number, by=current_user)
             flash(f"Page {number} is no longer withheld.", "success")
         else:
-            service.withhold_page(document, number, by=current_user, code=_text("code", 20), reason=_text("reason"))
+            service.withhold_page(document, number, by=current_user, code=(form.code.data or "").strip()[:20],
+                                  reason=_data(form.reason))  # fmt: skip
             flash(f"Page {number} withheld.", "success")
-    except service.ReviewError as error:
-        flash(str(error))
+    except DomainError as error:
+        form.refuse(error)
+        return _page_refused(case, document, number, form)
     return redirect(_page_url(case.id, document.id, number, "page-actions"))
 
 
 @bp.post("/cases/<int:case_id>/review/documents/<int:document_id>/flag")
 @roles_required(*CASE_WORKERS)
-def flag_document(case_id: int, document_id: int) -> Response:
+def flag_document(case_id: int, document_id: int) -> Response | tuple[str, int]:
     case = _case(case_id)
     _refuse_if_closed(case)
     document = document_of_case(case.id, document_id)
-    number = _int("page") or 1
+    form = forms.DocumentFlagForm()
+    number = forms.number(form.page.data) or 1
     try:
-        service.flag_document(document, _text("flag", 20), by=current_user, code=_text("code", 20) or None,
-                              reason=_text("reason"))  # fmt: skip
+        _check(form)
+        service.flag_document(document, (form.flag.data or "").strip()[:20], by=current_user,
+                              code=(form.code.data or "").strip()[:20] or None, reason=_data(form.reason))  # fmt: skip
         flash("Recorded.", "success")
-    except service.ReviewError as error:
-        flash(str(error))
+    except DomainError as error:
+        form.refuse(error)
+        return _page_refused(case, document, number, form)
     return redirect(_page_url(case.id, document.id, number, "document-actions"))
 
 
 @bp.post("/cases/<int:case_id>/review/notes")
 @roles_required(*CASE_WORKERS)
-def add_note(case_id: int) -> Response:
+def add_note(case_id: int) -> Response | tuple[str, int]:
     case = _case(case_id)
     _refuse_if_closed(case)
-    document_id, number = _int("document_id"), _int("page")
+    form = forms.NoteForm()
+    document_id, number = forms.number(form.document_id.data), forms.number(form.page.data)
     document = document_of_case(case.id, document_id) if document_id else None
     try:
-        service.add_note(case, _text("note"), by=current_user, document=document, page=number)
+        _check(form)
+        service.add_note(case, _data(form.note), by=current_user, document=document, page=number)
         flash("Note added.", "success")
-    except service.ReviewError as error:
-        flash(str(error))
+    except DomainError as error:
+        form.refuse(error)
+        if document is not None:
+            return _page_refused(case, document, number or 1, form)
+        return _overview_refused(case, form)
     if document is not None:
         return redirect(_page_url(case.id, document.id, number or 1, "notes"))
     return redirect(url_for("review.overview", case_id=case.id) + "#notes")
@@ -367,10 +401,13 @@ def apply(case_id: int) -> str | tuple[str, int] | Response:
     try:
         batch = service.apply_scope(case, scope, outcome, by=current_user, code=_text("code", 20) or None,
                                     reason=_text("reason"))  # fmt: skip
-    except service.ReviewError as error:
-        flash(str(error))
-        kept = {k: str(v) for k, v in source.items() if k in ("person", "text", "outcome")}
-        return redirect(url_for("review.apply", case_id=case.id) + "?" + urlencode(kept))
+    except DomainError as error:
+        return refused(
+            "review/apply.html", case=case, scope=scope, outcome=outcome, person=source.get("person", ""),
+            text=source.get("text", ""), code=source.get("code", "TP"), redaction_codes=catalogue.redaction_codes(),
+            reason=source.get("reason", ""), back=_safe_back(source.get("back", "")),
+            errors={error.field or "code": error.message},
+        )  # fmt: skip
     flash(f"{batch.description}: {scope.count} changed. You can undo this from the review page.", "success")
     return redirect(url_for("review.overview", case_id=case.id) + f"#batch-{batch.id}")
 
@@ -381,14 +418,17 @@ def _safe_back(value: str) -> str:
 
 @bp.post("/cases/<int:case_id>/review/batches/<int:batch_id>/undo")
 @roles_required(*CASE_WORKERS)
-def undo(case_id: int, batch_id: int) -> Response:
+def undo(case_id: int, batch_id: int) -> Response | tuple[str, int]:
     case = _case(case_id)
     _refuse_if_closed(case)
+    form = forms.UndoForm()
     try:
+        _check(form)
         batch = service.undo_batch(case, batch_id, by=current_user)
         flash(f"Undone: {batch.description}.", "success")
-    except service.ReviewError as error:
-        flash(str(error))
+    except DomainError as error:
+        form.refuse(error)
+        return _overview_refused(case, form)
     return redirect(url_for("review.overview", case_id=case.id) + "#batches")
 
 
@@ -483,24 +523,27 @@ def consent(case_id: int, person_id: int) -> str | tuple[str, int] | Response:
 
 @bp.post("/cases/<int:case_id>/review/sign-off")
 @roles_required(*CASE_WORKERS)
-def sign_off(case_id: int) -> Response:
+def sign_off(case_id: int) -> Response | tuple[str, int]:
     case = _case(case_id)
     _refuse_if_closed(case)
-    step = _text("step", 20)
+    form = forms.SignOffForm()
+    step = (form.step.data or "").strip()
+    if step not in ("ready", "sign_off", "return"):
+        abort(400)
     try:
+        _check(form)
         if step == "ready":
             signoff.mark_ready(case, by=current_user)
             flash("Marked ready. A second person must now sign it off.", "success")
         elif step == "sign_off":
             signoff.sign_off(case, by=current_user)
             flash("Signed off. The case can now be bundled.", "success")
-        elif step == "return":
-            signoff.return_case(case, _text("comments"), by=current_user)
-            flash("Returned to the reviewer with your comments.", "success")
         else:
-            abort(400)
-    except signoff.SignOffRefused as error:
-        flash(str(error))
+            signoff.return_case(case, _data(form.comments), by=current_user)
+            flash("Returned to the reviewer with your comments.", "success")
+    except DomainError as error:
+        form.refuse(error)
+        return _overview_refused(case, form)
     return redirect(url_for("review.overview", case_id=case.id) + "#sign-off")
 
 

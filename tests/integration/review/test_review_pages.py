@@ -59,8 +59,11 @@ def test_accept_reject_and_change_exemption_work_as_plain_forms(
     client.post(url, data={"action": "exemption", "code": "CRIME", "reason": "Police enquiry"})
     changed = reviewed.findings("Gary Pollard", reviewed.letter)[0]
     assert (changed.outcome, changed.code, changed.reason) == (Outcome.REDACT, "CRIME", "Police enquiry")
-    refused = client.post(url, data={"action": "exemption", "code": "NOPE"}, follow_redirects=True)
-    assert "NOPE is not an exemption" in refused.get_data(as_text=True)
+    refused = client.post(url, data={"action": "exemption", "code": "NOPE"})
+    # The page again, answered 422, with one error summary linking to this finding's exemption.
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and "NOPE is not an exemption" in html
+    assert html.count("govuk-error-summary__title") == 1 and f'href="#code-{gary.id}"' in html
 
 
 def test_adding_a_redaction_by_words_or_by_a_box_withholding_and_flagging(
@@ -75,9 +78,12 @@ def test_adding_a_redaction_by_words_or_by_a_box_withholding_and_flagging(
                                         "code": "SW-SH"})  # fmt: skip
     area = [f for f in reviewed.findings(document=reviewed.letter) if f.origin.value == "box"]
     assert len(area) == 1 and area[0].boxes == [[300.0, 100.0, 400.0, 130.0]]
-    missing = client.post(base + "/redact", data={"kind": "text", "search": "elephant", "code": "TP"},
-                          follow_redirects=True)  # fmt: skip
-    assert "does not appear on page 1" in missing.get_data(as_text=True)
+    missing = client.post(base + "/redact", data={"kind": "text", "search": "elephant", "code": "TP"})
+    html = missing.get_data(as_text=True)
+    assert missing.status_code == 422 and "does not appear on page 1" in html and 'href="#search"' in html
+    assert 'value="elephant"' in html  # what was typed is kept
+    corners = client.post(base + "/redact", data={"kind": "box", "x0": "left", "y0": "1", "x1": "2", "y1": "3"})
+    assert corners.status_code == 422 and 'href="#box-x0"' in corners.get_data(as_text=True)
 
     client.post(base + "/withhold", data={"code": "LPP", "reason": "Legal advice"})
     assert "withheld under" in client.get(base).get_data(as_text=True)
@@ -110,12 +116,14 @@ def test_sign_off_over_http_enforces_the_second_person(
     reviewer, dpo = make_user(Role.IG_OFFICER), make_user(Role.DPO)
     as_reviewer, as_dpo = sign_in_as(app.test_client(), reviewer), sign_in_as(app.test_client(), dpo)
     url = f"/cases/{reviewed.case.id}/review/sign-off"
-    refused = as_reviewer.post(url, data={"step": "ready"}, follow_redirects=True)
-    assert "findings need a decision" in refused.get_data(as_text=True)
+    refused = as_reviewer.post(url, data={"step": "ready"})
+    assert refused.status_code == 422 and "findings need a decision" in refused.get_data(as_text=True)
     app.test_cli_runner().invoke(args=["review", "accept-proposed", reviewed.case.reference, "--as", reviewer.email])
     as_reviewer.post(url, data={"step": "ready"})
-    own = as_reviewer.post(url, data={"step": "sign_off"}, follow_redirects=True)
-    assert "a second person must sign it off" in own.get_data(as_text=True)
+    own = as_reviewer.post(url, data={"step": "sign_off"})
+    assert own.status_code == 422 and "a second person must sign it off" in own.get_data(as_text=True)
+    empty = as_dpo.post(url, data={"step": "return", "comments": " "})
+    assert empty.status_code == 422 and 'href="#comments"' in empty.get_data(as_text=True)
     assert not is_signed_off(reviewed.case)
     as_dpo.post(url, data={"step": "return", "comments": "Check page 1 again"})
     page = as_reviewer.get(f"/cases/{reviewed.case.id}/review").get_data(as_text=True)
