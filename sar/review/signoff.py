@@ -168,8 +168,13 @@ def _nothing_blocks(case: Case, what: str) -> None:
         raise SignOffRefused(f"Cannot {what}: " + "; ".join(b.message for b in problems))
 
 
-def _recorded(case: Case, review: CaseReview, event: str, summary: str, *, by: User) -> CaseReview:
-    """Store the step, audit it and re-derive the case's status from it, in one transaction."""
+def _recorded(
+    case: Case, review: CaseReview, state: SignOffState, event: str, summary: str, *, by: User, **values: object
+) -> CaseReview:
+    """Move the review to ``state`` with ``values``, audit the step and re-derive the case's status from it."""
+    review.state = state
+    for name, value in values.items():
+        setattr(review, name, value)
     db.session.flush()
     audit.record(event, object_type="case", object_id=case.id, case_id=case.id, summary=summary, by=by)
     status.refresh(case, reason=summary[:1].lower() + summary[1:], by=by)
@@ -179,22 +184,17 @@ def _recorded(case: Case, review: CaseReview, event: str, summary: str, *, by: U
 def mark_ready(case: Case, *, by: User) -> CaseReview:
     review = _open_review(case, by)
     _nothing_blocks(case, "mark ready")
-    review.state = SignOffState.READY
-    review.ready_by_id = by.id
-    review.ready_at = utcnow()
-    review.voided_reason = ""
-    return _recorded(case, review, "review.ready", "Review marked ready for sign-off", by=by)
+    return _recorded(case, review, SignOffState.READY, "review.ready", "Review marked ready for sign-off", by=by,
+                     ready_by_id=by.id, ready_at=utcnow(), voided_reason="")  # fmt: skip
 
 
 def sign_off(case: Case, *, by: User) -> CaseReview:
     review = _open_review(case, by)
     _second_person(case, review, by, what="sign it off")
     _nothing_blocks(case, "sign off")
-    review.state = SignOffState.SIGNED_OFF
-    review.signed_off_by_id = by.id
-    review.signed_off_at = utcnow()
-    review.comments = ""
-    return _recorded(case, review, "review.signed_off", "Review signed off by a second person", by=by)
+    return _recorded(case, review, SignOffState.SIGNED_OFF, "review.signed_off",
+                     "Review signed off by a second person", by=by,
+                     signed_off_by_id=by.id, signed_off_at=utcnow(), comments="")  # fmt: skip
 
 
 def return_case(case: Case, comments: str, *, by: User) -> CaseReview:
@@ -202,6 +202,5 @@ def return_case(case: Case, comments: str, *, by: User) -> CaseReview:
     _second_person(case, review, by, what="check it")
     if not comments.strip():
         raise SignOffRefused("Enter what the reviewer needs to change", "comments")
-    review.state = SignOffState.RETURNED
-    review.comments = comments.strip()
-    return _recorded(case, review, "review.returned", f"Review returned: {review.comments}", by=by)
+    return _recorded(case, review, SignOffState.RETURNED, "review.returned", f"Review returned: {comments.strip()}",
+                     by=by, comments=comments.strip())  # fmt: skip
