@@ -11,10 +11,12 @@ from __future__ import annotations
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, StringField
+from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
+from wtforms import HiddenField, RadioField, StringField, SubmitField
+from wtforms.validators import AnyOf, InputRequired
 
 from sar.errors import DomainError
-from sar.forms import max_length
+from sar.forms import GovDateField, RadiosWidget, choices, max_length, text_area
 
 REASON = 2000
 
@@ -122,6 +124,24 @@ class SignOffForm(ReviewForm):
 
 class UndoForm(ReviewForm):
     section = "batches"
+
+
+class ConsentForm(FlaskForm):
+    """A third party's answer to the consent question (its own page, on the form kit's layout)."""
+
+    answer = RadioField(
+        "Do they consent to their information being disclosed to the requester?",
+        choices=choices([("yes", "Yes, they consent"), ("no", "No, they refuse")]),
+        validate_choice=False,
+        validators=[
+            InputRequired("Select whether they consent or refuse"),
+            AnyOf(["yes", "no"], "Select whether they consent or refuse"),
+        ],
+        widget=RadiosWidget(),
+    )
+    answered_on = GovDateField("Date of their answer", what="the date of their answer", required=True, past=True)
+    note = text_area("Notes (optional)", 500, "The notes")
+    submit = SubmitField("Record their answer", widget=GovSubmitInput())
 
 
 def number(value: Any) -> int | None:

@@ -32,7 +32,7 @@ from sar.cases.panels import CasePanel, register_case_panel
 from sar.cases.signals import case_changed
 from sar.errors import DomainError
 from sar.extensions import db
-from sar.forms import refused
+from sar.forms import refused, show_error
 from sar.review import catalogue, cli, consistency, detection, forms, images, queries, schedule, service, signoff
 from sar.review.models import Consultation, ConsultationKind, Exemption, Outcome
 from sar.sources.models import Document, DocumentPage
@@ -497,25 +497,20 @@ def consent(case_id: int, person_id: int) -> str | tuple[str, int] | Response:
     ).scalar_one()
     if person.is_subject:
         abort(404)
-    errors: dict[str, str] = {}
+    form = forms.ConsentForm()
     if request.method == "POST":
-        answer = _text("answer", 10)
-        answered_on = _date("answered_on")
-        if answer not in ("yes", "no"):
-            errors["answer"] = "Select whether they consent or refuse"
-        if answered_on is None:
-            errors["answered_on"] = "Enter the date of their answer"
-        if not errors:
-            try:
-                service.record_consent(person, answer == "yes", cast(date, answered_on), _text("note", 500),
-                                       by=current_user)  # fmt: skip
-                flash(f"{person.full_name}'s answer recorded. Detection is running again with it.", "success")
-                return redirect(url_for("review.overview", case_id=case.id) + "#people")
-            except service.ReviewError as error:
-                errors[error.field or "answered_on"] = str(error)
+        try:
+            if not form.validate():
+                return refused("review/consent.html", case=case, person=person, form=form)
+            service.record_consent(person, form.answer.data == "yes", cast(date, form.answered_on.data),
+                                   _data(form.note, 500), by=current_user)  # fmt: skip
+        except DomainError as error:
+            show_error(form, error)
+            return refused("review/consent.html", case=case, person=person, form=form)
+        flash(f"{person.full_name}'s answer recorded. Detection is running again with it.", "success")
+        return redirect(url_for("review.overview", case_id=case.id) + "#people")
     _viewed(case, f"consent of {person.full_name}")
-    page = render_template("review/consent.html", case=case, person=person, errors=errors, form=request.form)
-    return (page, 422) if errors else page
+    return render_template("review/consent.html", case=case, person=person, form=form)
 
 
 # --- sign-off ------------------------------------------------------------------------------------------------

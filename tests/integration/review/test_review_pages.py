@@ -227,3 +227,23 @@ def test_progress_shows_on_the_case_page_and_the_document_list(
     assert "Review and sign-off" in case_page and "6 of 6 findings" in case_page
     documents = client.get(f"/cases/{reviewed.case.id}/documents").get_data(as_text=True)
     assert "0 of 2 documents done, 6 decisions pending, 1 page withheld" in documents
+
+
+def test_a_third_partys_answer_is_recorded_on_a_form_kit_page_that_refuses_bad_input_with_422(
+    reviewed: ReviewCase, client_as: Callable[..., FlaskClient]
+) -> None:
+    client = client_as(Role.IG_OFFICER)
+    gary = reviewed.person("Gary Pollard")
+    url = f"/cases/{reviewed.case.id}/review/people/{gary.id}/consent"
+    assert client.get(url).status_code == 200
+    blank = client.post(url, data={"answered_on": ["", "", ""]})
+    html = blank.get_data(as_text=True)
+    assert blank.status_code == 422 and html.count("govuk-error-summary__title") == 1
+    assert "Select whether they consent or refuse" in html and "Enter the date of their answer" in html
+    assert html.startswith("<!DOCTYPE html>") and "<title>Error: Record Gary Pollard" in html
+    future = client.post(url, data={"answer": "no", "answered_on": ["1", "1", "2099"]})
+    assert future.status_code == 422 and "must be today or in the past" in future.get_data(as_text=True)
+    saved = client.post(url, data={"answer": "no", "answered_on": ["20", "11", "2026"], "note": "By letter"})
+    assert saved.status_code == 302 and saved.location.endswith("#people")
+    db.session.expire_all()
+    assert reviewed.person("Gary Pollard").consent_obtained is False
