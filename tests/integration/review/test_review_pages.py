@@ -105,6 +105,11 @@ def test_apply_to_every_mention_shows_the_count_before_changing_anything_then_un
                        data={"person": "P1", "outcome": "redact", "confirm": "1", "code": "TP"})  # fmt: skip
     assert done.status_code == 302
     assert {f.outcome for f in reviewed.findings("Gary Pollard")} == {Outcome.REDACT}
+    refused = client.post(f"/cases/{reviewed.case.id}/review/apply",
+                          data={"text": "Jo Bloggs", "outcome": "redact", "confirm": "1", "code": "NOPE"})  # fmt: skip
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and "NOPE is not an exemption" in html and 'href="#code"' in html
+    assert 'id="apply-count"' in html  # the count is shown again with the refusal
     batch_id = done.location.rsplit("#batch-", 1)[1]
     client.post(f"/cases/{reviewed.case.id}/review/batches/{batch_id}/undo")
     assert {f.outcome for f in reviewed.findings("Gary Pollard")} == {Outcome.PENDING}
