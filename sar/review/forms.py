@@ -12,11 +12,21 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
-from wtforms import HiddenField, RadioField, StringField, SubmitField
-from wtforms.validators import AnyOf, InputRequired
+from wtforms import Field, HiddenField, RadioField, StringField, SubmitField
+from wtforms.validators import AnyOf, InputRequired, ValidationError
 
 from sar.errors import DomainError
-from sar.forms import GovDateField, RadiosWidget, choices, max_length, text_area
+from sar.forms import (
+    GovDateField,
+    MultiCheckboxField,
+    RadiosWidget,
+    choices,
+    enum_choices,
+    max_length,
+    text_area,
+    text_field,
+)
+from sar.review.models import ConsultationKind
 
 REASON = 2000
 
@@ -142,6 +152,33 @@ class ConsentForm(FlaskForm):
     answered_on = GovDateField("Date of their answer", what="the date of their answer", required=True, past=True)
     note = text_area("Notes (optional)", 500, "The notes")
     submit = SubmitField("Record their answer", widget=GovSubmitInput())
+
+
+def _chosen(form: FlaskForm, field: Field) -> None:
+    """A radio button was chosen (one of the values is the empty string, so InputRequired cannot say)."""
+    if not field.raw_data:
+        raise ValidationError("Select whether a consultation is needed")
+
+
+class ExemptionForm(FlaskForm):
+    """One code of the exemption catalogue, as the DPO edits it."""
+
+    name = text_field("Name", 120, "The name", required="Enter a name")
+    description = text_field("One-line description", 300, "The description", required="Enter a one-line description")
+    provision = text_field("Provision", 120, "The provision", required="Enter the provision")
+    consultee = text_field("Who is consulted (optional)", 300, "Who is consulted")
+    test = text_area("The test the reviewer must apply", 4000, "The test", required="Enter the test")
+    consultation = RadioField(
+        "Consultation needed before sign-off",
+        choices=enum_choices(ConsultationKind),
+        validate_choice=False,
+        validators=[_chosen, AnyOf([k.value for k in ConsultationKind], "Select whether a consultation is needed")],
+        widget=RadiosWidget(),
+    )
+    active = MultiCheckboxField("Offered to reviewers", choices=choices([("yes", "In use (offered to reviewers)")]))
+    submit = SubmitField("Save", widget=GovSubmitInput())
+
+    FIELDS = ("name", "description", "provision", "test", "consultee", "consultation", "active")
 
 
 def number(value: Any) -> int | None:

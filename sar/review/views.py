@@ -573,39 +573,24 @@ def exemptions() -> str:
 def edit_exemption(code: str) -> str | tuple[str, int] | Response:
     catalogue.all_exemptions()
     exemption = db.session.get_one(Exemption, code)
-    errors: dict[str, str] = {}
+    form = forms.ExemptionForm(
+        data={**audit.snapshot(exemption, ("name", "description", "provision", "test", "consultee")),
+              "consultation": exemption.consultation.value, "active": ["yes"] if exemption.active else []}
+    )  # fmt: skip
     if request.method == "POST":
-        values = {
-            "name": _text("name", 120),
-            "description": _text("description", 300),
-            "provision": _text("provision", 120),
-            "test": _text("test", 4000),
-            "consultee": _text("consultee", 300),
-        }
-        for field_name, label in (("name", "a name"), ("description", "a one-line description"),
-                                  ("provision", "the provision"), ("test", "the test")):  # fmt: skip
-            if not values[field_name]:
-                errors[field_name] = f"Enter {label}"
-        consultation = _text("consultation", 20)
-        if consultation not in {k.value for k in ConsultationKind}:
-            errors["consultation"] = "Select whether a consultation is needed"
-        if not errors:
-            before = audit.snapshot(exemption, ("name", "description", "provision", "test", "consultee",
-                                                "consultation", "active"))  # fmt: skip
-            for key, value in values.items():
-                setattr(exemption, key, value)
-            exemption.consultation = ConsultationKind(consultation)
-            exemption.active = request.form.get("active") == "yes"
-            db.session.flush()
-            audit.record(
-                "review.exemption_changed", object_type="exemption", object_id=exemption.code,
-                summary=f"Exemption {exemption.code} changed", before=before,
-                after=audit.snapshot(exemption, ("name", "description", "provision", "test", "consultee",
-                                                 "consultation", "active")),
-                by=current_user,
-            )  # fmt: skip
-            flash(f"{exemption.code} saved.", "success")
-            return redirect(url_for("review.exemptions") + f"#{exemption.code}")
-    page = render_template("review/exemption_edit.html", exemption=exemption, errors=errors, form=request.form,
-                           kinds=ConsultationKind)  # fmt: skip
-    return (page, 422) if errors else page
+        if not form.validate():
+            return refused("review/exemption_edit.html", exemption=exemption, form=form)
+        before = audit.snapshot(exemption, forms.ExemptionForm.FIELDS)
+        for key in ("name", "description", "provision", "test", "consultee"):
+            setattr(exemption, key, str(getattr(form, key).data or "").strip())
+        exemption.consultation = ConsultationKind(form.consultation.data)
+        exemption.active = "yes" in (form.active.data or [])
+        db.session.flush()
+        audit.record(
+            "review.exemption_changed", object_type="exemption", object_id=exemption.code,
+            summary=f"Exemption {exemption.code} changed", before=before,
+            after=audit.snapshot(exemption, forms.ExemptionForm.FIELDS), by=current_user,
+        )  # fmt: skip
+        flash(f"{exemption.code} saved.", "success")
+        return redirect(url_for("review.exemptions") + f"#{exemption.code}")
+    return render_template("review/exemption_edit.html", exemption=exemption, form=form)
