@@ -136,6 +136,33 @@ class UndoForm(ReviewForm):
     section = "batches"
 
 
+class ExplanationForm(ReviewForm):
+    """Why an inconsistency the check lists is right; each issue's form has its own ids on the page."""
+
+    key = HiddenField()
+    explanation = StringField("Why this is right", validators=[max_length(REASON, "The explanation")])
+
+    def for_issue(self, key: str) -> ExplanationForm:
+        self.explanation.id = f"explanation-{key[:12]}"
+        self.section = f"issue-{key[:12]}"
+        return self
+
+
+class ConsultationForm(ReviewForm):
+    """A consultation's record: who, their opinion or reasons, and its date (ids per consultation)."""
+
+    consultation_id = HiddenField()
+    consultee = StringField("Consultee", validators=[max_length(200, "The name and role")])
+    opinion = StringField("Opinion", validators=[max_length(REASON, "The opinion")])
+    opinion_date = GovDateField("Date of the opinion", what="the date of the opinion")
+
+    def for_consultation(self, consultation_id: int) -> ConsultationForm:
+        for field in (self.consultee, self.opinion, self.opinion_date):
+            field.id = f"{field.name}-{consultation_id}"
+        self.section = f"consultation-{consultation_id}"
+        return self
+
+
 class ConsentForm(FlaskForm):
     """A third party's answer to the consent question (its own page, on the form kit's layout)."""
 

@@ -109,13 +109,6 @@ def _int(name: str, *, source: Any = None) -> int | None:
         return None
 
 
-def _date(prefix: str) -> date | None:
-    try:
-        return date(int(_text(f"{prefix}-year")), int(_text(f"{prefix}-month")), int(_text(f"{prefix}-day")))
-    except ValueError:
-        return None
-
-
 def _safe_next(default: str) -> str:
     """Only a path of this service: never an address the form could point anywhere else."""
     target = request.form.get("next") or ""
@@ -439,52 +432,65 @@ def undo(case_id: int, batch_id: int) -> Response | tuple[str, int]:
 @roles_required(*CASE_READERS)
 def consistency_check(case_id: int) -> str | tuple[str, int] | Response:
     case = _case(case_id)
-    errors: dict[str, str] = {}
-    key = ""
+    form: forms.ExplanationForm | None = None
     if request.method == "POST":
         if not _can_change(case):
             abort(403)
-        key = _text("key", 64)
+        form = forms.ExplanationForm()
+        form.for_issue(str(form.key.data or "")[:64])
         try:
-            consistency.explain(case, key, _text("explanation"), by=current_user)
-            flash("Explanation recorded.", "success")
-            return redirect(url_for("review.consistency_check", case_id=case.id))
-        except service.ReviewError as error:
-            errors["explanation"] = str(error)
+            _check(form)
+            consistency.explain(case, str(form.key.data or "")[:64], _data(form.explanation), by=current_user)
+        except DomainError as error:
+            form.refuse(error)
+            return refused("review/consistency.html", **_consistency_context(case, form))
+        flash("Explanation recorded.", "success")
+        return redirect(url_for("review.consistency_check", case_id=case.id))
     _viewed(case, "consistency check")
-    page = render_template("review/consistency.html", case=case, issues=consistency.check(case),
-                           can_change=_can_change(case), errors=errors, chosen_key=key)  # fmt: skip
-    return (page, 422) if errors else page
+    return render_template("review/consistency.html", **_consistency_context(case, form))
+
+
+def _consistency_context(case: Case, form: forms.ExplanationForm | None) -> dict[str, Any]:
+    return {"case": case, "issues": consistency.check(case), "can_change": _can_change(case), "form": form}
 
 
 @bp.route("/cases/<int:case_id>/review/consultations", methods=["GET", "POST"])
 @roles_required(*CASE_READERS)
 def consultations(case_id: int) -> str | tuple[str, int] | Response:
     case = _case(case_id)
-    errors: dict[str, str] = {}
-    chosen: int | None = None
+    form: forms.ConsultationForm | None = None
     if request.method == "POST":
         if not _can_change(case):
             abort(403)
-        chosen = _int("consultation_id")
+        form = forms.ConsultationForm()
         consultation = db.session.execute(
-            select(Consultation).where(Consultation.id == (chosen or 0), Consultation.case_id == case.id)
+            select(Consultation).where(
+                Consultation.id == (forms.number(form.consultation_id.data) or 0), Consultation.case_id == case.id
+            )
         ).scalar_one()
+        form.for_consultation(consultation.id)
         try:
-            service.record_consultation(consultation, by=current_user, consultee=_text("consultee", 200),
-                                        opinion=_text("opinion"), opinion_date=_date("opinion_date"))  # fmt: skip
-            flash(f"Consultation for {consultation.code} recorded.", "success")
-            return redirect(url_for("review.consultations", case_id=case.id))
-        except service.ReviewError as error:
-            errors[error.field or "consultee"] = str(error)
+            _check(form)
+            service.record_consultation(consultation, by=current_user, consultee=_data(form.consultee, 200),
+                                        opinion=_data(form.opinion), opinion_date=form.opinion_date.data)  # fmt: skip
+        except DomainError as error:
+            form.refuse(error)
+            return refused("review/consultations.html", **_consultations_context(case, form))
+        flash(f"Consultation for {consultation.code} recorded.", "success")
+        return redirect(url_for("review.consultations", case_id=case.id))
     _viewed(case, "consultations")
-    page = render_template(
-        "review/consultations.html", case=case, consultations=queries.consultations_of(case.id),
-        waiting={c.id for c in signoff.open_consultations_of(case.id)},
-        codes=catalogue.by_code(), can_change=_can_change(case), errors=errors, chosen=chosen, form=request.form,
-        kinds=ConsultationKind,
-    )  # fmt: skip
-    return (page, 422) if errors else page
+    return render_template("review/consultations.html", **_consultations_context(case, form))
+
+
+def _consultations_context(case: Case, form: forms.ConsultationForm | None) -> dict[str, Any]:
+    return {
+        "case": case,
+        "consultations": queries.consultations_of(case.id),
+        "waiting": {c.id for c in signoff.open_consultations_of(case.id)},
+        "codes": catalogue.by_code(),
+        "can_change": _can_change(case),
+        "form": form,
+    }
 
 
 @bp.route("/cases/<int:case_id>/review/people/<int:person_id>/consent", methods=["GET", "POST"])

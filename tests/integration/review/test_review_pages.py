@@ -260,3 +260,33 @@ def test_a_third_partys_answer_is_recorded_on_a_form_kit_page_that_refuses_bad_i
     assert saved.status_code == 302 and saved.location.endswith("#people")
     db.session.expire_all()
     assert reviewed.person("Gary Pollard").consent_obtained is False
+
+
+def test_consultations_and_explanations_are_refused_with_422_beside_their_field_then_recorded(
+    reviewed: ReviewCase, client_as: Callable[..., FlaskClient], make_user: Callable[..., User]
+) -> None:
+    from sar.review import service
+    from sar.review.models import Consultation
+
+    client = client_as(Role.IG_OFFICER)
+    service.withhold_page(reviewed.note, 1, by=make_user(Role.IG_OFFICER), code="HEALTH-SH", reason="CAMHS")
+    db.session.commit()
+    consultation = db.session.scalars(select(Consultation)).one()
+    url = f"/cases/{reviewed.case.id}/review/consultations"
+    typed = {"consultation_id": consultation.id, "consultee": "Dr Patel, paediatrician", "opinion": "Serious harm"}
+    bad_date = client.post(url, data={**typed, "opinion_date": ["31", "2", "2026"]})
+    html = bad_date.get_data(as_text=True)
+    assert bad_date.status_code == 422 and html.count("govuk-error-summary__title") == 1
+    assert "must be a real date" in html and f'href="#opinion_date-{consultation.id}-day"' in html
+    assert 'value="Dr Patel, paediatrician"' in html  # what was typed is kept
+    no_date = client.post(url, data={"consultation_id": consultation.id, "consultee": "Dr Patel",
+                                     "opinion": "Serious harm likely"})  # fmt: skip
+    assert no_date.status_code == 422 and "Enter the date of the opinion" in no_date.get_data(as_text=True)
+    saved = client.post(url, data={"consultation_id": consultation.id, "consultee": "Dr Patel",
+                                   "opinion": "Serious harm likely", "opinion_date": ["10", "11", "2026"]})  # fmt: skip
+    assert saved.status_code == 302
+    db.session.expire_all()
+    assert db.session.get_one(Consultation, consultation.id).recorded_at is not None
+
+    gone = client.post(f"/cases/{reviewed.case.id}/review/consistency", data={"key": "x" * 64, "explanation": "So"})
+    assert gone.status_code == 422 and "no longer listed" in gone.get_data(as_text=True)
