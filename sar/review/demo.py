@@ -92,7 +92,11 @@ def mark_ready(case: Case, reviewer: User, today: date) -> CaseReview:
 def finish_review(case: Case, reviewer: User, signer: User, *, today: date | None = None) -> CaseReview:
     """Review ``case`` to the end: decided by ``reviewer``, signed off by ``signer`` (another DPO or IG officer).
 
-    For another stage's demo (the bundle) that needs a signed-off case: the case must have read documents."""
+    For another stage's demo (the bundle) that needs a signed-off case: the case must have read documents. A case
+    already signed off is left as it is, so calling this twice is harmless."""
+    review = signoff.review_of(case.id)
+    if review is not None and signoff.is_signed_off(case):
+        return review
     mark_ready(case, reviewer, today or case.received_on)
     return signoff.sign_off(case, by=signer)
 

@@ -65,3 +65,16 @@ def test_the_case_list_and_page_follow_review_through_sign_off(
     service.decide(reviewed.findings("Jo Bloggs", reviewed.letter)[0], "redact", by=reviewer, code="SW-SH")
     db.session.commit()
     assert _listed_status(as_reviewer, reference) == "In review"
+
+
+def test_finish_review_gives_another_stages_demo_a_signed_off_case(
+    reviewed: ReviewCase, make_user: Callable[..., User]
+) -> None:
+    from sar.review import is_signed_off
+    from sar.review.demo import finish_review
+
+    reviewer, dpo = make_user(Role.IG_OFFICER), make_user(Role.DPO)
+    review = finish_review(reviewed.case, reviewer, dpo)
+    assert is_signed_off(reviewed.case) and review.ready_by_id == reviewer.id and review.signed_off_by_id == dpo.id
+    assert reviewed.case.status is CaseStatus.READY_TO_SEND
+    assert finish_review(reviewed.case, reviewer, dpo) is review  # twice is harmless
