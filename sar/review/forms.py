@@ -136,6 +136,19 @@ class UndoForm(ReviewForm):
     section = "batches"
 
 
+class ApplyForm(ReviewForm):
+    """Apply one decision to every mention of a person or occurrence of a text: asked (GET, the count), then
+    confirmed (POST). Only the confirmation changes anything, so only it carries a CSRF token."""
+
+    person = HiddenField()
+    text = StringField("Every occurrence of these words", id="text", validators=[max_length(200, "The words")])
+    outcome = HiddenField()
+    code = StringField("Exemption", id="code")
+    reason = _reason("reason")
+    confirm = HiddenField()
+    back = HiddenField()
+
+
 class ExplanationForm(ReviewForm):
     """Why an inconsistency the check lists is right; each issue's form has its own ids on the page."""
 

@@ -360,11 +360,11 @@ def add_note(case_id: int) -> Response | tuple[str, int]:
 # --- across the case -----------------------------------------------------------------------------------------
 
 
-def _scope(case: Case, source: Any) -> service.Scope:
-    person = (source.get("person") or "").strip()
+def _scope(case: Case, form: forms.ApplyForm) -> service.Scope:
+    person = str(form.person.data or "").strip()
     if person:
         return service.person_scope(case, person[:10])
-    return service.text_scope(case, (source.get("text") or "")[:200])
+    return service.text_scope(case, str(form.text.data or "")[:200])
 
 
 @bp.route("/cases/<int:case_id>/review/apply", methods=["GET", "POST"])
@@ -372,35 +372,32 @@ def _scope(case: Case, source: Any) -> service.Scope:
 def apply(case_id: int) -> str | tuple[str, int] | Response:
     case = _case(case_id)
     _refuse_if_closed(case)
-    source = request.form if request.method == "POST" else request.args
-    outcome_value = (source.get("outcome") or "redact").strip()
-    outcome = Outcome.REDACT if outcome_value == "redact" else Outcome.KEEP
-    if request.method == "GET" and not (source.get("person") or "").strip() and "text" not in source:
+    posted = request.method == "POST"
+    # Asking for the count is a GET (a link from each finding); only the confirming POST needs a CSRF token.
+    form = forms.ApplyForm() if posted else forms.ApplyForm(formdata=request.args, meta={"csrf": False})
+    outcome = Outcome.KEEP if (form.outcome.data or "redact").strip() == "keep" else Outcome.REDACT
+    page: dict[str, Any] = {
+        "case": case,
+        "form": form,
+        "outcome": outcome,
+        "scope": None,
+        "redaction_codes": catalogue.redaction_codes(),
+        "back": _safe_back(form.back.data or ""),
+    }
+    if not posted and not (form.person.data or "").strip() and "text" not in request.args:
         _viewed(case, "apply a decision across the case")
-        return render_template("review/apply.html", case=case, scope=None, errors={}, outcome=outcome)
+        return render_template("review/apply.html", **page)
     try:
-        scope = _scope(case, source)
-    except service.ReviewError as error:
-        page = render_template("review/apply.html", case=case, scope=None, errors={"text": str(error)},
-                               outcome=outcome)  # fmt: skip
-        return page, 422
-    if request.method == "GET" or not source.get("confirm"):
-        _viewed(case, f"what {scope.description} would change")
-        return render_template(
-            "review/apply.html", case=case, scope=scope, outcome=outcome, person=source.get("person", ""),
-            text=source.get("text", ""), code=source.get("code", "TP"), redaction_codes=catalogue.redaction_codes(),
-            reason=source.get("reason", ""), back=_safe_back(source.get("back", "")), errors={},
-        )  # fmt: skip
-    try:
-        batch = service.apply_scope(case, scope, outcome, by=current_user, code=_text("code", 20) or None,
-                                    reason=_text("reason"))  # fmt: skip
+        _check(form)
+        page["scope"] = scope = _scope(case, form)
+        if not posted or not form.confirm.data:
+            _viewed(case, f"what {scope.description} would change")
+            return render_template("review/apply.html", **page)
+        code = (form.code.data or "").strip()[:20] or None
+        batch = service.apply_scope(case, scope, outcome, by=current_user, code=code, reason=_data(form.reason))
     except DomainError as error:
-        return refused(
-            "review/apply.html", case=case, scope=scope, outcome=outcome, person=source.get("person", ""),
-            text=source.get("text", ""), code=source.get("code", "TP"), redaction_codes=catalogue.redaction_codes(),
-            reason=source.get("reason", ""), back=_safe_back(source.get("back", "")),
-            errors={error.field or "code": error.message},
-        )  # fmt: skip
+        form.refuse(error)
+        return refused("review/apply.html", **page)
     flash(f"{batch.description}: {scope.count} changed. You can undo this from the review page.", "success")
     return redirect(url_for("review.overview", case_id=case.id) + f"#batch-{batch.id}")
 
