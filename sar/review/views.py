@@ -97,10 +97,6 @@ def _data(field: Any, limit: int = 2000) -> str:
     return str(field.data or "").strip()[:limit]
 
 
-def _text(name: str, limit: int = 2000) -> str:
-    return (request.form.get(name) or "").strip()[:limit]
-
-
 def _int(name: str, *, source: Any = None) -> int | None:
     value = (source or request.form).get(name, "")
     try:
