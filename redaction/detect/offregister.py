@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections import deque
 
 from redaction.detect.lexicon import NOT_NAME, WORD_NAMES, fold
 from redaction.detect.name_words import (
@@ -70,9 +71,10 @@ class OffRegister:
             if (m.certain and not m.review) or not m.people
         )
         out: list[NameMention] = []
-        queue = list(anchors)
+        # a deque: popping the head of a list is linear, and a long record has thousands of anchors
+        queue = deque(anchors)
         while queue:
-            a_start, a_end, weak = queue.pop(0)
+            a_start, a_end, weak = queue.popleft()
             after = self._siblings_after(text, starts, a_end)
             for i in after + self._siblings_before(text, toks, ends, a_start):
                 words = self._list_item(text, toks, i)
