@@ -38,6 +38,10 @@ from redaction.detect.register import NameRef, Register
 _FIRM = frozenset(["llp", "solicitors", "chambers", "ltd", "limited", "plc", "barristers", "partnership"])
 _NUMBER_AFTER = re.compile(r"\.? ?\d")
 
+# a word as written: (word without "'s", characters cut, folded key, capitals, possessive, kind, refs, gender)
+_Reading = tuple[str, int, str, bool, bool, str, list[NameRef], str]
+_SKIP: _Reading = ("", 0, "", False, False, "", [], "")  # a function word: never part of a name
+
 __all__ = ["Intervals", "NameFinder", "NameMention", "Token", "sentence_start"]
 
 
@@ -59,7 +63,7 @@ class NameFinder(OffRegister):
         self.fuzzy_keys = [k for k in register.words if len(k) >= 5]
         self._fuzzy_cache: dict[str, list[NameRef]] = {}
         # a word's reading never changes within a case, so each distinct word is classified once
-        self._word_cache: dict[str, tuple[str, bool, str, list[NameRef], str]] = {}
+        self._word_cache: dict[str, _Reading] = {}
 
     # ------------------------------------------------------------------ tokens
     def _classify(self, tok: Token) -> None:
@@ -121,25 +125,29 @@ class NameFinder(OffRegister):
         out: list[Token] = []
         append = out.append
         cache = self._word_cache
+        reading = self._reading
         for m in WORD.finditer(blocked.blank(text)):
-            s, e = m.span()
             word = m.group()
-            if word in FUNCTION_WORD_SET:
-                continue
-            possessive = False
-            if word[-2:] in POSSESSIVE and len(word) > 3:
-                possessive = True
-                word = word[:-2]
-                e -= 2
+            # everything about a word but its place is read once per distinct word
             cached = cache.get(word)
             if cached is None:
-                probe = Token(s, e, word, fold(word), _all_caps(word), possessive)
-                self._classify(probe)
-                cached = (probe.key, probe.caps, probe.kind, probe.refs, probe.gender)
-                cache[word] = cached
-            key, caps, kind, refs, gender = cached
-            append(Token(s, e, word, key, caps, possessive, kind, refs, gender))
+                cached = cache[word] = reading(word)
+            if cached is _SKIP:
+                continue
+            bare, cut, key, caps, possessive, kind, refs, gender = cached
+            s = m.start()
+            append(Token(s, m.end() - cut, bare, key, caps, possessive, kind, refs, gender))
         return out
+
+    def _reading(self, word: str) -> _Reading:
+        """How a capitalised word reads wherever it stands, as the text writes it ("Dee's")."""
+        if word in FUNCTION_WORD_SET:
+            return _SKIP
+        possessive = word[-2:] in POSSESSIVE and len(word) > 3
+        bare = word[:-2] if possessive else word
+        probe = Token(0, 0, bare, fold(bare), _all_caps(bare), possessive)
+        self._classify(probe)
+        return (bare, 2 if possessive else 0, probe.key, probe.caps, possessive, probe.kind, probe.refs, probe.gender)
 
     # ------------------------------------------------------------------ segments
     def _segments(self, text: str, toks: list[Token]) -> list[list[Token]]:
@@ -151,7 +159,9 @@ class NameFinder(OffRegister):
                 gap = text[prev.end : tok.start]
                 joined = False
                 if not prev.possessive:
-                    if JOIN_GAP.fullmatch(gap):
+                    if gap == " ":
+                        joined = True  # the common case, without the pattern below
+                    elif JOIN_GAP.fullmatch(gap):
                         # a line break joins only a name broken across lines, never a heading to a name
                         joined = "\n" not in gap or self._line_joinable(prev, tok)
                         if "." in gap and prev.kind not in ("title", "init"):
