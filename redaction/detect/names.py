@@ -23,6 +23,7 @@ from redaction.detect.name_words import (
     JOIN_GAP,
     NEXT_WORD,
     PARTICLE_GAP,
+    PERSON_VERBS,
     POSSESSIVE,
     PROFESSIONAL_TITLES,
     SAINT,
@@ -31,6 +32,7 @@ from redaction.detect.name_words import (
     NameMention,
     Token,
     sentence_start,
+    word_list,
 )
 from redaction.detect.offregister import OffRegister
 from redaction.detect.register import NameRef, Register
@@ -213,6 +215,9 @@ class NameFinder(OffRegister):
         key = tok.key
         if key not in WORD_NAMES and key not in MONTHS:
             return False
+        if i == 0 and key in _MODALS and not tok.possessive and self._modal_question(text, seg):
+            # "Will Sofia settle?", "May Kayla stay over?": a question opened by the verb
+            return True
         prev_name = i > 0 and seg[i - 1].kind in ("title", "reg", "lex")
         next_name = i + 1 < len(seg) and self._surname_like(seg[i + 1])
         if prev_name or next_name:
@@ -226,7 +231,8 @@ class NameFinder(OffRegister):
             nxt = NEXT_WORD.match(text, tok.end, tok.end + 20)
             following = nxt.group(1).lower() if nxt else ""
             if tok.kind != "reg":
-                return True
+                # "Rose told me", "Faith said no": a person's verb after it makes it a name
+                return following not in _NAME_VERBS
             if following == "to" and _ITEM_START.search(text, max(0, tok.start - 6), tok.start):
                 # an action list: "- Will to confirm contact", "Hope to attend" opens an item with a person
                 return False
@@ -236,12 +242,30 @@ class NameFinder(OffRegister):
             return following in FUNCTION_AFTER
         return False
 
+    @staticmethod
+    def _modal_question(text: str, seg: list[Token]) -> bool:
+        """Whether the sentence opening with ``seg`` is a question whose next word is a bare verb."""
+        if len(seg) < 2 or not sentence_start(text, seg[0].start):
+            return False
+        if any(t.kind not in ("reg", "lex") for t in seg[1:]):
+            return False  # "Will Baxter attend?" may be Will Baxter: only a known name shows the verb
+        nxt = _BARE_VERB_AFTER.match(text, seg[-1].end)
+        if nxt is None or seg[-1].possessive:
+            return False
+        verb = nxt.group(1)
+        if verb.endswith("ed") or verb in AFTER_A_NAME:
+            return False
+        ends = _SENTENCE_END.search(text, nxt.end(), nxt.end() + 200)
+        return ends is not None and ends.group() == "?"
+
     def _kind_here(self, text: str, seg: list[Token], i: int, after_title: bool) -> str:
         """How a word reads in its place: a word-name used as a word is an ordinary word."""
         tok = seg[i]
         kind = tok.kind
         if kind in ("reg", "lex") and self._is_word_use(text, seg, i):
             kind = "stop"
+        elif kind == "lex" and len(seg) == 1 and not tok.possessive and _heading_word(text, tok):
+            kind = "stop"  # noqa: SIM114 - two different reasons
         if kind == "stop" and after_title and tok.key not in MONTHS and tok.key not in TITLES:
             # a title forces a name: "Mr Church", "Mrs Young" (surnames that are also words)
             return "surname"
@@ -432,6 +456,34 @@ class NameFinder(OffRegister):
         mentions.extend(self._propagate(text, toks, taken, mentions, forced, known, learnt))
         mentions.extend(self._doing_what_people_do(text, toks, taken))
         return mentions
+
+
+_MODALS = frozenset(["will", "may"])
+_BARE_VERB_AFTER = re.compile(r"[ \t]+([a-z]+)\b")
+_SENTENCE_END = re.compile(r"[.!?]|\n[ \t]*\n")
+# verbs that follow a person's name, not an ordinary word, at the start of a sentence
+# (not "is" or "had": "Faith is important", "Will had been ..."; not past tenses that are also present ones)
+_NAME_VERBS = (AFTER_A_NAME | PERSON_VERBS) - frozenset(word_list("and is was has had did put let cut read hit"))
+# A line opened by a capitalised word and one or two lower-case words, then a colon, a comma or a
+# dash: a label ("Young person: ..."), a closing ("Many thanks,") or a heading ("Foster carer's log - ...")
+_HEADING_REST = re.compile(
+    r"[ \t]+([a-z]+)(?:['’]s)?(?:[ \t]+([a-z]+)(?:['’]s)?)?[ \t]*(?:[:,][ \t]*(?:\n|$)|:[ \t]|[ \t][-–][ \t])"
+)
+
+
+def _heading_word(text: str, tok: Token) -> bool:
+    """A forename the register does not know, opening a label, a closing or a heading, is a word there.
+
+    "Young person: Tomas", "Many thanks,", "Foster carer's log - week 2". A name opening such a
+    line is followed by its own verb ("Rose said: ..."), which this leaves as a name."""
+    line_start = text.rfind("\n", 0, tok.start) + 1
+    if text[line_start : tok.start].strip(" \t-•*"):
+        return False
+    m = _HEADING_REST.match(text, tok.end)
+    if m is None:
+        return False
+    words = [w for w in m.groups() if w]
+    return not any(w in _NAME_VERBS or w.endswith("ed") for w in words)
 
 
 _ITEM_START = re.compile(r"(?:^|\n)[ \t]*(?:[-•*▪]|\d{1,2}[.)])?[ \t]*$")
