@@ -194,6 +194,8 @@ LIST_SEP_BEFORE = re.compile(r"(?:,|;| and| &) $", re.IGNORECASE)
 LIST_END = re.compile(r"(?:[,;.)\n]|$| and\b| &)", re.IGNORECASE)
 PROFESSIONAL_TITLES = frozenset(word_list("dr prof pc dc ds di dci dsi sgt insp pcso supt nurse cllr"))
 NEXT_WORD = re.compile(r"\s+([A-Za-z]+)")
+# before an abbreviation used as a noun: "our TA", "an ABE interview", "the LADO"
+ABBREVIATION_BEFORE = re.compile(r"(?i)\b(?:a|an|the|our|your|his|her|their|my|its)[ \t]+$")
 WORDS_IN = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
 SAINT = re.compile(r"\b(?:St|Saint)\.?\s+$")
 

@@ -16,6 +16,7 @@ from rapidfuzz.distance import Levenshtein
 
 from redaction.detect.lexicon import MONTHS, NOT_NAME, TITLES, WORD_NAMES, first_names, fold, surnames
 from redaction.detect.name_words import (
+    ABBREVIATION_BEFORE,
     AFTER_A_NAME,
     COLLAR_GAP,
     FUNCTION_AFTER,
@@ -258,15 +259,21 @@ class NameFinder(OffRegister):
         ends = _SENTENCE_END.search(text, nxt.end(), nxt.end() + 200)
         return ends is not None and ends.group() == "?"
 
-    def _kind_here(self, text: str, seg: list[Token], i: int, after_title: bool) -> str:
-        """How a word reads in its place: a word-name used as a word is an ordinary word."""
+    def _kind_here(self, text: str, seg: list[Token], i: int, lead: Token | None) -> str:
+        """How a word reads in its place: a word-name used as a word is an ordinary word.
+
+        ``lead`` is the title straight before the word, if any."""
         tok = seg[i]
         kind = tok.kind
+        if kind == "title" or (lead is not None and _judges_title(seg, i, lead)):
+            return "title"
+        if tok.caps and _code_or_abbreviation(text, seg, i):
+            return "stop"
         if kind in ("reg", "lex") and self._is_word_use(text, seg, i):
             kind = "stop"
         elif kind == "lex" and len(seg) == 1 and not tok.possessive and _heading_word(text, tok):
             kind = "stop"  # noqa: SIM114 - two different reasons
-        if kind == "stop" and after_title and tok.key not in MONTHS and tok.key not in TITLES:
+        if kind == "stop" and lead is not None and tok.key not in MONTHS and tok.key not in TITLES:
             # a title forces a name: "Mr Church", "Mrs Young" (surnames that are also words)
             return "surname"
         return kind
@@ -285,11 +292,11 @@ class NameFinder(OffRegister):
             cur, title, given = [], None, False
 
         for i, tok in enumerate(seg):
-            if tok.kind == "title":
+            kind = self._kind_here(text, seg, i, None if cur else title)
+            if kind == "title":
                 close()
                 title = tok
                 continue
-            kind = self._kind_here(text, seg, i, title is not None and not cur)
             if kind == "surname" or (kind == "unk" and self._unknown_continues(text, seg, i, cur, title, given)):
                 cur.append(tok)
                 continue
@@ -459,6 +466,7 @@ class NameFinder(OffRegister):
 
 
 _MODALS = frozenset(["will", "may"])
+_JUDGE_TITLES = frozenset(["mr", "mrs", "ms", "miss", "lord", "lady"])
 _BARE_VERB_AFTER = re.compile(r"[ \t]+([a-z]+)\b")
 _SENTENCE_END = re.compile(r"[.!?]|\n[ \t]*\n")
 # verbs that follow a person's name, not an ordinary word, at the start of a sentence
@@ -469,6 +477,45 @@ _NAME_VERBS = (AFTER_A_NAME | PERSON_VERBS) - frozenset(word_list("and is was ha
 _HEADING_REST = re.compile(
     r"[ \t]+([a-z]+)(?:['’]s)?(?:[ \t]+([a-z]+)(?:['’]s)?)?[ \t]*(?:[:,][ \t]*(?:\n|$)|:[ \t]|[ \t][-–][ \t])"
 )
+
+
+def _code_or_abbreviation(text: str, seg: list[Token], i: int) -> bool:
+    """Whether a word in capitals is part of a reference or an abbreviation, not a name.
+
+    A reference glues letters to digits or slashes ("CR/0418855/22", "MD25C00412", "Your ref:
+    CS/BW"). An abbreviation standing alone in ordinary text is used like a noun: after an article
+    or a possessive ("our TA", "an ABE interview"), after an organisation word ("Police CAIT"), or
+    in brackets after a name ("Amanda Mack (TA)"). Names in capitals stand after a title or beside
+    another name word ("Mr JONES", "Kayla SMITH") and keep being names. Register initials ("KS")
+    are read wherever they stand, except as a short word of a capitals heading ("REPORT TO REVIEW").
+    """
+    tok = seg[i]
+    after = text[tok.end : tok.end + 1]
+    if after == "/" or after.isdigit() or (tok.start and text[tok.start - 1] == "/"):
+        return True
+    neighbours = [seg[j] for j in (i - 1, i + 1) if 0 <= j < len(seg)]
+    if tok.kind == "reg":
+        return (
+            tok.text.title() in FUNCTION_WORD_SET
+            and all(r.kind in ("initials", "guessed") for r in tok.refs)
+            and any(n.caps and len(n.text) > 2 for n in neighbours)
+        )
+    if tok.kind not in ("lex", "unk") or len(tok.text) > 5 or tok.possessive:
+        return False
+    if any(n.kind != "stop" for n in neighbours):
+        return False
+    if i > 0:
+        return True  # after an organisation word: "Police CAIT"
+    if text[tok.start - 1 : tok.start] == "(" and text[tok.end : tok.end + 1] == ")":
+        return True
+    return ABBREVIATION_BEFORE.search(text, max(0, tok.start - 8), tok.start) is not None
+
+
+def _judges_title(seg: list[Token], i: int, title: Token) -> bool:
+    """ "Mr Justice Hayden", "LORD JUSTICE X": a judge's title is two words, and the name follows.
+
+    The second word then stands as the title; the role it gives is read from the text before the name."""
+    return seg[i].key == "justice" and title.key in _JUDGE_TITLES and i + 1 < len(seg)
 
 
 def _heading_word(text: str, tok: Token) -> bool:

@@ -13,6 +13,7 @@ from collections import deque
 
 from redaction.detect.lexicon import NOT_NAME, WORD_NAMES, fold
 from redaction.detect.name_words import (
+    ABBREVIATION_BEFORE,
     AFTER_A_NAME,
     CAPITAL,
     DESCRIBED_AFTER,
@@ -176,6 +177,8 @@ class OffRegister:
                 continue
             if tok.kind != "reg" and _role_abbreviation(tok.text) and tok.key not in self.surnames:
                 continue  # "Mark Kowalczyk, DSL, St Aidan's": a role after a name, not a surname
+            if tok.kind != "reg" and ABBREVIATION_BEFORE.search(text, max(0, tok.start - 8), tok.start):
+                continue  # "our LSA, Bogdan Lupu": a role before a name, used as a noun
             given = {r.person for r in nxt.refs if r.kind in ("first", "nick", "middle", "alias")}
             if nxt.kind == "reg" and not given:
                 continue

@@ -140,10 +140,12 @@ _AFTER = re.compile(
     # in a list, a role followed by a name is that next person's: "Blessing Adeyemi, social worker Tom Price"
     r"(?!\s+(?:(?:mr|mrs|ms|miss|dr)\.?\s+)?(?-i:[A-Z][a-z]))"
 )
-# "MS R BHATTI appeared on behalf of", "Ms Amina Farah (instructed by ...)", "of Hunt & Coombs Solicitors"
+# "MS R BHATTI appeared on behalf of", "Ms Amina Farah (instructed by ...)", "of Hunt & Coombs Solicitors",
+# "Mr A. Jones of counsel"
 _COURT_AFTER = re.compile(
     r"(?i)^\s*(?:appeared\s+(?:on\s+behalf\s+of|for)|\(?\s*instructed\s+by|,?\s+counsel\s+for"
-    r"|,?\s+(?:solicitor|counsel)\s+(?:for|to)|of\s+[A-Z][\w&'’\- ]{0,40}?\s+(?:Solicitors|LLP|Chambers))"
+    r"|,?\s+(?:solicitor|counsel)\s+(?:for|to)|\s+of\s+counsel\b"
+    r"|of\s+[A-Z][\w&'’\- ]{0,40}?\s+(?:Solicitors|LLP|Chambers))"
 )
 _ORG_EMAIL_AFTER = re.compile(
     r"(?i)^(?:\s+(?-i:[A-Z])[\w'’\-]*){0,3}\s*<[^>\s@]+@(?:[^>\s]*\.)?(?:gov\.uk|nhs\.net|nhs\.uk|police\.uk|sch\.uk|ac\.uk|cafcass\.gov\.uk|org\.uk)>"

@@ -56,3 +56,65 @@ def test_will_or_may_opening_a_question_is_the_verb_not_a_name(detector: Detecto
     # an unknown surname after it may make it a person called Will: still hidden
     text = "Will Brannigan attend the meeting?"
     assert redacted(detector.detect(text), text, "Brannigan")
+
+
+# ---------------------------------------------------------------- capitals: references, abbreviations, titles
+def test_letters_glued_to_a_reference_number_are_not_a_name(detector: Detector) -> None:
+    for text, code in (
+        ("Crime reference: RB/5521907/24 was given to the family.", "RB"),
+        ("Claim No: ZW24P01187 (the care proceedings).", "ZW"),
+        ("Our ref: HT/9921/25\nYour ref: KS/GP", "HT"),
+    ):
+        assert _shown(detector, text, code), text
+
+
+def test_an_abbreviation_used_as_a_noun_is_not_a_name_but_the_person_beside_it_is(detector: Detector) -> None:
+    text = "In English she works with our LSA, Bogdan Lupu, twice a week."
+    assert _shown(detector, text, "LSA")
+    text = "DC Harris will book an VRI interview for Friday."
+    assert _shown(detector, text, "VRI")
+    text = "Referral passed to Police MASH on the same day."
+    assert _shown(detector, text, "MASH")
+    # a name written in capitals after a title or beside a forename is still a name
+    text = "Mr OKONJO and Precious ADEBAYO were present."
+    found = detector.detect(text)
+    assert redacted(found, text, "OKONJO") and redacted(found, text, "Precious ADEBAYO")
+    text = "Kayla told JO about it."
+    assert redacted(detector.detect(text), text, "JO")
+
+
+def test_a_title_in_capitals_is_not_guessed_to_be_someones_initials() -> None:
+    # Maria Rahman's initials are MR: "MR" in capitals is still the title of the man after it
+    register = {
+        "subject": {"name": "Kayla Smith"},
+        "people": [{"id": "P1", "name": "Maria Rahman", "role": "third_party", "relationship": "aunt"}],
+    }
+    from redaction import load_register
+
+    detector = Detector(load_register(register))
+    text = "MR DEMIR attended with his daughter."
+    found = detector.detect(text)
+    assert not any(f.person_id == "P1" for f in found)
+    assert redacted(found, text, "DEMIR")
+
+
+def test_a_short_word_of_a_capitals_heading_is_not_a_persons_initials() -> None:
+    register = {
+        "subject": {"name": "Kayla Smith"},
+        "people": [{"id": "P1", "name": "Tomasz Ostrowski", "role": "third_party", "relationship": "father"}],
+    }
+    from redaction import load_register
+
+    detector = Detector(load_register(register))
+    text = "REPORT TO THE INITIAL CHILD PROTECTION CONFERENCE"
+    assert _shown(detector, text, "TO")
+
+
+def test_judges_and_counsel_are_professionals_not_people_to_hide(detector: Detector) -> None:
+    text = "Judgment of Mrs Justice Okafor-Reid. The father was represented by Mr D. Lisowski of counsel."
+    found = detector.detect(text)
+    assert action_at(found, text, "Okafor-Reid") == {"keep"}
+    assert action_at(found, text, "Lisowski") == {"keep"}
+    # a person whose surname is Justice is still a person
+    text = "Mrs Justice said she saw him at the school gate."
+    assert redacted(detector.detect(text), text, "Justice")
