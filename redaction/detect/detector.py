@@ -22,7 +22,7 @@ from functools import lru_cache
 
 import ahocorasick
 
-from redaction.detect.addresses import find_addresses, organisation_block
+from redaction.detect.addresses import find_addresses, firm_address, organisation_block
 from redaction.detect.identifiers import IdMatch, find_identifiers
 from redaction.detect.lexicon import NOT_NAME, TITLES, WORD_NAMES, first_names, fold, is_month
 from redaction.detect.name_words import FUNCTION_WORD_SET, NAMING_LAST, RELATIONS, WORDS_IN
@@ -390,11 +390,14 @@ class Detector:
             if owner is None and pc_text:
                 owners = reg.postcodes.get(normalise_postcode(pc_text), [])
                 owner = owners[0] if owners else None
-            if owner is None and organisation_block(text, a.start):
+            if owner is None and (organisation_block(text, a.start) or firm_address(text, a.start, a.end)):
                 out.append(self._org_span(a.start, a.end, "address"))
-                if a.postcode and a.postcode[0] in postcodes:
-                    postcodes.pop(a.postcode[0])
-                    out.append(self._org_span(a.postcode[0], a.postcode[1], "postcode"))
+                line_end = text.find("\n", a.end)
+                line_end = len(text) if line_end < 0 else line_end
+                # the postcode ends the same letterhead line, even when the street's reading stopped short
+                for pc in [p for p in postcodes if a.start < p < line_end]:
+                    m = postcodes.pop(pc)
+                    out.append(self._org_span(m.start, m.end, "postcode"))
                 continue
             out.append(self._span(a.start, a.end, "address", owner))
             if a.postcode and a.postcode[0] in postcodes:

@@ -194,6 +194,15 @@ LIST_SEP_BEFORE = re.compile(r"(?:,|;| and| &) $", re.IGNORECASE)
 LIST_END = re.compile(r"(?:[,;.)\n]|$| and\b| &)", re.IGNORECASE)
 PROFESSIONAL_TITLES = frozenset(word_list("dr prof pc dc ds di dci dsi sgt insp pcso supt nurse cllr"))
 NEXT_WORD = re.compile(r"\s+([A-Za-z]+)")
+# words that make the capitalised words before them the name of a firm, a building or an
+# organisation: "Carvell Brooke LLP", "Sand Martin House", "Jack Hunt School"
+FIRM_WORDS = frozenset(
+    word_list(
+        """llp solicitors chambers ltd limited plc barristers partnership house court hall school academy college
+        primary nursery centre center surgery practice clinic hospital lodge road street avenue lane drive close
+        crescent way foundation trust"""
+    )
+)
 # before an abbreviation used as a noun: "our TA", "an ABE interview", "the LADO"
 ABBREVIATION_BEFORE = re.compile(r"(?i)\b(?:a|an|the|our|your|his|her|their|my|its)[ \t]+$")
 WORDS_IN = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")

@@ -19,6 +19,7 @@ from redaction.detect.name_words import (
     ABBREVIATION_BEFORE,
     AFTER_A_NAME,
     COLLAR_GAP,
+    FIRM_WORDS,
     FUNCTION_AFTER,
     FUNCTION_WORD_SET,
     JOIN_GAP,
@@ -38,7 +39,22 @@ from redaction.detect.name_words import (
 from redaction.detect.offregister import OffRegister
 from redaction.detect.register import NameRef, Register
 
-_FIRM = frozenset(["llp", "solicitors", "chambers", "ltd", "limited", "plc", "barristers", "partnership"])
+# "Patel & Co", "Hughes and Partners": a firm named after its founders
+# ("and Co" is also everyday speech: "Amir and co" turned up; only "&" marks a firm there)
+_FIRM_TAIL = r"(?:Co|Company|Partners|Sons|Associates)\b"
+_FIRM_AND = re.compile(
+    r"[ \t]+(?:&[ \t]+(?:Co|Company|Partners|Sons|Associates)|and[ \t]+(?:Partners|Sons|Associates))\b"
+)
+_FIRM_TAIL_ONLY = re.compile(_FIRM_TAIL + r"\.?$")
+
+
+def _firm_part(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` is the founders' name or the "& Co" of a firm's name."""
+    if _FIRM_AND.match(text, end):
+        return True
+    return bool(_FIRM_TAIL_ONLY.match(text, start, end)) and text[max(0, start - 6) : start].rstrip().endswith("&")
+
+
 _NUMBER_AFTER = re.compile(r"\.? ?\d")
 
 # a word as written: (word without "'s", characters cut, folded key, capitals, possessive, kind, refs, gender)
@@ -53,7 +69,7 @@ def _place_or_firm(cur: list[Token], tok: Token) -> bool:
 
     "Florence Road", "Faith Academy": the forename belongs to a place; "Carvell Brooke LLP",
     "Lund & Vesey Solicitors": the names belong to a firm."""
-    return (len(cur) == 1 and cur[0].kind == "lex") or (tok.key in _FIRM and all(w.kind != "reg" for w in cur))
+    return (len(cur) == 1 and cur[0].kind == "lex") or (tok.key in FIRM_WORDS and all(w.kind != "reg" for w in cur))
 
 
 class NameFinder(OffRegister):
@@ -450,6 +466,9 @@ class NameFinder(OffRegister):
                 if mention is None:
                     continue
                 if not mention.people and not mention.certain and not self._context_says_name(text, words):
+                    continue
+                if not mention.people and title is None and _firm_part(text, mention.start, mention.end):
+                    taken.update(id(w) for w in words)
                     continue
                 mentions.append(mention)
                 taken.update(id(w) for w in words)

@@ -17,6 +17,7 @@ from redaction.detect.name_words import (
     AFTER_A_NAME,
     CAPITAL,
     DESCRIBED_AFTER,
+    FIRM_WORDS,
     FUNCTION_AFTER,
     LIST_END,
     LIST_SEP,
@@ -50,6 +51,9 @@ def _role_abbreviation(word: str) -> bool:
     return len(word) <= 5 and not any(ch in "AEIOUY" for ch in word.upper())
 
 
+_FIRM_WORD_AFTER = re.compile(
+    r"[ \t]+(?:" + "|".join(w.capitalize() for w in sorted(FIRM_WORDS, key=len, reverse=True)) + r")\b", re.IGNORECASE
+)
 _NOT_SPEAKER = frozenset(["unknown", "me", "you", "them", "him", "her", "caller", "sender", "withheld", "private"])
 
 
@@ -156,6 +160,8 @@ class OffRegister:
                 continue
             if nxt.key not in self.surnames or tok.key in PLACE_WORDS or nxt.key in PLACE_WORDS:
                 continue
+            if _FIRM_WORD_AFTER.match(text, nxt.end):
+                continue  # "Sand Martin House", "Lowmoor Primary School": a building or an organisation
             if text[nxt.end : nxt.end + 2].strip()[:1].isdigit():
                 continue  # "Section Art 15", "Form B 12": a reference, not a person
             if last_word(text[max(0, tok.start - 20) : tok.start]) in PLACE_BEFORE:

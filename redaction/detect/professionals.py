@@ -145,6 +145,8 @@ _AFTER = re.compile(
 _COURT_AFTER = re.compile(
     r"(?i)^\s*(?:appeared\s+(?:on\s+behalf\s+of|for)|\(?\s*instructed\s+by|,?\s+counsel\s+for"
     r"|,?\s+(?:solicitor|counsel)\s+(?:for|to)|\s+of\s+counsel\b"
+    # "Ms Rana Aziz, Garden Court Chambers": capitalised words closed by a firm word, after a comma
+    r"|,[ \t]*(?-i:[A-Z][\w&'’\-]*(?:[ \t]+(?:&[ \t]+)?[A-Z][\w&'’\-]*){0,4}[ \t]+(?:Solicitors|LLP|Chambers)\b)"
     r"|of\s+[A-Z][\w&'’\- ]{0,40}?\s+(?:Solicitors|LLP|Chambers))"
 )
 _ORG_EMAIL_AFTER = re.compile(

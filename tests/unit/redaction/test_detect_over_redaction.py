@@ -118,3 +118,43 @@ def test_judges_and_counsel_are_professionals_not_people_to_hide(detector: Detec
     # a person whose surname is Justice is still a person
     text = "Mrs Justice said she saw him at the school gate."
     assert redacted(detector.detect(text), text, "Justice")
+
+
+# ---------------------------------------------------------------- firms, buildings, chambers
+def test_a_firm_named_after_its_founders_is_not_a_person(detector: Detector) -> None:
+    text = "The father's solicitors, Nwosu & Co, replied on 3 March."
+    assert _shown(detector, text, "Nwosu") and _shown(detector, text, "Co")
+    # "and co" in speech is not a firm: the person is still hidden
+    text = "Kayla went to the park with Bartosz Zielinski and co."
+    assert redacted(detector.detect(text), text, "Bartosz Zielinski")
+
+
+def test_a_building_or_organisation_named_after_a_person_is_not_a_person(detector: Detector) -> None:
+    text = "The review was held at Amelia Warrender House on 2 May."
+    assert _shown(detector, text, "Amelia Warrender")
+    text = "Head of Year 9, Olaf Brennan School"
+    assert _shown(detector, text, "Olaf Brennan")
+    # the same person named in a sentence is hidden
+    text = "Kayla said Amelia Warrender shouted at her."
+    assert redacted(detector.detect(text), text, "Amelia Warrender")
+
+
+def test_advocates_named_with_their_chambers_or_firm_are_professionals(detector: Detector) -> None:
+    text = "For the mother: Ms Dorota Lis, Fenwick Row Chambers, instructed by Abara Solicitors."
+    assert action_at(detector.detect(text), text, "Dorota Lis") == {"keep"}
+    # a parent's own solicitors mentioned beside the parent do not make the parent a professional
+    text = "Sharon Okonkwo, whose solicitors wrote twice, did not attend."
+    assert redacted(detector.detect(text), text, "Sharon Okonkwo")
+
+
+def test_chambers_and_firms_letterhead_addresses_are_the_organisations_own(detector: Detector) -> None:
+    for text in (
+        "Counsel: Ms Dorota Lis, 9 Fenwick Row Chambers, Temple, London EC4Y 7BB",
+        "Fenwick Row Chambers\n22 Harcourt Street\nLeeds LS1 4QQ\n\nDear Sir",
+        "ABARA LLP SOLICITORS\n7 Cowgate, Oakport OP1 3ZZ\nTel: 01632 960 700",
+    ):
+        found = detector.detect(text)
+        assert {f.action for f in found if f.category in ("address", "postcode")} == {"keep"}, text
+    # a family's home address is still hidden
+    text = "The mother now lives at 9 Fenwick Row, Oakport OP2 6QQ with her partner."
+    assert redacted(detector.detect(text), text, "9 Fenwick Row")
