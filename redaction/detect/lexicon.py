@@ -500,6 +500,15 @@ NOT_NAME: frozenset[str] = _words(
     chambers barristers counsel citation number hearing hearings judgment judgement management directions
     proceedings partner partners park homes cafcass library airport caller callers informant referrers
     """
+) | _words(
+    # peoples, nationalities and faiths: "a member of the Irish Traveller community", "a Polish Roma woman"
+    """
+    british english scottish welsh irish polish lithuanian latvian romanian slovak czech hungarian bulgarian
+    pakistani indian bangladeshi kashmiri punjabi gujarati nigerian ghanaian zimbabwean kenyan somali eritrean
+    ethiopian sudanese jamaican caribbean african european asian arab arabic kurdish chinese portuguese
+    brazilian angolan afghan iranian iraqi syrian turkish traveller travellers gypsy gypsies roma romani
+    muslim hindu sikh jewish catholic
+    """
 )
 
 _MONTHS = _words(

@@ -26,6 +26,7 @@ from redaction.detect.name_words import (
     NEXT_WORD,
     PARTICLE_GAP,
     PERSON_VERBS,
+    PLACE_WORDS,
     POSSESSIVE,
     PROFESSIONAL_TITLES,
     SAINT,
@@ -33,10 +34,11 @@ from redaction.detect.name_words import (
     Intervals,
     NameMention,
     Token,
+    naming_before,
     sentence_start,
     word_list,
 )
-from redaction.detect.offregister import OffRegister
+from redaction.detect.offregister import ROLE_HEADS, OffRegister
 from redaction.detect.register import NameRef, Register
 
 # "Patel & Co", "Hughes and Partners": a firm named after its founders
@@ -467,6 +469,15 @@ class NameFinder(OffRegister):
                     continue
                 if not mention.people and not mention.certain and not self._context_says_name(text, words):
                     continue
+                if not mention.people and title is None and words[-1].key in ROLE_HEADS:
+                    # "Youth Justice Officer", "Community Paediatrician": a job title, not a person;
+                    # a forename before the job word is still read ("Zofia Officer")
+                    words = [w for w in words if w.key not in ROLE_HEADS]
+                    if all(w.key in WORD_NAMES or w.key in PLACE_WORDS for w in words):
+                        continue
+                    mention = self._resolve(text, words, title)
+                    if mention is None:
+                        continue
                 if not mention.people and title is None and _firm_part(text, mention.start, mention.end):
                     taken.update(id(w) for w in words)
                     continue
@@ -537,15 +548,25 @@ def _judges_title(seg: list[Token], i: int, title: Token) -> bool:
     return seg[i].key == "justice" and title.key in _JUDGE_TITLES and i + 1 < len(seg)
 
 
+_VALUE_LEAD = re.compile(r"(?::|[ \t][-–])[ \t]*$")
+_TO_LINE_END = re.compile(r"[ \t]+([a-z]+)(?:['’]s)?(?:[ \t]+([a-z]+)(?:['’]s)?)?[ \t]*(?:\n|$)")
+
+
 def _heading_word(text: str, tok: Token) -> bool:
     """A forename the register does not know, opening a label, a closing or a heading, is a word there.
 
     "Young person: Tomas", "Many thanks,", "Foster carer's log - week 2". A name opening such a
     line is followed by its own verb ("Rose said: ..."), which this leaves as a name."""
     line_start = text.rfind("\n", 0, tok.start) + 1
-    if text[line_start : tok.start].strip(" \t-•*"):
-        return False
-    m = _HEADING_REST.match(text, tok.end)
+    lead = text[line_start : tok.start]
+    if lead.strip(" \t-•*"):
+        # a field's value ("Venue: Foster home") or a heading's last part ("PEP - Autumn term"),
+        # running to the end of the line; a label for a person ("Visitor: ...") names one
+        if not _VALUE_LEAD.search(lead) or naming_before(lead):
+            return False
+        m = _TO_LINE_END.match(text, tok.end)
+    else:
+        m = _HEADING_REST.match(text, tok.end)
     if m is None:
         return False
     words = [w for w in m.groups() if w]

@@ -37,6 +37,7 @@ from redaction.detect.name_words import (
     relation_before,
     sentence_start,
 )
+from redaction.detect.professionals import ROLE_GROUPS
 from redaction.detect.register import Register
 
 # A message transcript's speaker: "[14/06 22:41] Name: text" or "22:41 - Name: text".
@@ -54,6 +55,14 @@ def _role_abbreviation(word: str) -> bool:
 _FIRM_WORD_AFTER = re.compile(
     r"[ \t]+(?:" + "|".join(w.capitalize() for w in sorted(FIRM_WORDS, key=len, reverse=True)) + r")\b", re.IGNORECASE
 )
+# the last words of job titles ("community paediatrician", "youth justice officer"): a list item
+# ending with one is someone's role, not another person
+ROLE_HEADS = frozenset(
+    phrase.split()[-1]
+    for phrases in ROLE_GROUPS.values()
+    for phrase in phrases
+    if phrase.split()[-1].isalpha() and len(phrase.split()[-1]) > 3
+) - frozenset(["year", "head", "justice"])
 _NOT_SPEAKER = frozenset(["unknown", "me", "you", "them", "him", "her", "caller", "sender", "withheld", "private"])
 
 
@@ -130,6 +139,8 @@ class OffRegister:
             return []
         if any(w.kind in ("stop", "title") for w in words):
             return []
+        if words[-1].key in ROLE_HEADS and all(w.kind != "reg" for w in words):
+            return []  # "Dr Honor Blackwood, Community Paediatrician": the role after a name
         if not any(w.kind in ("lex", "reg") for w in words) and any(w.key in PLACE_WORDS for w in words):
             return []
         same_case = all(w.caps for w in words) or all(not w.caps for w in words)
@@ -140,6 +151,8 @@ class OffRegister:
         """One unknown capitalised word mid-sentence, listed beside a likely name: "with Maddison and Kezia Obi"."""
         tok = toks[i]
         if tok.kind not in ("unk", "lex") or tok.caps or tok.key in PLACE_WORDS or tok.key in NOT_NAME:
+            return []
+        if tok.key in ROLE_HEADS:
             return []
         if sentence_start(text, tok.start) or not LIST_END.match(text, tok.end):
             return []

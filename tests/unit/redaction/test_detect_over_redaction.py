@@ -158,3 +158,31 @@ def test_chambers_and_firms_letterhead_addresses_are_the_organisations_own(detec
     # a family's home address is still hidden
     text = "The mother now lives at 9 Fenwick Row, Oakport OP2 6QQ with her partner."
     assert redacted(detector.detect(text), text, "9 Fenwick Row")
+
+
+# ---------------------------------------------------------------- roles, field values, peoples
+def test_a_job_title_after_a_name_is_not_a_second_person(detector: Detector) -> None:
+    text = "Assessed by Dr Ifeoma Nwachukwu, Consultant Psychiatrist\nPresent: Kayla"
+    assert _shown(detector, text, "Consultant Psychiatrist")
+    text = "Signed: Paulina Baran, Youth Offending Officer"
+    assert _shown(detector, text, "Offending Officer")
+    # a forename before a job word is still a person's
+    text = "Kayla said she spoke to Zofia Officer yesterday."
+    assert redacted(detector.detect(text), text, "Zofia")
+
+
+def test_a_field_value_or_heading_end_made_of_a_forename_word_is_not_a_name(detector: Detector) -> None:
+    text = "Location: Foster home\nDate: 3 May"
+    assert _shown(detector, text, "Foster")
+    text = "SUPERVISION RECORD - Autumn term"
+    assert _shown(detector, text, "Autumn")
+    # a label for a person still names one
+    text = "Visitor: Dariusz only\nDate: 3 May"
+    assert redacted(detector.detect(text), text, "Dariusz")
+
+
+def test_peoples_nationalities_and_faiths_are_not_names(detector: Detector) -> None:
+    text = "The family are Irish Travellers; the father's partner is a Slovak Roma woman called Ilona Balog."
+    found = detector.detect(text)
+    assert _shown(detector, text, "Irish") and _shown(detector, text, "Slovak Roma")
+    assert redacted(found, text, "Ilona Balog")
