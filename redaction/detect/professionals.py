@@ -158,6 +158,14 @@ _ORG_LINE_AFTER = re.compile(
     r"Constabulary|Police|Academy|School|College|Surgery|Hospital|Practice)\b[^\n]{0,30}$",
     re.M,
 )
+# the author of a professional's document: "the social work statement of Ms Kerry Lambert",
+# "a psychological report of Dr ...", "an assessment by ...". "An assessment of Mr X" assesses X,
+# and a parenting or viability assessment is of a family member: neither names the author.
+_AUTHOR_BEFORE = re.compile(
+    r"(?i)\b(?P<doc>(?P<kind>social[ \t]+work|psychological|psychiatric|medical|paediatric|expert)[ \t]+"
+    r"(?:(?:statement|report|evidence|analysis|addendum)s?[ \t]+(?:of|by|from)|assessments?[ \t]+by))[ \t]+"
+    r"(?:(?:mr|mrs|ms|miss|mx|dr|prof)\.?[ \t]+)?$"
+)
 # "special guardian" and "foster carer" are family roles, not jobs
 _FAMILY_BEFORE = re.compile(r"(?i)\b(?:special|foster|kinship|connected)\s*$")
 
@@ -190,6 +198,12 @@ def professional_cue(text: str, start: int, end: int, roles: RoleIndex | None = 
         role = roles.before(text[offset:], lo - offset, start - offset)
         if role is not None and not _FAMILY_BEFORE.search(text, lo, role[0] + offset):
             return _cue(role[1])
+    author = _AUTHOR_BEFORE.search(text, max(0, start - 90), start)
+    if author is not None:
+        kind = author.group("kind").lower()
+        group = "health" if kind.startswith(("psych", "medic", "paed")) else "social_care"
+        doc = " ".join(author.group("doc").lower().split()[:-1])
+        return RoleCue(group, f"author of the {doc}")
     # most names are followed by a verb or "'s": look closer only after punctuation or a few words
     follows = text[end : end + 12]
     if follows[:1] == " " and follows[1:2].islower() and not follows[1:].startswith(_AFTER_WORDS):
