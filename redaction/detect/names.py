@@ -14,7 +14,17 @@ import re
 
 from rapidfuzz.distance import Levenshtein
 
-from redaction.detect.lexicon import MONTHS, NOT_NAME, TITLES, WORD_NAMES, first_names, fold, surnames
+from redaction.detect.lexicon import (
+    HEADING_WORDS,
+    MONTHS,
+    NOT_NAME,
+    RARE_WORD_NAMES,
+    TITLES,
+    WORD_NAMES,
+    first_names,
+    fold,
+    surnames,
+)
 from redaction.detect.name_words import (
     ABBREVIATION_BEFORE,
     AFTER_A_NAME,
@@ -289,7 +299,13 @@ class NameFinder(OffRegister):
             return "stop"
         if kind in ("reg", "lex") and self._is_word_use(text, seg, i):
             kind = "stop"
-        elif kind == "lex" and len(seg) == 1 and not tok.possessive and _heading_word(text, tok):
+        elif (
+            kind == "lex"
+            and len(seg) == 1
+            and tok.key in HEADING_WORDS
+            and not tok.possessive
+            and _heading_word(text, tok)
+        ):
             kind = "stop"  # noqa: SIM114 - two different reasons
         if kind == "stop" and lead is not None and tok.key not in MONTHS and tok.key not in TITLES:
             # a title forces a name: "Mr Church", "Mrs Young" (surnames that are also words)
@@ -504,9 +520,9 @@ _SENTENCE_END = re.compile(r"[.!?]|\n[ \t]*\n")
 _NAME_VERBS = (AFTER_A_NAME | PERSON_VERBS) - frozenset(word_list("and is was has had did put let cut read hit"))
 # A line opened by a capitalised word and one or two lower-case words, then a colon, a comma or a
 # dash: a label ("Young person: ..."), a closing ("Many thanks,") or a heading ("Foster carer's log - ...")
-_HEADING_REST = re.compile(
-    r"[ \t]+([a-z]+)(?:['’]s)?(?:[ \t]+([a-z]+)(?:['’]s)?)?[ \t]*(?:[:,][ \t]*(?:\n|$)|:[ \t]|[ \t][-–][ \t])"
-)
+_LOWER_WORDS = r"[ \t]+([a-z]+)(?:['’]s)?(?:[ \t]+([a-z]+)(?:['’]s)?)?[ \t]*"
+_LABEL_REST = re.compile(_LOWER_WORDS + r"(?:[:,][ \t]*(?:\n|$)|:[ \t])")
+_DASH_REST = re.compile(_LOWER_WORDS + r"[-–][ \t]")
 
 
 def _code_or_abbreviation(text: str, seg: list[Token], i: int) -> bool:
@@ -555,22 +571,24 @@ _TO_LINE_END = re.compile(r"[ \t]+([a-z]+)(?:['’]s)?(?:[ \t]+([a-z]+)(?:['’]
 def _heading_word(text: str, tok: Token) -> bool:
     """A forename the register does not know, opening a label, a closing or a heading, is a word there.
 
-    "Young person: Tomas", "Many thanks,", "Foster carer's log - week 2". A name opening such a
-    line is followed by its own verb ("Rose said: ..."), which this leaves as a name."""
+    Any word-name opening a label or a closing ("Young person: Tomas", "Many thanks,"); only a
+    rare name that is mostly a word ahead of a heading's dash or as a field's value ("Foster
+    carer's log - week 2", "Venue: Foster home"), because "Amir upset - refused tea" and
+    "Supervised by: Amir" name Amir. A name followed by its own verb ("Rose said: ...") stays one."""
     line_start = text.rfind("\n", 0, tok.start) + 1
     lead = text[line_start : tok.start]
-    if lead.strip(" \t-•*"):
-        # a field's value ("Venue: Foster home") or a heading's last part ("PEP - Autumn term"),
-        # running to the end of the line; a label for a person ("Visitor: ...") names one
-        if not _VALUE_LEAD.search(lead) or naming_before(lead):
-            return False
-        m = _TO_LINE_END.match(text, tok.end)
+    rare = tok.key in RARE_WORD_NAMES
+    if not lead.strip(" \t-•*"):
+        m = _LABEL_REST.match(text, tok.end)
+        if m is None and rare:
+            m = _DASH_REST.match(text, tok.end)
+    elif rare and _VALUE_LEAD.search(lead) and not naming_before(lead):
+        m = _TO_LINE_END.match(text, tok.end)  # a label for a person ("Visitor: ...") names one
     else:
-        m = _HEADING_REST.match(text, tok.end)
+        return False
     if m is None:
         return False
-    words = [w for w in m.groups() if w]
-    return not any(w in _NAME_VERBS or w.endswith("ed") for w in words)
+    return not any(w in _NAME_VERBS or w.endswith("ed") for w in m.groups() if w)
 
 
 _ITEM_START = re.compile(r"(?:^|\n)[ \t]*(?:[-•*▪]|\d{1,2}[.)])?[ \t]*$")

@@ -196,3 +196,23 @@ def test_the_author_of_a_professionals_document_is_a_professional(detector: Dete
     # an assessment "of" someone assesses them: a family member, hidden
     text = "The local authority will file a viability assessment of Mr Hossain by Friday."
     assert redacted(detector.detect(text), text, "Hossain")
+
+
+def test_a_common_name_opening_a_log_line_is_still_a_name(detector: Detector) -> None:
+    # the heading and field-value rules apply only to rare names that are mostly words ("Foster")
+    for text, name in (
+        ("Peter upset - refused his tea", "Peter"),
+        ("Zainab tired - went to bed early", "Zainab"),
+        ("Supervised by: Zainab today", "Zainab"),
+    ):
+        assert redacted(detector.detect(text), text, name), text
+
+
+def test_the_rare_word_names_list_records_its_sources() -> None:
+    from importlib import resources
+
+    head = resources.files("redaction.detect").joinpath("data/word_names.txt").read_text(encoding="utf-8")
+    header = "\n".join(line for line in head.splitlines() if line.startswith("#"))
+    assert "build_word_names.py" in header and "wamerican" in header and "census" in header
+    words = {line for line in head.splitlines() if line and not line.startswith("#")}
+    assert {"foster", "many"} <= words and not {"peter", "amir", "rose"} & words
