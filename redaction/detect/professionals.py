@@ -166,6 +166,7 @@ _AUTHOR_BEFORE = re.compile(
     r"(?:(?:statement|report|evidence|analysis|addendum)s?[ \t]+(?:of|by|from)|assessments?[ \t]+by))[ \t]+"
     r"(?:(?:mr|mrs|ms|miss|mx|dr|prof)\.?[ \t]+)?$"
 )
+_AUTHOR_CUE = re.compile(r"(?i)\b(?:of|by|from)\s")
 # "special guardian" and "foster carer" are family roles, not jobs
 _FAMILY_BEFORE = re.compile(r"(?i)\b(?:special|foster|kinship|connected)\s*$")
 
@@ -198,7 +199,9 @@ def professional_cue(text: str, start: int, end: int, roles: RoleIndex | None = 
         role = roles.before(text[offset:], lo - offset, start - offset)
         if role is not None and not _FAMILY_BEFORE.search(text, lo, role[0] + offset):
             return _cue(role[1])
-    author = _AUTHOR_BEFORE.search(text, max(0, start - 90), start)
+    # the pattern runs only where "of", "by" or "from" stands just before the name (or its title)
+    near = text[max(0, start - 12) : start]
+    author = _AUTHOR_BEFORE.search(text, max(0, start - 90), start) if _AUTHOR_CUE.search(near) else None
     if author is not None:
         kind = author.group("kind").lower()
         group = "health" if kind.startswith(("psych", "medic", "paed")) else "social_care"
