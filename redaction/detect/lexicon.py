@@ -501,13 +501,14 @@ NOT_NAME: frozenset[str] = _words(
     proceedings partner partners park homes cafcass library airport caller callers informant referrers
     """
 ) | _words(
-    # peoples, nationalities and faiths: "a member of the Irish Traveller community", "a Polish Roma woman"
+    # peoples, nationalities and faiths: "the Irish Traveller community", "a Romanian woman". Those
+    # that are also surnames or forenames (English, Welsh, Irish, Slovak, Roma, ...) are left out:
+    # "Sam Welsh" is a person, and a forename before one of these words is read as a place's
     """
-    british english scottish welsh irish polish lithuanian latvian romanian slovak czech hungarian bulgarian
-    pakistani indian bangladeshi kashmiri punjabi gujarati nigerian ghanaian zimbabwean kenyan somali eritrean
-    ethiopian sudanese jamaican caribbean african european asian arab arabic kurdish chinese portuguese
-    brazilian angolan afghan iranian iraqi syrian turkish traveller travellers gypsy gypsies roma romani
-    muslim hindu sikh jewish catholic
+    scottish polish lithuanian latvian romanian hungarian bulgarian pakistani indian bangladeshi kashmiri
+    punjabi gujarati nigerian ghanaian zimbabwean kenyan somali eritrean ethiopian sudanese caribbean african
+    european asian arabic kurdish chinese portuguese brazilian angolan afghan iranian iraqi syrian turkish
+    traveller travellers gypsy gypsies hindu sikh jewish
     """
 )
 

@@ -525,6 +525,16 @@ _LABEL_REST = re.compile(_LOWER_WORDS + r"(?:[:,][ \t]*(?:\n|$)|:[ \t])")
 _DASH_REST = re.compile(_LOWER_WORDS + r"[-–][ \t]")
 
 
+_FAMILY_AFTER = re.compile(
+    r"(?:['’]s)?[ \t]+(?:family|families|household|home|house|children|kids|brothers|sisters|twins|siblings|"
+    r"parents|boys|girls)\b",
+    re.IGNORECASE,
+)
+_ORG_BEFORE_ABBREVIATION = frozenset(
+    word_list("police council nhs team service services unit trust school hospital court agency department")
+)
+
+
 def _code_or_abbreviation(text: str, seg: list[Token], i: int) -> bool:
     """Whether a word in capitals is part of a reference or an abbreviation, not a name.
 
@@ -550,8 +560,11 @@ def _code_or_abbreviation(text: str, seg: list[Token], i: int) -> bool:
         return False
     if any(n.kind != "stop" for n in neighbours):
         return False
+    if _FAMILY_AFTER.match(text, tok.end):
+        return False  # "the KHAN family": a surname
     if i > 0:
-        return True  # after an organisation word: "Police CAIT"
+        # after an organisation word: "Police CAIT"; after a family word it is a name ("Nan ALI")
+        return seg[i - 1].key in _ORG_BEFORE_ABBREVIATION
     if text[tok.start - 1 : tok.start] == "(" and text[tok.end : tok.end + 1] == ")":
         return True
     return ABBREVIATION_BEFORE.search(text, max(0, tok.start - 8), tok.start) is not None
