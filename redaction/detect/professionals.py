@@ -159,11 +159,13 @@ _ORG_LINE_AFTER = re.compile(
     re.M,
 )
 # the author of a professional's document: "the social work statement of Ms Kerry Lambert",
-# "a psychological report of Dr ...", "an assessment by ...". "An assessment of Mr X" assesses X,
-# and a parenting or viability assessment is of a family member: neither names the author.
+# "the expert evidence of Dr ...", "a psychological report by Dr ...". Only a social worker's or an
+# expert's statement or evidence "of" someone is theirs: "the medical report of Mrs X" and "an
+# assessment of Mr X" may be about X, a family member, so only "by" or "from" names the author there.
 _AUTHOR_BEFORE = re.compile(
-    r"(?i)\b(?P<doc>(?P<kind>social[ \t]+work|psychological|psychiatric|medical|paediatric|expert)[ \t]+"
-    r"(?:(?:statement|report|evidence|analysis|addendum)s?[ \t]+(?:of|by|from)|assessments?[ \t]+by))[ \t]+"
+    r"(?i)\b(?P<doc>(?P<kind>social[ \t]+work|expert|psychological|psychiatric|medical|paediatric)[ \t]+"
+    r"(?:(?<=work )(?:statement|evidence)s?[ \t]+of|(?<=expert )(?:statement|evidence)s?[ \t]+of"
+    r"|(?:statement|report|evidence|analysis|addendum|assessment)s?[ \t]+(?:by|from)))[ \t]+"
     r"(?:(?:mr|mrs|ms|miss|mx|dr|prof)\.?[ \t]+)?$"
 )
 _AUTHOR_CUE = re.compile(r"(?i)\b(?:of|by|from)\s")
