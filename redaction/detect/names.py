@@ -243,7 +243,14 @@ class NameFinder(OffRegister):
         tok = seg[i]
         key = tok.key
         if key not in WORD_NAMES and key not in MONTHS:
-            return False
+            # a rare name that is mostly a word, opening a sentence before "of": "Many of the children"
+            return (
+                key in RARE_WORD_NAMES
+                and i + 1 == len(seg)
+                and not tok.possessive
+                and sentence_start(text, tok.start)
+                and text.startswith(" of ", tok.end)
+            )
         if i == 0 and key in _MODALS and not tok.possessive and self._modal_question(text, seg):
             # "Will Sofia settle?", "May Kayla stay over?": a question opened by the verb
             return True

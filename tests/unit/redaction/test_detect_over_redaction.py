@@ -227,3 +227,11 @@ def test_the_rare_word_names_list_records_its_sources() -> None:
 def test_a_short_surname_in_capitals_after_a_family_word_is_still_a_name(detector: Detector) -> None:
     text = "Nan ALI came to the review."
     assert redacted(detector.detect(text), text, "ALI")
+
+
+def test_a_rare_name_that_is_mostly_a_word_opening_a_sentence_before_of_is_the_word(detector: Detector) -> None:
+    text = "Many of the young people were unsettled after the move."
+    assert _shown(detector, text, "Many")
+    text = "Jasper is upset and Jasper and Kwame argued."
+    found = detector.detect(text)
+    assert redacted(found, text, "Jasper", 1)
