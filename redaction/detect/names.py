@@ -515,6 +515,7 @@ class NameFinder(OffRegister):
         mentions.extend(self._speakers(text, toks, taken))
         mentions.extend(self._propagate(text, toks, taken, mentions, forced, known, learnt))
         mentions.extend(self._doing_what_people_do(text, toks, taken))
+        mentions.extend(self._family_names(text, toks, taken))
         return mentions
 
 

@@ -63,6 +63,16 @@ ROLE_HEADS = frozenset(
     for phrase in phrases
     if phrase.split()[-1].isalpha() and len(phrase.split()[-1]) > 3
 ) - frozenset(["year", "head", "justice"])
+# "the Moyo family", "the KHAN children"; not "the Oakfield Family Centre" or "the family court"
+_FAMILY_NOUN = re.compile(
+    r" (?:family|household|children|twins|siblings|boys|girls)\b(?![ \t]+(?:centre|center|court|hub|support|"
+    r"service|services|group|time|worker|workers|team|assessment|law|proceedings)\b)",
+    re.IGNORECASE,
+)
+_FAMILY_PREFIXES = frozenset(["fa", "ho", "ch", "tw", "si", "bo", "gi", "FA", "HO", "CH", "Fa", "Ho", "Ch"])
+_THE_BEFORE = re.compile(r"(?i)\bthe[ \t]+$")
+# peoples that are also surnames or forenames: "the Irish family" is not the Irish family's surname
+_PEOPLES = frozenset(["english", "welsh", "irish", "slovak", "czech", "arab", "roma", "muslim", "catholic", "british"])
 _NOT_SPEAKER = frozenset(["unknown", "me", "you", "them", "him", "her", "caller", "sender", "withheld", "private"])
 
 
@@ -266,6 +276,24 @@ class OffRegister:
             if nxt.possessive:
                 break
         return end
+
+    def _family_names(self, text: str, toks: list[Token], taken: set[int]) -> list[NameMention]:
+        """ "the Moyo family", "the KHAN household": the word naming a family is its surname."""
+        out: list[NameMention] = []
+        for tok in toks:
+            if tok.kind not in ("unk", "lex") or id(tok) in taken or tok.possessive:
+                continue
+            if text[tok.end + 1 : tok.end + 3] not in _FAMILY_PREFIXES or not _FAMILY_NOUN.match(text, tok.end):
+                continue
+            if (
+                tok.key in PLACE_WORDS
+                or tok.key in _PEOPLES
+                or not _THE_BEFORE.search(text, max(0, tok.start - 5), tok.start)
+            ):
+                continue
+            out.append(NameMention(tok.start, tok.end, (), why="unknown person: a family's name"))
+            taken.add(id(tok))
+        return out
 
     def _doing_what_people_do(self, text: str, toks: list[Token], taken: set[int]) -> list[NameMention]:
         """ "Jaxon shouted at her": an unknown word doing what people do is probably a person."""

@@ -235,3 +235,11 @@ def test_a_rare_name_that_is_mostly_a_word_opening_a_sentence_before_of_is_the_w
     text = "Jasper is upset and Jasper and Kwame argued."
     found = detector.detect(text)
     assert redacted(found, text, "Jasper", 1)
+
+
+def test_the_name_of_a_family_is_a_surname_to_hide(detector: Detector) -> None:
+    text = "We visited the MENSAH family at home, then the Wiśniewski children at school."
+    found = detector.detect(text)
+    assert redacted(found, text, "MENSAH") and redacted(found, text, "Wiśniewski")
+    text = "She attended the Oakfield Family Centre."
+    assert _shown(detector, text, "Oakfield")
