@@ -501,7 +501,12 @@ class NameFinder(OffRegister):
                     mention = self._resolve(text, words, title)
                     if mention is None:
                         continue
-                if not mention.people and title is None and _firm_part(text, mention.start, mention.end):
+                if (
+                    not mention.people
+                    and title is None
+                    and len(words) == 1
+                    and _firm_part(text, mention.start, mention.end)
+                ):
                     taken.update(id(w) for w in words)
                     continue
                 mentions.append(mention)

@@ -127,6 +127,9 @@ def test_a_firm_named_after_its_founders_is_not_a_person(detector: Detector) -> 
     # "and co" in speech is not a firm: the person is still hidden
     text = "Kayla went to the park with Bartosz Zielinski and co."
     assert redacted(detector.detect(text), text, "Bartosz Zielinski")
+    # a full name before "& Co" is a person and company, as far as anyone can tell
+    text = "Ruby Akhtar & Co were at the house when the police came."
+    assert redacted(detector.detect(text), text, "Ruby Akhtar")
 
 
 def test_a_building_or_organisation_named_after_a_person_is_not_a_person(detector: Detector) -> None:
