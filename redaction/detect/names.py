@@ -131,6 +131,11 @@ class NameFinder(OffRegister):
             tok.kind = "lex"
             tok.gender = self.lexicon[key]
             return
+        if "-" in key and all(part in self.lexicon for part in key.split("-")):
+            # "Kerry-Ann", "Jean-Paul", "Abdul-Rahman": a forename made of forenames
+            tok.kind = "lex"
+            tok.gender = self.lexicon[key.split("-")[0]]
+            return
         tok.kind = "unk"
 
     def _fuzzy(self, key: str) -> list[NameRef]:

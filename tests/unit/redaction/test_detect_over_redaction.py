@@ -246,3 +246,9 @@ def test_the_name_of_a_family_is_a_surname_to_hide(detector: Detector) -> None:
     assert redacted(found, text, "MENSAH") and redacted(found, text, "Wiśniewski")
     text = "She attended the Oakfield Family Centre."
     assert _shown(detector, text, "Oakfield")
+
+
+def test_a_hyphenated_forename_made_of_forenames_is_a_forename(detector: Detector) -> None:
+    text = "Her friend's mum, Kerry-Ann Brown, collected her; later Jean-Paul shouted at Kayla."
+    found = detector.detect(text)
+    assert redacted(found, text, "Kerry-Ann Brown") and redacted(found, text, "Jean-Paul")
