@@ -206,8 +206,24 @@ def find_addresses(text: str) -> list[AddressMatch]:
 _ORG_WORDS = re.compile(
     r"(?i)\b(?:council|surgery|practice|centre|center|school|academy|college|trust|hospital|clinic|police|"
     r"service|services|nhs|offices|department|nursery|hall|headquarters|civic|constabulary|housing|association|"
-    r"authority|agency|limited|ltd|plc|charity|foundation|partnership|management|directorate|team|unit|board)\b"
+    r"authority|agency|limited|ltd|plc|charity|foundation|partnership|management|directorate|team|unit|board|"
+    r"solicitors|llp|chambers|barristers|cafcass|court|courts|tribunal)\b"
 )
+# a barristers' chambers or a firm named just after the street ("4 Brick Court Chambers") or
+# just before it on the same line ("Garden Court Chambers, 57-60 Lincoln's Inn Fields")
+_FIRM_WORDS = r"(?:Chambers|Solicitors|SOLICITORS|LLP|Barristers|CHAMBERS)"
+_FIRM_AFTER = re.compile(r"[ \t]+" + _FIRM_WORDS + r"\b")
+_FIRM_BEFORE = re.compile(r"\b" + _FIRM_WORDS + r"\b[^\n:]{0,12}$")
+
+
+def firm_address(text: str, start: int, end: int) -> bool:
+    """True when the address at ``start:end`` is a firm's or chambers' own, named on its line."""
+    if _FIRM_AFTER.match(text, end):
+        return True
+    line_start = text.rfind("\n", 0, start) + 1
+    return _FIRM_BEFORE.search(text, line_start, start) is not None
+
+
 _STREET_END = re.compile(r"(?i)\b" + _STREET_SUFFIX + r"\s*$")
 
 

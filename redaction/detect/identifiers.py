@@ -75,6 +75,16 @@ _STREET_WORDS = "road|rd|street|st|avenue|ave|close|drive|lane|crescent|grove|wa
 _VEHICLE_CONTEXT = re.compile(r"(?i)reg(?:istration|istered|\.|\b)|\bvrm\b|plate|vehicle|car\b|van\b")
 
 
+# compiled once: the handlers run for every candidate, and re's own cache lookup costs more than the match
+_NI_SHAPE = re.compile(r"[A-Z]{2}\d{6}[A-D]?")
+_DATE_SEP = re.compile(r"[/.\-]")
+_DATE_PARTS = re.compile(r"[A-Za-z]+|\d+")
+_PHONE_GROUPS = re.compile(r"(?<=\d)(?=[ \-]\(?\d)")
+_NON_DIGIT = re.compile(r"\D")
+_SPACE = re.compile(r"\s")
+_LOWER_PLATE = re.compile(r"[a-z]{2}\d{2} ?[a-z]{3}")
+
+
 @dataclass(slots=True)
 class IdMatch:
     start: int
@@ -98,7 +108,7 @@ def nhs_valid(digits: str) -> bool:
 
 def ni_valid(value: str) -> bool:
     v = value.upper()
-    if not re.fullmatch(r"[A-Z]{2}\d{6}[A-D]?", v):
+    if not _NI_SHAPE.fullmatch(v):
         return False
     first, second = v[0], v[1]
     return first not in "DFIQUV" and second not in "DFIOQUV" and v[:2] not in _NI_BAD_PREFIX
@@ -138,9 +148,9 @@ def _parse_date(kind: str, text: str) -> dt.date | None:
         y, m, d = text.split("-")
         return _date(int(d), int(m), int(y))
     if kind == "numdate":
-        parts = re.split(r"[/.\-]", text)
+        parts = _DATE_SEP.split(text)
         return _date(int(parts[0]), int(parts[1]), int(parts[2]))
-    words = re.findall(r"[A-Za-z]+|\d+", text)
+    words = _DATE_PARTS.findall(text)
     nums = [w for w in words if w.isdigit()]
     month = next((_MONTH_NUM[w.lower()] for w in words if w.lower() in _MONTH_NUM), None)
     if month is None or len(nums) < 2:
@@ -160,10 +170,10 @@ def _possible_uk(national: str) -> bool:
 def _phone(text: str, start: int) -> tuple[int, int, str] | None:
     """Trim a phone-shaped run to the longest possible UK number it starts with."""
     stripped = text.rstrip(" -(")
-    groups = re.split(r"(?<=\d)(?=[ \-]\(?\d)", stripped)
+    groups = _PHONE_GROUPS.split(stripped)
     for n in range(len(groups), 0, -1):
         cand = "".join(groups[:n]).rstrip(" -")
-        digits = re.sub(r"\D", "", cand)
+        digits = _NON_DIGIT.sub("", cand)
         if cand.startswith("+") or digits.startswith("0044"):
             rest = digits[4:] if digits.startswith("0044") else digits[2:]
             # "+44 (0)7700 ..." carries the trunk zero in brackets
@@ -194,7 +204,7 @@ def _upn(text: str, s: int, e: int, raw: str, out: list[IdMatch]) -> None:
 
 
 def _nhs(text: str, s: int, e: int, raw: str, out: list[IdMatch]) -> None:
-    digits = re.sub(r"\D", "", raw)
+    digits = _NON_DIGIT.sub("", raw)
     ctx = bool(_NHS_CONTEXT.search(_window(text, s, 30)))
     if digits.startswith("0") and not ctx:
         # a leading zero is a phone number's trunk prefix unless the text says NHS
@@ -213,9 +223,9 @@ def _phone_match(text: str, s: int, e: int, raw: str, out: list[IdMatch]) -> Non
 
 
 def _ni(text: str, s: int, e: int, raw: str, out: list[IdMatch]) -> None:
-    value = re.sub(r"\s", "", raw).upper()
+    value = _SPACE.sub("", raw).upper()
     ctx = bool(_NI_CONTEXT.search(_window(text, s, 40)))
-    if ni_valid(value) or (ctx and re.fullmatch(r"[A-Z]{2}\d{6}[A-D]?", value)):
+    if ni_valid(value) or (ctx and _NI_SHAPE.fullmatch(value)):
         out.append(IdMatch(s, e, raw, "ni_number", value, has_context=ctx))
 
 
@@ -228,11 +238,11 @@ def _sort(text: str, s: int, e: int, raw: str, out: list[IdMatch]) -> None:
 
 def _vehicle(text: str, s: int, e: int, raw: str, out: list[IdMatch]) -> None:
     ctx = bool(_VEHICLE_CONTEXT.search(_window(text, s, 40)))
-    out.append(IdMatch(s, e, raw, "vehicle", re.sub(r"\s", "", raw).upper(), has_context=ctx))
+    out.append(IdMatch(s, e, raw, "vehicle", _SPACE.sub("", raw).upper(), has_context=ctx))
 
 
 def _postcode(text: str, s: int, e: int, raw: str, out: list[IdMatch]) -> None:
-    out.append(IdMatch(s, e, raw, "postcode", re.sub(r"\s", "", raw).upper()))
+    out.append(IdMatch(s, e, raw, "postcode", _SPACE.sub("", raw).upper()))
 
 
 def _account(text: str, s: int, e: int, raw: str, out: list[IdMatch]) -> None:
@@ -300,13 +310,13 @@ def _lower_case_allowed(text: str, s: int, kind: str, raw: str) -> bool:
         return bool(_LOWER_POSTCODE_CONTEXT.search(before))
     if kind == "vehicle":
         # only the current two-letter, two-digit format: "a12 for" is not a plate
-        return bool(re.fullmatch(r"[a-z]{2}\d{2} ?[a-z]{3}", raw)) and bool(_VEHICLE_CONTEXT.search(before))
+        return bool(_LOWER_PLATE.fullmatch(raw)) and bool(_VEHICLE_CONTEXT.search(before))
     return False
 
 
 def _intl(text: str, s: int, e: int, raw: str, out: list[IdMatch]) -> None:
     """A number abroad ("+48 601 234 567"): a relative's phone in another country is still theirs."""
-    digits = re.sub(r"\D", "", raw)
+    digits = _NON_DIGIT.sub("", raw)
     try:
         parsed = phonenumbers.parse("+" + digits, None)
     except phonenumbers.NumberParseException:

@@ -181,16 +181,30 @@ PLACE_BEFORE = frozenset(word_list("in at to from near of on via towards around 
 PARTICLE_GAP = re.compile(
     r"[ \t]+(?:(?:van|von|der|den|de|da|di|del|della|le|la|du|dos|das|bin|ibn|al|el|ap|ter|ten)[ \t]+){1,3}"
 )
-PERSON_VERB = re.compile(
-    r" (?:said|says|told|asked|hit|shouted|reported|stated|explained|disclosed|denied|admitted|agreed|refused|"
-    r"went|came|lives|lived|stayed|stays|visited|arrived|left|wants|wanted|threw|punched|kicked|pushed|grabbed|"
-    r"rang|texted|messaged|swore|threatened|screamed|cried|laughed)\b"
+PERSON_VERBS = frozenset(
+    word_list(
+        """said says told asked hit shouted reported stated explained disclosed denied admitted agreed refused
+        went came lives lived stayed stays visited arrived left wants wanted threw punched kicked pushed grabbed
+        rang texted messaged swore threatened screamed cried laughed"""
+    )
 )
+PERSON_VERB = re.compile(rf" (?:{'|'.join(sorted(PERSON_VERBS))})\b")
 LIST_SEP = re.compile(r"(?:,|;| and| &) ", re.IGNORECASE)
 LIST_SEP_BEFORE = re.compile(r"(?:,|;| and| &) $", re.IGNORECASE)
 LIST_END = re.compile(r"(?:[,;.)\n]|$| and\b| &)", re.IGNORECASE)
 PROFESSIONAL_TITLES = frozenset(word_list("dr prof pc dc ds di dci dsi sgt insp pcso supt nurse cllr"))
 NEXT_WORD = re.compile(r"\s+([A-Za-z]+)")
+# words that make the capitalised words before them the name of a firm, a building or an
+# organisation: "Carvell Brooke LLP", "Sand Martin House", "Jack Hunt School"
+FIRM_WORDS = frozenset(
+    word_list(
+        """llp solicitors chambers ltd limited plc barristers partnership house court hall school academy college
+        primary nursery centre center surgery practice clinic hospital lodge road street avenue lane drive close
+        crescent way foundation trust"""
+    )
+)
+# before an abbreviation used as a noun: "our TA", "an ABE interview", "the LADO"
+ABBREVIATION_BEFORE = re.compile(r"(?i)\b(?:a|an|the|our|your|his|her|their|my|its)[ \t]+$")
 WORDS_IN = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
 SAINT = re.compile(r"\b(?:St|Saint)\.?\s+$")
 

@@ -14,15 +14,29 @@ import re
 
 from rapidfuzz.distance import Levenshtein
 
-from redaction.detect.lexicon import MONTHS, NOT_NAME, TITLES, WORD_NAMES, first_names, fold, surnames
+from redaction.detect.lexicon import (
+    HEADING_WORDS,
+    MONTHS,
+    NOT_NAME,
+    RARE_WORD_NAMES,
+    TITLES,
+    WORD_NAMES,
+    first_names,
+    fold,
+    surnames,
+)
 from redaction.detect.name_words import (
+    ABBREVIATION_BEFORE,
     AFTER_A_NAME,
     COLLAR_GAP,
+    FIRM_WORDS,
     FUNCTION_AFTER,
     FUNCTION_WORD_SET,
     JOIN_GAP,
     NEXT_WORD,
     PARTICLE_GAP,
+    PERSON_VERBS,
+    PLACE_WORDS,
     POSSESSIVE,
     PROFESSIONAL_TITLES,
     SAINT,
@@ -30,13 +44,34 @@ from redaction.detect.name_words import (
     Intervals,
     NameMention,
     Token,
+    naming_before,
     sentence_start,
+    word_list,
 )
-from redaction.detect.offregister import OffRegister
+from redaction.detect.offregister import ROLE_HEADS, OffRegister
 from redaction.detect.register import NameRef, Register
 
-_FIRM = frozenset(["llp", "solicitors", "chambers", "ltd", "limited", "plc", "barristers", "partnership"])
+# "Patel & Co", "Hughes and Partners": a firm named after its founders
+# ("and Co" is also everyday speech: "Amir and co" turned up; only "&" marks a firm there)
+_FIRM_TAIL = r"(?:Co|Company|Partners|Sons|Associates)\b"
+_FIRM_AND = re.compile(
+    r"[ \t]+(?:&[ \t]+(?:Co|Company|Partners|Sons|Associates)|and[ \t]+(?:Partners|Sons|Associates))\b"
+)
+_FIRM_TAIL_ONLY = re.compile(_FIRM_TAIL + r"\.?$")
+
+
+def _firm_part(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` is the founders' name or the "& Co" of a firm's name."""
+    if _FIRM_AND.match(text, end):
+        return True
+    return bool(_FIRM_TAIL_ONLY.match(text, start, end)) and text[max(0, start - 6) : start].rstrip().endswith("&")
+
+
 _NUMBER_AFTER = re.compile(r"\.? ?\d")
+
+# a word as written: (word without "'s", characters cut, folded key, capitals, possessive, kind, refs, gender)
+_Reading = tuple[str, int, str, bool, bool, str, list[NameRef], str]
+_SKIP: _Reading = ("", 0, "", False, False, "", [], "")  # a function word: never part of a name
 
 __all__ = ["Intervals", "NameFinder", "NameMention", "Token", "sentence_start"]
 
@@ -46,7 +81,7 @@ def _place_or_firm(cur: list[Token], tok: Token) -> bool:
 
     "Florence Road", "Faith Academy": the forename belongs to a place; "Carvell Brooke LLP",
     "Lund & Vesey Solicitors": the names belong to a firm."""
-    return (len(cur) == 1 and cur[0].kind == "lex") or (tok.key in _FIRM and all(w.kind != "reg" for w in cur))
+    return (len(cur) == 1 and cur[0].kind == "lex") or (tok.key in FIRM_WORDS and all(w.kind != "reg" for w in cur))
 
 
 class NameFinder(OffRegister):
@@ -59,7 +94,7 @@ class NameFinder(OffRegister):
         self.fuzzy_keys = [k for k in register.words if len(k) >= 5]
         self._fuzzy_cache: dict[str, list[NameRef]] = {}
         # a word's reading never changes within a case, so each distinct word is classified once
-        self._word_cache: dict[str, tuple[str, bool, str, list[NameRef], str]] = {}
+        self._word_cache: dict[str, _Reading] = {}
 
     # ------------------------------------------------------------------ tokens
     def _classify(self, tok: Token) -> None:
@@ -96,6 +131,11 @@ class NameFinder(OffRegister):
             tok.kind = "lex"
             tok.gender = self.lexicon[key]
             return
+        if "-" in key and all(part in self.lexicon for part in key.split("-")):
+            # "Kerry-Ann", "Jean-Paul", "Abdul-Rahman": a forename made of forenames
+            tok.kind = "lex"
+            tok.gender = self.lexicon[key.split("-")[0]]
+            return
         tok.kind = "unk"
 
     def _fuzzy(self, key: str) -> list[NameRef]:
@@ -121,25 +161,29 @@ class NameFinder(OffRegister):
         out: list[Token] = []
         append = out.append
         cache = self._word_cache
+        reading = self._reading
         for m in WORD.finditer(blocked.blank(text)):
-            s, e = m.span()
             word = m.group()
-            if word in FUNCTION_WORD_SET:
-                continue
-            possessive = False
-            if word[-2:] in POSSESSIVE and len(word) > 3:
-                possessive = True
-                word = word[:-2]
-                e -= 2
+            # everything about a word but its place is read once per distinct word
             cached = cache.get(word)
             if cached is None:
-                probe = Token(s, e, word, fold(word), _all_caps(word), possessive)
-                self._classify(probe)
-                cached = (probe.key, probe.caps, probe.kind, probe.refs, probe.gender)
-                cache[word] = cached
-            key, caps, kind, refs, gender = cached
-            append(Token(s, e, word, key, caps, possessive, kind, refs, gender))
+                cached = cache[word] = reading(word)
+            if cached is _SKIP:
+                continue
+            bare, cut, key, caps, possessive, kind, refs, gender = cached
+            s = m.start()
+            append(Token(s, m.end() - cut, bare, key, caps, possessive, kind, refs, gender))
         return out
+
+    def _reading(self, word: str) -> _Reading:
+        """How a capitalised word reads wherever it stands, as the text writes it ("Dee's")."""
+        if word in FUNCTION_WORD_SET:
+            return _SKIP
+        possessive = word[-2:] in POSSESSIVE and len(word) > 3
+        bare = word[:-2] if possessive else word
+        probe = Token(0, 0, bare, fold(bare), _all_caps(bare), possessive)
+        self._classify(probe)
+        return (bare, 2 if possessive else 0, probe.key, probe.caps, possessive, probe.kind, probe.refs, probe.gender)
 
     # ------------------------------------------------------------------ segments
     def _segments(self, text: str, toks: list[Token]) -> list[list[Token]]:
@@ -151,7 +195,9 @@ class NameFinder(OffRegister):
                 gap = text[prev.end : tok.start]
                 joined = False
                 if not prev.possessive:
-                    if JOIN_GAP.fullmatch(gap):
+                    if gap == " ":
+                        joined = True  # the common case, without the pattern below
+                    elif JOIN_GAP.fullmatch(gap):
                         # a line break joins only a name broken across lines, never a heading to a name
                         joined = "\n" not in gap or self._line_joinable(prev, tok)
                         if "." in gap and prev.kind not in ("title", "init"):
@@ -202,7 +248,17 @@ class NameFinder(OffRegister):
         tok = seg[i]
         key = tok.key
         if key not in WORD_NAMES and key not in MONTHS:
-            return False
+            # a rare name that is mostly a word, opening a sentence before "of": "Many of the children"
+            return (
+                key in RARE_WORD_NAMES
+                and i + 1 == len(seg)
+                and not tok.possessive
+                and sentence_start(text, tok.start)
+                and text.startswith(" of ", tok.end)
+            )
+        if i == 0 and key in _MODALS and not tok.possessive and self._modal_question(text, seg):
+            # "Will Sofia settle?", "May Kayla stay over?": a question opened by the verb
+            return True
         prev_name = i > 0 and seg[i - 1].kind in ("title", "reg", "lex")
         next_name = i + 1 < len(seg) and self._surname_like(seg[i + 1])
         if prev_name or next_name:
@@ -216,7 +272,8 @@ class NameFinder(OffRegister):
             nxt = NEXT_WORD.match(text, tok.end, tok.end + 20)
             following = nxt.group(1).lower() if nxt else ""
             if tok.kind != "reg":
-                return True
+                # "Rose told me", "Faith said no": a person's verb after it makes it a name
+                return following not in _NAME_VERBS
             if following == "to" and _ITEM_START.search(text, max(0, tok.start - 6), tok.start):
                 # an action list: "- Will to confirm contact", "Hope to attend" opens an item with a person
                 return False
@@ -226,13 +283,43 @@ class NameFinder(OffRegister):
             return following in FUNCTION_AFTER
         return False
 
-    def _kind_here(self, text: str, seg: list[Token], i: int, after_title: bool) -> str:
-        """How a word reads in its place: a word-name used as a word is an ordinary word."""
+    @staticmethod
+    def _modal_question(text: str, seg: list[Token]) -> bool:
+        """Whether the sentence opening with ``seg`` is a question whose next word is a bare verb."""
+        if len(seg) < 2 or not sentence_start(text, seg[0].start):
+            return False
+        if any(t.kind not in ("reg", "lex") for t in seg[1:]):
+            return False  # "Will Baxter attend?" may be Will Baxter: only a known name shows the verb
+        nxt = _BARE_VERB_AFTER.match(text, seg[-1].end)
+        if nxt is None or seg[-1].possessive:
+            return False
+        verb = nxt.group(1)
+        if verb.endswith("ed") or verb in AFTER_A_NAME:
+            return False
+        ends = _SENTENCE_END.search(text, nxt.end(), nxt.end() + 200)
+        return ends is not None and ends.group() == "?"
+
+    def _kind_here(self, text: str, seg: list[Token], i: int, lead: Token | None) -> str:
+        """How a word reads in its place: a word-name used as a word is an ordinary word.
+
+        ``lead`` is the title straight before the word, if any."""
         tok = seg[i]
         kind = tok.kind
+        if kind == "title" or (lead is not None and _judges_title(seg, i, lead)):
+            return "title"
+        if tok.caps and _code_or_abbreviation(text, seg, i):
+            return "stop"
         if kind in ("reg", "lex") and self._is_word_use(text, seg, i):
             kind = "stop"
-        if kind == "stop" and after_title and tok.key not in MONTHS and tok.key not in TITLES:
+        elif (
+            kind == "lex"
+            and len(seg) == 1
+            and tok.key in HEADING_WORDS
+            and not tok.possessive
+            and _heading_word(text, tok)
+        ):
+            kind = "stop"  # noqa: SIM114 - two different reasons
+        if kind == "stop" and lead is not None and tok.key not in MONTHS and tok.key not in TITLES:
             # a title forces a name: "Mr Church", "Mrs Young" (surnames that are also words)
             return "surname"
         return kind
@@ -251,11 +338,11 @@ class NameFinder(OffRegister):
             cur, title, given = [], None, False
 
         for i, tok in enumerate(seg):
-            if tok.kind == "title":
+            kind = self._kind_here(text, seg, i, None if cur else title)
+            if kind == "title":
                 close()
                 title = tok
                 continue
-            kind = self._kind_here(text, seg, i, title is not None and not cur)
             if kind == "surname" or (kind == "unk" and self._unknown_continues(text, seg, i, cur, title, given)):
                 cur.append(tok)
                 continue
@@ -410,6 +497,23 @@ class NameFinder(OffRegister):
                     continue
                 if not mention.people and not mention.certain and not self._context_says_name(text, words):
                     continue
+                if not mention.people and title is None and words[-1].key in ROLE_HEADS:
+                    # "Youth Justice Officer", "Community Paediatrician": a job title, not a person;
+                    # a forename before the job word is still read ("Zofia Officer")
+                    words = [w for w in words if w.key not in ROLE_HEADS]
+                    if all(w.key in WORD_NAMES or w.key in PLACE_WORDS for w in words):
+                        continue
+                    mention = self._resolve(text, words, title)
+                    if mention is None:
+                        continue
+                if (
+                    not mention.people
+                    and title is None
+                    and len(words) == 1
+                    and _firm_part(text, mention.start, mention.end)
+                ):
+                    taken.update(id(w) for w in words)
+                    continue
                 mentions.append(mention)
                 taken.update(id(w) for w in words)
         mentions.extend(self._list_siblings(text, toks, taken, mentions))
@@ -421,7 +525,101 @@ class NameFinder(OffRegister):
         mentions.extend(self._speakers(text, toks, taken))
         mentions.extend(self._propagate(text, toks, taken, mentions, forced, known, learnt))
         mentions.extend(self._doing_what_people_do(text, toks, taken))
+        mentions.extend(self._family_names(text, toks, taken))
         return mentions
+
+
+_MODALS = frozenset(["will", "may"])
+_JUDGE_TITLES = frozenset(["mr", "mrs", "ms", "miss", "lord", "lady"])
+_BARE_VERB_AFTER = re.compile(r"[ \t]+([a-z]+)\b")
+_SENTENCE_END = re.compile(r"[.!?]|\n[ \t]*\n")
+# verbs that follow a person's name, not an ordinary word, at the start of a sentence
+# (not "is" or "had": "Faith is important", "Will had been ..."; not past tenses that are also present ones)
+_NAME_VERBS = (AFTER_A_NAME | PERSON_VERBS) - frozenset(word_list("and is was has had did put let cut read hit"))
+# A line opened by a capitalised word and one or two lower-case words, then a colon, a comma or a
+# dash: a label ("Young person: ..."), a closing ("Many thanks,") or a heading ("Foster carer's log - ...")
+_LOWER_WORDS = r"[ \t]+([a-z]+)(?:['’]s)?(?:[ \t]+([a-z]+)(?:['’]s)?)?[ \t]*"
+_LABEL_REST = re.compile(_LOWER_WORDS + r"(?:[:,][ \t]*(?:\n|$)|:[ \t])")
+_DASH_REST = re.compile(_LOWER_WORDS + r"[-–][ \t]")
+
+
+_FAMILY_AFTER = re.compile(
+    r"(?:['’]s)?[ \t]+(?:family|families|household|home|house|children|kids|brothers|sisters|twins|siblings|"
+    r"parents|boys|girls)\b",
+    re.IGNORECASE,
+)
+_ORG_BEFORE_ABBREVIATION = frozenset(
+    word_list("police council nhs team service services unit trust school hospital court agency department")
+)
+
+
+def _code_or_abbreviation(text: str, seg: list[Token], i: int) -> bool:
+    """Whether a word in capitals is part of a reference or an abbreviation, not a name.
+
+    A reference glues letters to digits or slashes ("CR/0418855/22", "MD25C00412", "Your ref:
+    CS/BW"). An abbreviation standing alone in ordinary text is used like a noun: after an article
+    or a possessive ("our TA", "an ABE interview"), after an organisation word ("Police CAIT"), or
+    in brackets after a name ("Amanda Mack (TA)"). Names in capitals stand after a title or beside
+    another name word ("Mr JONES", "Kayla SMITH") and keep being names. Register initials ("KS")
+    are read wherever they stand, except as a short word of a capitals heading ("REPORT TO REVIEW").
+    """
+    tok = seg[i]
+    after = text[tok.end : tok.end + 1]
+    if after == "/" or after.isdigit() or (tok.start and text[tok.start - 1] == "/"):
+        return True
+    neighbours = [seg[j] for j in (i - 1, i + 1) if 0 <= j < len(seg)]
+    if tok.kind == "reg":
+        return (
+            tok.text.title() in FUNCTION_WORD_SET
+            and all(r.kind in ("initials", "guessed") for r in tok.refs)
+            and any(n.caps and len(n.text) > 2 for n in neighbours)
+        )
+    if tok.kind not in ("lex", "unk") or len(tok.text) > 5 or tok.possessive:
+        return False
+    if any(n.kind != "stop" for n in neighbours):
+        return False
+    if _FAMILY_AFTER.match(text, tok.end):
+        return False  # "the KHAN family": a surname
+    if i > 0:
+        # after an organisation word: "Police CAIT"; after a family word it is a name ("Nan ALI")
+        return seg[i - 1].key in _ORG_BEFORE_ABBREVIATION
+    if text[tok.start - 1 : tok.start] == "(" and text[tok.end : tok.end + 1] == ")":
+        return True
+    return ABBREVIATION_BEFORE.search(text, max(0, tok.start - 8), tok.start) is not None
+
+
+def _judges_title(seg: list[Token], i: int, title: Token) -> bool:
+    """ "Mr Justice Hayden", "LORD JUSTICE X": a judge's title is two words, and the name follows.
+
+    The second word then stands as the title; the role it gives is read from the text before the name."""
+    return seg[i].key == "justice" and title.key in _JUDGE_TITLES and i + 1 < len(seg)
+
+
+_VALUE_LEAD = re.compile(r"(?::|[ \t][-–])[ \t]*$")
+_TO_LINE_END = re.compile(r"[ \t]+([a-z]+)(?:['’]s)?(?:[ \t]+([a-z]+)(?:['’]s)?)?[ \t]*(?:\n|$)")
+
+
+def _heading_word(text: str, tok: Token) -> bool:
+    """A forename the register does not know, opening a label, a closing or a heading, is a word there.
+
+    Any word-name opening a label or a closing ("Young person: Tomas", "Many thanks,"); only a
+    rare name that is mostly a word ahead of a heading's dash or as a field's value ("Foster
+    carer's log - week 2", "Venue: Foster home"), because "Amir upset - refused tea" and
+    "Supervised by: Amir" name Amir. A name followed by its own verb ("Rose said: ...") stays one."""
+    line_start = text.rfind("\n", 0, tok.start) + 1
+    lead = text[line_start : tok.start]
+    rare = tok.key in RARE_WORD_NAMES
+    if not lead.strip(" \t-•*"):
+        m = _LABEL_REST.match(text, tok.end)
+        if m is None and rare:
+            m = _DASH_REST.match(text, tok.end)
+    elif rare and _VALUE_LEAD.search(lead) and not naming_before(lead):
+        m = _TO_LINE_END.match(text, tok.end)  # a label for a person ("Visitor: ...") names one
+    else:
+        return False
+    if m is None:
+        return False
+    return not any(w in _NAME_VERBS or w.endswith("ed") for w in m.groups() if w)
 
 
 _ITEM_START = re.compile(r"(?:^|\n)[ \t]*(?:[-•*▪]|\d{1,2}[.)])?[ \t]*$")

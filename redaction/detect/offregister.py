@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections import deque
 
 from redaction.detect.lexicon import NOT_NAME, WORD_NAMES, fold
 from redaction.detect.name_words import (
+    ABBREVIATION_BEFORE,
     AFTER_A_NAME,
     CAPITAL,
     DESCRIBED_AFTER,
+    FIRM_WORDS,
     FUNCTION_AFTER,
     LIST_END,
     LIST_SEP,
@@ -34,6 +37,7 @@ from redaction.detect.name_words import (
     relation_before,
     sentence_start,
 )
+from redaction.detect.professionals import ROLE_GROUPS
 from redaction.detect.register import Register
 
 # A message transcript's speaker: "[14/06 22:41] Name: text" or "22:41 - Name: text".
@@ -48,6 +52,27 @@ def _role_abbreviation(word: str) -> bool:
     return len(word) <= 5 and not any(ch in "AEIOUY" for ch in word.upper())
 
 
+_FIRM_WORD_AFTER = re.compile(
+    r"[ \t]+(?:" + "|".join(w.capitalize() for w in sorted(FIRM_WORDS, key=len, reverse=True)) + r")\b", re.IGNORECASE
+)
+# the last words of job titles ("community paediatrician", "youth justice officer"): a list item
+# ending with one is someone's role, not another person
+ROLE_HEADS = frozenset(
+    phrase.split()[-1]
+    for phrases in ROLE_GROUPS.values()
+    for phrase in phrases
+    if phrase.split()[-1].isalpha() and len(phrase.split()[-1]) > 3
+) - frozenset(["year", "head", "justice"])
+# "the Moyo family", "the KHAN children"; not "the Oakfield Family Centre" or "the family court"
+_FAMILY_NOUN = re.compile(
+    r" (?:family|household|children|twins|siblings|boys|girls)\b(?![ \t]+(?:centre|center|court|hub|support|"
+    r"service|services|group|time|worker|workers|team|assessment|law|proceedings)\b)",
+    re.IGNORECASE,
+)
+_FAMILY_PREFIXES = frozenset(["fa", "ho", "ch", "tw", "si", "bo", "gi", "FA", "HO", "CH", "Fa", "Ho", "Ch"])
+_THE_BEFORE = re.compile(r"(?i)\bthe[ \t]+$")
+# peoples that are also surnames or forenames: "the Irish family" is not the Irish family's surname
+_PEOPLES = frozenset(["english", "welsh", "irish", "slovak", "czech", "arab", "roma", "muslim", "catholic", "british"])
 _NOT_SPEAKER = frozenset(["unknown", "me", "you", "them", "him", "her", "caller", "sender", "withheld", "private"])
 
 
@@ -70,9 +95,10 @@ class OffRegister:
             if (m.certain and not m.review) or not m.people
         )
         out: list[NameMention] = []
-        queue = list(anchors)
+        # a deque: popping the head of a list is linear, and a long record has thousands of anchors
+        queue = deque(anchors)
         while queue:
-            a_start, a_end, weak = queue.pop(0)
+            a_start, a_end, weak = queue.popleft()
             after = self._siblings_after(text, starts, a_end)
             for i in after + self._siblings_before(text, toks, ends, a_start):
                 words = self._list_item(text, toks, i)
@@ -123,6 +149,8 @@ class OffRegister:
             return []
         if any(w.kind in ("stop", "title") for w in words):
             return []
+        if words[-1].key in ROLE_HEADS and all(w.kind != "reg" for w in words):
+            return []  # "Dr Honor Blackwood, Community Paediatrician": the role after a name
         if not any(w.kind in ("lex", "reg") for w in words) and any(w.key in PLACE_WORDS for w in words):
             return []
         same_case = all(w.caps for w in words) or all(not w.caps for w in words)
@@ -133,6 +161,8 @@ class OffRegister:
         """One unknown capitalised word mid-sentence, listed beside a likely name: "with Maddison and Kezia Obi"."""
         tok = toks[i]
         if tok.kind not in ("unk", "lex") or tok.caps or tok.key in PLACE_WORDS or tok.key in NOT_NAME:
+            return []
+        if tok.key in ROLE_HEADS:
             return []
         if sentence_start(text, tok.start) or not LIST_END.match(text, tok.end):
             return []
@@ -153,6 +183,8 @@ class OffRegister:
                 continue
             if nxt.key not in self.surnames or tok.key in PLACE_WORDS or nxt.key in PLACE_WORDS:
                 continue
+            if _FIRM_WORD_AFTER.match(text, nxt.end):
+                continue  # "Sand Martin House", "Lowmoor Primary School": a building or an organisation
             if text[nxt.end : nxt.end + 2].strip()[:1].isdigit():
                 continue  # "Section Art 15", "Form B 12": a reference, not a person
             if last_word(text[max(0, tok.start - 20) : tok.start]) in PLACE_BEFORE:
@@ -174,6 +206,8 @@ class OffRegister:
                 continue
             if tok.kind != "reg" and _role_abbreviation(tok.text) and tok.key not in self.surnames:
                 continue  # "Mark Kowalczyk, DSL, St Aidan's": a role after a name, not a surname
+            if tok.kind != "reg" and ABBREVIATION_BEFORE.search(text, max(0, tok.start - 8), tok.start):
+                continue  # "our LSA, Bogdan Lupu": a role before a name, used as a noun
             given = {r.person for r in nxt.refs if r.kind in ("first", "nick", "middle", "alias")}
             if nxt.kind == "reg" and not given:
                 continue
@@ -242,6 +276,24 @@ class OffRegister:
             if nxt.possessive:
                 break
         return end
+
+    def _family_names(self, text: str, toks: list[Token], taken: set[int]) -> list[NameMention]:
+        """ "the Moyo family", "the KHAN household": the word naming a family is its surname."""
+        out: list[NameMention] = []
+        for tok in toks:
+            if tok.kind not in ("unk", "lex") or id(tok) in taken or tok.possessive:
+                continue
+            if text[tok.end + 1 : tok.end + 3] not in _FAMILY_PREFIXES or not _FAMILY_NOUN.match(text, tok.end):
+                continue
+            if (
+                tok.key in PLACE_WORDS
+                or tok.key in _PEOPLES
+                or not _THE_BEFORE.search(text, max(0, tok.start - 5), tok.start)
+            ):
+                continue
+            out.append(NameMention(tok.start, tok.end, (), why="unknown person: a family's name"))
+            taken.add(id(tok))
+        return out
 
     def _doing_what_people_do(self, text: str, toks: list[Token], taken: set[int]) -> list[NameMention]:
         """ "Jaxon shouted at her": an unknown word doing what people do is probably a person."""

@@ -140,10 +140,14 @@ _AFTER = re.compile(
     # in a list, a role followed by a name is that next person's: "Blessing Adeyemi, social worker Tom Price"
     r"(?!\s+(?:(?:mr|mrs|ms|miss|dr)\.?\s+)?(?-i:[A-Z][a-z]))"
 )
-# "MS R BHATTI appeared on behalf of", "Ms Amina Farah (instructed by ...)", "of Hunt & Coombs Solicitors"
+# "MS R BHATTI appeared on behalf of", "Ms Amina Farah (instructed by ...)", "of Hunt & Coombs Solicitors",
+# "Mr A. Jones of counsel"
 _COURT_AFTER = re.compile(
     r"(?i)^\s*(?:appeared\s+(?:on\s+behalf\s+of|for)|\(?\s*instructed\s+by|,?\s+counsel\s+for"
-    r"|,?\s+(?:solicitor|counsel)\s+(?:for|to)|of\s+[A-Z][\w&'’\- ]{0,40}?\s+(?:Solicitors|LLP|Chambers))"
+    r"|,?\s+(?:solicitor|counsel)\s+(?:for|to)|\s+of\s+counsel\b"
+    # "Ms Rana Aziz, Garden Court Chambers": capitalised words closed by a firm word, after a comma
+    r"|,[ \t]*(?-i:[A-Z][\w&'’\-]*(?:[ \t]+(?:&[ \t]+)?[A-Z][\w&'’\-]*){0,4}[ \t]+(?:Solicitors|LLP|Chambers)\b)"
+    r"|of\s+[A-Z][\w&'’\- ]{0,40}?\s+(?:Solicitors|LLP|Chambers))"
 )
 _ORG_EMAIL_AFTER = re.compile(
     r"(?i)^(?:\s+(?-i:[A-Z])[\w'’\-]*){0,3}\s*<[^>\s@]+@(?:[^>\s]*\.)?(?:gov\.uk|nhs\.net|nhs\.uk|police\.uk|sch\.uk|ac\.uk|cafcass\.gov\.uk|org\.uk)>"
@@ -154,6 +158,17 @@ _ORG_LINE_AFTER = re.compile(
     r"Constabulary|Police|Academy|School|College|Surgery|Hospital|Practice)\b[^\n]{0,30}$",
     re.M,
 )
+# the author of a professional's document: "the social work statement of Ms Kerry Lambert",
+# "the expert evidence of Dr ...", "a psychological report by Dr ...". Only a social worker's or an
+# expert's statement or evidence "of" someone is theirs: "the medical report of Mrs X" and "an
+# assessment of Mr X" may be about X, a family member, so only "by" or "from" names the author there.
+_AUTHOR_BEFORE = re.compile(
+    r"(?i)\b(?P<doc>(?P<kind>social[ \t]+work|expert|psychological|psychiatric|medical|paediatric)[ \t]+"
+    r"(?:(?<=work )(?:statement|evidence)s?[ \t]+of|(?<=expert )(?:statement|evidence)s?[ \t]+of"
+    r"|(?:statement|report|evidence|analysis|addendum|assessment)s?[ \t]+(?:by|from)))[ \t]+"
+    r"(?:(?:mr|mrs|ms|miss|mx|dr|prof)\.?[ \t]+)?$"
+)
+_AUTHOR_CUE = re.compile(r"(?i)\b(?:of|by|from)\s")
 # "special guardian" and "foster carer" are family roles, not jobs
 _FAMILY_BEFORE = re.compile(r"(?i)\b(?:special|foster|kinship|connected)\s*$")
 
@@ -186,6 +201,14 @@ def professional_cue(text: str, start: int, end: int, roles: RoleIndex | None = 
         role = roles.before(text[offset:], lo - offset, start - offset)
         if role is not None and not _FAMILY_BEFORE.search(text, lo, role[0] + offset):
             return _cue(role[1])
+    # the pattern runs only where "of", "by" or "from" stands just before the name (or its title)
+    near = text[max(0, start - 12) : start]
+    author = _AUTHOR_BEFORE.search(text, max(0, start - 90), start) if _AUTHOR_CUE.search(near) else None
+    if author is not None:
+        kind = author.group("kind").lower()
+        group = "health" if kind.startswith(("psych", "medic", "paed")) else "social_care"
+        doc = " ".join(author.group("doc").lower().split()[:-1])
+        return RoleCue(group, f"author of the {doc}")
     # most names are followed by a verb or "'s": look closer only after punctuation or a few words
     follows = text[end : end + 12]
     if follows[:1] == " " and follows[1:2].islower() and not follows[1:].startswith(_AFTER_WORDS):

@@ -451,6 +451,14 @@ _ABBREVIATIONS = frozenset(
 )
 
 
+_WORDS = frozenset(
+    str.split(
+        """MR MRS MS MX DR PC DC DS DI SGT TO IN ON AT OF IS IT AS BY WE AN OR IF NO SO DO GO UP ME MY BE HE US AM
+    HI OH OK"""
+    )
+)
+
+
 def _guess_initials(reg: Register) -> None:
     counts: dict[str, set[int]] = {}
     for i, p in enumerate(reg.people):
@@ -459,7 +467,8 @@ def _guess_initials(reg: Register) -> None:
         middle = "".join(m[:1] for m in p.middles)
         forms = {(p.first[:1] + p.last[:1]).upper(), (p.first[:1] + middle + p.last[:1]).upper()}
         for form in forms:
-            if form.isalpha() and form not in _ABBREVIATIONS and form not in reg.initials:
+            # a title ("MR", "MS", "DR") or a short word in a capitals heading ("TO", "IN") is never a guess
+            if form.isalpha() and form not in _ABBREVIATIONS and form not in reg.initials and form not in _WORDS:
                 counts.setdefault(form, set()).add(i)
     for form, owners in counts.items():
         if len(owners) == 1:

@@ -56,9 +56,11 @@ def test_a_forename_no_one_wrote_down_is_found_from_the_lexicon(detector: Detect
 
 def test_names_that_are_also_words_keep_the_position_rules(detector: Detector) -> None:
     assert "blessing" in WORD_NAMES
-    text = "Blessing came to the door. Blessing is given to the family at Eid."
-    found = detector.detect(text)
-    assert action_at(found, text, "Blessing", 1) == set()
+    text = "Blessing is given to the family at Eid."
+    assert action_at(detector.detect(text), text, "Blessing") == set()
+    # a person's verb after it makes it a name even at the start of a sentence
+    text = "Blessing came to the door."
+    assert action_at(detector.detect(text), text, "Blessing") == {"redact"}
     text = "We hope Kayla enjoys school."
     assert action_at(detector.detect(text), text, "hope") == set()
 
