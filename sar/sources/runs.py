@@ -107,9 +107,11 @@ def run_connector_task(payload: dict[str, Any]) -> None:
     task.status = TaskStatus.RECORDS_SUPPLIED if found else TaskStatus.NO_RECORDS
     task.completed_at = utcnow()
     task.completed_by_label = f"connector {connector.name}"
-    task.error = (
-        f"{len(unreadable)} Outlook files could not be searched yet: {', '.join(unreadable[:10])}" if unreadable else ""
-    )
+    # Files the source could not open (a .pst with a password) are not about anyone in particular, so they are
+    # not added to the case; the task says which they are and why, for the IG officer to chase.
+    plural = "s" if len(unreadable) != 1 else ""
+    listed = "; ".join(unreadable[:10])
+    task.error = f"{len(unreadable)} file{plural} could not be searched: {listed}"[:2000] if unreadable else ""
     audit.record(
         "task.connector_run",
         object_type="search_task",

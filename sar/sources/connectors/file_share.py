@@ -2,7 +2,7 @@
 
 Names, aliases, date of birth and NHS number are looked for (sar.sources.connectors.matching); the date range
 applies to each file's modification time. Content is read through the extraction library, so whatever it can
-read (PDF and text here; Office files and email when the full extractor lands) is searched.
+read (PDF, scans, Office files, email, text) is searched.
 """
 
 from __future__ import annotations
