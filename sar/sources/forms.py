@@ -2,17 +2,45 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, MultipleFileField
 from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput, GovTextArea, GovTextInput
-from wtforms import MultipleFileField, SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import InputRequired, Length
+from werkzeug.datastructures import FileStorage
+from wtforms import SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import InputRequired, Length, ValidationError
 
 from sar.forms import GovDateField, MultiCheckboxField
 
 
+def _chosen(message: str) -> Any:
+    """A file input must carry at least one file with a name (browsers post an empty part when none is chosen)."""
+
+    def check(form: Any, field: Any) -> None:
+        data = field.data if isinstance(field.data, list) else [field.data]
+        if not any(isinstance(item, FileStorage) and item.filename for item in data):
+            raise ValidationError(message)
+
+    return check
+
+
+def chosen_files(field: Any) -> list[FileStorage]:
+    """The files a validated file field holds, without the empty part of an input left blank."""
+    data = field.data if isinstance(field.data, list) else [field.data]
+    return [item for item in data if isinstance(item, FileStorage) and item.filename]
+
+
+# File inputs are written in the templates (templates/sources/_macros.html: GOV.UK's file upload, several files at
+# once); the fields below carry their data and errors, so refusals reach the error summary through the form kit.
+
+
+def _files() -> MultipleFileField:
+    return MultipleFileField("Files", validators=[_chosen("Select one or more files")])
+
+
 class AddDocumentsForm(FlaskForm):
-    # The file input is written in the template (several files at once); the form reads request.files.
-    files = MultipleFileField("Files")
+    files = _files()
     source = StringField(
         "Where the files came from (optional)",
         widget=GovTextInput(),
@@ -69,6 +97,7 @@ class CommissionForm(FlaskForm):
 
 
 class SupplyFilesForm(FlaskForm):
+    files = _files()
     submit = SubmitField("Send the files", widget=GovSubmitInput())
 
 
@@ -103,3 +132,22 @@ class UploadLinkForm(FlaskForm):
         description="For example, the provider's data protection lead and their email address.",
     )
     submit = SubmitField("Make an upload link", widget=GovSubmitInput())
+
+
+class ProviderUploadForm(FlaskForm):
+    """What a provider sends through a one-time upload link."""
+
+    sender = StringField(
+        "Your name and organisation",
+        widget=GovTextInput(),
+        validators=[
+            InputRequired(message="Enter your name and organisation"),
+            Length(max=200, message="Your name and organisation must be 200 characters or fewer"),
+        ],
+    )
+    files = _files()
+    submit = SubmitField("Send the files", widget=GovSubmitInput())
+
+
+class EvidenceFileForm(FlaskForm):
+    file = FileField("Attach a file", validators=[_chosen("Select a file")])

@@ -8,6 +8,7 @@ carry on; a suspended connector is not run at all.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from sqlalchemy import select
@@ -17,6 +18,7 @@ from sar.auth.models import User
 from sar.calendar import today
 from sar.cases.models import Case
 from sar.db import utcnow
+from sar.errors import DomainError
 from sar.extensions import db
 from sar.jobs import enqueue, register_job, registered_jobs, report_progress
 from sar.sources import ingest, tasks
@@ -133,6 +135,38 @@ def _fail(task: SearchTask, message: str) -> None:
         summary=message[:500],
         by=JOB_ACTOR,
     )
+
+
+class ConnectorSettingsError(DomainError):
+    """A connector an administrator described that cannot be added, with the field at fault."""
+
+
+def add_connector(name: str, kind: str, team_id: int, settings_json: str, *, by: User) -> Connector:
+    """Add a connector after checking its settings build a source (nothing is reached yet: that is "test")."""
+    name = name.strip()
+    try:
+        settings = json.loads(settings_json)
+    except ValueError:
+        settings = None
+    if not isinstance(settings, dict):
+        raise ConnectorSettingsError('The settings must be a JSON object, like {"path": "/mnt/share"}', "settings")
+    try:
+        source_for(kind, settings)
+    except ConnectorError as error:
+        raise ConnectorSettingsError(str(error), "settings") from error
+    if db.session.scalar(select(Connector.id).where(Connector.name == name)):
+        raise ConnectorSettingsError("A connector with this name already exists", "name")
+    connector = Connector(name=name, kind=kind, team_id=team_id, settings=settings)
+    db.session.add(connector)
+    db.session.flush()
+    audit.record(
+        "connector.created",
+        object_type="connector",
+        object_id=connector.id,
+        summary=f"Connector {connector.name} ({connector.kind}) added",
+        by=by,
+    )
+    return connector
 
 
 def test_connection(connector: Connector, *, by: User) -> tuple[bool, str]:

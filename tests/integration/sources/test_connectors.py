@@ -16,7 +16,7 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 from sqlalchemy import select
-from support import POSTGRES_ADMIN_URL, POSTGRES_AVAILABLE, shared_dir, sign_in_as
+from support import POSTGRES_ADMIN_URL, POSTGRES_AVAILABLE, error_messages, page, shared_dir, sign_in_as
 
 from sar.auth.models import Role, Team, User
 from sar.cases.models import Case
@@ -307,6 +307,18 @@ def test_an_administrator_adds_tests_and_suspends_a_connector_and_an_officer_run
         "/admin/connectors/new", data={"name": "Mosaic", "kind": "database", "team_id": team.id, "settings": settings}
     )
     assert added.status_code == 302
+    # Each refusal is shown on the field at fault, and the error summary leads to it.
+    for data, message, target in (
+        ({"name": "Mosaic", "settings": settings}, "A connector with this name already exists", "#name"),
+        (
+            {"name": "Share", "settings": "[1]"},
+            'The settings must be a JSON object, like {"path": "/mnt/share"}',
+            "#settings",
+        ),
+    ):
+        again = page(admin.post("/admin/connectors/new", data={"kind": "database", "team_id": team.id, **data}), 422)
+        assert error_messages(again) == [message]
+        assert [a["href"] for a in again.select(".govuk-error-summary__list a")] == [target]
     row = db.session.scalars(select(Connector)).one()
     assert admin.post(f"/admin/connectors/{row.id}/test").status_code == 302
     db.session.expire_all()
