@@ -5,56 +5,20 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput, GovTextArea, GovTextInput
 from sqlalchemy import select
 from werkzeug.wrappers import Response
-from wtforms import RadioField, SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import InputRequired, Length
 
 from sar.auth.access import CASE_WORKERS, roles_required
 from sar.auth.models import Role, Team
 from sar.cases.models import Case
 from sar.extensions import db
-from sar.forms import RadiosWidget, choices, refused, show_error
+from sar.forms import refused, show_error
 from sar.sources import runs, tasks
 from sar.sources.connectors import KINDS
-from sar.sources.forms import ConfirmForm
+from sar.sources.forms import ConfirmForm, ConnectorForm
 from sar.sources.models import Connector
 
 bp = Blueprint("connectors", __name__)
-
-
-class ConnectorForm(FlaskForm):
-    name = StringField(
-        "Name",
-        widget=GovTextInput(),
-        validators=[
-            InputRequired(message="Enter a name"),
-            Length(max=100, message="The name must be 100 characters or fewer"),
-        ],
-    )
-    kind = RadioField(
-        "Kind of source",
-        choices=choices(KINDS.items()),
-        widget=RadiosWidget(),
-        validators=[InputRequired(message="Select the kind of source")],
-    )
-    team_id = SelectField(
-        "Team that holds it",
-        coerce=int,
-        widget=GovSelect(),
-        validators=[InputRequired(message="Select the team that holds it")],
-    )
-    settings = TextAreaField(
-        "Settings (JSON)",
-        widget=GovTextArea(),
-        validators=[InputRequired(message="Enter the settings")],
-        description='For a database: {"url": "postgresql+psycopg://…", "queries": [{"title": "Case note", '
-        '"sql": "SELECT … WHERE nhs_number = :nhs_number", "date_column": "note_date"}]}. '
-        'For a file share or an email export: {"path": "/mnt/share"}.',
-    )
-    submit = SubmitField("Add the connector", widget=GovSubmitInput())
 
 
 @bp.get("/admin/connectors")

@@ -6,12 +6,13 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, MultipleFileField
-from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput, GovTextArea, GovTextInput
+from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput
 from werkzeug.datastructures import FileStorage
-from wtforms import SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import InputRequired, Length, ValidationError
+from wtforms import RadioField, SelectField, StringField, SubmitField
+from wtforms.validators import InputRequired, ValidationError
 
-from sar.forms import GovDateField, MultiCheckboxField
+from sar.forms import GovDateField, MultiCheckboxField, RadiosWidget, choices, text_area, text_field
+from sar.sources.connectors import KINDS
 
 
 def _chosen(message: str) -> Any:
@@ -41,10 +42,10 @@ def _files() -> MultipleFileField:
 
 class AddDocumentsForm(FlaskForm):
     files = _files()
-    source = StringField(
+    source = text_field(
         "Where the files came from (optional)",
-        widget=GovTextInput(),
-        validators=[Length(max=100, message="Where the files came from must be 100 characters or fewer")],
+        100,
+        "Where the files came from",
         description="For example ‘Email from the Early Help team’. Leave blank for ‘upload’.",
     )
     submit = SubmitField("Add the files", widget=GovSubmitInput())
@@ -54,11 +55,8 @@ class ConfirmForm(FlaskForm):
     submit = SubmitField("Confirm", widget=GovSubmitInput())
 
 
-def _area(label: str, what: str, *, required: bool = False, description: str = "") -> TextAreaField:
-    checks = [Length(max=5000, message=f"{what} must be 5000 characters or fewer")]
-    if required:
-        checks.insert(0, InputRequired(message=f"Enter {what.lower()}"))
-    return TextAreaField(label, widget=GovTextArea(), validators=checks, description=description)
+def _area(label: str, what: str, *, required: bool = False, description: str = "") -> StringField:
+    return text_area(label, 5000, what, required=f"Enter {what.lower()}" if required else None, description=description)
 
 
 class CommissionForm(FlaskForm):
@@ -109,26 +107,17 @@ class NoRecordsForm(FlaskForm):
         description="For example: Mosaic, the team's shared drive, the team mailbox, archived paper files.",
     )
     terms_used = _area("Names and search terms used", "The names and search terms used", required=True)
-    searched_by = StringField(
-        "Who searched",
-        widget=GovTextInput(),
-        validators=[
-            InputRequired(message="Enter who searched"),
-            Length(max=200, message="Who searched must be 200 characters or fewer"),
-        ],
-    )
+    searched_by = text_field("Who searched", 200, "Who searched", required="Enter who searched")
     searched_on = GovDateField("Date of the search", what="the date of the search", required=True, past=True)
     submit = SubmitField("Confirm no records are held", widget=GovSubmitInput())
 
 
 class UploadLinkForm(FlaskForm):
-    recipient = StringField(
+    recipient = text_field(
         "Who the link is for",
-        widget=GovTextInput(),
-        validators=[
-            InputRequired(message="Enter who the link is for"),
-            Length(max=254, message="Who the link is for must be 254 characters or fewer"),
-        ],
+        254,
+        "Who the link is for",
+        required="Enter who the link is for",
         description="For example, the provider's data protection lead and their email address.",
     )
     submit = SubmitField("Make an upload link", widget=GovSubmitInput())
@@ -137,13 +126,8 @@ class UploadLinkForm(FlaskForm):
 class ProviderUploadForm(FlaskForm):
     """What a provider sends through a one-time upload link."""
 
-    sender = StringField(
-        "Your name and organisation",
-        widget=GovTextInput(),
-        validators=[
-            InputRequired(message="Enter your name and organisation"),
-            Length(max=200, message="Your name and organisation must be 200 characters or fewer"),
-        ],
+    sender = text_field(
+        "Your name and organisation", 200, "Your name and organisation", required="Enter your name and organisation"
     )
     files = _files()
     submit = SubmitField("Send the files", widget=GovSubmitInput())
@@ -151,3 +135,29 @@ class ProviderUploadForm(FlaskForm):
 
 class EvidenceFileForm(FlaskForm):
     file = FileField("Attach a file", validators=[_chosen("Select a file")])
+
+
+class ConnectorForm(FlaskForm):
+    name = text_field("Name", 100, "The name", required="Enter a name")
+    kind = RadioField(
+        "Kind of source",
+        choices=choices(KINDS.items()),
+        widget=RadiosWidget(),
+        validators=[InputRequired(message="Select the kind of source")],
+    )
+    team_id = SelectField(
+        "Team that holds it",
+        coerce=int,
+        widget=GovSelect(),
+        validators=[InputRequired(message="Select the team that holds it")],
+    )
+    settings = text_area(
+        "Settings (JSON)",
+        100_000,
+        "The settings",
+        required="Enter the settings",
+        description='For a database: {"url": "postgresql+psycopg://…", "queries": [{"title": "Case note", '
+        '"sql": "SELECT … WHERE nhs_number = :nhs_number", "date_column": "note_date"}]}. '
+        'For a file share or an email export: {"path": "/mnt/share"}.',
+    )
+    submit = SubmitField("Add the connector", widget=GovSubmitInput())

@@ -159,14 +159,12 @@ def add_connector(name: str, kind: str, team_id: int, settings_json: str, *, by:
     connector = Connector(name=name, kind=kind, team_id=team_id, settings=settings)
     db.session.add(connector)
     db.session.flush()
-    audit.record(
-        "connector.created",
-        object_type="connector",
-        object_id=connector.id,
-        summary=f"Connector {connector.name} ({connector.kind}) added",
-        by=by,
-    )
+    _audited(connector, "connector.created", f"Connector {connector.name} ({connector.kind}) added", by)
     return connector
+
+
+def _audited(connector: Connector, action: str, summary: str, by: User) -> None:
+    audit.record(action, object_type="connector", object_id=connector.id, summary=summary, by=by)
 
 
 def test_connection(connector: Connector, *, by: User) -> tuple[bool, str]:
@@ -178,13 +176,7 @@ def test_connection(connector: Connector, *, by: User) -> tuple[bool, str]:
         result, ok = f"{error.__class__.__name__}: {error}", False
     connector.last_tested_at = utcnow()
     connector.last_test_result = ("OK: " if ok else "Failed: ") + result[:1900]
-    audit.record(
-        "connector.tested",
-        object_type="connector",
-        object_id=connector.id,
-        summary=f"{connector.name}: {connector.last_test_result}",
-        by=by,
-    )
+    _audited(connector, "connector.tested", f"{connector.name}: {connector.last_test_result}", by)
     return ok, result
 
 
@@ -192,13 +184,8 @@ def set_suspended(connector: Connector, suspended: bool, *, by: User) -> None:
     if connector.suspended == suspended:
         return
     connector.suspended = suspended
-    audit.record(
-        "connector.suspended" if suspended else "connector.resumed",
-        object_type="connector",
-        object_id=connector.id,
-        summary=f"{connector.name} {'suspended' if suspended else 'resumed'}",
-        by=by,
-    )
+    state = "suspended" if suspended else "resumed"
+    _audited(connector, f"connector.{state}", f"{connector.name} {state}", by)
 
 
 def register_jobs() -> None:

@@ -21,9 +21,9 @@ from email.message import EmailMessage, Message
 from email.parser import BytesParser
 from email.utils import parsedate_to_datetime
 from pathlib import Path
-from typing import Any
 
-from sar.sources.connectors import ConnectorError, FoundFile, Subject
+from sar.sources.connectors import FoundFile, Subject
+from sar.sources.connectors.folder import FolderSource
 from sar.sources.connectors.matching import pattern_for
 from sar.sources.extract import Extraction, Limits, extract
 
@@ -62,34 +62,19 @@ class _Candidate:
         return cls(name, _text_of(message), _sent_on(message), _bytes_of(message), str(message.get("Subject", "")))
 
 
-class EmailExportSource:
+class EmailExportSource(FolderSource):
     def __init__(self, root: Path, limits: Limits | None = None) -> None:
-        self.root = root
-        self.limits = limits or Limits()
+        super().__init__(root, limits)
         self.unreadable: list[str] = []
 
-    @classmethod
-    def from_settings(cls, settings: dict[str, Any]) -> EmailExportSource:
-        root = str(settings.get("path") or "")
-        if not root:
-            raise ConnectorError("The connector has no folder (path)")
-        return cls(Path(root))
-
     def test_connection(self) -> str:
-        if not self.root.is_dir():
-            raise ConnectorError(f"The folder {self.root} cannot be found or is not a folder")
         kinds: dict[str, int] = {}
-        for path in self.root.rglob("*"):
-            if path.is_file():
-                kinds[path.suffix.lower() or "(none)"] = kinds.get(path.suffix.lower() or "(none)", 0) + 1
+        for path in self.files():
+            kinds[path.suffix.lower() or "(none)"] = kinds.get(path.suffix.lower() or "(none)", 0) + 1
         return f"Folder {self.root} reached: " + (", ".join(f"{n} {k}" for k, n in sorted(kinds.items())) or "empty")
 
     def _candidates(self) -> Iterator[_Candidate]:
-        if not self.root.is_dir():
-            raise ConnectorError(f"The folder {self.root} cannot be found or is not a folder")
-        for path in sorted(self.root.rglob("*")):
-            if not path.is_file() or path.is_symlink():
-                continue
+        for path in self.files():
             suffix = path.suffix.lower()
             if suffix == ".eml":
                 yield _Candidate.of_message(path.name, _PARSER.parsebytes(path.read_bytes()))
