@@ -294,7 +294,12 @@ def dedupe_case(payload: dict[str, Any]) -> None:
         .limit(1)
     )
     if later_run is not None:
-        return  # a batch of files queues one run each: only the last does the work
+        return  # a later run will see everything this one would
+    group_duplicates(case_id)
+
+
+def group_duplicates(case_id: int) -> None:
+    """Collapse the case's exact copies and group its near-duplicates and email threads, now (idempotent)."""
     _collapse_exact_copies(case_id)
     ready = db.session.scalars(
         select(Document).where(Document.case_id == case_id, Document.status == DocumentStatus.READY)

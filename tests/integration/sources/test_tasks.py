@@ -13,7 +13,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
-from support import error_messages, page, sign_in_as
+from support import error_messages, normalize_spaces, page, sign_in_as
 from werkzeug.datastructures import MultiDict
 
 from sar.audit import AuditEvent
@@ -336,6 +336,9 @@ def test_the_chase_ladder_reminds_chases_and_escalates_by_email(
     app.config["CLOCK_TODAY"] = date(2026, 11, 27)
     dashboard = sign_in_as(app.test_client(), world["owner"]).get("/deadlines").get_data(as_text=True)
     assert "Overdue searches" in dashboard and "Early Help" in dashboard
+    # And on the record holder's home page.
+    home = page(sign_in_as(app.test_client(), world["bob"]).get("/"))
+    assert "You have 1 open search task, 1 overdue." in normalize_spaces(home.select_one("main").get_text())
 
 
 def test_the_upload_link_is_the_only_public_route_besides_sign_in(app: Flask) -> None:
