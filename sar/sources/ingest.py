@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from flask import current_app
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, select, text, update
 
 from sar import audit
 from sar.auth.models import User
@@ -42,6 +42,9 @@ from sar.storage import FileStore, FileTooLarge, get_store
 INGEST_JOB = "sources.ingest"
 DEDUPE_JOB = "sources.dedupe"
 JOB_ACTOR = audit.SystemActor("gathering job")
+# The first key of PostgreSQL's two-key advisory locks that serialise "is this the batch's last document?" per case
+# (the second key is the case's id); any constant no other lock of the service uses.
+_BATCH_LOCK_SPACE = 1_104_011
 
 
 @dataclass(frozen=True)
@@ -197,14 +200,20 @@ def _last_of_batch(document: Document) -> bool:
     """Is this the last of the case's documents waiting to be read (its children, just queued, count)?
 
     Two workers finishing the last two documents at once must not each see the other still waiting and both
-    stay quiet, so the check is serialised per case: on PostgreSQL by locking the case's row until the job
-    commits (the other worker's check then sees this document read); on SQLite every writer already holds
-    the database's one write lock until it commits (made sure of by ``begin_immediate``).
+    stay quiet, so the check is serialised per case until the job commits, when the other worker's check sees
+    this document read: on PostgreSQL by a transaction-scoped advisory lock on the case (not the case's row: a
+    worker inserting children holds a key-share lock on it, and waiting for that while holding the audit
+    chain's lock deadlocked, measured with two workers); on SQLite every writer already holds the database's one
+    write lock until it commits (made sure of by ``begin_immediate``). Called after the job's audit event, so
+    the audit lock is always taken first.
     """
     db.session.flush()
     connection = db.session.connection()
     if connection.dialect.name == "postgresql":
-        db.session.execute(select(Case.id).where(Case.id == document.case_id).with_for_update())
+        connection.execute(
+            text("SELECT pg_advisory_xact_lock(:space, :case_id)"),
+            {"space": _BATCH_LOCK_SPACE, "case_id": document.case_id},
+        )
     else:
         begin_immediate(connection)
     waiting = db.session.scalar(
@@ -345,8 +354,8 @@ def _texts(document_ids: list[int]) -> dict[int, str]:
             .where(DocumentPage.document_id.in_(document_ids[chunk : chunk + 500]))
             .order_by(DocumentPage.document_id, DocumentPage.number)
         )
-        for doc_id, text in rows:
-            texts.setdefault(doc_id, []).append(text)
+        for doc_id, page_text in rows:
+            texts.setdefault(doc_id, []).append(page_text)
     return {doc_id: "\n".join(parts) for doc_id, parts in texts.items()}
 
 
