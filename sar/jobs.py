@@ -23,7 +23,9 @@ next to it (``<database>-progress``). The job row gets the final figures when th
 from __future__ import annotations
 
 import enum
+import os
 import sqlite3
+import threading
 import time
 import traceback
 from collections.abc import Callable, Iterator
@@ -256,7 +258,8 @@ def run_job(job: Job) -> bool:
     if running.reported:
         finished.progress_done, finished.progress_total, finished.progress_message = running.last
     db.session.commit()
-    _forget_side_progress(job_id)
+    if running.reported:  # a job that never reported has nothing there (a failed attempt's was removed then)
+        _forget_side_progress(job_id)
     return True
 
 
@@ -372,19 +375,28 @@ def _side_database() -> Path | None:
     return Path(f"{database}-progress")
 
 
+_SIDE = threading.local()
+
+
 @contextmanager
 def _side_connection(path: Path) -> Iterator[sqlite3.Connection]:
     # Autocommit, WAL, and a short wait: progress must never hold up the job that reports it.
-    connection = sqlite3.connect(path, timeout=2, isolation_level=None)
-    try:
+    # One connection per process and thread, kept open: opening one and closing it (the last close of a WAL
+    # database checkpoints and syncs it) cost 9 ms a time on a busy disk, twice for every job (measured in
+    # tests/benchmarks/bench_ingest.py: a quarter of the workers' wall time).
+    key = (os.getpid(), str(path))
+    connection = getattr(_SIDE, "connections", {}).get(key) if path.exists() else None
+    if connection is None:
+        connection = sqlite3.connect(path, timeout=2, isolation_level=None)
         connection.execute("PRAGMA journal_mode=WAL")
+        # Progress is a live view of running jobs, rebuilt as they report: not worth a disk sync per report.
+        connection.execute("PRAGMA synchronous=OFF")
         connection.execute(
             "CREATE TABLE IF NOT EXISTS job_progress (job_id INTEGER PRIMARY KEY, done INTEGER NOT NULL,"
             " total INTEGER, message TEXT NOT NULL)"
         )
-        yield connection
-    finally:
-        connection.close()
+        _SIDE.connections = {**getattr(_SIDE, "connections", {}), key: connection}
+    yield connection
 
 
 def _forget_side_progress(job_id: int) -> None:

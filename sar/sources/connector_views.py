@@ -3,61 +3,22 @@ IG officers run a configured connector's search for a case from the case's searc
 
 from __future__ import annotations
 
-import json
-
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput, GovTextArea, GovTextInput
 from sqlalchemy import select
 from werkzeug.wrappers import Response
-from wtforms import RadioField, SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import InputRequired, Length
 
-from sar import audit
 from sar.auth.access import CASE_WORKERS, roles_required
 from sar.auth.models import Role, Team
 from sar.cases.models import Case
 from sar.extensions import db
-from sar.forms import RadiosWidget, choices
+from sar.forms import refused, show_error
 from sar.sources import runs, tasks
-from sar.sources.connectors import KINDS, ConnectorError, source_for
-from sar.sources.forms import ConfirmForm
+from sar.sources.connectors import KINDS
+from sar.sources.forms import ConfirmForm, ConnectorForm
 from sar.sources.models import Connector
 
 bp = Blueprint("connectors", __name__)
-
-
-class ConnectorForm(FlaskForm):
-    name = StringField(
-        "Name",
-        widget=GovTextInput(),
-        validators=[
-            InputRequired(message="Enter a name"),
-            Length(max=100, message="The name must be 100 characters or fewer"),
-        ],
-    )
-    kind = RadioField(
-        "Kind of source",
-        choices=choices(KINDS.items()),
-        widget=RadiosWidget(),
-        validators=[InputRequired(message="Select the kind of source")],
-    )
-    team_id = SelectField(
-        "Team that holds it",
-        coerce=int,
-        widget=GovSelect(),
-        validators=[InputRequired(message="Select the team that holds it")],
-    )
-    settings = TextAreaField(
-        "Settings (JSON)",
-        widget=GovTextArea(),
-        validators=[InputRequired(message="Enter the settings")],
-        description='For a database: {"url": "postgresql+psycopg://…", "queries": [{"title": "Case note", '
-        '"sql": "SELECT … WHERE nhs_number = :nhs_number", "date_column": "note_date"}]}. '
-        'For a file share or an email export: {"path": "/mnt/share"}.',
-    )
-    submit = SubmitField("Add the connector", widget=GovSubmitInput())
 
 
 @bp.get("/admin/connectors")
@@ -76,36 +37,17 @@ def new_connector() -> str | tuple[str, int] | Response:
     ]
     if request.method == "GET":
         return render_template("sources/connector_new.html", form=form)
-    settings: dict[str, object] = {}
     if form.validate():
         try:
-            loaded = json.loads(form.settings.data or "")
-            if not isinstance(loaded, dict):
-                raise ValueError
-            settings = loaded
-            source_for(form.kind.data or "", settings)
-        except ValueError:
-            form.settings.errors = ['The settings must be a JSON object, like {"path": "/mnt/share"}']
-        except ConnectorError as error:
-            form.settings.errors = [str(error)]
-        if db.session.scalar(select(Connector.id).where(Connector.name == (form.name.data or "").strip())):
-            form.name.errors = ["A connector with this name already exists"]
-    if form.errors or not form.validate():
-        return render_template("sources/connector_new.html", form=form), 422
-    connector = Connector(
-        name=(form.name.data or "").strip(), kind=form.kind.data, team_id=form.team_id.data, settings=settings
-    )
-    db.session.add(connector)
-    db.session.flush()
-    audit.record(
-        "connector.created",
-        object_type="connector",
-        object_id=connector.id,
-        summary=f"Connector {connector.name} ({connector.kind}) added",
-        by=current_user,
-    )
-    flash(f"{connector.name} added. Test its connection before using it.", "success")
-    return redirect(url_for("connectors.list_connectors"))
+            connector = runs.add_connector(
+                form.name.data or "", form.kind.data or "", form.team_id.data, form.settings.data or "", by=current_user
+            )
+        except runs.ConnectorSettingsError as problem:
+            show_error(form, problem)
+        else:
+            flash(f"{connector.name} added. Test its connection before using it.", "success")
+            return redirect(url_for("connectors.list_connectors"))
+    return refused("sources/connector_new.html", form=form)
 
 
 def _connector(connector_id: int) -> Connector:

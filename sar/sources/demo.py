@@ -12,9 +12,12 @@ import mailbox
 import random
 import shutil
 import tempfile
+import zipfile
 from datetime import date, timedelta
 from email.message import EmailMessage
 from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
 
 import pikepdf
 from flask import current_app
@@ -58,6 +61,52 @@ def _pdf(title: str, fields: list[tuple[str, str]], subtitle: str = "") -> bytes
         return out.read_bytes()
 
 
+_DOCX_PARTS = {
+    "[Content_Types].xml": '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+    '<Default Extension="xml" ContentType="application/xml"/>'
+    '<Override PartName="/word/document.xml" '
+    'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>',
+    "_rels/.rels": '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    '<Relationship Id="rId1" Target="word/document.xml" '
+    'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"/></Relationships>',
+}
+
+
+def _docx(paragraphs: list[str]) -> bytes:
+    """A Word document, written as the zip of XML parts it is (python-docx is only a development dependency)."""
+    body = "".join(f'<w:p><w:r><w:t xml:space="preserve">{escape(p)}</w:t></w:r></w:p>' for p in paragraphs)
+    document = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        f'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>{body}'
+        "</w:body></w:document>"
+    )
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, xml in {**_DOCX_PARTS, "word/document.xml": document}.items():
+            archive.writestr(name, xml)
+    return out.getvalue()
+
+
+def _scan(lines: list[str]) -> bytes:
+    """A page as a scanner sends it: a greyscale picture of an A4 letter at 150 dpi, with no text layer."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    page = Image.new("L", (1240, 1754), 255)
+    draw = ImageDraw.Draw(page)
+    try:
+        font: Any = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", 30)
+    except OSError:
+        font = ImageFont.load_default()
+    for number, line in enumerate(lines):
+        draw.text((120, 160 + 56 * number), line, fill=0, font=font)
+    out = io.BytesIO()
+    page.save(out, format="PNG", dpi=(150, 150))
+    return out.getvalue()
+
+
 def _encrypted(content: bytes) -> bytes:
     out = io.BytesIO()
     with pikepdf.open(io.BytesIO(content)) as pdf:
@@ -65,7 +114,9 @@ def _encrypted(content: bytes) -> bytes:
     return out.getvalue()
 
 
-def _files_for(case: Case, rng: random.Random) -> list[tuple[str, bytes]]:
+def _files_for(case: Case, rng: random.Random, *, every_format: bool = False) -> list[tuple[str, bytes]]:
+    """What a team sends for a search. ``every_format`` adds a Word document and a scanned letter (converted by
+    LibreOffice and read by OCR when seeded, which takes seconds, so only one case has them)."""
     subject = case.subject
     name = subject.full_name if subject else "the child"
     first = name.split()[0]
@@ -89,7 +140,7 @@ def _files_for(case: Case, rng: random.Random) -> list[tuple[str, bytes]]:
         f"Reason for referral: concerns about attendance and about {first}'s wellbeing at home. The family "
         "agreed to an Early Help assessment.\n"
     ).encode()
-    return [
+    files = [
         ("Case note - home visit.pdf", letter),
         ("Early Help referral.txt", referral),
         ("Case note - home visit (copy).pdf", letter),
@@ -97,16 +148,26 @@ def _files_for(case: Case, rng: random.Random) -> list[tuple[str, bytes]]:
         ("Scanned consent form.pdf", _encrypted(_pdf("Consent form", [("Signed", name)]))),
         ("IMG_2041.HEIC", bytes(rng.randrange(256) for _ in range(2048))),
     ]
+    if every_format:
+        files += [
+            ("Assessment summary.docx", _docx([f"Child and family assessment: {name}", *note.split("\n")])),
+            (
+                "Scanned letter from school.png",
+                _scan([f"Dear Social Worker, re: {name}", "Attendance this term is 86%.", "Yours, Head of Year 9"]),
+            ),
+        ]
+    return files
 
 
 def _read_all(case_id: int) -> None:
     """Run the ingest work now, as the job worker would, so the demo opens with documents already read."""
-    queued = db.session.scalars(
+    # Until nothing waits: reading an email or an archive queues its attachments and members in their turn.
+    while queued := db.session.scalars(
         select(Document.id).where(Document.case_id == case_id, Document.status == DocumentStatus.QUEUED)
-    ).all()
-    for document_id in queued:
-        ingest.ingest_document({"document_id": document_id})
-    ingest.dedupe_case({"case_id": case_id})
+    ).all():
+        for document_id in queued:
+            ingest.ingest_document({"document_id": document_id})
+    ingest.group_duplicates(case_id)  # now, not when a worker gets to the job reading the last document queued
 
 
 def _holder(users: list[User], team: Team) -> User | None:
@@ -168,6 +229,12 @@ def _seed_sources(cases: list[Case], teams: dict[str, Team], rng: random.Random)
             message["From"], message["To"] = "social.worker@council.example", "team@council.example"
             message["Subject"], message["Date"] = f"Visit update - {first}", "Tue, 03 Mar 2020 09:30:00 +0000"
             message.set_content(f"Quick update: I visited {person.full_name} today. Notes to follow on the system.")
+            message.add_attachment(
+                _pdf("Visit record", [("Child", person.full_name), ("Seen", "At home, with mother")]),
+                maintype="application",
+                subtype="pdf",
+                filename=f"visit record {first}.pdf",
+            )
             (export / f"visit-{rng.randint(1000, 9999)}.eml").write_bytes(message.as_bytes())
             box.add(message)
         (share / "Team minutes March.txt").write_text("Minutes of the team meeting: rota, training, parking.\n")
@@ -233,7 +300,10 @@ def seed_gathering(
                 links.create_link(task, recipient=f"Data protection lead, {task.team.name}", by=officer)
             elif holder is not None and position == 0:
                 ingest.add_files_for_task(
-                    task, [_Upload(n, c) for n, c in _files_for(case, rng)], by=holder, by_label=holder.email
+                    task,
+                    [_Upload(n, c) for n, c in _files_for(case, rng, every_format=number == 0)],
+                    by=holder,
+                    by_label=holder.email,
                 )
             elif holder is not None and position == 1 and number % 2 == 0:
                 tasks.no_records_held(

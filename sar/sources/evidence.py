@@ -44,7 +44,7 @@ def attach(item: EvidenceItem, name: str, content: bytes | IO[bytes], *, by: Use
     try:
         stored = get_store().put(content)
     except FileTooLarge as error:
-        raise EvidenceFileError(str(error)) from error
+        raise EvidenceFileError(str(error), "file") from error
     head = get_store().open(stored.key)[:16]
     row = EvidenceFile(
         case_id=item.case_id,

@@ -2,21 +2,50 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput, GovTextArea, GovTextInput
-from wtforms import MultipleFileField, SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import InputRequired, Length
+from typing import Any
 
-from sar.forms import GovDateField, MultiCheckboxField
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, MultipleFileField
+from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput
+from werkzeug.datastructures import FileStorage
+from wtforms import RadioField, SelectField, StringField, SubmitField
+from wtforms.validators import InputRequired, ValidationError
+
+from sar.forms import GovDateField, MultiCheckboxField, RadiosWidget, choices, text_area, text_field
+from sar.sources.connectors import KINDS
+
+
+def _chosen(message: str) -> Any:
+    """A file input must carry at least one file with a name (browsers post an empty part when none is chosen)."""
+
+    def check(form: Any, field: Any) -> None:
+        data = field.data if isinstance(field.data, list) else [field.data]
+        if not any(isinstance(item, FileStorage) and item.filename for item in data):
+            raise ValidationError(message)
+
+    return check
+
+
+def chosen_files(field: Any) -> list[FileStorage]:
+    """The files a validated file field holds, without the empty part of an input left blank."""
+    data = field.data if isinstance(field.data, list) else [field.data]
+    return [item for item in data if isinstance(item, FileStorage) and item.filename]
+
+
+# File inputs are written in the templates (templates/sources/_macros.html: GOV.UK's file upload, several files at
+# once); the fields below carry their data and errors, so refusals reach the error summary through the form kit.
+
+
+def _files() -> MultipleFileField:
+    return MultipleFileField("Files", validators=[_chosen("Select one or more files")])
 
 
 class AddDocumentsForm(FlaskForm):
-    # The file input is written in the template (several files at once); the form reads request.files.
-    files = MultipleFileField("Files")
-    source = StringField(
+    files = _files()
+    source = text_field(
         "Where the files came from (optional)",
-        widget=GovTextInput(),
-        validators=[Length(max=100, message="Where the files came from must be 100 characters or fewer")],
+        100,
+        "Where the files came from",
         description="For example ‘Email from the Early Help team’. Leave blank for ‘upload’.",
     )
     submit = SubmitField("Add the files", widget=GovSubmitInput())
@@ -26,11 +55,8 @@ class ConfirmForm(FlaskForm):
     submit = SubmitField("Confirm", widget=GovSubmitInput())
 
 
-def _area(label: str, what: str, *, required: bool = False, description: str = "") -> TextAreaField:
-    checks = [Length(max=5000, message=f"{what} must be 5000 characters or fewer")]
-    if required:
-        checks.insert(0, InputRequired(message=f"Enter {what.lower()}"))
-    return TextAreaField(label, widget=GovTextArea(), validators=checks, description=description)
+def _area(label: str, what: str, *, required: bool = False, description: str = "") -> StringField:
+    return text_area(label, 5000, what, required=f"Enter {what.lower()}" if required else None, description=description)
 
 
 class CommissionForm(FlaskForm):
@@ -69,6 +95,7 @@ class CommissionForm(FlaskForm):
 
 
 class SupplyFilesForm(FlaskForm):
+    files = _files()
     submit = SubmitField("Send the files", widget=GovSubmitInput())
 
 
@@ -80,26 +107,57 @@ class NoRecordsForm(FlaskForm):
         description="For example: Mosaic, the team's shared drive, the team mailbox, archived paper files.",
     )
     terms_used = _area("Names and search terms used", "The names and search terms used", required=True)
-    searched_by = StringField(
-        "Who searched",
-        widget=GovTextInput(),
-        validators=[
-            InputRequired(message="Enter who searched"),
-            Length(max=200, message="Who searched must be 200 characters or fewer"),
-        ],
-    )
+    searched_by = text_field("Who searched", 200, "Who searched", required="Enter who searched")
     searched_on = GovDateField("Date of the search", what="the date of the search", required=True, past=True)
     submit = SubmitField("Confirm no records are held", widget=GovSubmitInput())
 
 
 class UploadLinkForm(FlaskForm):
-    recipient = StringField(
+    recipient = text_field(
         "Who the link is for",
-        widget=GovTextInput(),
-        validators=[
-            InputRequired(message="Enter who the link is for"),
-            Length(max=254, message="Who the link is for must be 254 characters or fewer"),
-        ],
+        254,
+        "Who the link is for",
+        required="Enter who the link is for",
         description="For example, the provider's data protection lead and their email address.",
     )
     submit = SubmitField("Make an upload link", widget=GovSubmitInput())
+
+
+class ProviderUploadForm(FlaskForm):
+    """What a provider sends through a one-time upload link."""
+
+    sender = text_field(
+        "Your name and organisation", 200, "Your name and organisation", required="Enter your name and organisation"
+    )
+    files = _files()
+    submit = SubmitField("Send the files", widget=GovSubmitInput())
+
+
+class EvidenceFileForm(FlaskForm):
+    file = FileField("Attach a file", validators=[_chosen("Select a file")])
+
+
+class ConnectorForm(FlaskForm):
+    name = text_field("Name", 100, "The name", required="Enter a name")
+    kind = RadioField(
+        "Kind of source",
+        choices=choices(KINDS.items()),
+        widget=RadiosWidget(),
+        validators=[InputRequired(message="Select the kind of source")],
+    )
+    team_id = SelectField(
+        "Team that holds it",
+        coerce=int,
+        widget=GovSelect(),
+        validators=[InputRequired(message="Select the team that holds it")],
+    )
+    settings = text_area(
+        "Settings (JSON)",
+        100_000,
+        "The settings",
+        required="Enter the settings",
+        description='For a database: {"url": "postgresql+psycopg://…", "queries": [{"title": "Case note", '
+        '"sql": "SELECT … WHERE nhs_number = :nhs_number", "date_column": "note_date"}]}. '
+        'For a file share or an email export: {"path": "/mnt/share"}.',
+    )
+    submit = SubmitField("Add the connector", widget=GovSubmitInput())

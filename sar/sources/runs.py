@@ -8,6 +8,7 @@ carry on; a suspended connector is not run at all.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from sqlalchemy import select
@@ -17,6 +18,7 @@ from sar.auth.models import User
 from sar.calendar import today
 from sar.cases.models import Case
 from sar.db import utcnow
+from sar.errors import DomainError
 from sar.extensions import db
 from sar.jobs import enqueue, register_job, registered_jobs, report_progress
 from sar.sources import ingest, tasks
@@ -107,9 +109,11 @@ def run_connector_task(payload: dict[str, Any]) -> None:
     task.status = TaskStatus.RECORDS_SUPPLIED if found else TaskStatus.NO_RECORDS
     task.completed_at = utcnow()
     task.completed_by_label = f"connector {connector.name}"
-    task.error = (
-        f"{len(unreadable)} Outlook files could not be searched yet: {', '.join(unreadable[:10])}" if unreadable else ""
-    )
+    # Files the source could not open (a .pst with a password) are not about anyone in particular, so they are
+    # not added to the case; the task says which they are and why, for the IG officer to chase.
+    plural = "s" if len(unreadable) != 1 else ""
+    listed = "; ".join(unreadable[:10])
+    task.error = f"{len(unreadable)} file{plural} could not be searched: {listed}"[:2000] if unreadable else ""
     audit.record(
         "task.connector_run",
         object_type="search_task",
@@ -133,6 +137,36 @@ def _fail(task: SearchTask, message: str) -> None:
     )
 
 
+class ConnectorSettingsError(DomainError):
+    """A connector an administrator described that cannot be added, with the field at fault."""
+
+
+def add_connector(name: str, kind: str, team_id: int, settings_json: str, *, by: User) -> Connector:
+    """Add a connector after checking its settings build a source (nothing is reached yet: that is "test")."""
+    name = name.strip()
+    try:
+        settings = json.loads(settings_json)
+    except ValueError:
+        settings = None
+    if not isinstance(settings, dict):
+        raise ConnectorSettingsError('The settings must be a JSON object, like {"path": "/mnt/share"}', "settings")
+    try:
+        source_for(kind, settings)
+    except ConnectorError as error:
+        raise ConnectorSettingsError(str(error), "settings") from error
+    if db.session.scalar(select(Connector.id).where(Connector.name == name)):
+        raise ConnectorSettingsError("A connector with this name already exists", "name")
+    connector = Connector(name=name, kind=kind, team_id=team_id, settings=settings)
+    db.session.add(connector)
+    db.session.flush()
+    _audited(connector, "connector.created", f"Connector {connector.name} ({connector.kind}) added", by)
+    return connector
+
+
+def _audited(connector: Connector, action: str, summary: str, by: User) -> None:
+    audit.record(action, object_type="connector", object_id=connector.id, summary=summary, by=by)
+
+
 def test_connection(connector: Connector, *, by: User) -> tuple[bool, str]:
     try:
         result, ok = source_for(connector.kind, connector.settings).test_connection(), True
@@ -142,13 +176,7 @@ def test_connection(connector: Connector, *, by: User) -> tuple[bool, str]:
         result, ok = f"{error.__class__.__name__}: {error}", False
     connector.last_tested_at = utcnow()
     connector.last_test_result = ("OK: " if ok else "Failed: ") + result[:1900]
-    audit.record(
-        "connector.tested",
-        object_type="connector",
-        object_id=connector.id,
-        summary=f"{connector.name}: {connector.last_test_result}",
-        by=by,
-    )
+    _audited(connector, "connector.tested", f"{connector.name}: {connector.last_test_result}", by)
     return ok, result
 
 
@@ -156,13 +184,8 @@ def set_suspended(connector: Connector, suspended: bool, *, by: User) -> None:
     if connector.suspended == suspended:
         return
     connector.suspended = suspended
-    audit.record(
-        "connector.suspended" if suspended else "connector.resumed",
-        object_type="connector",
-        object_id=connector.id,
-        summary=f"{connector.name} {'suspended' if suspended else 'resumed'}",
-        by=by,
-    )
+    state = "suspended" if suspended else "resumed"
+    _audited(connector, f"connector.{state}", f"{connector.name} {state}", by)
 
 
 def register_jobs() -> None:

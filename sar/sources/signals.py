@@ -1,7 +1,9 @@
 """Signals gathering sends so later stages can react without gathering importing them.
 
-``pages_ready`` is sent (sender: the Document) inside the ingest job's transaction once a document's
-pages and word boxes are stored; review subscribes to queue detection.
+``pages_ready`` is sent inside the ingest job's transaction when the last of a case's documents waiting to be
+read has been read (sender: that Document; a batch of 2,000 files sends it once, not 2,000 times): every page
+and word box of the case's readable documents is then stored. Review subscribes to queue detection, which looks
+at the whole case.
 """
 
 from __future__ import annotations

@@ -19,23 +19,22 @@ from sar.auth.models import Role, Team, User, UserRole
 from sar.calendar import today
 from sar.cases.models import Case
 from sar.extensions import db
-from sar.forms import choices
+from sar.forms import choices, refused, show_error
 from sar.sources import ingest, links, runs, tasks
-from sar.sources.forms import CommissionForm, ConfirmForm, NoRecordsForm, SupplyFilesForm, UploadLinkForm
+from sar.sources.forms import (
+    CommissionForm,
+    ConfirmForm,
+    NoRecordsForm,
+    SupplyFilesForm,
+    UploadLinkForm,
+    chosen_files,
+)
 from sar.sources.models import SearchTask, UploadLink
 
 bp = Blueprint("tasks", __name__)
 
 TASK_ROLES = (Role.RECORD_HOLDER, Role.DPO, Role.IG_OFFICER)
 Page = str | tuple[str, int] | Response
-
-
-def _field_error(form: Any, name: str | None, message: str) -> None:
-    field = getattr(form, name, None) if name else None
-    if field is None:
-        form.form_errors.append(message)
-    else:
-        field.errors = [*field.errors, message]
 
 
 def _task(task_id: int) -> SearchTask:
@@ -88,9 +87,7 @@ def commission(case_id: int) -> Page:
         form.date_from.data, form.date_to.data = case.scope_from, case.scope_to
         return render_template("sources/commission.html", case=case, form=form, statutory_due=tasks.statutory_due(case))
     if not form.validate():
-        return render_template(
-            "sources/commission.html", case=case, form=form, statutory_due=tasks.statutory_due(case)
-        ), 422
+        return refused("sources/commission.html", case=case, form=form, statutory_due=tasks.statutory_due(case))
     assignee = next((u for u in holders if u.id == form.assignee.data), None)
     details = tasks.Commission(
         teams=tuple(teams[i] for i in form.teams.data or [] if i in teams),
@@ -103,11 +100,9 @@ def commission(case_id: int) -> Page:
     )
     try:
         made = tasks.commission(case, details, by=current_user)
-    except tasks.TaskError as refused:
-        _field_error(form, refused.field, refused.message)
-        return render_template(
-            "sources/commission.html", case=case, form=form, statutory_due=tasks.statutory_due(case)
-        ), 422
+    except tasks.TaskError as problem:
+        show_error(form, problem)
+        return refused("sources/commission.html", case=case, form=form, statutory_due=tasks.statutory_due(case))
     flash(f"{len(made)} search{'es' if len(made) != 1 else ''} commissioned.", "success")
     return redirect(url_for("tasks.case_tasks", case_id=case.id))
 
@@ -153,8 +148,8 @@ def make_link(case_id: int, task_id: int) -> Page:
         return redirect(url_for("tasks.case_tasks", case_id=case_id))
     try:
         link, token = links.create_link(task, recipient=form.recipient.data or "", by=current_user)
-    except tasks.TaskError as refused:
-        flash(refused.message)
+    except tasks.TaskError as problem:
+        flash(problem.message)
         return redirect(url_for("tasks.case_tasks", case_id=case_id))
     url = url_for("upload_link.upload", token=token, _external=True)
     return render_template("sources/link_made.html", case=task_case(task), task=task, link=link, url=url)
@@ -225,13 +220,13 @@ def show_task(task_id: int) -> str:
 def supply_files(task_id: int) -> Page:
     task = _task(task_id)
     form = SupplyFilesForm()
-    uploads = [f for f in request.files.getlist("files") if f and f.filename]
-    problem = "" if uploads else "Select one or more files"
-    if form.validate() and not problem:
+    if form.validate():
         try:
-            added = ingest.add_files_for_task(task, uploads, by=current_user, by_label=current_user.email)
-        except tasks.TaskError as refused:
-            problem = refused.message
+            added = ingest.add_files_for_task(
+                task, chosen_files(form.files), by=current_user, by_label=current_user.email
+            )
+        except tasks.TaskError as problem:
+            show_error(form, problem)
         else:
             sent = sum(1 for a in added if a.document is not None)
             flash(f"{sent} file{'s' if sent != 1 else ''} sent. Thank you.", "success")
@@ -239,15 +234,14 @@ def supply_files(task_id: int) -> Page:
                 if result.document is None:
                     flash(f"{result.name} was not sent: {result.refusal_message}")
             return redirect(url_for("tasks.show_task", task_id=task.id))
-    return render_template(
+    return refused(
         "sources/task.html",
         task=task,
         reference=task_case(task).reference,
         files=ingest.documents_of_task(task.id),
         supply_form=form,
         overdue=tasks.is_overdue(task),
-        file_error=problem or "Select one or more files",
-    ), 422
+    )
 
 
 @bp.route("/tasks/<int:task_id>/no-records", methods=["GET", "POST"])
@@ -261,7 +255,7 @@ def no_records(task_id: int) -> Page:
         form.terms_used.data = "\n".join(task.identifiers + ([task.search_terms] if task.search_terms else []))
         return render_template("sources/no_records.html", task=task, form=form)
     if not form.validate():
-        return render_template("sources/no_records.html", task=task, form=form), 422
+        return refused("sources/no_records.html", task=task, form=form)
     statement = tasks.Statement(
         systems_searched=form.systems_searched.data or "",
         terms_used=form.terms_used.data or "",
@@ -270,8 +264,8 @@ def no_records(task_id: int) -> Page:
     )
     try:
         tasks.no_records_held(task, statement, by=current_user)
-    except tasks.TaskError as refused:
-        _field_error(form, refused.field, refused.message)
-        return render_template("sources/no_records.html", task=task, form=form), 422
+    except tasks.TaskError as problem:
+        show_error(form, problem)
+        return refused("sources/no_records.html", task=task, form=form)
     flash("Recorded: no records held. Your search statement is kept with the request.", "success")
     return redirect(url_for("tasks.show_task", task_id=task.id))

@@ -8,27 +8,13 @@ not, is audited; refused uses are rate-limited per address.
 from __future__ import annotations
 
 from flask import Blueprint, render_template, request
-from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextInput
-from wtforms import StringField, SubmitField
-from wtforms.validators import InputRequired, Length
 
 from sar.auth.access import public
+from sar.forms import refused
 from sar.sources import ingest, links, tasks
+from sar.sources.forms import ProviderUploadForm, chosen_files
 
 bp = Blueprint("upload_link", __name__, url_prefix="/upload")
-
-
-class ProviderUploadForm(FlaskForm):
-    sender = StringField(
-        "Your name and organisation",
-        widget=GovTextInput(),
-        validators=[
-            InputRequired(message="Enter your name and organisation"),
-            Length(max=200, message="Your name and organisation must be 200 characters or fewer"),
-        ],
-    )
-    submit = SubmitField("Send the files", widget=GovSubmitInput())
 
 
 def _address() -> str:
@@ -53,15 +39,9 @@ def upload(token: str) -> str | tuple[str, int]:
     if request.method == "GET":
         links.record_use(link, _address(), viewed_only=True)
         return render_template("sources/upload.html", task=task, form=form, link=link)
-    uploads = [f for f in request.files.getlist("files") if f and f.filename]
-    if not form.validate() or not uploads:
-        return render_template(
-            "sources/upload.html",
-            task=task,
-            form=form,
-            link=link,
-            file_error="" if uploads else "Select one or more files",
-        ), 422
+    if not form.validate():
+        return refused("sources/upload.html", task=task, form=form, link=link)
+    uploads = chosen_files(form.files)
     sender = (form.sender.data or "").strip()
     label = f"{sender} (upload link {link.id})"
     try:

@@ -15,8 +15,9 @@ from sar.auth.access import CASE_READERS, CASE_WORKERS, roles_required
 from sar.cases.models import Case, EvidenceItem
 from sar.cases.panels import CasePanel, register_case_panel
 from sar.extensions import db
+from sar.forms import refused, show_error
 from sar.sources import cli, evidence, ingest, queries, tasks
-from sar.sources.forms import AddDocumentsForm, ConfirmForm
+from sar.sources.forms import AddDocumentsForm, ConfirmForm, EvidenceFileForm, chosen_files
 from sar.sources.models import DocumentGroup, EvidenceFile, TaskStatus
 
 bp = Blueprint("sources", __name__, cli_group=None)
@@ -100,21 +101,18 @@ def add_documents(case_id: int) -> str | tuple[str, int] | Response:
         return redirect(url_for("cases.show_case", case_id=case.id))
     if request.method == "GET":
         return render_template("sources/add.html", case=case, form=form)
-    uploads = [f for f in request.files.getlist("files") if f and f.filename]
-    if not form.validate() or not uploads:
-        if not uploads:
-            form.files.errors = ["Select one or more files"]
-        return render_template("sources/add.html", case=case, form=form), 422
+    if not form.validate():
+        return refused("sources/add.html", case=case, form=form)
     source = (form.source.data or "").strip() or "upload"
     results = [
         ingest.add_file(case, upload.filename or "file", upload.stream, source=source, by=current_user)
-        for upload in uploads
+        for upload in chosen_files(form.files)
     ]
-    refused = [r for r in results if r.document is None]
-    added = len(results) - len(refused)
+    not_stored = [r for r in results if r.document is None]
+    added = len(results) - len(not_stored)
     if added:
         flash(f"{added} file{'s' if added != 1 else ''} added. They are being read now.", "success")
-    for result in refused:
+    for result in not_stored:
         flash(f"{result.name} was not added: {result.refusal_message}")
     return redirect(url_for("sources.list_documents", case_id=case.id))
 
@@ -154,35 +152,29 @@ def _evidence_item(case: Case, evidence_id: int) -> EvidenceItem:
 def evidence_files(case_id: int, evidence_id: int) -> str | tuple[str, int] | Response:
     case = _case(case_id)
     item = _evidence_item(case, evidence_id)
-    form = ConfirmForm()
-    error = ""
-    if request.method == "POST":
-        upload = request.files.get("file")
-        if not form.validate():
-            error = "The form expired. Choose the file again."
-        elif upload is None or not upload.filename:
-            error = "Select a file"
+    form = EvidenceFileForm()
+    if form.validate_on_submit():
+        upload = chosen_files(form.file)[0]
+        try:
+            evidence.attach(item, upload.filename or "file", upload.stream, by=current_user)
+        except evidence.EvidenceFileError as problem:
+            show_error(form, problem)
         else:
-            try:
-                evidence.attach(item, upload.filename, upload.stream, by=current_user)
-            except evidence.EvidenceFileError as refused:
-                error = str(refused)
-            else:
-                flash(f"{upload.filename} attached to the {item.kind.label.lower()}.", "success")
-                return redirect(url_for("sources.evidence_files", case_id=case.id, evidence_id=item.id))
-    else:
+            flash(f"{upload.filename} attached to the {item.kind.label.lower()}.", "success")
+            return redirect(url_for("sources.evidence_files", case_id=case.id, evidence_id=item.id))
+    elif not form.is_submitted():
         _viewed(case, f"evidence files of evidence record {item.id}")
     files = [f for f in evidence.files_of_case(case.id) if f.evidence_id == item.id]
-    page = render_template(
-        "sources/evidence_files.html",
-        case=case,
-        item=item,
-        files=files,
-        form=form,
-        error=error,
-        retention_days=current_app.config["EVIDENCE_FILE_RETENTION_DAYS"],
-    )
-    return (page, 422) if error else page
+    context = {
+        "case": case,
+        "item": item,
+        "files": files,
+        "form": form,
+        "retention_days": current_app.config["EVIDENCE_FILE_RETENTION_DAYS"],
+    }
+    if form.is_submitted():
+        return refused("sources/evidence_files.html", **context)
+    return render_template("sources/evidence_files.html", **context)
 
 
 @bp.get("/cases/<int:case_id>/evidence-files/<int:file_id>")

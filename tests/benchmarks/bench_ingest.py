@@ -83,6 +83,7 @@ def main() -> None:
     from datetime import UTC, date, datetime
 
     from sar import create_app
+    from sar.audit import SystemActor
     from sar.auth import service as accounts
     from sar.auth.models import Role
     from sar.cases.models import Case, CaseRight, Channel, Right
@@ -110,7 +111,7 @@ def main() -> None:
             full_name="Ingest Officer",
             password="correct horse battery staple",
             roles=(Role.IG_OFFICER,),
-            actor=None,
+            by=SystemActor("benchmark"),
         )
         case = Case(
             reference="SAR-BENCH-1",

@@ -49,7 +49,7 @@ class Source(Protocol):
 KINDS = {
     "database": "Case system database (SQL queries)",
     "file_share": "File share (folder of documents)",
-    "email_export": "Email export (folder of .eml and .mbox files)",
+    "email_export": "Email export (folder of .eml, .mbox, Outlook .msg and .pst files)",
 }
 
 

@@ -2,7 +2,7 @@
 
 Names, aliases, date of birth and NHS number are looked for (sar.sources.connectors.matching); the date range
 applies to each file's modification time. Content is read through the extraction library, so whatever it can
-read (PDF and text here; Office files and email when the full extractor lands) is searched.
+read (PDF, scans, Office files, email, text) is searched.
 """
 
 from __future__ import annotations
@@ -14,38 +14,22 @@ from pathlib import Path
 from typing import Any
 
 from sar.sources.connectors import ConnectorError, FoundFile, Subject
+from sar.sources.connectors.folder import FolderSource
 from sar.sources.connectors.matching import pattern_for
-from sar.sources.extract import Limits, extract
+from sar.sources.extract import extract
 
 MAX_FILES = 50_000
 
 
-class FileShareSource:
-    def __init__(self, root: Path, limits: Limits | None = None) -> None:
-        self.root = root
-        self.limits = limits or Limits()
-
-    @classmethod
-    def from_settings(cls, settings: dict[str, Any]) -> FileShareSource:
-        root = str(settings.get("path") or "")
-        if not root:
-            raise ConnectorError("The connector has no folder (path)")
-        return cls(Path(root))
-
+class FileShareSource(FolderSource):
     def test_connection(self) -> str:
-        if not self.root.is_dir():
-            raise ConnectorError(f"The folder {self.root} cannot be found or is not a folder")
-        count = sum(1 for p in self.root.rglob("*") if p.is_file())
-        return f"Folder {self.root} reached: {count} files"
+        return f"Folder {self.root} reached: {sum(1 for _ in self.files())} files"
 
     def _files(self) -> Iterator[Path]:
-        if not self.root.is_dir():
-            raise ConnectorError(f"The folder {self.root} cannot be found or is not a folder")
-        for number, path in enumerate(sorted(self.root.rglob("*"))):
-            if number > MAX_FILES:
+        for number, path in enumerate(self.files()):
+            if number >= MAX_FILES:
                 raise ConnectorError(f"The folder holds more than {MAX_FILES} files: narrow it down")
-            if path.is_file() and not path.is_symlink():
-                yield path
+            yield path
 
     def find(self, subject: Subject) -> Iterator[FoundFile]:
         pattern = pattern_for(subject)

@@ -2,9 +2,11 @@
 
 reportlab (BSD) lays out a plain, readable A4 page: a heading, a table of labelled fields
 (From, To, Date...) and the body, one paragraph per line so line breaks in records and emails
-survive. DejaVu Sans (Debian ``fonts-dejavu-core``, installed with LibreOffice) is used when
-present because the built-in PDF fonts cannot show text outside Latin-1 (names in Polish,
-Turkish or Arabic script would be lost); Helvetica is the fallback.
+survive. Text the built-in PDF fonts can show (Windows-1252: English and most Western European
+names) is set in Helvetica; anything else (names in Polish, Turkish, Greek or Arabic script) in DejaVu
+Sans (Debian ``fonts-dejavu-core``, installed with LibreOffice), which would otherwise be lost. Helvetica
+first because embedding DejaVu costs a page 5.4 ms and 43 KB against 1.9 ms and 2 KB (measured on a
+typeset email), and most gathered text needs nothing more.
 """
 
 from __future__ import annotations
@@ -33,7 +35,17 @@ CHARS_PER_PAGE = 4_000
 _LONGEST_LINE = 2_000
 
 
-def _font_names() -> tuple[str, str]:
+_BUILT_IN = ("Helvetica", "Helvetica-Bold")
+
+
+def _font_names(*texts: str) -> tuple[str, str]:
+    """Helvetica when every text can be shown in it, else DejaVu Sans when installed."""
+    try:
+        for text in texts:
+            text.encode("cp1252")
+        return _BUILT_IN
+    except UnicodeEncodeError:
+        pass
     global _fonts
     with _fonts_lock:
         if _fonts is None:
@@ -43,7 +55,7 @@ def _font_names() -> tuple[str, str]:
                 pdfmetrics.registerFont(TTFont("SarSans-Bold", str(bold)))
                 _fonts = ("SarSans", "SarSans-Bold")
             else:
-                _fonts = ("Helvetica", "Helvetica-Bold")
+                _fonts = _BUILT_IN
         return _fonts
 
 
@@ -51,8 +63,8 @@ def _clean(text: str) -> str:
     return _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", "    "))
 
 
-def _styles() -> tuple[ParagraphStyle, ParagraphStyle, ParagraphStyle, ParagraphStyle, ParagraphStyle]:
-    regular, bold = _font_names()
+def _styles(*texts: str) -> tuple[ParagraphStyle, ParagraphStyle, ParagraphStyle, ParagraphStyle, ParagraphStyle]:
+    regular, bold = _font_names(*texts)
     title = ParagraphStyle("title", fontName=bold, fontSize=14, leading=18, spaceAfter=2 * mm)
     subtitle = ParagraphStyle(
         "subtitle", fontName=regular, fontSize=10, leading=13, textColor=colors.HexColor("#505a5f")
@@ -102,7 +114,9 @@ def typeset(
     body_heading: str = "",
 ) -> Path:
     """Write a readable PDF: heading, labelled fields (long values wrapped), then the body text."""
-    title_style, subtitle_style, label_style, value_style, body_style = _styles()
+    title_style, subtitle_style, label_style, value_style, body_style = _styles(
+        title, subtitle, body, body_heading, *(part for pair in fields for part in pair)
+    )
     flow: list[object] = [Paragraph(escape(_clean(title)) or "(untitled)", title_style)]
     if subtitle:
         flow.append(Paragraph(escape(_clean(subtitle)), subtitle_style))

@@ -4,6 +4,7 @@ broken source fails its own task while the others carry on; suspended connectors
 from __future__ import annotations
 
 import mailbox
+import shutil
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import date
@@ -15,12 +16,12 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 from sqlalchemy import select
-from support import POSTGRES_ADMIN_URL, POSTGRES_AVAILABLE, sign_in_as
+from support import POSTGRES_ADMIN_URL, POSTGRES_AVAILABLE, error_messages, page, shared_dir, sign_in_as
 
 from sar.auth.models import Role, Team, User
 from sar.cases.models import Case
 from sar.extensions import db
-from sar.sources import demo_casesystem, runs, tasks
+from sar.sources import demo_casesystem, ingest, runs, tasks
 from sar.sources.connectors import Subject, source_for
 from sar.sources.models import Connector, Document, DocumentStatus, SearchTask, TaskStatus
 from tests.integration.sources.conftest import make_pdf
@@ -200,14 +201,89 @@ def test_the_email_export_connector_keeps_only_messages_about_the_subject(app: F
     box.add(message("Re: strategy meeting", "Following up on the meeting about AYESHA KHAN."))
     box.add(message("Parking", "New parking permits."))
     box.close()
-    (folder / "old.msg").write_bytes(b"\xd0\xcf\x11\xe0 not parsed yet")
+    (folder / "notes.msg").write_bytes(b"Ayesha Khan: plain text, not an Outlook message")
     source = source_for("email_export", {"path": str(folder)})
 
     found = list(source.find(Subject("Ayesha Khan", date_of_birth=date(2009, 3, 14))))
     assert sorted(f.details["subject"] for f in found) == ["Re: strategy meeting", "Visit"]
-    assert source.unreadable == ["old.msg"]
+    assert source.unreadable == ["notes.msg (not an Outlook file, whatever its name says)"]
     outside = list(source.find(Subject("Ayesha Khan", date_from=date(2021, 1, 1))))
     assert outside == []
+
+
+def outlook_export(tmp_path: Path) -> Path:
+    """A folder holding the real Outlook files of ../shared/samples (written by Outlook and other tools: no Python
+    library writes them). Missing samples fail the test with the reason, never skip it."""
+    samples = shared_dir() / "samples"
+    if not (samples / "dist-list.pst").is_file():
+        raise AssertionError(f"The Outlook samples are not in {samples}: set SAR_SHARED_DIR to their parent.")
+    folder = tmp_path / "outlook-export"
+    folder.mkdir()
+    for name in ("test_Blammo.msg", "note.msg", "qwerty_1-orig.msg", "contact-unicode.msg", "dist-list.pst"):
+        shutil.copyfile(samples / name, folder / name)
+    (folder / "locked").mkdir()
+    shutil.copyfile(samples / "passworded.pst", folder / "locked" / "passworded.pst")
+    # A message cut short in copying: the Outlook reader opens it and finds it damaged.
+    (folder / "locked" / "truncated.msg").write_bytes((samples / "test_Blammo.msg").read_bytes()[:4000])
+    return folder
+
+
+def test_the_email_export_connector_searches_outlook_msg_and_pst_files(app: Flask, tmp_path: Path) -> None:
+    source = source_for("email_export", {"path": str(outlook_export(tmp_path))})
+    assert ".msg" in source.test_connection() and ".pst" in source.test_connection()
+
+    # Nobody named: nothing found, and the password-protected PST is named with its reason, not skipped silently.
+    assert list(source.find(Subject("Ayesha Khan"))) == []
+    assert source.unreadable == [
+        "locked/passworded.pst (This Outlook data file (.pst) is protected by a password. Ask whoever exported it "
+        "for a copy without a password, then add it again.)",
+        "locked/truncated.msg (This Outlook message file is damaged and cannot be read. Ask for a fresh copy.)",
+    ]
+
+    # The sender of a .msg and the words of a calendar item inside the .pst are searched.
+    wanted = Subject("TripleNickel", aliases=("complete test",))
+    found = {f.name: f for f in source_for("email_export", {"path": str(tmp_path / "outlook-export")}).find(wanted)}
+    assert sorted(found) == ["dist-list-1 Test appointment.eml", "test_Blammo.msg"]
+    assert found["test_Blammo.msg"].content == (shared_dir() / "samples" / "test_Blammo.msg").read_bytes()
+    assert found["test_Blammo.msg"].details["subject"] == "BlammoBlammo"
+    assert b"This is a complete test" in found["dist-list-1 Test appointment.eml"].content
+
+    # The date range applies to Outlook items too: the .msg was sent in 2007, the appointment made in 2016.
+    later = Subject("TripleNickel", aliases=("complete test",), date_from=date(2010, 1, 1))
+    names = [f.name for f in source_for("email_export", {"path": str(tmp_path / "outlook-export")}).find(later)]
+    assert names == ["dist-list-1 Test appointment.eml"]
+
+
+def test_a_connector_run_on_outlook_files_gathers_messages_with_their_attachments_as_children(
+    app: Flask, gathering: dict[str, Any], run_jobs: Callable[[], None], tmp_path: Path
+) -> None:
+    case, team, officer = gathering["case"], gathering["team"], gathering["officer"]
+    assert case.subject is not None
+    case.subject.aliases = ["TripleNickel", "complete test"]
+    row = connector("Team mailbox", "email_export", team, path=str(outlook_export(tmp_path)))
+    task = runs.commission_from_connector(case, row, by=officer)
+    run_jobs()
+
+    done = db.session.get_one(SearchTask, task.id)
+    assert done.status is TaskStatus.RECORDS_SUPPLIED
+    assert done.error.startswith("2 files could not be searched: locked/passworded.pst (") and "damaged" in done.error
+    found = {d.original_name: d for d in ingest.documents_of_task(task.id)}
+    assert sorted(found) == ["dist-list-1 Test appointment.eml", "test_Blammo.msg"]
+    message = found["test_Blammo.msg"]
+    assert message.status is DocumentStatus.READY and message.kind == "email" and message.title == "BlammoBlammo"
+    assert "TripleNickel@mapi32.net" in message.pages[0].text
+    appointment = found["dist-list-1 Test appointment.eml"]
+    assert appointment.status is DocumentStatus.READY and "Outlook calendar item" in appointment.pages[0].text
+    children = db.session.scalars(select(Document).where(Document.parent_id == appointment.id)).all()
+    assert [(c.relation, c.original_name) for c in children] == [
+        ("attachment", "attachment 1"),
+        ("attachment", "attachment 2"),
+    ]
+    assert all(c.connector_id == row.id and c.task_id == task.id for c in children)
+
+    # The officer sees which file could not be searched and why.
+    page = sign_in_as(app.test_client(), officer).get(f"/cases/{case.id}/tasks").get_data(as_text=True)
+    assert "passworded.pst" in page and "protected by a password" in page
 
 
 def test_an_administrator_adds_tests_and_suspends_a_connector_and_an_officer_runs_it(
@@ -231,6 +307,18 @@ def test_an_administrator_adds_tests_and_suspends_a_connector_and_an_officer_run
         "/admin/connectors/new", data={"name": "Mosaic", "kind": "database", "team_id": team.id, "settings": settings}
     )
     assert added.status_code == 302
+    # Each refusal is shown on the field at fault, and the error summary leads to it.
+    for data, message, target in (
+        ({"name": "Mosaic", "settings": settings}, "A connector with this name already exists", "#name"),
+        (
+            {"name": "Share", "settings": "[1]"},
+            'The settings must be a JSON object, like {"path": "/mnt/share"}',
+            "#settings",
+        ),
+    ):
+        again = page(admin.post("/admin/connectors/new", data={"kind": "database", "team_id": team.id, **data}), 422)
+        assert error_messages(again) == [message]
+        assert [a["href"] for a in again.select(".govuk-error-summary__list a")] == [target]
     row = db.session.scalars(select(Connector)).one()
     assert admin.post(f"/admin/connectors/{row.id}/test").status_code == 302
     db.session.expire_all()

@@ -159,3 +159,45 @@ def test_adding_files_through_the_upload_form(app: Flask, case: Case, client_as:
     assert {d.source for d in documents} == {"upload"}
     empty = officer.post(f"/cases/{case.id}/documents/add", data={}, content_type="multipart/form-data")  # type: ignore[attr-defined]
     assert empty.status_code == 422 and "Select one or more files" in empty.get_data(as_text=True)
+
+
+def test_a_batch_is_de_duplicated_and_announced_once_when_its_last_document_is_read(
+    app: Flask, case: Case, run_jobs: Callable[[], None]
+) -> None:
+    from email.message import EmailMessage
+
+    from sar.jobs import Job
+    from sar.sources.signals import pages_ready
+
+    message = EmailMessage()
+    message["From"], message["To"], message["Subject"] = "sw@council.example", "team@council.example", "Visit"
+    message.set_content("Visited the family at home.")
+    message.add_attachment(b"Attached note about the visit.", maintype="text", subtype="plain", filename="note.txt")
+    for number in range(5):
+        add(case, f"record-{number}.txt", f"Contact record {number}: the family asked for a review.".encode())
+    add(case, "visit.eml", message.as_bytes())
+    announced: list[int] = []
+
+    def heard(document: Document, **extra: object) -> None:
+        announced.append(document.case_id)
+
+    pages_ready.connect(heard)
+    try:
+        run_jobs()
+    finally:
+        pages_ready.disconnect(heard)
+
+    assert queries.summary(case.id).ready == 7  # six files and the email's attachment, all read
+    # One de-duplication run and one signal for later stages, after the attachment (queued last) was read.
+    assert db.session.scalar(select(func.count()).where(Job.name == ingest.DEDUPE_JOB)) == 1
+    assert announced == [case.id]
+
+
+def test_names_outside_western_european_letters_survive_typesetting(
+    app: Flask, case: Case, run_jobs: Callable[[], None]
+) -> None:
+    plain = add(case, "note.txt", "Visit to Zoë Brontë: café, €5 – “fine”.".encode()).id
+    polish = add(case, "notatka.txt", "Wizyta: Łukasz Żółć, Şule Yılmaz, Αθηνά.".encode()).id
+    run_jobs()
+    assert "Zoë Brontë: café, €5 – “fine”." in fresh(plain).pages[0].text
+    assert "Łukasz Żółć, Şule Yılmaz, Αθηνά." in fresh(polish).pages[0].text

@@ -13,7 +13,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
-from support import sign_in_as
+from support import error_messages, normalize_spaces, page, sign_in_as
 from werkzeug.datastructures import MultiDict
 
 from sar.audit import AuditEvent
@@ -168,8 +168,20 @@ def test_a_record_holder_sends_files_that_become_documents_of_the_case(
     assert {d.source for d in documents} == {"Children's Social Care"}
     assert all(d.case_id == world["case"].id and d.page_count == 1 for d in documents)
     assert db.session.get(SearchTask, task.id).status is TaskStatus.RECORDS_SUPPLIED  # type: ignore[union-attr]
-    empty = alice.post(f"/tasks/{task.id}/files", data={}, content_type="multipart/form-data")
-    assert empty.status_code == 422 and "Select one or more files" in empty.get_data(as_text=True)
+    empty = page(alice.post(f"/tasks/{task.id}/files", data={}, content_type="multipart/form-data"), 422)
+    assert error_messages(empty) == ["Select one or more files"]
+    assert [a["href"] for a in empty.select(".govuk-error-summary__list a")] == ["#files"]  # the summary leads to it
+
+    # A search the officer cancelled takes nothing more, and says so instead of failing.
+    tasks.cancel(task, by=world["owner"])
+    db.session.commit()
+    late = alice.post(
+        f"/tasks/{task.id}/files",
+        data={"files": [(io.BytesIO(b"Late note"), "late.txt")]},
+        content_type="multipart/form-data",
+    )
+    assert error_messages(page(late, 422)) == ["This search is finished: nothing more can be sent for it."]
+    assert db.session.scalar(select(func.count(Document.id)).where(Document.task_id == task.id)) == 2
 
 
 def test_no_records_held_keeps_a_search_statement_as_evidence_for_the_case(app: Flask, world: dict[str, Any]) -> None:
@@ -324,6 +336,9 @@ def test_the_chase_ladder_reminds_chases_and_escalates_by_email(
     app.config["CLOCK_TODAY"] = date(2026, 11, 27)
     dashboard = sign_in_as(app.test_client(), world["owner"]).get("/deadlines").get_data(as_text=True)
     assert "Overdue searches" in dashboard and "Early Help" in dashboard
+    # And on the record holder's home page.
+    home = page(sign_in_as(app.test_client(), world["bob"]).get("/"))
+    assert "You have 1 open search task, 1 overdue." in normalize_spaces(home.select_one("main").get_text())
 
 
 def test_the_upload_link_is_the_only_public_route_besides_sign_in(app: Flask) -> None:
