@@ -112,6 +112,9 @@ def _register_stages(app: Flask) -> None:
     sources.init_app(app)
     review.init_app(app)
     app.register_blueprint(letters_bp)
+    from sar.bundle import delivery
+
+    delivery.init_app(app)
     # Read-only pages over every stage: only the app factory may import the dashboard (import-linter).
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(admin_bp)
