@@ -17,9 +17,9 @@ from flask.testing import FlaskClient
 from pypdf import PdfReader, PdfWriter
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
+from werkzeug.security import generate_password_hash
 
 from sar.auth.models import Role, User
-from sar.auth.passwords import hash_password
 from sar.bundle.models import Bundle, BundleStatus
 from sar.cases.models import Case
 from sar.db import utcnow
@@ -101,7 +101,7 @@ def make_bundle(app: object) -> Callable[..., Bundle]:
             gate_checked_at=utcnow(),
         )
         if status is BundleStatus.RELEASED:
-            bundle.password_hash = hash_password(PASSWORD)
+            bundle.password_hash = generate_password_hash(PASSWORD)
             bundle.released_at = utcnow()
             bundle.store_file(
                 encrypt(plain, PASSWORD), media_type="application/pdf", original_name=f"{case.reference}-records.pdf"
