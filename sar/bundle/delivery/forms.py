@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextInput
-from wtforms import IntegerField, RadioField, StringField, SubmitField
-from wtforms.validators import AnyOf, InputRequired, Length, NumberRange
+from wtforms import RadioField, StringField, SubmitField
+from wtforms.validators import AnyOf, InputRequired, Length, Regexp
 
 from sar.bundle.delivery.models import PasswordChannel
 from sar.forms import RadiosWidget, choices
@@ -44,20 +44,22 @@ class LinkForm(FlaskForm):
         widget=GovTextInput(),
         render_kw={"autocomplete": "off", "spellcheck": "false"},
     )
-    days = IntegerField(
+    # Text boxes, not IntegerField: an empty or mistyped number gets one GOV.UK message, and the service checks the
+    # range (1-90 days, 1-20 downloads) beside the field.
+    days = StringField(
         "Days the link works",
         validators=[
             InputRequired(message="Enter how many days the link works"),
-            NumberRange(min=1, max=90, message="The link must last between 1 and 90 days"),
+            Regexp(r"^\s*\d{1,4}\s*$", message="Days the link works must be a whole number, like 28"),
         ],
         widget=GovTextInput(),
         render_kw={"inputmode": "numeric"},
     )
-    max_downloads = IntegerField(
+    max_downloads = StringField(
         "Downloads allowed",
         validators=[
             InputRequired(message="Enter how many downloads are allowed"),
-            NumberRange(min=1, max=20, message="Allow between 1 and 20 downloads"),
+            Regexp(r"^\s*\d{1,4}\s*$", message="Downloads allowed must be a whole number, like 5"),
         ],
         widget=GovTextInput(),
         render_kw={"inputmode": "numeric"},

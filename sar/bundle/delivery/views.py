@@ -72,8 +72,8 @@ def new_link(case_id: int) -> Page:
     form = LinkForm()
     _link_form(case, form)
     if request.method == "GET":
-        form.days.data = service.default_days()
-        form.max_downloads.data = service.default_max_downloads()
+        form.days.data = str(service.default_days())
+        form.max_downloads.data = str(service.default_max_downloads())
         if len(form.bundle_id.choices) == 1:
             form.bundle_id.data = form.bundle_id.choices[0][0]
         if len(form.to_address.choices) == 1:
@@ -91,8 +91,8 @@ def new_link(case_id: int) -> Page:
             to_address=form.to_address.data or "",
             channel=PasswordChannel(form.password_channel.data),
             password=form.password.data or "",
-            days=form.days.data,
-            max_downloads=form.max_downloads.data,
+            days=int(form.days.data or 0),
+            max_downloads=int(form.max_downloads.data or 0),
             by=current_user,
         )
     except service.DeliveryRefused as problem:

@@ -323,7 +323,14 @@ def test_an_auditor_sees_the_links_but_cannot_send_or_print(
     assert auditor.get(url).status_code == 403
 
 
-def test_the_service_refuses_limits_outside_the_settings(released: Released, officer) -> None:
+def test_limits_outside_the_settings_are_refused_beside_their_fields(
+    released: Released, officer, officer_client: FlaskClient
+) -> None:
+    too_long = _send(officer_client, released, days=365)
+    not_a_number = _send(officer_client, released, max_downloads="lots")
+
+    assert too_long.status_code == 422 and "between 1 and 90 days" in _errors(too_long)
+    assert not_a_number.status_code == 422 and "must be a whole number" in _errors(not_a_number)
     with pytest.raises(service.DeliveryRefused, match="between 1 and 20"):
         service.create_link(
             released.case,
@@ -334,3 +341,4 @@ def test_the_service_refuses_limits_outside_the_settings(released: Released, off
             by=officer,
             max_downloads=50,
         )
+    assert _outbox() == []
