@@ -24,7 +24,7 @@ from sar.cases.models import Case
 from sar.db import utcnow
 from sar.errors import DomainError
 from sar.extensions import db
-from sar.storage import get_store
+from sar.storage import StorageError, get_store
 
 # Words a person can read out over the phone or type from a letter: no 0/O or 1/l/I.
 _ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -99,7 +99,12 @@ def release_bundle(bundle: Bundle, *, by: Author) -> Released:
         raise _refuse(bundle, why, by)
     with tempfile.TemporaryDirectory(prefix="sar-release-") as workdir:
         plain = Path(workdir) / "built.pdf"
-        get_store().copy_to_path(str(bundle.built_key), plain)
+        try:
+            get_store().copy_to_path(str(bundle.built_key), plain)
+        except StorageError as problem:
+            raise _refuse(
+                bundle, f"The stored bundle cannot be read back intact ({problem}). Build it again.", by
+            ) from None
         # The bytes about to be encrypted must be the bytes the gate read.
         if gate.file_sha256(plain) != bundle.gate_sha256:
             raise _refuse(bundle, "The stored bundle is not the file the release check passed. Build it again.", by)
