@@ -23,12 +23,11 @@ from datetime import datetime, timedelta
 
 from flask import current_app, has_request_context, url_for
 from sqlalchemy import func, select, update
-from werkzeug.security import check_password_hash
 
 from sar import audit, mail
 from sar.audit import SystemActor
 from sar.auth.models import User
-from sar.bundle import queries
+from sar.bundle import queries, release
 from sar.bundle.delivery.models import DeliveryAttempt, DeliveryLink, LinkState, PasswordChannel
 from sar.bundle.letters import pdf
 from sar.bundle.letters.context import council
@@ -135,12 +134,8 @@ def _check_password(bundle: Bundle, password: str) -> str:
     password = password.strip()
     if not password:
         raise DeliveryRefused("Enter the bundle's password, as shown when it was released", "password")
-    # The release keeps a werkzeug hash of the password it generated (sar.bundle.release); never the password.
-    if (
-        len(password) > MAX_PASSWORD
-        or not bundle.password_hash
-        or not check_password_hash(bundle.password_hash, password)
-    ):
+    # The release keeps only a hash of the password it generated; it alone knows how to check one.
+    if len(password) > MAX_PASSWORD or not release.password_matches(bundle, password):
         raise DeliveryRefused(
             "That is not the password this bundle was encrypted with. Copy it exactly as it was shown when the "
             "bundle was released.",
