@@ -31,8 +31,9 @@ Progress = Callable[[int, int, str], None]
 Fetch = Callable[[str, Path], None]  # copy a stored file (by key) to a path
 
 BUNDLE_TITLE = "Disclosure"
-# The burned page resolution: what the library uses by default; text stays sharp enough to read and print.
-DPI = 150
+# The burned page resolution: the library's default. (At 150 dpi PDFium's render is resized with smoothing, the page
+# no longer compresses to 1 bit and the bundle grows twentyfold: docs/benchmarks.md.)
+DPI = 200
 
 
 class BuildProblem(Exception):
@@ -77,6 +78,7 @@ class BuiltPart:
     entries: list[BuiltEntry] = field(default_factory=list)
     furniture: pages.Furniture | None = None
     document_pages: list[int] = field(default_factory=list)  # 1-based pages that are the documents' own pages
+    scanned_pages: list[int] = field(default_factory=list)  # 1-based pages that came from scans
     warnings: list[str] = field(default_factory=list)
 
 
@@ -88,6 +90,7 @@ class _Section:
     pages: list[int]  # 0-based pages of the source
     bookmark: str | None = None
     is_document: bool = False
+    scanned: frozenset[int] = frozenset()  # 0-based pages of the source that were scans (read by OCR)
 
 
 def _geometry(path: Path, indexes: Sequence[int]) -> dict[int, Geometry]:
@@ -184,7 +187,8 @@ def _document_sections(
             page = numbers[-1] + 1
             continue
         if current is None:
-            current = _Section(redacted, [], None, is_document=True)
+            scanned = frozenset(p - 1 for p in document.scanned_pages)
+            current = _Section(redacted, [], None, is_document=True, scanned=scanned)
             sections.append(current)
         current.pages.append(page - 1)
         page += 1
@@ -252,8 +256,8 @@ def build_part(spec: PartSpec, out: Path, workdir: Path, fetch: Fetch, progress:
         part_label=f"Part {spec.part} of {spec.parts_total}" if spec.parts_total > 1 else "",
     )
     report(total_docs + 1, total_docs + 2, f"Putting {total} pages together")
-    document_pages = _assemble(sections, furniture, out, work)
-    return BuiltPart(out, total, entries, furniture, document_pages)
+    document_pages, scanned_pages = _assemble(sections, furniture, out, work)
+    return BuiltPart(out, total, entries, furniture, document_pages, scanned_pages)
 
 
 def _note(entry: BuiltEntry) -> str:
@@ -281,7 +285,9 @@ def _entries(doc_sections: list[tuple[PlannedDocument, int, list[_Section], int]
     return entries
 
 
-def _assemble(sections: list[_Section], furniture: pages.Furniture, out: Path, work: _Workspace) -> list[int]:
+def _assemble(
+    sections: list[_Section], furniture: pages.Furniture, out: Path, work: _Workspace
+) -> tuple[list[int], list[int]]:
     """Copy every section's pages into ``out`` with the furniture on each and a bookmark per document."""
     opened: dict[Path, pikepdf.Pdf] = {}
     with contextlib.ExitStack() as stack:
@@ -291,18 +297,14 @@ def _assemble(sections: list[_Section], furniture: pages.Furniture, out: Path, w
                 opened[path] = stack.enter_context(pikepdf.open(path))
             return opened[path]
 
-        sizes: list[tuple[float, float]] = []
-        for section in sections:
-            pdf = source(section.path)
-            for index in section.pages:
-                box = pdf.pages[index].mediabox
-                sizes.append((float(box[2]) - float(box[0]), float(box[3]) - float(box[1])))
+        sizes = [_size(source(section.path).pages[index]) for section in sections for index in section.pages]
         furniture_path = work.path("furniture")
         pages.render_furniture(furniture_path, furniture, sizes, 1)
         overlay = source(furniture_path)
         bundle = stack.enter_context(pikepdf.new())
         marks: list[tuple[str, int]] = []
         document_pages: list[int] = []
+        scanned_pages: list[int] = []
         for section in sections:
             pdf = source(section.path)
             if section.bookmark:
@@ -312,6 +314,8 @@ def _assemble(sections: list[_Section], furniture: pages.Furniture, out: Path, w
                 number = len(bundle.pages)
                 if section.is_document:
                     document_pages.append(number)
+                if index in section.scanned:
+                    scanned_pages.append(number)
                 page = bundle.pages[number - 1]
                 box = page.mediabox
                 page.add_overlay(overlay.pages[number - 1], pikepdf.Rectangle(*[float(v) for v in box]))
@@ -325,7 +329,12 @@ def _assemble(sections: list[_Section], furniture: pages.Furniture, out: Path, w
         bundle.save(out, static_id=False, object_stream_mode=pikepdf.ObjectStreamMode.generate)
     for path in list(opened):
         path.unlink(missing_ok=True)
-    return document_pages
+    return document_pages, scanned_pages
+
+
+def _size(page: pikepdf.Page) -> tuple[float, float]:
+    box = page.mediabox
+    return (float(box[2]) - float(box[0]), float(box[3]) - float(box[1]))
 
 
 def cleanup(workdir: Path) -> None:

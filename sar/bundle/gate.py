@@ -95,10 +95,20 @@ def run_gate(
     forbidden: Sequence[str],
     must_keep: Sequence[str],
     document_pages: Sequence[int] = (),
+    scanned_pages: Sequence[int] = (),
 ) -> GateResult:
-    """Check the built file at ``path``; the SHA-256 is of the bytes the check read."""
+    """Check the built file at ``path``; the SHA-256 is of the bytes the check read.
+
+    PDFium's text is searched on every page (pypdf's, the library's second engine, is several times slower and its
+    memory grows with the file: docs/benchmarks.md); every content stream, string and the raw bytes are searched as
+    well. Pages that were scans are read back by OCR; pages the library burned itself were rendered from text whose
+    removed words it knew, and their new text layer holds only the words left.
+    """
     sha = file_sha256(path)
-    report = verify_pdf(path, forbidden, must_keep, name="the bundle")
+    report = verify_pdf(
+        path, forbidden, must_keep, name="the bundle", engines=("pdfium",), ocr_pages=scanned_pages,
+        must_keep_pages=document_pages,
+    )  # fmt: skip
     problems = problems_of(report)
     shown = problems[:MAX_REPORTED]
     if len(problems) > MAX_REPORTED:

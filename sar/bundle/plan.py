@@ -42,6 +42,7 @@ class PlannedDocument:
     view_boxes: dict[int, list[tuple[list[float], str]]] = field(default_factory=dict)
     redaction_count: int = 0
     codes: set[str] = field(default_factory=set)
+    scanned_pages: set[int] = field(default_factory=set)  # 1-based pages whose text gathering read by OCR
 
     @property
     def withheld_runs(self) -> list[tuple[list[int], str]]:
@@ -198,6 +199,8 @@ def _add_redactions(case: Case, planned: dict[int, PlannedDocument]) -> set[str]
             )
         ).all()
     )
+    for document_id, number in ocr_pages:
+        planned[document_id].scanned_pages.add(number)
     for finding in db.session.scalars(
         select(ReviewFinding).where(ReviewFinding.case_id == case.id, ReviewFinding.document_id.in_(ids))
     ):

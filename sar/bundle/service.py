@@ -267,7 +267,10 @@ def _build_one(row: Bundle, spec: PartSpec, plan: Plan, tmp: Path, by: Author) -
     progress(len(spec.documents) + 2, total_steps, f"Checking {built.page_count} pages before release")
     furniture = built.furniture.lines(1) if built.furniture else ()
     keep = gate.must_keep_strings(plan.must_keep_candidates, furniture, _disclosed_texts(list(spec.documents)))
-    result = gate.run_gate(out, forbidden=sorted(plan.forbidden), must_keep=keep, document_pages=built.document_pages)
+    result = gate.run_gate(
+        out, forbidden=sorted(plan.forbidden), must_keep=keep, document_pages=built.document_pages,
+        scanned_pages=built.scanned_pages,
+    )  # fmt: skip
     with out.open("rb") as handle:
         stored = get_store().put(handle)
     out.unlink()

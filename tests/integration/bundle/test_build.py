@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Callable
 
 import pikepdf
 import pytest
@@ -16,6 +17,7 @@ from sar.bundle.release import BundleRefused
 from sar.extensions import db
 from sar.review import signoff
 from tests.integration.bundle.conftest import ART15, SignedOff, built_bytes, page_texts
+from tests.integration.review.conftest import run_jobs  # noqa: F401 - fixture
 
 
 def test_a_signed_off_case_builds_a_clean_bundle_a_reader_can_follow(signed_off: SignedOff) -> None:
@@ -93,3 +95,45 @@ def test_rolling_disclosure_splits_into_parts_with_running_numbers(signed_off: S
     assert "Dear Ayesha Khan" in first[0] and "Dear Ayesha Khan" not in " ".join(second)
     assert f"Part 2 of 2 · Page 1 of {part2.page_count} · Bundle no. {part1.page_count + 1:06d}" in second[0]
     assert "Part 1 of this disclosure holds documents 1 to 2" in second[0]
+
+
+def test_a_repeat_request_discloses_only_what_is_new_and_lists_what_went_before(
+    signed_off: SignedOff,
+    run_jobs: Callable[[], None],  # noqa: F811
+) -> None:
+    from sar.bundle.release import release_bundle
+    from sar.review import service as review
+    from sar.sources import ingest
+    from tests.integration.sources.conftest import make_pdf
+
+    [first] = service.build_bundle(signed_off.case, by=signed_off.dpo)
+    release_bundle(first, by=signed_off.dpo)
+    db.session.commit()
+    new = ingest.add_file(signed_off.case, "later.pdf", io.BytesIO(make_pdf(["A later visit to Ayesha Khan."])),
+                          source="upload", by=None, by_label="test").document  # fmt: skip
+    assert new is not None
+    run_jobs()
+    case = signed_off.case
+    review.accept_all_proposed(case, by=signed_off.reviewer)
+    db.session.commit()
+    if not signoff.is_signed_off(case):
+        signoff.mark_ready(case, by=signed_off.reviewer)
+        signoff.sign_off(case, by=signed_off.dpo)
+        db.session.commit()
+    [repeat] = service.build_bundle(case, by=signed_off.dpo, only_new=True)
+    db.session.commit()
+    assert repeat.status is BundleStatus.BUILT, repeat.gate_report
+    assert [e.document_id for e in repeat.entries] == [new.id] and repeat.only_new
+    assert repeat.first_page_number == first.page_count + 1  # the running number carries on
+    texts = page_texts(built_bytes(repeat))
+    index = next(t for t in texts if t.startswith("Index of documents"))
+    assert "Disclosed to you before" in index and "Bundle 1, released on" in index
+    assert "A later visit to Ayesha Khan" in " ".join(texts)
+    assert "Ayesha Khan was seen at home" not in " ".join(texts)
+    # The first release stays released; nothing new means nothing to build.
+    db.session.refresh(first)
+    assert first.is_released and not first.superseded
+    release_bundle(repeat, by=signed_off.dpo)
+    db.session.commit()
+    with pytest.raises(BundleRefused, match="Nothing new"):
+        service.build_bundle(case, by=signed_off.dpo, only_new=True)
