@@ -52,7 +52,10 @@ def _setup(state: BlueprintSetupState) -> None:
 
 
 def _link_form(case: Case, form: LinkForm) -> None:
-    form.bundle_id.choices = [(str(b.id), f"{b.title} ({b.page_count} pages)") for b in service.deliverable(case)]
+    form.bundle_id.choices = [
+        (str(b.id), f"{b.title} ({b.page_count} page{'' if b.page_count == 1 else 's'})")
+        for b in service.deliverable(case)
+    ]
     form.to_address.choices = [(address, address) for address in service.email_addresses(case)]
 
 
