@@ -32,7 +32,7 @@ from sar.bundle.delivery.models import PasswordChannel
 from sar.bundle.delivery.panel import panel_context
 from sar.cases.models import Case
 from sar.cases.panels import CasePanel, register_case_panel
-from sar.cases.service import get_case
+from sar.cases.service import get_case, record_case_viewed
 from sar.forms import refused, show_error
 
 bp = Blueprint("delivery", __name__)
@@ -81,6 +81,8 @@ def new_link(case_id: int) -> Page:
             form.bundle_id.data = form.bundle_id.choices[0][0]
         if len(form.to_address.choices) == 1:
             form.to_address.data = form.to_address.choices[0][0]
+        # The form shows the requester's addresses and the released bundles: a read of case data, audited.
+        record_case_viewed(case, by=current_user, what="the form to send a download link")
         return render_template("bundle/delivery/new.html", **_form_page(case, form))
     if not form.validate():
         return refused("bundle/delivery/new.html", **_form_page(case, form))

@@ -100,6 +100,7 @@ def test_the_link_and_the_password_reach_the_requester_in_two_emails_and_leave_n
     assert "Send a download link" in _text(panel)
     form = officer_client.get(f"/cases/{case.id}/delivery/new")
     assert form.status_code == 200 and REQUESTER_EMAIL in _text(form)
+    assert any("send a download link" in event.summary for event in _audits("case.viewed"))
 
     made = _send(officer_client, released)
 
