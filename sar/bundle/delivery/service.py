@@ -6,7 +6,8 @@ Services flush and audit, naming who acted (``by``); the request commits. A refu
 The link and the password never travel together. The link is emailed through the outbox (sar.mail) to an address
 recorded for the requester on the case; the password goes by a second email, as an SMS text shown once for the
 officer to send, or in a letter printed for post. The password is not stored here: the officer types the one they
-were shown at release, it is checked against the release's hash, used once and dropped.
+were shown at release, it is checked against the release's hash and used once. Only the posted letter holds it, as a
+PDF in the encrypted file store, until the link is revoked; sent emails have their bodies removed from the outbox.
 
 Only the SHA-256 of a link's token is stored. The public page answers every problem (unknown, expired, revoked,
 used up) with the same page, so it cannot tell anyone which tokens exist; the audit trail keeps the real reason.
@@ -38,7 +39,7 @@ from sar.cases.models import Case
 from sar.db import utcnow
 from sar.errors import DomainError
 from sar.extensions import db
-from sar.storage import get_store
+from sar.storage import StorageError, get_store
 
 MAX_PASSWORD = 200
 TOKEN_MAX = 100
@@ -318,6 +319,10 @@ def revoke_link(case: Case, link: DeliveryLink, *, by: User, reason: str = "revo
         raise DeliveryRefused("This link was already revoked", "link")
     before = link.state().value
     link.revoked_at, link.revoked_by_id, link.revoked_reason = utcnow(), by.id, reason[:200]
+    if link.password_letter_key:
+        # The posted letter holds the password: kept (encrypted) only while the link it goes with can be used.
+        get_store().delete(link.password_letter_key)
+        link.password_letter_key = None
     db.session.flush()
     audit.record(
         "delivery.link_revoked",
@@ -374,7 +379,10 @@ def password_letter(case: Case, link: DeliveryLink, *, by: User) -> bytes:
     """The printed password letter (post channel); each download audited, the first one records it as sent."""
     if not link.password_letter_key:
         raise DeliveryRefused("This link's password was not sent by post", "link")
-    content = get_store().open(link.password_letter_key)
+    try:
+        content = get_store().open(link.password_letter_key)
+    except StorageError as missing:  # deleted when the link was revoked
+        raise DeliveryRefused("The password letter is no longer kept: send a new link", "link") from missing
     if link.password_sent_at is None:
         link.password_sent_at = utcnow()
     audit.record(

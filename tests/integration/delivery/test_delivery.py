@@ -179,6 +179,9 @@ def test_the_password_letter_for_post_is_a_pdf_the_officer_prints(
     assert PASSWORD in text and "12 Mill Lane" in text and "/records/" not in text
     assert [m.kind for m in _outbox()] == ["delivery:link"]
     assert _audits("delivery.password_letter_printed")[0].actor_id == officer.id
+    officer_client.post(f"/cases/{released.case.id}/delivery/links/{link.id}/revoke")
+    gone = officer_client.get(f"/cases/{released.case.id}/delivery/links/{link.id}/password-letter.pdf")
+    assert gone.status_code == 404, "revoking the link deletes the letter that holds its password"
 
 
 # --- the requester's page ---------------------------------------------------------------------------------
