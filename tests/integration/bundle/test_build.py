@@ -137,3 +137,19 @@ def test_a_repeat_request_discloses_only_what_is_new_and_lists_what_went_before(
     db.session.commit()
     with pytest.raises(BundleRefused, match="Nothing new"):
         service.build_bundle(case, by=signed_off.dpo, only_new=True)
+
+
+def test_documents_are_redacted_in_worker_processes_when_there_are_many(
+    signed_off: SignedOff,
+    app,
+    monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
+) -> None:
+    from sar.bundle import builder
+
+    monkeypatch.setattr(builder, "PARALLEL_FROM_PAGES", 0)
+    monkeypatch.setitem(app.config, "BUNDLE_WORKERS", 2)
+    [bundle] = service.build_bundle(signed_off.case, by=signed_off.dpo)
+    db.session.commit()
+    assert bundle.status is BundleStatus.BUILT, bundle.gate_report
+    everything = " ".join(page_texts(built_bytes(bundle)))
+    assert "Gary Pollard" not in everything and "Jo Bloggs recorded the call" in everything

@@ -26,8 +26,9 @@ from tests.integration.bundle.conftest import SignedOff, built_bytes, page_texts
 
 
 @pytest.fixture
-def broken_redactor(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A redactor that forgets to redact: copies the working PDF as it is."""
+def broken_redactor(monkeypatch: pytest.MonkeyPatch, app: Flask) -> None:
+    """A redactor that forgets to redact: copies the working PDF as it is (in this process, so the patch holds)."""
+    monkeypatch.setitem(app.config, "BUNDLE_WORKERS", 1)
 
     def copy(document: object, source: Path, dest: Path) -> None:
         shutil.copyfile(source, dest)
