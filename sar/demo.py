@@ -569,6 +569,9 @@ def seed(today: date, *, seed_value: int = DEFAULT_SEED) -> SeedResult:
         from sar.review.catalogue import seed_exemptions
 
         seed_exemptions()  # the exemption catalogue the DPO edits (sar-rules section 3)
+        from sar.review.demo import seed_review
+
+        seed_review(seeder.result.cases, [user for _, user in seeder.result.users], today)
     finally:
         if pinned is None:
             config.pop("CLOCK_TODAY", None)
