@@ -38,6 +38,7 @@ BUNDLE_TITLE = "Disclosure"
 # no longer compresses to 1 bit and the bundle grows twentyfold: docs/benchmarks.md.)
 DPI = 200
 PARALLEL_FROM_PAGES = 100
+MAX_OPEN_SOURCES = 48
 
 
 class BuildProblem(Exception):
@@ -370,10 +371,50 @@ def _entries(doc_sections: list[tuple[PlannedDocument, int, list[_Section], int]
     return entries
 
 
+def _consolidate(sections: list[_Section], work: _Workspace, most: int = MAX_OPEN_SOURCES) -> list[_Section]:
+    """Merge runs of sections into intermediate files until no more than ``most`` files remain to be read.
+
+    qpdf keeps every source of an assembly open (and its cross-reference table in memory) until it writes: a bundle
+    of thousands of documents would hold thousands of open files. Merging a few dozen files at a time bounds both.
+    """
+    while len({s.path for s in sections}) > most:
+        merged: list[_Section] = []
+        group: list[_Section] = []
+        for section in [*sections, None]:
+            if section is not None and (not group or len({g.path for g in group} | {section.path}) <= most):
+                group.append(section)
+                continue
+            merged.extend(_merge(group, work))
+            group = [section] if section is not None else []
+        sections = merged
+    return sections
+
+
+def _merge(group: list[_Section], work: _Workspace) -> list[_Section]:
+    target = work.path("merged")
+    result: list[_Section] = []
+    with contextlib.ExitStack() as stack, pikepdf.new() as merged:
+        opened: dict[Path, pikepdf.Pdf] = {}
+        for section in group:
+            if section.path not in opened:
+                opened[section.path] = stack.enter_context(pikepdf.open(section.path))
+            first = len(merged.pages)
+            merged.pages.extend(opened[section.path].pages[i] for i in section.pages)
+            result.append(
+                _Section(target, list(range(first, len(merged.pages))), section.bookmark, section.is_document,
+                         frozenset(first + section.pages.index(i) for i in section.scanned if i in section.pages))
+            )  # fmt: skip
+        merged.save(target)
+    for path in {s.path for s in group}:
+        path.unlink(missing_ok=True)
+    return result
+
+
 def _assemble(
     sections: list[_Section], furniture: pages.Furniture, out: Path, work: _Workspace
 ) -> tuple[list[int], list[int]]:
     """Copy every section's pages into ``out`` with the furniture on each and a bookmark per document."""
+    sections = _consolidate(sections, work)
     opened: dict[Path, pikepdf.Pdf] = {}
     with contextlib.ExitStack() as stack:
 
