@@ -570,10 +570,15 @@ def seed(today: date, *, seed_value: int = DEFAULT_SEED) -> SeedResult:
         from sar.review.catalogue import seed_exemptions
 
         seed_exemptions()  # the exemption catalogue the DPO edits (sar-rules section 3)
+        from sar.review.demo import seed_review
+
+        staff = [user for _, user in seeder.result.users]
+        in_review = seed_review(seeder.result.cases, staff, today)
         from sar.bundle.demo import seed_released_bundle
 
-        # One case all the way to the requester: reviewed, signed off, bundle built, checked, released and sent.
-        seeder.result.delivery = seed_released_bundle(seeder.result.cases, [user for _, user in seeder.result.users])
+        # One more case all the way to the requester: reviewed, signed off, bundle built, checked, released and sent
+        # (not one of review's examples, which stay at their stages).
+        seeder.result.delivery = seed_released_bundle([c for c in seeder.result.cases if c not in in_review], staff)
     finally:
         if pinned is None:
             config.pop("CLOCK_TODAY", None)

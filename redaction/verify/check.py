@@ -245,30 +245,35 @@ def _check_pages(
 def _check_raw(data: bytes, pike: pikepdf.Pdf, report: VerifyReport, needles: Sequence[Needle]) -> None:
     if not needles:
         return
-    blobs: list[tuple[str, bytes]] = [("the raw file", data)]
+    # One stream at a time, each searched as soon as it is decompressed: holding every decompressed stream of a
+    # long file at once made memory grow with the page count.
+    _search_blob("the raw file", data, report, needles)
     strings: list[str] = []
     for obj in pike.objects:
         if isinstance(obj, pikepdf.Stream):
             if obj.get("/Subtype") == "/Image":
                 continue
             try:
-                blobs.append((f"stream {obj.objgen[0]}", bytes(obj.read_bytes())))
+                blob = bytes(obj.read_bytes())
             except pikepdf.PdfError:
-                blobs.append((f"stream {obj.objgen[0]}", bytes(obj.read_raw_bytes())))
+                blob = bytes(obj.read_raw_bytes())
+            _search_blob(f"stream {obj.objgen[0]}", blob, report, needles)
         _collect_strings(obj, strings, 0)
     _collect_strings(pike.trailer, strings, 0)
-    for where, blob in blobs:
-        lowered = blob.lower()
-        for needle in needles:
-            form = find_in_bytes(needle, blob, lowered)
-            if form:
-                report.add(where, f'"{needle.original}" is present in the bytes ({form})')
     text = SearchableText("\n".join(strings))
     for needle in needles:
         form = text.find(needle)
         if form:
             report.add("strings", f'"{needle.original}" is in a string object (metadata, annotation or bookmark)')
     report.checks.append("raw streams and strings")
+
+
+def _search_blob(where: str, blob: bytes, report: VerifyReport, needles: Sequence[Needle]) -> None:
+    lowered = blob.lower()
+    for needle in needles:
+        form = find_in_bytes(needle, blob, lowered)
+        if form:
+            report.add(where, f'"{needle.original}" is present in the bytes ({form})')
 
 
 def _collect_strings(obj: pikepdf.Object, out: list[str], depth: int) -> None:

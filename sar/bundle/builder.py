@@ -14,8 +14,11 @@ Nothing here reads the database: :mod:`sar.bundle.plan` read it already, and the
 from __future__ import annotations
 
 import contextlib
+import multiprocessing
 import shutil
+from collections import deque
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -34,6 +37,8 @@ BUNDLE_TITLE = "Disclosure"
 # The burned page resolution: the library's default. (At 150 dpi PDFium's render is resized with smoothing, the page
 # no longer compresses to 1 bit and the bundle grows twentyfold: docs/benchmarks.md.)
 DPI = 200
+PARALLEL_FROM_PAGES = 100
+MAX_OPEN_SOURCES = 48
 
 
 class BuildProblem(Exception):
@@ -151,26 +156,70 @@ class _Workspace:
         return self.root / f"{self.counter:05d}-{stem}.pdf"
 
 
-def _document_sections(
-    document: PlannedDocument, number: int, work: _Workspace, fetch: Fetch
-) -> tuple[list[_Section], int]:
-    """Sections for one document (its redacted pages and stand-ins for withheld pages), and its redaction count."""
-    label = f"{number}. {document.title}"
+def _redact_file(document: PlannedDocument, source: Path, dest: Path) -> None:
+    """Redact in a worker process (or inline); the source copy goes as soon as it is read."""
+    try:
+        redact_document(document, source, dest)
+    finally:
+        source.unlink(missing_ok=True)
+
+
+class _Redactions:
+    """Documents redacted a few at a time, on every core: up to ``workers`` processes, each document's working copy
+    fetched from the store just before its turn, so neither memory nor temporary disk grows with the bundle.
+
+    Workers are spawned, not forked: a forked child would inherit (and on exit could close) the parent's database
+    connections. With one worker everything runs in this process.
+    """
+
+    def __init__(self, workers: int) -> None:
+        self.workers = max(workers, 1)
+        self.pool: ProcessPoolExecutor | None = None
+        if self.workers > 1:
+            self.pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"))
+
+    def submit(self, document: PlannedDocument, source: Path, dest: Path) -> Future[None]:
+        if self.pool is not None:
+            return self.pool.submit(_redact_file, document, source, dest)
+        done: Future[None] = Future()
+        try:
+            _redact_file(document, source, dest)
+            done.set_result(None)
+        except BaseException as problem:  # noqa: BLE001 - handed to the caller through the future
+            done.set_exception(problem)
+        return done
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _start_document(
+    document: PlannedDocument, work: _Workspace, fetch: Fetch, redactions: _Redactions
+) -> tuple[Path, Future[None]] | None:
     if document.withheld_code:
-        stand_in = work.path("withheld")
-        described = pages_meaning(document.withheld_code)
-        pages.render_withheld(
-            stand_in, title=label, pages=list(range(1, document.page_count + 1)), code=document.withheld_code,
-            meaning=described, whole=True,
-        )  # fmt: skip
-        return [_Section(stand_in, [0], label, is_document=False)], 0
+        return None
     if not document.working_key:
         raise BuildProblem(f"“{document.title}” has no readable copy to put in the bundle.")
     source = work.path("source")
     fetch(document.working_key, source)
     redacted = work.path("redacted")
-    redact_document(document, source, redacted)
-    source.unlink()
+    return redacted, redactions.submit(document, source, redacted)
+
+
+def _document_sections(
+    document: PlannedDocument, number: int, work: _Workspace, redacted: Path | None
+) -> tuple[list[_Section], int]:
+    """Sections for one document (its redacted pages and stand-ins for withheld pages), and its redaction count."""
+    label = f"{number}. {document.title}"
+    if document.withheld_code or redacted is None:
+        stand_in = work.path("withheld")
+        code = document.withheld_code or ""
+        pages.render_withheld(
+            stand_in, title=label, pages=list(range(1, document.page_count + 1)), code=code,
+            meaning=pages_meaning(code), whole=True,
+        )  # fmt: skip
+        return [_Section(stand_in, [0], label, is_document=False)], 0
     runs = {run[0][0]: run for run in document.withheld_runs}
     sections: list[_Section] = []
     current: _Section | None = None
@@ -208,17 +257,54 @@ def _count_pages(path: Path) -> int:
         return len(pdf.pages)
 
 
-def build_part(spec: PartSpec, out: Path, workdir: Path, fetch: Fetch, progress: Progress | None = None) -> BuiltPart:
-    """Build one part into ``out`` (plain PDF, for the gate). ``workdir`` holds the temporary files."""
+def _redact_all(
+    spec: PartSpec, work: _Workspace, fetch: Fetch, report: Progress, workers: int
+) -> list[tuple[PlannedDocument, int, list[_Section], int]]:
+    total = len(spec.documents)
+    done: list[tuple[PlannedDocument, int, list[_Section], int]] = []
+    pending: deque[tuple[int, PlannedDocument, tuple[Path, Future[None]] | None]] = deque()
+    # Starting worker processes costs a second or two: worth it only for a bundle of some size.
+    small = sum(d.page_count for d in spec.documents) < PARALLEL_FROM_PAGES
+    redactions = _Redactions(1 if small else workers)
+
+    def finish_one() -> None:
+        offset, document, started = pending.popleft()
+        redacted = None
+        if started is not None:
+            redacted, future = started
+            future.result()
+        number = spec.first_index_number + offset
+        parts, count = _document_sections(document, number, work, redacted)
+        done.append((document, number, parts, count))
+        report(len(done), total + 2, f"Redacted document {len(done)} of {total}: {document.title[:60]}")
+
+    try:
+        for offset, document in enumerate(spec.documents):
+            pending.append((offset, document, _start_document(document, work, fetch, redactions)))
+            if len(pending) > 2 * redactions.workers:
+                finish_one()
+        while pending:
+            finish_one()
+    finally:
+        redactions.close()
+    return done
+
+
+def build_part(
+    spec: PartSpec,
+    out: Path,
+    workdir: Path,
+    fetch: Fetch,
+    progress: Progress | None = None,
+    *,
+    workers: int = 1,
+) -> BuiltPart:
+    """Build one part into ``out`` (plain PDF, for the gate). ``workdir`` holds the temporary files; ``workers``
+    processes redact documents side by side."""
     work = _Workspace(workdir)
     report = progress or (lambda done, total, message: None)
     total_docs = len(spec.documents)
-    doc_sections: list[tuple[PlannedDocument, int, list[_Section], int]] = []
-    for offset, document in enumerate(spec.documents):
-        number = spec.first_index_number + offset
-        report(offset, total_docs + 2, f"Redacting document {offset + 1} of {total_docs}: {document.title[:60]}")
-        parts, redactions = _document_sections(document, number, work, fetch)
-        doc_sections.append((document, number, parts, redactions))
+    doc_sections = _redact_all(spec, work, fetch, report, workers)
     report(total_docs, total_docs + 2, "Typesetting the index and the key")
     cover_pages = _count_pages(spec.cover) if spec.cover else 0
     key_path = work.path("key")
@@ -285,10 +371,50 @@ def _entries(doc_sections: list[tuple[PlannedDocument, int, list[_Section], int]
     return entries
 
 
+def _consolidate(sections: list[_Section], work: _Workspace, most: int = MAX_OPEN_SOURCES) -> list[_Section]:
+    """Merge runs of sections into intermediate files until no more than ``most`` files remain to be read.
+
+    qpdf keeps every source of an assembly open (and its cross-reference table in memory) until it writes: a bundle
+    of thousands of documents would hold thousands of open files. Merging a few dozen files at a time bounds both.
+    """
+    while len({s.path for s in sections}) > most:
+        merged: list[_Section] = []
+        group: list[_Section] = []
+        for section in [*sections, None]:
+            if section is not None and (not group or len({g.path for g in group} | {section.path}) <= most):
+                group.append(section)
+                continue
+            merged.extend(_merge(group, work))
+            group = [section] if section is not None else []
+        sections = merged
+    return sections
+
+
+def _merge(group: list[_Section], work: _Workspace) -> list[_Section]:
+    target = work.path("merged")
+    result: list[_Section] = []
+    with contextlib.ExitStack() as stack, pikepdf.new() as merged:
+        opened: dict[Path, pikepdf.Pdf] = {}
+        for section in group:
+            if section.path not in opened:
+                opened[section.path] = stack.enter_context(pikepdf.open(section.path))
+            first = len(merged.pages)
+            merged.pages.extend(opened[section.path].pages[i] for i in section.pages)
+            result.append(
+                _Section(target, list(range(first, len(merged.pages))), section.bookmark, section.is_document,
+                         frozenset(first + section.pages.index(i) for i in section.scanned if i in section.pages))
+            )  # fmt: skip
+        merged.save(target)
+    for path in {s.path for s in group}:
+        path.unlink(missing_ok=True)
+    return result
+
+
 def _assemble(
     sections: list[_Section], furniture: pages.Furniture, out: Path, work: _Workspace
 ) -> tuple[list[int], list[int]]:
     """Copy every section's pages into ``out`` with the furniture on each and a bookmark per document."""
+    sections = _consolidate(sections, work)
     opened: dict[Path, pikepdf.Pdf] = {}
     with contextlib.ExitStack() as stack:
 

@@ -94,6 +94,23 @@ def _review(case: Case, reviewer: User) -> None:
             consistency.explain(case, issue.key, "Checked: the difference is right in context.", by=reviewer)
 
 
+def _searches_returned(case: Case, by: User) -> None:
+    """The teams that sent nothing answer "no records held": nothing is still being searched for when it is sent."""
+    from sar.sources import tasks
+    from sar.sources.models import SearchTask, TaskStatus
+
+    for task in db.session.scalars(
+        select(SearchTask).where(SearchTask.case_id == case.id, SearchTask.status == TaskStatus.OPEN)
+    ):
+        statement = tasks.Statement(
+            systems_searched=f"{task.team.name} case system; team shared drive; team mailbox",
+            terms_used="\n".join(task.identifiers),
+            searched_by=by.full_name,
+            searched_on=_today(),
+        )
+        tasks.no_records_held(task, statement, by=by)
+
+
 def _today() -> date:
     from sar.calendar import today
 
@@ -120,6 +137,7 @@ def seed_released_bundle(cases: list[Case], users: list[User]) -> DemoDelivery |
     if case is None or not officers or not dpos:
         return None
     reviewer = case.owner if case.owner is not None and case.owner.has_role(Role.IG_OFFICER) else officers[0]
+    _searches_returned(case, reviewer)
     _review(case, reviewer)
     signoff.mark_ready(case, by=reviewer)
     signoff.sign_off(case, by=dpos[0])  # the second person

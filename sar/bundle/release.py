@@ -14,6 +14,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+import pikepdf
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from sar import audit
@@ -132,18 +133,20 @@ def release_bundle(bundle: Bundle, *, by: Author) -> Released:
 
 
 def encrypt(source: Path, dest: Path, password: str) -> None:
-    """AES-256 encryption with pypdf; the document information is emptied and no XMP is carried.
+    """AES-256 encryption (PDF 2.0 security handler, revision 6); the document information and XMP are removed.
 
     Both passwords are the generated one: a reader needs it to open the file, and nobody can lift the protection
-    without it.
+    without it. qpdf (pikepdf) writes it, streaming each object from the built file; pypdf, which the issue names,
+    holds the whole document in memory and took ten times as long on a 5,000-page file (docs/benchmarks.md). The
+    tests open the result with pypdf.
     """
-    import pypdf
-
-    reader = pypdf.PdfReader(str(source))
-    writer = pypdf.PdfWriter(clone_from=reader)
-    writer.metadata = None
-    if "/Metadata" in writer.root_object:
-        del writer.root_object["/Metadata"]
-    writer.encrypt(user_password=password, owner_password=password, algorithm="AES-256")
-    with dest.open("wb") as handle:
-        writer.write(handle)
+    with pikepdf.open(source) as pdf:
+        if "/Info" in pdf.trailer:
+            del pdf.trailer["/Info"]
+        if "/Metadata" in pdf.Root:
+            del pdf.Root["/Metadata"]
+        pdf.save(
+            dest,
+            encryption=pikepdf.Encryption(owner=password, user=password, R=6, aes=True),
+            object_stream_mode=pikepdf.ObjectStreamMode.generate,
+        )

@@ -7,6 +7,7 @@ gate (sar.bundle.gate) and its verdict sealed; :func:`sar.bundle.release.release
 
 from __future__ import annotations
 
+import os
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -49,6 +50,12 @@ DEFAULT_PART_PAGES = 2500
 @dataclass(frozen=True)
 class BuildOptions:
     only_new: bool = False
+
+
+def _workers() -> int:
+    """Processes that redact documents side by side (``BUNDLE_WORKERS``; default: every core, at most 4)."""
+    configured = current_app.config.get("BUNDLE_WORKERS")
+    return max(int(configured), 1) if configured else min(os.cpu_count() or 1, 4)
 
 
 def _part_limit() -> int:
@@ -252,7 +259,7 @@ def _build_one(row: Bundle, spec: PartSpec, plan: Plan, tmp: Path, by: Author) -
         report_progress(done, total_steps, prefix + message)
 
     try:
-        built = build_part(spec, out, workdir, _fetch, progress)
+        built = build_part(spec, out, workdir, _fetch, progress, workers=_workers())
     except BuildProblem as problem:
         row.status, row.error = BundleStatus.FAILED, str(problem)
         db.session.flush()

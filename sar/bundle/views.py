@@ -13,6 +13,7 @@ from typing import Any, cast
 from flask import Blueprint, Flask, Response, flash, redirect, render_template, stream_with_context, url_for
 from flask.blueprints import BlueprintSetupState
 from flask_login import current_user
+from werkzeug.routing import BuildError
 from werkzeug.wrappers import Response as BaseResponse
 
 from sar import audit
@@ -120,7 +121,16 @@ def release(case_id: int, bundle_id: int) -> Page:
         db.session.commit()  # the audited refusal stays on the record; nothing else changed
         return _page(case, status=REFUSED, release_error=refused.message, release_error_id=bundle.id)
     # The password is shown on this one response and never again: it is not stored, flashed or put in a URL.
-    return render_template("bundle/released.html", case=case, bundle=released.bundle, password=released.password)
+    return render_template("bundle/released.html", case=case, bundle=released.bundle, password=released.password,
+                           delivery_url=_delivery_url(case))  # fmt: skip
+
+
+def _delivery_url(case: Case) -> str | None:
+    """The delivery stage's form for sending the released file, when that stage is installed."""
+    try:
+        return url_for("delivery.new_link", case_id=case.id)
+    except BuildError:
+        return None
 
 
 @bp.get("/cases/<int:case_id>/bundle/<int:bundle_id>/released.pdf")

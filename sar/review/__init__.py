@@ -14,9 +14,13 @@ if TYPE_CHECKING:
 def init_app(app: Flask) -> None:
     """Review's pages and commands; registering the blueprint also adds its case panel and subscribes detection to
     gathering's ``pages_ready`` and intake's ``case_changed`` (see ``sar.review.views``)."""
+    from sar.cases.facts import register_facts_provider
+    from sar.review.facts import review_facts
     from sar.review.views import bp
 
     app.register_blueprint(bp)
+    # The case's derived status ("In review", "Awaiting sign-off", "Returned", "Ready to send") follows review.
+    register_facts_provider(app, "review", review_facts)
 
 
 def is_signed_off(case: Case) -> bool:

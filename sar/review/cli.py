@@ -11,6 +11,8 @@ is audited with that person as the author, commits on success, and exits non-zer
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import click
 from flask import Blueprint
 from flask.cli import AppGroup
@@ -64,14 +66,7 @@ def accept_proposed(reference: str, email: str) -> None:
 @click.option("--as", "email", required=True, help="Email address of the reviewer.")
 def ready(reference: str, email: str) -> None:
     """Mark the case's review ready for a second person to sign off."""
-    case, user = _case(reference), _user(email)
-    try:
-        signoff.mark_ready(case, by=user)
-    except signoff.SignOffRefused as error:
-        db.session.rollback()
-        raise click.ClickException(str(error)) from error
-    db.session.commit()
-    click.echo(f"{case.reference}: marked ready for sign-off by {user.email}.")
+    _sign_off_step(reference, email, signoff.mark_ready, "marked ready for sign-off")
 
 
 @review_cli.command("sign-off")
@@ -79,14 +74,19 @@ def ready(reference: str, email: str) -> None:
 @click.option("--as", "email", required=True, help="Email address of the second person signing off.")
 def sign_off(reference: str, email: str) -> None:
     """Sign off the case's review (never by the person who marked it ready)."""
+    _sign_off_step(reference, email, signoff.sign_off, "signed off")
+
+
+def _sign_off_step(reference: str, email: str, step: Callable[..., object], done: str) -> None:
+    """One step of the two-person sign-off as that user: a refusal is the command's error, nothing is saved."""
     case, user = _case(reference), _user(email)
     try:
-        signoff.sign_off(case, by=user)
+        step(case, by=user)
     except signoff.SignOffRefused as error:
         db.session.rollback()
         raise click.ClickException(str(error)) from error
     db.session.commit()
-    click.echo(f"{case.reference}: signed off by {user.email}.")
+    click.echo(f"{case.reference}: {done} by {user.email}.")
 
 
 @review_cli.command("seed-exemptions")

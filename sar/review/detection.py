@@ -11,6 +11,13 @@ then each page. Findings are reconciled with what is stored, keyed by (document,
 
 A run whose register and documents are the same as the last finished run's does nothing (retries, and the
 many ``case_changed`` reasons that do not touch the register, cost one query).
+
+A third party's answer to the consent question travels in the register as ``consent`` (:func:`with_answers`):
+``true`` keeps their mentions (consent given), ``false`` redacts them under TP with the refusal in the
+explanation. The export writes only ``consent: true``; a refusal must be in the register detection reads, or the
+fingerprint would not change when someone refuses (refused and never asked would look the same) and the re-run
+would be skipped. A professional's refusal does not undo Sch 2 para 17 (disclosure deemed reasonable), but an
+express refusal is a factor to weigh (sar-rules section 4), so their mentions become "needs a decision".
 """
 
 from __future__ import annotations
@@ -25,6 +32,7 @@ from sqlalchemy import Table, delete, func, insert, select, update
 
 from sar import audit
 from sar.audit import SystemActor
+from sar.cases import status
 from sar.cases.export import RegisterIncomplete, people_register
 from sar.cases.models import Case, CasePerson, PersonRole
 from sar.db import utcnow
@@ -74,6 +82,21 @@ def people_of(case: Case) -> dict[str, PersonInfo]:
     return info
 
 
+def with_answers(register: dict[str, Any], people: dict[str, PersonInfo]) -> dict[str, Any]:
+    """The register with every recorded consent answer, given or refused (the export writes only consent)."""
+    entries = []
+    for entry in register.get("people", []):
+        person = people.get(str(entry.get("id")))
+        if person is not None and person.consent is not None:
+            entry = {**entry, "consent": person.consent}
+        entries.append(entry)
+    return {**register, "people": entries}
+
+
+def _refused_professional(person: PersonInfo | None, role: str, reason: str | None) -> bool:
+    return person is not None and person.consent is False and (role == "professional" or reason == "TP-PRO")
+
+
 def explain(category: str, role: str, action: str, reason: str | None, person: PersonInfo | None) -> str:
     """Why the detector proposes what it does, in words the reviewer and the schedule can use."""
     what = CATEGORY_WORDS.get(category, category)
@@ -87,6 +110,11 @@ def explain(category: str, role: str, action: str, reason: str | None, person: P
         return f"The requester's {what}{who}: already known to them, so disclosed."
     if role == "organisation":
         return f"An organisation's {what} (letterhead or office details), not a person's: disclosed."
+    if _refused_professional(person, role, reason):
+        return (
+            f"The {what}{who}, a professional acting officially, who refused consent: disclosure is normally "
+            "deemed reasonable (Sch 2 para 17), but their express refusal must be weighed. Decide."
+        )
     if reason == "TP-PRO" or role == "professional":
         return f"The {what}{who}, a professional acting officially: disclosure is deemed reasonable (Sch 2 para 17)."
     if person is not None and person.consent is True and action == "keep":
@@ -171,8 +199,9 @@ def detect_case(payload: dict[str, Any]) -> None:
     )
     if reading:
         return  # the last document to be read queues another run
+    people = people_of(case)
     try:
-        register_data = people_register(case)
+        register_data = with_answers(people_register(case), people)
         register = load_register(register_data)
     except (RegisterIncomplete, RegisterError) as error:
         audit.record(
@@ -193,7 +222,6 @@ def detect_case(payload: dict[str, Any]) -> None:
     run = DetectionRun(case_id=case.id, reason=str(payload.get("reason", ""))[:200], fingerprint=fingerprint)
     db.session.add(run)
     db.session.flush()
-    people = people_of(case)
     detector = Detector(register)
     texts = [clean_text(text) for _, _, text, _ in pages]
     knowledge = detector.case_knowledge(texts)
@@ -204,12 +232,13 @@ def detect_case(payload: dict[str, Any]) -> None:
         for finding in detector.detect(text, knowledge):
             person = people.get(finding.person_id or "")
             key = (document_id, number, finding.start, finding.end, finding.text)
+            refused = finding.action == "keep" and _refused_professional(person, finding.role, finding.reason)
             found[key] = {
                 "category": finding.category,
                 "role": finding.role,
                 "person_ref": finding.person_id,
                 "person_name": person.name if person else "",
-                "proposed": finding.action,
+                "proposed": "review" if refused else finding.action,
                 "proposed_code": finding.reason,
                 "explanation": explain(finding.category, finding.role, finding.action, finding.reason, person),
                 "boxes": boxes_for(words, finding.start, finding.end),
@@ -230,6 +259,8 @@ def detect_case(payload: dict[str, Any]) -> None:
         from sar.review import signoff
 
         signoff.void(case.id, f"detection found {run.added} new mentions", by=JOB_ACTOR)
+    # Documents read and findings to decide are review's facts: the case moves to "In review" here.
+    status.refresh(case, reason=f"detection found {run.added} new findings in {run.documents} documents", by=JOB_ACTOR)
 
 
 _PROPOSAL_FIELDS = ("category", "role", "person_ref", "person_name", "proposed", "proposed_code", "explanation")

@@ -15,12 +15,13 @@ from sqlalchemy import func, select, update
 from sar import audit, calendar
 from sar.audit import Author, author_fields
 from sar.auth.models import User
+from sar.cases import status
 from sar.cases.models import Case, CasePerson
 from sar.cases.signals import case_changed
 from sar.db import utcnow
 from sar.errors import DomainError
 from sar.extensions import db
-from sar.review import catalogue, signoff
+from sar.review import catalogue, queries, signoff
 from sar.review.detection import boxes_for, fold
 from sar.review.models import (
     Consultation,
@@ -221,7 +222,7 @@ def redact_text(
         spans = _occurrences(page.text, search)
         if not spans:
             raise ReviewError(f"{search.strip()!r} does not appear on page {number}", "search")
-    existing = {(f.start, f.end) for f in _findings_of_page(document.id, number)}
+    existing = {(f.start, f.end) for f in queries.findings_of_page(document.id, number)}
     made = []
     for s, e in spans:
         if (s, e) in existing:
@@ -271,16 +272,6 @@ def redact_box(
     )  # fmt: skip
     signoff.void(document.case_id, f"{_label(by)} added a redaction", by=by)
     return finding
-
-
-def _findings_of_page(document_id: int, number: int) -> list[ReviewFinding]:
-    return list(
-        db.session.scalars(
-            select(ReviewFinding)
-            .where(ReviewFinding.document_id == document_id, ReviewFinding.page_number == number)
-            .order_by(ReviewFinding.start, ReviewFinding.id)
-        )
-    )
 
 
 # --- pages and documents -----------------------------------------------------------------------------------
@@ -380,6 +371,8 @@ def flag_document(document: Document, flag: str, *, by: User, code: str | None =
     )  # fmt: skip
     if flag != "done":
         signoff.void(document.case_id, f"{_label(by)} changed what happens to document {document.id}", by=by)
+    what = f"document {document.id}: {DOCUMENT_FLAGS[flag].lower()}"
+    status.refresh(db.session.get_one(Case, document.case_id), reason=what, by=by)
 
 
 def add_note(case: Case, text: str, *, by: User, document: Document | None = None, page: int | None = None) -> None:
@@ -541,14 +534,20 @@ def undo_batch(case: Case, batch_id: int, *, by: User) -> ReviewBatch:
     for obj in list(db.session.identity_map.values()):
         if isinstance(obj, ReviewFinding):
             db.session.expire(obj)
-    _log(case.id, "undo", by, batch_id=batch.id, text=f"Undid: {batch.description}")
-    audit.record(
-        "review.bulk_undone", object_type="review_batch", object_id=batch.id, case_id=case.id,
-        summary=f"Undid {batch.description}: {len(rows)} decisions restored, {len(added)} added redactions removed",
-        by=by,
-    )  # fmt: skip
-    signoff.void(case.id, f"{_label(by)} undid a decision across the case", by=by)
+    _batch_recorded(batch, "undo", f"Undid: {batch.description}", "review.bulk_undone",
+                    f"Undid {batch.description}: {len(rows)} decisions restored, {len(added)} added redactions "
+                    "removed", by=by, void=f"{_label(by)} undid a decision across the case")  # fmt: skip
     return batch
+
+
+def _batch_recorded(batch: ReviewBatch, what: str, logged: str, event: str, summary: str, *, by: User,
+                    void: str | None) -> None:  # fmt: skip
+    """The decision log's line, the audit event and (when decisions changed) the voided sign-off of a batch."""
+    _log(batch.case_id, what, by, batch_id=batch.id, text=logged)
+    audit.record(event, object_type="review_batch", object_id=batch.id, case_id=batch.case_id, summary=summary,
+                 by=by)  # fmt: skip
+    if void:
+        signoff.void(batch.case_id, void, by=by)
 
 
 def _parse_time(value: str) -> Any:
@@ -577,14 +576,9 @@ def accept_all_proposed(case: Case, *, by: User) -> tuple[int, int]:
         _set(finding, outcome, code, "", by, batch.id)
     batch.previous = previous
     db.session.flush()
-    _log(case.id, "accept proposals", by, batch_id=batch.id, text=f"{len(sure)} proposals accepted")
-    audit.record(
-        "review.bulk_accepted", object_type="review_batch", object_id=batch.id, case_id=case.id,
-        summary=f"Accepted {len(sure)} pending proposals; {len(pending) - len(sure)} left for a person to decide",
-        by=by,
-    )  # fmt: skip
-    if sure:
-        signoff.void(case.id, f"{actor[1]} accepted proposals", by=by)
+    _batch_recorded(batch, "accept proposals", f"{len(sure)} proposals accepted", "review.bulk_accepted",
+                    f"Accepted {len(sure)} pending proposals; {len(pending) - len(sure)} left for a person to decide",
+                    by=by, void=f"{actor[1]} accepted proposals" if sure else None)  # fmt: skip
     return len(sure), len(pending) - len(sure)
 
 

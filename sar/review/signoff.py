@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from sar import audit
 from sar.audit import Author
 from sar.auth.models import Role, User
+from sar.cases import status
 from sar.cases.models import Case
 from sar.db import utcnow
 from sar.errors import DomainError
@@ -65,6 +66,7 @@ def void(case_id: int, why: str, *, by: Author) -> None:
         "review.signoff_voided", object_type="case", object_id=case_id, case_id=case_id,
         summary=review.voided_reason, by=by,
     )  # fmt: skip
+    status.refresh(db.session.get_one(Case, case_id), reason=review.voided_reason, by=by)
 
 
 @dataclass(frozen=True)
@@ -142,67 +144,63 @@ def _check_role(by: User) -> None:
         raise SignOffRefused("Only the Data Protection Officer or an information governance officer can do this")
 
 
-def mark_ready(case: Case, *, by: User) -> CaseReview:
+def _open_review(case: Case, by: User) -> CaseReview:
+    """The checks every sign-off step opens with: the role, and a case not already signed off."""
     _check_role(by)
     review = review_of(case.id)
     assert review is not None
     if review.state is SignOffState.SIGNED_OFF:
         raise SignOffRefused(f"{case.reference} is already signed off")
-    problems = blockers(case)
-    if problems:
-        raise SignOffRefused("Cannot mark ready: " + "; ".join(b.message for b in problems))
-    review.state = SignOffState.READY
-    review.ready_by_id = by.id
-    review.ready_at = utcnow()
-    review.voided_reason = ""
-    db.session.flush()
-    audit.record(
-        "review.ready", object_type="case", object_id=case.id, case_id=case.id,
-        summary="Review marked ready for sign-off", by=by,
-    )  # fmt: skip
     return review
 
 
-def sign_off(case: Case, *, by: User) -> CaseReview:
-    _check_role(by)
-    review = review_of(case.id)
-    assert review is not None
-    if review.state is SignOffState.SIGNED_OFF:
-        raise SignOffRefused(f"{case.reference} is already signed off")
+def _second_person(case: Case, review: CaseReview, by: User, *, what: str) -> None:
+    """Only a case its reviewer marked ready, and only by someone else."""
     if review.state is not SignOffState.READY:
         raise SignOffRefused(f"{case.reference} has not been marked ready by its reviewer")
     if review.ready_by_id == by.id:
-        raise SignOffRefused("You marked this case ready: a second person must sign it off")
+        raise SignOffRefused(f"You marked this case ready: a second person must {what}")
+
+
+def _nothing_blocks(case: Case, what: str) -> None:
     problems = blockers(case)
     if problems:
-        raise SignOffRefused("Cannot sign off: " + "; ".join(b.message for b in problems))
-    review.state = SignOffState.SIGNED_OFF
-    review.signed_off_by_id = by.id
-    review.signed_off_at = utcnow()
-    review.comments = ""
+        raise SignOffRefused(f"Cannot {what}: " + "; ".join(b.message for b in problems))
+
+
+def _recorded(
+    case: Case, review: CaseReview, state: SignOffState, event: str, summary: str, *, by: User, **values: object
+) -> CaseReview:
+    """Move the review to ``state`` with ``values``, audit the step and re-derive the case's status from it."""
+    review.state = state
+    for name, value in values.items():
+        setattr(review, name, value)
     db.session.flush()
-    audit.record(
-        "review.signed_off", object_type="case", object_id=case.id, case_id=case.id,
-        summary="Review signed off by a second person", by=by,
-    )  # fmt: skip
+    audit.record(event, object_type="case", object_id=case.id, case_id=case.id, summary=summary, by=by)
+    status.refresh(case, reason=summary[:1].lower() + summary[1:], by=by)
     return review
+
+
+def mark_ready(case: Case, *, by: User) -> CaseReview:
+    review = _open_review(case, by)
+    _nothing_blocks(case, "mark ready")
+    return _recorded(case, review, SignOffState.READY, "review.ready", "Review marked ready for sign-off", by=by,
+                     ready_by_id=by.id, ready_at=utcnow(), voided_reason="")  # fmt: skip
+
+
+def sign_off(case: Case, *, by: User) -> CaseReview:
+    review = _open_review(case, by)
+    _second_person(case, review, by, what="sign it off")
+    _nothing_blocks(case, "sign off")
+    return _recorded(case, review, SignOffState.SIGNED_OFF, "review.signed_off",
+                     "Review signed off by a second person", by=by,
+                     signed_off_by_id=by.id, signed_off_at=utcnow(), comments="")  # fmt: skip
 
 
 def return_case(case: Case, comments: str, *, by: User) -> CaseReview:
-    _check_role(by)
-    review = review_of(case.id)
-    assert review is not None
-    if review.state is not SignOffState.READY:
-        raise SignOffRefused(f"{case.reference} is not waiting for sign-off")
-    if review.ready_by_id == by.id:
-        raise SignOffRefused("You marked this case ready: a second person must check it")
+    review = _open_review(case, by)
+    _second_person(case, review, by, what="check it")
     if not comments.strip():
-        raise SignOffRefused("Enter what the reviewer needs to change")
-    review.state = SignOffState.RETURNED
-    review.comments = comments.strip()
-    db.session.flush()
-    audit.record(
-        "review.returned", object_type="case", object_id=case.id, case_id=case.id,
-        summary=f"Review returned: {review.comments}", by=by,
-    )  # fmt: skip
-    return review
+        raise SignOffRefused("Enter what the reviewer needs to change", "comments")
+    return _recorded(case, review, SignOffState.RETURNED, "review.returned", f"Review returned: {comments.strip()}",
+                     by=by, comments=comments.strip())  # fmt: skip

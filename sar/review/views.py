@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Any, cast
-from urllib.parse import urlencode
 
 from flask import (
     Blueprint,
@@ -31,8 +30,10 @@ from sar.auth.models import Role
 from sar.cases.models import Case, CasePerson, PersonRole
 from sar.cases.panels import CasePanel, register_case_panel
 from sar.cases.signals import case_changed
+from sar.errors import DomainError
 from sar.extensions import db
-from sar.review import catalogue, cli, consistency, detection, images, queries, schedule, service, signoff
+from sar.forms import refused, show_error
+from sar.review import catalogue, cli, consistency, detection, forms, images, queries, schedule, service, signoff
 from sar.review.models import Consultation, ConsultationKind, Exemption, Outcome
 from sar.sources.models import Document, DocumentPage
 from sar.sources.queries import document_of_case
@@ -86,28 +87,20 @@ def _refuse_if_closed(case: Case) -> None:
         abort(403)
 
 
-def _text(name: str, limit: int = 2000) -> str:
-    return (request.form.get(name) or "").strip()[:limit]
+def _check(form: forms.ReviewForm) -> None:
+    """The form's own checks (CSRF, lengths): the first failure is refused like a service's."""
+    if not form.validate():
+        raise DomainError(form.first_error(), next((f.name for f in form if f.errors), None))
+
+
+def _data(field: Any, limit: int = 2000) -> str:
+    return str(field.data or "").strip()[:limit]
 
 
 def _int(name: str, *, source: Any = None) -> int | None:
     value = (source or request.form).get(name, "")
     try:
         return int(str(value).strip())
-    except ValueError:
-        return None
-
-
-def _float(name: str) -> float | None:
-    try:
-        return float((request.form.get(name) or "").strip())
-    except ValueError:
-        return None
-
-
-def _date(prefix: str) -> date | None:
-    try:
-        return date(int(_text(f"{prefix}-year")), int(_text(f"{prefix}-month")), int(_text(f"{prefix}-day")))
     except ValueError:
         return None
 
@@ -133,28 +126,35 @@ def _page_url(case_id: int, document_id: int, number: int, anchor: str = "") -> 
 def overview(case_id: int) -> str:
     case = _case(case_id)
     _viewed(case, "review")
+    return render_template("review/overview.html", **_overview_context(case))
+
+
+def _overview_context(case: Case) -> dict[str, Any]:
     progress = queries.progress(case.id)
     documents = {
         d.id: d for d in db.session.scalars(select(Document).where(Document.id.in_(list(progress.per_document))))
     }
-    review = signoff.review_of(case.id, create=False)
     third_parties = [p for p in case.people if p.role in (PersonRole.THIRD_PARTY, PersonRole.PROFESSIONAL)]
-    return render_template(
-        "review/overview.html",
-        case=case,
-        progress=progress,
-        documents=[documents[d] for d in sorted(documents)],
-        review=review,
-        blockers=signoff.blockers(case),
-        runs=queries.latest_runs(case.id),
-        batches=queries.batches_of(case.id),
-        people=queries.people_in_findings(case.id),
-        third_parties=third_parties,
-        can_change=_can_change(case),
-        can_sign=current_user.has_role(*signoff.SIGNERS),
-        notes=queries.notes_of(case.id),
-        first_pages={d: _first_page(d) for d in documents},
-    )
+    return {
+        "case": case,
+        "progress": progress,
+        "documents": [documents[d] for d in sorted(documents)],
+        "review": signoff.review_of(case.id, create=False),
+        "blockers": signoff.blockers(case),
+        "runs": queries.latest_runs(case.id),
+        "batches": queries.batches_of(case.id),
+        "people": queries.people_in_findings(case.id),
+        "third_parties": third_parties,
+        "can_change": _can_change(case),
+        "can_sign": current_user.has_role(*signoff.SIGNERS),
+        "notes": queries.notes_of(case.id),
+        "first_pages": {d: _first_page(d) for d in documents},
+        "form": None,
+    }
+
+
+def _overview_refused(case: Case, form: forms.ReviewForm) -> tuple[str, int]:
+    return refused("review/overview.html", **{**_overview_context(case), "form": form})
 
 
 def _first_page(document_id: int) -> int:
@@ -174,31 +174,41 @@ def page(case_id: int, document_id: int, number: int) -> str | Response:
     if jump is not None and "page" in request.args:
         target = min(max(jump, 1), max(document.page_count, 1))
         return redirect(url_for("review.page", case_id=case.id, document_id=document.id, number=target))
+    _viewed(case, f"review of document {document.id} page {number}")
+    return render_template("review/page.html", **_page_context(case, document, number))
+
+
+def _page_context(case: Case, document: Document, number: int) -> dict[str, Any]:
     page = db.session.execute(
         select(DocumentPage).where(DocumentPage.document_id == document.id, DocumentPage.number == number)
     ).scalar_one()
-    _viewed(case, f"review of document {document.id} page {number}")
     findings = queries.findings_of_page(document.id, number)
     pending_pages = queries.pending_pages(document.id)
-    codes = catalogue.by_code()
-    return render_template(
-        "review/page.html",
-        case=case,
-        document=document,
-        page=page,
-        findings=findings,
-        segments=_segments(page.text, findings),
-        withheld=queries.withheld_page(document.id, number),
-        flags=db.session.get(service.DocumentReview, document.id),
-        codes=codes,
-        redaction_codes=catalogue.redaction_codes(),
-        next_pending=next((p for p in pending_pages if p > number), None),
-        pending_pages=set(pending_pages),
-        can_change=_can_change(case),
-        notes=queries.notes_of(case.id, document.id),
-        document_flags=service.DOCUMENT_FLAGS,
-        has_image=bool(document.working_key),
-    )
+    return {
+        "case": case,
+        "document": document,
+        "page": page,
+        "findings": findings,
+        "segments": _segments(page.text, findings),
+        "withheld": queries.withheld_page(document.id, number),
+        "flags": db.session.get(service.DocumentReview, document.id),
+        "codes": catalogue.by_code(),
+        "redaction_codes": catalogue.redaction_codes(),
+        "next_pending": next((p for p in pending_pages if p > number), None),
+        "pending_pages": set(pending_pages),
+        "can_change": _can_change(case),
+        "notes": queries.notes_of(case.id, document.id),
+        "document_flags": service.DOCUMENT_FLAGS,
+        "has_image": bool(document.working_key),
+        "form": None,
+    }
+
+
+def _page_refused(case: Case, document: Document, number: int, form: forms.ReviewForm) -> tuple[str, int]:
+    """The page again with the refused form's message beside its field and in the one error summary (422)."""
+    if number < 1 or number > max(document.page_count, 1):
+        number = 1
+    return refused("review/page.html", **{**_page_context(case, document, number), "form": form})
 
 
 def _segments(text: str, findings: list[Any]) -> list[tuple[str, Any]]:
@@ -231,16 +241,18 @@ def page_image(case_id: int, document_id: int, number: int) -> Response:
 
 @bp.post("/cases/<int:case_id>/review/findings/<int:finding_id>")
 @roles_required(*CASE_WORKERS)
-def decide(case_id: int, finding_id: int) -> Response:
+def decide(case_id: int, finding_id: int) -> Response | tuple[str, int]:
     case = _case(case_id)
     _refuse_if_closed(case)
     finding = service.finding_of_case(case.id, finding_id)
-    action = _text("action", 20)
+    form = forms.DecisionForm().for_finding(finding.id)
     try:
-        service.decide(finding, action, by=current_user, code=_text("code", 20) or None, reason=_text("reason"))
-    except service.ReviewError as error:
-        flash(str(error))
-        return redirect(_page_url(case.id, finding.document_id, finding.page_number, f"finding-{finding.id}"))
+        _check(form)
+        service.decide(finding, (form.action.data or "").strip()[:20], by=current_user,
+                       code=(form.code.data or "").strip()[:20] or None, reason=_data(form.reason))  # fmt: skip
+    except DomainError as error:
+        form.refuse(error)
+        return _page_refused(case, document_of_case(case.id, finding.document_id), finding.page_number, form)
     following = _next_pending_on_page(finding)
     anchor = f"finding-{following}" if following else "decisions"
     return redirect(_safe_next(_page_url(case.id, finding.document_id, finding.page_number, anchor)))
@@ -255,76 +267,87 @@ def _next_pending_on_page(finding: Any) -> int | None:
 
 @bp.post("/cases/<int:case_id>/review/documents/<int:document_id>/pages/<int:number>/redact")
 @roles_required(*CASE_WORKERS)
-def redact(case_id: int, document_id: int, number: int) -> Response:
+def redact(case_id: int, document_id: int, number: int) -> Response | tuple[str, int]:
     case = _case(case_id)
     _refuse_if_closed(case)
     document = document_of_case(case.id, document_id)
-    code, reason = _text("code", 20), _text("reason")
+    form = forms.RedactForm()
+    code, reason = (form.code.data or "").strip()[:20], _data(form.reason)
     try:
-        if request.form.get("kind") == "box":
-            corners = [_float(n) for n in ("x0", "y0", "x1", "y1")]
-            if any(c is None for c in corners):
-                raise service.ReviewError("Enter the box's four corners as numbers", "x0")
-            x0, y0, x1, y1 = (float(c or 0) for c in corners)
-            service.redact_box(document, number, (x0, y0, x1, y1), by=current_user, code=code, reason=reason)
+        _check(form)
+        if form.is_box:
+            service.redact_box(document, number, form.corners(), by=current_user, code=code, reason=reason)
             flash("Area redacted.", "success")
         else:
-            start, end = _int("start"), _int("end")
+            start, end = form.span()
             made = service.redact_text(document, number, by=current_user, code=code, reason=reason,
-                                       search=_text("search", 200), start=start, end=end)  # fmt: skip
+                                       search=_data(form.search, 200), start=start, end=end)  # fmt: skip
             flash(f"{len(made)} redactions added on page {number}." if made else
                   "Those words are already marked on this page.", "success")  # fmt: skip
-    except service.ReviewError as error:
-        flash(str(error))
+    except DomainError as error:
+        form.refuse(error)
+        return _page_refused(case, document, number, form)
     return redirect(_page_url(case.id, document.id, number, "add-redaction"))
 
 
 @bp.post("/cases/<int:case_id>/review/documents/<int:document_id>/pages/<int:number>/withhold")
 @roles_required(*CASE_WORKERS)
-def withhold_page(case_id: int, document_id: int, number: int) -> Response:
+def withhold_page(case_id: int, document_id: int, number: int) -> Response | tuple[str, int]:
     case = _case(case_id)
     _refuse_if_closed(case)
     document = document_of_case(case.id, document_id)
+    form = forms.WithholdPageForm()
     try:
-        if request.form.get("release"):
+        _check(form)
+        if form.release.data:
             service.release_page(document, number, by=current_user)
             flash(f"Page {number} is no longer withheld.", "success")
         else:
-            service.withhold_page(document, number, by=current_user, code=_text("code", 20), reason=_text("reason"))
+            service.withhold_page(document, number, by=current_user, code=(form.code.data or "").strip()[:20],
+                                  reason=_data(form.reason))  # fmt: skip
             flash(f"Page {number} withheld.", "success")
-    except service.ReviewError as error:
-        flash(str(error))
+    except DomainError as error:
+        form.refuse(error)
+        return _page_refused(case, document, number, form)
     return redirect(_page_url(case.id, document.id, number, "page-actions"))
 
 
 @bp.post("/cases/<int:case_id>/review/documents/<int:document_id>/flag")
 @roles_required(*CASE_WORKERS)
-def flag_document(case_id: int, document_id: int) -> Response:
+def flag_document(case_id: int, document_id: int) -> Response | tuple[str, int]:
     case = _case(case_id)
     _refuse_if_closed(case)
     document = document_of_case(case.id, document_id)
-    number = _int("page") or 1
+    form = forms.DocumentFlagForm()
+    number = forms.number(form.page.data) or 1
     try:
-        service.flag_document(document, _text("flag", 20), by=current_user, code=_text("code", 20) or None,
-                              reason=_text("reason"))  # fmt: skip
+        _check(form)
+        service.flag_document(document, (form.flag.data or "").strip()[:20], by=current_user,
+                              code=(form.code.data or "").strip()[:20] or None, reason=_data(form.reason))  # fmt: skip
         flash("Recorded.", "success")
-    except service.ReviewError as error:
-        flash(str(error))
+    except DomainError as error:
+        form.refuse(error)
+        return _page_refused(case, document, number, form)
     return redirect(_page_url(case.id, document.id, number, "document-actions"))
 
 
 @bp.post("/cases/<int:case_id>/review/notes")
 @roles_required(*CASE_WORKERS)
-def add_note(case_id: int) -> Response:
+def add_note(case_id: int) -> Response | tuple[str, int]:
     case = _case(case_id)
     _refuse_if_closed(case)
-    document_id, number = _int("document_id"), _int("page")
+    form = forms.NoteForm()
+    document_id, number = forms.number(form.document_id.data), forms.number(form.page.data)
     document = document_of_case(case.id, document_id) if document_id else None
     try:
-        service.add_note(case, _text("note"), by=current_user, document=document, page=number)
+        _check(form)
+        service.add_note(case, _data(form.note), by=current_user, document=document, page=number)
         flash("Note added.", "success")
-    except service.ReviewError as error:
-        flash(str(error))
+    except DomainError as error:
+        form.refuse(error)
+        if document is not None:
+            return _page_refused(case, document, number or 1, form)
+        return _overview_refused(case, form)
     if document is not None:
         return redirect(_page_url(case.id, document.id, number or 1, "notes"))
     return redirect(url_for("review.overview", case_id=case.id) + "#notes")
@@ -333,11 +356,11 @@ def add_note(case_id: int) -> Response:
 # --- across the case -----------------------------------------------------------------------------------------
 
 
-def _scope(case: Case, source: Any) -> service.Scope:
-    person = (source.get("person") or "").strip()
+def _scope(case: Case, form: forms.ApplyForm) -> service.Scope:
+    person = str(form.person.data or "").strip()
     if person:
         return service.person_scope(case, person[:10])
-    return service.text_scope(case, (source.get("text") or "")[:200])
+    return service.text_scope(case, str(form.text.data or "")[:200])
 
 
 @bp.route("/cases/<int:case_id>/review/apply", methods=["GET", "POST"])
@@ -345,32 +368,32 @@ def _scope(case: Case, source: Any) -> service.Scope:
 def apply(case_id: int) -> str | tuple[str, int] | Response:
     case = _case(case_id)
     _refuse_if_closed(case)
-    source = request.form if request.method == "POST" else request.args
-    outcome_value = (source.get("outcome") or "redact").strip()
-    outcome = Outcome.REDACT if outcome_value == "redact" else Outcome.KEEP
-    if request.method == "GET" and not (source.get("person") or "").strip() and "text" not in source:
+    posted = request.method == "POST"
+    # Asking for the count is a GET (a link from each finding); only the confirming POST needs a CSRF token.
+    form = forms.ApplyForm() if posted else forms.ApplyForm(formdata=request.args, meta={"csrf": False})
+    outcome = Outcome.KEEP if (form.outcome.data or "redact").strip() == "keep" else Outcome.REDACT
+    page: dict[str, Any] = {
+        "case": case,
+        "form": form,
+        "outcome": outcome,
+        "scope": None,
+        "redaction_codes": catalogue.redaction_codes(),
+        "back": _safe_back(form.back.data or ""),
+    }
+    if not posted and not (form.person.data or "").strip() and "text" not in request.args:
         _viewed(case, "apply a decision across the case")
-        return render_template("review/apply.html", case=case, scope=None, errors={}, outcome=outcome)
+        return render_template("review/apply.html", **page)
     try:
-        scope = _scope(case, source)
-    except service.ReviewError as error:
-        page = render_template("review/apply.html", case=case, scope=None, errors={"text": str(error)},
-                               outcome=outcome)  # fmt: skip
-        return page, 422
-    if request.method == "GET" or not source.get("confirm"):
-        _viewed(case, f"what {scope.description} would change")
-        return render_template(
-            "review/apply.html", case=case, scope=scope, outcome=outcome, person=source.get("person", ""),
-            text=source.get("text", ""), code=source.get("code", "TP"), redaction_codes=catalogue.redaction_codes(),
-            reason=source.get("reason", ""), back=_safe_back(source.get("back", "")), errors={},
-        )  # fmt: skip
-    try:
-        batch = service.apply_scope(case, scope, outcome, by=current_user, code=_text("code", 20) or None,
-                                    reason=_text("reason"))  # fmt: skip
-    except service.ReviewError as error:
-        flash(str(error))
-        kept = {k: str(v) for k, v in source.items() if k in ("person", "text", "outcome")}
-        return redirect(url_for("review.apply", case_id=case.id) + "?" + urlencode(kept))
+        _check(form)
+        page["scope"] = scope = _scope(case, form)
+        if not posted or not form.confirm.data:
+            _viewed(case, f"what {scope.description} would change")
+            return render_template("review/apply.html", **page)
+        code = (form.code.data or "").strip()[:20] or None
+        batch = service.apply_scope(case, scope, outcome, by=current_user, code=code, reason=_data(form.reason))
+    except DomainError as error:
+        form.refuse(error)
+        return refused("review/apply.html", **page)
     flash(f"{batch.description}: {scope.count} changed. You can undo this from the review page.", "success")
     return redirect(url_for("review.overview", case_id=case.id) + f"#batch-{batch.id}")
 
@@ -381,14 +404,17 @@ def _safe_back(value: str) -> str:
 
 @bp.post("/cases/<int:case_id>/review/batches/<int:batch_id>/undo")
 @roles_required(*CASE_WORKERS)
-def undo(case_id: int, batch_id: int) -> Response:
+def undo(case_id: int, batch_id: int) -> Response | tuple[str, int]:
     case = _case(case_id)
     _refuse_if_closed(case)
+    form = forms.UndoForm()
     try:
+        _check(form)
         batch = service.undo_batch(case, batch_id, by=current_user)
         flash(f"Undone: {batch.description}.", "success")
-    except service.ReviewError as error:
-        flash(str(error))
+    except DomainError as error:
+        form.refuse(error)
+        return _overview_refused(case, form)
     return redirect(url_for("review.overview", case_id=case.id) + "#batches")
 
 
@@ -399,52 +425,65 @@ def undo(case_id: int, batch_id: int) -> Response:
 @roles_required(*CASE_READERS)
 def consistency_check(case_id: int) -> str | tuple[str, int] | Response:
     case = _case(case_id)
-    errors: dict[str, str] = {}
-    key = ""
+    form: forms.ExplanationForm | None = None
     if request.method == "POST":
         if not _can_change(case):
             abort(403)
-        key = _text("key", 64)
+        form = forms.ExplanationForm()
+        form.for_issue(str(form.key.data or "")[:64])
         try:
-            consistency.explain(case, key, _text("explanation"), by=current_user)
-            flash("Explanation recorded.", "success")
-            return redirect(url_for("review.consistency_check", case_id=case.id))
-        except service.ReviewError as error:
-            errors["explanation"] = str(error)
+            _check(form)
+            consistency.explain(case, str(form.key.data or "")[:64], _data(form.explanation), by=current_user)
+        except DomainError as error:
+            form.refuse(error)
+            return refused("review/consistency.html", **_consistency_context(case, form))
+        flash("Explanation recorded.", "success")
+        return redirect(url_for("review.consistency_check", case_id=case.id))
     _viewed(case, "consistency check")
-    page = render_template("review/consistency.html", case=case, issues=consistency.check(case),
-                           can_change=_can_change(case), errors=errors, chosen_key=key)  # fmt: skip
-    return (page, 422) if errors else page
+    return render_template("review/consistency.html", **_consistency_context(case, form))
+
+
+def _consistency_context(case: Case, form: forms.ExplanationForm | None) -> dict[str, Any]:
+    return {"case": case, "issues": consistency.check(case), "can_change": _can_change(case), "form": form}
 
 
 @bp.route("/cases/<int:case_id>/review/consultations", methods=["GET", "POST"])
 @roles_required(*CASE_READERS)
 def consultations(case_id: int) -> str | tuple[str, int] | Response:
     case = _case(case_id)
-    errors: dict[str, str] = {}
-    chosen: int | None = None
+    form: forms.ConsultationForm | None = None
     if request.method == "POST":
         if not _can_change(case):
             abort(403)
-        chosen = _int("consultation_id")
+        form = forms.ConsultationForm()
         consultation = db.session.execute(
-            select(Consultation).where(Consultation.id == (chosen or 0), Consultation.case_id == case.id)
+            select(Consultation).where(
+                Consultation.id == (forms.number(form.consultation_id.data) or 0), Consultation.case_id == case.id
+            )
         ).scalar_one()
+        form.for_consultation(consultation.id)
         try:
-            service.record_consultation(consultation, by=current_user, consultee=_text("consultee", 200),
-                                        opinion=_text("opinion"), opinion_date=_date("opinion_date"))  # fmt: skip
-            flash(f"Consultation for {consultation.code} recorded.", "success")
-            return redirect(url_for("review.consultations", case_id=case.id))
-        except service.ReviewError as error:
-            errors[error.field or "consultee"] = str(error)
+            _check(form)
+            service.record_consultation(consultation, by=current_user, consultee=_data(form.consultee, 200),
+                                        opinion=_data(form.opinion), opinion_date=form.opinion_date.data)  # fmt: skip
+        except DomainError as error:
+            form.refuse(error)
+            return refused("review/consultations.html", **_consultations_context(case, form))
+        flash(f"Consultation for {consultation.code} recorded.", "success")
+        return redirect(url_for("review.consultations", case_id=case.id))
     _viewed(case, "consultations")
-    page = render_template(
-        "review/consultations.html", case=case, consultations=queries.consultations_of(case.id),
-        waiting={c.id for c in signoff.open_consultations_of(case.id)},
-        codes=catalogue.by_code(), can_change=_can_change(case), errors=errors, chosen=chosen, form=request.form,
-        kinds=ConsultationKind,
-    )  # fmt: skip
-    return (page, 422) if errors else page
+    return render_template("review/consultations.html", **_consultations_context(case, form))
+
+
+def _consultations_context(case: Case, form: forms.ConsultationForm | None) -> dict[str, Any]:
+    return {
+        "case": case,
+        "consultations": queries.consultations_of(case.id),
+        "waiting": {c.id for c in signoff.open_consultations_of(case.id)},
+        "codes": catalogue.by_code(),
+        "can_change": _can_change(case),
+        "form": form,
+    }
 
 
 @bp.route("/cases/<int:case_id>/review/people/<int:person_id>/consent", methods=["GET", "POST"])
@@ -457,25 +496,20 @@ def consent(case_id: int, person_id: int) -> str | tuple[str, int] | Response:
     ).scalar_one()
     if person.is_subject:
         abort(404)
-    errors: dict[str, str] = {}
+    form = forms.ConsentForm()
     if request.method == "POST":
-        answer = _text("answer", 10)
-        answered_on = _date("answered_on")
-        if answer not in ("yes", "no"):
-            errors["answer"] = "Select whether they consent or refuse"
-        if answered_on is None:
-            errors["answered_on"] = "Enter the date of their answer"
-        if not errors:
-            try:
-                service.record_consent(person, answer == "yes", cast(date, answered_on), _text("note", 500),
-                                       by=current_user)  # fmt: skip
-                flash(f"{person.full_name}'s answer recorded. Detection is running again with it.", "success")
-                return redirect(url_for("review.overview", case_id=case.id) + "#people")
-            except service.ReviewError as error:
-                errors[error.field or "answered_on"] = str(error)
+        try:
+            if not form.validate():
+                return refused("review/consent.html", case=case, person=person, form=form)
+            service.record_consent(person, form.answer.data == "yes", cast(date, form.answered_on.data),
+                                   _data(form.note, 500), by=current_user)  # fmt: skip
+        except DomainError as error:
+            show_error(form, error)
+            return refused("review/consent.html", case=case, person=person, form=form)
+        flash(f"{person.full_name}'s answer recorded. Detection is running again with it.", "success")
+        return redirect(url_for("review.overview", case_id=case.id) + "#people")
     _viewed(case, f"consent of {person.full_name}")
-    page = render_template("review/consent.html", case=case, person=person, errors=errors, form=request.form)
-    return (page, 422) if errors else page
+    return render_template("review/consent.html", case=case, person=person, form=form)
 
 
 # --- sign-off ------------------------------------------------------------------------------------------------
@@ -483,24 +517,27 @@ def consent(case_id: int, person_id: int) -> str | tuple[str, int] | Response:
 
 @bp.post("/cases/<int:case_id>/review/sign-off")
 @roles_required(*CASE_WORKERS)
-def sign_off(case_id: int) -> Response:
+def sign_off(case_id: int) -> Response | tuple[str, int]:
     case = _case(case_id)
     _refuse_if_closed(case)
-    step = _text("step", 20)
+    form = forms.SignOffForm()
+    step = (form.step.data or "").strip()
+    if step not in ("ready", "sign_off", "return"):
+        abort(400)
     try:
+        _check(form)
         if step == "ready":
             signoff.mark_ready(case, by=current_user)
             flash("Marked ready. A second person must now sign it off.", "success")
         elif step == "sign_off":
             signoff.sign_off(case, by=current_user)
             flash("Signed off. The case can now be bundled.", "success")
-        elif step == "return":
-            signoff.return_case(case, _text("comments"), by=current_user)
-            flash("Returned to the reviewer with your comments.", "success")
         else:
-            abort(400)
-    except signoff.SignOffRefused as error:
-        flash(str(error))
+            signoff.return_case(case, _data(form.comments), by=current_user)
+            flash("Returned to the reviewer with your comments.", "success")
+    except DomainError as error:
+        form.refuse(error)
+        return _overview_refused(case, form)
     return redirect(url_for("review.overview", case_id=case.id) + "#sign-off")
 
 
@@ -535,39 +572,24 @@ def exemptions() -> str:
 def edit_exemption(code: str) -> str | tuple[str, int] | Response:
     catalogue.all_exemptions()
     exemption = db.session.get_one(Exemption, code)
-    errors: dict[str, str] = {}
+    form = forms.ExemptionForm(
+        data={**audit.snapshot(exemption, ("name", "description", "provision", "test", "consultee")),
+              "consultation": exemption.consultation.value, "active": ["yes"] if exemption.active else []}
+    )  # fmt: skip
     if request.method == "POST":
-        values = {
-            "name": _text("name", 120),
-            "description": _text("description", 300),
-            "provision": _text("provision", 120),
-            "test": _text("test", 4000),
-            "consultee": _text("consultee", 300),
-        }
-        for field_name, label in (("name", "a name"), ("description", "a one-line description"),
-                                  ("provision", "the provision"), ("test", "the test")):  # fmt: skip
-            if not values[field_name]:
-                errors[field_name] = f"Enter {label}"
-        consultation = _text("consultation", 20)
-        if consultation not in {k.value for k in ConsultationKind}:
-            errors["consultation"] = "Select whether a consultation is needed"
-        if not errors:
-            before = audit.snapshot(exemption, ("name", "description", "provision", "test", "consultee",
-                                                "consultation", "active"))  # fmt: skip
-            for key, value in values.items():
-                setattr(exemption, key, value)
-            exemption.consultation = ConsultationKind(consultation)
-            exemption.active = request.form.get("active") == "yes"
-            db.session.flush()
-            audit.record(
-                "review.exemption_changed", object_type="exemption", object_id=exemption.code,
-                summary=f"Exemption {exemption.code} changed", before=before,
-                after=audit.snapshot(exemption, ("name", "description", "provision", "test", "consultee",
-                                                 "consultation", "active")),
-                by=current_user,
-            )  # fmt: skip
-            flash(f"{exemption.code} saved.", "success")
-            return redirect(url_for("review.exemptions") + f"#{exemption.code}")
-    page = render_template("review/exemption_edit.html", exemption=exemption, errors=errors, form=request.form,
-                           kinds=ConsultationKind)  # fmt: skip
-    return (page, 422) if errors else page
+        if not form.validate():
+            return refused("review/exemption_edit.html", exemption=exemption, form=form)
+        before = audit.snapshot(exemption, forms.ExemptionForm.FIELDS)
+        for key in ("name", "description", "provision", "test", "consultee"):
+            setattr(exemption, key, str(getattr(form, key).data or "").strip())
+        exemption.consultation = ConsultationKind(form.consultation.data)
+        exemption.active = "yes" in (form.active.data or [])
+        db.session.flush()
+        audit.record(
+            "review.exemption_changed", object_type="exemption", object_id=exemption.code,
+            summary=f"Exemption {exemption.code} changed", before=before,
+            after=audit.snapshot(exemption, forms.ExemptionForm.FIELDS), by=current_user,
+        )  # fmt: skip
+        flash(f"{exemption.code} saved.", "success")
+        return redirect(url_for("review.exemptions") + f"#{exemption.code}")
+    return render_template("review/exemption_edit.html", exemption=exemption, form=form)

@@ -37,6 +37,7 @@ SUBJECT = "Ayesha Khan"
 THIRD_PARTIES = ["Gary Pollard", "Kayla Smith", "Dorian Wells", "Priya Natt"]
 RECORD = "On {n} May the social worker visited {subject} at home; the family support plan was reviewed in full."
 EMAIL = "From: duty.team@council.example  To: {subject}'s worker  Subject: visit {n}"
+WORKERS = int(os.environ.get("BENCH_BUNDLE_WORKERS", "2"))  # redaction processes, as BUNDLE_WORKERS on 2 cores
 PDF_LINE = "Case note {n}: {who} called about {subject} and the school attendance plan."
 
 
@@ -130,7 +131,7 @@ def run_one(total_pages: int) -> dict[str, float]:
 
         cpu0 = time.process_time()
         started = time.perf_counter()
-        built = builder.build_part(spec, out, work, fetch)
+        built = builder.build_part(spec, out, work, fetch, workers=WORKERS)
         build_s = time.perf_counter() - started
         furniture = built.furniture.lines(1) if built.furniture else ("", "")
         keep = gate.must_keep_strings([SUBJECT], furniture, [RECORD.format(n=1, subject=SUBJECT)])

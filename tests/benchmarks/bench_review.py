@@ -39,6 +39,7 @@ from reportlab.pdfgen import canvas  # noqa: E402
 from sqlalchemy import func, insert, select  # noqa: E402
 
 from sar import create_app  # noqa: E402
+from sar.audit import SystemActor  # noqa: E402
 from sar.auth import service as accounts  # noqa: E402
 from sar.auth.models import Role  # noqa: E402
 from sar.cases.models import Case, CasePerson, CaseRight, Channel, PersonRole, Right  # noqa: E402
@@ -46,6 +47,7 @@ from sar.extensions import db  # noqa: E402
 from sar.review.models import ReviewFinding  # noqa: E402
 from sar.sources.models import Document, DocumentPage, DocumentStatus  # noqa: E402
 from sar.storage import get_store  # noqa: E402
+from tests.support import sign_in_as  # noqa: E402
 
 DEFAULT_CORPUS = ROOT.parent / "shared" / "eval" / "corpus-dev"
 WORDS_PER_PAGE = 280
@@ -162,13 +164,11 @@ def main() -> None:
 
 
 def run(app: Any, corpus: Path) -> None:
-    from flask_login.utils import _create_identifier
-
     from sar.review import detection
 
     officer = accounts.create_user(email="reviewer@council.example", full_name="Bench Officer",
                                    password="correct horse battery staple", roles=(Role.IG_OFFICER,),
-                                   actor=None)  # fmt: skip
+                                   by=SystemActor("review benchmark"))  # fmt: skip
     case = Case(reference="SAR-BENCH1", channel=Channel.EMAIL, received_at=datetime.now(UTC),
                 received_on=date.today(), logged_by_id=officer.id)  # fmt: skip
     case.rights = [CaseRight(right=Right.ACCESS)]
@@ -205,11 +205,8 @@ def run(app: Any, corpus: Path) -> None:
     print(f"detection job, {pages} pages: {seconds:.1f} s wall ({cpu:.1f} s CPU), {findings:,} findings stored "
           f"(target: under 120 s)")  # fmt: skip
 
-    client = app.test_client()
-    with app.test_request_context(environ_base=client.environ_base):
-        identifier = _create_identifier()
-    with client.session_transaction() as session:
-        session.update({"_user_id": str(officer.id), "_fresh": True, "_id": identifier})
+    # Signed in as a completed sign-in leaves it (the server-side session row included), as the tests do.
+    client = sign_in_as(app.test_client(), officer)
 
     # 2. the review page of the 300-page document.
     page_url = f"/cases/{case.id}/review/documents/{big.id}/pages/150"

@@ -28,6 +28,8 @@ NOT_PAGES = {
     "audit.export_csv": "CSV download",
     "dashboard.request_log_csv": "CSV download",
     "letters.download_letter": "PDF download (tests/integration/letters)",
+    "bundle.download_released": "the released, encrypted PDF (tests/integration/bundle/test_gate.py)",
+    "bundle.schedule": "the redaction schedule PDF download (tests/integration/bundle/test_gate.py)",
     "sources.evidence_file": "an evidence file download (tests/integration/sources/test_evidence_files.py)",
     "auth.set_up_mfa": "only reachable between password and MFA (test_sign_in.py)",
     "auth.verify_mfa": "only reachable between password and MFA (test_sign_in.py)",

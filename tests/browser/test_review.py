@@ -140,12 +140,14 @@ def test_the_same_person_cannot_sign_off_and_a_second_person_can(
     reviewer = page_as(Role.IG_OFFICER)
     reviewer.goto(f"/cases/{review_case.case_id}/review")
     reviewer.get_by_role("button", name="Mark ready for sign-off").click()
-    expect(reviewer.locator(".govuk-notification-banner")).to_contain_text("findings need a decision")
+    # Refused: the overview again, with the one error summary saying why (no JavaScript involved).
+    expect(reviewer.locator(".govuk-error-summary")).to_contain_text("findings need a decision")
+    axe(reviewer, what="sign-off refused")
     result = live_server.app.test_cli_runner().invoke(
         args=["review", "accept-proposed", review_case.reference, "--as", staff.account(Role.IG_OFFICER).email]
     )
     assert result.exit_code == 0, result.output
-    reviewer.reload()
+    reviewer.goto(f"/cases/{review_case.case_id}/review")
     reviewer.get_by_role("button", name="Mark ready for sign-off").click()
     expect(reviewer.locator("#sign-off ~ p").first).to_contain_text("Marked ready by")
     expect(reviewer.get_by_role("button", name="Sign off")).to_have_count(0)
@@ -161,3 +163,50 @@ def test_the_same_person_cannot_sign_off_and_a_second_person_can(
         from sar.review import is_signed_off
 
         assert is_signed_off(db.session.get_one(Case, review_case.case_id))
+
+
+def test_a_refused_redaction_shows_the_page_again_with_one_error_summary_linking_to_the_words(
+    page_as: Callable[..., Page], review_case: ReviewData, axe: Callable[..., None]
+) -> None:
+    page = page_as(Role.IG_OFFICER)
+    page.goto(f"/cases/{review_case.case_id}/review/documents/{review_case.letter_id}/pages/1")
+    page.get_by_label("Words to redact").fill("elephant")
+    page.get_by_role("button", name="Redact these words").click()
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_have_count(1)
+    expect(summary).to_contain_text("does not appear on page 1")
+    axe(page, what="review page with a refused redaction")
+    summary.get_by_role("link").first.click()
+    expect(page.get_by_label("Words to redact")).to_be_focused()
+    expect(page.get_by_label("Words to redact")).to_have_value("elephant")
+
+
+def test_a_third_partys_refusal_is_recorded_on_its_own_page_and_bad_input_is_explained(
+    page_as: Callable[..., Page], review_case: ReviewData, axe: Callable[..., None]
+) -> None:
+    page = page_as(Role.IG_OFFICER)
+    page.goto(f"/cases/{review_case.case_id}/review")
+    page.get_by_role("link", name=f"Record their answer for {review_case.third_party}").click()
+    axe(page, what="consent page")
+    page.get_by_role("button", name="Record their answer").click()
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_contain_text("Select whether they consent or refuse")
+    expect(summary).to_contain_text("Enter the date of their answer")
+    axe(page, what="consent page with errors")
+    page.get_by_label("No, they refuse").check()
+    page.get_by_label("Day").fill("20")
+    page.get_by_label("Month").fill("11")
+    page.get_by_label("Year").fill("2026")
+    page.get_by_role("button", name="Record their answer").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("answer recorded")
+    expect(page.locator("#main-content")).to_contain_text(f"{review_case.third_party} (third party")
+    expect(page.locator("#main-content")).to_contain_text("refused on 20 November 2026")
+
+
+def test_the_dpo_edits_an_exemption_on_a_form_kit_page(page_as: Callable[..., Page], axe: Callable[..., None]) -> None:
+    page = page_as(Role.DPO)
+    page.goto("/review/exemptions/REF")
+    page.get_by_label("Name").fill("")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter a name")
+    axe(page, what="exemption edit with an error")

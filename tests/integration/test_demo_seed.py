@@ -120,6 +120,12 @@ INTAKE_STATUSES = {
     CaseStatus.AWAITING_CLARIFICATION,
     CaseStatus.CLOSED,
 }
+REVIEW_STATUSES = {
+    CaseStatus.IN_REVIEW,
+    CaseStatus.AWAITING_SIGN_OFF,
+    CaseStatus.RETURNED,
+    CaseStatus.READY_TO_SEND,
+}
 INTAKE_OUTCOMES = {
     Outcome.TRANSFERRED,
     Outcome.WITHDRAWN,
@@ -133,8 +139,9 @@ INTAKE_OUTCOMES = {
 def test_about_forty_cases_in_every_status_and_outcome_the_recorded_facts_allow(seeded: str) -> None:
     cases = _cases()
     assert 35 <= len(cases) <= 45
-    # Gathering's seeding sends search tasks for the cases with nothing outstanding from the requester.
-    assert {case.status for case in cases} == INTAKE_STATUSES | {CaseStatus.GATHERING}
+    # Gathering's seeding sends search tasks for the cases with nothing outstanding from the requester; review's
+    # carries four of them on through each step of review and sign-off.
+    assert {case.status for case in cases} == INTAKE_STATUSES | {CaseStatus.GATHERING} | REVIEW_STATUSES
     assert {case.outcome for case in cases if case.is_closed} == INTAKE_OUTCOMES
     assert all(case.outcome is None for case in cases if not case.is_closed)
     references = [case.reference for case in cases]
@@ -164,7 +171,8 @@ def test_every_demo_case_has_the_status_its_facts_give(seeded: str) -> None:
 
 def test_stories_stop_where_their_facts_stop(seeded: str) -> None:
     """A story waiting on the requester shows that wait; one that goes on to later stages waits at "Received", or at
-    "Gathering" once gathering's seeding has sent its searches (review and the bundle are not built yet)."""
+    "Gathering" once gathering's seeding has sent its searches, or at a step of review for the four review's
+    seeding carries on (the bundle is not built yet)."""
     by_status = Counter(case.status for case in _cases())
     assert by_status[CaseStatus.AWAITING_ID] and by_status[CaseStatus.AWAITING_CLARIFICATION]
     assert by_status[CaseStatus.GATHERING] >= 5
@@ -346,3 +354,18 @@ def test_the_stories_are_the_same_every_time() -> None:
 
     assert snapshot(7) == snapshot(7)
     assert snapshot(7) != snapshot(8)
+
+
+def test_review_has_a_case_at_every_step_with_documents_partly_reviewed(seeded: str) -> None:
+    from sar.review.models import CaseReview, ReviewFinding, SignOffState
+    from sar.review.models import Outcome as Decision
+
+    by_status = {case.status: case for case in _cases()}
+    partly = by_status[CaseStatus.IN_REVIEW]
+    decisions = Counter(db.session.scalars(select(ReviewFinding.outcome).where(ReviewFinding.case_id == partly.id)))
+    assert decisions[Decision.PENDING] and (decisions[Decision.REDACT] or decisions[Decision.KEEP])
+    signed = db.session.get_one(CaseReview, by_status[CaseStatus.READY_TO_SEND].id)
+    assert signed.state is SignOffState.SIGNED_OFF and signed.signed_off_by_id != signed.ready_by_id
+    returned = db.session.get_one(CaseReview, by_status[CaseStatus.RETURNED].id)
+    assert returned.comments
+    assert db.session.get_one(CaseReview, by_status[CaseStatus.AWAITING_SIGN_OFF].id).state is SignOffState.READY

@@ -137,3 +137,37 @@ def test_a_repeat_request_discloses_only_what_is_new_and_lists_what_went_before(
     db.session.commit()
     with pytest.raises(BundleRefused, match="Nothing new"):
         service.build_bundle(case, by=signed_off.dpo, only_new=True)
+
+
+def test_documents_are_redacted_in_worker_processes_when_there_are_many(
+    signed_off: SignedOff,
+    app,
+    monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
+) -> None:
+    from sar.bundle import builder
+
+    monkeypatch.setattr(builder, "PARALLEL_FROM_PAGES", 0)
+    monkeypatch.setitem(app.config, "BUNDLE_WORKERS", 2)
+    [bundle] = service.build_bundle(signed_off.case, by=signed_off.dpo)
+    db.session.commit()
+    assert bundle.status is BundleStatus.BUILT, bundle.gate_report
+    everything = " ".join(page_texts(built_bytes(bundle)))
+    assert "Gary Pollard" not in everything and "Jo Bloggs recorded the call" in everything
+
+
+def test_a_bundle_of_many_files_is_merged_in_stages_with_nothing_lost(
+    signed_off: SignedOff, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sar.bundle import builder
+
+    monkeypatch.setattr(builder, "MAX_OPEN_SOURCES", 2)
+    [bundle] = service.build_bundle(signed_off.case, by=signed_off.dpo)
+    db.session.commit()
+    assert bundle.status is BundleStatus.BUILT, bundle.gate_report
+    content = built_bytes(bundle)
+    texts = page_texts(content)
+    assert len(texts) == bundle.page_count
+    assert all(f"Page {n} of {bundle.page_count}" in text for n, text in enumerate(texts, start=1))
+    assert "Page 2 of this document has been withheld" in " ".join(texts)
+    with pikepdf.open(io.BytesIO(content)) as pdf, pdf.open_outline() as outline:
+        assert [item.title for item in outline.root][2:-1] == [f"{e.position}. {e.title}" for e in bundle.entries]

@@ -26,8 +26,9 @@ from tests.integration.bundle.conftest import SignedOff, built_bytes, page_texts
 
 
 @pytest.fixture
-def broken_redactor(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A redactor that forgets to redact: copies the working PDF as it is."""
+def broken_redactor(monkeypatch: pytest.MonkeyPatch, app: Flask) -> None:
+    """A redactor that forgets to redact: copies the working PDF as it is (in this process, so the patch holds)."""
+    monkeypatch.setitem(app.config, "BUNDLE_WORKERS", 1)
 
     def copy(document: object, source: Path, dest: Path) -> None:
         shutil.copyfile(source, dest)
@@ -71,6 +72,11 @@ def test_a_good_bundle_passes_and_is_released_encrypted_with_a_password_shown_on
 
     facts = bundle_facts(signed_off.case)
     assert facts.built and facts.verified and facts.released
+    from sar.cases.models import Outcome
+    from sar.cases.status import facts_for
+    from sar.cases.workflow import unmet
+
+    assert unmet(Outcome.FULL, facts_for(signed_off.case)) == []
 
 
 def test_a_bundle_with_a_leak_fails_the_gate_naming_the_page_and_the_text(
@@ -86,6 +92,11 @@ def test_a_bundle_with_a_leak_fails_the_gate_naming_the_page_and_the_text(
     db.session.commit()
     assert not bundle.is_released and bundle.file_key is None
     assert "bundle.release_refused" in _audit_actions(signed_off.case.id)
+    from sar.cases.models import Outcome
+    from sar.cases.status import facts_for
+    from sar.cases.workflow import unmet
+
+    assert unmet(Outcome.FULL, facts_for(signed_off.case))  # no disclosed outcome without a released bundle
     with pytest.raises(queries.NotReleased):
         queries.stream_released(bundle, by=signed_off.dpo)
 

@@ -59,8 +59,11 @@ def test_accept_reject_and_change_exemption_work_as_plain_forms(
     client.post(url, data={"action": "exemption", "code": "CRIME", "reason": "Police enquiry"})
     changed = reviewed.findings("Gary Pollard", reviewed.letter)[0]
     assert (changed.outcome, changed.code, changed.reason) == (Outcome.REDACT, "CRIME", "Police enquiry")
-    refused = client.post(url, data={"action": "exemption", "code": "NOPE"}, follow_redirects=True)
-    assert "NOPE is not an exemption" in refused.get_data(as_text=True)
+    refused = client.post(url, data={"action": "exemption", "code": "NOPE"})
+    # The page again, answered 422, with one error summary linking to this finding's exemption.
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and "NOPE is not an exemption" in html
+    assert html.count("govuk-error-summary__title") == 1 and f'href="#code-{gary.id}"' in html
 
 
 def test_adding_a_redaction_by_words_or_by_a_box_withholding_and_flagging(
@@ -75,9 +78,12 @@ def test_adding_a_redaction_by_words_or_by_a_box_withholding_and_flagging(
                                         "code": "SW-SH"})  # fmt: skip
     area = [f for f in reviewed.findings(document=reviewed.letter) if f.origin.value == "box"]
     assert len(area) == 1 and area[0].boxes == [[300.0, 100.0, 400.0, 130.0]]
-    missing = client.post(base + "/redact", data={"kind": "text", "search": "elephant", "code": "TP"},
-                          follow_redirects=True)  # fmt: skip
-    assert "does not appear on page 1" in missing.get_data(as_text=True)
+    missing = client.post(base + "/redact", data={"kind": "text", "search": "elephant", "code": "TP"})
+    html = missing.get_data(as_text=True)
+    assert missing.status_code == 422 and "does not appear on page 1" in html and 'href="#search"' in html
+    assert 'value="elephant"' in html  # what was typed is kept
+    corners = client.post(base + "/redact", data={"kind": "box", "x0": "left", "y0": "1", "x1": "2", "y1": "3"})
+    assert corners.status_code == 422 and 'href="#box-x0"' in corners.get_data(as_text=True)
 
     client.post(base + "/withhold", data={"code": "LPP", "reason": "Legal advice"})
     assert "withheld under" in client.get(base).get_data(as_text=True)
@@ -99,6 +105,11 @@ def test_apply_to_every_mention_shows_the_count_before_changing_anything_then_un
                        data={"person": "P1", "outcome": "redact", "confirm": "1", "code": "TP"})  # fmt: skip
     assert done.status_code == 302
     assert {f.outcome for f in reviewed.findings("Gary Pollard")} == {Outcome.REDACT}
+    refused = client.post(f"/cases/{reviewed.case.id}/review/apply",
+                          data={"text": "Jo Bloggs", "outcome": "redact", "confirm": "1", "code": "NOPE"})  # fmt: skip
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and "NOPE is not an exemption" in html and 'href="#code"' in html
+    assert 'id="apply-count"' in html  # the count is shown again with the refusal
     batch_id = done.location.rsplit("#batch-", 1)[1]
     client.post(f"/cases/{reviewed.case.id}/review/batches/{batch_id}/undo")
     assert {f.outcome for f in reviewed.findings("Gary Pollard")} == {Outcome.PENDING}
@@ -110,12 +121,14 @@ def test_sign_off_over_http_enforces_the_second_person(
     reviewer, dpo = make_user(Role.IG_OFFICER), make_user(Role.DPO)
     as_reviewer, as_dpo = sign_in_as(app.test_client(), reviewer), sign_in_as(app.test_client(), dpo)
     url = f"/cases/{reviewed.case.id}/review/sign-off"
-    refused = as_reviewer.post(url, data={"step": "ready"}, follow_redirects=True)
-    assert "findings need a decision" in refused.get_data(as_text=True)
+    refused = as_reviewer.post(url, data={"step": "ready"})
+    assert refused.status_code == 422 and "findings need a decision" in refused.get_data(as_text=True)
     app.test_cli_runner().invoke(args=["review", "accept-proposed", reviewed.case.reference, "--as", reviewer.email])
     as_reviewer.post(url, data={"step": "ready"})
-    own = as_reviewer.post(url, data={"step": "sign_off"}, follow_redirects=True)
-    assert "a second person must sign it off" in own.get_data(as_text=True)
+    own = as_reviewer.post(url, data={"step": "sign_off"})
+    assert own.status_code == 422 and "a second person must sign it off" in own.get_data(as_text=True)
+    empty = as_dpo.post(url, data={"step": "return", "comments": " "})
+    assert empty.status_code == 422 and 'href="#comments"' in empty.get_data(as_text=True)
     assert not is_signed_off(reviewed.case)
     as_dpo.post(url, data={"step": "return", "comments": "Check page 1 again"})
     page = as_reviewer.get(f"/cases/{reviewed.case.id}/review").get_data(as_text=True)
@@ -164,13 +177,21 @@ def test_the_dpo_edits_the_catalogue_and_others_cannot(client_as: Callable[..., 
     assert officer.get("/review/exemptions/TP").status_code == 403
     dpo = client_as(Role.DPO)
     blank = dpo.post("/review/exemptions/REF", data={"name": "", "consultation": ""})
-    assert blank.status_code == 422 and "Enter a name" in blank.get_data(as_text=True)
+    html = blank.get_data(as_text=True)
+    assert blank.status_code == 422 and "Enter a name" in html and 'href="#name"' in html
+    assert html.count("govuk-error-summary__title") == 1 and "<title>Error: Change REF" in html
     saved = dpo.post("/review/exemptions/REF", data={
         "name": "Confidential references", "description": "A reference given in confidence.",
         "provision": "DPA 2018 Sch 2 Pt 4 para 24", "test": "Given in confidence.", "consultee": "",
         "consultation": "", "active": "yes"})  # fmt: skip
     assert saved.status_code == 302
     assert db.session.get_one(Exemption, "REF").description == "A reference given in confidence."
+    # Unticking "in use" takes the code away from reviewers (an absent checkbox is a choice, not a gap).
+    dpo.post("/review/exemptions/REF", data={
+        "name": "Confidential references", "description": "A reference given in confidence.",
+        "provision": "DPA 2018 Sch 2 Pt 4 para 24", "test": "Given in confidence.", "consultation": ""})  # fmt: skip
+    db.session.expire_all()
+    assert db.session.get_one(Exemption, "REF").active is False
 
 
 def test_the_operator_commands_keep_their_contract(
@@ -219,3 +240,53 @@ def test_progress_shows_on_the_case_page_and_the_document_list(
     assert "Review and sign-off" in case_page and "6 of 6 findings" in case_page
     documents = client.get(f"/cases/{reviewed.case.id}/documents").get_data(as_text=True)
     assert "0 of 2 documents done, 6 decisions pending, 1 page withheld" in documents
+
+
+def test_a_third_partys_answer_is_recorded_on_a_form_kit_page_that_refuses_bad_input_with_422(
+    reviewed: ReviewCase, client_as: Callable[..., FlaskClient]
+) -> None:
+    client = client_as(Role.IG_OFFICER)
+    gary = reviewed.person("Gary Pollard")
+    url = f"/cases/{reviewed.case.id}/review/people/{gary.id}/consent"
+    assert client.get(url).status_code == 200
+    blank = client.post(url, data={"answered_on": ["", "", ""]})
+    html = blank.get_data(as_text=True)
+    assert blank.status_code == 422 and html.count("govuk-error-summary__title") == 1
+    assert "Select whether they consent or refuse" in html and "Enter the date of their answer" in html
+    assert html.startswith("<!DOCTYPE html>") and "<title>Error: Record Gary Pollard" in html
+    future = client.post(url, data={"answer": "no", "answered_on": ["1", "1", "2099"]})
+    assert future.status_code == 422 and "must be today or in the past" in future.get_data(as_text=True)
+    saved = client.post(url, data={"answer": "no", "answered_on": ["20", "11", "2026"], "note": "By letter"})
+    assert saved.status_code == 302 and saved.location.endswith("#people")
+    db.session.expire_all()
+    assert reviewed.person("Gary Pollard").consent_obtained is False
+
+
+def test_consultations_and_explanations_are_refused_with_422_beside_their_field_then_recorded(
+    reviewed: ReviewCase, client_as: Callable[..., FlaskClient], make_user: Callable[..., User]
+) -> None:
+    from sar.review import service
+    from sar.review.models import Consultation
+
+    client = client_as(Role.IG_OFFICER)
+    service.withhold_page(reviewed.note, 1, by=make_user(Role.IG_OFFICER), code="HEALTH-SH", reason="CAMHS")
+    db.session.commit()
+    consultation = db.session.scalars(select(Consultation)).one()
+    url = f"/cases/{reviewed.case.id}/review/consultations"
+    typed = {"consultation_id": consultation.id, "consultee": "Dr Patel, paediatrician", "opinion": "Serious harm"}
+    bad_date = client.post(url, data={**typed, "opinion_date": ["31", "2", "2026"]})
+    html = bad_date.get_data(as_text=True)
+    assert bad_date.status_code == 422 and html.count("govuk-error-summary__title") == 1
+    assert "must be a real date" in html and f'href="#opinion_date-{consultation.id}-day"' in html
+    assert 'value="Dr Patel, paediatrician"' in html  # what was typed is kept
+    no_date = client.post(url, data={"consultation_id": consultation.id, "consultee": "Dr Patel",
+                                     "opinion": "Serious harm likely"})  # fmt: skip
+    assert no_date.status_code == 422 and "Enter the date of the opinion" in no_date.get_data(as_text=True)
+    saved = client.post(url, data={"consultation_id": consultation.id, "consultee": "Dr Patel",
+                                   "opinion": "Serious harm likely", "opinion_date": ["10", "11", "2026"]})  # fmt: skip
+    assert saved.status_code == 302
+    db.session.expire_all()
+    assert db.session.get_one(Consultation, consultation.id).recorded_at is not None
+
+    gone = client.post(f"/cases/{reviewed.case.id}/review/consistency", data={"key": "x" * 64, "explanation": "So"})
+    assert gone.status_code == 422 and "no longer listed" in gone.get_data(as_text=True)

@@ -266,3 +266,30 @@ def test_a_consultation_is_no_longer_needed_once_its_code_is_not_used(
     assert not signoff.blockers(reviewed.case)
     service.decide(gary, "exemption", by=reviewer, code="HEALTH-OP")  # used again: needed again
     assert any("consultations" in b.message for b in signoff.blockers(reviewed.case))
+
+
+def test_a_refusal_or_consent_feeds_detection_and_changing_the_answer_reruns_it(
+    reviewed: ReviewCase, make_user: Callable[..., User], run_jobs: Callable[[], None]
+) -> None:
+    officer = make_user(Role.IG_OFFICER)
+    runs = len(db.session.scalars(select(DetectionRun)).all())
+
+    # Gary refuses: a refusal is a fact of the register, so detection runs again and names it.
+    service.record_consent(reviewed.person("Gary Pollard"), False, date(2026, 11, 20), "by letter", by=officer)
+    run_jobs()
+    assert len(db.session.scalars(select(DetectionRun)).all()) == runs + 1
+    for gary in reviewed.findings("Gary Pollard"):
+        assert (gary.proposed, gary.proposed_code) == ("redact", "TP")
+        assert "refused consent" in gary.explanation
+
+    # He changes his mind: his mentions are now proposed for disclosure.
+    service.record_consent(reviewed.person("Gary Pollard"), True, date(2026, 11, 22), "by phone", by=officer)
+    run_jobs()
+    assert {g.proposed for g in reviewed.findings("Gary Pollard")} == {"keep"}
+
+    # A professional who refuses is still normally disclosed (Sch 2 para 17), but the refusal must be weighed.
+    service.record_consent(reviewed.person("Jo Bloggs"), False, date(2026, 11, 22), "", by=officer)
+    run_jobs()
+    for jo in reviewed.findings("Jo Bloggs"):
+        assert jo.proposed == "review" and jo.outcome is Outcome.PENDING
+        assert "refused consent" in jo.explanation and "para 17" in jo.explanation
