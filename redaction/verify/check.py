@@ -32,7 +32,7 @@ import os
 import sys
 import warnings
 from collections import deque
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,6 +46,7 @@ from redaction.pdf.errors import PdfReadProblem, PdfSource, check_envelope, open
 from redaction.pdf.text import covering_boxes
 from redaction.verify.forms import Needle, SearchableText, find_in_bytes
 from redaction.verify.structure import (
+    PREV_POINTER,
     catalog_problems,
     metadata_problems,
     object_problems,
@@ -117,9 +118,16 @@ def verify_pdf(
     options = _Options(tuple(engines), None if ocr_pages is None else frozenset(ocr_pages),
                        None if must_keep_pages is None else frozenset(must_keep_pages))  # fmt: skip
     try:
-        data = read_source(src, label)
-        check_envelope(data, label)
-        pike = open_pike(data, label)
+        data: bytes | _FileData
+        if isinstance(src, bytes) or "pypdf" in options.engines:
+            data = read_source(src, label)
+            check_envelope(data, label)
+            pike = open_pike(data, label)
+        else:
+            # A file on disk checked without pypdf is never read into memory whole: qpdf and PDFium read it from
+            # disk and the raw-bytes search goes through it in chunks, so memory does not grow with its size.
+            data = _FileData(Path(src), label)
+            pike = data.open_pike()
     except PdfReadProblem as exc:
         report.add("file", exc.problem)
         return report
@@ -140,8 +148,51 @@ class _Options:
     must_keep_pages: frozenset[int] | None = None
 
 
+class _FileData:
+    """A PDF on disk, read a chunk at a time for the checks that search its raw bytes."""
+
+    CHUNK = 8 * 1024 * 1024
+
+    def __init__(self, path: Path, label: str) -> None:
+        self.path, self.label = path, label
+        try:
+            size = path.stat().st_size
+            with path.open("rb") as handle:
+                head = handle.read(1024)
+                handle.seek(max(size - 2048, 0))
+                tail = handle.read()
+        except FileNotFoundError:
+            raise PdfReadProblem(label, "the file does not exist") from None
+        except OSError as exc:
+            raise PdfReadProblem(label, f"the file could not be opened ({exc.strerror or exc})") from None
+        check_envelope(head + (b"\n" if size > 1024 else b"") + tail if size > 1024 else head, label)
+
+    def open_pike(self) -> pikepdf.Pdf:
+        try:
+            return pikepdf.open(self.path)
+        except pikepdf.PasswordError:
+            raise PdfReadProblem(self.label, "the file is password-protected (encrypted)") from None
+        except pikepdf.PdfError as exc:
+            raise PdfReadProblem(self.label, f"the file is damaged and cannot be read ({exc})") from None
+
+    def chunks(self, overlap: int) -> Iterator[bytes]:
+        """The file in chunks, each starting with the last ``overlap`` bytes of the one before."""
+        carry = b""
+        with self.path.open("rb") as handle:
+            while block := handle.read(self.CHUNK):
+                yield carry + block
+                carry = block[-overlap:] if overlap else b""
+
+    def revision_markers(self) -> tuple[int, bool]:
+        eofs, prev = 0, False
+        for chunk in self.chunks(4):  # "%%EOF" is 5 bytes: one split across chunks is counted once
+            eofs += chunk.count(b"%%EOF")
+            prev = prev or bool(PREV_POINTER.search(chunk))
+        return eofs, prev
+
+
 def _verify_open(
-    data: bytes,
+    data: bytes | _FileData,
     pike: pikepdf.Pdf,
     report: VerifyReport,
     needles: Sequence[Needle],
@@ -157,14 +208,13 @@ def _verify_open(
         if len(pike.pages) == 0:
             report.add("file", "the file has no pages")
             return
-        reader = pypdf.PdfReader(io.BytesIO(data), strict=False)
-        use_pypdf = "pypdf" in options.engines
-        if reader.is_encrypted:
+        reader = pypdf.PdfReader(io.BytesIO(data), strict=False) if isinstance(data, bytes) else None
+        if (reader is not None and reader.is_encrypted) or pike.is_encrypted:
             report.add("file", "the file is encrypted")
             return
-        doc = pdfium.PdfDocument(data)
+        doc = pdfium.PdfDocument(data if isinstance(data, bytes) else str(data.path))
         try:
-            counts = {len(reader.pages), len(doc), len(pike.pages)}
+            counts = {len(doc), len(pike.pages)} | ({len(reader.pages)} if reader is not None else set())
             if counts == {0}:
                 report.add("file", "the file has no pages")
                 return
@@ -174,6 +224,7 @@ def _verify_open(
             report.pages = len(doc)
             report.readable = True
             _check_structure(data, pike, report)
+            use_pypdf = reader is not None and "pypdf" in options.engines
             kept = _check_pages(reader if use_pypdf else None, doc, report, needles, keep, options)
             _check_raw(data, pike, report, needles)
             if needles and use_ocr:
@@ -187,10 +238,11 @@ def _verify_open(
             report.add("text", f'"{wanted}" must be kept but cannot be found in the text (over-redaction?)')
 
 
-def _check_structure(data: bytes, pike: pikepdf.Pdf, report: VerifyReport) -> None:
+def _check_structure(data: bytes | _FileData, pike: pikepdf.Pdf, report: VerifyReport) -> None:
     for problem in pike.check_pdf_syntax():
         report.add("file", f"the file is not well-formed ({problem})")
-    for what in revision_problems(data, pike):
+    markers = data.revision_markers() if isinstance(data, _FileData) else None
+    for what in revision_problems(data if isinstance(data, bytes) else b"", pike, markers):
         report.add("file", what)
     for what in catalog_problems(pike):
         report.add("document", what)
@@ -242,12 +294,17 @@ def _check_pages(
     return kept
 
 
-def _check_raw(data: bytes, pike: pikepdf.Pdf, report: VerifyReport, needles: Sequence[Needle]) -> None:
+def _check_raw(data: bytes | _FileData, pike: pikepdf.Pdf, report: VerifyReport, needles: Sequence[Needle]) -> None:
     if not needles:
         return
     # One stream at a time, each searched as soon as it is decompressed: holding every decompressed stream of a
     # long file at once made memory grow with the page count.
-    _search_blob("the raw file", data, report, needles)
+    if isinstance(data, bytes):
+        _search_blob("the raw file", data, report, needles)
+    else:
+        longest = max((len(encoded) for n in needles for _form, encoded in n.byte_forms), default=1)
+        for chunk in data.chunks(longest):
+            _search_blob("the raw file", chunk, report, needles)
     strings: list[str] = []
     for obj in pike.objects:
         if isinstance(obj, pikepdf.Stream):
