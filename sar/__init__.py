@@ -102,16 +102,18 @@ def _configure_templates(app: Flask) -> None:
 
 def _register_stages(app: Flask) -> None:
     """Each stage's blueprint, in the order of the one-way flow; later stages add theirs here."""
-    from sar import cases, clock, review, sources
+    from sar import bundle, cases, clock, review, sources
     from sar.admin.views import bp as admin_bp
-    from sar.bundle.letters.views import bp as letters_bp
     from sar.dashboard.views import bp as dashboard_bp
 
     cases.init_app(app)
     clock.init_app(app)
     sources.init_app(app)
     review.init_app(app)
-    app.register_blueprint(letters_bp)
+    bundle.init_app(app)  # the letters, the bundle page and command, its build job and facts provider
+    from sar.bundle import delivery
+
+    delivery.init_app(app)  # the download links and the requester's page
     # Read-only pages over every stage: only the app factory may import the dashboard (import-linter).
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(admin_bp)

@@ -67,6 +67,13 @@ DEFAULTS: dict[str, Any] = {
     "UPLOAD_LINK_DAYS": 14,  # how long a provider's upload link lasts
     "UPLOAD_LINK_RATE_LIMIT": 10,  # failed uses of upload links per address per window
     "UPLOAD_LINK_RATE_WINDOW_SECONDS": 900,
+    # Secure delivery (sar.bundle.delivery): the requester's download link lasts this many days, allows this many
+    # downloads (a phone and a computer, a retry after a dropped connection), and failed uses of the public page
+    # are limited per address like sign-in.
+    "DELIVERY_LINK_DAYS": 28,
+    "DELIVERY_MAX_DOWNLOADS": 5,
+    "DELIVERY_RATE_LIMIT": 10,
+    "DELIVERY_RATE_WINDOW_SECONDS": 900,
     "EVIDENCE_FILE_RETENTION_DAYS": 30,  # identity and authority files are deleted this long after the case closes
     # Sign-in protection
     # Consecutive failures allowed before the account is slowed down; each failure after that makes

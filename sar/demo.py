@@ -93,6 +93,7 @@ class SeedResult:
     users: list[tuple[DemoStaff, User]] = field(default_factory=list)
     cases: list[Case] = field(default_factory=list)
     teams_created: int = 0
+    delivery: Any = None  # sar.bundle.demo.DemoDelivery: the released bundle and its download link, printed once
 
 
 # --- the clock, if the clock stage is installed --------------------------------------------------------
@@ -571,7 +572,13 @@ def seed(today: date, *, seed_value: int = DEFAULT_SEED) -> SeedResult:
         seed_exemptions()  # the exemption catalogue the DPO edits (sar-rules section 3)
         from sar.review.demo import seed_review
 
-        seed_review(seeder.result.cases, [user for _, user in seeder.result.users], today)
+        staff = [user for _, user in seeder.result.users]
+        in_review = seed_review(seeder.result.cases, staff, today)
+        from sar.bundle.demo import seed_released_bundle
+
+        # One more case all the way to the requester: reviewed, signed off, bundle built, checked, released and sent
+        # (not one of review's examples, which stay at their stages).
+        seeder.result.delivery = seed_released_bundle([c for c in seeder.result.cases if c not in in_review], staff)
     finally:
         if pinned is None:
             config.pop("CLOCK_TODAY", None)
@@ -659,3 +666,12 @@ def _report(result: SeedResult, on: date, links: dict[int, str]) -> None:
     click.echo(f"Demo council created around {on:%d %B %Y}: {len(result.cases)} cases, {len(result.users)} staff.")
     click.echo("  " + ", ".join(f"{status.label}: {by_status[status]}" for status in CaseStatus if status in by_status))
     _print_sign_ins(result.users, links)
+    if result.delivery is not None:
+        sent = result.delivery
+        click.echo("")
+        click.echo(
+            f"A released bundle to open: case {sent.reference} ({sent.pages} pages), as the requester gets it. "
+            "The link and the password are shown only now:"
+        )
+        click.echo(f"  download link: {sent.url}")
+        click.echo(f"  PDF password:  {sent.password}")

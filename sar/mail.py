@@ -98,6 +98,21 @@ def queue(
     return message
 
 
+# Kinds of message whose body is a secret once sent (a download link, a password): the outbox keeps that the message
+# was sent, to whom and when, but not what would open the records. Registered by the stage that sends them.
+_SECRET_KINDS: set[str] = set()
+SCRUBBED_BODY = "(Removed once sent: this message held a one-time link or a password.)"
+
+
+def register_secret_kind(kind: str) -> None:
+    """Messages of ``kind`` have their body removed from the outbox as soon as they are sent."""
+    _SECRET_KINDS.add(kind)
+
+
+def _is_secret(kind: str) -> bool:
+    return kind in _SECRET_KINDS
+
+
 @dataclass(frozen=True)
 class DeliveryReport:
     sent: int
@@ -181,6 +196,8 @@ def deliver_pending(*, commit: Callable[[], None] | None = None, limit: int = 50
                 message.status = MailStatus.SENT
                 message.sent_at = message.last_attempt_at = utcnow()
                 message.last_error = None
+                if _is_secret(message.kind):
+                    message.body = SCRUBBED_BODY
                 sent += 1
             db.session.flush()
             if commit:

@@ -32,7 +32,7 @@ import os
 import sys
 import warnings
 from collections import deque
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,6 +46,7 @@ from redaction.pdf.errors import PdfReadProblem, PdfSource, check_envelope, open
 from redaction.pdf.text import covering_boxes
 from redaction.verify.forms import Needle, SearchableText, find_in_bytes
 from redaction.verify.structure import (
+    PREV_POINTER,
     catalog_problems,
     metadata_problems,
     object_problems,
@@ -54,6 +55,8 @@ from redaction.verify.structure import (
 )
 
 OCR_DPI = 200
+ENGINES = ("pypdf", "pdfium")
+ENGINE_NAMES = {"pypdf": "pypdf", "pdfium": "PDFium"}
 
 
 @dataclass(frozen=True)
@@ -90,21 +93,46 @@ def verify_pdf(
     *,
     name: str | None = None,
     use_ocr: bool = True,
+    engines: Sequence[str] = ENGINES,
+    ocr_pages: Collection[int] | None = None,
+    must_keep_pages: Collection[int] | None = None,
 ) -> VerifyReport:
-    """Check a PDF; the report is clean only if every check ran and passed."""
+    """Check a PDF; the report is clean only if every check ran and passed.
+
+    For a caller that knows the file (the disclosure bundle, which it assembled itself):
+
+    * ``engines``: the text extractors to search, of ``ENGINES``. PDFium alone is several times faster than pypdf
+      on long files and keeps memory flat; the raw-stream search still reads every content stream independently.
+    * ``ocr_pages``: 1-based pages whose images are read back by OCR (``None``: every page that draws an image),
+      e.g. only the pages that were scans, when the others are images this pipeline burned itself.
+    * ``must_keep_pages``: 1-based pages where must-keep strings count (``None``: all), so text the caller printed
+      on every page (a footer naming the person) cannot satisfy the check.
+    """
     label = source_name(src, name)
     report = VerifyReport(label)
     needles = [Needle(s) for s in forbidden if s.strip()]
     keep = [s for s in must_keep if s.strip()]
+    unknown = set(engines) - set(ENGINES)
+    if unknown or not engines:
+        raise ValueError(f"engines must be some of {', '.join(ENGINES)}")
+    options = _Options(tuple(engines), None if ocr_pages is None else frozenset(ocr_pages),
+                       None if must_keep_pages is None else frozenset(must_keep_pages))  # fmt: skip
     try:
-        data = read_source(src, label)
-        check_envelope(data, label)
-        pike = open_pike(data, label)
+        data: bytes | _FileData
+        if isinstance(src, bytes) or "pypdf" in options.engines:
+            data = read_source(src, label)
+            check_envelope(data, label)
+            pike = open_pike(data, label)
+        else:
+            # A file on disk checked without pypdf is never read into memory whole: qpdf and PDFium read it from
+            # disk and the raw-bytes search goes through it in chunks, so memory does not grow with its size.
+            data = _FileData(Path(src), label)
+            pike = data.open_pike()
     except PdfReadProblem as exc:
         report.add("file", exc.problem)
         return report
     try:
-        _verify_open(data, pike, report, needles, keep, use_ocr)
+        _verify_open(data, pike, report, needles, keep, use_ocr, options)
     except Exception as exc:  # noqa: BLE001 - an unexpected failure must read as "not clean", never crash
         report.readable = False
         report.add("file", f"the check could not be completed ({type(exc).__name__}: {exc})")
@@ -113,8 +141,64 @@ def verify_pdf(
     return report
 
 
+@dataclass(frozen=True)
+class _Options:
+    engines: tuple[str, ...] = ENGINES
+    ocr_pages: frozenset[int] | None = None
+    must_keep_pages: frozenset[int] | None = None
+
+
+class _FileData:
+    """A PDF on disk, read a chunk at a time for the checks that search its raw bytes."""
+
+    CHUNK = 8 * 1024 * 1024
+
+    def __init__(self, path: Path, label: str) -> None:
+        self.path, self.label = path, label
+        try:
+            size = path.stat().st_size
+            with path.open("rb") as handle:
+                head = handle.read(1024)
+                handle.seek(max(size - 2048, 0))
+                tail = handle.read()
+        except FileNotFoundError:
+            raise PdfReadProblem(label, "the file does not exist") from None
+        except OSError as exc:
+            raise PdfReadProblem(label, f"the file could not be opened ({exc.strerror or exc})") from None
+        check_envelope(head + (b"\n" if size > 1024 else b"") + tail if size > 1024 else head, label)
+
+    def open_pike(self) -> pikepdf.Pdf:
+        try:
+            return pikepdf.open(self.path)
+        except pikepdf.PasswordError:
+            raise PdfReadProblem(self.label, "the file is password-protected (encrypted)") from None
+        except pikepdf.PdfError as exc:
+            raise PdfReadProblem(self.label, f"the file is damaged and cannot be read ({exc})") from None
+
+    def chunks(self, overlap: int) -> Iterator[bytes]:
+        """The file in chunks, each starting with the last ``overlap`` bytes of the one before."""
+        carry = b""
+        with self.path.open("rb") as handle:
+            while block := handle.read(self.CHUNK):
+                yield carry + block
+                carry = block[-overlap:] if overlap else b""
+
+    def revision_markers(self) -> tuple[int, bool]:
+        eofs, prev = 0, False
+        for chunk in self.chunks(4):  # "%%EOF" is 5 bytes: one split across chunks is counted once
+            eofs += chunk.count(b"%%EOF")
+            prev = prev or bool(PREV_POINTER.search(chunk))
+        return eofs, prev
+
+
 def _verify_open(
-    data: bytes, pike: pikepdf.Pdf, report: VerifyReport, needles: Sequence[Needle], keep: Sequence[str], use_ocr: bool
+    data: bytes | _FileData,
+    pike: pikepdf.Pdf,
+    report: VerifyReport,
+    needles: Sequence[Needle],
+    keep: Sequence[str],
+    use_ocr: bool,
+    options: _Options = _Options(),  # noqa: B008 - frozen, so one shared default is safe
 ) -> None:
     for warning in pike.get_warnings():
         report.add("file", f"the file is damaged ({warning})")
@@ -124,13 +208,13 @@ def _verify_open(
         if len(pike.pages) == 0:
             report.add("file", "the file has no pages")
             return
-        reader = pypdf.PdfReader(io.BytesIO(data), strict=False)
-        if reader.is_encrypted:
+        reader = pypdf.PdfReader(io.BytesIO(data), strict=False) if isinstance(data, bytes) else None
+        if (reader is not None and reader.is_encrypted) or pike.is_encrypted:
             report.add("file", "the file is encrypted")
             return
-        doc = pdfium.PdfDocument(data)
+        doc = pdfium.PdfDocument(data if isinstance(data, bytes) else str(data.path))
         try:
-            counts = {len(reader.pages), len(doc), len(pike.pages)}
+            counts = {len(doc), len(pike.pages)} | ({len(reader.pages)} if reader is not None else set())
             if counts == {0}:
                 report.add("file", "the file has no pages")
                 return
@@ -140,10 +224,11 @@ def _verify_open(
             report.pages = len(doc)
             report.readable = True
             _check_structure(data, pike, report)
-            kept = _check_pages(reader, doc, report, needles, keep)
+            use_pypdf = reader is not None and "pypdf" in options.engines
+            kept = _check_pages(reader if use_pypdf else None, doc, report, needles, keep, options)
             _check_raw(data, pike, report, needles)
             if needles and use_ocr:
-                _check_ocr(doc, pike, report, needles)
+                _check_ocr(doc, pike, report, needles, options.ocr_pages)
             elif needles:
                 report.checks.append("OCR skipped (--no-ocr)")
         finally:
@@ -153,10 +238,11 @@ def _verify_open(
             report.add("text", f'"{wanted}" must be kept but cannot be found in the text (over-redaction?)')
 
 
-def _check_structure(data: bytes, pike: pikepdf.Pdf, report: VerifyReport) -> None:
+def _check_structure(data: bytes | _FileData, pike: pikepdf.Pdf, report: VerifyReport) -> None:
     for problem in pike.check_pdf_syntax():
         report.add("file", f"the file is not well-formed ({problem})")
-    for what in revision_problems(data, pike):
+    markers = data.revision_markers() if isinstance(data, _FileData) else None
+    for what in revision_problems(data if isinstance(data, bytes) else b"", pike, markers):
         report.add("file", what)
     for what in catalog_problems(pike):
         report.add("document", what)
@@ -170,20 +256,22 @@ def _check_structure(data: bytes, pike: pikepdf.Pdf, report: VerifyReport) -> No
 
 
 def _check_pages(
-    reader: pypdf.PdfReader,
+    reader: pypdf.PdfReader | None,
     doc: pdfium.PdfDocument,
     report: VerifyReport,
     needles: Sequence[Needle],
     keep: Sequence[str],
+    options: _Options = _Options(),  # noqa: B008 - frozen, so one shared default is safe
 ) -> set[str]:
     kept: set[str] = set()
     for index in range(report.pages):
         where = f"page {index + 1}"
         texts: list[tuple[str, SearchableText]] = []
-        try:
-            texts.append(("pypdf", SearchableText(reader.pages[index].extract_text() or "")))
-        except Exception as exc:  # noqa: BLE001 - an extractor failing means the page was not checked
-            report.add(where, f"pypdf could not read the text ({type(exc).__name__})")
+        if reader is not None:
+            try:
+                texts.append(("pypdf", SearchableText(reader.pages[index].extract_text() or "")))
+            except Exception as exc:  # noqa: BLE001 - an extractor failing means the page was not checked
+                report.add(where, f"pypdf could not read the text ({type(exc).__name__})")
         page = doc[index]
         try:
             textpage = page.get_textpage()
@@ -200,38 +288,49 @@ def _check_pages(
                 form = text.find(needle)
                 if form:
                     report.add(where, f'"{needle.original}" can be read in the text layer ({engine}, {form})')
-            kept.update(wanted for wanted in keep if text.contains(wanted))
-    report.checks.append("text (pypdf and PDFium)")
+            if options.must_keep_pages is None or index + 1 in options.must_keep_pages:
+                kept.update(wanted for wanted in keep if text.contains(wanted))
+    report.checks.append(f"text ({' and '.join(ENGINE_NAMES[e] for e in options.engines)})")
     return kept
 
 
-def _check_raw(data: bytes, pike: pikepdf.Pdf, report: VerifyReport, needles: Sequence[Needle]) -> None:
+def _check_raw(data: bytes | _FileData, pike: pikepdf.Pdf, report: VerifyReport, needles: Sequence[Needle]) -> None:
     if not needles:
         return
-    blobs: list[tuple[str, bytes]] = [("the raw file", data)]
+    # One stream at a time, each searched as soon as it is decompressed: holding every decompressed stream of a
+    # long file at once made memory grow with the page count.
+    if isinstance(data, bytes):
+        _search_blob("the raw file", data, report, needles)
+    else:
+        longest = max((len(encoded) for n in needles for _form, encoded in n.byte_forms), default=1)
+        for chunk in data.chunks(longest):
+            _search_blob("the raw file", chunk, report, needles)
     strings: list[str] = []
     for obj in pike.objects:
         if isinstance(obj, pikepdf.Stream):
             if obj.get("/Subtype") == "/Image":
                 continue
             try:
-                blobs.append((f"stream {obj.objgen[0]}", bytes(obj.read_bytes())))
+                blob = bytes(obj.read_bytes())
             except pikepdf.PdfError:
-                blobs.append((f"stream {obj.objgen[0]}", bytes(obj.read_raw_bytes())))
+                blob = bytes(obj.read_raw_bytes())
+            _search_blob(f"stream {obj.objgen[0]}", blob, report, needles)
         _collect_strings(obj, strings, 0)
     _collect_strings(pike.trailer, strings, 0)
-    for where, blob in blobs:
-        lowered = blob.lower()
-        for needle in needles:
-            form = find_in_bytes(needle, blob, lowered)
-            if form:
-                report.add(where, f'"{needle.original}" is present in the bytes ({form})')
     text = SearchableText("\n".join(strings))
     for needle in needles:
         form = text.find(needle)
         if form:
             report.add("strings", f'"{needle.original}" is in a string object (metadata, annotation or bookmark)')
     report.checks.append("raw streams and strings")
+
+
+def _search_blob(where: str, blob: bytes, report: VerifyReport, needles: Sequence[Needle]) -> None:
+    lowered = blob.lower()
+    for needle in needles:
+        form = find_in_bytes(needle, blob, lowered)
+        if form:
+            report.add(where, f'"{needle.original}" is present in the bytes ({form})')
 
 
 def _collect_strings(obj: pikepdf.Object, out: list[str], depth: int) -> None:
@@ -250,11 +349,22 @@ def _collect_strings(obj: pikepdf.Object, out: list[str], depth: int) -> None:
                 _collect_strings(child, out, depth + 1)
 
 
-def _check_ocr(doc: pdfium.PdfDocument, pike: pikepdf.Pdf, report: VerifyReport, needles: Sequence[Needle]) -> None:
+def _check_ocr(
+    doc: pdfium.PdfDocument,
+    pike: pikepdf.Pdf,
+    report: VerifyReport,
+    needles: Sequence[Needle],
+    only: frozenset[int] | None = None,
+) -> None:
+    pages = [
+        index for index, page in enumerate(pike.pages) if (only is None or index + 1 in only) and _draws_images(page)
+    ]
+    if not pages:
+        report.checks.append("OCR of 0 image page(s)")
+        return
     if not ocr.tesseract_available():
         report.add("file", "Tesseract is not installed, so image pages could not be OCR-checked (use --no-ocr)")
         return
-    pages = [index for index, page in enumerate(pike.pages) if _draws_images(page)]
     # Tesseract runs as a separate program, so threads can keep every core busy reading pages
     # while this thread renders the next ones (PDFium itself must stay on one thread). At most
     # two pages per worker are in flight, so memory does not grow with the document.

@@ -67,11 +67,16 @@ ANYWHERE_FORBIDDEN = {
 _CONTENT_HIDDEN = re.compile(rb"/ActualText\b|/Alt\b")
 
 
-def revision_problems(data: bytes, pdf: pikepdf.Pdf) -> Iterator[str]:
-    eofs = data.count(b"%%EOF")
+PREV_POINTER = re.compile(rb"/Prev\s+\d+")
+
+
+def revision_problems(data: bytes, pdf: pikepdf.Pdf, markers: tuple[int, bool] | None = None) -> Iterator[str]:
+    """``markers``: the count of end-of-file markers and whether a /Prev pointer appears, for a caller that read the
+    file in chunks instead of passing ``data``."""
+    eofs, prev = markers if markers is not None else (data.count(b"%%EOF"), bool(PREV_POINTER.search(data)))
     if eofs != 1:
         yield f"the file has {eofs} end-of-file markers: earlier revisions (incremental updates) may keep removed text"
-    if "/Prev" in pdf.trailer or re.search(rb"/Prev\s+\d+", data):
+    if "/Prev" in pdf.trailer or prev:
         yield "the file's cross-reference table points to an earlier revision (/Prev)"
     if pdf.is_encrypted:
         yield "the file is encrypted"

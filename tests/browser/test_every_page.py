@@ -28,10 +28,14 @@ NOT_PAGES = {
     "audit.export_csv": "CSV download",
     "dashboard.request_log_csv": "CSV download",
     "letters.download_letter": "PDF download (tests/integration/letters)",
+    "bundle.download_released": "the released, encrypted PDF (tests/integration/bundle/test_gate.py)",
+    "bundle.schedule": "the redaction schedule PDF download (tests/integration/bundle/test_gate.py)",
     "sources.evidence_file": "an evidence file download (tests/integration/sources/test_evidence_files.py)",
     "auth.set_up_mfa": "only reachable between password and MFA (test_sign_in.py)",
     "auth.verify_mfa": "only reachable between password and MFA (test_sign_in.py)",
     "review.page_image": "PNG image of a page (test_review.py)",
+    "delivery.password_letter": "PDF download (tests/integration/delivery)",
+    "delivery.print_ready": "PDF download (tests/integration/delivery)",
 }
 NOT_PAGE_SUFFIXES = (".csv", ".json")
 ROLE_PREFERENCE = (Role.IG_OFFICER, Role.DPO, Role.AUDITOR, Role.ADMIN, Role.RECORD_HOLDER)
@@ -147,6 +151,7 @@ def ids(live_server: Any, staff: Any) -> dict[str, Any]:
         # Review's document (read and detected, with decisions) stands in for the gathered one: it is a document of
         # the same case, so gathering's document pages show it too.
         found.update(_review_ids(live_server, case.id))
+        found.update(_delivery_ids(live_server, case.id))
         return found
 
 
@@ -198,6 +203,15 @@ def _review_ids(live_server: Any, case_id: int) -> dict[str, Any]:
     return {"document_id": data.letter_id, "number": 1, "code": "TP"}
 
 
+def _delivery_ids(live_server: Any, case_id: int) -> dict[str, Any]:
+    """A released bundle on the case (so the send-a-link form shows) and a link to it, for the requester's page."""
+    from tests.browser.delivery_data import delivery_link, released_bundle
+
+    released = released_bundle(live_server.app, case_id)
+    link_id, token = delivery_link(live_server.app, released)
+    return {"bundle_id": released.bundle_id, "link_id": link_id, "records_token": token}
+
+
 def _url(endpoint: str, rule: str, ids: dict[str, Any]) -> str:
     def fill(match: re.Match[str]) -> str:
         name = match.group(1)
@@ -205,6 +219,8 @@ def _url(endpoint: str, rule: str, ids: dict[str, Any]) -> str:
             name = "audit_event_id" if endpoint.startswith("audit.") else "clock_event_id"
         elif name == "token" and endpoint.startswith("auth."):
             name = "enrolment_token"  # the upload page's <token> is an upload link's
+        elif name == "token" and endpoint.startswith("records."):
+            name = "records_token"  # the requester's download link
         elif name == "case_id" and "<int:event_id>" in rule and endpoint.startswith("clock."):
             name = "clock_case_id"  # the case the clock event belongs to
         assert ids.get(name), f"no demo id for <{name}> in {rule} ({endpoint}): add one to the ids fixture"
@@ -240,6 +256,7 @@ FORMS_NOT_REFUSING_EMPTY = {
     "cases.list_cases": "GET filters",
     "audit.events": "GET filters",
     "review.apply": "a confirmation showing the count: submitting it applies the decision (test_review.py)",
+    "records.collect": "a button: submitting it downloads the records (test_delivery_page.py)",
 }
 
 

@@ -295,6 +295,38 @@ def test_seeding_is_audited_and_the_chain_verifies(seeded: str) -> None:
     assert problem is None and checked == events
 
 
+def test_a_released_bundle_is_ready_to_open_from_the_printed_link_and_password(seeded: str, demo_app: Flask) -> None:
+    """A newcomer follows the printed link as the requester and opens the real, signed-off, gate-checked bundle."""
+    import io
+
+    from pypdf import PdfReader
+
+    from sar.bundle.delivery.models import DeliveryLink
+    from sar.bundle.models import Bundle, BundleStatus
+    from sar.review import is_signed_off
+
+    found = re.search(r"download link: http://127\.0\.0\.1:5000(/records/\S+)\n\s+PDF password:\s+(\S+)", seeded)
+    assert found, "the demo prints a download link and its password"
+    path, password = found.groups()
+    [bundle] = db.session.scalars(select(Bundle).where(Bundle.status == BundleStatus.RELEASED)).all()
+    case = db.session.get_one(Case, bundle.case_id)
+    assert is_signed_off(case) and bundle.gate_passed is True and bundle.is_released
+    assert case.reference in seeded
+    link = db.session.scalars(select(DeliveryLink)).one()
+    assert link.bundle_id == bundle.id and path.rsplit("/", 1)[1] not in link.token_hash
+
+    client = demo_app.test_client()
+    page = client.get(path)
+    download = client.post(path)
+
+    assert page.status_code == 200 and case.reference in page.get_data(as_text=True)
+    assert download.status_code == 200
+    reader = PdfReader(io.BytesIO(download.data))
+    assert reader.is_encrypted and reader.decrypt(password)
+    assert case.reference in (reader.pages[0].extract_text() or "")
+    db.session.rollback()
+
+
 def test_if_empty_makes_a_second_run_a_no_op(seeded: str, demo_app: Flask) -> None:
     cases_before = db.session.scalar(select(func.count()).select_from(Case))
     users_before = db.session.scalar(select(func.count()).select_from(User))

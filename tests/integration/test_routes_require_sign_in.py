@@ -35,6 +35,11 @@ ALLOWED_PUBLIC = (
     "auth.*",  # sign-in, MFA enrolment and verification, sign-out
     "public_request.*",  # the public rights-request form, when it exists
     "upload_link.upload",  # a provider's one-time upload link for one search task (sar.sources.upload_views)
+    # The requester's download page for a released bundle (sar.bundle.delivery.views.collect): the requester has no
+    # account, so the 256-bit token in the emailed link is the credential (stored only as a hash, expiring, revocable,
+    # limited downloads, rate-limited guesses); the file is AES-256 encrypted with a password sent on another channel,
+    # and the page shows only the case reference and the link's expiry.
+    "records.collect",
 )
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
 

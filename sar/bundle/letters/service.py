@@ -400,8 +400,13 @@ def create_letter(
     by: User,
     on: date | None = None,
     disclosure: DisclosureContext | None = None,
+    author: Author | None = None,
 ) -> Letter:
-    """Write a letter from the current template, typeset it and keep the PDF on the case (not sent yet)."""
+    """Write a letter from the current template, typeset it and keep the PDF on the case (not sent yet).
+
+    ``by`` is the officer the letter is from (signed with their name); ``author`` who wrote it, for the audit trail,
+    when that is not the officer (the bundle's cover letter written by a command or a job).
+    """
     on = on or today()
     checked = check_details(case, kind, details, on)
     audience = audience_for(case)
@@ -460,7 +465,7 @@ def create_letter(
             "details": checked,
             "file_key": stored.key,
         },
-        by=by,
+        by=author or by,
     )
     return letter
 
