@@ -369,10 +369,10 @@ class Progress:
     def run(self) -> None:
         """Record the facts of the story in order; the status follows from them (sar.cases.workflow).
 
-        Only intake's and the clock's facts can be recorded so far. A story that goes on to searches, review,
-        sign-off and a bundle stops where those facts would begin (its case waits at "Received"), and so do the
-        outcomes that need them: a disclosure needs a released bundle, "none held" needs returned searches, a
-        refusal needs the refusal letter. The later stages' own seeding tells the rest of those stories.
+        A story records intake's and the clock's facts only. One that goes on to searches, review, sign-off and a
+        bundle stops where those facts begin (its case waits at "Received"), and so do the outcomes that need them:
+        a disclosure needs a released bundle, "none held" needs returned searches, a refusal needs the refusal
+        letter. The later stages' own seeding (gathering, review, the bundle) carries chosen cases on from there.
         """
         story = self.story
         self.competence()

@@ -1,9 +1,10 @@
 """Detection in the background: the redaction library's Detector over every read page of a case.
 
-Triggered when gathering has read a document (``sar.sources.signals.pages_ready``) and when the people
-register changes (``case_changed``). The job reads the whole case: the register in the people.json format
-(sar.cases.export, exactly what the people export gives), the case-level knowledge built once from every page,
-then each page. Findings are reconciled with what is stored, keyed by (document, page, span, text):
+Triggered when gathering has read a batch of documents (``sar.sources.signals.pages_ready``, once the case has
+nothing left waiting to be read) and when the people register changes (``case_changed``). The job reads the whole
+case: the register in the people.json format (sar.cases.export, exactly what the people export gives), the
+case-level knowledge built once from every page, then each page. Findings are reconciled with what is stored,
+keyed by (document, page, span, text):
 
 * found again: the proposal is updated, the decision kept;
 * new: added as "needs a decision";

@@ -369,3 +369,23 @@ def test_review_has_a_case_at_every_step_with_documents_partly_reviewed(seeded: 
     returned = db.session.get_one(CaseReview, by_status[CaseStatus.RETURNED].id)
     assert returned.comments
     assert db.session.get_one(CaseReview, by_status[CaseStatus.AWAITING_SIGN_OFF].id).state is SignOffState.READY
+
+
+def test_no_signed_off_demo_case_redacts_its_subjects_own_name(seeded: str) -> None:
+    """Each signed-off case's bundle must pass the release gate, which keeps the subject's names."""
+    from sar.review.models import CaseReview, ReviewFinding, SignOffState
+    from sar.review.models import Outcome as Decision
+
+    signed = db.session.scalars(select(CaseReview).where(CaseReview.state == SignOffState.SIGNED_OFF)).all()
+    assert len(signed) >= 2  # review's example and the case taken on to a released bundle
+    for review in signed:
+        subject = db.session.get_one(Case, review.case_id).subject
+        assert subject is not None
+        redacted = set(
+            db.session.scalars(
+                select(ReviewFinding.text).where(
+                    ReviewFinding.case_id == review.case_id, ReviewFinding.outcome == Decision.REDACT
+                )
+            )
+        )
+        assert not redacted & set(subject.full_name.split())
