@@ -15,12 +15,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
-from urllib.parse import urlencode
 
 from flask import Blueprint, Response, abort, render_template, request, url_for
 from flask_login import current_user
 from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovTextInput
-from sqlalchemy import Select, false, func, select
+from sqlalchemy import Select, false, select
 from werkzeug.datastructures import MultiDict
 from wtforms import Form, SelectField, StringField, ValidationError
 from wtforms.validators import Length, Optional
@@ -31,7 +30,7 @@ from sar.auth.access import roles_required
 from sar.auth.models import Role
 from sar.downloads import complete_download
 from sar.extensions import db
-from sar.urls import parse_id
+from sar.pagination import paginate, query_args, requested_page
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 
@@ -199,48 +198,24 @@ def case_references(case_ids: set[int]) -> dict[int, str]:
     return audit.case_directory().references(case_ids) if case_ids else {}
 
 
-def _query_string(args: MultiDict[str, str], **changes: Any) -> str:
-    merged = {key: value for key, value in args.items() if key != "page" and value}
-    merged.update({key: value for key, value in changes.items() if value})
-    return urlencode(merged)
-
-
-def _page_number() -> int:
-    return parse_id(request.args.get("page")) or 1
-
-
 @bp.get("/")
 @roles_required(*AUDIT_READERS)
 def events() -> str:
     form = build_filter_form(request.args)
     valid = form.validate() if request.args else True
     chosen = filter_from(form) if valid else AuditFilter(matches_nothing=True)
-    total = db.session.scalar(chosen.apply(select(func.count()).select_from(AuditEvent))) or 0
-    pages = max(1, -(-total // PAGE_SIZE))
-    page = min(_page_number(), pages)
-    rows = db.session.scalars(
-        chosen.apply(select(AuditEvent)).order_by(AuditEvent.id.desc()).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)
-    ).all()
-    references = case_references({row.case_id for row in rows if row.case_id is not None})
-    base = url_for("audit.events")
-    pagination = {
-        "previous": {"href": f"{base}?{_query_string(request.args, page=page - 1)}"} if page > 1 else None,
-        "next": {"href": f"{base}?{_query_string(request.args, page=page + 1)}"} if page < pages else None,
-    }
+    page = paginate(
+        chosen.apply(select(AuditEvent)).order_by(AuditEvent.id.desc()), page=requested_page(), per_page=PAGE_SIZE
+    )
+    references = case_references({row.case_id for row in page.items if row.case_id is not None})
     return render_template(
         "audit/events.html",
         form=form,
         valid=valid,
         filtered=bool(chosen.describe()),
-        events=rows,
-        references=references,
-        total=total,
-        first=(page - 1) * PAGE_SIZE + 1,
-        last=(page - 1) * PAGE_SIZE + len(rows),
         page=page,
-        pages=pages,
-        pagination=pagination,
-        export_href=f"{url_for('audit.export_csv')}?{_query_string(request.args)}",
+        references=references,
+        export_href=url_for("audit.export_csv", **query_args(request.args, without=("page",))),
     )
 
 

@@ -23,6 +23,7 @@ from sar.auth.models import Team, User
 from sar.cases.models import Case, CasePerson, CaseRight, CaseScopeTeam, PersonRole, Right
 from sar.clock.models import OPEN_CLOCK, CaseClock, ClockStatus
 from sar.extensions import db
+from sar.pagination import Page
 
 OPEN_STATUSES = tuple(s for s in ClockStatus if s is not ClockStatus.CLOSED)
 PAGE_SIZE = 50
@@ -182,7 +183,7 @@ def total_for(filters: Filters, counts: dict[Band, int]) -> int:
     return counts[filters.band] if filters.band is not None else sum(counts.values())
 
 
-def case_rows(filters: Filters, h: Horizons, *, sort: str, descending: bool, page: int, region: str) -> list[Row]:
+def case_rows(filters: Filters, h: Horizons, *, sort: str, descending: bool, page: Page[Any], region: str) -> list[Row]:
     """One page of open cases for the filters and band, sorted on the server."""
     owner = aliased(User)
     columns = (
@@ -205,7 +206,7 @@ def case_rows(filters: Filters, h: Horizons, *, sort: str, descending: bool, pag
     if sort != "due":
         order.append(CaseClock.due_date.asc())
     order.append(Case.id.asc())  # a stable order, so paging never repeats or skips a case
-    records = db.session.execute(query.order_by(*order).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
+    records = db.session.execute(page.slice(query.order_by(*order))).all()
     return _rows(records, h.today, region)
 
 

@@ -3,7 +3,6 @@ export of personal data; nothing imports this module."""
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 from flask import Blueprint, Response, current_app, render_template, request, url_for
@@ -19,6 +18,7 @@ from sar.clock.models import ClockStatus
 from sar.dashboard import export, home, performance, queries
 from sar.dashboard.queries import Band, Filters, Horizons
 from sar.downloads import complete_download
+from sar.pagination import Page, requested_page
 from sar.sources.overdue import overdue_searches
 from sar.urls import parse_id
 
@@ -93,11 +93,8 @@ def deadlines() -> str:
     sort = request.args.get("sort", "due")
     sort = sort if sort in SORT_LABELS else "due"
     descending = request.args.get("dir") == "desc"
-    page = max(_int(request.args.get("page")) or 1, 1)
     counts = queries.band_counts(filters, horizons)
-    total = queries.total_for(filters, counts)
-    pages = max(math.ceil(total / queries.PAGE_SIZE), 1)
-    page = min(page, pages)
+    page: Page[queries.Row] = Page.of(queries.total_for(filters, counts), requested_page(), queries.PAGE_SIZE)
     rows = queries.case_rows(filters, horizons, sort=sort, descending=descending, page=page, region=region)
     notices = queries.notices_due(filters, horizons, region=region)
     # The lists name the children and adults the cases are about: showing them is a view of case data.
@@ -114,9 +111,7 @@ def deadlines() -> str:
         filters=filters,
         counts=counts,
         rows=rows,
-        total=total,
         page=page,
-        pages=pages,
         sort=sort,
         descending=descending,
         sort_labels=SORT_LABELS,

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
+from support import get_page, pagination_links, text_of
 
 from sar import audit
 from sar.audit import AuditEvent, SystemActor
@@ -138,6 +139,18 @@ def test_paginates_fifty_at_a_time(auditor: FlaskClient) -> None:
     assert "Showing events 101 to 120 of 120" in last
     assert "event number 1." in last and "event number 19." not in last
     assert 'rel="next"' in first and 'rel="next"' not in last
+
+
+def test_pages_of_a_filtered_log_keep_the_filter(auditor: FlaskClient) -> None:
+    add_events(*({"summary": f"event number {n}.", "action": "case.note"} for n in range(1, 61)))
+
+    first = get_page(auditor, "/audit/?action=case.note")
+
+    links = pagination_links(first)
+    assert links["Next page"] == "/audit/?action=case.note&page=2"
+    last = get_page(auditor, links["Next page"])
+    assert "Showing events 51 to 60 of 60 matching the filters" in text_of(last.select_one("main"))
+    assert links["Page 1"] == "/audit/?action=case.note"
 
 
 def test_one_event_shows_before_and_after_with_changes_marked(auditor: FlaskClient) -> None:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime, timedelta
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
 from sqlalchemy import select
-from support import add_people
+from support import add_people, get_page, pagination_links, table_rows, text_of
 
 from redaction import load_register
 from sar.audit import SYSTEM, AuditEvent, SystemActor
@@ -218,6 +219,20 @@ def test_the_case_list_pages_25_at_a_time(officer_client, make_case):
     second = BeautifulSoup(officer_client.get("/cases?page=2").data, "html.parser")
     assert len(second.select("table.govuk-table tbody tr")) == 2
     assert officer_client.get("/cases?page=99").status_code == 200  # clamped to the last page
+
+
+def test_the_case_list_pages_keep_the_search_and_every_date_box(officer_client, make_case):
+    for number in range(27):
+        make_case(subject_name=f"Child {number}")
+    searched = {"q": "child", "received_from": ["1", "1", "2000"], "sort": "reference-asc"}
+    first = get_page(officer_client, "/cases?" + urlencode(searched, doseq=True))
+
+    links = pagination_links(first)
+    assert set(links) == {"Page 1", "Page 2", "Next page"}
+    second = parse_qs(urlsplit(links["Next page"]).query)
+    assert second == {"q": ["child"], "received_from": ["1", "1", "2000"], "sort": ["reference-asc"], "page": ["2"]}
+    assert "Page 1 of 2" in text_of(first.select_one("main"))
+    assert len(table_rows(get_page(officer_client, links["Next page"]))) == 2
 
 
 def test_a_bad_date_filter_is_shown_as_an_error_not_a_crash(officer_client, make_case):
