@@ -289,3 +289,20 @@ def pagination_links(html: BeautifulSoup) -> dict[str, str]:
     return {
         str(link.get("aria-label") or text_of(link)): str(link["href"]) for link in html.select(".govuk-pagination a")
     }
+
+
+def banners(html: BeautifulSoup) -> list[str]:
+    """The messages in the page's notification banners (flashed messages), without their titles."""
+    found = html.select(".govuk-notification-banner")
+    return [text_of(banner.select_one(".govuk-notification-banner__content")) for banner in found]
+
+
+def summary_rows(html: BeautifulSoup, selector: str = ".govuk-summary-list") -> dict[str, str]:
+    """The GOV.UK summary lists matching ``selector`` as key → value, as read on screen (the first of a repeated
+    key wins)."""
+    rows: dict[str, str] = {}
+    for row in html.select(f"{selector} .govuk-summary-list__row"):
+        key = text_of(row.select_one(".govuk-summary-list__key"))
+        rows.setdefault(key, text_of(row.select_one(".govuk-summary-list__value")))
+    assert rows, f"no summary list rows matching {selector!r}"
+    return rows
