@@ -103,15 +103,25 @@ def query_args(args: MultiDict[str, str], *, without: Sequence[str] = ()) -> dic
     }
 
 
+def current_url(_anchor: str | None = None, **changes: Any) -> str:
+    """This page's address with the same query parameters, some of them changed (sorting, paging, a band): a
+    change to None removes that parameter."""
+    args = query_args(request.args)
+    for name, value in changes.items():
+        if value is None:
+            args.pop(name, None)
+        else:
+            args[name] = str(value)
+    return url_for(request.endpoint or "", **(request.view_args or {}), **args, _anchor=_anchor)
+
+
 def page_url(number: int, param: str = "page", anchor: str | None = None) -> str:
     """This page's address, with the same filters, showing page ``number``."""
-    args = query_args(request.args, without=(param,))
-    if number > 1:
-        args[param] = str(number)
-    endpoint = request.endpoint or ""
-    return url_for(endpoint, **(request.view_args or {}), **args, _anchor=anchor)
+    return current_url(anchor, **{param: number if number > 1 else None})
 
 
 def init_app(app: Flask) -> None:
-    """``page_url`` for the ``pagination`` macro."""
+    """``page_url`` for the ``pagination`` macro, and ``current_url`` for a page's other links that keep its
+    filters (sorting a list)."""
     app.add_template_global(page_url, "page_url")
+    app.add_template_global(current_url, "current_url")

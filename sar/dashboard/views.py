@@ -3,8 +3,6 @@ export of personal data; nothing imports this module."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import Blueprint, Response, current_app, render_template, request, url_for
 from flask.blueprints import BlueprintSetupState
 from flask_login import current_user
@@ -18,7 +16,7 @@ from sar.clock.models import ClockStatus
 from sar.dashboard import export, home, performance, queries
 from sar.dashboard.queries import Band, Filters, Horizons
 from sar.downloads import complete_download
-from sar.pagination import Page, requested_page
+from sar.pagination import Page, current_url, requested_page
 from sar.sources.overdue import overdue_searches
 from sar.urls import parse_id
 
@@ -73,17 +71,6 @@ def _case_url(case_id: int) -> str:
     return url_for(endpoint, case_id=case_id)
 
 
-def _link(**changes: Any) -> str:
-    """This page's address with some query parameters changed (sorting, paging and bands keep the filters)."""
-    params = {key: value for key, value in request.args.items() if value}
-    for key, value in changes.items():
-        if value is None:
-            params.pop(key, None)
-        else:
-            params[key] = str(value)
-    return url_for("dashboard.deadlines", **params)  # type: ignore[arg-type]  # query parameters, all strings
-
-
 @bp.get("/deadlines")
 @roles_required(*CASE_READERS)
 def deadlines() -> str:
@@ -121,7 +108,7 @@ def deadlines() -> str:
         rights=list(Right),
         statuses=list(queries.OPEN_STATUSES),
         case_url=_case_url,
-        link=_link,
+        link=current_url,
         args=request.args,
         tag_classes=TAG_CLASSES,
         overdue_searches=overdue_searches(today()),
