@@ -9,7 +9,7 @@ from typing import Any
 from flask import Flask
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
-from sar import calendar
+from sar import calendar, pagination
 from sar import config as config_module
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -98,6 +98,7 @@ def _configure_templates(app: Flask) -> None:
     app.jinja_env.lstrip_blocks = True
     WTFormsHelpers(app)
     calendar.init_app(app)
+    pagination.init_app(app)
 
 
 def _register_stages(app: Flask) -> None:

@@ -10,17 +10,15 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
-from urllib.parse import urlencode
 
 from flask import Blueprint, Response, abort, render_template, request, url_for
 from flask_login import current_user
 from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovTextInput
-from sqlalchemy import Select, false, func, select
+from sqlalchemy import Select, false, select
 from werkzeug.datastructures import MultiDict
 from wtforms import Form, SelectField, StringField, ValidationError
 from wtforms.validators import Length, Optional
@@ -31,14 +29,14 @@ from sar.auth.access import roles_required
 from sar.auth.models import Role
 from sar.downloads import complete_download
 from sar.extensions import db
-from sar.urls import parse_id
+from sar.forms import GovDateField
+from sar.pagination import paginate, query_args, requested_page
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 
 AUDIT_READERS = (Role.DPO, Role.AUDITOR)
 PAGE_SIZE = 50
 EXPORT_BATCH = 1000
-# Dates typed by staff mean the council's calendar day, not UTC.
 # A spreadsheet would run a cell starting with one of these as a formula (CSV injection).
 _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 CSV_COLUMNS = (
@@ -60,27 +58,6 @@ CSV_COLUMNS = (
 )
 
 
-def parse_day(raw: str) -> date:
-    """Accept 27/3/2026, 27-03-2026 or 2026-03-27."""
-    raw = raw.strip()
-    match = re.fullmatch(r"(\d{1,2})[/\-. ](\d{1,2})[/\-. ](\d{4})", raw)
-    try:
-        if match:
-            day, month, year = (int(part) for part in match.groups())
-            return date(year, month, day)
-        return date.fromisoformat(raw)
-    except ValueError as error:
-        raise ValueError(f"'{raw}' is not a real date") from error
-
-
-def _validate_day(form: Form, field: StringField) -> None:
-    if field.data and field.data.strip():
-        try:
-            parse_day(field.data)
-        except ValueError as error:
-            raise ValidationError(f"{field.label.text} must be a real date, for example 27/3/2026") from error
-
-
 class AuditFilterForm(Form):
     """A GET form: filters live in the query string, so a filtered view can be bookmarked or shared."""
 
@@ -98,21 +75,12 @@ class AuditFilterForm(Form):
         widget=GovTextInput(),
         description="Reference (for example SAR-2026-00042) or case number",
     )
-    date_from = StringField(
-        "From", validators=[Optional(), _validate_day], widget=GovTextInput(), description="For example, 27/3/2026"
-    )
-    date_to = StringField(
-        "To", validators=[Optional(), _validate_day], widget=GovTextInput(), description="For example, 27/3/2026"
-    )
+    # The form kit's one date input; a date is the council's calendar day, not UTC (see _start_of).
+    date_from = GovDateField("From", what="the start date", description="For example, 27 3 2026")
+    date_to = GovDateField("To", what="the end date", description="For example, 27 3 2026")
 
-    def validate_date_to(self, field: StringField) -> None:
-        if not (self.date_from.data and field.data) or self.date_from.errors:
-            return
-        try:
-            start, end = parse_day(self.date_from.data), parse_day(field.data)
-        except ValueError:
-            return  # reported by _validate_day
-        if end < start:
+    def validate_date_to(self, field: GovDateField) -> None:
+        if self.date_from.data and field.data and field.data < self.date_from.data:
             raise ValidationError("The end date must be the same as or after the start date")
 
 
@@ -186,8 +154,8 @@ def filter_from(form: AuditFilterForm) -> AuditFilter:
         action=form.action.data or "",
         object_type=form.object_type.data or "",
         case_text=(form.case.data or "").strip(),
-        date_from=parse_day(form.date_from.data) if form.date_from.data else None,
-        date_to=parse_day(form.date_to.data) if form.date_to.data else None,
+        date_from=form.date_from.data,
+        date_to=form.date_to.data,
     )
     if chosen.case_text:
         chosen.case_id = audit.case_directory().find(chosen.case_text)
@@ -199,48 +167,24 @@ def case_references(case_ids: set[int]) -> dict[int, str]:
     return audit.case_directory().references(case_ids) if case_ids else {}
 
 
-def _query_string(args: MultiDict[str, str], **changes: Any) -> str:
-    merged = {key: value for key, value in args.items() if key != "page" and value}
-    merged.update({key: value for key, value in changes.items() if value})
-    return urlencode(merged)
-
-
-def _page_number() -> int:
-    return parse_id(request.args.get("page")) or 1
-
-
 @bp.get("/")
 @roles_required(*AUDIT_READERS)
 def events() -> str:
     form = build_filter_form(request.args)
     valid = form.validate() if request.args else True
     chosen = filter_from(form) if valid else AuditFilter(matches_nothing=True)
-    total = db.session.scalar(chosen.apply(select(func.count()).select_from(AuditEvent))) or 0
-    pages = max(1, -(-total // PAGE_SIZE))
-    page = min(_page_number(), pages)
-    rows = db.session.scalars(
-        chosen.apply(select(AuditEvent)).order_by(AuditEvent.id.desc()).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)
-    ).all()
-    references = case_references({row.case_id for row in rows if row.case_id is not None})
-    base = url_for("audit.events")
-    pagination = {
-        "previous": {"href": f"{base}?{_query_string(request.args, page=page - 1)}"} if page > 1 else None,
-        "next": {"href": f"{base}?{_query_string(request.args, page=page + 1)}"} if page < pages else None,
-    }
+    page = paginate(
+        chosen.apply(select(AuditEvent)).order_by(AuditEvent.id.desc()), page=requested_page(), per_page=PAGE_SIZE
+    )
+    references = case_references({row.case_id for row in page.items if row.case_id is not None})
     return render_template(
         "audit/events.html",
         form=form,
         valid=valid,
         filtered=bool(chosen.describe()),
-        events=rows,
-        references=references,
-        total=total,
-        first=(page - 1) * PAGE_SIZE + 1,
-        last=(page - 1) * PAGE_SIZE + len(rows),
         page=page,
-        pages=pages,
-        pagination=pagination,
-        export_href=f"{url_for('audit.export_csv')}?{_query_string(request.args)}",
+        references=references,
+        export_href=url_for("audit.export_csv", **query_args(request.args, without=("page",))),
     )
 
 

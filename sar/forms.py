@@ -42,7 +42,7 @@ def show_error(form: Any, error: DomainError) -> None:
 
 
 def max_length(limit: int, what: str) -> Length:
-    return Length(max=limit, message=f"{what} must be {limit} characters or fewer")
+    return Length(max=limit, message=f"{what} must be {limit:,} characters or fewer")
 
 
 def choices(pairs: Any) -> list[SelectChoice]:

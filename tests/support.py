@@ -241,3 +241,68 @@ def add_people(case: Any) -> None:
         by=SYSTEM,
     )
     db.session.commit()
+
+
+# --- reading what a user sees ------------------------------------------------------------------------------
+
+
+def text_of(element: Any) -> str:
+    """An element's text as read on screen, spaces normalised ("" for a missing element)."""
+    return normalize_spaces(element.get_text(" ")) if element is not None else ""
+
+
+def heading(html: BeautifulSoup) -> str:
+    """The page's main heading."""
+    return text_of(html.select_one("h1"))
+
+
+def field_error(html: BeautifulSoup, field_id: str) -> str:
+    """The error message shown on one field (its GOV.UK form group), without the hidden "Error:" prefix."""
+    target = html.find(id=field_id) or html.find(id=f"{field_id}-day")
+    assert target is not None, f"no field {field_id} on the page"
+    group = target.find_parent(class_="govuk-form-group")
+    message = group.select_one(".govuk-error-message") if group is not None else None
+    return text_of(message).removeprefix("Error:").strip()
+
+
+def error_links(html: BeautifulSoup) -> dict[str, str]:
+    """The error summary as message → the field it links to (``#id``)."""
+    return {text_of(link): str(link.get("href")) for link in html.select(".govuk-error-summary__list a")}
+
+
+def table_rows(html: BeautifulSoup, selector: str = "table") -> list[list[str]]:
+    """The body rows of the first table matching ``selector``, as the text of each cell."""
+    table = html.select_one(selector)
+    assert table is not None, f"no table matching {selector!r}"
+    body = table.select_one("tbody") or table
+    return [[text_of(cell) for cell in row.find_all(["th", "td"])] for row in body.find_all("tr")]
+
+
+def table_headers(html: BeautifulSoup, selector: str = "table") -> list[str]:
+    table = html.select_one(selector)
+    assert table is not None, f"no table matching {selector!r}"
+    return [text_of(cell) for cell in table.select("thead th")]
+
+
+def pagination_links(html: BeautifulSoup) -> dict[str, str]:
+    """The pagination's links as what a screen reader announces (its aria-label, or its text) → address."""
+    return {
+        str(link.get("aria-label") or text_of(link)): str(link["href"]) for link in html.select(".govuk-pagination a")
+    }
+
+
+def banners(html: BeautifulSoup) -> list[str]:
+    """The messages in the page's notification banners (flashed messages), without their titles."""
+    found = html.select(".govuk-notification-banner")
+    return [text_of(banner.select_one(".govuk-notification-banner__content")) for banner in found]
+
+
+def summary_rows(html: BeautifulSoup, selector: str = ".govuk-summary-list") -> dict[str, str]:
+    """The GOV.UK summary lists matching ``selector`` as key → value, as read on screen (the first of a repeated
+    key wins)."""
+    rows: dict[str, str] = {}
+    for row in html.select(f"{selector} .govuk-summary-list__row"):
+        key = text_of(row.select_one(".govuk-summary-list__key"))
+        rows.setdefault(key, text_of(row.select_one(".govuk-summary-list__value")))
+    assert rows, f"no summary list rows matching {selector!r}"
+    return rows

@@ -261,11 +261,7 @@ def change_password(user: User, *, current_password: str, new_password: str, kee
         raise AccountError(problem, "new_password")
     if verify_password(user.password_hash, new_password):
         raise AccountError("Your new password must be different from your current password", "new_password")
-    user.password_hash = hash_password(new_password)
-    user.password_changed_at = utcnow()
-    user.must_change_password = False
-    db.session.flush()
-    ended = sessions.end_all(user, "password changed", keep=keep)
+    ended = _replace_password(user, new_password, temporary=False, reason="password changed", keep=keep)
     # The hash itself never goes into the audit trail: only the fact and the time.
     audit.record(
         "password_changed",
@@ -277,16 +273,24 @@ def change_password(user: User, *, current_password: str, new_password: str, kee
     )
 
 
+def _replace_password(
+    user: User, password: str, *, temporary: bool, reason: str, keep: UserSession | None = None
+) -> int:
+    """Store a new password and end the user's other sessions (a stolen session dies with the old password);
+    a temporary one must be replaced at the next sign-in. Returns how many sessions were ended."""
+    user.password_hash = hash_password(password)
+    user.password_changed_at = utcnow()
+    user.must_change_password = temporary
+    db.session.flush()
+    return sessions.end_all(user, reason, keep=keep)
+
+
 def set_temporary_password(user: User, password: str, *, by: User) -> None:
     """An administrator sets a new password for someone who has forgotten theirs."""
     problem = password_problem(password, email=user.email)
     if problem:
         raise AccountError(problem, "password")
-    user.password_hash = hash_password(password)
-    user.password_changed_at = utcnow()
-    user.must_change_password = True
-    db.session.flush()
-    ended = sessions.end_all(user, "temporary password set by an administrator")
+    ended = _replace_password(user, password, temporary=True, reason="temporary password set by an administrator")
     audit.record(
         "password_reset",
         object_type="user",

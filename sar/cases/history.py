@@ -13,6 +13,7 @@ from typing import Any
 from sar.audit import AuditEvent
 from sar.cases.models import Case, PersonRole
 from sar.cases.queries import CaseHistory
+from sar.pagination import Page
 
 _PERSON_FIELDS = {
     "full_name": "name",
@@ -50,14 +51,6 @@ _CASE_FIELDS = {
 class HistoryEntry:
     event: AuditEvent
     text: str
-
-
-@dataclass(frozen=True)
-class HistoryPage:
-    entries: list[HistoryEntry]
-    page: int
-    pages: int
-    total: int
 
 
 def _list(words: list[str]) -> str:
@@ -115,7 +108,6 @@ def describe(case: Case, event: AuditEvent) -> str:
     return event.summary or action.replace(".", " ").replace("_", " ").capitalize()
 
 
-def page_of(case: Case, history: CaseHistory) -> HistoryPage:
+def page_of(case: Case, history: CaseHistory) -> Page[HistoryEntry]:
     """One page of the history (sar.cases.queries.case_history, newest first) in plain words."""
-    entries = [HistoryEntry(e, describe(case, e)) for e in history.events]
-    return HistoryPage(entries, history.page, history.pages, history.total)
+    return history.changes.holding([HistoryEntry(e, describe(case, e)) for e in history.changes.items])

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -25,6 +24,7 @@ from sar.cases.models import (
 )
 from sar.cases.panels import case_list_dates
 from sar.extensions import db
+from sar.pagination import Page, count, paginate
 from sar.urls import parse_id
 
 PER_PAGE = 25
@@ -58,17 +58,9 @@ class CaseFilters:
 
 
 @dataclass(frozen=True)
-class CasePage:
-    items: list[Case]
-    total: int
-    page: int
-    per_page: int
+class CasePage(Page[Case]):
     # Statutory due date and calendar days left for each listed case, when the clock is installed.
     due: dict[int, tuple[date, int]] = field(default_factory=dict)
-
-    @property
-    def pages(self) -> int:
-        return max(1, math.ceil(self.total / self.per_page))
 
 
 def _escape_like(text: str) -> str:
@@ -113,9 +105,7 @@ def search_cases(
     filters: CaseFilters, *, page: int = 1, sort: str = DEFAULT_SORT, per_page: int = PER_PAGE
 ) -> CasePage:
     query = _filtered(filters)
-    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    pages = max(1, math.ceil(total / per_page))
-    page = min(max(1, page), pages)
+    chosen: Page[Case] = Page.of(count(query), page, per_page)
     dates = case_list_dates()
     if dates is not None:
         query = query.outerjoin(dates.entity, dates.case_id == Case.id).add_columns(dates.due_date)
@@ -125,14 +115,14 @@ def search_cases(
         order: tuple[Any, ...] = ((Case.status == CaseStatus.CLOSED).asc(), column.nulls_last(), Case.id.asc())
     else:
         order = SORTS.get(sort, SORTS[DEFAULT_SORT])
-    ordered = query.order_by(*order).limit(per_page).offset((page - 1) * per_page)
+    ordered = chosen.slice(query.order_by(*order))
     rows: list[Any] = list(db.session.execute(ordered.options(selectinload(Case.people), selectinload(Case.owner))))
     items = [row[0] for row in rows]
     due: dict[int, tuple[date, int]] = {}
     if dates is not None:
         today = dates.today()
         due = {row[0].id: (row[1], (row[1] - today).days) for row in rows if row[1] is not None}
-    return CasePage(items=items, total=total, page=page, per_page=per_page, due=due)
+    return CasePage(total=chosen.total, page=chosen.page, per_page=per_page, items=items, due=due)
 
 
 def owners_for_filter() -> list[User]:
@@ -146,10 +136,7 @@ _READ_ACTIONS = ("case.viewed",)
 
 @dataclass(frozen=True)
 class CaseHistory:
-    events: list[AuditEvent]  # one page of changes, newest first
-    total: int
-    page: int
-    pages: int
+    changes: Page[AuditEvent]  # one page of changes, newest first
     views: int
     last_viewer: str | None
     last_viewed_at: datetime | None
@@ -158,21 +145,14 @@ class CaseHistory:
 def case_history(case: Case, *, page: int = 1, per_page: int | None = None) -> CaseHistory:
     """One page of what happened to the case, newest first, and a summary of its views, in a few indexed
     queries however many times the case has been opened."""
-    per_page = per_page or HISTORY_PER_PAGE
     changes = select(AuditEvent).where(AuditEvent.case_id == case.id, AuditEvent.action.not_in(_READ_ACTIONS))
-    total = db.session.scalar(select(func.count()).select_from(changes.subquery())) or 0
-    pages = max(1, math.ceil(total / per_page))
-    page = min(max(1, page), pages)
     newest_first = changes.order_by(AuditEvent.id.desc())
-    events = list(db.session.scalars(newest_first.limit(per_page).offset((page - 1) * per_page)))
+    events = paginate(newest_first, page=page, per_page=per_page or HISTORY_PER_PAGE)
     viewed = select(AuditEvent).where(AuditEvent.case_id == case.id, AuditEvent.action.in_(_READ_ACTIONS))
     views = db.session.scalar(select(func.count()).select_from(viewed.subquery())) or 0
     last = db.session.scalars(viewed.order_by(AuditEvent.id.desc()).limit(1)).first()
     return CaseHistory(
-        events=events,
-        total=total,
-        page=page,
-        pages=pages,
+        changes=events,
         views=views,
         last_viewer=last.actor_label if last else None,
         last_viewed_at=last.occurred_at if last else None,

@@ -180,6 +180,26 @@ def _diff(before: dict[str, Any], after: dict[str, Any]) -> _Changes:
     return changes
 
 
+def _record_changes(
+    action: str, object_type: str, object_id: int, case: Case, before: dict[str, Any], after: dict[str, Any], by: Author
+) -> _Changes:
+    """Audit what an edit changed (the fields that differ, before and after); nothing is recorded for no change."""
+    changes = _diff(before, after)
+    if not changes.after:
+        return changes
+    audit.record(
+        action,
+        object_type=object_type,
+        object_id=object_id,
+        case_id=case.id,
+        summary=f"Changed {', '.join(sorted(changes.after))}",
+        before=changes.before,
+        after=changes.after,
+        by=by,
+    )
+    return changes
+
+
 # --- validation shared by create and update ------------------------------------------------------------
 
 
@@ -358,19 +378,9 @@ def update_case(case: Case, details: CaseDetails, *, by: Author, now: datetime |
     before = case_snapshot(case)
     _apply_case_details(case, details)
     db.session.flush()
-    changes = _diff(before, case_snapshot(case))
+    changes = _record_changes("case.updated", "case", case.id, case, before, case_snapshot(case), by)
     if not changes.after:
         return case
-    audit.record(
-        "case.updated",
-        object_type="case",
-        object_id=case.id,
-        case_id=case.id,
-        summary=f"Changed {', '.join(sorted(changes.after))}",
-        before=changes.before,
-        after=changes.after,
-        by=by,
-    )
     case_status.refresh(case, reason="request details changed", by=by)
     if {"received_at", "received_on", "rights"} & set(changes.after):
         case_changed.send(case, reason="rights or date received changed", by=by)
@@ -536,18 +546,7 @@ def update_person(
     before = person_snapshot(person)
     _apply_person(person, details)
     db.session.flush()
-    changes = _diff(before, person_snapshot(person))
-    if changes.after:
-        audit.record(
-            "person.updated",
-            object_type="case_person",
-            object_id=person.id,
-            case_id=case.id,
-            summary=f"Changed {', '.join(sorted(changes.after))}",
-            before=changes.before,
-            after=changes.after,
-            by=by,
-        )
+    if _record_changes("person.updated", "case_person", person.id, case, before, person_snapshot(person), by).after:
         case_changed.send(case, reason="person changed on the register", by=by)
     return person
 
@@ -790,14 +789,7 @@ def record_case_viewed(case: Case, *, by: Author, what: str = "case page") -> No
 def record_duplicate_check(cases: list[Case], *, by: Author) -> None:
     """Showing possible duplicates at intake names other cases' subjects: audited as a view of each."""
     for case in cases:
-        audit.record(
-            "case.viewed",
-            object_type="case",
-            object_id=case.id,
-            case_id=case.id,
-            summary="Shown as a possible duplicate while logging a new request",
-            by=by,
-        )
+        record_case_viewed(case, by=by, what="as a possible duplicate while logging a new request")
 
 
 def record_case_search(filters: CaseFilters, found: int, *, by: Author) -> None:

@@ -26,7 +26,7 @@ from sar.cases.models import Case, CasePerson, EvidenceItem, Outcome, PersonRole
 from sar.cases.panels import panels_for
 from sar.extensions import db
 from sar.forms import refused, show_error
-from sar.urls import parse_id
+from sar.pagination import requested_page
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
 
@@ -157,7 +157,7 @@ def list_cases() -> FormResult:
     filters = forms.filters_from(form) if valid else queries.CaseFilters()
     case_page = queries.search_cases(
         filters,
-        page=parse_id(request.args.get("page")) or 1,
+        page=requested_page(),
         sort=form.sort.data or queries.DEFAULT_SORT,
     )
     # The list shows names of children and requesters: a search is a view of case data.
@@ -174,7 +174,7 @@ def list_cases() -> FormResult:
 def show_case(case_id: int) -> str:
     case = _case(case_id)
     service.record_case_viewed(case, by=current_user)
-    history = queries.case_history(case, page=parse_id(request.args.get("history_page")) or 1)
+    history = queries.case_history(case, page=requested_page("history_page"))
     can_change = current_user.has_role(*CASE_WORKERS)
     facts = case_status.facts_for(case)
     return render_template(

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, GovTextArea
-from wtforms import RadioField, SubmitField, TextAreaField
+from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput
+from wtforms import RadioField, SubmitField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import AnyOf, InputRequired, Length
+from wtforms.validators import AnyOf, InputRequired
 
 from sar.clock.models import EventKind
-from sar.forms import GovDateField
+from sar.forms import GovDateField, text_area
 
 # Only the facts the clock itself owns: proof of identity and authority are recorded once, in the case's evidence
 # section, and closing or reopening is the outcome decision on the case page (one action, one fact, one place).
@@ -21,6 +21,7 @@ RECORDABLE = (
     EventKind.CLARIFICATION_ANSWERED,
 )
 EVENT_CHOICES = [SelectChoice(kind.value, kind.label) for kind in RECORDABLE]
+NOTE_MAX = 2000
 
 
 class ClockEventForm(FlaskForm):
@@ -38,7 +39,7 @@ class ClockEventForm(FlaskForm):
         required=True,
         description="The day in the council's calendar, for example 27 3 2026",
     )
-    note = TextAreaField("Note (optional)", validators=[Length(max=2000)], widget=GovTextArea())
+    note = text_area("Note (optional)", NOTE_MAX, "The note")
     submit = SubmitField("Record event", widget=GovSubmitInput())
 
 
@@ -46,12 +47,12 @@ class ExtensionForm(FlaskForm):
     decided_on = GovDateField(
         "Date the extension was decided", what="the date the extension was decided", required=True
     )
-    reasons = TextAreaField(
+    reasons = text_area(
         "Reasons for the extension",
+        NOTE_MAX,
+        "The reasons",
         description="Why the request is complex or why the number of requests needs more time. "
         "The notice to the requester must give these reasons.",
-        validators=[Length(max=2000)],
-        widget=GovTextArea(),
     )
     notice_date = GovDateField(
         "Date the extension notice was sent",
@@ -59,14 +60,15 @@ class ExtensionForm(FlaskForm):
         required=True,
         description="It must be on or before the notice deadline shown above.",
     )
-    note = TextAreaField("Note (optional)", validators=[Length(max=2000)], widget=GovTextArea())
+    note = text_area("Note (optional)", NOTE_MAX, "The note")
     submit = SubmitField("Record extension", widget=GovSubmitInput())
 
 
 class VoidEventForm(FlaskForm):
-    reason = TextAreaField(
+    reason = text_area(
         "Why is this event a mistake?",
-        validators=[InputRequired("Enter why the event is being marked as a mistake"), Length(max=2000)],
-        widget=GovTextArea(),
+        NOTE_MAX,
+        "The reason",
+        required="Enter why the event is being marked as a mistake",
     )
     submit = SubmitField("Mark as a mistake", widget=GovSubmitInput())

@@ -8,8 +8,9 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from sar import audit, forms
+from sar import forms
 from sar.auth.access import CASE_READERS, CASE_WORKERS, roles_required
+from sar.cases import service as intake
 from sar.cases.models import Case
 from sar.clock import service
 from sar.clock.forms import ClockEventForm, ExtensionForm, VoidEventForm
@@ -74,14 +75,7 @@ def _refused(form: Any, refused: service.EventRefused, fallback: str) -> None:
 def case_clock(case_id: int) -> tuple[str, int]:
     case = _case(case_id)
     # The clock page shows free-text notes and reasons about the child's case: a view of case data.
-    audit.record(
-        "case.viewed",
-        object_type="case",
-        object_id=case.id,
-        case_id=case.id,
-        summary="Viewed clock page",
-        by=current_user,
-    )
+    intake.record_case_viewed(case, by=current_user, what="clock page")
     return _page(case)
 
 

@@ -23,6 +23,7 @@ from sar.auth.models import Team, User
 from sar.cases.models import Case, CasePerson, CaseRight, CaseScopeTeam, PersonRole, Right
 from sar.clock.models import OPEN_CLOCK, CaseClock, ClockStatus
 from sar.extensions import db
+from sar.pagination import Page
 
 OPEN_STATUSES = tuple(s for s in ClockStatus if s is not ClockStatus.CLOSED)
 PAGE_SIZE = 50
@@ -182,8 +183,9 @@ def total_for(filters: Filters, counts: dict[Band, int]) -> int:
     return counts[filters.band] if filters.band is not None else sum(counts.values())
 
 
-def case_rows(filters: Filters, h: Horizons, *, sort: str, descending: bool, page: int, region: str) -> list[Row]:
-    """One page of open cases for the filters and band, sorted on the server."""
+def _row_query(filters: Filters) -> tuple[Select[Any], Any]:
+    """Open cases for the filters with the columns a row shows (see :func:`_rows`), and the owner they join to
+    (an outer join: an unassigned case has none)."""
     owner = aliased(User)
     columns = (
         Case.id,
@@ -196,7 +198,12 @@ def case_rows(filters: Filters, h: Horizons, *, sort: str, descending: bool, pag
         CaseClock.notice_deadline,
         CaseClock.extended,
     )
-    query = _base(filters, *columns).outerjoin(owner, owner.id == Case.owner_id)
+    return _base(filters, *columns).outerjoin(owner, owner.id == Case.owner_id), owner
+
+
+def case_rows(filters: Filters, h: Horizons, *, sort: str, descending: bool, page: Page[Any], region: str) -> list[Row]:
+    """One page of open cases for the filters and band, sorted on the server."""
+    query, owner = _row_query(filters)
     if filters.band is not None:
         query = query.where(_band_condition(filters.band, h))
     key = owner.full_name if sort == "owner" else SORTS.get(sort, CaseClock.due_date)
@@ -205,28 +212,15 @@ def case_rows(filters: Filters, h: Horizons, *, sort: str, descending: bool, pag
     if sort != "due":
         order.append(CaseClock.due_date.asc())
     order.append(Case.id.asc())  # a stable order, so paging never repeats or skips a case
-    records = db.session.execute(query.order_by(*order).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
+    records = db.session.execute(page.slice(query.order_by(*order))).all()
     return _rows(records, h.today, region)
 
 
 def notices_due(filters: Filters, h: Horizons, *, region: str, limit: int = 20) -> list[Row]:
     """Unextended open cases whose last day for an extension notice is today or within the look-ahead."""
-    owner = aliased(User)
+    query, _ = _row_query(filters)
     query = (
-        _base(
-            filters,
-            Case.id,
-            Case.reference,
-            Case.received_on,
-            owner.full_name,
-            CaseClock.status,
-            CaseClock.due_date,
-            CaseClock.internal_target,
-            CaseClock.notice_deadline,
-            CaseClock.extended,
-        )
-        .outerjoin(owner, owner.id == Case.owner_id)
-        .where(
+        query.where(
             CaseClock.status.in_((ClockStatus.RUNNING, ClockStatus.PAUSED)),
             CaseClock.extended.is_(False),
             CaseClock.notice_deadline.between(h.today, h.notice),

@@ -3,9 +3,6 @@ export of personal data; nothing imports this module."""
 
 from __future__ import annotations
 
-import math
-from typing import Any
-
 from flask import Blueprint, Response, current_app, render_template, request, url_for
 from flask.blueprints import BlueprintSetupState
 from flask_login import current_user
@@ -19,6 +16,7 @@ from sar.clock.models import ClockStatus
 from sar.dashboard import export, home, performance, queries
 from sar.dashboard.queries import Band, Filters, Horizons
 from sar.downloads import complete_download
+from sar.pagination import Page, current_url, requested_page
 from sar.sources.overdue import overdue_searches
 from sar.urls import parse_id
 
@@ -73,17 +71,6 @@ def _case_url(case_id: int) -> str:
     return url_for(endpoint, case_id=case_id)
 
 
-def _link(**changes: Any) -> str:
-    """This page's address with some query parameters changed (sorting, paging and bands keep the filters)."""
-    params = {key: value for key, value in request.args.items() if value}
-    for key, value in changes.items():
-        if value is None:
-            params.pop(key, None)
-        else:
-            params[key] = str(value)
-    return url_for("dashboard.deadlines", **params)  # type: ignore[arg-type]  # query parameters, all strings
-
-
 @bp.get("/deadlines")
 @roles_required(*CASE_READERS)
 def deadlines() -> str:
@@ -93,11 +80,8 @@ def deadlines() -> str:
     sort = request.args.get("sort", "due")
     sort = sort if sort in SORT_LABELS else "due"
     descending = request.args.get("dir") == "desc"
-    page = max(_int(request.args.get("page")) or 1, 1)
     counts = queries.band_counts(filters, horizons)
-    total = queries.total_for(filters, counts)
-    pages = max(math.ceil(total / queries.PAGE_SIZE), 1)
-    page = min(page, pages)
+    page: Page[queries.Row] = Page.of(queries.total_for(filters, counts), requested_page(), queries.PAGE_SIZE)
     rows = queries.case_rows(filters, horizons, sort=sort, descending=descending, page=page, region=region)
     notices = queries.notices_due(filters, horizons, region=region)
     # The lists name the children and adults the cases are about: showing them is a view of case data.
@@ -114,9 +98,7 @@ def deadlines() -> str:
         filters=filters,
         counts=counts,
         rows=rows,
-        total=total,
         page=page,
-        pages=pages,
         sort=sort,
         descending=descending,
         sort_labels=SORT_LABELS,
@@ -126,7 +108,7 @@ def deadlines() -> str:
         rights=list(Right),
         statuses=list(queries.OPEN_STATUSES),
         case_url=_case_url,
-        link=_link,
+        link=current_url,
         args=request.args,
         tag_classes=TAG_CLASSES,
         overdue_searches=overdue_searches(today()),

@@ -151,6 +151,27 @@ def test_an_auditor_checks_the_audit_trail_has_not_been_tampered_with(
     axe(page, what="the audit check result")
 
 
+def test_an_auditor_filters_the_audit_log_by_date_and_is_told_about_an_impossible_one(
+    page_as: Callable[..., Page], axe: Callable[..., None]
+) -> None:
+    page = page_as(Role.AUDITOR)
+    page.goto("/audit/")
+    start = page.get_by_role("group", name="From")
+    start.get_by_label("Day").fill("31")
+    start.get_by_label("Month").fill("2")
+    start.get_by_label("Year").fill("2026")
+    page.get_by_role("button", name="Apply filters").click()
+    summary = page.get_by_role("alert")
+    expect(summary.get_by_role("link", name="The start date must be a real date")).to_be_visible()
+    axe(page, what="the audit log with a date error")
+    summary.get_by_role("link", name="The start date must be a real date").click()
+    expect(start.get_by_label("Day")).to_be_focused()
+    start.get_by_label("Day").fill("1")
+    start.get_by_label("Year").fill("2000")
+    page.get_by_role("button", name="Apply filters").click()
+    expect(page.get_by_text(re.compile(r"Showing events 1 to \d+ of \d+ matching the filters"))).to_be_visible()
+
+
 def test_an_auditor_cannot_change_a_case(page_as: Callable[..., Page], live_server: Any) -> None:
     from sar.cases.models import Case, CaseStatus
     from sar.extensions import db

@@ -229,15 +229,22 @@ def _url(endpoint: str, rule: str, ids: dict[str, Any]) -> str:
     return re.sub(r"<(?:\w+:)?(\w+)>", fill, rule)
 
 
-@pytest.mark.parametrize(("endpoint", "rule"), ENDPOINTS, ids=[e for e, _ in ENDPOINTS])
-def test_page_renders_and_is_accessible(
-    endpoint: str, rule: str, ids: dict[str, Any], live_server: Any, shared_pages: Any, axe: Callable[..., None]
-) -> None:
+def _open(endpoint: str, rule: str, ids: dict[str, Any], live_server: Any, shared_pages: Any) -> tuple[Any, str, Any]:
+    """Open the page as a role allowed to see it; it must answer 200. Returns the browser page, its address and
+    the role."""
     role = _role_for(live_server.app.view_functions[endpoint], endpoint)
     browser_page = shared_pages.page_for(role)
     url = _url(endpoint, rule, ids)
     response = browser_page.goto(url)
     assert response is not None and response.status == 200, f"{url} answered {response and response.status}"
+    return browser_page, url, role
+
+
+@pytest.mark.parametrize(("endpoint", "rule"), ENDPOINTS, ids=[e for e, _ in ENDPOINTS])
+def test_page_renders_and_is_accessible(
+    endpoint: str, rule: str, ids: dict[str, Any], live_server: Any, shared_pages: Any, axe: Callable[..., None]
+) -> None:
+    browser_page, url, role = _open(endpoint, rule, ids, live_server, shared_pages)
     assert browser_page.url.endswith(url), f"{url} redirected to {browser_page.url}"
     expect(browser_page.locator("h1")).to_have_count(1)
     expect(browser_page.locator("h1")).to_be_visible()
@@ -289,11 +296,7 @@ def test_form_left_empty_shows_a_govuk_error_summary(
     endpoint: str, rule: str, ids: dict[str, Any], live_server: Any, shared_pages: Any, axe: Callable[..., None]
 ) -> None:
     """Every form refuses empty required answers the GOV.UK way: an error summary, focused, whose links work."""
-    role = _role_for(live_server.app.view_functions[endpoint], endpoint)
-    browser_page = shared_pages.page_for(role)
-    url = _url(endpoint, rule, ids)
-    response = browser_page.goto(url)
-    assert response is not None and response.status == 200, f"{url} answered {response and response.status}"
+    browser_page, url, _ = _open(endpoint, rule, ids, live_server, shared_pages)
     browser_page.evaluate(_CLEAR_FIELDS)
     browser_page.locator(
         "main form[method=post] button[type=submit], main form[method=post] input[type=submit]"

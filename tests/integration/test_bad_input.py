@@ -9,6 +9,7 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
+from support import heading, page
 
 from sar.audit import AuditEvent
 from sar.auth.models import Role
@@ -40,8 +41,7 @@ def dpo(client_as: Callable[..., FlaskClient]) -> FlaskClient:
 def test_ids_too_large_for_the_database_are_a_plain_404(dpo: FlaskClient, path: str, number: str) -> None:
     response = dpo.get(path.format(n=number))
 
-    assert response.status_code == 404
-    assert "Page not found" in response.get_data(as_text=True)
+    assert heading(page(response, 404)) == "Page not found"
 
 
 @pytest.mark.parametrize(

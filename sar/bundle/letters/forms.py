@@ -6,24 +6,19 @@ import hashlib
 from typing import Any
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextArea, GovTextInput
+from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
 from wtforms import HiddenField, RadioField, StringField, SubmitField
-from wtforms.validators import InputRequired, Length
+from wtforms.validators import InputRequired
 
 from sar.bundle.letters.models import ART15_FIELDS, Audience, LetterKind
-from sar.forms import RadiosWidget, choices
+from sar.forms import RadiosWidget, choices, text_area, text_field
 
 DETAIL_MAX = 4000
 
 
-def _area(label: str, *, description: str = "", limit: int = DETAIL_MAX, rows: int = 5) -> StringField:
-    return StringField(
-        label,
-        validators=[Length(max=limit, message=f"{label} must be {limit:,} characters or fewer")],
-        widget=GovTextArea(),
-        description=description,
-        render_kw={"rows": rows},
-    )
+def _area(label: str, *, description: str = "", rows: int = 5) -> StringField:
+    """An optional detail of a letter; the service says which ones a kind of letter needs."""
+    return text_area(label, DETAIL_MAX, label, description=description, render_kw={"rows": rows})
 
 
 class LetterKindForm(FlaskForm):
@@ -59,12 +54,7 @@ class LetterDetailsForm(FlaskForm):
         description="These are quoted in the letter. For an extension: why the request is "
         "complex, or the number of the person's requests.",
     )
-    fee_amount = StringField(
-        "Fee in pounds",
-        validators=[Length(max=20, message="Fee in pounds must be 20 characters or fewer")],
-        widget=GovTextInput(),
-        description="For example 25 or 25.50",
-    )
+    fee_amount = text_field("Fee in pounds", 20, "Fee in pounds", description="For example 25 or 25.50")
     fee_reason = _area("Why a fee is being charged")
     note = _area("Anything else to add to the letter (optional)", rows=3)
     submit = SubmitField("Write the letter", widget=GovSubmitInput())
@@ -106,37 +96,22 @@ class StyleForm(FlaskForm):
 
 
 class TemplateForm(FlaskForm):
-    subject = StringField(
-        "Subject line",
-        validators=[
-            InputRequired(message="Enter the subject line"),
-            Length(max=300, message="Subject line must be 300 characters or fewer"),
-        ],
-        widget=GovTextInput(),
-    )
-    body = StringField(
+    subject = text_field("Subject line", 300, "Subject line", required="Enter the subject line")
+    body = text_area(
         "Letter text",
-        validators=[
-            InputRequired(message="Enter the text of the letter"),
-            Length(max=50_000, message="Letter text must be 50,000 characters or fewer"),
-        ],
-        widget=GovTextArea(),
+        50_000,
+        "Letter text",
+        required="Enter the text of the letter",
         description="A blank line starts a new paragraph, a line starting ## is a heading and a line starting - is "
         "a bullet point. Placeholders go between {{ and }}.",
         render_kw={"rows": 25, "spellcheck": "true"},
     )
-    note = StringField(
-        "What changed (optional)",
-        validators=[Length(max=500, message="What changed must be 500 characters or fewer")],
-        widget=GovTextInput(),
-    )
-    preview_reference = StringField(
+    note = text_field("What changed (optional)", 500, "What changed")
+    preview_reference = text_field(
         "Case to preview with",
-        validators=[
-            InputRequired(message="Enter the reference of a case to preview the letter with"),
-            Length(max=20, message="Case reference must be 20 characters or fewer"),
-        ],
-        widget=GovTextInput(),
+        20,
+        "Case reference",
+        required="Enter the reference of a case to preview the letter with",
         description="A real case reference, for example SAR-2026-0042. Previewing shows that case's details and is "
         "recorded in the audit log.",
     )
@@ -153,13 +128,11 @@ def preview_digest(subject: str, body: str, reference: str) -> str:
 
 def _art15_form() -> type[FlaskForm]:
     fields: dict[str, Any] = {
-        name: StringField(
+        name: text_area(
             label,
-            validators=[
-                InputRequired(message=f"Enter {label[0].lower()}{label[1:]}"),
-                Length(max=20_000, message=f"{label} must be 20,000 characters or fewer"),
-            ],
-            widget=GovTextArea(),
+            20_000,
+            label,
+            required=f"Enter {label[0].lower()}{label[1:]}",
             description=hint,
             render_kw={"rows": 6},
         )

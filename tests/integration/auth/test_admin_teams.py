@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import func, select
+from support import error_messages, get_page, post_page, table_rows, text_of
 
 from sar.audit import SYSTEM, AuditEvent
 from sar.auth import teams
@@ -78,8 +79,9 @@ def test_admin_adds_renames_and_deactivates_teams(app, client_as):
     assert team.kind is TeamKind.PROVIDER
     assert events("team_created")[-1].after["kind"] == "provider"
 
-    page = admin.get("/admin/teams").get_data(as_text=True)
-    assert "Leaving Care Provider Ltd" in page and "Commissioned provider" in page
+    rows = table_rows(get_page(admin, "/admin/teams"))
+    [provider] = [row for row in rows if row[0].startswith("Leaving Care Provider Ltd")]
+    assert provider[:3] == ["Leaving Care Provider Ltd Commissioned", "Commissioned provider", "Active"]
 
     assert admin.get(f"/admin/teams/{team.id}/edit").status_code == 200
     renamed = admin.post(f"/admin/teams/{team.id}/edit", data={"name": "Care Leavers Provider", "description": "x"})
@@ -89,10 +91,14 @@ def test_admin_adds_renames_and_deactivates_teams(app, client_as):
 
     assert admin.post(f"/admin/teams/{team.id}/deactivate").status_code == 302
     assert events("team_deactivated")[-1].before == {"active": True}
+
     # A deactivated team is not offered for new users.
-    assert "Care Leavers Provider (provider)" not in admin.get("/admin/users/new").get_data(as_text=True)
+    def offered() -> list[str]:
+        return [text_of(option) for option in get_page(admin, "/admin/users/new").select("select[name=team] option")]
+
+    assert "Care Leavers Provider (provider)" not in offered()
     assert admin.post(f"/admin/teams/{team.id}/reactivate").status_code == 302
-    assert "Care Leavers Provider (provider)" in admin.get("/admin/users/new").get_data(as_text=True)
+    assert "Care Leavers Provider (provider)" in offered()
 
 
 def test_team_bad_input(app, client_as, make_team):
@@ -106,9 +112,7 @@ def test_team_bad_input(app, client_as, make_team):
         ({"name": "New", "kind": ""}, "Select whether this is a council team or a commissioned provider"),
         ({"name": "New", "kind": "team", "description": "d" * 501}, "Description must be 500 characters or fewer"),
     ):
-        response = admin.post("/admin/teams/new", data=data)
-        assert response.status_code == 422, message
-        assert message in response.get_data(as_text=True).replace("&#39;", "'"), message
+        assert error_messages(post_page(admin, "/admin/teams/new", data, status=422)) == [message]
     assert db.session.scalar(select(func.count()).select_from(Team)) == before
 
 

@@ -4,6 +4,19 @@ from __future__ import annotations
 
 from auth_helpers import TEST_PASSWORD, password_step
 from sqlalchemy import func, select
+from support import (
+    error_links,
+    error_messages,
+    field_error,
+    get_page,
+    heading,
+    page,
+    post_page,
+    summary_rows,
+    table_headers,
+    table_rows,
+    text_of,
+)
 
 from sar.audit import AuditEvent
 from sar.auth import grants
@@ -50,16 +63,18 @@ def test_admin_pages_refuse_other_roles_and_send_anonymous_users_to_sign_in(app,
 def test_admin_lists_users_with_roles_team_and_status(app, client_as, make_user, make_team):
     team = make_team("Early Help")
     make_user(Role.RECORD_HOLDER, team=team, full_name="Rita Holder", mfa=False)
-    page = client_as(Role.ADMIN).get("/admin/users").get_data(as_text=True)
-    assert "Rita Holder" in page and "Early Help" in page and "Record holder" in page
-    assert "Not set up" in page and "Active" in page
+    html = get_page(client_as(Role.ADMIN), "/admin/users")
+    assert table_headers(html) == ["Name", "Roles", "Team", "Authenticator", "Status"]
+    [rita] = [row for row in table_rows(html) if row[0].startswith("Rita Holder")]
+    assert rita[1:] == ["Record holder", "Early Help", "Not set up", "Active"]
 
 
 def test_create_user_with_team_and_roles_is_audited(app, client_as, make_team):
     team = make_team("Fostering and Adoption")
     admin = client_as(Role.ADMIN)
-    form = admin.get("/admin/users/new").get_data(as_text=True)
-    assert "Fostering and Adoption" in form and 'type="checkbox"' in form
+    form = get_page(admin, "/admin/users/new")
+    assert "Fostering and Adoption" in [text_of(option) for option in form.select("select[name=team] option")]
+    assert form.select("input[type=checkbox][name=roles]")
     response = admin.post("/admin/users/new", data=new_user_data(team=str(team.id), roles=["record_holder", "auditor"]))
     assert response.status_code == 302
     user = db.session.scalars(select(User).where(User.email == "jo.bloggs@council.example")).one()
@@ -73,7 +88,7 @@ def test_create_user_with_team_and_roles_is_audited(app, client_as, make_team):
     # The temporary password alone does not let anyone set up the authenticator ...
     fresh = app.test_client()
     step = password_step(fresh, "jo.bloggs@council.example", password="a temporary passphrase 42")
-    assert step.status_code == 200 and "authenticator app is not set up yet" in step.get_data(as_text=True)
+    assert "authenticator app is not set up yet" in " ".join(error_messages(page(step)))
     # ... the one-time link emailed to the new account's address does, with the password.
     via_link = fresh.post(
         emailed_link_path("jo.bloggs@council.example"),
@@ -87,9 +102,9 @@ def test_create_user_double_submit_makes_one_account(app, client_as):
     before = user_count()
     assert admin.post("/admin/users/new", data=new_user_data()).status_code == 302
     again = admin.post("/admin/users/new", data=new_user_data())
-    assert again.status_code == 422
-    assert "An account already exists for jo.bloggs@council.example" in again.get_data(as_text=True)
-    assert 'href="#email"' in again.get_data(as_text=True)
+    html = page(again, 422)
+    assert error_links(html) == {"An account already exists for jo.bloggs@council.example": "#email"}
+    assert field_error(html, "email") == "An account already exists for jo.bloggs@council.example"
     assert user_count() == before + 1
     assert len(events("user_created")) == before + 1
 
@@ -101,18 +116,14 @@ def test_create_user_bad_input_is_refused_and_nothing_saved(app, client_as):
         "Email address must be 254 characters or fewer": new_user_data(email="a" * 250 + "@council.example"),
         "Full name must be 200 characters or fewer": new_user_data(full_name="N" * 201),
         "Job title must be 200 characters or fewer": new_user_data(job_title="J" * 201),
-        "Enter an email address in the correct format": new_user_data(email="not an email"),
-        "Enter the person&#39;s full name": new_user_data(full_name=""),
+        "Enter an email address in the correct format, like name@example.gov.uk": new_user_data(email="not an email"),
+        "Enter the person's full name": new_user_data(full_name=""),
         "Select at least one role": new_user_data(roles=[]),
         "Password must be 12 characters or more": new_user_data(password="short"),
-        "Not a valid choice": new_user_data(team="99999"),
+        "Not a valid choice.": new_user_data(team="99999"),
     }
     for message, data in cases.items():
-        response = admin.post("/admin/users/new", data=data)
-        page = response.get_data(as_text=True)
-        assert response.status_code == 422, message
-        assert message in page, message
-        assert "govuk-error-summary" in page
+        assert error_messages(post_page(admin, "/admin/users/new", data, status=422)) == [message]
     assert user_count() == before
 
 
@@ -120,8 +131,8 @@ def test_edit_roles_team_and_job_title_audits_before_and_after(app, client_as, m
     team = make_team("Corporate Parenting")
     user = make_user(Role.RECORD_HOLDER, full_name="Sam Case")
     admin = client_as(Role.ADMIN)
-    page = admin.get(f"/admin/users/{user.id}/edit").get_data(as_text=True)
-    assert 'value="Sam Case"' in page
+    form = get_page(admin, f"/admin/users/{user.id}/edit")
+    assert form.find("input", {"name": "full_name"})["value"] == "Sam Case"
     response = admin.post(
         f"/admin/users/{user.id}/edit",
         data={"full_name": "Sam Case", "job_title": "IRO", "team": str(team.id), "roles": ["ig_officer", "dpo"]},
@@ -149,8 +160,7 @@ def test_cannot_remove_the_last_active_administrator(app, client_as, make_user):
         f"/admin/users/{admin_user.id}/edit",
         data={"full_name": "Test Officer", "job_title": "", "team": "", "roles": ["dpo"]},
     )
-    assert response.status_code == 422
-    assert "You cannot remove your own administrator role" in response.get_data(as_text=True)
+    assert error_messages(page(response, 422)) == ["You cannot remove your own administrator role"]
 
     # With a second administrator, the first can be demoted by the second ...
     other_user = make_user(Role.ADMIN)
@@ -164,8 +174,7 @@ def test_cannot_remove_the_last_active_administrator(app, client_as, make_user):
     )
     # ... but the remaining administrator cannot be deactivated (nor deactivate themselves).
     refused = other.post(f"/admin/users/{other_user.id}/deactivate")
-    assert refused.status_code == 422
-    assert "You cannot deactivate your own account" in refused.get_data(as_text=True)
+    assert "You cannot deactivate your own account" in error_messages(page(refused, 422))
     db.session.expire_all()
     assert db.session.get(User, other_user.id).active
     demoted = db.session.get(User, admin_user.id)
@@ -224,8 +233,9 @@ def test_deactivated_user_loses_an_existing_session(app, client_as, make_user):
 def test_reset_mfa_makes_the_user_enrol_again(app, enrolled, client_as):
     user, _, _ = enrolled()
     admin = client_as(Role.ADMIN)
-    page = admin.get(f"/admin/users/{user.id}").get_data(as_text=True)
-    assert "Reset authenticator app" in page and "10 recovery codes left" in page
+    html = get_page(admin, f"/admin/users/{user.id}")
+    assert summary_rows(html)["Authenticator app"] == "Set up, 10 recovery codes left"
+    assert html.find("button", string="Reset authenticator app") is not None
     assert admin.post(f"/admin/users/{user.id}/reset-mfa").status_code == 302
     db.session.expire_all()
     reset_user = db.session.get(User, user.id)
@@ -236,7 +246,7 @@ def test_reset_mfa_makes_the_user_enrol_again(app, enrolled, client_as):
     # The browser the user enrolled in is signed out by the reset.
     assert event.after == {"mfa_enrolled": False, "recovery_codes_unused": 0, "sessions_ended": 1}
     fresh = app.test_client()
-    assert "not set up yet" in password_step(fresh, user.email).get_data(as_text=True)
+    assert "not set up yet" in " ".join(error_messages(page(password_step(fresh, user.email))))
     step = fresh.post(emailed_link_path(user.email), data={"email": user.email, "password": TEST_PASSWORD})
     assert step.headers["Location"].endswith("/sign-in/set-up-authenticator")
 
@@ -267,9 +277,12 @@ def test_unknown_user_is_404(client_as):
 def test_own_account_page_and_password_change(app, client_as, make_user, make_team):
     user = make_user(Role.RECORD_HOLDER, Role.AUDITOR, team=make_team("MASH"), full_name="Pat Own")
     client = client_as(user=user)
-    page = client.get("/account").get_data(as_text=True)
-    assert "Pat Own" in page and "MASH" in page and "Auditor" in page and "Record holder" in page
-    assert "Your account" in client.get("/").get_data(as_text=True)  # in the navigation
+    account = get_page(client, "/account")
+    assert heading(account) == "Your account"
+    rows = summary_rows(account)
+    assert (rows["Name"], rows["Team"], rows["Roles"]) == ("Pat Own", "MASH", "Auditor, Record holder")
+    navigation = get_page(client, "/").select("header a, nav a")
+    assert "Your account" in [text_of(link) for link in navigation]
 
     wrong = client.post(
         "/account/password",
@@ -280,17 +293,17 @@ def test_own_account_page_and_password_change(app, client_as, make_user, make_te
         },
     )
     # Status 200: the failure is counted and audited like a failed sign-in (so it must be committed).
-    assert wrong.status_code == 200 and "Your current password is incorrect" in wrong.get_data(as_text=True)
+    assert field_error(page(wrong, 200), "current_password") == "Your current password is incorrect"
     weak = client.post(
         "/account/password",
         data={"current_password": TEST_PASSWORD, "new_password": "short", "confirm_password": "short"},
     )
-    assert weak.status_code == 422 and "Password must be 12 characters or more" in weak.get_data(as_text=True)
+    assert field_error(page(weak, 422), "new_password") == "Password must be 12 characters or more"
     mismatch = client.post(
         "/account/password",
         data={"current_password": TEST_PASSWORD, "new_password": "a brand new passphrase", "confirm_password": "other"},
     )
-    assert "The passwords you entered do not match" in mismatch.get_data(as_text=True)
+    assert error_messages(page(mismatch, 422)) == ["The passwords you entered do not match"]
     assert events("password_changed") == []
 
     ok = client.post(
@@ -331,9 +344,10 @@ def test_simultaneous_create_for_the_same_email_is_a_clear_error(app, make_user,
 def test_admin_sets_a_temporary_password(app, client_as, make_user):
     user = make_user(Role.IG_OFFICER)
     admin = client_as(Role.ADMIN)
-    assert "Set a new temporary password" in admin.get(f"/admin/users/{user.id}").get_data(as_text=True)
+    links = [text_of(link) for link in get_page(admin, f"/admin/users/{user.id}").select("main a")]
+    assert f"Set a new temporary password for {user.full_name}" in links
     short = admin.post(f"/admin/users/{user.id}/password", data={"password": "short"})
-    assert short.status_code == 422 and "Password must be 12 characters or more" in short.get_data(as_text=True)
+    assert error_messages(page(short, 422)) == ["Password must be 12 characters or more"]
     assert events("password_reset") == []
     ok = admin.post(f"/admin/users/{user.id}/password", data={"password": "a fresh temporary phrase"})
     assert ok.status_code == 302
@@ -351,7 +365,7 @@ def test_a_temporary_password_must_be_replaced_before_anything_else(app, client_
 
     blocked = officer.get("/cases/")
     assert blocked.status_code == 302 and blocked.headers["Location"].endswith("/account/password")
-    assert "Choose a new password to continue" in officer.get("/account/password").get_data(as_text=True)
+    assert "Choose a new password to continue" in text_of(get_page(officer, "/account/password").select_one("main"))
 
     changed = officer.post(
         "/account/password",

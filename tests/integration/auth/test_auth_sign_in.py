@@ -7,6 +7,7 @@ import time
 import pyotp
 from auth_helpers import TEST_PASSWORD, enrolment_step, manual_key, password_step, recovery_codes, totp_code
 from sqlalchemy import select
+from support import banners, error_links, error_messages, field_error, get_page, page, text_of
 
 from sar.audit import AuditEvent
 from sar.auth import pending, secrets
@@ -20,11 +21,16 @@ def actions(*names: str) -> list[str]:
     return [e.action for e in db.session.scalars(select(AuditEvent).order_by(AuditEvent.id)) if e.action in wanted]
 
 
+def _errors(response) -> str:
+    """The error summary as read on screen ("" when there is none)."""
+    return " ".join(error_messages(page(response, response.status_code)))
+
+
 def test_sign_in_page_is_accessible_markup(client):
-    page = client.get("/sign-in").get_data(as_text=True)
-    assert 'autocomplete="username"' in page
-    assert 'autocomplete="current-password"' in page
-    assert 'method="post" novalidate' in page
+    html = get_page(client, "/sign-in")
+    assert html.find("input", {"name": "email"})["autocomplete"] == "username"
+    assert html.find("input", {"name": "password"})["autocomplete"] == "current-password"
+    assert html.select_one("main form[method=post]").has_attr("novalidate")
 
 
 def test_first_sign_in_enrols_mfa_then_shows_recovery_codes_once(app, client, make_user):
@@ -33,10 +39,10 @@ def test_first_sign_in_enrols_mfa_then_shows_recovery_codes_once(app, client, ma
     assert response.status_code == 302
     assert response.headers["Location"].endswith("/sign-in/set-up-authenticator")
 
-    page = client.get("/sign-in/set-up-authenticator")
-    html = page.get_data(as_text=True)
+    setup = client.get("/sign-in/set-up-authenticator")
+    html = setup.get_data(as_text=True)
     assert "<svg" in html and "style=" not in html and "<script>" not in html
-    secret = manual_key(page)
+    secret = manual_key(setup)
     assert len(secret) == 32
     # The secret is stored encrypted, never in plain text.
     db.session.refresh(user)
@@ -45,13 +51,13 @@ def test_first_sign_in_enrols_mfa_then_shows_recovery_codes_once(app, client, ma
 
     wrong = client.post("/sign-in/set-up-authenticator", data={"code": "000000"})
     assert wrong.status_code == 200
-    assert "Enter the 6-digit code shown in your authenticator app" in wrong.get_data(as_text=True)
+    assert "Enter the 6-digit code shown in your authenticator app" in _errors(wrong)
 
     done = client.post("/sign-in/set-up-authenticator", data={"code": totp_code(secret)})
     assert done.status_code == 200
     codes = recovery_codes(done)
     assert len(codes) == 10 and len(set(codes)) == 10
-    assert "I have saved these codes" in done.get_data(as_text=True)
+    assert "I have saved these codes" in text_of(page(done).select_one("main"))
     db.session.refresh(user)
     assert user.mfa_enrolled
     # Only Argon2 hashes are stored.
@@ -70,8 +76,7 @@ def test_returning_user_signs_in_with_totp(app, enrolled):
     response = password_step(client, user.email)
     assert response.headers["Location"].endswith("/sign-in/security-code")
     assert client.get("/").status_code == 302  # not signed in until the second factor
-    page = client.get("/sign-in/security-code").get_data(as_text=True)
-    assert 'autocomplete="one-time-code"' in page
+    assert get_page(client, "/sign-in/security-code").find("input", {"name": "code"})["autocomplete"] == "one-time-code"
     response = client.post("/sign-in/security-code", data={"code": totp_code(secret, steps_ahead=1)})
     assert response.status_code == 302 and response.headers["Location"] == "/"
     assert client.get("/").status_code == 200
@@ -104,7 +109,7 @@ def test_totp_code_cannot_be_replayed(app, enrolled):
     password_step(second, user.email)
     replay = second.post("/sign-in/security-code", data={"code": code})
     assert replay.status_code == 200
-    assert "not correct or has already been used" in replay.get_data(as_text=True)
+    assert "not correct or has already been used" in _errors(replay)
     assert second.get("/").status_code == 302
 
 
@@ -117,9 +122,9 @@ def test_wrong_and_malformed_codes_are_refused(app, enrolled):
     for code in (wrong, "12ab56", "1" * 40):
         response = client.post("/sign-in/security-code", data={"code": code})
         assert response.status_code == 200
-        assert 'class="govuk-error-summary' in response.get_data(as_text=True)
+        assert _errors(response)
     empty = client.post("/sign-in/security-code", data={"code": ""})
-    assert "Enter the 6-digit code from your authenticator app or a recovery code" in empty.get_data(as_text=True)
+    assert "Enter the 6-digit code from your authenticator app or a recovery code" in _errors(empty)
     overlong = client.post("/sign-in/security-code", data={"code": "1" * 41})
     assert overlong.status_code == 200
     assert client.get("/").status_code == 302
@@ -132,8 +137,8 @@ def test_recovery_code_signs_in_once_and_warns_how_many_remain(app, enrolled):
     password_step(client, user.email)
     response = client.post("/sign-in/security-code", data={"code": codes[0].upper().replace("-", " ")})
     assert response.status_code == 302
-    home = client.get("/", follow_redirects=True).get_data(as_text=True)
-    assert "You have 9 recovery codes left" in home
+    home = page(client.get("/", follow_redirects=True))
+    assert any("You have 9 recovery codes left" in message for message in banners(home))
     assert "mfa_recovery_code_used" in actions("mfa_recovery_code_used")
 
     again = app.test_client()
@@ -191,7 +196,7 @@ def test_wrong_password_and_unknown_email_get_the_same_generic_message(app, clie
     unknown = password_step(client, "nobody@council.example")
     for response in (wrong, unknown):
         assert response.status_code == 200
-        assert "Enter a correct email address and password" in response.get_data(as_text=True)
+        assert "Enter a correct email address and password" in _errors(response)
     assert actions("sign_in_failed") == ["sign_in_failed", "sign_in_failed"]
 
 
@@ -200,7 +205,7 @@ def test_deactivated_account_cannot_sign_in(app, client, make_user):
     user.active = False
     db.session.commit()
     response = password_step(client, user.email)
-    assert "Enter a correct email address and password" in response.get_data(as_text=True)
+    assert "Enter a correct email address and password" in _errors(response)
 
 
 def test_email_is_matched_case_insensitively(client, make_user):
@@ -209,11 +214,11 @@ def test_email_is_matched_case_insensitively(client, make_user):
 
 
 def test_sign_in_form_errors(client):
-    empty = client.post("/sign-in", data={"email": "", "password": ""}).get_data(as_text=True)
-    assert "Enter your email address" in empty and "Enter your password" in empty
-    assert 'href="#email"' in empty
+    empty = client.post("/sign-in", data={"email": "", "password": ""})
+    links = error_links(page(empty, empty.status_code))
+    assert links == {"Enter your email address": "#email", "Enter your password": "#password"}
     overlong = client.post("/sign-in", data={"email": "a" * 250 + "@x.uk", "password": "x"})
-    assert "Email address must be 254 characters or fewer" in overlong.get_data(as_text=True)
+    assert field_error(page(overlong, overlong.status_code), "email") == "Email address must be 254 characters or fewer"
 
 
 def test_password_is_rehashed_when_parameters_change(app, client, make_user):
@@ -247,8 +252,7 @@ def test_after_secret_key_rotation_only_recovery_codes_work_and_no_self_enrolmen
     client = app.test_client()
     step = password_step(client, user.email)
     assert step.headers["Location"].endswith("/sign-in/security-code")
-    page = client.get("/sign-in/security-code").get_data(as_text=True)
-    assert "keys were changed" in page
+    assert "keys were changed" in text_of(get_page(client, "/sign-in/security-code").select_one("main"))
     assert client.get("/sign-in/set-up-authenticator").status_code == 302  # cannot enrol a new app
     assert client.post("/sign-in/security-code", data={"code": totp_code(secret, steps_ahead=1)}).status_code == 200
     assert client.post("/sign-in/security-code", data={"code": codes[0]}).status_code == 302

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from bs4 import BeautifulSoup
 from sqlalchemy import func, select
+from support import error_messages, get_page, heading, page, table_rows, text_of
 
 from sar.audit import AuditEvent, SystemActor
 from sar.auth.models import Role
@@ -31,8 +31,8 @@ def _date(day: date) -> list[str]:
 
 
 def _errors(response) -> list[str]:
-    soup = BeautifulSoup(response.data, "html.parser")
-    return [a.get_text(strip=True) for a in soup.select(".govuk-error-summary a, .govuk-error-summary li")]
+    """The error summary's messages, as the officer reads them."""
+    return error_messages(page(response, response.status_code))
 
 
 def _actions(case_id: int) -> list[str]:
@@ -45,8 +45,7 @@ def _actions(case_id: int) -> list[str]:
 
 def test_add_change_and_remove_a_person(officer_client, make_case):
     case = make_case()
-    new = officer_client.get(f"/cases/{case.id}/people/new")
-    assert new.status_code == 200 and "Add a person to the register" in new.get_data(as_text=True)
+    assert heading(get_page(officer_client, f"/cases/{case.id}/people/new")) == "Add a person to the register"
     response = officer_client.post(
         f"/cases/{case.id}/people/new",
         data={
@@ -69,8 +68,9 @@ def test_add_change_and_remove_a_person(officer_client, make_case):
     assert person.addresses == ["14 Southgate, Eastholme, DN9 1AZ"]
     assert person.consent_obtained is False and person.relation == "referrer (neighbour)"
 
-    form = officer_client.get(f"/cases/{case.id}/people/{person.id}").get_data(as_text=True)
-    assert "Neil Carter" in form and "referrer (neighbour)" in form
+    form = get_page(officer_client, f"/cases/{case.id}/people/{person.id}")
+    assert form.find("input", {"name": "full_name"})["value"] == "Neil Carter"
+    assert form.find("input", {"name": "relationship"})["value"] == "referrer (neighbour)"
     changed = officer_client.post(
         f"/cases/{case.id}/people/{person.id}",
         data={
@@ -84,8 +84,7 @@ def test_add_change_and_remove_a_person(officer_client, make_case):
     assert changed.status_code == 302, _errors(changed)
     assert person.nhs_number == "943 476 5919" and person.phones == [] and person.consent_obtained is None
 
-    confirm = officer_client.get(f"/cases/{case.id}/people/{person.id}/remove")
-    assert "Remove Neil Carter" in confirm.get_data(as_text=True)
+    assert "Remove Neil Carter" in heading(get_page(officer_client, f"/cases/{case.id}/people/{person.id}/remove"))
     assert officer_client.post(f"/cases/{case.id}/people/{person.id}/remove").status_code == 302
     assert db.session.get(CasePerson, person.id) is None
     assert _actions(case.id)[-3:] == ["person.added", "person.updated", "person.removed"]
@@ -123,7 +122,8 @@ def test_the_subject_cannot_be_removed(officer_client, make_case):
     subject = case.subject
     response = officer_client.post(f"/cases/{case.id}/people/{subject.id}/remove")
     assert response.status_code == 422
-    assert "cannot be removed" in response.get_data(as_text=True)
+    [message] = _errors(response)
+    assert "cannot be removed" in message
 
 
 def test_evidence_asked_for_received_and_verified_feeds_the_clock(officer_client, officer, make_case):
@@ -142,8 +142,8 @@ def test_evidence_asked_for_received_and_verified_feeds_the_clock(officer_client
         )
         assert response.status_code == 302, _errors(response)
         item = case.evidence[0]
-        page = officer_client.get(f"/cases/{case.id}/evidence/{item.id}/received")
-        assert "Signed form of authority" in page.get_data(as_text=True)
+        receipt = get_page(officer_client, f"/cases/{case.id}/evidence/{item.id}/received")
+        assert "Signed form of authority" in text_of(receipt.select_one("main"))
         early = officer_client.post(
             f"/cases/{case.id}/evidence/{item.id}/received",
             data={"received_on": _date(asked - timedelta(days=1)), "what_arrived": "x"},
@@ -194,8 +194,9 @@ def test_evidence_needs_a_date_and_no_future_dates(officer_client, make_case):
 
 def test_competence_assessment_is_recorded_and_updated(officer_client, make_case):
     case = make_case(requester_type=RequesterType.PARENT_PR)
-    form = officer_client.get(f"/cases/{case.id}/competence").get_data(as_text=True)
-    assert "Ida Officer" in form and "The child&#39;s views" in form
+    form = get_page(officer_client, f"/cases/{case.id}/competence")
+    assert heading(form) == "Competence and best interests"
+    assert "The child's views" in [text_of(label) for label in form.select("label")]
     data = {
         "maturity": "Mature for 13",
         "childs_views": "Does not want Dad to see the notes",
@@ -210,8 +211,9 @@ def test_competence_assessment_is_recorded_and_updated(officer_client, make_case
     assert officer_client.post(f"/cases/{case.id}/competence", data=data).status_code == 302
     assert case.competence.decision is CompetenceDecision.COMPETENT_AUTHORISES
     assert _actions(case.id)[-2:] == ["competence.recorded", "competence.updated"]
-    page = officer_client.get(f"/cases/{case.id}").get_data(as_text=True)
-    assert "Does not want Dad to see the notes" in page
+    assert "Does not want Dad to see the notes" in text_of(
+        get_page(officer_client, f"/cases/{case.id}").select_one("main")
+    )
     bad = officer_client.post(f"/cases/{case.id}/competence", data={"assessed_on": ["1", "1", ""]})
     assert bad.status_code == 422
     assert set(_errors(bad)) >= {
@@ -234,10 +236,13 @@ def test_there_is_no_way_to_set_a_status_by_hand(officer_client, make_case):
 
 def test_close_with_an_outcome_and_reopen(officer_client, make_case):
     case = make_case()
-    form = officer_client.get(f"/cases/{case.id}/outcome").get_data(as_text=True)
-    assert "Transferred to another body" in form
+    form = get_page(officer_client, f"/cases/{case.id}/outcome")
+    offered = [text_of(label) for label in form.select("input[name=outcome] + label")]
+    assert "Transferred to another body" in offered
     # Outcomes whose facts are missing are listed with what they need, not offered.
-    assert "a response bundle that has been verified and released" in form.lower()
+    needs = dict((row[0], row[1]) for row in table_rows(form, "#not-yet ~ div table"))
+    assert any("a response bundle that has been verified and released" in need.lower() for need in needs.values())
+    assert not set(needs) & set(offered)
     transfer = officer_client.post(
         f"/cases/{case.id}/outcome", data={"outcome": "TRANSFERRED", "reason": "Parent wants the school record"}
     )
@@ -305,8 +310,8 @@ def test_withdrawal_is_a_fact_that_makes_withdrawn_available(officer_client, mak
         == 302
     )
     assert case.withdrawn_on == date.today()
-    page = officer_client.get(f"/cases/{case.id}").get_data(as_text=True)
-    assert "The requester has withdrawn: record the outcome" in page
+    case_page = text_of(get_page(officer_client, f"/cases/{case.id}").select_one("main"))
+    assert "The requester has withdrawn: record the outcome" in case_page
     assert (
         officer_client.post(
             f"/cases/{case.id}/outcome", data={"outcome": "WITHDRAWN", "reason": "Withdrawn by phone"}
@@ -326,7 +331,7 @@ def test_ncnd_needs_the_dpo_and_its_facts(officer_client, client_as, dpo, make_c
     )
     refused = officer_client.post(f"/cases/{case.id}/outcome", data=data)
     assert refused.status_code == 422
-    assert "Only the Data Protection Officer can sign off" in refused.get_data(as_text=True)
+    assert any("Only the Data Protection Officer can sign off" in message for message in _errors(refused))
     assert client_as(user=dpo).post(f"/cases/{case.id}/outcome", data=data).status_code == 302
     assert case.outcome is Outcome.NCND and case.ncnd_signed_off_by_id == dpo.id
 
@@ -346,15 +351,15 @@ def test_disclosure_is_possible_once_a_stage_reports_a_released_bundle(officer_c
     assert case.status is CaseStatus.READY_TO_SEND
     assert officer_client.post(f"/cases/{case.id}/outcome", data=data).status_code == 302
     assert case.outcome is Outcome.PARTIAL and case.exemption_codes == ["SW-SH", "TP"]
-    page = officer_client.get(f"/cases/{case.id}").get_data(as_text=True)
-    assert "SW-SH: Serious harm (social work)" in page and "Third-party information" in page
+    case_page = text_of(get_page(officer_client, f"/cases/{case.id}").select_one("main"))
+    assert "SW-SH: Serious harm (social work)" in case_page and "Third-party information" in case_page
 
 
 def test_assign_owner(officer_client, officer, make_user, make_case):
     case = make_case()
     holder = make_user(Role.RECORD_HOLDER, full_name="Rec Holder")
-    page = officer_client.get(f"/cases/{case.id}/owner").get_data(as_text=True)
-    assert "Ida Officer" in page and "Rec Holder" not in page
+    offered = [text_of(option) for option in get_page(officer_client, f"/cases/{case.id}/owner").select("option")]
+    assert "Ida Officer" in offered and "Rec Holder" not in offered
     assert officer_client.post(f"/cases/{case.id}/owner", data={"owner": str(holder.id)}).status_code == 422
     assert officer_client.post(f"/cases/{case.id}/owner", data={"owner": str(officer.id)}).status_code == 302
     assert case.owner_id == officer.id
@@ -365,8 +370,7 @@ def test_assign_owner(officer_client, officer, make_user, make_case):
 
 def test_edit_request_details(officer_client, make_case):
     case = make_case()
-    form = officer_client.get(f"/cases/{case.id}/edit").get_data(as_text=True)
-    assert "Change request details" in form
+    assert heading(get_page(officer_client, f"/cases/{case.id}/edit")) == "Change request details"
     moment = datetime.now(UTC) - timedelta(days=10)
     reasons: list[str] = []
     data = {
@@ -393,8 +397,8 @@ def test_edit_request_details(officer_client, make_case):
 
 def test_person_roles_offered_exclude_a_second_subject(officer_client, make_case):
     case = make_case()
-    page = officer_client.get(f"/cases/{case.id}/people/new").get_data(as_text=True)
-    assert 'value="data_subject"' not in page
+    roles = get_page(officer_client, f"/cases/{case.id}/people/new").select("input[name=role]")
+    assert "data_subject" not in [role["value"] for role in roles] and roles
     response = officer_client.post(f"/cases/{case.id}/people/new", data={"role": "data_subject", "full_name": "X"})
     assert response.status_code == 422
     assert [p.role for p in case.people] == [PersonRole.DATA_SUBJECT]

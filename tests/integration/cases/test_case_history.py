@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from bs4 import BeautifulSoup
-from support import add_people
+from support import add_people, get_page, pagination_links, text_of
 
 from sar.cases import service
 from sar.cases.queries import HISTORY_PER_PAGE as PER_PAGE
@@ -34,8 +34,8 @@ def test_history_is_written_in_plain_words(officer_client, officer, make_case):
     assert entries[1] == "Consent recorded for Christine Whitehead"
     assert "Christine Whitehead added to the people register as third party" in entries
     assert entries[-1] == f"Request logged as {case.reference}"
-    page = officer_client.get(f"/cases/{case.id}").get_data(as_text=True)
-    assert "person.updated" not in page and "consent_date" not in page
+    shown = text_of(get_page(officer_client, f"/cases/{case.id}").select_one("main"))
+    assert "person.updated" not in shown and "consent_date" not in shown  # no internal names
 
 
 def test_long_histories_are_paged_newest_first(officer_client, officer, make_case):
@@ -49,5 +49,9 @@ def test_long_histories_are_paged_newest_first(officer_client, officer, make_cas
     # 25 changes, the first due date and the logging, 20 a page.
     assert len(first) == PER_PAGE and len(second) == 7
     assert second[-1] == f"Request logged as {case.reference}"
-    text = officer_client.get(f"/cases/{case.id}").get_data(as_text=True)
-    assert "page 1 of 2" in text and "Older" in text
+    page = get_page(officer_client, f"/cases/{case.id}")
+    assert "page 1 of 2" in text_of(page.select_one("main"))
+    # The history's own page number, so a case page's other lists keep theirs, and back to the history on click.
+    links = pagination_links(page)
+    assert links["Older history entries"] == f"/cases/{case.id}?history_page=2#history"
+    assert "Newer history entries" in pagination_links(get_page(officer_client, links["Older history entries"]))

@@ -4,11 +4,22 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime, timedelta
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
 from sqlalchemy import select
-from support import add_people
+from support import (
+    add_people,
+    error_links,
+    error_messages,
+    field_error,
+    get_page,
+    page,
+    pagination_links,
+    table_rows,
+    text_of,
+)
 
 from redaction import load_register
 from sar.audit import SYSTEM, AuditEvent, SystemActor
@@ -64,16 +75,17 @@ def test_the_case_page_renders_panels_registered_by_later_stages(app, officer_cl
 
     app.jinja_loader = ChoiceLoader([app.jinja_loader, FileSystemLoader(str(tmp_path))])
     register_case_panel(app, CasePanel("test", "panel.html", lambda c: {"due": "1 January"}, order=1))
-    page = officer_client.get(f"/cases/{case.id}").get_data(as_text=True)
-    assert f"{case.reference} due 1 January" in page
+    panel = get_page(officer_client, f"/cases/{case.id}").find(id="test-panel")
+    assert text_of(panel) == f"{case.reference} due 1 January"
 
 
 @pytest.mark.parametrize("role", [Role.AUDITOR, Role.DPO])
 def test_readers_can_view_but_only_workers_see_change_links(client_as, make_case, role):
     case = make_case()
-    page = client_as(role).get(f"/cases/{case.id}").get_data(as_text=True)
-    assert case.reference in page
-    assert ("Record the outcome" in page) is (role is Role.DPO)
+    html = get_page(client_as(role), f"/cases/{case.id}")
+    assert text_of(html.select_one(".govuk-caption-l")) == case.reference
+    links = [text_of(link) for link in html.select("main a")]
+    assert ("Record the outcome" in links) is (role is Role.DPO)
 
 
 def test_auditors_cannot_change_cases(client_as, make_case):
@@ -220,11 +232,35 @@ def test_the_case_list_pages_25_at_a_time(officer_client, make_case):
     assert officer_client.get("/cases?page=99").status_code == 200  # clamped to the last page
 
 
+def test_the_case_list_pages_keep_the_search_and_every_date_box(officer_client, make_case):
+    for number in range(27):
+        make_case(subject_name=f"Child {number}")
+    searched = {"q": "child", "received_from": ["1", "1", "2000"], "sort": "reference-asc"}
+    first = get_page(officer_client, "/cases?" + urlencode(searched, doseq=True))
+
+    links = pagination_links(first)
+    assert set(links) == {"Page 1", "Page 2", "Next page"}
+    second = parse_qs(urlsplit(links["Next page"]).query)
+    assert second == {"q": ["child"], "received_from": ["1", "1", "2000"], "sort": ["reference-asc"], "page": ["2"]}
+    assert "Page 1 of 2" in text_of(first.select_one("main"))
+    assert len(table_rows(get_page(officer_client, links["Next page"]))) == 2
+
+
+def test_sorting_the_case_list_keeps_the_date_filter(officer_client, make_case):
+    make_case()
+    listed = get_page(officer_client, "/cases?" + urlencode({"received_from": ["1", "1", "2000"]}, doseq=True))
+
+    [sort_link] = [link for link in listed.select("th a") if text_of(link).startswith("Due date")]
+    query = parse_qs(urlsplit(sort_link["href"]).query)
+    assert query == {"received_from": ["1", "1", "2000"], "sort": ["due-asc"]}
+    assert error_messages(get_page(officer_client, sort_link["href"])) == []
+
+
 def test_a_bad_date_filter_is_shown_as_an_error_not_a_crash(officer_client, make_case):
     make_case()
-    page = officer_client.get("/cases", query_string={"received_from": ["31", "2", "2026"]})
-    assert page.status_code == 200
-    assert "The first date received must be a real date" in page.get_data(as_text=True)
+    html = page(officer_client.get("/cases", query_string={"received_from": ["31", "2", "2026"]}))
+    assert error_links(html) == {"The first date received must be a real date": "#received_from-day"}
+    assert field_error(html, "received_from") == "The first date received must be a real date"
 
 
 def test_closed_cases_cannot_be_edited_until_reopened(officer_client, officer, make_case):
@@ -234,22 +270,22 @@ def test_closed_cases_cannot_be_edited_until_reopened(officer_client, officer, m
     db.session.commit()
     response = officer_client.get(f"/cases/{case.id}/people/new")
     assert response.status_code == 302 and response.headers["Location"].endswith(f"/cases/{case.id}")
-    page = officer_client.get(f"/cases/{case.id}").get_data(as_text=True)
-    assert "Reopen the case" in page and "Withdrawn by the requester" in page
+    html = get_page(officer_client, f"/cases/{case.id}")
+    assert "Reopen the case" in [text_of(link) for link in html.select("main a")]
+    assert "Withdrawn by the requester" in text_of(html.select_one("main"))
     assert [p.role for p in case.people] == [PersonRole.DATA_SUBJECT]
 
 
 def test_child_requests_prompt_for_a_competence_assessment(officer_client, make_case):
     case = make_case(requester_type=RequesterType.PARENT_PR)
-    page = officer_client.get(f"/cases/{case.id}").get_data(as_text=True)
-    assert "record the competence and best-interests assessment" in page
+    html = get_page(officer_client, f"/cases/{case.id}")
+    assert "record the competence and best-interests assessment" in text_of(html.select_one("main"))
 
 
 def test_school_record_requests_are_offered_the_transfer_to_the_school(officer_client, make_case):
     case = make_case(education_record=True, requester_type=RequesterType.PARENT_PR)
-    page = officer_client.get(f"/cases/{case.id}").get_data(as_text=True)
-    assert "transfer it to the school" in page
-    form = BeautifulSoup(officer_client.get(f"/cases/{case.id}/outcome").data, "html.parser")
+    assert "transfer it to the school" in text_of(get_page(officer_client, f"/cases/{case.id}").select_one("main"))
+    form = get_page(officer_client, f"/cases/{case.id}/outcome")
     chosen = form.find("input", {"name": "transferred_to", "value": "school_record"})
     assert chosen is not None and chosen.has_attr("checked")
 

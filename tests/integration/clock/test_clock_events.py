@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 from sqlalchemy import func, select
+from support import error_links, error_messages, field_error, get_page, page, summary_rows, text_of
 from werkzeug.datastructures import MultiDict
 
 from sar import audit
@@ -121,10 +122,9 @@ def test_vector_17_and_19_pause_then_extension(make_case, client_as, record, ext
     record(client, case, "clarification_asked", date(2026, 3, 4))
     clock = stored(case.id)
     assert clock.status is ClockStatus.PAUSED and clock.paused_since == date(2026, 3, 4)
-    page = client.get(f"/cases/{case.id}/clock").get_data(as_text=True)
-    assert "Paused since" in page
+    rows = summary_rows(get_page(client, f"/cases/{case.id}/clock"))
     # Paused 4 to 25 March inclusive (22 days) if answered today: 2 Apr + 22 = 24 Apr.
-    assert "Fri 24 Apr 2026" in page
+    assert rows["Paused since"] == "Wed 4 Mar 2026 If the answer arrives today the due date becomes Fri 24 Apr 2026"
     record(client, case, "clarification_answered", date(2026, 3, 11))
     clock = stored(case.id)
     assert (clock.raw_due_date, clock.due_date, clock.excluded_days) == (date(2026, 4, 10), date(2026, 4, 10), 8)
@@ -141,11 +141,8 @@ def test_extension_notice_after_the_deadline_is_refused_with_the_reason(make_cas
     pin_today(date(2026, 2, 20))
     case = make_case(date(2026, 1, 5))  # notice deadline Thu 5 Feb 2026
     response = extend(client_as(Role.IG_OFFICER), case, date(2026, 2, 10), date(2026, 2, 10))
-    assert response.status_code == 422
-    page = response.get_data(as_text=True)
-    assert "There is a problem" in page
-    assert "the last day to send it was Thu 5 Feb 2026" in page
-    assert "cannot be\n" in page or "cannot be extended" in page
+    [message] = error_messages(page(response, 422))
+    assert "cannot be extended" in message and "the last day to send it was Thu 5 Feb 2026" in message
     clock = stored(case.id)
     assert not clock.extended and clock.due_date == date(2026, 2, 5)
     assert db.session.scalar(select(ClockEvent)) is None
@@ -156,13 +153,15 @@ def test_extension_needs_reasons_and_only_once(make_case, client_as, extend, pin
     case = make_case(date(2026, 1, 5))
     client = client_as(Role.IG_OFFICER)
     response = extend(client, case, date(2026, 1, 19), date(2026, 1, 19), reasons="  ")
-    assert response.status_code == 422
-    assert "Enter the reasons for the extension" in response.get_data(as_text=True)
+    assert error_messages(page(response, 422)) == [
+        "Enter the reasons for the extension (the complexity or number of the person's requests). "
+        "The notice must state them."
+    ]
     assert extend(client, case, date(2026, 1, 19), date(2026, 1, 19)).status_code == 302
     assert stored(case.id).due_date == date(2026, 4, 7)  # 5 Apr 2026 is Easter Sunday, 6 Apr Easter Monday
     again = extend(client, case, date(2026, 1, 20), date(2026, 1, 20))
-    assert again.status_code == 422
-    assert "already been extended" in again.get_data(as_text=True)
+    [message] = error_messages(page(again, 422))
+    assert "already been extended" in message
 
 
 def test_other_rights_have_no_clarification_pause(make_case, client_as, record, extend, pin_today):
@@ -170,8 +169,8 @@ def test_other_rights_have_no_clarification_pause(make_case, client_as, record, 
     case = make_case(date(2026, 3, 2), rights=(Right.ERASURE,))
     client = client_as(Role.IG_OFFICER)
     response = record(client, case, "clarification_asked", date(2026, 3, 4))
-    assert response.status_code == 422
-    assert "only be paused for clarification on a subject access request" in response.get_data(as_text=True)
+    [message] = error_messages(page(response, 422))
+    assert "only be paused for clarification on a subject access request" in message
     clock = stored(case.id)
     assert clock.due_date == date(2026, 4, 2) and clock.status is ClockStatus.RUNNING
     # ...but the same month and extension apply.
@@ -214,10 +213,8 @@ def test_bad_dates_are_refused_with_a_clear_message(make_case, client_as, record
     pin_today(date(2026, 3, 20))
     case = make_case(date(2026, 3, 2))
     response = record(client_as(Role.IG_OFFICER), case, kind, on)
-    assert response.status_code == 422
-    page = response.get_data(as_text=True)
-    assert message in page
-    assert "govuk-error-summary" in page
+    [shown] = error_messages(page(response, 422))
+    assert message in shown
     assert db.session.scalar(select(ClockEvent)) is None
 
 
@@ -227,8 +224,8 @@ def test_pause_answered_before_it_was_asked_is_refused(make_case, client_as, rec
     client = client_as(Role.IG_OFFICER)
     record(client, case, "clarification_asked", date(2026, 3, 10))
     response = record(client, case, "clarification_answered", date(2026, 3, 5))
-    assert response.status_code == 422
-    assert "cannot be answered (5 March 2026) before it was asked (10 March 2026)" in response.get_data(as_text=True)
+    [message] = error_messages(page(response, 422))
+    assert "cannot be answered (5 March 2026) before it was asked (10 March 2026)" in message
     assert stored(case.id).status is ClockStatus.PAUSED
 
 
@@ -244,9 +241,10 @@ def test_missing_or_impossible_date_is_refused(make_case, client_as, pin_today):
         ]
     )
     response = client_as(Role.IG_OFFICER).post(f"/cases/{case.id}/clock/events", data=data)
-    assert response.status_code == 422
+    html = page(response, 422)
     # The one date input of the form kit, with its GOV.UK message (issue 8: one date-input style).
-    assert "The date it happened must be a real date" in response.get_data(as_text=True)
+    assert error_links(html) == {"The date it happened must be a real date": "#event-event_date-day"}
+    assert field_error(html, "event-event_date") == "The date it happened must be a real date"
 
 
 def test_voiding_an_event_recalculates_and_keeps_it_on_the_timeline(make_case, client_as, record, pin_today):
@@ -266,8 +264,13 @@ def test_voiding_an_event_recalculates_and_keeps_it_on_the_timeline(make_case, c
     clock = stored(case.id)
     assert clock.status is ClockStatus.AWAITING_FEE and clock.due_date == date(2026, 2, 5)
     assert case.status is CaseStatus.AWAITING_FEE  # the derived status follows the voided fact too
-    page = client.get(f"/cases/{case.id}/clock").get_data(as_text=True)
-    assert "<del>" in page and "Entered on the wrong case" in page
+    [voided] = [
+        item for item in get_page(client, f"/cases/{case.id}/clock").select(".sar-timeline li") if item.find("del")
+    ]
+    assert text_of(voided.find("del")) == "Tue 20 Jan 2026 : Fee paid"
+    assert "Marked as a mistake" in text_of(voided) and "Why it was a mistake: Entered on the wrong case" in text_of(
+        voided
+    )
     actions = list(db.session.scalars(select(AuditEvent.action).where(AuditEvent.case_id == case.id)))
     assert "clock.event_voided" in actions
 
@@ -313,9 +316,9 @@ def test_auditor_reads_but_cannot_record(make_case, client_as, record, extend, p
     pin_today(date(2026, 3, 20))
     case = make_case(date(2026, 3, 2))
     auditor = client_as(Role.AUDITOR)
-    page = auditor.get(f"/cases/{case.id}/clock")
-    assert page.status_code == 200
-    assert "Record a clock event" not in page.get_data(as_text=True)
+    html = get_page(auditor, f"/cases/{case.id}/clock")
+    assert "Record a clock event" not in [text_of(h2) for h2 in html.select("h2")]
+    assert html.select("main form") == []
     assert record(auditor, case, "fee_requested", date(2026, 3, 3)).status_code == 403
     assert extend(auditor, case, date(2026, 3, 3), date(2026, 3, 3)).status_code == 403
     assert db.session.scalar(select(ClockEvent)) is None
@@ -326,13 +329,16 @@ def test_deadline_panel_on_the_case_page(make_case, client_as, record, pin_today
     case = make_case(date(2026, 1, 5))
     client = client_as(Role.IG_OFFICER)
     _ask_for_id(case, date(2026, 1, 6))
-    page = client.get(f"/cases/{case.id}").get_data(as_text=True)
-    assert 'id="deadline-panel-heading"' in page
-    assert "Awaiting proof of identity" in page
-    assert "Thu 5 Feb 2026" in page  # due date from receipt until the ID arrives
-    assert "proof of identity, then record its receipt" in page  # the next action, from the same fact
-    assert f"/cases/{case.id}/clock" in page
-    assert f'action="/cases/{case.id}/clock/events"' in page  # the event form is on the case page itself
+    html = get_page(client, f"/cases/{case.id}")
+    panel = html.find("section", attrs={"aria-labelledby": "deadline-panel-heading"})
+    assert text_of(panel.find("h2")) == "Deadline"
+    rows = summary_rows(panel)
+    assert rows["Clock"].startswith("Awaiting proof of identity")
+    assert rows["Statutory due date"].startswith("Thu 5 Feb 2026")  # due date from receipt until the ID arrives
+    # The next action, from the same fact.
+    assert "proof of identity, then record its receipt" in text_of(html.select_one("main"))
+    assert panel.find("a", href=f"/cases/{case.id}/clock") is not None
+    assert panel.find("form", action=f"/cases/{case.id}/clock/events") is not None  # recorded from the case page
 
 
 def test_recalculate_every_case_from_the_command_line(app, make_case, pin_today):

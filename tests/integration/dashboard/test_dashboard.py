@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime
 import pytest
 from bs4 import BeautifulSoup
 from sqlalchemy import select
+from support import pagination_links
 
 from sar.audit import SYSTEM, AuditEvent
 from sar.auth.models import Role
@@ -180,6 +181,8 @@ def test_paging(app, make_case, client_as, pin_today):
     second = references(get(client, "/deadlines?page=2"))
     assert len(first) == 50 and len(second) == 2
     assert sorted(first + second) == sorted(c.reference for c in made)
+    # The page links keep the sort order chosen.
+    assert pagination_links(get(client, "/deadlines?dir=desc"))["Next page"] == "/deadlines?dir=desc&page=2"
 
 
 def test_performance_chart_and_table(register, make_case, client_as):

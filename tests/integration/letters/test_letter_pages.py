@@ -13,6 +13,7 @@ from aiosmtpd.controller import Controller
 from bs4 import BeautifulSoup
 from flask import Flask
 from sqlalchemy import func, select
+from support import get_page, text_of
 
 from sar import mail
 from sar.audit import AuditEvent
@@ -42,9 +43,9 @@ def _audits(action: str) -> list[AuditEvent]:
 
 def test_an_officer_writes_a_letter_from_the_case_page(letter_case, officer_client, officer, read_pdf) -> None:
     case = letter_case(date(2026, 3, 2))
-    page = officer_client.get(f"/cases/{case.id}")
-    assert "No letters have been written on this case yet." in _text(page)
-    assert f"/cases/{case.id}/letters/new" in page.get_data(as_text=True)
+    case_page = get_page(officer_client, f"/cases/{case.id}")
+    assert "No letters have been written on this case yet." in text_of(case_page.select_one("main"))
+    assert case_page.find("a", href=f"/cases/{case.id}/letters/new") is not None
 
     chooser = officer_client.get(f"/cases/{case.id}/letters/new")
     assert chooser.status_code == 200 and "Request for clarification" in _text(chooser)
@@ -287,8 +288,8 @@ def test_templates_list_has_every_kind_in_both_styles(dpo_client) -> None:
 
 
 def test_dpo_edits_the_art15_information(dpo_client, dpo, art15) -> None:
-    form = dpo_client.get("/letters/supplementary-information/edit")
-    assert "PURPOSE-MARK" in form.get_data(as_text=True)
+    form = get_page(dpo_client, "/letters/supplementary-information/edit")
+    assert any("PURPOSE-MARK" in box.get_text() for box in form.select("textarea"))
     blank = dpo_client.post("/letters/supplementary-information/edit", data={**art15, "retention": " "})
     assert blank.status_code == 422 and "Enter how long we keep it (retention)" in _errors(blank)
 
