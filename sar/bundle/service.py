@@ -35,7 +35,7 @@ from sar.calendar import long_date, today
 from sar.cases.models import Case, Outcome
 from sar.db import utcnow
 from sar.extensions import db
-from sar.jobs import Job, enqueue, register_job, report_progress
+from sar.jobs import Job, JobStatus, enqueue, register_job, report_progress
 from sar.review import is_signed_off
 from sar.review.models import CaseReview
 from sar.sources.models import DocumentPage
@@ -333,8 +333,14 @@ def start_build(case: Case, *, by: User, only_new: bool = False) -> Bundle:
     """Queue a build; the placeholder row (status building, with the job's id) is what the page shows meanwhile."""
     check_buildable(case)
     for row in current_build(case):
-        if row.status is BundleStatus.BUILDING and not row.superseded:
-            raise BundleRefused("A bundle is already being built for this case. Wait for it to finish.")
+        if row.status is not BundleStatus.BUILDING or row.superseded:
+            continue
+        job = job_of(row)
+        if job is not None and job.status is JobStatus.FAILED:
+            # The job gave up (its error is on the progress page): the build it was making will never finish.
+            row.status, row.error = BundleStatus.FAILED, "The build stopped with an error and was not finished."
+            continue
+        raise BundleRefused("A bundle is already being built for this case. Wait for it to finish.")
     placeholder = Bundle(case_id=case.id, build_number=0, status=BundleStatus.BUILDING, only_new=only_new)
     placeholder.built_by_id, placeholder.built_by_label = audit.author_fields(by)
     db.session.add(placeholder)

@@ -171,3 +171,17 @@ def test_a_bundle_of_many_files_is_merged_in_stages_with_nothing_lost(
     assert "Page 2 of this document has been withheld" in " ".join(texts)
     with pikepdf.open(io.BytesIO(content)) as pdf, pdf.open_outline() as outline:
         assert [item.title for item in outline.root][2:-1] == [f"{e.position}. {e.title}" for e in bundle.entries]
+
+
+def test_a_second_build_waits_for_the_first_unless_its_job_gave_up(signed_off: SignedOff) -> None:
+    from sar.jobs import Job, JobStatus
+
+    first = service.start_build(signed_off.case, by=signed_off.dpo)
+    db.session.commit()
+    with pytest.raises(BundleRefused, match="already being built"):
+        service.start_build(signed_off.case, by=signed_off.dpo)
+    db.session.get_one(Job, first.job_id).status = JobStatus.FAILED
+    db.session.commit()
+    second = service.start_build(signed_off.case, by=signed_off.dpo)
+    db.session.commit()
+    assert first.status is BundleStatus.FAILED and second.job_id != first.job_id
