@@ -341,10 +341,12 @@ def test_the_chase_ladder_reminds_chases_and_escalates_by_email(
     assert "You have 1 open search task, 1 overdue." in normalize_spaces(home.select_one("main").get_text())
 
 
-def test_the_upload_link_is_the_only_public_route_besides_sign_in(app: Flask) -> None:
+def test_the_upload_link_and_the_requesters_download_page_are_the_only_public_routes_besides_sign_in(
+    app: Flask,
+) -> None:
     public = {
         endpoint
         for endpoint, view in app.view_functions.items()
         if getattr(view, "is_public", False) and not endpoint.startswith("auth.")
     }
-    assert public == {"web.healthz", "upload_link.upload"}
+    assert public == {"web.healthz", "upload_link.upload", "records.collect"}
