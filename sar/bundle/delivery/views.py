@@ -107,21 +107,26 @@ def new_link(case_id: int) -> Page:
     return render_template("bundle/delivery/link_made.html", case=case, issued=issued, link=issued.link)
 
 
+def _back_to_delivery(case: Case, message: str | None = None) -> BaseResponse:
+    """A button's answer: back to the case page's delivery section, with what was refused if anything was."""
+    if message:
+        flash(message)
+    return redirect(url_for("cases.show_case", case_id=case.id, _anchor="delivery"))
+
+
 @bp.post("/cases/<int:case_id>/delivery/links/<int:link_id>/revoke")
 @roles_required(*CASE_WORKERS)
 def revoke(case_id: int, link_id: int) -> Page:
     case = get_case(case_id)
     link = service.get_link(case, link_id)
     if not LinkActionForm().validate():
-        flash("The form expired. Try again.")
-        return redirect(url_for("cases.show_case", case_id=case.id, _anchor="delivery"))
+        return _back_to_delivery(case, "The form expired. Try again.")
     try:
         service.revoke_link(case, link, by=current_user)
     except service.DeliveryRefused as problem:
-        flash(problem.message)
-        return redirect(url_for("cases.show_case", case_id=case.id, _anchor="delivery"))
+        return _back_to_delivery(case, problem.message)
     flash(f"Download link to {link.to_address} revoked. It no longer works.", "success")
-    return redirect(url_for("cases.show_case", case_id=case.id, _anchor="delivery"))
+    return _back_to_delivery(case)
 
 
 @bp.post("/cases/<int:case_id>/delivery/links/<int:link_id>/resend")
@@ -130,13 +135,11 @@ def resend(case_id: int, link_id: int) -> Page:
     case = get_case(case_id)
     link = service.get_link(case, link_id)
     if not LinkActionForm().validate():
-        flash("The form expired. Try again.")
-        return redirect(url_for("cases.show_case", case_id=case.id, _anchor="delivery"))
+        return _back_to_delivery(case, "The form expired. Try again.")
     try:
         issued = service.resend_link(case, link, by=current_user)
     except service.DeliveryRefused as problem:
-        flash(problem.message)
-        return redirect(url_for("cases.show_case", case_id=case.id, _anchor="delivery"))
+        return _back_to_delivery(case, problem.message)
     return render_template("bundle/delivery/link_made.html", case=case, issued=issued, link=issued.link, resent=True)
 
 
