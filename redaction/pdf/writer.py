@@ -60,6 +60,7 @@ STRIP_KEYS = frozenset(
 INHERITABLE = frozenset({"/MediaBox", "/CropBox", "/Rotate", "/Resources"})
 
 _MAX_DEPTH = 64
+_MAX_CLOSINGS = 64  # distinct overlay placements remembered (one per page size and rotation, in practice)
 
 
 class StreamingPdfWriter:
@@ -76,6 +77,7 @@ class StreamingPdfWriter:
         self._pages: list[int] = []
         self._font: int | None = None
         self._push: int | None = None
+        self._closings: dict[bytes, int] = {}
         self._write(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
         self._pages_number = self._reserve()
 
@@ -175,8 +177,14 @@ class StreamingPdfWriter:
         if self._push is None:
             self._push = self._reserve()
             self._write_stream(self._push, b"", b"q\n")
-        closing = self._reserve()
-        self._write_stream(closing, b"", b"\nQ\n" + bytes(placement))
+        # Pages of one size place their overlay alike: one closing stream serves them all.
+        closing_ops = b"\nQ\n" + bytes(placement)
+        closing = self._closings.get(closing_ops)
+        if closing is None:
+            if len(self._closings) >= _MAX_CLOSINGS:
+                self._closings.clear()
+            closing = self._closings[closing_ops] = self._reserve()
+            self._write_stream(closing, b"", closing_ops)
         own = page.obj.get("/Contents")
         if isinstance(own, pikepdf.Array):  # an array of streams, perhaps itself an indirect object
             drawn = self._array(own, 1, owner)[1:-1]

@@ -3,10 +3,11 @@
 Each document's working PDF is copied out of the store to a temporary file and redacted by the redaction library
 (true redaction: render-and-burn, boxes labelled with the exemption code) into another temporary file; the pages the
 bundle makes itself (cover letter, index, stand-ins for withheld pages, key) are typeset by reportlab into their own
-files. Assembly (pikepdf/qpdf) then copies pages from those files into the bundle, stamps the furniture on each,
-adds a bookmark per document and writes the file once: qpdf reads a copied page's streams from its source file only
-while writing, so memory follows the number of pages, not their size. pypdf, which the issue names for assembly,
-copies every stream into memory before it writes: the benchmark (docs/benchmarks.md) is why qpdf does it here.
+files. Assembly then copies pages from those files into the bundle with the redaction library's streaming writer,
+which puts each page in the file as soon as it is copied (with the furniture laid over it) and keeps only its offset,
+and adds a bookmark per document at the end: memory does not grow with the number of pages. qpdf's own assembly
+(pikepdf) kept a graph of every copied page until it saved, about 40 kB a page; pypdf, which the issue names for
+assembly, copies every stream into memory as well: the benchmark (docs/benchmarks.md) is why neither does it here.
 
 Nothing here reads the database: :mod:`sar.bundle.plan` read it already, and the service stores the result.
 """
