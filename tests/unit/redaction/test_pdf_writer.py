@@ -4,6 +4,7 @@ writes opens in every reader and passes the library's own check."""
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import pdf_fixtures as fx
@@ -108,3 +109,27 @@ def test_an_incremental_update_is_still_found_when_read_in_chunks(
     for size in (at - 3, at + 2, at + 7, 1 << 20):
         monkeypatch.setattr(check._FileData, "CHUNK", size)
         assert check._FileData(path, "updated").revision_markers() == (2, True), size
+
+
+def test_the_overlay_on_a_rotated_page_is_placed_as_qpdf_places_it(tmp_path: Path) -> None:
+    def rotated() -> pikepdf.Pdf:
+        pdf = pikepdf.open(io.BytesIO(_pdf(["Turned page"])))
+        pdf.pages[0].Rotate = 90
+        return pdf
+
+    footer = pikepdf.open(io.BytesIO(_pdf(["Footer 1 of 1"])))
+    expected_pdf = rotated()
+    page = expected_pdf.pages[0]
+    page.add_overlay(footer.pages[0], pikepdf.Rectangle(*[float(v) for v in page.mediabox]))
+    expected = re.findall(rb"[-\d. ]+ cm\n/\S+ Do", page.Contents.read_bytes())[-1].split(b" cm")[0]
+    source = rotated()
+    out = tmp_path / "bundle.pdf"
+    with out.open("wb") as handle:
+        writer = StreamingPdfWriter(handle)
+        writer.copy_page(source.pages[0], source=source, overlay=footer.pages[0], overlay_source=footer)
+        writer.finish({})
+    with pikepdf.open(out) as pdf:
+        written = pdf.pages[0]
+        assert written.Rotate == 90
+        placed = re.findall(rb"[-\d. ]+ cm\n/\S+ Do", written.Contents[-1].read_bytes())[-1].split(b" cm")[0]
+    assert placed == expected
