@@ -132,13 +132,17 @@ def verify_pdf(
     except PdfReadProblem as exc:
         report.add("file", exc.problem)
         return report
+    # The check may read the file afresh part way through; nothing else may hold the first instance, or what qpdf
+    # holds for it could not be freed.
+    opened = [pike]
+    del pike
     try:
-        _verify_open(data, pike, report, needles, keep, use_ocr, options)
+        _verify_open(data, opened, report, needles, keep, use_ocr, options)
     except Exception as exc:  # noqa: BLE001 - an unexpected failure must read as "not clean", never crash
         report.readable = False
         report.add("file", f"the check could not be completed ({type(exc).__name__}: {exc})")
     finally:
-        pike.close()
+        opened[0].close()
     return report
 
 
@@ -207,13 +211,14 @@ class _FileData:
 
 def _verify_open(
     data: bytes | _FileData,
-    pike: pikepdf.Pdf,
+    opened: list[pikepdf.Pdf],  # one instance, which this may replace
     report: VerifyReport,
     needles: Sequence[Needle],
     keep: Sequence[str],
     use_ocr: bool,
     options: _Options = _Options(),  # noqa: B008 - frozen, so one shared default is safe
 ) -> None:
+    pike = opened[0]
     for warning in pike.get_warnings():
         report.add("file", f"the file is damaged ({warning})")
     with warnings.catch_warnings():
@@ -238,6 +243,11 @@ def _verify_open(
             report.pages = len(doc)
             report.readable = True
             _check_structure(data, pike, report)
+            if isinstance(data, _FileData):
+                # qpdf keeps every object the structure check resolved (all of them) until the file is closed:
+                # reading the file afresh lets the checks that follow reuse that memory instead of adding to it.
+                pike.close()
+                opened[0] = pike = data.open_pike()
             use_pypdf = reader is not None and "pypdf" in options.engines
             kept = _check_pages(reader if use_pypdf else None, doc, report, needles, keep, options)
             _check_raw(data, pike, report, needles)
