@@ -46,6 +46,7 @@ from redaction.pdf.errors import PdfReadProblem, PdfSource, check_envelope, open
 from redaction.pdf.text import covering_boxes
 from redaction.verify.forms import Needle, SearchableText, find_in_bytes
 from redaction.verify.structure import (
+    PREV_CONTEXT,
     PREV_POINTER,
     catalog_problems,
     metadata_problems,
@@ -131,13 +132,17 @@ def verify_pdf(
     except PdfReadProblem as exc:
         report.add("file", exc.problem)
         return report
+    # The check may read the file afresh part way through; nothing else may hold the first instance, or what qpdf
+    # holds for it could not be freed.
+    opened = [pike]
+    del pike
     try:
-        _verify_open(data, pike, report, needles, keep, use_ocr, options)
+        _verify_open(data, opened, report, needles, keep, use_ocr, options)
     except Exception as exc:  # noqa: BLE001 - an unexpected failure must read as "not clean", never crash
         report.readable = False
         report.add("file", f"the check could not be completed ({type(exc).__name__}: {exc})")
     finally:
-        pike.close()
+        opened[0].close()
     return report
 
 
@@ -185,21 +190,35 @@ class _FileData:
 
     def revision_markers(self) -> tuple[int, bool]:
         eofs, prev = 0, False
-        for chunk in self.chunks(4):  # "%%EOF" is 5 bytes: one split across chunks is counted once
-            eofs += chunk.count(b"%%EOF")
-            prev = prev or bool(PREV_POINTER.search(chunk))
+        overlap = 2 * PREV_CONTEXT
+        carry = b""  # the last bytes read so far, searched again with what follows them
+        with self.path.open("rb") as handle:
+            block = handle.read(self.CHUNK)
+            while block:
+                following = handle.read(self.CHUNK)
+                chunk = carry + block
+                # A marker wholly inside the carried-over bytes was counted in the chunk before.
+                eofs += chunk.count(b"%%EOF") - carry.count(b"%%EOF")
+                for match in PREV_POINTER.finditer(chunk):
+                    # Too near the end to see whether "0 R" follows: the next chunk repeats these bytes and decides.
+                    undecided = bool(following) and match.end() > len(chunk) - PREV_CONTEXT
+                    if not undecided or match.start() < len(chunk) - overlap:
+                        prev = True
+                carry = chunk[-overlap:]
+                block = following
         return eofs, prev
 
 
 def _verify_open(
     data: bytes | _FileData,
-    pike: pikepdf.Pdf,
+    opened: list[pikepdf.Pdf],  # one instance, which this may replace
     report: VerifyReport,
     needles: Sequence[Needle],
     keep: Sequence[str],
     use_ocr: bool,
     options: _Options = _Options(),  # noqa: B008 - frozen, so one shared default is safe
 ) -> None:
+    pike = opened[0]
     for warning in pike.get_warnings():
         report.add("file", f"the file is damaged ({warning})")
     with warnings.catch_warnings():
@@ -212,7 +231,7 @@ def _verify_open(
         if (reader is not None and reader.is_encrypted) or pike.is_encrypted:
             report.add("file", "the file is encrypted")
             return
-        doc = pdfium.PdfDocument(data if isinstance(data, bytes) else str(data.path))
+        doc = _Pdfium(data if isinstance(data, bytes) else str(data.path))
         try:
             counts = {len(doc), len(pike.pages)} | ({len(reader.pages)} if reader is not None else set())
             if counts == {0}:
@@ -224,6 +243,11 @@ def _verify_open(
             report.pages = len(doc)
             report.readable = True
             _check_structure(data, pike, report)
+            if isinstance(data, _FileData):
+                # qpdf keeps every object the structure check resolved (all of them) until the file is closed:
+                # reading the file afresh lets the checks that follow reuse that memory instead of adding to it.
+                pike.close()
+                opened[0] = pike = data.open_pike()
             use_pypdf = reader is not None and "pypdf" in options.engines
             kept = _check_pages(reader if use_pypdf else None, doc, report, needles, keep, options)
             _check_raw(data, pike, report, needles)
@@ -236,6 +260,32 @@ def _verify_open(
     for wanted in keep:
         if wanted not in kept:
             report.add("text", f'"{wanted}" must be kept but cannot be found in the text (over-redaction?)')
+
+
+class _Pdfium:
+    """PDFium's view of the file, page by page. PDFium keeps every page it has parsed until the document is closed,
+    so the document is reopened every ``REOPEN_EVERY`` pages: memory then stays the same however long the file."""
+
+    REOPEN_EVERY = 500
+
+    def __init__(self, source: bytes | str) -> None:
+        self.source = source
+        self.doc = pdfium.PdfDocument(source)
+        self.served = 0
+
+    def __len__(self) -> int:
+        return len(self.doc)
+
+    def __getitem__(self, index: int) -> pdfium.PdfPage:
+        if self.served >= self.REOPEN_EVERY:
+            self.doc.close()
+            self.doc = pdfium.PdfDocument(self.source)
+            self.served = 0
+        self.served += 1
+        return self.doc[index]
+
+    def close(self) -> None:
+        self.doc.close()
 
 
 def _check_structure(data: bytes | _FileData, pike: pikepdf.Pdf, report: VerifyReport) -> None:
@@ -257,7 +307,7 @@ def _check_structure(data: bytes | _FileData, pike: pikepdf.Pdf, report: VerifyR
 
 def _check_pages(
     reader: pypdf.PdfReader | None,
-    doc: pdfium.PdfDocument,
+    doc: _Pdfium,
     report: VerifyReport,
     needles: Sequence[Needle],
     keep: Sequence[str],
@@ -350,7 +400,7 @@ def _collect_strings(obj: pikepdf.Object, out: list[str], depth: int) -> None:
 
 
 def _check_ocr(
-    doc: pdfium.PdfDocument,
+    doc: _Pdfium,
     pike: pikepdf.Pdf,
     report: VerifyReport,
     needles: Sequence[Needle],

@@ -67,7 +67,12 @@ ANYWHERE_FORBIDDEN = {
 _CONTENT_HIDDEN = re.compile(rb"/ActualText\b|/Alt\b")
 
 
-PREV_POINTER = re.compile(rb"/Prev\s+\d+")
+# A trailer's /Prev is a byte offset: a number not followed by "0 R". A bookmark's /Prev is a reference to the
+# bookmark before it (always indirect), which says nothing about earlier revisions.
+PREV_POINTER = re.compile(rb"/Prev\s+\d+(?![\d.]|\s+\d+\s+R\b)")
+# Bytes of context the pattern may need after "/Prev": a match closer than this to the end of a chunk is decided in
+# the next chunk, which starts with the last ``2 * PREV_CONTEXT`` bytes of this one.
+PREV_CONTEXT = 32
 
 
 def revision_problems(data: bytes, pdf: pikepdf.Pdf, markers: tuple[int, bool] | None = None) -> Iterator[str]:

@@ -3,17 +3,17 @@
 Each document's working PDF is copied out of the store to a temporary file and redacted by the redaction library
 (true redaction: render-and-burn, boxes labelled with the exemption code) into another temporary file; the pages the
 bundle makes itself (cover letter, index, stand-ins for withheld pages, key) are typeset by reportlab into their own
-files. Assembly (pikepdf/qpdf) then copies pages from those files into the bundle, stamps the furniture on each,
-adds a bookmark per document and writes the file once: qpdf reads a copied page's streams from its source file only
-while writing, so memory follows the number of pages, not their size. pypdf, which the issue names for assembly,
-copies every stream into memory before it writes: the benchmark (docs/benchmarks.md) is why qpdf does it here.
+files. Assembly then copies pages from those files into the bundle with the redaction library's streaming writer,
+which puts each page in the file as soon as it is copied (with the furniture laid over it) and keeps only its offset,
+and adds a bookmark per document at the end: memory does not grow with the number of pages. qpdf's own assembly
+(pikepdf) kept a graph of every copied page until it saved, about 40 kB a page; pypdf, which the issue names for
+assembly, copies every stream into memory as well: the benchmark (docs/benchmarks.md) is why neither does it here.
 
 Nothing here reads the database: :mod:`sar.bundle.plan` read it already, and the service stores the result.
 """
 
 from __future__ import annotations
 
-import contextlib
 import multiprocessing
 import shutil
 from collections import deque
@@ -27,6 +27,7 @@ import pikepdf
 import pypdfium2 as pdfium
 
 from redaction import Area, PdfReadProblem, RedactionReport, redact_pdf_file
+from redaction.pdf.writer import StreamingPdfWriter
 from sar.bundle import pages
 from sar.bundle.plan import Geometry, PlannedDocument, RedactionItem, to_pdf_space
 
@@ -38,7 +39,8 @@ BUNDLE_TITLE = "Disclosure"
 # no longer compresses to 1 bit and the bundle grows twentyfold: docs/benchmarks.md.)
 DPI = 200
 PARALLEL_FROM_PAGES = 100
-MAX_OPEN_SOURCES = 48
+# The furniture is typeset this many pages at a time (reportlab keeps a document's pages until it saves it).
+FURNITURE_PAGES = 250
 
 
 class BuildProblem(Exception):
@@ -371,91 +373,86 @@ def _entries(doc_sections: list[tuple[PlannedDocument, int, list[_Section], int]
     return entries
 
 
-def _consolidate(sections: list[_Section], work: _Workspace, most: int = MAX_OPEN_SOURCES) -> list[_Section]:
-    """Merge runs of sections into intermediate files until no more than ``most`` files remain to be read.
-
-    qpdf keeps every source of an assembly open (and its cross-reference table in memory) until it writes: a bundle
-    of thousands of documents would hold thousands of open files. Merging a few dozen files at a time bounds both.
-    """
-    while len({s.path for s in sections}) > most:
-        merged: list[_Section] = []
-        group: list[_Section] = []
-        for section in [*sections, None]:
-            if section is not None and (not group or len({g.path for g in group} | {section.path}) <= most):
-                group.append(section)
-                continue
-            merged.extend(_merge(group, work))
-            group = [section] if section is not None else []
-        sections = merged
-    return sections
-
-
-def _merge(group: list[_Section], work: _Workspace) -> list[_Section]:
-    target = work.path("merged")
-    result: list[_Section] = []
-    with contextlib.ExitStack() as stack, pikepdf.new() as merged:
-        opened: dict[Path, pikepdf.Pdf] = {}
-        for section in group:
-            if section.path not in opened:
-                opened[section.path] = stack.enter_context(pikepdf.open(section.path))
-            first = len(merged.pages)
-            merged.pages.extend(opened[section.path].pages[i] for i in section.pages)
-            result.append(
-                _Section(target, list(range(first, len(merged.pages))), section.bookmark, section.is_document,
-                         frozenset(first + section.pages.index(i) for i in section.scanned if i in section.pages))
-            )  # fmt: skip
-        merged.save(target)
-    for path in {s.path for s in group}:
-        path.unlink(missing_ok=True)
-    return result
-
-
 def _assemble(
     sections: list[_Section], furniture: pages.Furniture, out: Path, work: _Workspace
 ) -> tuple[list[int], list[int]]:
-    """Copy every section's pages into ``out`` with the furniture on each and a bookmark per document."""
-    sections = _consolidate(sections, work)
-    opened: dict[Path, pikepdf.Pdf] = {}
-    with contextlib.ExitStack() as stack:
+    """Copy every section's pages into ``out`` with the furniture on each and a bookmark per document.
 
-        def source(path: Path) -> pikepdf.Pdf:
-            if path not in opened:
-                opened[path] = stack.enter_context(pikepdf.open(path))
-            return opened[path]
-
-        sizes = [_size(source(section.path).pages[index]) for section in sections for index in section.pages]
-        furniture_path = work.path("furniture")
-        pages.render_furniture(furniture_path, furniture, sizes, 1)
-        overlay = source(furniture_path)
-        bundle = stack.enter_context(pikepdf.new())
-        marks: list[tuple[str, int]] = []
-        document_pages: list[int] = []
-        scanned_pages: list[int] = []
-        for section in sections:
-            pdf = source(section.path)
-            if section.bookmark:
-                marks.append((section.bookmark, len(bundle.pages)))
-            for index in section.pages:
-                bundle.pages.append(pdf.pages[index])
-                number = len(bundle.pages)
-                if section.is_document:
-                    document_pages.append(number)
-                if index in section.scanned:
-                    scanned_pages.append(number)
-                page = bundle.pages[number - 1]
-                box = page.mediabox
-                page.add_overlay(overlay.pages[number - 1], pikepdf.Rectangle(*[float(v) for v in box]))
-        with bundle.open_outline() as outline:
-            for title, page_index in marks:
-                outline.root.append(pikepdf.OutlineItem(title, page_index))
+    The library's streaming writer puts each page in the file as it is copied and keeps only its offset, so memory
+    does not grow with the bundle: a source is open only while its pages are copied, and the furniture is typeset
+    ``FURNITURE_PAGES`` pages at a time.
+    """
+    last_use = {section.path: at for at, section in enumerate(sections)}
+    marks: list[tuple[str, int]] = []
+    document_pages: list[int] = []
+    scanned_pages: list[int] = []
+    with out.open("wb") as handle, _Furniture(furniture, _sizes(sections), work) as overlays:
+        writer = StreamingPdfWriter(handle)
+        overlays.writer = writer
+        for at, section in enumerate(sections):
+            with pikepdf.open(section.path) as pdf:
+                if section.bookmark:
+                    marks.append((section.bookmark, writer.page_count))
+                for index in section.pages:
+                    number = writer.page_count + 1
+                    over, over_pdf = overlays.page(number)
+                    writer.copy_page(pdf.pages[index], source=pdf, overlay=over, overlay_source=over_pdf)
+                    if section.is_document:
+                        document_pages.append(number)
+                    if index in section.scanned:
+                        scanned_pages.append(number)
+                writer.forget(pdf)
+            if last_use[section.path] == at:
+                section.path.unlink(missing_ok=True)
         # Nothing about who made the file or with what: a title (the word "Disclosure") and no XMP.
-        bundle.docinfo = bundle.make_indirect(pikepdf.Dictionary(Title=pikepdf.String(BUNDLE_TITLE)))
-        if "/Metadata" in bundle.Root:
-            del bundle.Root["/Metadata"]
-        bundle.save(out, static_id=False, object_stream_mode=pikepdf.ObjectStreamMode.generate)
-    for path in list(opened):
-        path.unlink(missing_ok=True)
+        writer.finish({"/Title": BUNDLE_TITLE}, outline=marks)
     return document_pages, scanned_pages
+
+
+def _sizes(sections: list[_Section]) -> list[tuple[float, float]]:
+    """Every page's size, in bundle order, reading one source at a time."""
+    sizes: list[tuple[float, float]] = []
+    for section in sections:
+        with pikepdf.open(section.path) as pdf:
+            sizes.extend(_size(pdf.pages[index]) for index in section.pages)
+    return sizes
+
+
+class _Furniture:
+    """The furniture for each page in turn, typeset ``FURNITURE_PAGES`` pages at a time into a file that is open
+    only while its pages are laid over the bundle's."""
+
+    def __init__(self, furniture: pages.Furniture, sizes: list[tuple[float, float]], work: _Workspace) -> None:
+        self.furniture = furniture
+        self.sizes = sizes
+        self.work = work
+        self.writer: StreamingPdfWriter | None = None
+        self.current: tuple[int, Path, pikepdf.Pdf] | None = None  # first page it covers, its file, the open file
+
+    def page(self, number: int) -> tuple[pikepdf.Page, pikepdf.Pdf]:
+        if self.current is None or number >= self.current[0] + FURNITURE_PAGES:
+            self.close()
+            path = self.work.path("furniture")
+            sizes = self.sizes[number - 1 : number - 1 + FURNITURE_PAGES]
+            pages.render_furniture(path, self.furniture, sizes, number)
+            self.current = (number, path, pikepdf.open(path))
+        first, _path, pdf = self.current
+        return pdf.pages[number - first], pdf
+
+    def close(self) -> None:
+        if self.current is not None:
+            _first, path, pdf = self.current
+            if self.writer is not None:
+                self.writer.forget(pdf)
+            pdf.close()
+            path.unlink(missing_ok=True)
+            self.current = None
+
+    def __enter__(self) -> _Furniture:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
 
 
 def _size(page: pikepdf.Page) -> tuple[float, float]:

@@ -155,12 +155,12 @@ def test_documents_are_redacted_in_worker_processes_when_there_are_many(
     assert "Gary Pollard" not in everything and "Jo Bloggs recorded the call" in everything
 
 
-def test_a_bundle_of_many_files_is_merged_in_stages_with_nothing_lost(
+def test_furniture_typeset_a_few_pages_at_a_time_lands_on_every_page_in_order(
     signed_off: SignedOff, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from sar.bundle import builder
 
-    monkeypatch.setattr(builder, "MAX_OPEN_SOURCES", 2)
+    monkeypatch.setattr(builder, "FURNITURE_PAGES", 2)
     [bundle] = service.build_bundle(signed_off.case, by=signed_off.dpo)
     db.session.commit()
     assert bundle.status is BundleStatus.BUILT, bundle.gate_report
