@@ -9,15 +9,19 @@ from __future__ import annotations
 
 import os
 import re
+import socket
 import tempfile
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
+from email import message_from_bytes
+from email.message import Message
 from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
+from aiosmtpd.controller import Controller
 from bs4 import BeautifulSoup
 from flask import Flask, g, has_app_context
 from flask.testing import FlaskClient
@@ -306,3 +310,59 @@ def summary_rows(html: BeautifulSoup, selector: str = ".govuk-summary-list") -> 
         rows.setdefault(key, text_of(row.select_one(".govuk-summary-list__value")))
     assert rows, f"no summary list rows matching {selector!r}"
     return rows
+
+
+# --- a real SMTP server on loopback (aiosmtpd), for mail through the outbox: no mocks ----------------------
+
+
+class Inbox:
+    """An aiosmtpd handler that keeps every message it accepts."""
+
+    def __init__(self) -> None:
+        self.messages: list[Message] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 - aiosmtpd's hook
+        message = message_from_bytes(envelope.content)
+        message["X-Envelope-To"] = ", ".join(envelope.rcpt_tos)
+        self.messages.append(message)
+        return "250 Message accepted for delivery"
+
+    def to(self, address: str) -> list[Message]:
+        return [m for m in self.messages if m["To"] == address]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+class SmtpServer:
+    """An SMTP server the app's mail settings point at; started and stopped by the test (a server that is down
+    is a case worth testing)."""
+
+    def __init__(self, app: Flask) -> None:
+        self.port = free_port()
+        self.inbox = Inbox()
+        self.controller: Controller | None = None
+        app.config.update(MAIL_HOST="127.0.0.1", MAIL_PORT=self.port, MAIL_FROM="sar@council.example")
+
+    def start(self) -> None:
+        self.controller = Controller(self.inbox, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    def stop(self) -> None:
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
+
+
+@contextmanager
+def running_smtp(app: Flask) -> Iterator[Inbox]:
+    """An SMTP server running for the ``with`` block; yields what it received."""
+    server = SmtpServer(app)
+    server.start()
+    try:
+        yield server.inbox
+    finally:
+        server.stop()

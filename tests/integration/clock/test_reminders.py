@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Iterator
 from datetime import date
-from email import message_from_bytes
 from email.message import Message
 
 import pytest
-from aiosmtpd.controller import Controller
 from sqlalchemy import func, select
+from support import SmtpServer
 
 from sar import jobs
 from sar.audit import SYSTEM
@@ -23,48 +21,9 @@ from sar.mail import MailStatus, OutboxMessage
 TODAY = date(2026, 3, 16)  # Monday
 
 
-class Inbox:
-    """An aiosmtpd handler that keeps every message it accepts."""
-
-    def __init__(self) -> None:
-        self.messages: list[Message] = []
-
-    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802 - aiosmtpd's hook name
-        message = message_from_bytes(envelope.content)
-        message["X-Envelope-To"] = ", ".join(envelope.rcpt_tos)
-        self.messages.append(message)
-        return "250 Message accepted for delivery"
-
-    def to(self, address: str) -> list[Message]:
-        return [m for m in self.messages if m["To"] == address]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-class SmtpServer:
-    def __init__(self, port: int) -> None:
-        self.port = port
-        self.inbox = Inbox()
-        self.controller: Controller | None = None
-
-    def start(self) -> None:
-        self.controller = Controller(self.inbox, hostname="127.0.0.1", port=self.port)
-        self.controller.start()
-
-    def stop(self) -> None:
-        if self.controller is not None:
-            self.controller.stop()
-            self.controller = None
-
-
 @pytest.fixture
 def smtp(app) -> Iterator[SmtpServer]:
-    server = SmtpServer(free_port())
-    app.config.update(MAIL_HOST="127.0.0.1", MAIL_PORT=server.port, MAIL_FROM="sar@council.example")
+    server = SmtpServer(app)
     yield server
     server.stop()
 

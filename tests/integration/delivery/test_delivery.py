@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import email
 import re
-import socket
 from collections.abc import Iterator
 from datetime import timedelta
-from email.message import Message
 
 import pytest
-from aiosmtpd.controller import Controller
 from bs4 import BeautifulSoup
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
+from support import Inbox, running_smtp
 
 from sar import mail
 from sar.audit import AuditEvent
@@ -67,26 +64,10 @@ def _path_from_outbox() -> str:
     return found.group(1)
 
 
-class Inbox:
-    def __init__(self) -> None:
-        self.messages: list[Message] = []
-
-    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802 - aiosmtpd's hook name
-        self.messages.append(email.message_from_bytes(envelope.content))
-        return "250 Message accepted for delivery"
-
-
 @pytest.fixture
 def smtp(app: Flask) -> Iterator[Inbox]:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = int(probe.getsockname()[1])
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    app.config.update(MAIL_HOST="127.0.0.1", MAIL_PORT=port, MAIL_FROM="sar@council.example")
-    yield inbox
-    controller.stop()
+    with running_smtp(app) as inbox:
+        yield inbox
 
 
 # --- sending ----------------------------------------------------------------------------------------------

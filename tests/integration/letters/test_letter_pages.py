@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import email
-import socket
 from collections.abc import Iterator
 from datetime import date
-from email.message import Message
 
 import pytest
-from aiosmtpd.controller import Controller
 from bs4 import BeautifulSoup
 from flask import Flask
 from sqlalchemy import func, select
-from support import get_page, text_of
+from support import Inbox, get_page, running_smtp, text_of
 
 from sar import mail
 from sar.audit import AuditEvent
@@ -115,26 +111,10 @@ def test_marking_a_letter_posted(letter_case, officer_client, officer) -> None:
 # --- email through the outbox, to a real SMTP server --------------------------------------------------------
 
 
-class Inbox:
-    def __init__(self) -> None:
-        self.messages: list[Message] = []
-
-    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802 - aiosmtpd's hook name
-        self.messages.append(email.message_from_bytes(envelope.content))
-        return "250 Message accepted for delivery"
-
-
 @pytest.fixture
 def smtp(app: Flask) -> Iterator[Inbox]:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = int(probe.getsockname()[1])
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    app.config.update(MAIL_HOST="127.0.0.1", MAIL_PORT=port, MAIL_FROM="sar@council.example")
-    yield inbox
-    controller.stop()
+    with running_smtp(app) as inbox:
+        yield inbox
 
 
 def test_a_letter_is_emailed_as_a_pdf_attachment_through_the_outbox(
