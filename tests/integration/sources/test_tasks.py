@@ -13,7 +13,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
-from support import error_messages, normalize_spaces, page, sign_in_as
+from support import SmtpServer, error_messages, normalize_spaces, page, sign_in_as
 from werkzeug.datastructures import MultiDict
 
 from sar.audit import AuditEvent
@@ -24,7 +24,6 @@ from sar.db import utcnow
 from sar.extensions import db
 from sar.sources import tasks
 from sar.sources.models import Document, SearchTask, TaskStatus, TeamContact, UploadLink
-from tests.integration.clock.test_reminders import SmtpServer, free_port
 from tests.integration.sources.conftest import LETTER, make_pdf
 
 TODAY = date(2026, 11, 5)  # a Thursday; the case below was received on Monday 2 November
@@ -291,8 +290,7 @@ def test_guessing_upload_links_is_rate_limited(app: Flask, world: dict[str, Any]
 
 @pytest.fixture
 def smtp(app: Flask) -> Iterator[SmtpServer]:
-    server = SmtpServer(free_port())
-    app.config.update(MAIL_HOST="127.0.0.1", MAIL_PORT=server.port, MAIL_FROM="sar@council.example")
+    server = SmtpServer(app)
     server.start()
     yield server
     server.stop()
