@@ -397,9 +397,10 @@ def password_letter(case: Case, link: DeliveryLink, *, by: User) -> bytes:
 
 
 def print_ready(case: Case, bundle: Bundle, *, by: User) -> Iterator[bytes]:
-    """The unencrypted, redacted bundle to print for post: only a build whose gate passed (released, or built and
-    checked, and not replaced by a later build). Audited before the first byte."""
-    if bundle.case_id != case.id or not bundle.built_key or bundle.gate_passed is not True:
+    """The unencrypted, redacted bundle to print for post: only a build whose gate passed for exactly this file, with
+    the verdict's seal intact (released, or built and checked, and not replaced by a later build). Audited before the
+    first byte."""
+    if bundle.case_id != case.id or not bundle.built_key or not release.seal_intact(bundle):
         raise DeliveryRefused("Only a bundle that passed the release check can be printed", "bundle_id")
     if bundle.status not in (BundleStatus.BUILT, BundleStatus.RELEASED) or (
         bundle.superseded and bundle.status is not BundleStatus.RELEASED

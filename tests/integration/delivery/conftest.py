@@ -20,6 +20,7 @@ from reportlab.pdfgen import canvas
 from werkzeug.security import generate_password_hash
 
 from sar.auth.models import Role, User
+from sar.bundle import gate
 from sar.bundle.models import Bundle, BundleStatus
 from sar.cases.models import Case
 from sar.db import utcnow
@@ -107,6 +108,10 @@ def make_bundle(app: object) -> Callable[..., Bundle]:
                 encrypt(plain, PASSWORD), media_type="application/pdf", original_name=f"{case.reference}-records.pdf"
             )
         db.session.add(bundle)
+        db.session.flush()
+        # The verdict sealed to the file, as the release gate leaves it.
+        bundle.gate_sha256 = bundle.built_key
+        bundle.gate_seal = gate.seal(bundle.id, bundle.built_key, gate_passed)
         db.session.commit()
         return bundle
 

@@ -290,6 +290,11 @@ def test_the_print_ready_copy_is_the_checked_plain_bundle_and_is_audited(
     failed = make_bundle(released.case, status=BundleStatus.GATE_FAILED, gate_passed=False)
     refused = officer_client.get(f"/cases/{released.case.id}/delivery/bundles/{failed.id}/print-ready.pdf")
     assert refused.status_code == 404
+    # A failed verdict edited to "passed" in the database breaks the gate's seal: still no plain copy.
+    failed.gate_passed, failed.status = True, BundleStatus.BUILT
+    db.session.commit()
+    edited = officer_client.get(f"/cases/{released.case.id}/delivery/bundles/{failed.id}/print-ready.pdf")
+    assert edited.status_code == 404
 
 
 def test_an_auditor_sees_the_links_but_cannot_send_or_print(
