@@ -129,8 +129,29 @@ def _bare_is_address(anchor: str, places: int) -> bool:
 
 
 # street suffixes that are also common surnames: "Megan Hill", "Jodie Green", "Kirsty Field"
-_SURNAME_SUFFIXES = frozenset(["green", "hill", "lane", "field", "fields", "park", "bank", "row", "chase", "vale",
-                               "croft", "gate", "wood", "brook", "dale", "banks", "grove", "close", "way"])  # fmt: skip
+_SURNAME_SUFFIXES = frozenset(
+    [
+        "green",
+        "hill",
+        "lane",
+        "field",
+        "fields",
+        "park",
+        "bank",
+        "row",
+        "chase",
+        "vale",
+        "croft",
+        "gate",
+        "wood",
+        "brook",
+        "dale",
+        "banks",
+        "grove",
+        "close",
+        "way",
+    ]
+)
 
 
 def _reads_as_a_name(anchor: str) -> bool:

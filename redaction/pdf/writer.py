@@ -160,9 +160,12 @@ class StreamingPdfWriter:
         form = overlay.as_form_xobject()
         box = page.mediabox
         placement = page.calc_form_xobject_placement(
-            form, pikepdf.Name(name), pikepdf.Rectangle(*[float(v) for v in box]), allow_shrink=True,
+            form,
+            pikepdf.Name(name),
+            pikepdf.Rectangle(*[float(v) for v in box]),
+            allow_shrink=True,
             allow_expand=True,
-        )  # fmt: skip
+        )
         form_ref = self._reference(form, overlay_owner)
         entries = []
         if isinstance(resources, pikepdf.Dictionary):

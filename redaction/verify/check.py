@@ -116,8 +116,11 @@ def verify_pdf(
     unknown = set(engines) - set(ENGINES)
     if unknown or not engines:
         raise ValueError(f"engines must be some of {', '.join(ENGINES)}")
-    options = _Options(tuple(engines), None if ocr_pages is None else frozenset(ocr_pages),
-                       None if must_keep_pages is None else frozenset(must_keep_pages))  # fmt: skip
+    options = _Options(
+        tuple(engines),
+        None if ocr_pages is None else frozenset(ocr_pages),
+        None if must_keep_pages is None else frozenset(must_keep_pages),
+    )
     try:
         data: bytes | _FileData
         if isinstance(src, bytes) or "pypdf" in options.engines:

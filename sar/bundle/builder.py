@@ -133,9 +133,14 @@ def redact_document(document: PlannedDocument, source: Path, dest: Path) -> Reda
     """The document's working PDF, truly redacted with the review's decisions."""
     try:
         report = redact_pdf_file(
-            source, dest, _redactions(document, source), name=document.title, title=BUNDLE_TITLE, dpi=DPI,
+            source,
+            dest,
+            _redactions(document, source),
+            name=document.title,
+            title=BUNDLE_TITLE,
+            dpi=DPI,
             ocr_mode="never",
-        )  # fmt: skip
+        )
     except PdfReadProblem as problem:
         raise BuildProblem(f"“{document.title}” could not be redacted: {problem.problem}") from problem
     if report.unplaced:
@@ -218,9 +223,13 @@ def _document_sections(
         stand_in = work.path("withheld")
         code = document.withheld_code or ""
         pages.render_withheld(
-            stand_in, title=label, pages=list(range(1, document.page_count + 1)), code=code,
-            meaning=pages_meaning(code), whole=True,
-        )  # fmt: skip
+            stand_in,
+            title=label,
+            pages=list(range(1, document.page_count + 1)),
+            code=code,
+            meaning=pages_meaning(code),
+            whole=True,
+        )
         return [_Section(stand_in, [0], label, is_document=False)], 0
     runs = {run[0][0]: run for run in document.withheld_runs}
     sections: list[_Section] = []
@@ -322,8 +331,9 @@ def build_part(
         rows = [
             pages.IndexRow(e.number, e.title, e.day, e.source, e.first_page, e.last_page, _note(e)) for e in entries
         ]
-        typeset = pages.render_index(index_path, rows, heading=heading, introduction=spec.introduction,
-                                     earlier=spec.earlier)  # fmt: skip
+        typeset = pages.render_index(
+            index_path, rows, heading=heading, introduction=spec.introduction, earlier=spec.earlier
+        )
         if typeset == index_pages:
             break
         index_pages = typeset
@@ -363,12 +373,19 @@ def _entries(doc_sections: list[tuple[PlannedDocument, int, list[_Section], int]
         count = sum(len(s.pages) for s in sections)
         entries.append(
             BuiltEntry(
-                document_id=document.document_id, number=number, title=document.title, day=document.day,
-                source=document.source, first_page=page, last_page=page + count - 1, pages=count,
+                document_id=document.document_id,
+                number=number,
+                title=document.title,
+                day=document.day,
+                source=document.source,
+                first_page=page,
+                last_page=page + count - 1,
+                pages=count,
                 pages_withheld=document.page_count if document.withheld_code else len(document.withheld_pages),
-                redactions=redactions, withheld_code=document.withheld_code,
+                redactions=redactions,
+                withheld_code=document.withheld_code,
             )
-        )  # fmt: skip
+        )
         page += count
     return entries
 

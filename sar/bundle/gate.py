@@ -106,9 +106,14 @@ def run_gate(
     """
     sha = file_sha256(path)
     report = verify_pdf(
-        path, forbidden, must_keep, name="the bundle", engines=("pdfium",), ocr_pages=scanned_pages,
+        path,
+        forbidden,
+        must_keep,
+        name="the bundle",
+        engines=("pdfium",),
+        ocr_pages=scanned_pages,
         must_keep_pages=document_pages,
-    )  # fmt: skip
+    )
     problems = problems_of(report)
     shown = problems[:MAX_REPORTED]
     if len(problems) > MAX_REPORTED:

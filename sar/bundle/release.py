@@ -81,9 +81,13 @@ def why_not_releasable(bundle: Bundle) -> str | None:
 
 def _refuse(bundle: Bundle, why: str, by: Author) -> BundleRefused:
     audit.record(
-        "bundle.release_refused", object_type="bundle", object_id=bundle.id, case_id=bundle.case_id,
-        summary=f"Release of {bundle.title} refused: {why}", by=by,
-    )  # fmt: skip
+        "bundle.release_refused",
+        object_type="bundle",
+        object_id=bundle.id,
+        case_id=bundle.case_id,
+        summary=f"Release of {bundle.title} refused: {why}",
+        by=by,
+    )
     return BundleRefused(why)
 
 
@@ -122,12 +126,19 @@ def release_bundle(bundle: Bundle, *, by: Author) -> Released:
     bundle.released_by_id, bundle.released_by_label = audit.author_fields(by)
     db.session.flush()
     audit.record(
-        "bundle.released", object_type="bundle", object_id=bundle.id, case_id=bundle.case_id,
+        "bundle.released",
+        object_type="bundle",
+        object_id=bundle.id,
+        case_id=bundle.case_id,
         summary=f"{bundle.title} released ({bundle.page_count} pages, AES-256 encrypted)",
-        after={"file_key": stored.key, "size": stored.size, "gate_sha256": bundle.gate_sha256,
-               "pages": bundle.page_count},
+        after={
+            "file_key": stored.key,
+            "size": stored.size,
+            "gate_sha256": bundle.gate_sha256,
+            "pages": bundle.page_count,
+        },
         by=by,
-    )  # fmt: skip
+    )
     status.refresh(case, reason=f"{bundle.title} released", by=by)
     return Released(bundle, password)
 

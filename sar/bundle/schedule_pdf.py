@@ -21,6 +21,8 @@ from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, TableSty
 from reportlab.platypus.flowables import Flowable
 from sqlalchemy import select
 
+from sar import audit
+from sar.audit import Author
 from sar.bundle.letters.pdf import _fonts
 from sar.bundle.models import BundleEntry
 from sar.bundle.queries import current_build
@@ -75,15 +77,30 @@ def rows(case: Case) -> Iterator[ScheduleRow]:
         select(DocumentReview).where(DocumentReview.case_id == case.id, DocumentReview.withheld_code.is_not(None))
     ):
         document, page = where(flag.document_id, None)
-        yield ScheduleRow(document, page, "Whole document withheld", flag.withheld_code or "",
-                          name(flag.withheld_code), flag.withheld_reason, when(flag.by_label, flag.at))  # fmt: skip
+        yield ScheduleRow(
+            document,
+            page,
+            "Whole document withheld",
+            flag.withheld_code or "",
+            name(flag.withheld_code),
+            flag.withheld_reason,
+            when(flag.by_label, flag.at),
+        )
     for withheld in db.session.scalars(
-        select(PageWithheld).where(PageWithheld.case_id == case.id).order_by(PageWithheld.document_id,
-                                                                              PageWithheld.page_number)
-    ):  # fmt: skip
+        select(PageWithheld)
+        .where(PageWithheld.case_id == case.id)
+        .order_by(PageWithheld.document_id, PageWithheld.page_number)
+    ):
         document, page = where(withheld.document_id, withheld.page_number)
-        yield ScheduleRow(document, page, "Page withheld", withheld.code, name(withheld.code), withheld.reason,
-                          when(withheld.by_label, withheld.at))  # fmt: skip
+        yield ScheduleRow(
+            document,
+            page,
+            "Page withheld",
+            withheld.code,
+            name(withheld.code),
+            withheld.reason,
+            when(withheld.by_label, withheld.at),
+        )
     for finding in db.session.scalars(
         select(ReviewFinding)
         .where(ReviewFinding.case_id == case.id, ReviewFinding.outcome == Outcome.REDACT)
@@ -92,8 +109,15 @@ def rows(case: Case) -> Iterator[ScheduleRow]:
         document, page = where(finding.document_id, finding.page_number)
         what = f"Redacted: “{finding.text}”" if finding.text else "Redacted: an area of the page"
         explanation = "; ".join(part for part in (finding.reason, finding.explanation) if part)
-        yield ScheduleRow(document, page, what, finding.code or "", name(finding.code), explanation,
-                          when(finding.decided_by_label, finding.decided_at))  # fmt: skip
+        yield ScheduleRow(
+            document,
+            page,
+            what,
+            finding.code or "",
+            name(finding.code),
+            explanation,
+            when(finding.decided_by_label, finding.decided_at),
+        )
 
 
 def render(case: Case, path: Path) -> int:
@@ -110,29 +134,40 @@ def render(case: Case, path: Path) -> int:
     count = 0
     for row in rows(case):
         count += 1
-        table.append([p(row.document), p(row.page), p(row.what), p(row.code), p(row.reason), p(row.explanation),
-                      p(row.decided)])  # fmt: skip
+        table.append(
+            [p(row.document), p(row.page), p(row.what), p(row.code), p(row.reason), p(row.explanation), p(row.decided)]
+        )
     story: list[Flowable] = [
         p(f"Internal redaction schedule – {case.reference}", title),
         p(
             "INTERNAL: not for disclosure. This schedule names what was removed from the bundle and why. "
             f"{count} entr{'y' if count == 1 else 'ies'}.",
             body,
-        ),  # fmt: skip
+        ),
     ]
     if count:
-        grid = LongTable(table, colWidths=[48 * mm, 22 * mm, 50 * mm, 18 * mm, 45 * mm, 55 * mm, 32 * mm],
-                         repeatRows=1)  # fmt: skip
-        grid.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
-                                  ("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.black),
-                                  ("LINEBELOW", (0, 1), (-1, -1), 0.25, colors.grey)]))  # fmt: skip
+        grid = LongTable(table, colWidths=[48 * mm, 22 * mm, 50 * mm, 18 * mm, 45 * mm, 55 * mm, 32 * mm], repeatRows=1)
+        grid.setStyle(
+            TableStyle(
+                [
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.black),
+                    ("LINEBELOW", (0, 1), (-1, -1), 0.25, colors.grey),
+                ]
+            )
+        )
         story.append(grid)
     else:
         story.append(p("Nothing has been redacted or withheld on this case.", body))
     document = SimpleDocTemplate(
-        str(path), pagesize=landscape(A4), leftMargin=12 * mm, rightMargin=12 * mm, topMargin=12 * mm,
-        bottomMargin=12 * mm, title=f"Redaction schedule {case.reference}",
-    )  # fmt: skip
+        str(path),
+        pagesize=landscape(A4),
+        leftMargin=12 * mm,
+        rightMargin=12 * mm,
+        topMargin=12 * mm,
+        bottomMargin=12 * mm,
+        title=f"Redaction schedule {case.reference}",
+    )
 
     def footer(canvas: object, doc: SimpleDocTemplate) -> None:
         canvas.setFont(regular, 7)  # type: ignore[attr-defined]
@@ -142,7 +177,16 @@ def render(case: Case, path: Path) -> int:
     return count
 
 
-def schedule_pdf(case: Case) -> bytes:
+def schedule_pdf(case: Case, *, by: Author) -> bytes:
+    """The internal schedule as a PDF for ``by`` to download: reading it is audited like any read of the case."""
+    audit.record(
+        "bundle.schedule_downloaded",
+        object_type="case",
+        object_id=case.id,
+        case_id=case.id,
+        summary="Internal redaction schedule (PDF) downloaded",
+        by=by,
+    )
     with tempfile.TemporaryDirectory(prefix="sar-schedule-") as tmp:
         path = Path(tmp) / "schedule.pdf"
         render(case, path)

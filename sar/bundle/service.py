@@ -211,10 +211,14 @@ def build_bundle(
         db.session.flush()
         rows.append(row)
     audit.record(
-        "bundle.build_started", object_type="bundle", object_id=rows[0].id, case_id=case.id,
+        "bundle.build_started",
+        object_type="bundle",
+        object_id=rows[0].id,
+        case_id=case.id,
         summary=f"Bundle {build_number} build started ({len(plan.documents)} documents, {len(parts)} part(s))",
-        after={"parts": len(parts), "documents": len(plan.documents), "only_new": only_new}, by=by,
-    )  # fmt: skip
+        after={"parts": len(parts), "documents": len(plan.documents), "only_new": only_new},
+        by=by,
+    )
     next_number = last_number + 1
     index_number = 1
     with tempfile.TemporaryDirectory(prefix="sar-bundle-") as tmp:
@@ -222,12 +226,19 @@ def build_bundle(
         letter.copy_file_to(cover_path)
         for row, documents in zip(rows, parts, strict=True):
             spec = PartSpec(
-                reference=case.reference, disclosed_to=disclosed_to, disclosed_on=on, part=row.part,
-                parts_total=row.parts_total, first_bundle_number=next_number, first_index_number=index_number,
-                documents=documents, key_rows=key_rows, cover=cover_path if row.part == 1 else None,
-                earlier=earlier + _earlier_parts(rows, parts, row.part), introduction=_intro(case, row.part,
-                len(parts), audience),
-            )  # fmt: skip
+                reference=case.reference,
+                disclosed_to=disclosed_to,
+                disclosed_on=on,
+                part=row.part,
+                parts_total=row.parts_total,
+                first_bundle_number=next_number,
+                first_index_number=index_number,
+                documents=documents,
+                key_rows=key_rows,
+                cover=cover_path if row.part == 1 else None,
+                earlier=earlier + _earlier_parts(rows, parts, row.part),
+                introduction=_intro(case, row.part, len(parts), audience),
+            )
             _build_one(row, spec, plan, Path(tmp), by)
             next_number += max(row.page_count, 0)
             index_number += len(documents)
@@ -264,9 +275,13 @@ def _build_one(row: Bundle, spec: PartSpec, plan: Plan, tmp: Path, by: Author) -
         row.status, row.error = BundleStatus.FAILED, str(problem)
         db.session.flush()
         audit.record(
-            "bundle.build_failed", object_type="bundle", object_id=row.id, case_id=row.case_id,
-            summary=f"{row.title} could not be built: {problem}", by=by,
-        )  # fmt: skip
+            "bundle.build_failed",
+            object_type="bundle",
+            object_id=row.id,
+            case_id=row.case_id,
+            summary=f"{row.title} could not be built: {problem}",
+            by=by,
+        )
         return
     finally:
         cleanup(workdir)
@@ -275,9 +290,12 @@ def _build_one(row: Bundle, spec: PartSpec, plan: Plan, tmp: Path, by: Author) -
     furniture = built.furniture.lines(1) if built.furniture else ()
     keep = gate.must_keep_strings(plan.must_keep_candidates, furniture, _disclosed_texts(list(spec.documents)))
     result = gate.run_gate(
-        out, forbidden=sorted(plan.forbidden), must_keep=keep, document_pages=built.document_pages,
+        out,
+        forbidden=sorted(plan.forbidden),
+        must_keep=keep,
+        document_pages=built.document_pages,
         scanned_pages=built.scanned_pages,
-    )  # fmt: skip
+    )
     with out.open("rb") as handle:
         stored = get_store().put(handle)
     out.unlink()
@@ -289,17 +307,29 @@ def _build_one(row: Bundle, spec: PartSpec, plan: Plan, tmp: Path, by: Author) -
     row.status = BundleStatus.BUILT if result.passed else BundleStatus.GATE_FAILED
     db.session.flush()
     audit.record(
-        "bundle.built", object_type="bundle", object_id=row.id, case_id=row.case_id,
+        "bundle.built",
+        object_type="bundle",
+        object_id=row.id,
+        case_id=row.case_id,
         summary=f"{row.title} built: {row.page_count} pages, {row.document_count} documents",
-        after={"file_key": stored.key, "pages": row.page_count, "documents": row.document_count}, by=by,
-    )  # fmt: skip
-    audit.record(
-        "bundle.gate_checked", object_type="bundle", object_id=row.id, case_id=row.case_id,
-        summary=f"Release check {'passed' if result.passed else 'FAILED'} for {row.title}",
-        after={"passed": result.passed, "sha256": result.sha256, "forbidden": result.forbidden,
-               "must_keep": result.must_keep, "report": result.report[:2000]},
+        after={"file_key": stored.key, "pages": row.page_count, "documents": row.document_count},
         by=by,
-    )  # fmt: skip
+    )
+    audit.record(
+        "bundle.gate_checked",
+        object_type="bundle",
+        object_id=row.id,
+        case_id=row.case_id,
+        summary=f"Release check {'passed' if result.passed else 'FAILED'} for {row.title}",
+        after={
+            "passed": result.passed,
+            "sha256": result.sha256,
+            "forbidden": result.forbidden,
+            "must_keep": result.must_keep,
+            "report": result.report[:2000],
+        },
+        by=by,
+    )
     progress(total_steps, total_steps, "Built and checked" if result.passed else "Built, but it failed the check")
 
 
@@ -318,12 +348,20 @@ def _record_built(row: Bundle, built: BuiltPart, plan: Plan) -> None:
     row.built_at = utcnow()
     row.entries = [
         BundleEntry(
-            document_id=e.document_id, position=e.number, title=e.title[:500], document_date=e.day,
-            source=e.source[:200], first_page=e.first_page, last_page=e.last_page, pages=e.pages,
-            pages_withheld=e.pages_withheld, redactions=e.redactions, withheld_code=e.withheld_code,
+            document_id=e.document_id,
+            position=e.number,
+            title=e.title[:500],
+            document_date=e.day,
+            source=e.source[:200],
+            first_page=e.first_page,
+            last_page=e.last_page,
+            pages=e.pages,
+            pages_withheld=e.pages_withheld,
+            redactions=e.redactions,
+            withheld_code=e.withheld_code,
         )
         for e in built.entries
-    ]  # fmt: skip
+    ]
 
 
 # ------------------------------------------------------------------------------------------ in the background
@@ -348,9 +386,14 @@ def start_build(case: Case, *, by: User, only_new: bool = False) -> Bundle:
     job = enqueue(BUILD_JOB, {"case_id": case.id, "bundle_id": placeholder.id, "user_id": by.id, "only_new": only_new})
     placeholder.job_id = job.id
     audit.record(
-        "bundle.build_queued", object_type="bundle", object_id=placeholder.id, case_id=case.id,
-        summary="Bundle build queued", after={"job_id": job.id, "only_new": only_new}, by=by,
-    )  # fmt: skip
+        "bundle.build_queued",
+        object_type="bundle",
+        object_id=placeholder.id,
+        case_id=case.id,
+        summary="Bundle build queued",
+        after={"job_id": job.id, "only_new": only_new},
+        by=by,
+    )
     return placeholder
 
 
@@ -367,9 +410,13 @@ def run_build_job(payload: dict[str, Any]) -> None:
         placeholder.superseded = False
         db.session.flush()
         audit.record(
-            "bundle.build_failed", object_type="bundle", object_id=placeholder.id, case_id=case.id,
-            summary=f"Bundle build refused: {refused.message}", by=user,
-        )  # fmt: skip
+            "bundle.build_failed",
+            object_type="bundle",
+            object_id=placeholder.id,
+            case_id=case.id,
+            summary=f"Bundle build refused: {refused.message}",
+            by=user,
+        )
 
 
 def job_of(bundle: Bundle) -> Job | None:

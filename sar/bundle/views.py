@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from flask import Blueprint, Flask, Response, flash, redirect, render_template, stream_with_context, url_for
+from flask import Blueprint, Flask, Response, abort, flash, redirect, render_template, stream_with_context, url_for
 from flask.blueprints import BlueprintSetupState
 from flask_login import current_user
 from werkzeug.routing import BuildError
@@ -86,8 +86,14 @@ def _page(case: Case, *, build_form: BuildForm | None = None, status: int = 200,
 @roles_required(*CASE_READERS)
 def show(case_id: int) -> Page:
     case = _case(case_id)
-    audit.record("case.viewed", object_type="case", object_id=case.id, case_id=case.id,
-                 summary="Viewed the bundle page", by=current_user)  # fmt: skip
+    audit.record(
+        "case.viewed",
+        object_type="case",
+        object_id=case.id,
+        case_id=case.id,
+        summary="Viewed the bundle page",
+        by=current_user,
+    )
     return _page(case)
 
 
@@ -121,8 +127,13 @@ def release(case_id: int, bundle_id: int) -> Page:
         db.session.commit()  # the audited refusal stays on the record; nothing else changed
         return _page(case, status=REFUSED, release_error=refused.message, release_error_id=bundle.id)
     # The password is shown on this one response and never again: it is not stored, flashed or put in a URL.
-    return render_template("bundle/released.html", case=case, bundle=released.bundle, password=released.password,
-                           delivery_url=_delivery_url(case))  # fmt: skip
+    return render_template(
+        "bundle/released.html",
+        case=case,
+        bundle=released.bundle,
+        password=released.password,
+        delivery_url=_delivery_url(case),
+    )
 
 
 def _delivery_url(case: Case) -> str | None:
@@ -141,10 +152,7 @@ def download_released(case_id: int, bundle_id: int) -> Response:
     try:
         chunks = queries.stream_released(bundle, by=current_user, purpose="staff download")
     except queries.NotReleased:
-        from flask import abort
-
         abort(404)
-    db.session.commit()  # the audit event stands even though the body streams after the request
     return Response(
         stream_with_context(chunks),
         mimetype="application/pdf",
@@ -156,9 +164,7 @@ def download_released(case_id: int, bundle_id: int) -> Response:
 @roles_required(*CASE_READERS)
 def schedule(case_id: int) -> Response:
     case = _case(case_id)
-    audit.record("bundle.schedule_downloaded", object_type="case", object_id=case.id, case_id=case.id,
-                 summary="Internal redaction schedule (PDF) downloaded", by=current_user)  # fmt: skip
-    content = schedule_pdf.schedule_pdf(case)
+    content = schedule_pdf.schedule_pdf(case, by=current_user)
     return Response(
         content,
         mimetype="application/pdf",

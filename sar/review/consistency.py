@@ -50,8 +50,9 @@ def _key(*parts: object) -> str:
 
 
 def _place(f: ReviewFinding) -> Place:
-    return Place(f.document_id, f.page_number, f"{f.outcome.label}: {f.text!r} – document {f.document_id}, "
-                                                f"page {f.page_number}")  # fmt: skip
+    return Place(
+        f.document_id, f.page_number, f"{f.outcome.label}: {f.text!r} – document {f.document_id}, page {f.page_number}"
+    )
 
 
 def check(case: Case) -> list[Issue]:
@@ -73,24 +74,39 @@ def check(case: Case) -> list[Issue]:
     person_texts: set[str] = set()
     for ref, group in by_person.items():
         if _differs(group):
-            issues.append(Issue(_key("person", ref), "person",
-                                f"{group[0].person_name or ref} is redacted in some documents and disclosed in others",
-                                _mixed_places(group)))  # fmt: skip
+            issues.append(
+                Issue(
+                    _key("person", ref),
+                    "person",
+                    f"{group[0].person_name or ref} is redacted in some documents and disclosed in others",
+                    _mixed_places(group),
+                )
+            )
             person_texts.update(f.folded_text for f in group)
     for text, group in by_text.items():
         if text in person_texts or not _differs(group):
             continue
         kind = "sentence" if len(text.split()) >= 6 else "identifier"
-        issues.append(Issue(_key(kind, text), kind,
-                            f"{group[0].text!r} is redacted in some documents and disclosed in others",
-                            _mixed_places(group)))  # fmt: skip
+        issues.append(
+            Issue(
+                _key(kind, text),
+                kind,
+                f"{group[0].text!r} is redacted in some documents and disclosed in others",
+                _mixed_places(group),
+            )
+        )
     issues.extend(_visible_elsewhere(case, findings))
     subject = [f for f in findings if f.outcome is Outcome.REDACT and (f.person_ref == "S" or f.role == "subject")]
     for document_id in sorted({f.document_id for f in subject}):
         mine = [f for f in subject if f.document_id == document_id]
-        issues.append(Issue(_key("subject", document_id, *sorted(f.id for f in mine)), "subject",
-                            f"The data subject's own data is redacted in document {document_id} "
-                            f"({len(mine)} places)", [_place(f) for f in mine[:MAX_PLACES]]))  # fmt: skip
+        issues.append(
+            Issue(
+                _key("subject", document_id, *sorted(f.id for f in mine)),
+                "subject",
+                f"The data subject's own data is redacted in document {document_id} ({len(mine)} places)",
+                [_place(f) for f in mine[:MAX_PLACES]],
+            )
+        )
     explanations = dict(
         db.session.execute(
             select(ConsistencyExplanation.key, ConsistencyExplanation.explanation).where(
@@ -152,16 +168,22 @@ def _visible_elsewhere(case: Case, findings: list[ReviewFinding]) -> list[Issue]
             name = " ".join(match.group(0).lower().split())
             places = found.setdefault(name, [])
             if len(places) < MAX_PLACES:
-                places.append(Place(document_id, number, f"Visible: {match.group(0)!r} – document {document_id}, "
-                                                          f"page {number}"))  # fmt: skip
+                places.append(
+                    Place(document_id, number, f"Visible: {match.group(0)!r} – document {document_id}, page {number}")
+                )
     issues = []
     for name, places in found.items():
         first = redacted_names.get(name)
         if first is None:
             continue
-        issues.append(Issue(_key("visible", name), "visible",
-                            f"{first.text!r} is redacted on one page and visible on {len(places)} other places",
-                            [_place(first), *places]))  # fmt: skip
+        issues.append(
+            Issue(
+                _key("visible", name),
+                "visible",
+                f"{first.text!r} is redacted on one page and visible on {len(places)} other places",
+                [_place(first), *places],
+            )
+        )
     return issues
 
 
@@ -185,6 +207,10 @@ def explain(case: Case, key: str, explanation: str, *, by: User) -> None:
     row.by_label = actor[1]
     db.session.flush()
     audit.record(
-        "review.inconsistency_explained", object_type="case", object_id=case.id, case_id=case.id,
-        summary=f"Inconsistency explained: {row.explanation}", by=by,
-    )  # fmt: skip
+        "review.inconsistency_explained",
+        object_type="case",
+        object_id=case.id,
+        case_id=case.id,
+        summary=f"Inconsistency explained: {row.explanation}",
+        by=by,
+    )

@@ -206,9 +206,13 @@ def detect_case(payload: dict[str, Any]) -> None:
         register = load_register(register_data)
     except (RegisterIncomplete, RegisterError) as error:
         audit.record(
-            "review.detection_skipped", object_type="case", object_id=case.id, case_id=case.id,
-            summary=f"Detection not run: {error}", by=JOB_ACTOR,
-        )  # fmt: skip
+            "review.detection_skipped",
+            object_type="case",
+            object_id=case.id,
+            case_id=case.id,
+            summary=f"Detection not run: {error}",
+            by=JOB_ACTOR,
+        )
         return
     pages = _pages(case.id)
     fingerprint = _fingerprint(register_data, [(d, n, t) for d, n, t, _ in pages])
@@ -250,12 +254,17 @@ def detect_case(payload: dict[str, Any]) -> None:
     run.finished_at = utcnow()
     db.session.flush()
     audit.record(
-        "review.detection_run", object_type="case", object_id=case.id, case_id=case.id,
-        summary=(f"Detection ({run.reason or 'documents read'}): {run.pages} pages, {run.added} new findings, "
-                 f"{run.changed} proposals changed, {run.removed} no longer found, "
-                 f"{run.decisions_kept} decisions kept"),
+        "review.detection_run",
+        object_type="case",
+        object_id=case.id,
+        case_id=case.id,
+        summary=(
+            f"Detection ({run.reason or 'documents read'}): {run.pages} pages, {run.added} new findings, "
+            f"{run.changed} proposals changed, {run.removed} no longer found, "
+            f"{run.decisions_kept} decisions kept"
+        ),
         by=JOB_ACTOR,
-    )  # fmt: skip
+    )
     if run.added:
         from sar.review import signoff
 
@@ -321,13 +330,24 @@ def _reconcile(case_id: int, run: DetectionRun, found: dict[tuple[int, int, int,
     now = utcnow()
     inserts = [
         {
-            "case_id": case_id, "document_id": key[0], "page_number": key[1], "start": key[2], "end": key[3],
-            "text": key[4], "folded_text": fold(key[4]), "origin": Origin.DETECTOR, "outcome": Outcome.PENDING,
-            "detected": True, "reason": "", "decided_by_label": "", "created_at": now, **values,
+            "case_id": case_id,
+            "document_id": key[0],
+            "page_number": key[1],
+            "start": key[2],
+            "end": key[3],
+            "text": key[4],
+            "folded_text": fold(key[4]),
+            "origin": Origin.DETECTOR,
+            "outcome": Outcome.PENDING,
+            "detected": True,
+            "reason": "",
+            "decided_by_label": "",
+            "created_at": now,
+            **values,
         }
         for key, values in found.items()
         if key not in plan.seen
-    ]  # fmt: skip
+    ]
     if existing:
         plan.examples.extend(
             f"{row['text']!r} (document {row['document_id']} page {row['page_number']}): new, "

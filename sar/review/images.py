@@ -52,9 +52,10 @@ def page_png(document: Document, number: int) -> bytes:
         try:
             with db.session.begin_nested():
                 db.session.add(
-                    PageImage(document_id=document.id, page_number=number, file_key=stored.key, width=width,
-                              height=height)
-                )  # fmt: skip
+                    PageImage(
+                        document_id=document.id, page_number=number, file_key=stored.key, width=width, height=height
+                    )
+                )
         except IntegrityError:
             pass  # another request rendered it at the same moment: the same image
     else:

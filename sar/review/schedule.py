@@ -23,9 +23,21 @@ from sar.review.models import DocumentReview, Outcome, PageWithheld, ReviewFindi
 from sar.sources.models import Document
 
 COLUMNS = (
-    "case_reference", "document_id", "document_title", "page", "decision", "text", "person", "exemption_code",
-    "exemption", "provision", "why_flagged", "reviewer_reason", "decided_by", "decided_at",
-)  # fmt: skip
+    "case_reference",
+    "document_id",
+    "document_title",
+    "page",
+    "decision",
+    "text",
+    "person",
+    "exemption_code",
+    "exemption",
+    "provision",
+    "why_flagged",
+    "reviewer_reason",
+    "decided_by",
+    "decided_at",
+)
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -57,35 +69,79 @@ def rows(case: Case) -> Iterator[str]:
         select(DocumentReview).where(DocumentReview.case_id == case.id).order_by(DocumentReview.document_id)
     ):
         what = (
-            "withhold document" if flags.withheld_code else
-            "not relevant" if flags.not_relevant else
-            "duplicate" if flags.duplicate else ""
-        )  # fmt: skip
+            "withhold document"
+            if flags.withheld_code
+            else "not relevant"
+            if flags.not_relevant
+            else "duplicate"
+            if flags.duplicate
+            else ""
+        )
         if what:
-            yield _line([case.reference, flags.document_id, titles.get(flags.document_id, ""), "", what, "", "",
-                         *code_cells(flags.withheld_code), "", flags.withheld_reason or flags.set_aside_reason,
-                         flags.by_label, flags.at])  # fmt: skip
+            yield _line(
+                [
+                    case.reference,
+                    flags.document_id,
+                    titles.get(flags.document_id, ""),
+                    "",
+                    what,
+                    "",
+                    "",
+                    *code_cells(flags.withheld_code),
+                    "",
+                    flags.withheld_reason or flags.set_aside_reason,
+                    flags.by_label,
+                    flags.at,
+                ]
+            )
     for page in db.session.scalars(
         select(PageWithheld)
         .where(PageWithheld.case_id == case.id)
         .order_by(PageWithheld.document_id, PageWithheld.page_number)
     ):
-        yield _line([case.reference, page.document_id, titles.get(page.document_id, ""), page.page_number,
-                     "withhold page", "", "", *code_cells(page.code), "", page.reason, page.by_label,
-                     page.at])  # fmt: skip
+        yield _line(
+            [
+                case.reference,
+                page.document_id,
+                titles.get(page.document_id, ""),
+                page.page_number,
+                "withhold page",
+                "",
+                "",
+                *code_cells(page.code),
+                "",
+                page.reason,
+                page.by_label,
+                page.at,
+            ]
+        )
     last_id = 0
     while True:
         batch = db.session.scalars(
             select(ReviewFinding)
-            .where(ReviewFinding.case_id == case.id, ReviewFinding.outcome != Outcome.PENDING,
-                   ReviewFinding.id > last_id)
+            .where(
+                ReviewFinding.case_id == case.id, ReviewFinding.outcome != Outcome.PENDING, ReviewFinding.id > last_id
+            )
             .order_by(ReviewFinding.id)
             .limit(1000)
-        ).all()  # fmt: skip
+        ).all()
         if not batch:
             break
         last_id = batch[-1].id
         for f in sorted(batch, key=lambda f: (f.document_id, f.page_number, f.start)):
-            yield _line([case.reference, f.document_id, titles.get(f.document_id, ""), f.page_number,
-                         "redact" if f.outcome is Outcome.REDACT else "disclose", f.text, f.person_name,
-                         *code_cells(f.code), f.explanation, f.reason, f.decided_by_label, f.decided_at])  # fmt: skip
+            yield _line(
+                [
+                    case.reference,
+                    f.document_id,
+                    titles.get(f.document_id, ""),
+                    f.page_number,
+                    "redact" if f.outcome is Outcome.REDACT else "disclose",
+                    f.text,
+                    f.person_name,
+                    *code_cells(f.code),
+                    f.explanation,
+                    f.reason,
+                    f.decided_by_label,
+                    f.decided_at,
+                ]
+            )

@@ -76,11 +76,20 @@ def _log(
     actor = author_fields(by)
     db.session.add(
         DecisionLog(
-            case_id=case_id, document_id=document_id, page_number=page_number, finding_id=finding_id, what=what,
-            text=text[:2000], code=code, reason=reason[:MAX_REASON], batch_id=batch_id, by_id=actor[0],
-            by_label=actor[1], at=utcnow(),
+            case_id=case_id,
+            document_id=document_id,
+            page_number=page_number,
+            finding_id=finding_id,
+            what=what,
+            text=text[:2000],
+            code=code,
+            reason=reason[:MAX_REASON],
+            batch_id=batch_id,
+            by_id=actor[0],
+            by_label=actor[1],
+            at=utcnow(),
         )
-    )  # fmt: skip
+    )
 
 
 def _ensure_consultation(case_id: int, document_id: int, code: str | None) -> None:
@@ -100,8 +109,9 @@ def _ensure_consultation(case_id: int, document_id: int, code: str | None) -> No
         existing.withdrawn = False
 
 
-def _set(finding: ReviewFinding, outcome: Outcome, code: str | None, reason: str, by: Author,
-         batch_id: int | None = None) -> None:  # fmt: skip
+def _set(
+    finding: ReviewFinding, outcome: Outcome, code: str | None, reason: str, by: Author, batch_id: int | None = None
+) -> None:
     actor = author_fields(by)
     finding.outcome = outcome
     finding.code = code if outcome is Outcome.REDACT else (code if code == "TP-PRO" else None)
@@ -152,15 +162,28 @@ def decide(
     before = (finding.outcome, finding.code)
     _set(finding, outcome, final_code, reason, by)
     db.session.flush()
-    _log(finding.case_id, outcome.value, by, document_id=finding.document_id, page_number=finding.page_number,
-         finding_id=finding.id, text=finding.text, code=finding.code, reason=finding.reason)  # fmt: skip
+    _log(
+        finding.case_id,
+        outcome.value,
+        by,
+        document_id=finding.document_id,
+        page_number=finding.page_number,
+        finding_id=finding.id,
+        text=finding.text,
+        code=finding.code,
+        reason=finding.reason,
+    )
     audit.record(
-        "review.decided", object_type="review_finding", object_id=finding.id, case_id=finding.case_id,
+        "review.decided",
+        object_type="review_finding",
+        object_id=finding.id,
+        case_id=finding.case_id,
         summary=f"{outcome.label} {finding.text!r} (document {finding.document_id} page {finding.page_number})"
-                + (f" under {finding.code}" if finding.code else ""),
-        before={"outcome": before[0].value, "code": before[1]}, after={"outcome": outcome.value, "code": finding.code},
+        + (f" under {finding.code}" if finding.code else ""),
+        before={"outcome": before[0].value, "code": before[1]},
+        after={"outcome": outcome.value, "code": finding.code},
         by=by,
-    )  # fmt: skip
+    )
     if before != (finding.outcome, finding.code) or before[0] is Outcome.PENDING:
         signoff.void(finding.case_id, f"{_label(by)} changed the decision on {finding.text!r}", by=by)
     return finding
@@ -181,15 +204,38 @@ def _page(document: Document, number: int) -> DocumentPage:
     ).scalar_one()
 
 
-def _new_manual(document: Document, page: DocumentPage, start: int, end: int, text: str, boxes: list[list[float]],
-                origin: Origin, code: str, reason: str, by: Author, batch_id: int | None = None
-                ) -> ReviewFinding:  # fmt: skip
+def _new_manual(
+    document: Document,
+    page: DocumentPage,
+    start: int,
+    end: int,
+    text: str,
+    boxes: list[list[float]],
+    origin: Origin,
+    code: str,
+    reason: str,
+    by: Author,
+    batch_id: int | None = None,
+) -> ReviewFinding:
     finding = ReviewFinding(
-        case_id=document.case_id, document_id=document.id, page_number=page.number, start=start, end=end,
-        text=text, folded_text=fold(text), boxes=boxes, origin=origin, category="", role="", person_ref=None,
-        person_name="", proposed="redact", proposed_code=code, detected=True,
+        case_id=document.case_id,
+        document_id=document.id,
+        page_number=page.number,
+        start=start,
+        end=end,
+        text=text,
+        folded_text=fold(text),
+        boxes=boxes,
+        origin=origin,
+        category="",
+        role="",
+        person_ref=None,
+        person_name="",
+        proposed="redact",
+        proposed_code=code,
+        detected=True,
         explanation=f"Added by {_label(by)}" + (f": {reason.strip()}" if reason.strip() else "."),
-    )  # fmt: skip
+    )
     db.session.add(finding)
     _set(finding, Outcome.REDACT, code, reason, by, batch_id)
     return finding
@@ -205,9 +251,16 @@ def _occurrences(text: str, needle: str) -> list[tuple[int, int]]:
 
 
 def redact_text(
-    document: Document, number: int, *, by: User, code: str | None, reason: str = "",
-    search: str = "", start: int | None = None, end: int | None = None,
-) -> list[ReviewFinding]:  # fmt: skip
+    document: Document,
+    number: int,
+    *,
+    by: User,
+    code: str | None,
+    reason: str = "",
+    search: str = "",
+    start: int | None = None,
+    end: int | None = None,
+) -> list[ReviewFinding]:
     """Add redactions for words of the page: every occurrence of ``search`` on it, or characters start:end."""
     page = _page(document, number)
     checked = _check_code(code, required=True)
@@ -227,25 +280,46 @@ def redact_text(
     for s, e in spans:
         if (s, e) in existing:
             continue
-        made.append(_new_manual(document, page, s, e, page.text[s:e], boxes_for(page.words, s, e), Origin.TEXT,
-                                checked, reason, by))  # fmt: skip
+        made.append(
+            _new_manual(
+                document, page, s, e, page.text[s:e], boxes_for(page.words, s, e), Origin.TEXT, checked, reason, by
+            )
+        )
     db.session.flush()
     for finding in made:
-        _log(document.case_id, "redact (added)", by, document_id=document.id, page_number=number,
-             finding_id=finding.id, text=finding.text, code=checked, reason=reason)  # fmt: skip
+        _log(
+            document.case_id,
+            "redact (added)",
+            by,
+            document_id=document.id,
+            page_number=number,
+            finding_id=finding.id,
+            text=finding.text,
+            code=checked,
+            reason=reason,
+        )
     audit.record(
-        "review.redaction_added", object_type="document", object_id=document.id, case_id=document.case_id,
-        summary=f"Added {len(made)} redactions on page {number} under {checked}", by=by,
-    )  # fmt: skip
+        "review.redaction_added",
+        object_type="document",
+        object_id=document.id,
+        case_id=document.case_id,
+        summary=f"Added {len(made)} redactions on page {number} under {checked}",
+        by=by,
+    )
     if made:
         signoff.void(document.case_id, f"{_label(by)} added a redaction", by=by)
     return made
 
 
 def redact_box(
-    document: Document, number: int, box: tuple[float, float, float, float], *, by: User, code: str | None,
+    document: Document,
+    number: int,
+    box: tuple[float, float, float, float],
+    *,
+    by: User,
+    code: str | None,
     reason: str = "",
-) -> ReviewFinding:  # fmt: skip
+) -> ReviewFinding:
     """A redaction drawn on the page: a box in PDF points from the top-left corner."""
     page = _page(document, number)
     checked = _check_code(code, required=True)
@@ -260,16 +334,38 @@ def redact_box(
         for w in page.words
         if w[2] < x1 and w[4] > x0 and w[3] < y1 and w[5] > y0
     ).strip()
-    finding = _new_manual(document, page, -1, -1, covered[:2000] or "(area of the page)",
-                          [[round(x0, 2), round(y0, 2), round(x1, 2), round(y1, 2)]], Origin.BOX, checked, reason,
-                          by)  # fmt: skip
+    finding = _new_manual(
+        document,
+        page,
+        -1,
+        -1,
+        covered[:2000] or "(area of the page)",
+        [[round(x0, 2), round(y0, 2), round(x1, 2), round(y1, 2)]],
+        Origin.BOX,
+        checked,
+        reason,
+        by,
+    )
     db.session.flush()
-    _log(document.case_id, "redact (area)", by, document_id=document.id, page_number=number, finding_id=finding.id,
-         text=finding.text, code=checked, reason=reason)  # fmt: skip
+    _log(
+        document.case_id,
+        "redact (area)",
+        by,
+        document_id=document.id,
+        page_number=number,
+        finding_id=finding.id,
+        text=finding.text,
+        code=checked,
+        reason=reason,
+    )
     audit.record(
-        "review.area_redacted", object_type="document", object_id=document.id, case_id=document.case_id,
-        summary=f"Area redacted on page {number} under {checked}", by=by,
-    )  # fmt: skip
+        "review.area_redacted",
+        object_type="document",
+        object_id=document.id,
+        case_id=document.case_id,
+        summary=f"Area redacted on page {number} under {checked}",
+        by=by,
+    )
     signoff.void(document.case_id, f"{_label(by)} added a redaction", by=by)
     return finding
 
@@ -285,18 +381,24 @@ def withhold_page(document: Document, number: int, *, by: User, code: str | None
         select(PageWithheld).where(PageWithheld.document_id == document.id, PageWithheld.page_number == number)
     ).first()
     if row is None:
-        row = PageWithheld(case_id=document.case_id, document_id=document.id, page_number=number, code=checked,
-                           reason="", by_label="")  # fmt: skip
+        row = PageWithheld(
+            case_id=document.case_id, document_id=document.id, page_number=number, code=checked, reason="", by_label=""
+        )
         db.session.add(row)
     row.code, row.reason, row.by_label, row.at = checked, reason.strip()[:MAX_REASON], _label(by), utcnow()
     _ensure_consultation(document.case_id, document.id, checked)
     db.session.flush()
-    _log(document.case_id, "withhold page", by, document_id=document.id, page_number=number, code=checked,
-         reason=reason)  # fmt: skip
+    _log(
+        document.case_id, "withhold page", by, document_id=document.id, page_number=number, code=checked, reason=reason
+    )
     audit.record(
-        "review.page_withheld", object_type="document", object_id=document.id, case_id=document.case_id,
-        summary=f"Page {number} withheld under {checked}", by=by,
-    )  # fmt: skip
+        "review.page_withheld",
+        object_type="document",
+        object_id=document.id,
+        case_id=document.case_id,
+        summary=f"Page {number} withheld under {checked}",
+        by=by,
+    )
     signoff.void(document.case_id, f"{_label(by)} withheld a page", by=by)
 
 
@@ -310,17 +412,22 @@ def release_page(document: Document, number: int, *, by: User) -> None:
     db.session.flush()
     _log(document.case_id, "release page", by, document_id=document.id, page_number=number)
     audit.record(
-        "review.page_released", object_type="document", object_id=document.id, case_id=document.case_id,
-        summary=f"Page {number} no longer withheld", by=by,
-    )  # fmt: skip
+        "review.page_released",
+        object_type="document",
+        object_id=document.id,
+        case_id=document.case_id,
+        summary=f"Page {number} no longer withheld",
+        by=by,
+    )
     signoff.void(document.case_id, f"{_label(by)} released a withheld page", by=by)
 
 
 def document_review(document: Document) -> DocumentReview:
     row = db.session.get(DocumentReview, document.id)
     if row is None:
-        row = DocumentReview(document_id=document.id, case_id=document.case_id, withheld_reason="",
-                             set_aside_reason="", by_label="")  # fmt: skip
+        row = DocumentReview(
+            document_id=document.id, case_id=document.case_id, withheld_reason="", set_aside_reason="", by_label=""
+        )
         db.session.add(row)
     return row
 
@@ -362,13 +469,22 @@ def flag_document(document: Document, flag: str, *, by: User, code: str | None =
         row.set_aside_reason = ""
     row.by_label, row.at = _label(by), utcnow()
     db.session.flush()
-    _log(document.case_id, DOCUMENT_FLAGS[flag][:40], by, document_id=document.id, code=row.withheld_code
-         if flag == "withhold" else None, reason=reason)  # fmt: skip
+    _log(
+        document.case_id,
+        DOCUMENT_FLAGS[flag][:40],
+        by,
+        document_id=document.id,
+        code=row.withheld_code if flag == "withhold" else None,
+        reason=reason,
+    )
     audit.record(
-        "review.document_flagged", object_type="document", object_id=document.id, case_id=document.case_id,
+        "review.document_flagged",
+        object_type="document",
+        object_id=document.id,
+        case_id=document.case_id,
         summary=f"{DOCUMENT_FLAGS[flag]}" + (f" under {row.withheld_code}" if flag == "withhold" else ""),
         by=by,
-    )  # fmt: skip
+    )
     if flag != "done":
         signoff.void(document.case_id, f"{_label(by)} changed what happens to document {document.id}", by=by)
     what = f"document {document.id}: {DOCUMENT_FLAGS[flag].lower()}"
@@ -378,14 +494,23 @@ def flag_document(document: Document, flag: str, *, by: User, code: str | None =
 def add_note(case: Case, text: str, *, by: User, document: Document | None = None, page: int | None = None) -> None:
     if not text.strip():
         raise ReviewError("Enter the note", "note")
-    note = ReviewNote(case_id=case.id, document_id=document.id if document else None, page_number=page,
-                      text=text.strip()[:MAX_REASON], by_label=_label(by))  # fmt: skip
+    note = ReviewNote(
+        case_id=case.id,
+        document_id=document.id if document else None,
+        page_number=page,
+        text=text.strip()[:MAX_REASON],
+        by_label=_label(by),
+    )
     db.session.add(note)
     db.session.flush()
     audit.record(
-        "review.note_added", object_type="case", object_id=case.id, case_id=case.id,
-        summary="Review note added" + (f" on document {document.id}" if document else ""), by=by,
-    )  # fmt: skip
+        "review.note_added",
+        object_type="case",
+        object_id=case.id,
+        case_id=case.id,
+        summary="Review note added" + (f" on document {document.id}" if document else ""),
+        by=by,
+    )
 
 
 # --- across the case ---------------------------------------------------------------------------------------
@@ -454,27 +579,47 @@ def text_scope(case: Case, text: str) -> Scope:
     return Scope(f"every occurrence of {text.strip()!r}", findings, new_spans)
 
 
-def apply_scope(case: Case, scope: Scope, outcome: Outcome, *, by: User, code: str | None = None,
-                reason: str = "") -> ReviewBatch:  # fmt: skip
+def apply_scope(
+    case: Case, scope: Scope, outcome: Outcome, *, by: User, code: str | None = None, reason: str = ""
+) -> ReviewBatch:
     """Apply one decision to everything in ``scope``, as one batch that :func:`undo_batch` reverses."""
     if outcome is Outcome.PENDING:
         raise ReviewError("Choose redact or disclose", "outcome")
     checked = _check_code(code, required=True) if outcome is Outcome.REDACT else None
     actor = author_fields(by)
-    batch = ReviewBatch(case_id=case.id, description=f"{outcome.label} {scope.description}"[:300],
-                        previous={}, by_id=actor[0], by_label=actor[1])  # fmt: skip
+    batch = ReviewBatch(
+        case_id=case.id,
+        description=f"{outcome.label} {scope.description}"[:300],
+        previous={},
+        by_id=actor[0],
+        by_label=actor[1],
+    )
     db.session.add(batch)
     db.session.flush()
     previous: dict[str, Any] = {}
     now = utcnow()
     rows = []
     for finding in scope.findings:
-        previous[str(finding.id)] = [finding.outcome.value, finding.code, finding.reason, finding.decided_by_id,
-                                     finding.decided_by_label,
-                                     finding.decided_at.isoformat() if finding.decided_at else None]  # fmt: skip
-        rows.append({"id": finding.id, "outcome": outcome, "code": checked, "reason": reason.strip()[:MAX_REASON],
-                     "decided_by_id": actor[0], "decided_by_label": actor[1], "decided_at": now,
-                     "batch_id": batch.id})  # fmt: skip
+        previous[str(finding.id)] = [
+            finding.outcome.value,
+            finding.code,
+            finding.reason,
+            finding.decided_by_id,
+            finding.decided_by_label,
+            finding.decided_at.isoformat() if finding.decided_at else None,
+        ]
+        rows.append(
+            {
+                "id": finding.id,
+                "outcome": outcome,
+                "code": checked,
+                "reason": reason.strip()[:MAX_REASON],
+                "decided_by_id": actor[0],
+                "decided_by_label": actor[1],
+                "decided_at": now,
+                "batch_id": batch.id,
+            }
+        )
     for chunk in range(0, len(rows), 1000):
         db.session.execute(update(ReviewFinding), rows[chunk : chunk + 1000])
     documents = {f.document_id for f in scope.findings}
@@ -483,8 +628,19 @@ def apply_scope(case: Case, scope: Scope, outcome: Outcome, *, by: User, code: s
     for page, s, e in scope.new_spans:
         document = doc_cache.get(page.document_id) or db.session.get_one(Document, page.document_id)
         doc_cache[page.document_id] = document
-        finding = _new_manual(document, page, s, e, page.text[s:e], boxes_for(page.words, s, e), Origin.TEXT,
-                              checked or "TP", reason, by, batch.id)  # fmt: skip
+        finding = _new_manual(
+            document,
+            page,
+            s,
+            e,
+            page.text[s:e],
+            boxes_for(page.words, s, e),
+            Origin.TEXT,
+            checked or "TP",
+            reason,
+            by,
+            batch.id,
+        )
         if outcome is Outcome.KEEP:
             _set(finding, Outcome.KEEP, None, reason, by, batch.id)
         documents.add(page.document_id)
@@ -497,14 +653,24 @@ def apply_scope(case: Case, scope: Scope, outcome: Outcome, *, by: User, code: s
     for obj in list(db.session.identity_map.values()):
         if isinstance(obj, ReviewFinding) and str(obj.id) in previous:
             db.session.expire(obj)
-    _log(case.id, f"{outcome.value} (applied to many)", by, code=checked, reason=reason, batch_id=batch.id,
-         text=f"{batch.description}: {len(rows)} changed, {made} added")  # fmt: skip
+    _log(
+        case.id,
+        f"{outcome.value} (applied to many)",
+        by,
+        code=checked,
+        reason=reason,
+        batch_id=batch.id,
+        text=f"{batch.description}: {len(rows)} changed, {made} added",
+    )
     audit.record(
-        "review.bulk_decided", object_type="review_batch", object_id=batch.id, case_id=case.id,
+        "review.bulk_decided",
+        object_type="review_batch",
+        object_id=batch.id,
+        case_id=case.id,
         summary=f"{batch.description}: {len(rows) + made} mentions in {len(documents)} documents"
-                + (f" under {checked}" if checked else ""),
+        + (f" under {checked}" if checked else ""),
         by=by,
-    )  # fmt: skip
+    )
     signoff.void(case.id, f"{actor[1]} applied a decision across the case", by=by)
     return batch
 
@@ -517,9 +683,18 @@ def undo_batch(case: Case, batch_id: int, *, by: User) -> ReviewBatch:
         raise ReviewError("This has already been undone")
     rows = []
     for finding_id, (outcome, code, reason, by_id, by_label, at) in batch.previous.items():
-        rows.append({"id": int(finding_id), "outcome": Outcome(outcome), "code": code, "reason": reason or "",
-                     "decided_by_id": by_id, "decided_by_label": by_label or "",
-                     "decided_at": None if at is None else _parse_time(at), "batch_id": None})  # fmt: skip
+        rows.append(
+            {
+                "id": int(finding_id),
+                "outcome": Outcome(outcome),
+                "code": code,
+                "reason": reason or "",
+                "decided_by_id": by_id,
+                "decided_by_label": by_label or "",
+                "decided_at": None if at is None else _parse_time(at),
+                "batch_id": None,
+            }
+        )
     for chunk in range(0, len(rows), 1000):
         db.session.execute(update(ReviewFinding), rows[chunk : chunk + 1000])
     added = list(
@@ -534,18 +709,24 @@ def undo_batch(case: Case, batch_id: int, *, by: User) -> ReviewBatch:
     for obj in list(db.session.identity_map.values()):
         if isinstance(obj, ReviewFinding):
             db.session.expire(obj)
-    _batch_recorded(batch, "undo", f"Undid: {batch.description}", "review.bulk_undone",
-                    f"Undid {batch.description}: {len(rows)} decisions restored, {len(added)} added redactions "
-                    "removed", by=by, void=f"{_label(by)} undid a decision across the case")  # fmt: skip
+    _batch_recorded(
+        batch,
+        "undo",
+        f"Undid: {batch.description}",
+        "review.bulk_undone",
+        f"Undid {batch.description}: {len(rows)} decisions restored, {len(added)} added redactions removed",
+        by=by,
+        void=f"{_label(by)} undid a decision across the case",
+    )
     return batch
 
 
-def _batch_recorded(batch: ReviewBatch, what: str, logged: str, event: str, summary: str, *, by: User,
-                    void: str | None) -> None:  # fmt: skip
+def _batch_recorded(
+    batch: ReviewBatch, what: str, logged: str, event: str, summary: str, *, by: User, void: str | None
+) -> None:
     """The decision log's line, the audit event and (when decisions changed) the voided sign-off of a batch."""
     _log(batch.case_id, what, by, batch_id=batch.id, text=logged)
-    audit.record(event, object_type="review_batch", object_id=batch.id, case_id=batch.case_id, summary=summary,
-                 by=by)  # fmt: skip
+    audit.record(event, object_type="review_batch", object_id=batch.id, case_id=batch.case_id, summary=summary, by=by)
     if void:
         signoff.void(batch.case_id, void, by=by)
 
@@ -565,8 +746,9 @@ def accept_all_proposed(case: Case, *, by: User) -> tuple[int, int]:
     )
     sure = [f for f in pending if f.proposed in ("redact", "keep")]
     actor = author_fields(by)
-    batch = ReviewBatch(case_id=case.id, description="Accept every pending proposal", previous={},
-                        by_id=actor[0], by_label=actor[1])  # fmt: skip
+    batch = ReviewBatch(
+        case_id=case.id, description="Accept every pending proposal", previous={}, by_id=actor[0], by_label=actor[1]
+    )
     db.session.add(batch)
     db.session.flush()
     previous: dict[str, Any] = {}
@@ -576,9 +758,15 @@ def accept_all_proposed(case: Case, *, by: User) -> tuple[int, int]:
         _set(finding, outcome, code, "", by, batch.id)
     batch.previous = previous
     db.session.flush()
-    _batch_recorded(batch, "accept proposals", f"{len(sure)} proposals accepted", "review.bulk_accepted",
-                    f"Accepted {len(sure)} pending proposals; {len(pending) - len(sure)} left for a person to decide",
-                    by=by, void=f"{actor[1]} accepted proposals" if sure else None)  # fmt: skip
+    _batch_recorded(
+        batch,
+        "accept proposals",
+        f"{len(sure)} proposals accepted",
+        "review.bulk_accepted",
+        f"Accepted {len(sure)} pending proposals; {len(pending) - len(sure)} left for a person to decide",
+        by=by,
+        void=f"{actor[1]} accepted proposals" if sure else None,
+    )
     return len(sure), len(pending) - len(sure)
 
 
@@ -610,14 +798,22 @@ def record_consultation(
     consultation.recorded_by_label = _label(by)
     consultation.recorded_at = utcnow()
     db.session.flush()
-    _log(consultation.case_id, "consultation recorded", by, document_id=consultation.document_id,
-         code=consultation.code, reason=f"{consultation.consultee}: {consultation.opinion}")  # fmt: skip
+    _log(
+        consultation.case_id,
+        "consultation recorded",
+        by,
+        document_id=consultation.document_id,
+        code=consultation.code,
+        reason=f"{consultation.consultee}: {consultation.opinion}",
+    )
     audit.record(
-        "review.consultation_recorded", object_type="review_consultation", object_id=consultation.id,
+        "review.consultation_recorded",
+        object_type="review_consultation",
+        object_id=consultation.id,
         case_id=consultation.case_id,
         summary=f"{consultation.kind.label} recorded for {consultation.code} (document {consultation.document_id})",
         by=by,
-    )  # fmt: skip
+    )
 
 
 def record_consent(person: CasePerson, consent: bool, answered_on: date, note: str, *, by: User) -> None:
@@ -630,8 +826,13 @@ def record_consent(person: CasePerson, consent: bool, answered_on: date, note: s
     person.consent_note = note.strip()[:500]
     db.session.flush()
     audit.record(
-        "person.consent_recorded", object_type="case_person", object_id=person.id, case_id=person.case_id,
+        "person.consent_recorded",
+        object_type="case_person",
+        object_id=person.id,
+        case_id=person.case_id,
         summary=f"{person.full_name} {'consented to' if consent else 'refused'} disclosure",
-        before=before, after={"consent_obtained": consent, "consent_date": answered_on}, by=by,
-    )  # fmt: skip
+        before=before,
+        after={"consent_obtained": consent, "consent_date": answered_on},
+        by=by,
+    )
     case_changed.send(person.case, reason="consent recorded", by=by)

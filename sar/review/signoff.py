@@ -63,9 +63,13 @@ def void(case_id: int, why: str, *, by: Author) -> None:
     review.signed_off_at = None
     db.session.flush()
     audit.record(
-        "review.signoff_voided", object_type="case", object_id=case_id, case_id=case_id,
-        summary=review.voided_reason, by=by,
-    )  # fmt: skip
+        "review.signoff_voided",
+        object_type="case",
+        object_id=case_id,
+        case_id=case_id,
+        summary=review.voided_reason,
+        by=by,
+    )
     status.refresh(db.session.get_one(Case, case_id), reason=review.voided_reason, by=by)
 
 
@@ -107,21 +111,28 @@ def codes_in_use(case_id: int) -> set[tuple[int, str]]:
         (int(d), str(c))
         for d, c in db.session.execute(
             select(ReviewFinding.document_id, ReviewFinding.code)
-            .where(ReviewFinding.case_id == case_id, ReviewFinding.outcome == Outcome.REDACT,
-                   ReviewFinding.code.is_not(None))
+            .where(
+                ReviewFinding.case_id == case_id,
+                ReviewFinding.outcome == Outcome.REDACT,
+                ReviewFinding.code.is_not(None),
+            )
             .distinct()
         )
-    }  # fmt: skip
+    }
     used |= {
         (int(d), str(c))
-        for d, c in db.session.execute(select(PageWithheld.document_id, PageWithheld.code).where(
-            PageWithheld.case_id == case_id))
-    }  # fmt: skip
+        for d, c in db.session.execute(
+            select(PageWithheld.document_id, PageWithheld.code).where(PageWithheld.case_id == case_id)
+        )
+    }
     used |= {
         (int(d), str(c))
-        for d, c in db.session.execute(select(DocumentReview.document_id, DocumentReview.withheld_code).where(
-            DocumentReview.case_id == case_id, DocumentReview.withheld_code.is_not(None)))
-    }  # fmt: skip
+        for d, c in db.session.execute(
+            select(DocumentReview.document_id, DocumentReview.withheld_code).where(
+                DocumentReview.case_id == case_id, DocumentReview.withheld_code.is_not(None)
+            )
+        )
+    }
     return used
 
 
@@ -184,17 +195,34 @@ def _recorded(
 def mark_ready(case: Case, *, by: User) -> CaseReview:
     review = _open_review(case, by)
     _nothing_blocks(case, "mark ready")
-    return _recorded(case, review, SignOffState.READY, "review.ready", "Review marked ready for sign-off", by=by,
-                     ready_by_id=by.id, ready_at=utcnow(), voided_reason="")  # fmt: skip
+    return _recorded(
+        case,
+        review,
+        SignOffState.READY,
+        "review.ready",
+        "Review marked ready for sign-off",
+        by=by,
+        ready_by_id=by.id,
+        ready_at=utcnow(),
+        voided_reason="",
+    )
 
 
 def sign_off(case: Case, *, by: User) -> CaseReview:
     review = _open_review(case, by)
     _second_person(case, review, by, what="sign it off")
     _nothing_blocks(case, "sign off")
-    return _recorded(case, review, SignOffState.SIGNED_OFF, "review.signed_off",
-                     "Review signed off by a second person", by=by,
-                     signed_off_by_id=by.id, signed_off_at=utcnow(), comments="")  # fmt: skip
+    return _recorded(
+        case,
+        review,
+        SignOffState.SIGNED_OFF,
+        "review.signed_off",
+        "Review signed off by a second person",
+        by=by,
+        signed_off_by_id=by.id,
+        signed_off_at=utcnow(),
+        comments="",
+    )
 
 
 def return_case(case: Case, comments: str, *, by: User) -> CaseReview:
@@ -202,5 +230,12 @@ def return_case(case: Case, comments: str, *, by: User) -> CaseReview:
     _second_person(case, review, by, what="check it")
     if not comments.strip():
         raise SignOffRefused("Enter what the reviewer needs to change", "comments")
-    return _recorded(case, review, SignOffState.RETURNED, "review.returned", f"Review returned: {comments.strip()}",
-                     by=by, comments=comments.strip())  # fmt: skip
+    return _recorded(
+        case,
+        review,
+        SignOffState.RETURNED,
+        "review.returned",
+        f"Review returned: {comments.strip()}",
+        by=by,
+        comments=comments.strip(),
+    )

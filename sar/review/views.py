@@ -73,9 +73,13 @@ def _case(case_id: int) -> Case:
 
 def _viewed(case: Case, what: str) -> None:
     audit.record(
-        "case.viewed", object_type="case", object_id=case.id, case_id=case.id, summary=f"Viewed {what}",
+        "case.viewed",
+        object_type="case",
+        object_id=case.id,
+        case_id=case.id,
+        summary=f"Viewed {what}",
         by=current_user,
-    )  # fmt: skip
+    )
 
 
 def _can_change(case: Case) -> bool:
@@ -248,8 +252,13 @@ def decide(case_id: int, finding_id: int) -> Response | tuple[str, int]:
     form = forms.DecisionForm().for_finding(finding.id)
     try:
         _check(form)
-        service.decide(finding, (form.action.data or "").strip()[:20], by=current_user,
-                       code=(form.code.data or "").strip()[:20] or None, reason=_data(form.reason))  # fmt: skip
+        service.decide(
+            finding,
+            (form.action.data or "").strip()[:20],
+            by=current_user,
+            code=(form.code.data or "").strip()[:20] or None,
+            reason=_data(form.reason),
+        )
     except DomainError as error:
         form.refuse(error)
         return _page_refused(case, document_of_case(case.id, finding.document_id), finding.page_number, form)
@@ -280,10 +289,22 @@ def redact(case_id: int, document_id: int, number: int) -> Response | tuple[str,
             flash("Area redacted.", "success")
         else:
             start, end = form.span()
-            made = service.redact_text(document, number, by=current_user, code=code, reason=reason,
-                                       search=_data(form.search, 200), start=start, end=end)  # fmt: skip
-            flash(f"{len(made)} redactions added on page {number}." if made else
-                  "Those words are already marked on this page.", "success")  # fmt: skip
+            made = service.redact_text(
+                document,
+                number,
+                by=current_user,
+                code=code,
+                reason=reason,
+                search=_data(form.search, 200),
+                start=start,
+                end=end,
+            )
+            flash(
+                f"{len(made)} redactions added on page {number}."
+                if made
+                else "Those words are already marked on this page.",
+                "success",
+            )
     except DomainError as error:
         form.refuse(error)
         return _page_refused(case, document, number, form)
@@ -303,8 +324,9 @@ def withhold_page(case_id: int, document_id: int, number: int) -> Response | tup
             service.release_page(document, number, by=current_user)
             flash(f"Page {number} is no longer withheld.", "success")
         else:
-            service.withhold_page(document, number, by=current_user, code=(form.code.data or "").strip()[:20],
-                                  reason=_data(form.reason))  # fmt: skip
+            service.withhold_page(
+                document, number, by=current_user, code=(form.code.data or "").strip()[:20], reason=_data(form.reason)
+            )
             flash(f"Page {number} withheld.", "success")
     except DomainError as error:
         form.refuse(error)
@@ -322,8 +344,13 @@ def flag_document(case_id: int, document_id: int) -> Response | tuple[str, int]:
     number = forms.number(form.page.data) or 1
     try:
         _check(form)
-        service.flag_document(document, (form.flag.data or "").strip()[:20], by=current_user,
-                              code=(form.code.data or "").strip()[:20] or None, reason=_data(form.reason))  # fmt: skip
+        service.flag_document(
+            document,
+            (form.flag.data or "").strip()[:20],
+            by=current_user,
+            code=(form.code.data or "").strip()[:20] or None,
+            reason=_data(form.reason),
+        )
         flash("Recorded.", "success")
     except DomainError as error:
         form.refuse(error)
@@ -464,8 +491,13 @@ def consultations(case_id: int) -> str | tuple[str, int] | Response:
         form.for_consultation(consultation.id)
         try:
             _check(form)
-            service.record_consultation(consultation, by=current_user, consultee=_data(form.consultee, 200),
-                                        opinion=_data(form.opinion), opinion_date=form.opinion_date.data)  # fmt: skip
+            service.record_consultation(
+                consultation,
+                by=current_user,
+                consultee=_data(form.consultee, 200),
+                opinion=_data(form.opinion),
+                opinion_date=form.opinion_date.data,
+            )
         except DomainError as error:
             form.refuse(error)
             return refused("review/consultations.html", **_consultations_context(case, form))
@@ -501,8 +533,13 @@ def consent(case_id: int, person_id: int) -> str | tuple[str, int] | Response:
         try:
             if not form.validate():
                 return refused("review/consent.html", case=case, person=person, form=form)
-            service.record_consent(person, form.answer.data == "yes", cast(date, form.answered_on.data),
-                                   _data(form.note, 500), by=current_user)  # fmt: skip
+            service.record_consent(
+                person,
+                form.answer.data == "yes",
+                cast(date, form.answered_on.data),
+                _data(form.note, 500),
+                by=current_user,
+            )
         except DomainError as error:
             show_error(form, error)
             return refused("review/consent.html", case=case, person=person, form=form)
@@ -546,9 +583,13 @@ def sign_off(case_id: int) -> Response | tuple[str, int]:
 def schedule_csv(case_id: int) -> Response:
     case = _case(case_id)
     audit.record(
-        "review.schedule_exported", object_type="case", object_id=case.id, case_id=case.id,
-        summary="Internal redaction schedule downloaded", by=current_user,
-    )  # fmt: skip
+        "review.schedule_exported",
+        object_type="case",
+        object_id=case.id,
+        case_id=case.id,
+        summary="Internal redaction schedule downloaded",
+        by=current_user,
+    )
     db.session.commit()  # the audit event stands even though the body streams after the request
     return FlaskResponse(
         stream_with_context(schedule.rows(case)),
@@ -563,8 +604,9 @@ def schedule_csv(case_id: int) -> Response:
 @bp.get("/review/exemptions")
 @roles_required(*CASE_READERS)
 def exemptions() -> str:
-    return render_template("review/exemptions.html", exemptions=catalogue.all_exemptions(),
-                           can_edit=current_user.has_role(Role.DPO))  # fmt: skip
+    return render_template(
+        "review/exemptions.html", exemptions=catalogue.all_exemptions(), can_edit=current_user.has_role(Role.DPO)
+    )
 
 
 @bp.route("/review/exemptions/<code>", methods=["GET", "POST"])
@@ -573,9 +615,12 @@ def edit_exemption(code: str) -> str | tuple[str, int] | Response:
     catalogue.all_exemptions()
     exemption = db.session.get_one(Exemption, code)
     form = forms.ExemptionForm(
-        data={**audit.snapshot(exemption, ("name", "description", "provision", "test", "consultee")),
-              "consultation": exemption.consultation.value, "active": ["yes"] if exemption.active else []}
-    )  # fmt: skip
+        data={
+            **audit.snapshot(exemption, ("name", "description", "provision", "test", "consultee")),
+            "consultation": exemption.consultation.value,
+            "active": ["yes"] if exemption.active else [],
+        }
+    )
     if request.method == "POST":
         if not form.validate():
             return refused("review/exemption_edit.html", exemption=exemption, form=form)
@@ -586,10 +631,14 @@ def edit_exemption(code: str) -> str | tuple[str, int] | Response:
         exemption.active = "yes" in (form.active.data or [])
         db.session.flush()
         audit.record(
-            "review.exemption_changed", object_type="exemption", object_id=exemption.code,
-            summary=f"Exemption {exemption.code} changed", before=before,
-            after=audit.snapshot(exemption, forms.ExemptionForm.FIELDS), by=current_user,
-        )  # fmt: skip
+            "review.exemption_changed",
+            object_type="exemption",
+            object_id=exemption.code,
+            summary=f"Exemption {exemption.code} changed",
+            before=before,
+            after=audit.snapshot(exemption, forms.ExemptionForm.FIELDS),
+            by=current_user,
+        )
         flash(f"{exemption.code} saved.", "success")
         return redirect(url_for("review.exemptions") + f"#{exemption.code}")
     return render_template("review/exemption_edit.html", exemption=exemption, form=form)

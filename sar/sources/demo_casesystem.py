@@ -137,18 +137,36 @@ def build(url: str, children: list[Child], *, seed: int = 11) -> int:
                     (cp_periods, _row(_on(start, 40), _on(start, 250), category="Neglect")),
                     (la_periods, _row(_on(start, 260), None, legal_status="C2 (interim care order)")),
                     (placements, _row(_on(start, 260), None, placement_type="Foster placement (U1)", provider="TACT")),
-                    (assessments, dict(completed_date=_on(start, 30), assessment_type="Child and family assessment",
-                                       outcome=f"{first} is a child in need; a plan is recommended.")),
-                    (plans, dict(plan_date=_on(start, 45), plan_type="Child protection plan",
-                                 actions=_PLAN_ACTIONS)),
-                    (contacts, dict(contact_date=_on(start, -10), contact_source="Police",
-                                    summary=f"Police called to {first}'s home.")),
-                ]  # fmt: skip
+                    (
+                        assessments,
+                        dict(
+                            completed_date=_on(start, 30),
+                            assessment_type="Child and family assessment",
+                            outcome=f"{first} is a child in need; a plan is recommended.",
+                        ),
+                    ),
+                    (plans, dict(plan_date=_on(start, 45), plan_type="Child protection plan", actions=_PLAN_ACTIONS)),
+                    (
+                        contacts,
+                        dict(
+                            contact_date=_on(start, -10),
+                            contact_source="Police",
+                            summary=f"Police called to {first}'s home.",
+                        ),
+                    ),
+                ]
                 rows += [
-                    (case_notes, dict(note_date=_on(start, 20 + 30 * n), author="Sam Whitaker", note_type="Visit",
-                                      note_text=_NOTES[(person_id + n) % len(_NOTES)].format(first=first)))
+                    (
+                        case_notes,
+                        dict(
+                            note_date=_on(start, 20 + 30 * n),
+                            author="Sam Whitaker",
+                            note_type="Visit",
+                            note_text=_NOTES[(person_id + n) % len(_NOTES)].format(first=first),
+                        ),
+                    )
                     for n in range(3)
-                ]  # fmt: skip
+                ]
                 for table, values in rows:
                     connection.execute(table.insert().values(person_id=person_id, **values))
                 written += 1 + len(rows)

@@ -84,8 +84,9 @@ def make_corpus(root: Path, total_pages: int) -> list[dict[str, object]]:
                 spans.setdefault(text.index, []).append((at, at + len(name), name))
                 at = text.text.find(name, at + 1)
     for n in range(typeset_pages // 10):
-        documents.append({"key": str(email if n % 3 == 0 else record), "pages": 10, "title": f"Record {n + 1}",
-                          "spans": {}})  # fmt: skip
+        documents.append(
+            {"key": str(email if n % 3 == 0 else record), "pages": 10, "title": f"Record {n + 1}", "spans": {}}
+        )
     for n in range((total_pages - typeset_pages) // 20):
         documents.append({"key": str(case_file), "pages": 20, "title": f"Case file {n + 1}", "spans": spans})
     return documents
@@ -106,10 +107,13 @@ def run_one(total_pages: int) -> dict[str, float]:
             spans = item["spans"]
             assert isinstance(spans, dict)
             document = PlannedDocument(
-                document_id=number, title=str(item["title"]), day=date(2020, 1, 1 + number % 28),
-                source="Children's social care (Mosaic)", page_count=int(str(item["pages"])),
+                document_id=number,
+                title=str(item["title"]),
+                day=date(2020, 1, 1 + number % 28),
+                source="Children's social care (Mosaic)",
+                page_count=int(str(item["pages"])),
                 working_key=str(item["key"]),
-            )  # fmt: skip
+            )
             for index, found in spans.items():
                 document.redactions[index] = [Span(s, e, "TP") for s, e, _name in found]
                 document.redaction_count += len(found)
@@ -117,11 +121,17 @@ def run_one(total_pages: int) -> dict[str, float]:
             document.codes = {"TP"} if spans else set()
             planned.append(document)
         spec = builder.PartSpec(
-            reference="SAR-2026-00042", disclosed_to=SUBJECT, disclosed_on=date(2026, 12, 4), part=1, parts_total=1,
-            first_bundle_number=1, first_index_number=1, documents=planned,
+            reference="SAR-2026-00042",
+            disclosed_to=SUBJECT,
+            disclosed_on=date(2026, 12, 4),
+            part=1,
+            parts_total=1,
+            first_bundle_number=1,
+            first_index_number=1,
+            documents=planned,
             key_rows=[pages.KeyRow("TP", "information about other people", "DPA 2018 Sch 2 Pt 3 para 16")],
             cover=None,
-        )  # fmt: skip
+        )
         work = root / "work"
         work.mkdir()
         out = root / "bundle.pdf"
@@ -148,10 +158,18 @@ def run_one(total_pages: int) -> dict[str, float]:
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     children_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     return {
-        "pages": built.page_count, "build_s": build_s, "gate_s": gate_s, "encrypt_s": encrypt_s,
-        "total_s": build_s + gate_s + encrypt_s, "cpu_s": cpu_s, "rss_mb": rss_mb, "children_rss_mb": children_mb,
-        "size_mb": size_mb, "passed": float(result.passed), "report": result.report[:300],  # type: ignore[dict-item]
-    }  # fmt: skip
+        "pages": built.page_count,
+        "build_s": build_s,
+        "gate_s": gate_s,
+        "encrypt_s": encrypt_s,
+        "total_s": build_s + gate_s + encrypt_s,
+        "cpu_s": cpu_s,
+        "rss_mb": rss_mb,
+        "children_rss_mb": children_mb,
+        "size_mb": size_mb,
+        "passed": float(result.passed),
+        "report": result.report[:300],  # type: ignore[dict-item]
+    }
 
 
 def main() -> None:
@@ -172,16 +190,22 @@ def main() -> None:
         figures["load"] = load[0]
         rows.append(figures)
         print(json.dumps(figures), file=sys.stderr)
-    print("| pages | build (s) | release check (s) | encrypt (s) | total (s) | CPU, all processes (s) "
-          "| peak RSS, main + largest worker (MB) | file (MB) | check | load avg (1 min) |")  # fmt: skip
+    print(
+        "| pages | build (s) | release check (s) | encrypt (s) | total (s) | CPU, all processes (s) "
+        "| peak RSS, main + largest worker (MB) | file (MB) | check | load avg (1 min) |"
+    )
     print("|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:
-        print(f"| {int(r['pages'])} | {r['build_s']:.1f} | {r['gate_s']:.1f} | {r['encrypt_s']:.1f} "
-              f"| {r['total_s']:.1f} | {r['cpu_s']:.1f} | {r['rss_mb']:.0f} + {r['children_rss_mb']:.0f} "
-              f"| {r['size_mb']:.0f} | {'clean' if r['passed'] else 'NOT CLEAN'} | {r['load']:.2f} |")  # fmt: skip
+        print(
+            f"| {int(r['pages'])} | {r['build_s']:.1f} | {r['gate_s']:.1f} | {r['encrypt_s']:.1f} "
+            f"| {r['total_s']:.1f} | {r['cpu_s']:.1f} | {r['rss_mb']:.0f} + {r['children_rss_mb']:.0f} "
+            f"| {r['size_mb']:.0f} | {'clean' if r['passed'] else 'NOT CLEAN'} | {r['load']:.2f} |"
+        )
     if len(rows) > 1:
-        print(f"\nMemory ratio {int(rows[-1]['pages'])} / {int(rows[0]['pages'])} pages: "
-              f"{rows[-1]['rss_mb'] / rows[0]['rss_mb']:.2f}")  # fmt: skip
+        print(
+            f"\nMemory ratio {int(rows[-1]['pages'])} / {int(rows[0]['pages'])} pages: "
+            f"{rows[-1]['rss_mb'] / rows[0]['rss_mb']:.2f}"
+        )
 
 
 if __name__ == "__main__":

@@ -101,8 +101,9 @@ def words_of(text: str) -> list[list[float]]:
         y0 = 60 + number * 14
         for match in re.finditer(r"\S+", line):
             x0 = 50 + match.start() * 5.2
-            out.append([line_start + match.start(), line_start + match.end(), x0, y0, x0 + len(match.group()) * 5.2,
-                        y0 + 11])  # fmt: skip
+            out.append(
+                [line_start + match.start(), line_start + match.end(), x0, y0, x0 + len(match.group()) * 5.2, y0 + 11]
+            )
         line_start += len(line) + 1
     return out
 
@@ -121,17 +122,37 @@ def working_pdf(texts: list[str]) -> bytes:
 
 def add_document(case: Case, title: str, texts: list[str], working_key: str | None, size: int) -> Document:
     document = Document(
-        case_id=case.id, file_key=f"{len(title):064d}"[:64], file_size=size, media_type="application/pdf",
-        original_name=title, title=title, status=DocumentStatus.READY, kind="pdf", working_key=working_key,
-        working_size=size, page_count=len(texts), read_at=datetime.now(UTC), source="benchmark",
-    )  # fmt: skip
+        case_id=case.id,
+        file_key=f"{len(title):064d}"[:64],
+        file_size=size,
+        media_type="application/pdf",
+        original_name=title,
+        title=title,
+        status=DocumentStatus.READY,
+        kind="pdf",
+        working_key=working_key,
+        working_size=size,
+        page_count=len(texts),
+        read_at=datetime.now(UTC),
+        source="benchmark",
+    )
     db.session.add(document)
     db.session.flush()
     db.session.execute(
         insert(DocumentPage),
-        [{"document_id": document.id, "number": n, "width": 595.0, "height": 842.0, "text": t, "words": words_of(t),
-          "ocr": False} for n, t in enumerate(texts, start=1)],
-    )  # fmt: skip
+        [
+            {
+                "document_id": document.id,
+                "number": n,
+                "width": 595.0,
+                "height": 842.0,
+                "text": t,
+                "words": words_of(t),
+                "ocr": False,
+            }
+            for n, t in enumerate(texts, start=1)
+        ],
+    )
     return document
 
 
@@ -149,12 +170,17 @@ def main() -> None:
     corpus = Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_CORPUS
     with tempfile.TemporaryDirectory(prefix="sar-bench-review-") as scratch:
         url = os.environ.get("SAR_BENCH_DATABASE_URL") or f"sqlite:///{scratch}/bench.sqlite"
-        app = create_app({
-            "ENV": "testing", "SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": url,
-            "FILE_ENCRYPTION_KEY": "kWs3xXt0pQdJ3Qdm5YgM2t1xM6m0R2rD7w7m9yWkq0s=",
-            "FILE_STORE_PATH": f"{scratch}/files",
-            "WTF_CSRF_ENABLED": False, "COUNCIL_NAME": "Benchmark Council",
-        })  # fmt: skip
+        app = create_app(
+            {
+                "ENV": "testing",
+                "SECRET_KEY": "bench",
+                "SQLALCHEMY_DATABASE_URI": url,
+                "FILE_ENCRYPTION_KEY": "kWs3xXt0pQdJ3Qdm5YgM2t1xM6m0R2rD7w7m9yWkq0s=",
+                "FILE_STORE_PATH": f"{scratch}/files",
+                "WTF_CSRF_ENABLED": False,
+                "COUNCIL_NAME": "Benchmark Council",
+            }
+        )
         with app.app_context():
             db.drop_all()
             db.create_all()
@@ -166,19 +192,38 @@ def main() -> None:
 def run(app: Any, corpus: Path) -> None:
     from sar.review import detection
 
-    officer = accounts.create_user(email="reviewer@council.example", full_name="Bench Officer",
-                                   password="correct horse battery staple", roles=(Role.IG_OFFICER,),
-                                   by=SystemActor("review benchmark"))  # fmt: skip
-    case = Case(reference="SAR-BENCH1", channel=Channel.EMAIL, received_at=datetime.now(UTC),
-                received_on=date.today(), logged_by_id=officer.id)  # fmt: skip
+    officer = accounts.create_user(
+        email="reviewer@council.example",
+        full_name="Bench Officer",
+        password="correct horse battery staple",
+        roles=(Role.IG_OFFICER,),
+        by=SystemActor("review benchmark"),
+    )
+    case = Case(
+        reference="SAR-BENCH1",
+        channel=Channel.EMAIL,
+        received_at=datetime.now(UTC),
+        received_on=date.today(),
+        logged_by_id=officer.id,
+    )
     case.rights = [CaseRight(right=Right.ACCESS)]
-    case.people = [CasePerson(role=PersonRole.DATA_SUBJECT, full_name="Ayesha Khan", position=0, aliases=[],
-                              addresses=[], phones=[], emails=[])]  # fmt: skip
+    case.people = [
+        CasePerson(
+            role=PersonRole.DATA_SUBJECT,
+            full_name="Ayesha Khan",
+            position=0,
+            aliases=[],
+            addresses=[],
+            phones=[],
+            emails=[],
+        )
+    ]
     case.people += [
-        CasePerson(role=role, full_name=name, relation=relation, position=i, aliases=[], addresses=[], phones=[],
-                   emails=[])
+        CasePerson(
+            role=role, full_name=name, relation=relation, position=i, aliases=[], addresses=[], phones=[], emails=[]
+        )
         for i, (role, name, relation) in enumerate(PEOPLE, start=1)
-    ]  # fmt: skip
+    ]
     db.session.add(case)
     db.session.flush()
 
@@ -192,18 +237,23 @@ def run(app: Any, corpus: Path) -> None:
     db.session.commit()
     pages = db.session.scalar(select(func.count()).select_from(DocumentPage))
     words = sum(len(t.split()) for t in big_texts + texts)
-    print(f"machine: {os.cpu_count()} cores, {cpu_model()}, Python {platform.python_version()}, "
-          f"{db.engine.dialect.name}; load average before: {os.getloadavg()[0]:.2f}")  # fmt: skip
+    print(
+        f"machine: {os.cpu_count()} cores, {cpu_model()}, Python {platform.python_version()}, "
+        f"{db.engine.dialect.name}; load average before: {os.getloadavg()[0]:.2f}"
+    )
     print(f"case: {pages} pages ({words:,} words), register of {len(case.people)} people")
 
     # 1. detection of the whole case, as the background job does it, committed.
     cpu0 = time.process_time()
-    seconds, _ = timed(lambda: (detection.detect_case({"case_id": case.id, "reason": "benchmark"}),
-                                db.session.commit()))  # fmt: skip
+    seconds, _ = timed(
+        lambda: (detection.detect_case({"case_id": case.id, "reason": "benchmark"}), db.session.commit())
+    )
     cpu = time.process_time() - cpu0
     findings = db.session.scalar(select(func.count()).select_from(ReviewFinding))
-    print(f"detection job, {pages} pages: {seconds:.1f} s wall ({cpu:.1f} s CPU), {findings:,} findings stored "
-          f"(target: under 120 s)")  # fmt: skip
+    print(
+        f"detection job, {pages} pages: {seconds:.1f} s wall ({cpu:.1f} s CPU), {findings:,} findings stored "
+        f"(target: under 120 s)"
+    )
 
     # Signed in as a completed sign-in leaves it (the server-side session row included), as the tests do.
     client = sign_in_as(app.test_client(), officer)
@@ -217,9 +267,11 @@ def run(app: Any, corpus: Path) -> None:
         seconds, response = timed(lambda: client.get(page_url))
         assert response.status_code == 200, response.get_data(as_text=True)[:2000]
         times.append(seconds)
-    print(f"review page (page 150 of {BIG_DOCUMENT_PAGES}, {len(response.data):,} bytes): median "
-          f"{statistics.median(times) * 1000:.0f} ms, slowest {max(times) * 1000:.0f} ms; CPU median "
-          f"{statistics.median(CPU) * 1000:.0f} ms (target: under 1 s)")  # fmt: skip
+    print(
+        f"review page (page 150 of {BIG_DOCUMENT_PAGES}, {len(response.data):,} bytes): median "
+        f"{statistics.median(times) * 1000:.0f} ms, slowest {max(times) * 1000:.0f} ms; CPU median "
+        f"{statistics.median(CPU) * 1000:.0f} ms (target: under 1 s)"
+    )
 
     # 3. page images: first render, then from the cache.
     first, cached, first_cpu, cached_cpu = [], [], [], []
@@ -232,10 +284,12 @@ def run(app: Any, corpus: Path) -> None:
         seconds, _ = timed(lambda url=image_url: client.get(url))
         cached.append(seconds)
         cached_cpu.append(CPU[-1])
-    print(f"page image: first render median {statistics.median(first) * 1000:.0f} ms (slowest "
-          f"{max(first) * 1000:.0f} ms), cached median {statistics.median(cached) * 1000:.0f} ms (slowest "
-          f"{max(cached) * 1000:.0f} ms); CPU median {statistics.median(first_cpu) * 1000:.0f} ms first, "
-          f"{statistics.median(cached_cpu) * 1000:.0f} ms cached (target: each under 300 ms)")  # fmt: skip
+    print(
+        f"page image: first render median {statistics.median(first) * 1000:.0f} ms (slowest "
+        f"{max(first) * 1000:.0f} ms), cached median {statistics.median(cached) * 1000:.0f} ms (slowest "
+        f"{max(cached) * 1000:.0f} ms); CPU median {statistics.median(first_cpu) * 1000:.0f} ms first, "
+        f"{statistics.median(cached_cpu) * 1000:.0f} ms cached (target: each under 300 ms)"
+    )
 
     # 4. apply to every mention of the neighbour, named on every page.
     seconds_count, response = timed(lambda: client.get(f"/cases/{case.id}/review/apply?person=P1&outcome=redact"))
@@ -247,10 +301,12 @@ def run(app: Any, corpus: Path) -> None:
     redacted = db.session.scalar(
         select(func.count()).where(ReviewFinding.person_ref == "P1", ReviewFinding.outcome == "redact")
     )
-    print(f"apply to every mention ({mentions.group(1).decode() if mentions else '?'} mentions on {pages} pages): "
-          f"count page {seconds_count:.2f} s, applying {seconds_apply:.2f} s (CPU {CPU[-1]:.2f} s), "
-          f"{redacted:,} redacted "
-          f"(target: under 5 s)")  # fmt: skip
+    print(
+        f"apply to every mention ({mentions.group(1).decode() if mentions else '?'} mentions on {pages} pages): "
+        f"count page {seconds_count:.2f} s, applying {seconds_apply:.2f} s (CPU {CPU[-1]:.2f} s), "
+        f"{redacted:,} redacted "
+        f"(target: under 5 s)"
+    )
     print(f"load average after: {os.getloadavg()[0]:.2f}")
 
 

@@ -47,16 +47,22 @@ def add_documents(app: Flask, case_id: int) -> ReviewData:
         subject = case.subject
         third = next(p for p in case.people if p.role is PersonRole.THIRD_PARTY)
         assert subject is not None
-        letter = make_pdf([
-            [f"{subject.full_name} was seen at home by the social worker.",
-             f"{third.full_name} reported shouting at the house late at night."],
-            ["The core group will meet again in four weeks."],
-        ])  # fmt: skip
+        letter = make_pdf(
+            [
+                [
+                    f"{subject.full_name} was seen at home by the social worker.",
+                    f"{third.full_name} reported shouting at the house late at night.",
+                ],
+                ["The core group will meet again in four weeks."],
+            ]
+        )
         note = make_pdf([[f"{third.full_name} telephoned again about {subject.full_name}."]])
-        first = ingest.add_file(case, "visit-letter.pdf", io.BytesIO(letter), source="upload", by=None,
-                                by_label="browser test").document  # fmt: skip
-        second = ingest.add_file(case, "phone-note.pdf", io.BytesIO(note), source="upload", by=None,
-                                 by_label="browser test").document  # fmt: skip
+        first = ingest.add_file(
+            case, "visit-letter.pdf", io.BytesIO(letter), source="upload", by=None, by_label="browser test"
+        ).document
+        second = ingest.add_file(
+            case, "phone-note.pdf", io.BytesIO(note), source="upload", by=None, by_label="browser test"
+        ).document
         assert first is not None and second is not None
         data = ReviewData(case.id, case.reference, first.id, second.id, subject.full_name, third.full_name)
         db.session.commit()
@@ -75,16 +81,35 @@ def new_case(app: Flask, reference_suffix: str) -> int:
         logger = db.session.scalars(select(User).order_by(User.id)).first()
         assert logger is not None
         received = date(2026, 11, 2)
-        case = Case(reference=f"SAR-B{reference_suffix}", channel=Channel.EMAIL,
-                    received_at=datetime.combine(received, time(10, 0), tzinfo=UTC), received_on=received,
-                    logged_by_id=logger.id)  # fmt: skip
+        case = Case(
+            reference=f"SAR-B{reference_suffix}",
+            channel=Channel.EMAIL,
+            received_at=datetime.combine(received, time(10, 0), tzinfo=UTC),
+            received_on=received,
+            logged_by_id=logger.id,
+        )
         case.rights = [CaseRight(right=Right.ACCESS)]
         case.people = [
-            CasePerson(role=PersonRole.DATA_SUBJECT, full_name="Ayesha Khan", position=0, aliases=[], addresses=[],
-                       phones=[], emails=[]),
-            CasePerson(role=PersonRole.THIRD_PARTY, full_name="Gary Pollard", relation="neighbour", position=1,
-                       aliases=[], addresses=[], phones=[], emails=[]),
-        ]  # fmt: skip
+            CasePerson(
+                role=PersonRole.DATA_SUBJECT,
+                full_name="Ayesha Khan",
+                position=0,
+                aliases=[],
+                addresses=[],
+                phones=[],
+                emails=[],
+            ),
+            CasePerson(
+                role=PersonRole.THIRD_PARTY,
+                full_name="Gary Pollard",
+                relation="neighbour",
+                position=1,
+                aliases=[],
+                addresses=[],
+                phones=[],
+                emails=[],
+            ),
+        ]
         db.session.add(case)
         db.session.commit()
         return case.id

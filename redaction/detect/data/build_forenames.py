@@ -29,14 +29,40 @@ from importlib.util import find_spec
 from pathlib import Path
 
 COUNTRIES = {
-    "GB": "British", "IE": "Irish", "IN": "Indian", "PK": "Pakistani", "BD": "Bangladeshi",
-    "PL": "Polish", "LT": "Lithuanian", "LV": "Latvian", "RO": "Romanian", "SK": "Slovak", "CZ": "Czech",
-    "HU": "Hungarian", "BG": "Bulgarian", "NG": "Nigerian", "GH": "Ghanaian", "ZW": "Zimbabwean",
-    "KE": "Kenyan", "ET": "Ethiopian", "SD": "Sudanese", "JM": "Jamaican", "EG": "Egyptian", "SA": "Saudi",
-    "IQ": "Iraqi (incl. Kurdish)", "SY": "Syrian", "TR": "Turkish (incl. Kurdish)", "IR": "Iranian",
-    "AF": "Afghan", "CN": "Chinese", "HK": "Hong Kong", "TW": "Taiwanese", "PT": "Portuguese",
-    "BR": "Brazilian", "AO": "Angolan",
-}  # fmt: skip
+    "GB": "British",
+    "IE": "Irish",
+    "IN": "Indian",
+    "PK": "Pakistani",
+    "BD": "Bangladeshi",
+    "PL": "Polish",
+    "LT": "Lithuanian",
+    "LV": "Latvian",
+    "RO": "Romanian",
+    "SK": "Slovak",
+    "CZ": "Czech",
+    "HU": "Hungarian",
+    "BG": "Bulgarian",
+    "NG": "Nigerian",
+    "GH": "Ghanaian",
+    "ZW": "Zimbabwean",
+    "KE": "Kenyan",
+    "ET": "Ethiopian",
+    "SD": "Sudanese",
+    "JM": "Jamaican",
+    "EG": "Egyptian",
+    "SA": "Saudi",
+    "IQ": "Iraqi (incl. Kurdish)",
+    "SY": "Syrian",
+    "TR": "Turkish (incl. Kurdish)",
+    "IR": "Iranian",
+    "AF": "Afghan",
+    "CN": "Chinese",
+    "HK": "Hong Kong",
+    "TW": "Taiwanese",
+    "PT": "Portuguese",
+    "BR": "Brazilian",
+    "AO": "Angolan",
+}
 TOP = 1000
 HERE = Path(__file__).resolve().parent
 _LETTERS = re.compile(r"^[^\W\d_]{2,20}$")

@@ -62,8 +62,9 @@ def signed_off(
     """Every proposal accepted (Gary Pollard redacted as TP), a box drawn over "Friday" on the note, page 2 of a
     three-page report withheld, signed off by a second person; the council's Art 15 information set up."""
     letters.update_supplementary(ART15, by=dpo)
-    report = ingest.add_file(reviewed.case, "report.pdf", io.BytesIO(make_pdf(REPORT, pages=3)), source="upload",
-                             by=None, by_label="test").document  # fmt: skip
+    report = ingest.add_file(
+        reviewed.case, "report.pdf", io.BytesIO(make_pdf(REPORT, pages=3)), source="upload", by=None, by_label="test"
+    ).document
     assert report is not None
     run_jobs()
     report = db.session.get_one(Document, report.id)

@@ -34,8 +34,14 @@ def test_a_signed_off_case_builds_a_clean_bundle_a_reader_can_follow(signed_off:
     for value in ART15.values():
         mark = re.search(r"[A-Z0-9]+-MARK", value)
         assert mark and mark.group(0) in everything
-    for words in ("rectification", "erasure", "restriction", "objection", "judicial remedy",
-                  "TP: information about other people"):  # fmt: skip
+    for words in (
+        "rectification",
+        "erasure",
+        "restriction",
+        "objection",
+        "judicial remedy",
+        "TP: information about other people",
+    ):
         assert words in everything
     assert "3 documents" in texts[0]
 
@@ -109,8 +115,14 @@ def test_a_repeat_request_discloses_only_what_is_new_and_lists_what_went_before(
     [first] = service.build_bundle(signed_off.case, by=signed_off.dpo)
     release_bundle(first, by=signed_off.dpo)
     db.session.commit()
-    new = ingest.add_file(signed_off.case, "later.pdf", io.BytesIO(make_pdf(["A later visit to Ayesha Khan."])),
-                          source="upload", by=None, by_label="test").document  # fmt: skip
+    new = ingest.add_file(
+        signed_off.case,
+        "later.pdf",
+        io.BytesIO(make_pdf(["A later visit to Ayesha Khan."])),
+        source="upload",
+        by=None,
+        by_label="test",
+    ).document
     assert new is not None
     run_jobs()
     case = signed_off.case

@@ -210,9 +210,16 @@ def test_the_command_line_refuses_a_case_that_is_not_signed_off(
     case = make_case()
     db.session.commit()
     result = app.test_cli_runner().invoke(
-        args=["bundle", "build", case.reference, "--out", str(tmp_path / "o.pdf"),  # type: ignore[attr-defined]
-              "--password-file", str(tmp_path / "p.txt")]
-    )  # fmt: skip
+        args=[
+            "bundle",
+            "build",
+            case.reference,
+            "--out",
+            str(tmp_path / "o.pdf"),  # type: ignore[attr-defined]
+            "--password-file",
+            str(tmp_path / "p.txt"),
+        ]
+    )
     assert result.exit_code != 0 and "not been signed off" in result.output
 
 

@@ -61,8 +61,17 @@ def run_jobs(app: Flask) -> Callable[[], None]:
 
 
 def _person(role: PersonRole, name: str, relation: str, position: int, **fields: object) -> CasePerson:
-    return CasePerson(role=role, full_name=name, relation=relation, position=position, aliases=[], addresses=[],
-                      phones=[], emails=[], **fields)  # fmt: skip
+    return CasePerson(
+        role=role,
+        full_name=name,
+        relation=relation,
+        position=position,
+        aliases=[],
+        addresses=[],
+        phones=[],
+        emails=[],
+        **fields,
+    )
 
 
 @pytest.fixture
@@ -75,11 +84,16 @@ def reviewed(make_case: Callable[..., Case], run_jobs: Callable[[], None]) -> Re
         ]
     )
     db.session.flush()
-    letter = ingest.add_file(case, "letter.pdf", io.BytesIO(make_pdf(LETTER)), source="upload", by=None,
-                             by_label="test").document  # fmt: skip
-    note = ingest.add_file(case, "note.pdf", io.BytesIO(make_pdf(NOTE)), source="upload", by=None,
-                           by_label="test").document  # fmt: skip
+    letter = ingest.add_file(
+        case, "letter.pdf", io.BytesIO(make_pdf(LETTER)), source="upload", by=None, by_label="test"
+    ).document
+    note = ingest.add_file(
+        case, "note.pdf", io.BytesIO(make_pdf(NOTE)), source="upload", by=None, by_label="test"
+    ).document
     assert letter is not None and note is not None
     run_jobs()
-    return ReviewCase(db.session.get_one(Case, case.id), db.session.get_one(Document, letter.id),
-                      db.session.get_one(Document, note.id))  # fmt: skip
+    return ReviewCase(
+        db.session.get_one(Case, case.id),
+        db.session.get_one(Document, letter.id),
+        db.session.get_one(Document, note.id),
+    )

@@ -74,8 +74,9 @@ def test_adding_a_redaction_by_words_or_by_a_box_withholding_and_flagging(
     client.post(base + "/redact", data={"kind": "text", "search": "late at night", "code": "TP"})
     [words] = reviewed.findings("late at night")
     assert words.outcome is Outcome.REDACT and words.boxes
-    client.post(base + "/redact", data={"kind": "box", "x0": "300", "y0": "100", "x1": "400", "y1": "130",
-                                        "code": "SW-SH"})  # fmt: skip
+    client.post(
+        base + "/redact", data={"kind": "box", "x0": "300", "y0": "100", "x1": "400", "y1": "130", "code": "SW-SH"}
+    )
     area = [f for f in reviewed.findings(document=reviewed.letter) if f.origin.value == "box"]
     assert len(area) == 1 and area[0].boxes == [[300.0, 100.0, 400.0, 130.0]]
     missing = client.post(base + "/redact", data={"kind": "text", "search": "elephant", "code": "TP"})
@@ -87,8 +88,10 @@ def test_adding_a_redaction_by_words_or_by_a_box_withholding_and_flagging(
 
     client.post(base + "/withhold", data={"code": "LPP", "reason": "Legal advice"})
     assert "withheld under" in client.get(base).get_data(as_text=True)
-    client.post(f"/cases/{reviewed.case.id}/review/documents/{reviewed.note.id}/flag",
-                data={"flag": "not_relevant", "reason": "About another family"})  # fmt: skip
+    client.post(
+        f"/cases/{reviewed.case.id}/review/documents/{reviewed.note.id}/flag",
+        data={"flag": "not_relevant", "reason": "About another family"},
+    )
     overview = client.get(f"/cases/{reviewed.case.id}/review").get_data(as_text=True)
     assert "Not relevant" in overview and "Pages withheld" in overview
 
@@ -101,12 +104,16 @@ def test_apply_to_every_mention_shows_the_count_before_changing_anything_then_un
     assert preview.status_code == 200
     assert "<strong>2</strong> mentions in 2 documents" in preview.get_data(as_text=True)
     assert {f.outcome for f in reviewed.findings("Gary Pollard")} == {Outcome.PENDING}
-    done = client.post(f"/cases/{reviewed.case.id}/review/apply",
-                       data={"person": "P1", "outcome": "redact", "confirm": "1", "code": "TP"})  # fmt: skip
+    done = client.post(
+        f"/cases/{reviewed.case.id}/review/apply",
+        data={"person": "P1", "outcome": "redact", "confirm": "1", "code": "TP"},
+    )
     assert done.status_code == 302
     assert {f.outcome for f in reviewed.findings("Gary Pollard")} == {Outcome.REDACT}
-    refused = client.post(f"/cases/{reviewed.case.id}/review/apply",
-                          data={"text": "Jo Bloggs", "outcome": "redact", "confirm": "1", "code": "NOPE"})  # fmt: skip
+    refused = client.post(
+        f"/cases/{reviewed.case.id}/review/apply",
+        data={"text": "Jo Bloggs", "outcome": "redact", "confirm": "1", "code": "NOPE"},
+    )
     html = refused.get_data(as_text=True)
     assert refused.status_code == 422 and "NOPE is not an exemption" in html and 'href="#code"' in html
     assert 'id="apply-count"' in html  # the count is shown again with the refusal
@@ -145,9 +152,15 @@ def test_a_record_holder_reaches_no_review_page_or_image(
     holder = client_as(Role.RECORD_HOLDER)
     finding = reviewed.findings("Gary Pollard", reviewed.letter)[0]
     case_id = reviewed.case.id
-    for url in (f"/cases/{case_id}/review", _page_url(reviewed), _page_url(reviewed) + ".png",
-                f"/cases/{case_id}/review/consistency", f"/cases/{case_id}/review/consultations",
-                f"/cases/{case_id}/review/schedule.csv", f"/cases/{case_id}/review/apply?person=P1"):  # fmt: skip
+    for url in (
+        f"/cases/{case_id}/review",
+        _page_url(reviewed),
+        _page_url(reviewed) + ".png",
+        f"/cases/{case_id}/review/consistency",
+        f"/cases/{case_id}/review/consultations",
+        f"/cases/{case_id}/review/schedule.csv",
+        f"/cases/{case_id}/review/apply?person=P1",
+    ):
         assert holder.get(url).status_code == 403, url
     assert holder.post(f"/cases/{case_id}/review/findings/{finding.id}", data={"action": "keep"}).status_code == 403
     assert holder.post(f"/cases/{case_id}/review/sign-off", data={"step": "ready"}).status_code == 403
@@ -180,16 +193,31 @@ def test_the_dpo_edits_the_catalogue_and_others_cannot(client_as: Callable[..., 
     html = blank.get_data(as_text=True)
     assert blank.status_code == 422 and "Enter a name" in html and 'href="#name"' in html
     assert html.count("govuk-error-summary__title") == 1 and "<title>Error: Change REF" in html
-    saved = dpo.post("/review/exemptions/REF", data={
-        "name": "Confidential references", "description": "A reference given in confidence.",
-        "provision": "DPA 2018 Sch 2 Pt 4 para 24", "test": "Given in confidence.", "consultee": "",
-        "consultation": "", "active": "yes"})  # fmt: skip
+    saved = dpo.post(
+        "/review/exemptions/REF",
+        data={
+            "name": "Confidential references",
+            "description": "A reference given in confidence.",
+            "provision": "DPA 2018 Sch 2 Pt 4 para 24",
+            "test": "Given in confidence.",
+            "consultee": "",
+            "consultation": "",
+            "active": "yes",
+        },
+    )
     assert saved.status_code == 302
     assert db.session.get_one(Exemption, "REF").description == "A reference given in confidence."
     # Unticking "in use" takes the code away from reviewers (an absent checkbox is a choice, not a gap).
-    dpo.post("/review/exemptions/REF", data={
-        "name": "Confidential references", "description": "A reference given in confidence.",
-        "provision": "DPA 2018 Sch 2 Pt 4 para 24", "test": "Given in confidence.", "consultation": ""})  # fmt: skip
+    dpo.post(
+        "/review/exemptions/REF",
+        data={
+            "name": "Confidential references",
+            "description": "A reference given in confidence.",
+            "provision": "DPA 2018 Sch 2 Pt 4 para 24",
+            "test": "Given in confidence.",
+            "consultation": "",
+        },
+    )
     db.session.expire_all()
     assert db.session.get_one(Exemption, "REF").active is False
 
@@ -204,8 +232,10 @@ def test_the_operator_commands_keep_their_contract(
     accepted = runner.invoke(args=["review", "accept-proposed", ref, "--as", reviewer.email])
     assert accepted.exit_code == 0, accepted.output
     assert accepted.output.strip() == f"{ref}: 6 proposals accepted by {reviewer.email}; 0 left for a person to decide."
-    assert db.session.scalars(select(AuditEvent).where(AuditEvent.action == "review.bulk_accepted")).one().actor_id \
-        == reviewer.id  # fmt: skip
+    assert (
+        db.session.scalars(select(AuditEvent).where(AuditEvent.action == "review.bulk_accepted")).one().actor_id
+        == reviewer.id
+    )
 
     ready = runner.invoke(args=["review", "ready", ref, "--as", reviewer.email])
     assert ready.exit_code == 0 and "marked ready" in ready.output
@@ -279,11 +309,19 @@ def test_consultations_and_explanations_are_refused_with_422_beside_their_field_
     assert bad_date.status_code == 422 and html.count("govuk-error-summary__title") == 1
     assert "must be a real date" in html and f'href="#opinion_date-{consultation.id}-day"' in html
     assert 'value="Dr Patel, paediatrician"' in html  # what was typed is kept
-    no_date = client.post(url, data={"consultation_id": consultation.id, "consultee": "Dr Patel",
-                                     "opinion": "Serious harm likely"})  # fmt: skip
+    no_date = client.post(
+        url, data={"consultation_id": consultation.id, "consultee": "Dr Patel", "opinion": "Serious harm likely"}
+    )
     assert no_date.status_code == 422 and "Enter the date of the opinion" in no_date.get_data(as_text=True)
-    saved = client.post(url, data={"consultation_id": consultation.id, "consultee": "Dr Patel",
-                                   "opinion": "Serious harm likely", "opinion_date": ["10", "11", "2026"]})  # fmt: skip
+    saved = client.post(
+        url,
+        data={
+            "consultation_id": consultation.id,
+            "consultee": "Dr Patel",
+            "opinion": "Serious harm likely",
+            "opinion_date": ["10", "11", "2026"],
+        },
+    )
     assert saved.status_code == 302
     db.session.expire_all()
     assert db.session.get_one(Consultation, consultation.id).recorded_at is not None

@@ -31,7 +31,11 @@ def test_detection_runs_by_itself_and_stores_findings_with_word_boxes_and_explan
     assert len(gary) == 1
     finding = gary[0]
     assert (finding.page_number, finding.category, finding.role, finding.person_name) == (
-        1, "person", "third_party", "Gary Pollard")  # fmt: skip
+        1,
+        "person",
+        "third_party",
+        "Gary Pollard",
+    )
     assert finding.proposed == "redact" and finding.proposed_code == "TP"
     assert finding.outcome is Outcome.PENDING
     assert "neighbour" in finding.explanation and "no consent" in finding.explanation
@@ -65,9 +69,11 @@ def test_a_register_change_reruns_detection_shows_what_changed_and_keeps_every_d
 
     # A person added to the register: the re-run adds what it newly finds, and nothing decided is lost.
     intake.update_person(
-        reviewed.person("Jo Bloggs"), intake.PersonDetails(full_name="Jo Bloggs", relationship="neighbour"),
-        role=PersonRole.THIRD_PARTY, by=officer,
-    )  # fmt: skip
+        reviewed.person("Jo Bloggs"),
+        intake.PersonDetails(full_name="Jo Bloggs", relationship="neighbour"),
+        role=PersonRole.THIRD_PARTY,
+        by=officer,
+    )
     run_jobs()
     jo = reviewed.findings("Jo Bloggs", reviewed.note)[0]
     assert jo.proposed == "redact" and jo.role == "third_party"
@@ -130,10 +136,20 @@ def test_a_code_that_needs_a_consultation_blocks_sign_off_until_it_is_recorded(
         signoff.mark_ready(reviewed.case, by=reviewer)
 
     with pytest.raises(service.ReviewError, match="date of the opinion"):
-        service.record_consultation(consultation, by=reviewer, consultee="Dr A Patel, CAMHS consultant",
-                                    opinion="Serious harm likely", opinion_date=None)  # fmt: skip
-    service.record_consultation(consultation, by=reviewer, consultee="Dr A Patel, CAMHS consultant",
-                                opinion="Serious harm likely", opinion_date=date(2026, 11, 10))  # fmt: skip
+        service.record_consultation(
+            consultation,
+            by=reviewer,
+            consultee="Dr A Patel, CAMHS consultant",
+            opinion="Serious harm likely",
+            opinion_date=None,
+        )
+    service.record_consultation(
+        consultation,
+        by=reviewer,
+        consultee="Dr A Patel, CAMHS consultant",
+        opinion="Serious harm likely",
+        opinion_date=date(2026, 11, 10),
+    )
     signoff.mark_ready(reviewed.case, by=reviewer)
     signoff.sign_off(reviewed.case, by=dpo)
     assert is_signed_off(reviewed.case)
@@ -150,8 +166,13 @@ def test_social_work_serious_harm_needs_a_team_managers_reasons(
     assert [c.kind.value for c in consultations] == ["social_work", "social_work"]
     assert any("consultations" in b.message for b in signoff.blockers(reviewed.case))
     for consultation in consultations:
-        service.record_consultation(consultation, by=reviewer, consultee="M Rahman, team manager",
-                                    opinion="Disclosure would put the child at risk", opinion_date=None)  # fmt: skip
+        service.record_consultation(
+            consultation,
+            by=reviewer,
+            consultee="M Rahman, team manager",
+            opinion="Disclosure would put the child at risk",
+            opinion_date=None,
+        )
     assert not signoff.blockers(reviewed.case)
 
 
@@ -241,8 +262,11 @@ def test_every_decision_is_audited_with_its_author(reviewed: ReviewCase, make_us
     reviewer = make_user(Role.IG_OFFICER)
     service.decide(reviewed.findings("Gary Pollard", reviewed.letter)[0], "accept", by=reviewer)
     event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "review.decided")).one()
-    assert event.actor_id == reviewer.id and "Gary Pollard" in event.summary and event.after == {
-        "outcome": "redact", "code": "TP"}  # fmt: skip
+    assert (
+        event.actor_id == reviewer.id
+        and "Gary Pollard" in event.summary
+        and event.after == {"outcome": "redact", "code": "TP"}
+    )
 
 
 def test_accepted_app_has_the_catalogue(app: Flask) -> None:
