@@ -20,7 +20,7 @@ import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any, TypeAlias, cast
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeAlias, cast
 
 from flask import Flask, current_app, has_request_context, request
 from sqlalchemy import JSON, ForeignKey, Index, String, Table, Text, event, insert, select, text
@@ -181,6 +181,40 @@ def record(
     db.session.add(audit_event)
     db.session.flush()
     return audit_event
+
+
+class Audited(Protocol):
+    """A row the trail can name: its kind (``audit_type``, a class attribute of the model) and its id. A row that
+    belongs to a case carries ``case_id``; a case is its own case."""
+
+    audit_type: ClassVar[str]
+
+    @property
+    def id(self) -> Any: ...
+
+
+def record_on(
+    subject: Audited,
+    action: str,
+    summary: str = "",
+    *,
+    by: Author,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """:func:`record` for an event about one row, filed under the row's case: most events are about one row, and
+    spelling out its type, id and case at every call is where the wrong case id would creep in."""
+    case_id = subject.id if subject.audit_type == "case" else getattr(subject, "case_id", None)
+    return record(
+        action,
+        object_type=subject.audit_type,
+        object_id=subject.id,
+        case_id=case_id,
+        summary=summary,
+        before=before,
+        after=after,
+        by=by,
+    )
 
 
 def record_many(entries: list[dict[str, Any]], *, by: Author) -> int:

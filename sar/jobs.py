@@ -34,7 +34,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import click
 from flask import current_app, has_app_context
@@ -70,6 +70,7 @@ class JobStatus(enum.StrEnum):
 
 class Job(Base):
     __tablename__ = "jobs"
+    audit_type: ClassVar[str] = "job"
     __table_args__ = (Index("ix_jobs_due", "status", "run_after"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import ClassVar
 
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -41,6 +42,7 @@ class Team(Base):
     """A council team or a commissioned provider that holds records."""
 
     __tablename__ = "teams"
+    audit_type: ClassVar[str] = "team"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
@@ -58,6 +60,7 @@ class UserRole(Base):
 
 class User(CreatedAtMixin, Base):
     __tablename__ = "users"
+    audit_type: ClassVar[str] = "user"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
+from typing import ClassVar
 
 from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -46,6 +47,7 @@ class BundleStatus(enum.StrEnum):
 
 class Bundle(StoredFileMixin, Base):
     __tablename__ = "bundles"
+    audit_type: ClassVar[str] = "bundle"
     __table_args__ = (Index("ix_bundles_case_status", "case_id", "status"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)

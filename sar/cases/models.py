@@ -10,7 +10,7 @@ import enum
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import JSON, ForeignKey, String, Text, event, true
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
@@ -422,6 +422,7 @@ COMPETENCE_LABELS = {
 
 class Case(CreatedAtMixin, Base):
     __tablename__ = "cases"
+    audit_type: ClassVar[str] = "case"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str] = mapped_column(String(20), unique=True)
@@ -547,6 +548,7 @@ class CasePerson(CreatedAtMixin, Base):
     """
 
     __tablename__ = "case_people"
+    audit_type: ClassVar[str] = "case_person"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
@@ -624,6 +626,7 @@ class EvidenceItem(CreatedAtMixin, Base):
     """
 
     __tablename__ = "case_evidence"
+    audit_type: ClassVar[str] = "case_evidence"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
@@ -654,6 +657,7 @@ class CompetenceAssessment(Base):
     """The competence and best-interests assessment for a request by or about a child (sar-rules section 5)."""
 
     __tablename__ = "case_competence_assessments"
+    audit_type: ClassVar[str] = "case_competence"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), unique=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
+from typing import ClassVar
 
 from sqlalchemy import ColumnElement, ForeignKey, Index, String, Text, literal_column, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -78,6 +79,7 @@ STATUS_LABELS = {
 
 class ClockEvent(Base):
     __tablename__ = "clock_events"
+    audit_type: ClassVar[str] = "clock_event"
     __table_args__ = (Index("ix_clock_events_case_date", "case_id", "event_date"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)

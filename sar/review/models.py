@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import JSON, Boolean, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -38,6 +38,7 @@ class Exemption(Base):
     """One code of the catalogue (sar-rules section 3), editable by the DPO."""
 
     __tablename__ = "review_exemptions"
+    audit_type: ClassVar[str] = "exemption"
 
     code: Mapped[str] = mapped_column(String(20), primary_key=True)
     name: Mapped[str] = mapped_column(String(120))
@@ -77,6 +78,7 @@ class Origin(enum.StrEnum):
 
 class ReviewFinding(Base):
     __tablename__ = "review_findings"
+    audit_type: ClassVar[str] = "review_finding"
     __table_args__ = (
         Index("ix_review_findings_case_outcome", "case_id", "outcome"),
         Index("ix_review_findings_page", "document_id", "page_number"),
@@ -138,6 +140,7 @@ class ReviewBatch(Base):
     """One "apply to every mention / occurrence" (or bulk accept): what it changed, so it can be undone."""
 
     __tablename__ = "review_batches"
+    audit_type: ClassVar[str] = "review_batch"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
@@ -216,6 +219,7 @@ class Consultation(CreatedAtMixin, Base):
     """A consultation a code needs before the case can be signed off (one per case, code and document)."""
 
     __tablename__ = "review_consultations"
+    audit_type: ClassVar[str] = "review_consultation"
     __table_args__ = (UniqueConstraint("case_id", "code", "document_id", name="uq_review_consultations"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)

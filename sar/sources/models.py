@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -41,6 +41,7 @@ class DocumentStatus(enum.StrEnum):
 
 class Document(StoredFileMixin, CreatedAtMixin, Base):
     __tablename__ = "documents"
+    audit_type: ClassVar[str] = "document"
     __table_args__ = (
         # A retried ingest finds the children it already made instead of making them again.
         UniqueConstraint("parent_id", "child_index", name="uq_documents_parent_child"),
@@ -118,6 +119,7 @@ class DocumentGroup(Base):
     made before, including one a reviewer undid, so an undone group is never quietly made again."""
 
     __tablename__ = "document_groups"
+    audit_type: ClassVar[str] = "document_group"
     __table_args__ = (UniqueConstraint("case_id", "key", name="uq_document_groups_case_key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -177,6 +179,7 @@ class SearchTask(CreatedAtMixin, Base):
     """A search for records commissioned from one team or provider for one case."""
 
     __tablename__ = "search_tasks"
+    audit_type: ClassVar[str] = "search_task"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
@@ -230,6 +233,7 @@ class UploadLink(CreatedAtMixin, Base):
     Only a hash of the token is stored: the link is shown once, and a copy of the database opens nothing."""
 
     __tablename__ = "upload_links"
+    audit_type: ClassVar[str] = "upload_link"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     task_id: Mapped[int] = mapped_column(ForeignKey("search_tasks.id", ondelete="CASCADE"), index=True)
@@ -251,6 +255,7 @@ class Connector(CreatedAtMixin, Base):
     """A configured source: a case system database, a file share, an email export folder."""
 
     __tablename__ = "connectors"
+    audit_type: ClassVar[str] = "connector"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(100), unique=True)
@@ -294,6 +299,7 @@ class EvidenceFile(StoredFileMixin, CreatedAtMixin, Base):
     (sar.sources.evidence); the row stays, marked deleted, as the record that it existed and was destroyed."""
 
     __tablename__ = "evidence_files"
+    audit_type: ClassVar[str] = "evidence_file"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)

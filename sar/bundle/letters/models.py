@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -90,6 +90,7 @@ class LetterTemplate(Base):
     """One version of the text of one kind of letter for one audience. Never changed: a save adds a version."""
 
     __tablename__ = "letter_templates"
+    audit_type: ClassVar[str] = "letter_template"
     __table_args__ = (UniqueConstraint("kind", "audience", "version"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -114,6 +115,7 @@ class Letter(StoredFileMixin, Base):
     """A letter written on a case: its PDF in the file store (sar.storage.StoredFileMixin)."""
 
     __tablename__ = "letters"
+    audit_type: ClassVar[str] = "letter"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
