@@ -23,10 +23,10 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
-from sar.auth.models import ROLE_LABELS, Role, Team, TeamKind
+from sar.auth.models import Role, Team, TeamKind
 from sar.auth.passwords import password_problem
 
-ROLE_CHOICES = [SelectChoice(role.value, ROLE_LABELS[role]) for role in Role]
+ROLE_CHOICES = [SelectChoice(role.value, role.label) for role in Role]
 NO_TEAM = ""
 
 

@@ -10,27 +10,15 @@ from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from sar.db import Base, CreatedAtMixin, string_enum, utcnow
+from sar.enums import LabelledEnum
 
 
-class Role(enum.StrEnum):
-    DPO = "dpo"
-    IG_OFFICER = "ig_officer"
-    RECORD_HOLDER = "record_holder"
-    AUDITOR = "auditor"
-    ADMIN = "admin"
-
-    @property
-    def label(self) -> str:
-        return ROLE_LABELS[self]
-
-
-ROLE_LABELS = {
-    Role.DPO: "Data Protection Officer",
-    Role.IG_OFFICER: "Information governance officer",
-    Role.RECORD_HOLDER: "Record holder",
-    Role.AUDITOR: "Auditor",
-    Role.ADMIN: "Administrator",
-}
+class Role(LabelledEnum):
+    DPO = "dpo", "Data Protection Officer"
+    IG_OFFICER = "ig_officer", "Information governance officer"
+    RECORD_HOLDER = "record_holder", "Record holder"
+    AUDITOR = "auditor", "Auditor"
+    ADMIN = "admin", "Administrator"
 
 
 class TeamKind(enum.StrEnum):

@@ -15,7 +15,6 @@ Two files per bundle, both in the encrypted file store (sar.storage):
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 from typing import ClassVar
 
@@ -24,25 +23,16 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from sar.auth.models import User
 from sar.db import Base, string_enum, utcnow
+from sar.enums import LabelledEnum
 from sar.storage import StoredFileMixin
 
 
-class BundleStatus(enum.StrEnum):
-    BUILDING = "building"
-    FAILED = "failed"  # the build itself could not finish (error says why); nothing to check or release
-    BUILT = "built"  # built and the gate passed: can be released
-    GATE_FAILED = "gate_failed"  # built, but the gate found a leak: can never be released
-    RELEASED = "released"
-
-    @property
-    def label(self) -> str:
-        return {
-            BundleStatus.BUILDING: "Being built",
-            BundleStatus.FAILED: "Build failed",
-            BundleStatus.BUILT: "Built and checked",
-            BundleStatus.GATE_FAILED: "Failed the release check",
-            BundleStatus.RELEASED: "Released",
-        }[self]
+class BundleStatus(LabelledEnum):
+    BUILDING = "building", "Being built"
+    FAILED = "failed", "Build failed"  # the build itself could not finish (error says why); nothing to check or release
+    BUILT = "built", "Built and checked"  # built and the gate passed: can be released
+    GATE_FAILED = "gate_failed", "Failed the release check"  # built, but the gate found a leak: can never be released
+    RELEASED = "released", "Released"
 
 
 class Bundle(StoredFileMixin, Base):

@@ -37,17 +37,15 @@ from typing import Literal
 from flask import Flask, current_app
 
 from sar.cases.models import Case, EvidenceKind, Outcome, Right
+from sar.enums import LabelledEnum
 
 
-class Letter(enum.StrEnum):
+class Letter(LabelledEnum):
     """Letters the bundle stage sends; each is a fact some outcome needs."""
 
-    RESPONSE = "response"  # the covering letter sent with (or instead of) the records
-    REFUSAL = "refusal"  # a refusal with reasons, the right to complain to the ICO and to go to court
-
-    @property
-    def label(self) -> str:
-        return {Letter.RESPONSE: "the response letter", Letter.REFUSAL: "the refusal letter"}[self]
+    RESPONSE = "response", "the response letter"  # the covering letter sent with (or instead of) the records
+    # a refusal with reasons, the right to complain to the ICO and to go to court
+    REFUSAL = "refusal", "the refusal letter"
 
 
 @dataclass(frozen=True)

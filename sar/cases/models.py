@@ -6,7 +6,6 @@ Column lengths here are the single source of the form fields' maximum lengths (s
 
 from __future__ import annotations
 
-import enum
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -17,6 +16,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from sar.auth.models import Team, User
 from sar.db import Base, CreatedAtMixin, string_enum, utcnow
+from sar.enums import LabelledEnum
 
 # Maximum lengths shared by the columns and the forms that fill them.
 NAME_MAX = 200
@@ -29,117 +29,58 @@ LIST_ITEM_MAX = 300  # one alias, address, phone or email
 LIST_MAX_ITEMS = 20
 
 
-class Right(enum.StrEnum):
-    ACCESS = "access"
-    RECTIFICATION = "rectification"
-    ERASURE = "erasure"
-    RESTRICTION = "restriction"
-    OBJECTION = "objection"
-    PORTABILITY = "portability"
-
-    @property
-    def label(self) -> str:
-        return RIGHT_LABELS[self]
+class Right(LabelledEnum):
+    ACCESS = "access", "Access (a copy of their records)"
+    RECTIFICATION = "rectification", "Rectification (correct inaccurate records)"
+    ERASURE = "erasure", "Erasure (delete records)"
+    RESTRICTION = "restriction", "Restriction (limit how records are used)"
+    OBJECTION = "objection", "Objection (for example to the use of the NHS number in shared care records)"
+    PORTABILITY = "portability", "Portability (data in a machine-readable form)"
 
 
-RIGHT_LABELS = {
-    Right.ACCESS: "Access (a copy of their records)",
-    Right.RECTIFICATION: "Rectification (correct inaccurate records)",
-    Right.ERASURE: "Erasure (delete records)",
-    Right.RESTRICTION: "Restriction (limit how records are used)",
-    Right.OBJECTION: "Objection (for example to the use of the NHS number in shared care records)",
-    Right.PORTABILITY: "Portability (data in a machine-readable form)",
-}
+class Channel(LabelledEnum):
+    EMAIL = "email", "Email"
+    POST = "post", "Post"
+    PHONE = "phone", "Phone"
+    IN_PERSON = "in_person", "In person"
+    WEB_FORM = "web_form", "Web form"
+    OTHER_BODY = "other_body", "Passed on by another body"
 
 
-class Channel(enum.StrEnum):
-    EMAIL = "email"
-    POST = "post"
-    PHONE = "phone"
-    IN_PERSON = "in_person"
-    WEB_FORM = "web_form"
-    OTHER_BODY = "other_body"
-
-    @property
-    def label(self) -> str:
-        return CHANNEL_LABELS[self]
-
-
-CHANNEL_LABELS = {
-    Channel.EMAIL: "Email",
-    Channel.POST: "Post",
-    Channel.PHONE: "Phone",
-    Channel.IN_PERSON: "In person",
-    Channel.WEB_FORM: "Web form",
-    Channel.OTHER_BODY: "Passed on by another body",
-}
-
-
-class CaseStatus(enum.StrEnum):
+class CaseStatus(LabelledEnum):
     """Where a case is in its life, derived from the facts each stage records (sar.cases.workflow); never set by hand.
 
     A closed case carries its outcome decision.
     """
 
-    RECEIVED = "received"
-    AWAITING_ID = "awaiting_id"
-    AWAITING_AUTHORITY = "awaiting_authority"
-    AWAITING_FEE = "awaiting_fee"
-    AWAITING_CLARIFICATION = "awaiting_clarification"
-    GATHERING = "gathering"
-    IN_REVIEW = "in_review"
-    AWAITING_SIGN_OFF = "awaiting_sign_off"
-    RETURNED = "returned"
-    READY_TO_SEND = "ready_to_send"
-    CLOSED = "closed"
-
-    @property
-    def label(self) -> str:
-        return STATUS_LABELS[self]
+    RECEIVED = "received", "Received"
+    AWAITING_ID = "awaiting_id", "Awaiting proof of identity"
+    AWAITING_AUTHORITY = "awaiting_authority", "Awaiting evidence of authority"
+    AWAITING_FEE = "awaiting_fee", "Awaiting fee"
+    AWAITING_CLARIFICATION = "awaiting_clarification", "Awaiting clarification"
+    GATHERING = "gathering", "Gathering records"
+    IN_REVIEW = "in_review", "In review"
+    AWAITING_SIGN_OFF = "awaiting_sign_off", "Awaiting sign-off"
+    RETURNED = "returned", "Returned for changes"
+    READY_TO_SEND = "ready_to_send", "Signed off: send the response"
+    CLOSED = "closed", "Closed"
 
     @property
     def stage(self) -> CaseStage:
         return STATUS_STAGES[self]
 
 
-STATUS_LABELS = {
-    CaseStatus.RECEIVED: "Received",
-    CaseStatus.AWAITING_ID: "Awaiting proof of identity",
-    CaseStatus.AWAITING_AUTHORITY: "Awaiting evidence of authority",
-    CaseStatus.AWAITING_FEE: "Awaiting fee",
-    CaseStatus.AWAITING_CLARIFICATION: "Awaiting clarification",
-    CaseStatus.GATHERING: "Gathering records",
-    CaseStatus.IN_REVIEW: "In review",
-    CaseStatus.AWAITING_SIGN_OFF: "Awaiting sign-off",
-    CaseStatus.RETURNED: "Returned for changes",
-    CaseStatus.READY_TO_SEND: "Signed off: send the response",
-    CaseStatus.CLOSED: "Closed",
-}
-
-
-class CaseStage(enum.StrEnum):
+class CaseStage(LabelledEnum):
     """The part of the work a case is in; each stage records its own facts (sar.cases.facts)."""
 
-    INTAKE = "intake"
-    GATHERING = "gathering"
-    REVIEW = "review"
-    SIGN_OFF = "sign_off"
-    RESPONSE = "response"
-    CLOSED = "closed"
-
-    @property
-    def label(self) -> str:
-        return STAGE_LABELS[self]
+    INTAKE = "intake", "Checking the request"
+    GATHERING = "gathering", "Gathering records"
+    REVIEW = "review", "Reviewing records"
+    SIGN_OFF = "sign_off", "Sign-off"
+    RESPONSE = "response", "Sending the response"
+    CLOSED = "closed", "Closed"
 
 
-STAGE_LABELS = {
-    CaseStage.INTAKE: "Checking the request",
-    CaseStage.GATHERING: "Gathering records",
-    CaseStage.REVIEW: "Reviewing records",
-    CaseStage.SIGN_OFF: "Sign-off",
-    CaseStage.RESPONSE: "Sending the response",
-    CaseStage.CLOSED: "Closed",
-}
 STATUS_STAGES = {
     CaseStatus.RECEIVED: CaseStage.INTAKE,
     CaseStatus.AWAITING_ID: CaseStage.INTAKE,
@@ -155,66 +96,31 @@ STATUS_STAGES = {
 }
 
 
-class Outcome(enum.StrEnum):
-    FULL = "FULL"
-    PARTIAL = "PARTIAL"
-    NONE_HELD = "NONE_HELD"
-    WITHHELD_ALL = "WITHHELD_ALL"
-    NCND = "NCND"
-    REFUSED_MUE = "REFUSED_MUE"
-    FEE_UNPAID_CLOSED = "FEE_UNPAID_CLOSED"
-    ID_NOT_PROVIDED_CLOSED = "ID_NOT_PROVIDED_CLOSED"
-    AUTHORITY_NOT_PROVIDED_CLOSED = "AUTHORITY_NOT_PROVIDED_CLOSED"
-    CLARIFICATION_NOT_PROVIDED_CLOSED = "CLARIFICATION_NOT_PROVIDED_CLOSED"
-    WITHDRAWN = "WITHDRAWN"
-    TRANSFERRED = "TRANSFERRED"
-    OTHER_RIGHT_ACTIONED = "OTHER_RIGHT_ACTIONED"
-    OTHER_RIGHT_REFUSED = "OTHER_RIGHT_REFUSED"
-
-    @property
-    def label(self) -> str:
-        return OUTCOME_LABELS[self]
+class Outcome(LabelledEnum):
+    FULL = "FULL", "Disclosed in full"
+    PARTIAL = "PARTIAL", "Disclosed in part (exemptions applied)"
+    NONE_HELD = "NONE_HELD", "No information held"
+    WITHHELD_ALL = "WITHHELD_ALL", "All information withheld"
+    NCND = "NCND", "Neither confirm nor deny"
+    REFUSED_MUE = "REFUSED_MUE", "Refused: manifestly unfounded or excessive"
+    FEE_UNPAID_CLOSED = "FEE_UNPAID_CLOSED", "Closed: fee not paid"
+    ID_NOT_PROVIDED_CLOSED = "ID_NOT_PROVIDED_CLOSED", "Closed: proof of identity not provided"
+    AUTHORITY_NOT_PROVIDED_CLOSED = "AUTHORITY_NOT_PROVIDED_CLOSED", "Closed: evidence of authority not provided"
+    CLARIFICATION_NOT_PROVIDED_CLOSED = "CLARIFICATION_NOT_PROVIDED_CLOSED", "Closed: clarification not provided"
+    WITHDRAWN = "WITHDRAWN", "Withdrawn by the requester"
+    TRANSFERRED = "TRANSFERRED", "Transferred to another body"
+    OTHER_RIGHT_ACTIONED = "OTHER_RIGHT_ACTIONED", "Other right actioned"
+    OTHER_RIGHT_REFUSED = "OTHER_RIGHT_REFUSED", "Other right refused"
 
 
-OUTCOME_LABELS = {
-    Outcome.FULL: "Disclosed in full",
-    Outcome.PARTIAL: "Disclosed in part (exemptions applied)",
-    Outcome.NONE_HELD: "No information held",
-    Outcome.WITHHELD_ALL: "All information withheld",
-    Outcome.NCND: "Neither confirm nor deny",
-    Outcome.REFUSED_MUE: "Refused: manifestly unfounded or excessive",
-    Outcome.FEE_UNPAID_CLOSED: "Closed: fee not paid",
-    Outcome.ID_NOT_PROVIDED_CLOSED: "Closed: proof of identity not provided",
-    Outcome.AUTHORITY_NOT_PROVIDED_CLOSED: "Closed: evidence of authority not provided",
-    Outcome.CLARIFICATION_NOT_PROVIDED_CLOSED: "Closed: clarification not provided",
-    Outcome.WITHDRAWN: "Withdrawn by the requester",
-    Outcome.TRANSFERRED: "Transferred to another body",
-    Outcome.OTHER_RIGHT_ACTIONED: "Other right actioned",
-    Outcome.OTHER_RIGHT_REFUSED: "Other right refused",
-}
-
-
-class TransferTarget(enum.StrEnum):
+class TransferTarget(LabelledEnum):
     """Where a TRANSFERRED request went (sar-rules sections 1.4 and 6)."""
 
-    SCHOOL_RECORD = "school_record"
-    NHS = "nhs"
-    POLICE = "police"
-    ACADEMY_TRUST = "academy_trust"
-    OTHER = "other"
-
-    @property
-    def label(self) -> str:
-        return TRANSFER_LABELS[self]
-
-
-TRANSFER_LABELS = {
-    TransferTarget.SCHOOL_RECORD: "A maintained school (the parent's right to the educational record)",
-    TransferTarget.NHS: "An NHS body",
-    TransferTarget.POLICE: "The police",
-    TransferTarget.ACADEMY_TRUST: "An academy trust",
-    TransferTarget.OTHER: "Another organisation",
-}
+    SCHOOL_RECORD = "school_record", "A maintained school (the parent's right to the educational record)"
+    NHS = "nhs", "An NHS body"
+    POLICE = "police", "The police"
+    ACADEMY_TRUST = "academy_trust", "An academy trust"
+    OTHER = "other", "Another organisation"
 
 
 @dataclass(frozen=True)
@@ -312,21 +218,17 @@ EXEMPTIONS: dict[str, Exemption] = {
 EXEMPTION_CODES = tuple(EXEMPTIONS)
 
 
-class RequesterType(enum.StrEnum):
+class RequesterType(LabelledEnum):
     """Who is asking, relative to the data subject (sar-rules sections 5 and 7)."""
 
-    SELF = "self"
-    COMPETENT_CHILD = "competent_child"
-    PARENT_PR = "parent_pr"
-    SOLICITOR = "solicitor"
-    ADVOCATE = "advocate"
-    ATTORNEY = "attorney"
-    DEPUTY = "deputy"
-    OTHER = "other"
-
-    @property
-    def label(self) -> str:
-        return REQUESTER_TYPE_LABELS[self]
+    SELF = "self", "The data subject (an adult asking for their own records)"
+    COMPETENT_CHILD = "competent_child", "A child asking for their own records"
+    PARENT_PR = "parent_pr", "A parent or carer with parental responsibility"
+    SOLICITOR = "solicitor", "A solicitor acting with the subject's authority"
+    ADVOCATE = "advocate", "An advocate or relative acting with the subject's authority"
+    ATTORNEY = "attorney", "An attorney (lasting power of attorney)"
+    DEPUTY = "deputy", "A deputy appointed by the Court of Protection"
+    OTHER = "other", "Someone else"
 
     @property
     def is_subject(self) -> bool:
@@ -345,79 +247,36 @@ class RequesterType(enum.StrEnum):
         }.get(self, "requester")
 
 
-REQUESTER_TYPE_LABELS = {
-    RequesterType.SELF: "The data subject (an adult asking for their own records)",
-    RequesterType.COMPETENT_CHILD: "A child asking for their own records",
-    RequesterType.PARENT_PR: "A parent or carer with parental responsibility",
-    RequesterType.SOLICITOR: "A solicitor acting with the subject's authority",
-    RequesterType.ADVOCATE: "An advocate or relative acting with the subject's authority",
-    RequesterType.ATTORNEY: "An attorney (lasting power of attorney)",
-    RequesterType.DEPUTY: "A deputy appointed by the Court of Protection",
-    RequesterType.OTHER: "Someone else",
-}
+class PersonRole(LabelledEnum):
+    DATA_SUBJECT = "data_subject", "Data subject"
+    REQUESTER = "requester", "Requester"
+    PROFESSIONAL = "professional", "Professional acting officially"
+    THIRD_PARTY = "third_party", "Third party"
 
 
-class PersonRole(enum.StrEnum):
-    DATA_SUBJECT = "data_subject"
-    REQUESTER = "requester"
-    PROFESSIONAL = "professional"
-    THIRD_PARTY = "third_party"
-
-    @property
-    def label(self) -> str:
-        return PERSON_ROLE_LABELS[self]
+class EvidenceKind(LabelledEnum):
+    IDENTITY = "identity", "Proof of identity"
+    AUTHORITY = "authority", "Evidence of authority to act"
+    PARENTAL_RESPONSIBILITY = "parental_responsibility", "Proof of parental responsibility"
 
 
-PERSON_ROLE_LABELS = {
-    PersonRole.DATA_SUBJECT: "Data subject",
-    PersonRole.REQUESTER: "Requester",
-    PersonRole.PROFESSIONAL: "Professional acting officially",
-    PersonRole.THIRD_PARTY: "Third party",
-}
-
-
-class EvidenceKind(enum.StrEnum):
-    IDENTITY = "identity"
-    AUTHORITY = "authority"
-    PARENTAL_RESPONSIBILITY = "parental_responsibility"
-
-    @property
-    def label(self) -> str:
-        return EVIDENCE_KIND_LABELS[self]
-
-
-EVIDENCE_KIND_LABELS = {
-    EvidenceKind.IDENTITY: "Proof of identity",
-    EvidenceKind.AUTHORITY: "Evidence of authority to act",
-    EvidenceKind.PARENTAL_RESPONSIBILITY: "Proof of parental responsibility",
-}
-
-
-class CompetenceDecision(enum.StrEnum):
+class CompetenceDecision(LabelledEnum):
     """What the competence and best-interests assessment concluded (sar-rules section 5)."""
 
-    COMPETENT_OWN_REQUEST = "competent_own_request"
-    COMPETENT_AUTHORISES = "competent_authorises"
-    COMPETENT_DOES_NOT_AUTHORISE = "competent_does_not_authorise"
-    NOT_COMPETENT_IN_BEST_INTERESTS = "not_competent_in_best_interests"
-    NOT_COMPETENT_NOT_IN_BEST_INTERESTS = "not_competent_not_in_best_interests"
-
-    @property
-    def label(self) -> str:
-        return COMPETENCE_LABELS[self]
-
-
-COMPETENCE_LABELS = {
-    CompetenceDecision.COMPETENT_OWN_REQUEST: "The child is competent and is making the request themselves",
-    CompetenceDecision.COMPETENT_AUTHORISES: "The child is competent and authorises the requester",
-    CompetenceDecision.COMPETENT_DOES_NOT_AUTHORISE: "The child is competent and does not authorise the requester",
-    CompetenceDecision.NOT_COMPETENT_IN_BEST_INTERESTS: (
-        "The child lacks understanding; disclosure to the requester is in the child's best interests"
-    ),
-    CompetenceDecision.NOT_COMPETENT_NOT_IN_BEST_INTERESTS: (
-        "The child lacks understanding; disclosure to the requester is not in the child's best interests"
-    ),
-}
+    COMPETENT_OWN_REQUEST = "competent_own_request", "The child is competent and is making the request themselves"
+    COMPETENT_AUTHORISES = "competent_authorises", "The child is competent and authorises the requester"
+    COMPETENT_DOES_NOT_AUTHORISE = (
+        "competent_does_not_authorise",
+        "The child is competent and does not authorise the requester",
+    )
+    NOT_COMPETENT_IN_BEST_INTERESTS = (
+        "not_competent_in_best_interests",
+        "The child lacks understanding; disclosure to the requester is in the child's best interests",
+    )
+    NOT_COMPETENT_NOT_IN_BEST_INTERESTS = (
+        "not_competent_not_in_best_interests",
+        "The child lacks understanding; disclosure to the requester is not in the child's best interests",
+    )
 
 
 class Case(CreatedAtMixin, Base):

@@ -8,7 +8,6 @@ clock for every case on every page view.
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 from typing import ClassVar
 
@@ -17,64 +16,32 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from sar.auth.models import User
 from sar.db import Base, string_enum, utcnow
+from sar.enums import LabelledEnum
 
 
-class EventKind(enum.StrEnum):
-    ID_REQUESTED = "id_requested"
-    ID_RECEIVED = "id_received"
-    AUTHORITY_REQUESTED = "authority_requested"
-    AUTHORITY_RECEIVED = "authority_received"
-    FEE_REQUESTED = "fee_requested"
-    FEE_PAID = "fee_paid"
-    CLARIFICATION_ASKED = "clarification_asked"
-    CLARIFICATION_ANSWERED = "clarification_answered"
-    EXTENSION_DECIDED = "extension_decided"
-    CASE_CLOSED = "case_closed"
-    CASE_REOPENED = "case_reopened"
-
-    @property
-    def label(self) -> str:
-        return EVENT_LABELS[self]
+class EventKind(LabelledEnum):
+    ID_REQUESTED = "id_requested", "Proof of identity asked for"
+    ID_RECEIVED = "id_received", "Proof of identity received"
+    AUTHORITY_REQUESTED = "authority_requested", "Evidence of authority asked for"
+    AUTHORITY_RECEIVED = "authority_received", "Evidence of authority received"
+    FEE_REQUESTED = "fee_requested", "Fee asked for"
+    FEE_PAID = "fee_paid", "Fee paid"
+    CLARIFICATION_ASKED = "clarification_asked", "Clarification asked for (clock paused)"
+    CLARIFICATION_ANSWERED = "clarification_answered", "Clarification received (clock restarted)"
+    EXTENSION_DECIDED = "extension_decided", "Extension by two months decided"
+    CASE_CLOSED = "case_closed", "Response sent and case closed"
+    CASE_REOPENED = "case_reopened", "Case reopened"
 
 
-EVENT_LABELS = {
-    EventKind.ID_REQUESTED: "Proof of identity asked for",
-    EventKind.ID_RECEIVED: "Proof of identity received",
-    EventKind.AUTHORITY_REQUESTED: "Evidence of authority asked for",
-    EventKind.AUTHORITY_RECEIVED: "Evidence of authority received",
-    EventKind.FEE_REQUESTED: "Fee asked for",
-    EventKind.FEE_PAID: "Fee paid",
-    EventKind.CLARIFICATION_ASKED: "Clarification asked for (clock paused)",
-    EventKind.CLARIFICATION_ANSWERED: "Clarification received (clock restarted)",
-    EventKind.EXTENSION_DECIDED: "Extension by two months decided",
-    EventKind.CASE_CLOSED: "Response sent and case closed",
-    EventKind.CASE_REOPENED: "Case reopened",
-}
-
-
-class ClockStatus(enum.StrEnum):
+class ClockStatus(LabelledEnum):
     """Where the clock stands; the dashboard groups and filters on it (urgency comes from the due date)."""
 
-    RUNNING = "running"
-    PAUSED = "paused"  # clarification asked, not yet answered (access requests only)
-    AWAITING_ID = "awaiting_id"
-    AWAITING_AUTHORITY = "awaiting_authority"
-    AWAITING_FEE = "awaiting_fee"
-    CLOSED = "closed"
-
-    @property
-    def label(self) -> str:
-        return STATUS_LABELS[self]
-
-
-STATUS_LABELS = {
-    ClockStatus.RUNNING: "Running",
-    ClockStatus.PAUSED: "Paused for clarification",
-    ClockStatus.AWAITING_ID: "Awaiting proof of identity",
-    ClockStatus.AWAITING_AUTHORITY: "Awaiting evidence of authority",
-    ClockStatus.AWAITING_FEE: "Awaiting fee",
-    ClockStatus.CLOSED: "Closed",
-}
+    RUNNING = "running", "Running"
+    PAUSED = "paused", "Paused for clarification"  # clarification asked, not yet answered (access requests only)
+    AWAITING_ID = "awaiting_id", "Awaiting proof of identity"
+    AWAITING_AUTHORITY = "awaiting_authority", "Awaiting evidence of authority"
+    AWAITING_FEE = "awaiting_fee", "Awaiting fee"
+    CLOSED = "closed", "Closed"
 
 
 class ClockEvent(Base):

@@ -18,20 +18,14 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from sar.auth.models import User
 from sar.db import Base, CreatedAtMixin, string_enum, utcnow
+from sar.enums import LabelledEnum
 
 
-class ConsultationKind(enum.StrEnum):
-    NONE = ""
-    HEALTH = "health"  # the appropriate health professional's opinion, and its date
-    SOCIAL_WORK = "social_work"  # a team manager's recorded reasons
-
-    @property
-    def label(self) -> str:
-        return {
-            ConsultationKind.NONE: "None",
-            ConsultationKind.HEALTH: "Opinion of the appropriate health professional",
-            ConsultationKind.SOCIAL_WORK: "Team manager's recorded reasons",
-        }[self]
+class ConsultationKind(LabelledEnum):
+    NONE = "", "None"
+    # with the date of the opinion
+    HEALTH = "health", "Opinion of the appropriate health professional"
+    SOCIAL_WORK = "social_work", "Team manager's recorded reasons"
 
 
 class Exemption(Base):
@@ -60,14 +54,10 @@ class Exemption(Base):
         return f"{self.code} – {self.name}"
 
 
-class Outcome(enum.StrEnum):
-    PENDING = "pending"  # needs a decision
-    REDACT = "redact"
-    KEEP = "keep"
-
-    @property
-    def label(self) -> str:
-        return {Outcome.PENDING: "Needs a decision", Outcome.REDACT: "Redact", Outcome.KEEP: "Disclose"}[self]
+class Outcome(LabelledEnum):
+    PENDING = "pending", "Needs a decision"
+    REDACT = "redact", "Redact"
+    KEEP = "keep", "Disclose"
 
 
 class Origin(enum.StrEnum):
@@ -240,20 +230,11 @@ class Consultation(CreatedAtMixin, Base):
         return self.recorded_at is None and not self.withdrawn
 
 
-class SignOffState(enum.StrEnum):
-    IN_REVIEW = "in_review"
-    READY = "ready"  # the reviewer says it is done; waiting for a second person
-    SIGNED_OFF = "signed_off"
-    RETURNED = "returned"  # the second person sent it back with comments
-
-    @property
-    def label(self) -> str:
-        return {
-            SignOffState.IN_REVIEW: "In review",
-            SignOffState.READY: "Ready for sign-off",
-            SignOffState.SIGNED_OFF: "Signed off",
-            SignOffState.RETURNED: "Returned to the reviewer",
-        }[self]
+class SignOffState(LabelledEnum):
+    IN_REVIEW = "in_review", "In review"
+    READY = "ready", "Ready for sign-off"  # the reviewer says it is done; waiting for a second person
+    SIGNED_OFF = "signed_off", "Signed off"
+    RETURNED = "returned", "Returned to the reviewer"  # the second person sent it back with comments
 
 
 class CaseReview(Base):

@@ -9,7 +9,6 @@ file (email attachments, archive members) are child documents.
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 from typing import Any, ClassVar
 
@@ -18,25 +17,17 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from sar.auth.models import Team, User
 from sar.db import Base, CreatedAtMixin, string_enum, utcnow
+from sar.enums import LabelledEnum
 from sar.storage import StoredFileMixin
 
 TITLE_MAX = 500
 
 
-class DocumentStatus(enum.StrEnum):
-    QUEUED = "queued"  # stored, waiting to be read
-    READY = "ready"  # pages and words extracted
-    REFUSED = "refused"  # cannot be read: kept with the reason for a person to deal with
-    DUPLICATE = "duplicate"  # the same content as another document of the case (duplicate_of)
-
-    @property
-    def label(self) -> str:
-        return {
-            DocumentStatus.QUEUED: "Waiting to be read",
-            DocumentStatus.READY: "Ready",
-            DocumentStatus.REFUSED: "Cannot be read",
-            DocumentStatus.DUPLICATE: "Exact duplicate",
-        }[self]
+class DocumentStatus(LabelledEnum):
+    QUEUED = "queued", "Waiting to be read"
+    READY = "ready", "Ready"  # pages and words extracted
+    REFUSED = "refused", "Cannot be read"  # cannot be read: kept with the reason for a person to deal with
+    DUPLICATE = "duplicate", "Exact duplicate"  # the same content as another document of the case (duplicate_of)
 
 
 class Document(StoredFileMixin, CreatedAtMixin, Base):
@@ -104,13 +95,9 @@ class DocumentPage(Base):
     document: Mapped[Document] = relationship(back_populates="pages")
 
 
-class GroupKind(enum.StrEnum):
-    NEAR_DUPLICATE = "near_duplicate"
-    EMAIL_THREAD = "email_thread"
-
-    @property
-    def label(self) -> str:
-        return {GroupKind.NEAR_DUPLICATE: "Near-duplicates", GroupKind.EMAIL_THREAD: "Email thread"}[self]
+class GroupKind(LabelledEnum):
+    NEAR_DUPLICATE = "near_duplicate", "Near-duplicates"
+    EMAIL_THREAD = "email_thread", "Email thread"
 
 
 class DocumentGroup(Base):
@@ -153,22 +140,12 @@ class DocumentGroupMember(Base):
 # --- search tasks ------------------------------------------------------------------------------------------
 
 
-class TaskStatus(enum.StrEnum):
-    OPEN = "open"
-    RECORDS_SUPPLIED = "records_supplied"
-    NO_RECORDS = "no_records"
-    FAILED = "failed"  # a connector run failed: the error is kept on the task
-    CANCELLED = "cancelled"
-
-    @property
-    def label(self) -> str:
-        return {
-            TaskStatus.OPEN: "Open",
-            TaskStatus.RECORDS_SUPPLIED: "Records supplied",
-            TaskStatus.NO_RECORDS: "No records held",
-            TaskStatus.FAILED: "Failed",
-            TaskStatus.CANCELLED: "Cancelled",
-        }[self]
+class TaskStatus(LabelledEnum):
+    OPEN = "open", "Open"
+    RECORDS_SUPPLIED = "records_supplied", "Records supplied"
+    NO_RECORDS = "no_records", "No records held"
+    FAILED = "failed", "Failed"  # a connector run failed: the error is kept on the task
+    CANCELLED = "cancelled", "Cancelled"
 
     @property
     def is_open(self) -> bool:

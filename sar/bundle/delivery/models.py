@@ -8,7 +8,6 @@ a different channel from the link (email, an SMS text the officer sends, or a po
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 from typing import ClassVar
 
@@ -17,36 +16,21 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from sar.auth.models import User
 from sar.db import Base, string_enum, utcnow
+from sar.enums import LabelledEnum
 
 
-class PasswordChannel(enum.StrEnum):
-    EMAIL = "email"  # a second email, separate from the link's
-    SMS = "sms"  # a text the officer sends from the council's phone; shown to the officer once
-    POST = "post"  # a letter printed for post
-
-    @property
-    def label(self) -> str:
-        return {
-            PasswordChannel.EMAIL: "A separate email",
-            PasswordChannel.SMS: "A text message (SMS) you send",
-            PasswordChannel.POST: "A letter by post",
-        }[self]
+class PasswordChannel(LabelledEnum):
+    EMAIL = "email", "A separate email"  # a second email, separate from the link's
+    # a text the officer sends from the council's phone; shown to the officer once
+    SMS = "sms", "A text message (SMS) you send"
+    POST = "post", "A letter by post"
 
 
-class LinkState(enum.StrEnum):
-    ACTIVE = "active"
-    EXPIRED = "expired"
-    REVOKED = "revoked"
-    USED_UP = "used_up"  # every allowed download has been made
-
-    @property
-    def label(self) -> str:
-        return {
-            LinkState.ACTIVE: "Active",
-            LinkState.EXPIRED: "Expired",
-            LinkState.REVOKED: "Revoked",
-            LinkState.USED_UP: "All downloads used",
-        }[self]
+class LinkState(LabelledEnum):
+    ACTIVE = "active", "Active"
+    EXPIRED = "expired", "Expired"
+    REVOKED = "revoked", "Revoked"
+    USED_UP = "used_up", "All downloads used"  # every allowed download has been made
 
 
 class DeliveryLink(Base):

@@ -3,7 +3,6 @@ council's Art 15 supplementary information."""
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 from typing import Any, ClassVar
 
@@ -12,38 +11,24 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from sar.auth.models import User
 from sar.db import Base, string_enum, utcnow
+from sar.enums import LabelledEnum
 from sar.storage import StoredFileMixin
 
 
-class LetterKind(enum.StrEnum):
-    ACKNOWLEDGEMENT = "acknowledgement"
-    EVIDENCE_REQUEST = "evidence_request"
-    CLARIFICATION = "clarification"
-    EXTENSION = "extension"
-    FEE_REQUEST = "fee_request"
-    REFUSAL = "refusal"
-    NO_DATA_HELD = "no_data_held"
-    DISCLOSURE_COVER = "disclosure_cover"
-
-    @property
-    def label(self) -> str:
-        return KIND_LABELS[self]
+class LetterKind(LabelledEnum):
+    ACKNOWLEDGEMENT = "acknowledgement", "Acknowledgement"
+    EVIDENCE_REQUEST = "evidence_request", "Request for proof of identity or authority"
+    CLARIFICATION = "clarification", "Request for clarification"
+    EXTENSION = "extension", "Extension notice"
+    FEE_REQUEST = "fee_request", "Fee request"
+    REFUSAL = "refusal", "Refusal"
+    NO_DATA_HELD = "no_data_held", "No information held"
+    DISCLOSURE_COVER = "disclosure_cover", "Disclosure cover letter"
 
     @property
     def hint(self) -> str:
         return KIND_HINTS[self]
 
-
-KIND_LABELS = {
-    LetterKind.ACKNOWLEDGEMENT: "Acknowledgement",
-    LetterKind.EVIDENCE_REQUEST: "Request for proof of identity or authority",
-    LetterKind.CLARIFICATION: "Request for clarification",
-    LetterKind.EXTENSION: "Extension notice",
-    LetterKind.FEE_REQUEST: "Fee request",
-    LetterKind.REFUSAL: "Refusal",
-    LetterKind.NO_DATA_HELD: "No information held",
-    LetterKind.DISCLOSURE_COVER: "Disclosure cover letter",
-}
 
 KIND_HINTS = {
     LetterKind.ACKNOWLEDGEMENT: "Confirms the request arrived, with its reference and the date it is due.",
@@ -61,29 +46,15 @@ KIND_HINTS = {
 }
 
 
-class Audience(enum.StrEnum):
-    ADULT = "adult"
-    CHILD = "child"
-
-    @property
-    def label(self) -> str:
-        return AUDIENCE_LABELS[self]
+class Audience(LabelledEnum):
+    ADULT = "adult", "Standard"
+    CHILD = "child", "Plain language for a child or young person"
 
 
-AUDIENCE_LABELS = {
-    Audience.ADULT: "Standard",
-    Audience.CHILD: "Plain language for a child or young person",
-}
-
-
-class LetterStatus(enum.StrEnum):
-    DRAFT = "draft"  # written and kept on the case, not yet sent
-    EMAILED = "emailed"  # queued in the mail outbox with the PDF attached
-    POSTED = "posted"  # printed for post
-
-    @property
-    def label(self) -> str:
-        return {"draft": "Not sent yet", "emailed": "Sent by email", "posted": "Printed for post"}[self.value]
+class LetterStatus(LabelledEnum):
+    DRAFT = "draft", "Not sent yet"  # written and kept on the case, not yet sent
+    EMAILED = "emailed", "Sent by email"  # queued in the mail outbox with the PDF attached
+    POSTED = "posted", "Printed for post"
 
 
 class LetterTemplate(Base):
