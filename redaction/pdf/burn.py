@@ -131,7 +131,8 @@ def render(page: pdfium.PdfPage, geometry: PageGeometry) -> Image.Image:
     )
     image = bitmap.to_pil().convert("RGB" if colour else "L")
     if image.size != (geometry.width_px, geometry.height_px):
-        image = image.resize((geometry.width_px, geometry.height_px))
+        # Nearest-neighbour: a pixel-off render is matched without greying the edges of one-bit text.
+        image = image.resize((geometry.width_px, geometry.height_px), Image.Resampling.NEAREST)
     return image
 
 
