@@ -9,7 +9,7 @@ the final schema directly (issue 8: they repeated the same table shapes nine tim
 the last of them, so a database already at 0009_delivery (a demo database in instance/, say) is at head with
 nothing to do. A database at any older pre-release revision (0001_spine … 0008_bundle) cannot be upgraded: Alembic
 no longer knows those revisions. No council holds one; recreate it (``flask --app sar db upgrade`` on an empty
-database, then ``flask --app sar demo-seed`` for the demo data).
+database, then ``flask --app sar seed-demo`` for the demo data).
 
 The data steps of the old revisions (re-deriving every case's status in 0004, indexing case names and sealing
 existing audit events in 0002) are gone with them: on an empty database they had nothing to do.
