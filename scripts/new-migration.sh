@@ -3,8 +3,9 @@
 #
 # It compares the models with a scratch database built by upgrading to the current head, so the
 # result never depends on the state of anyone's own database. Revision ids are readable and
-# ordered: 0001_spine, 0002_clock, ... Set SAR_MIGRATION_DATABASE_URL to generate against another
-# empty database (for example PostgreSQL) instead of a scratch SQLite file.
+# ordered: after the baseline 0009_delivery come 0010_name, 0011_name, ... Set
+# SAR_MIGRATION_DATABASE_URL to generate against another empty database (for example PostgreSQL)
+# instead of a scratch SQLite file.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -18,8 +18,10 @@ import support
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.operations import ops
+from alembic.script import ScriptDirectory
 from flask import Flask
 
+import sar
 from sar import audit, create_app
 from sar.audit import SYSTEM
 from sar.audit_triggers import CreateAuditTriggersOp, DropAuditTriggersOp, add_trigger_ops
@@ -149,55 +151,9 @@ def test_autogenerate_leaves_revisions_about_other_tables_alone() -> None:
     assert [type(op) for op in downgrade.ops] == [ops.DropTableOp]
 
 
-def test_upgrade_derives_every_case_status_and_reports_contradictions(empty_app: Flask, capfd) -> None:
-    """Issue 9's data migration: each case's status comes from its recorded facts, and contradictions are reported."""
-    flask_migrate.upgrade(revision="0001_spine")
-    with db.engine.begin() as connection:
-        connection.execute(
-            sa.text(
-                "INSERT INTO users (id, email, full_name, job_title, password_hash, active, failed_sign_ins,"
-                " password_changed_at, must_change_password, created_at) VALUES (1, 'a@b.example', 'An Officer', '',"
-                " 'x', true, 0, '2026-01-01 09:00:00', false, '2026-01-01 09:00:00')"
-            )
-        )
-        for number, status, outcome in (
-            (1, "ready_to_send", None),
-            (2, "gathering", None),
-            (3, "closed", "FULL"),
-            (4, "received", None),
-        ):
-            connection.execute(
-                sa.text(
-                    "INSERT INTO cases (id, reference, status, outcome, channel, received_at, received_on,"
-                    " logged_by_id, description, requester_type, scope_description, outcome_reason, exemption_codes,"
-                    " transferred_to_detail, created_at) VALUES (:id, :ref, :status, :outcome, 'email',"
-                    " '2026-01-05 10:00:00', '2026-01-05', 1, '', 'self', '', '', '[]', '', '2026-01-05 10:00:00')"
-                ),
-                {"id": number, "ref": f"SAR-2026-0000{number}", "status": status, "outcome": outcome},
-            )
-            connection.execute(
-                sa.text("INSERT INTO case_rights (case_id, \"right\") VALUES (:id, 'access')"), {"id": number}
-            )
-        # Case 2 is waiting for proof of identity (asked for, not received); case 4's record is consistent.
-        connection.execute(
-            sa.text(
-                "INSERT INTO case_evidence (case_id, kind, asked_for, requested_on, what_arrived, notes, created_at)"
-                " VALUES (2, 'identity', 'passport', '2026-01-06', '', '', '2026-01-06 10:00:00')"
-            )
-        )
-    capfd.readouterr()
-    flask_migrate.upgrade()  # the report is printed with the upgrade's own output
-    with db.engine.connect() as connection:
-        statuses = dict(connection.execute(sa.text("SELECT reference, status FROM cases")).all())
-    assert statuses == {
-        "SAR-2026-00001": "received",
-        "SAR-2026-00002": "awaiting_id",
-        "SAR-2026-00003": "closed",
-        "SAR-2026-00004": "received",
-    }
-    out, err = capfd.readouterr()
-    report = out + err
-    assert "SAR-2026-00001: status was ‘Signed off: send the response’ but its facts say ‘Received’" in report
-    assert "SAR-2026-00002: status was ‘Gathering records’ but its facts say ‘Awaiting proof of identity’" in report
-    assert "SAR-2026-00003: closed as ‘Disclosed in full’ but the file does not show a response bundle" in report
-    assert "SAR-2026-00004" not in report
+def test_the_baseline_keeps_the_revision_id_existing_databases_are_stamped_with() -> None:
+    """The nine pre-release revisions were squashed into one that kept the last id, so a database already at
+    0009_delivery (a demo database, say) needs no change; renaming the baseline would strand every one of them."""
+    scripts = ScriptDirectory(str(Path(sar.__file__).parent / "migrations"))
+
+    assert scripts.get_bases() == ["0009_delivery"]
