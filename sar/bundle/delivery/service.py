@@ -247,12 +247,10 @@ def _send_password(case: Case, link: DeliveryLink, bundle: Bundle, password: str
         how = "a letter to print for post"
         sms = None
     db.session.flush()
-    audit.record(
+    audit.record_on(
+        link,
         "delivery.password_sent",
-        object_type="delivery_link",
-        object_id=link.id,
-        case_id=case.id,
-        summary=f"Password for {bundle.title} sent by {how}",
+        f"Password for {bundle.title} sent by {how}",
         after={"channel": channel.value},
         by=by,
     )
@@ -292,13 +290,13 @@ def create_link(
     url = link_url(token)
     message = _link_email(case, link, url, channel)
     link.link_message_id = message.id if message else None
-    audit.record(
+    audit.record_on(
+        link,
         "delivery.link_created",
-        object_type="delivery_link",
-        object_id=link.id,
-        case_id=case.id,
-        summary=f"Download link for {bundle.title} emailed to {address}: {max_downloads} downloads, "
-        f"until {long_date(link.expires_at.date())}; password by {channel.label.lower()}",
+        (
+            f"Download link for {bundle.title} emailed to {address}: {max_downloads} downloads, "
+            f"until {long_date(link.expires_at.date())}; password by {channel.label.lower()}"
+        ),
         after={
             "bundle_id": bundle.id,
             "to": address,
@@ -324,12 +322,10 @@ def revoke_link(case: Case, link: DeliveryLink, *, by: User, reason: str = "revo
         get_store().delete(link.password_letter_key)
         link.password_letter_key = None
     db.session.flush()
-    audit.record(
+    audit.record_on(
+        link,
         "delivery.link_revoked",
-        object_type="delivery_link",
-        object_id=link.id,
-        case_id=case.id,
-        summary=f"Download link {link.id} ({link.to_address}) revoked: {reason}",
+        f"Download link {link.id} ({link.to_address}) revoked: {reason}",
         before={"state": before},
         after={"state": LinkState.REVOKED.value},
         by=by,
@@ -362,12 +358,10 @@ def resend_link(case: Case, link: DeliveryLink, *, by: User, days: int | None = 
     url = link_url(token)
     message = _link_email(case, fresh, url, fresh.password_channel)
     fresh.link_message_id = message.id if message else None
-    audit.record(
+    audit.record_on(
+        fresh,
         "delivery.link_resent",
-        object_type="delivery_link",
-        object_id=fresh.id,
-        case_id=case.id,
-        summary=f"Download link for {bundle.title} sent again to {fresh.to_address} (replaces link {link.id})",
+        f"Download link for {bundle.title} sent again to {fresh.to_address} (replaces link {link.id})",
         after={"replaces": link.id, "expires_at": fresh.expires_at, "outbox_message_id": fresh.link_message_id},
         by=by,
     )
@@ -385,12 +379,10 @@ def password_letter(case: Case, link: DeliveryLink, *, by: User) -> bytes:
         raise DeliveryRefused("The password letter is no longer kept: send a new link", "link") from missing
     if link.password_sent_at is None:
         link.password_sent_at = utcnow()
-    audit.record(
+    audit.record_on(
+        link,
         "delivery.password_letter_printed",
-        object_type="delivery_link",
-        object_id=link.id,
-        case_id=case.id,
-        summary=f"Password letter for download link {link.id} downloaded to print for post",
+        f"Password letter for download link {link.id} downloaded to print for post",
         by=by,
     )
     return content
@@ -406,12 +398,10 @@ def print_ready(case: Case, bundle: Bundle, *, by: User) -> Iterator[bytes]:
         bundle.superseded and bundle.status is not BundleStatus.RELEASED
     ):
         raise DeliveryRefused("This build was replaced by a later one: print the latest build", "bundle_id")
-    audit.record(
+    audit.record_on(
+        bundle,
         "delivery.print_copy_downloaded",
-        object_type="bundle",
-        object_id=bundle.id,
-        case_id=case.id,
-        summary=f"Print-ready copy of {bundle.title} (not encrypted) downloaded to print for post",
+        f"Print-ready copy of {bundle.title} (not encrypted) downloaded to print for post",
         after={"file_key": bundle.built_key},
         by=by,
     )
@@ -481,14 +471,7 @@ def record_failure(token: str, ip_address: str) -> None:
 
 def record_opened(link: DeliveryLink, ip_address: str) -> None:
     db.session.add(DeliveryAttempt(ip_address=ip_address[:64], link_id=link.id, succeeded=True))
-    audit.record(
-        "delivery.page_opened",
-        object_type="delivery_link",
-        object_id=link.id,
-        case_id=link.case_id,
-        summary=f"Records download page opened from {ip_address}",
-        by=requester(link),
-    )
+    audit.record_on(link, "delivery.page_opened", f"Records download page opened from {ip_address}", by=requester(link))
 
 
 def take_download(link: DeliveryLink, ip_address: str) -> Iterator[bytes] | None:
@@ -511,13 +494,13 @@ def take_download(link: DeliveryLink, ip_address: str) -> Iterator[bytes] | None
     db.session.refresh(link)
     db.session.add(DeliveryAttempt(ip_address=ip_address[:64], link_id=link.id, succeeded=True))
     bundle = bundle_of(link)
-    audit.record(
+    audit.record_on(
+        link,
         "delivery.downloaded",
-        object_type="delivery_link",
-        object_id=link.id,
-        case_id=link.case_id,
-        summary=f"{bundle.title} downloaded by the requester from {ip_address} "
-        f"(download {link.downloads} of {link.max_downloads})",
+        (
+            f"{bundle.title} downloaded by the requester from {ip_address} "
+            f"(download {link.downloads} of {link.max_downloads})"
+        ),
         after={"downloads": link.downloads, "bundle_id": bundle.id},
         by=requester(link),
     )
