@@ -23,9 +23,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app, has_request_context, url_for
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 
-from sar import audit, mail
+from sar import audit, link_attempts, mail
 from sar.audit import SystemActor
 from sar.auth.models import User
 from sar.bundle import queries, release
@@ -420,17 +420,12 @@ _PUBLIC = SystemActor("records download page")
 
 
 def too_many_failures(ip_address: str) -> bool:
-    window = utcnow() - timedelta(seconds=int(current_app.config.get("DELIVERY_RATE_WINDOW_SECONDS") or 900))
-    failures = db.session.scalar(
-        select(func.count())
-        .select_from(DeliveryAttempt)
-        .where(
-            DeliveryAttempt.ip_address == ip_address[:64],
-            DeliveryAttempt.at >= window,
-            DeliveryAttempt.succeeded.is_(False),
-        )
+    return link_attempts.too_many_failures(
+        DeliveryAttempt,
+        ip_address,
+        limit=int(current_app.config.get("DELIVERY_RATE_LIMIT") or 10),
+        window_seconds=int(current_app.config.get("DELIVERY_RATE_WINDOW_SECONDS") or 900),
     )
-    return (failures or 0) >= int(current_app.config.get("DELIVERY_RATE_LIMIT") or 10)
 
 
 def _find(token: str) -> DeliveryLink | None:
@@ -457,7 +452,7 @@ def record_failure(token: str, ip_address: str) -> None:
         reason = "bundle no longer released"
     else:
         reason = link.state().label.lower()
-    db.session.add(DeliveryAttempt(ip_address=ip_address[:64], link_id=link.id if link else None, succeeded=False))
+    link_attempts.record_attempt(DeliveryAttempt, ip_address, link.id if link else None, succeeded=False)
     audit.record(
         "delivery.refused",
         object_type="delivery_link",
@@ -470,7 +465,7 @@ def record_failure(token: str, ip_address: str) -> None:
 
 
 def record_opened(link: DeliveryLink, ip_address: str) -> None:
-    db.session.add(DeliveryAttempt(ip_address=ip_address[:64], link_id=link.id, succeeded=True))
+    link_attempts.record_attempt(DeliveryAttempt, ip_address, link.id, succeeded=True)
     audit.record_on(link, "delivery.page_opened", f"Records download page opened from {ip_address}", by=requester(link))
 
 
@@ -492,7 +487,7 @@ def take_download(link: DeliveryLink, ip_address: str) -> Iterator[bytes] | None
     if counted.rowcount != 1:  # type: ignore[attr-defined]
         return None
     db.session.refresh(link)
-    db.session.add(DeliveryAttempt(ip_address=ip_address[:64], link_id=link.id, succeeded=True))
+    link_attempts.record_attempt(DeliveryAttempt, ip_address, link.id, succeeded=True)
     bundle = bundle_of(link)
     audit.record_on(
         link,
