@@ -32,7 +32,7 @@ from sar.bundle import queries, release
 from sar.bundle.delivery.models import DeliveryAttempt, DeliveryLink, LinkState, PasswordChannel
 from sar.bundle.letters import pdf
 from sar.bundle.letters.context import council
-from sar.bundle.letters.service import email_addresses
+from sar.bundle.letters.service import NOT_A_RECORDED_ADDRESS, recorded_address
 from sar.bundle.models import Bundle, BundleStatus
 from sar.calendar import long_date, today
 from sar.cases.models import Case
@@ -120,14 +120,9 @@ def bundle_of(link: DeliveryLink) -> Bundle:
 
 
 def _check_address(case: Case, to_address: str) -> str:
-    allowed = {address.lower(): address for address in email_addresses(case)}
-    address = allowed.get(to_address.strip().lower())
+    address = recorded_address(case, to_address)
     if address is None:
-        raise DeliveryRefused(
-            "Select one of the requester's email addresses recorded on the case. To use another address, add it to "
-            "the requester's entry in the register first.",
-            "to_address",
-        )
+        raise DeliveryRefused(NOT_A_RECORDED_ADDRESS, "to_address")
     return address
 
 

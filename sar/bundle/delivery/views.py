@@ -30,6 +30,7 @@ from sar.bundle.delivery import service
 from sar.bundle.delivery.forms import DownloadForm, LinkActionForm, LinkForm
 from sar.bundle.delivery.models import PasswordChannel
 from sar.bundle.delivery.panel import panel_context
+from sar.bundle.letters.service import email_addresses
 from sar.cases.models import Case
 from sar.cases.panels import CasePanel, register_case_panel
 from sar.cases.service import get_case, record_case_viewed
@@ -56,7 +57,7 @@ def _link_form(case: Case, form: LinkForm) -> None:
         (str(b.id), f"{b.title} ({b.page_count} page{'' if b.page_count == 1 else 's'})")
         for b in service.deliverable(case)
     ]
-    form.to_address.choices = [(address, address) for address in service.email_addresses(case)]
+    form.to_address.choices = [(address, address) for address in email_addresses(case)]
 
 
 def _form_page(case: Case, form: LinkForm) -> dict[str, object]:
@@ -64,7 +65,7 @@ def _form_page(case: Case, form: LinkForm) -> dict[str, object]:
         "case": case,
         "form": form,
         "bundles": service.deliverable(case),
-        "addresses": service.email_addresses(case),
+        "addresses": email_addresses(case),
     }
 
 

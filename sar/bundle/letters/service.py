@@ -462,10 +462,23 @@ def create_letter(
 # ---------------------------------------------------------------------------------------------- sending
 
 
+NOT_A_RECORDED_ADDRESS = (
+    "Select one of the requester's email addresses recorded on the case. To use another address, add it to "
+    "the requester's entry in the register first."
+)
+
+
 def email_addresses(case: Case) -> list[str]:
-    """Where a letter may be emailed: only addresses recorded for the requester on the case."""
+    """Where a letter (or a download link) may be emailed: only addresses recorded for the requester on the case."""
     person = case.requester or case.subject
     return list(person.emails) if person is not None else []
+
+
+def recorded_address(case: Case, to_address: str) -> str | None:
+    """The address chosen, as recorded on the case (matched whatever its letter case), or None when it is not one of
+    the requester's: a form posted by hand must not send the requester's records anywhere else."""
+    allowed = {address.lower(): address for address in email_addresses(case)}
+    return allowed.get(to_address.strip().lower())
 
 
 def _record_consequences(case: Case, letter: Letter, on: date, by: User) -> str:
@@ -541,14 +554,9 @@ def send_by_email(case: Case, letter: Letter, to_address: str, *, by: User, on: 
     """Queue the letter in the mail outbox with its PDF attached; returns what else sending it recorded."""
     on = on or today()
     _check_unsent(letter)
-    allowed = {address.lower(): address for address in email_addresses(case)}
-    address = allowed.get(to_address.strip().lower())
+    address = recorded_address(case, to_address)
     if address is None:
-        raise LetterRefused(
-            "Select one of the requester's email addresses recorded on the case. To use another address, add it to "
-            "the requester's entry in the register first.",
-            "to_address",
-        )
+        raise LetterRefused(NOT_A_RECORDED_ADDRESS, "to_address")
     consequence = _record_consequences(case, letter, on, by)
     name = council()["name"]
     message = mail.queue(
