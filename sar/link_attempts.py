@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from flask import request
 from sqlalchemy import String, func, select
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -30,6 +31,11 @@ class LinkAttempt(Base):
     at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     ip_address: Mapped[str] = mapped_column(String(IP_ADDRESS_MAX), index=True)
     succeeded: Mapped[bool]
+
+
+def client_address() -> str:
+    """The address a use is counted against (behind a proxy, the app's ProxyFix has already put the client's there)."""
+    return request.remote_addr or "unknown"
 
 
 def record_attempt(model: type[LinkAttempt], ip_address: str, link_id: int | None, *, succeeded: bool) -> None:
