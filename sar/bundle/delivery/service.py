@@ -252,6 +252,39 @@ def _send_password(case: Case, link: DeliveryLink, bundle: Bundle, password: str
     return sms
 
 
+def _email_new_link(
+    case: Case,
+    bundle: Bundle,
+    *,
+    to_address: str,
+    channel: PasswordChannel,
+    days: int,
+    max_downloads: int,
+    by: User,
+    password_sent_at: datetime | None = None,
+) -> tuple[DeliveryLink, str]:
+    """A new link with a fresh token, its email queued; returns the row and its URL, the only place the token is
+    in clear."""
+    token = secrets.token_urlsafe(32)
+    link = DeliveryLink(
+        case_id=case.id,
+        bundle_id=bundle.id,
+        token_hash=_hash(token),
+        to_address=to_address,
+        password_channel=channel,
+        expires_at=utcnow() + timedelta(days=days),
+        max_downloads=max_downloads,
+        password_sent_at=password_sent_at,
+        created_by_id=by.id,
+    )
+    db.session.add(link)
+    db.session.flush()
+    url = link_url(token)
+    message = _link_email(case, link, url, channel)
+    link.link_message_id = message.id if message else None
+    return link, url
+
+
 def create_link(
     case: Case,
     bundle: Bundle,
@@ -269,22 +302,9 @@ def create_link(
     address = _check_address(case, to_address)
     checked_password = _check_password(bundle, password)
     days, max_downloads = _check_limits(days, max_downloads)
-    token = secrets.token_urlsafe(32)
-    link = DeliveryLink(
-        case_id=case.id,
-        bundle_id=bundle.id,
-        token_hash=_hash(token),
-        to_address=address,
-        password_channel=channel,
-        expires_at=utcnow() + timedelta(days=days),
-        max_downloads=max_downloads,
-        created_by_id=by.id,
+    link, url = _email_new_link(
+        case, bundle, to_address=address, channel=channel, days=days, max_downloads=max_downloads, by=by
     )
-    db.session.add(link)
-    db.session.flush()
-    url = link_url(token)
-    message = _link_email(case, link, url, channel)
-    link.link_message_id = message.id if message else None
     audit.record_on(
         link,
         "delivery.link_created",
@@ -336,23 +356,16 @@ def resend_link(case: Case, link: DeliveryLink, *, by: User, days: int | None = 
     if link.revoked_at is None:
         revoke_link(case, link, by=by, reason="replaced by a new link")
     days, max_downloads = _check_limits(days, link.max_downloads)
-    token = secrets.token_urlsafe(32)
-    fresh = DeliveryLink(
-        case_id=case.id,
-        bundle_id=bundle.id,
-        token_hash=_hash(token),
+    fresh, url = _email_new_link(
+        case,
+        bundle,
         to_address=link.to_address,
-        password_channel=link.password_channel,
-        expires_at=utcnow() + timedelta(days=days),
+        channel=link.password_channel,
+        days=days,
         max_downloads=max_downloads,
+        by=by,
         password_sent_at=link.password_sent_at,
-        created_by_id=by.id,
     )
-    db.session.add(fresh)
-    db.session.flush()
-    url = link_url(token)
-    message = _link_email(case, fresh, url, fresh.password_channel)
-    fresh.link_message_id = message.id if message else None
     audit.record_on(
         fresh,
         "delivery.link_resent",
