@@ -65,12 +65,10 @@ def stream_released(bundle: Bundle, *, by: Author, purpose: str = "download") ->
     """
     if not bundle.is_released:
         raise NotReleased(f"{bundle.title} has not been released.")
-    audit.record(
+    audit.record_on(
+        bundle,
         "bundle.file_read",
-        object_type="bundle",
-        object_id=bundle.id,
-        case_id=bundle.case_id,
-        summary=f"Released bundle file read ({purpose})",
+        f"Released bundle file read ({purpose})",
         after={"purpose": purpose, "file_key": bundle.file_key},
         by=by,
     )

@@ -80,14 +80,7 @@ def why_not_releasable(bundle: Bundle) -> str | None:
 
 
 def _refuse(bundle: Bundle, why: str, by: Author) -> BundleRefused:
-    audit.record(
-        "bundle.release_refused",
-        object_type="bundle",
-        object_id=bundle.id,
-        case_id=bundle.case_id,
-        summary=f"Release of {bundle.title} refused: {why}",
-        by=by,
-    )
+    audit.record_on(bundle, "bundle.release_refused", f"Release of {bundle.title} refused: {why}", by=by)
     return BundleRefused(why)
 
 
@@ -125,12 +118,10 @@ def release_bundle(bundle: Bundle, *, by: Author) -> Released:
     bundle.released_at = utcnow()
     bundle.released_by_id, bundle.released_by_label = audit.author_fields(by)
     db.session.flush()
-    audit.record(
+    audit.record_on(
+        bundle,
         "bundle.released",
-        object_type="bundle",
-        object_id=bundle.id,
-        case_id=bundle.case_id,
-        summary=f"{bundle.title} released ({bundle.page_count} pages, AES-256 encrypted)",
+        f"{bundle.title} released ({bundle.page_count} pages, AES-256 encrypted)",
         after={
             "file_key": stored.key,
             "size": stored.size,

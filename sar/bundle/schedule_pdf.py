@@ -179,14 +179,7 @@ def render(case: Case, path: Path) -> int:
 
 def schedule_pdf(case: Case, *, by: Author) -> bytes:
     """The internal schedule as a PDF for ``by`` to download: reading it is audited like any read of the case."""
-    audit.record(
-        "bundle.schedule_downloaded",
-        object_type="case",
-        object_id=case.id,
-        case_id=case.id,
-        summary="Internal redaction schedule (PDF) downloaded",
-        by=by,
-    )
+    audit.record_on(case, "bundle.schedule_downloaded", "Internal redaction schedule (PDF) downloaded", by=by)
     with tempfile.TemporaryDirectory(prefix="sar-schedule-") as tmp:
         path = Path(tmp) / "schedule.pdf"
         render(case, path)

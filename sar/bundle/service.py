@@ -210,12 +210,10 @@ def build_bundle(
             db.session.add(row)
         db.session.flush()
         rows.append(row)
-    audit.record(
+    audit.record_on(
+        rows[0],
         "bundle.build_started",
-        object_type="bundle",
-        object_id=rows[0].id,
-        case_id=case.id,
-        summary=f"Bundle {build_number} build started ({len(plan.documents)} documents, {len(parts)} part(s))",
+        f"Bundle {build_number} build started ({len(plan.documents)} documents, {len(parts)} part(s))",
         after={"parts": len(parts), "documents": len(plan.documents), "only_new": only_new},
         by=by,
     )
@@ -274,14 +272,7 @@ def _build_one(row: Bundle, spec: PartSpec, plan: Plan, tmp: Path, by: Author) -
     except BuildProblem as problem:
         row.status, row.error = BundleStatus.FAILED, str(problem)
         db.session.flush()
-        audit.record(
-            "bundle.build_failed",
-            object_type="bundle",
-            object_id=row.id,
-            case_id=row.case_id,
-            summary=f"{row.title} could not be built: {problem}",
-            by=by,
-        )
+        audit.record_on(row, "bundle.build_failed", f"{row.title} could not be built: {problem}", by=by)
         return
     finally:
         cleanup(workdir)
@@ -306,21 +297,17 @@ def _build_one(row: Bundle, spec: PartSpec, plan: Plan, tmp: Path, by: Author) -
     row.forbidden_count, row.must_keep_count = result.forbidden, result.must_keep
     row.status = BundleStatus.BUILT if result.passed else BundleStatus.GATE_FAILED
     db.session.flush()
-    audit.record(
+    audit.record_on(
+        row,
         "bundle.built",
-        object_type="bundle",
-        object_id=row.id,
-        case_id=row.case_id,
-        summary=f"{row.title} built: {row.page_count} pages, {row.document_count} documents",
+        f"{row.title} built: {row.page_count} pages, {row.document_count} documents",
         after={"file_key": stored.key, "pages": row.page_count, "documents": row.document_count},
         by=by,
     )
-    audit.record(
+    audit.record_on(
+        row,
         "bundle.gate_checked",
-        object_type="bundle",
-        object_id=row.id,
-        case_id=row.case_id,
-        summary=f"Release check {'passed' if result.passed else 'FAILED'} for {row.title}",
+        f"Release check {'passed' if result.passed else 'FAILED'} for {row.title}",
         after={
             "passed": result.passed,
             "sha256": result.sha256,
@@ -385,14 +372,8 @@ def start_build(case: Case, *, by: User, only_new: bool = False) -> Bundle:
     db.session.flush()
     job = enqueue(BUILD_JOB, {"case_id": case.id, "bundle_id": placeholder.id, "user_id": by.id, "only_new": only_new})
     placeholder.job_id = job.id
-    audit.record(
-        "bundle.build_queued",
-        object_type="bundle",
-        object_id=placeholder.id,
-        case_id=case.id,
-        summary="Bundle build queued",
-        after={"job_id": job.id, "only_new": only_new},
-        by=by,
+    audit.record_on(
+        placeholder, "bundle.build_queued", "Bundle build queued", after={"job_id": job.id, "only_new": only_new}, by=by
     )
     return placeholder
 
@@ -409,14 +390,7 @@ def run_build_job(payload: dict[str, Any]) -> None:
         placeholder.status, placeholder.error = BundleStatus.FAILED, refused.message
         placeholder.superseded = False
         db.session.flush()
-        audit.record(
-            "bundle.build_failed",
-            object_type="bundle",
-            object_id=placeholder.id,
-            case_id=case.id,
-            summary=f"Bundle build refused: {refused.message}",
-            by=user,
-        )
+        audit.record_on(placeholder, "bundle.build_failed", f"Bundle build refused: {refused.message}", by=user)
 
 
 def job_of(bundle: Bundle) -> Job | None:

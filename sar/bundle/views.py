@@ -16,7 +16,6 @@ from flask_login import current_user
 from werkzeug.routing import BuildError
 from werkzeug.wrappers import Response as BaseResponse
 
-from sar import audit
 from sar.auth.access import CASE_READERS, CASE_WORKERS, roles_required
 from sar.bundle import queries, schedule_pdf, service
 from sar.bundle.cli import bundle_cli
@@ -27,6 +26,7 @@ from sar.bundle.release import BundleRefused, release_bundle, why_not_releasable
 from sar.cases.facts import register_facts_provider
 from sar.cases.models import Case
 from sar.cases.panels import CasePanel, register_case_panel
+from sar.cases.service import record_case_viewed
 from sar.extensions import db
 from sar.forms import REFUSED, show_error
 from sar.review import is_signed_off
@@ -86,14 +86,7 @@ def _page(case: Case, *, build_form: BuildForm | None = None, status: int = 200,
 @roles_required(*CASE_READERS)
 def show(case_id: int) -> Page:
     case = _case(case_id)
-    audit.record(
-        "case.viewed",
-        object_type="case",
-        object_id=case.id,
-        case_id=case.id,
-        summary="Viewed the bundle page",
-        by=current_user,
-    )
+    record_case_viewed(case, by=current_user, what="the bundle page")
     return _page(case)
 
 

@@ -14,9 +14,9 @@ import secrets
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from sar import audit
+from sar import audit, link_attempts
 from sar.auth.models import User
 from sar.db import utcnow
 from sar.extensions import db
@@ -82,17 +82,12 @@ def link_state(link: UploadLink) -> str:
 
 
 def too_many_failures(ip_address: str) -> bool:
-    window = utcnow() - timedelta(seconds=int(current_app.config["UPLOAD_LINK_RATE_WINDOW_SECONDS"]))
-    failures = db.session.scalar(
-        select(func.count())
-        .select_from(UploadLinkAttempt)
-        .where(
-            UploadLinkAttempt.ip_address == ip_address,
-            UploadLinkAttempt.at >= window,
-            UploadLinkAttempt.succeeded.is_(False),
-        )
+    return link_attempts.too_many_failures(
+        UploadLinkAttempt,
+        ip_address,
+        limit=int(current_app.config["UPLOAD_LINK_RATE_LIMIT"]),
+        window_seconds=int(current_app.config["UPLOAD_LINK_RATE_WINDOW_SECONDS"]),
     )
-    return (failures or 0) >= int(current_app.config["UPLOAD_LINK_RATE_LIMIT"])
 
 
 def resolve(token: str) -> UploadLink | None:
@@ -110,7 +105,7 @@ def record_failure(token: str, ip_address: str) -> None:
     response rolls the request back."""
     link = db.session.scalar(select(UploadLink).where(UploadLink.token_hash == _hash(token))) if token else None
     reason = "no such link" if link is None else link_state(link)
-    db.session.add(UploadLinkAttempt(ip_address=ip_address[:64], link_id=link.id if link else None, succeeded=False))
+    link_attempts.record_attempt(UploadLinkAttempt, ip_address, link.id if link else None, succeeded=False)
     audit.record(
         "upload_link.refused",
         object_type="upload_link",
@@ -123,7 +118,7 @@ def record_failure(token: str, ip_address: str) -> None:
 
 
 def record_use(link: UploadLink, ip_address: str, *, viewed_only: bool) -> None:
-    db.session.add(UploadLinkAttempt(ip_address=ip_address[:64], link_id=link.id, succeeded=True))
+    link_attempts.record_attempt(UploadLinkAttempt, ip_address, link.id, succeeded=True)
     if not viewed_only:
         link.used_at = utcnow()
     audit.record(

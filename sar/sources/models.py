@@ -18,6 +18,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sar.auth.models import Team, User
 from sar.db import Base, CreatedAtMixin, string_enum, utcnow
 from sar.enums import LabelledEnum
+from sar.link_attempts import LinkAttempt
 from sar.storage import StoredFileMixin
 
 TITLE_MAX = 500
@@ -257,16 +258,12 @@ class TeamContact(Base):
     manager_email: Mapped[str] = mapped_column(String(254), default="")
 
 
-class UploadLinkAttempt(Base):
-    """Every use of the public upload route, kept in the database so its rate limit holds across processes."""
+class UploadLinkAttempt(LinkAttempt):
+    """Every use of the public upload route, for its rate limit (sar.link_attempts)."""
 
     __tablename__ = "upload_link_attempts"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
-    ip_address: Mapped[str] = mapped_column(String(64), index=True)
     link_id: Mapped[int | None] = mapped_column(ForeignKey("upload_links.id", ondelete="SET NULL"))
-    succeeded: Mapped[bool]
 
 
 class EvidenceFile(StoredFileMixin, CreatedAtMixin, Base):

@@ -11,6 +11,20 @@ from sar.bundle.delivery.models import PasswordChannel
 from sar.forms import RadiosWidget, choices
 
 
+def _count_field(label: str, missing: str, *, example: int) -> StringField:
+    """A text box for a small whole number, not an IntegerField: an empty or mistyped number gets one GOV.UK
+    message, and the service checks the range (1-90 days, 1-20 downloads) beside the field."""
+    return StringField(
+        label,
+        validators=[
+            InputRequired(message=missing),
+            Regexp(r"^\s*\d{1,4}\s*$", message=f"{label} must be a whole number, like {example}"),
+        ],
+        widget=GovTextInput(),
+        render_kw={"inputmode": "numeric"},
+    )
+
+
 class LinkForm(FlaskForm):
     bundle_id = RadioField(
         "Which bundle do you want to send?",
@@ -44,26 +58,8 @@ class LinkForm(FlaskForm):
         widget=GovTextInput(),
         render_kw={"autocomplete": "off", "spellcheck": "false"},
     )
-    # Text boxes, not IntegerField: an empty or mistyped number gets one GOV.UK message, and the service checks the
-    # range (1-90 days, 1-20 downloads) beside the field.
-    days = StringField(
-        "Days the link works",
-        validators=[
-            InputRequired(message="Enter how many days the link works"),
-            Regexp(r"^\s*\d{1,4}\s*$", message="Days the link works must be a whole number, like 28"),
-        ],
-        widget=GovTextInput(),
-        render_kw={"inputmode": "numeric"},
-    )
-    max_downloads = StringField(
-        "Downloads allowed",
-        validators=[
-            InputRequired(message="Enter how many downloads are allowed"),
-            Regexp(r"^\s*\d{1,4}\s*$", message="Downloads allowed must be a whole number, like 5"),
-        ],
-        widget=GovTextInput(),
-        render_kw={"inputmode": "numeric"},
-    )
+    days = _count_field("Days the link works", "Enter how many days the link works", example=28)
+    max_downloads = _count_field("Downloads allowed", "Enter how many downloads are allowed", example=5)
     submit = SubmitField("Send the link", widget=GovSubmitInput())
 
 

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sar.auth.models import User
 from sar.db import Base, string_enum, utcnow
 from sar.enums import LabelledEnum
+from sar.link_attempts import LinkAttempt
 
 
 class PasswordChannel(LabelledEnum):
@@ -75,13 +76,9 @@ class DeliveryLink(Base):
         return max(0, self.max_downloads - self.downloads)
 
 
-class DeliveryAttempt(Base):
-    """Every use of the public download page, kept in the database so its rate limit holds across processes."""
+class DeliveryAttempt(LinkAttempt):
+    """Every use of the public download page, for its rate limit (sar.link_attempts)."""
 
     __tablename__ = "delivery_attempts"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
-    ip_address: Mapped[str] = mapped_column(String(64), index=True)
     link_id: Mapped[int | None] = mapped_column(ForeignKey("delivery_links.id", ondelete="SET NULL"))
-    succeeded: Mapped[bool]

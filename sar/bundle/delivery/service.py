@@ -23,16 +23,16 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app, has_request_context, url_for
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 
-from sar import audit, mail
+from sar import audit, link_attempts, mail
 from sar.audit import SystemActor
 from sar.auth.models import User
 from sar.bundle import queries, release
 from sar.bundle.delivery.models import DeliveryAttempt, DeliveryLink, LinkState, PasswordChannel
 from sar.bundle.letters import pdf
 from sar.bundle.letters.context import council
-from sar.bundle.letters.service import email_addresses
+from sar.bundle.letters.service import NOT_A_RECORDED_ADDRESS, recorded_address
 from sar.bundle.models import Bundle, BundleStatus
 from sar.calendar import long_date, today
 from sar.cases.models import Case
@@ -120,14 +120,9 @@ def bundle_of(link: DeliveryLink) -> Bundle:
 
 
 def _check_address(case: Case, to_address: str) -> str:
-    allowed = {address.lower(): address for address in email_addresses(case)}
-    address = allowed.get(to_address.strip().lower())
+    address = recorded_address(case, to_address)
     if address is None:
-        raise DeliveryRefused(
-            "Select one of the requester's email addresses recorded on the case. To use another address, add it to "
-            "the requester's entry in the register first.",
-            "to_address",
-        )
+        raise DeliveryRefused(NOT_A_RECORDED_ADDRESS, "to_address")
     return address
 
 
@@ -247,16 +242,47 @@ def _send_password(case: Case, link: DeliveryLink, bundle: Bundle, password: str
         how = "a letter to print for post"
         sms = None
     db.session.flush()
-    audit.record(
+    audit.record_on(
+        link,
         "delivery.password_sent",
-        object_type="delivery_link",
-        object_id=link.id,
-        case_id=case.id,
-        summary=f"Password for {bundle.title} sent by {how}",
+        f"Password for {bundle.title} sent by {how}",
         after={"channel": channel.value},
         by=by,
     )
     return sms
+
+
+def _email_new_link(
+    case: Case,
+    bundle: Bundle,
+    *,
+    to_address: str,
+    channel: PasswordChannel,
+    days: int,
+    max_downloads: int,
+    by: User,
+    password_sent_at: datetime | None = None,
+) -> tuple[DeliveryLink, str]:
+    """A new link with a fresh token, its email queued; returns the row and its URL, the only place the token is
+    in clear."""
+    token = secrets.token_urlsafe(32)
+    link = DeliveryLink(
+        case_id=case.id,
+        bundle_id=bundle.id,
+        token_hash=_hash(token),
+        to_address=to_address,
+        password_channel=channel,
+        expires_at=utcnow() + timedelta(days=days),
+        max_downloads=max_downloads,
+        password_sent_at=password_sent_at,
+        created_by_id=by.id,
+    )
+    db.session.add(link)
+    db.session.flush()
+    url = link_url(token)
+    message = _link_email(case, link, url, channel)
+    link.link_message_id = message.id if message else None
+    return link, url
 
 
 def create_link(
@@ -276,29 +302,16 @@ def create_link(
     address = _check_address(case, to_address)
     checked_password = _check_password(bundle, password)
     days, max_downloads = _check_limits(days, max_downloads)
-    token = secrets.token_urlsafe(32)
-    link = DeliveryLink(
-        case_id=case.id,
-        bundle_id=bundle.id,
-        token_hash=_hash(token),
-        to_address=address,
-        password_channel=channel,
-        expires_at=utcnow() + timedelta(days=days),
-        max_downloads=max_downloads,
-        created_by_id=by.id,
+    link, url = _email_new_link(
+        case, bundle, to_address=address, channel=channel, days=days, max_downloads=max_downloads, by=by
     )
-    db.session.add(link)
-    db.session.flush()
-    url = link_url(token)
-    message = _link_email(case, link, url, channel)
-    link.link_message_id = message.id if message else None
-    audit.record(
+    audit.record_on(
+        link,
         "delivery.link_created",
-        object_type="delivery_link",
-        object_id=link.id,
-        case_id=case.id,
-        summary=f"Download link for {bundle.title} emailed to {address}: {max_downloads} downloads, "
-        f"until {long_date(link.expires_at.date())}; password by {channel.label.lower()}",
+        (
+            f"Download link for {bundle.title} emailed to {address}: {max_downloads} downloads, "
+            f"until {long_date(link.expires_at.date())}; password by {channel.label.lower()}"
+        ),
         after={
             "bundle_id": bundle.id,
             "to": address,
@@ -324,12 +337,10 @@ def revoke_link(case: Case, link: DeliveryLink, *, by: User, reason: str = "revo
         get_store().delete(link.password_letter_key)
         link.password_letter_key = None
     db.session.flush()
-    audit.record(
+    audit.record_on(
+        link,
         "delivery.link_revoked",
-        object_type="delivery_link",
-        object_id=link.id,
-        case_id=case.id,
-        summary=f"Download link {link.id} ({link.to_address}) revoked: {reason}",
+        f"Download link {link.id} ({link.to_address}) revoked: {reason}",
         before={"state": before},
         after={"state": LinkState.REVOKED.value},
         by=by,
@@ -345,29 +356,20 @@ def resend_link(case: Case, link: DeliveryLink, *, by: User, days: int | None = 
     if link.revoked_at is None:
         revoke_link(case, link, by=by, reason="replaced by a new link")
     days, max_downloads = _check_limits(days, link.max_downloads)
-    token = secrets.token_urlsafe(32)
-    fresh = DeliveryLink(
-        case_id=case.id,
-        bundle_id=bundle.id,
-        token_hash=_hash(token),
+    fresh, url = _email_new_link(
+        case,
+        bundle,
         to_address=link.to_address,
-        password_channel=link.password_channel,
-        expires_at=utcnow() + timedelta(days=days),
+        channel=link.password_channel,
+        days=days,
         max_downloads=max_downloads,
+        by=by,
         password_sent_at=link.password_sent_at,
-        created_by_id=by.id,
     )
-    db.session.add(fresh)
-    db.session.flush()
-    url = link_url(token)
-    message = _link_email(case, fresh, url, fresh.password_channel)
-    fresh.link_message_id = message.id if message else None
-    audit.record(
+    audit.record_on(
+        fresh,
         "delivery.link_resent",
-        object_type="delivery_link",
-        object_id=fresh.id,
-        case_id=case.id,
-        summary=f"Download link for {bundle.title} sent again to {fresh.to_address} (replaces link {link.id})",
+        f"Download link for {bundle.title} sent again to {fresh.to_address} (replaces link {link.id})",
         after={"replaces": link.id, "expires_at": fresh.expires_at, "outbox_message_id": fresh.link_message_id},
         by=by,
     )
@@ -385,12 +387,10 @@ def password_letter(case: Case, link: DeliveryLink, *, by: User) -> bytes:
         raise DeliveryRefused("The password letter is no longer kept: send a new link", "link") from missing
     if link.password_sent_at is None:
         link.password_sent_at = utcnow()
-    audit.record(
+    audit.record_on(
+        link,
         "delivery.password_letter_printed",
-        object_type="delivery_link",
-        object_id=link.id,
-        case_id=case.id,
-        summary=f"Password letter for download link {link.id} downloaded to print for post",
+        f"Password letter for download link {link.id} downloaded to print for post",
         by=by,
     )
     return content
@@ -406,12 +406,10 @@ def print_ready(case: Case, bundle: Bundle, *, by: User) -> Iterator[bytes]:
         bundle.superseded and bundle.status is not BundleStatus.RELEASED
     ):
         raise DeliveryRefused("This build was replaced by a later one: print the latest build", "bundle_id")
-    audit.record(
+    audit.record_on(
+        bundle,
         "delivery.print_copy_downloaded",
-        object_type="bundle",
-        object_id=bundle.id,
-        case_id=case.id,
-        summary=f"Print-ready copy of {bundle.title} (not encrypted) downloaded to print for post",
+        f"Print-ready copy of {bundle.title} (not encrypted) downloaded to print for post",
         after={"file_key": bundle.built_key},
         by=by,
     )
@@ -430,17 +428,12 @@ _PUBLIC = SystemActor("records download page")
 
 
 def too_many_failures(ip_address: str) -> bool:
-    window = utcnow() - timedelta(seconds=int(current_app.config.get("DELIVERY_RATE_WINDOW_SECONDS") or 900))
-    failures = db.session.scalar(
-        select(func.count())
-        .select_from(DeliveryAttempt)
-        .where(
-            DeliveryAttempt.ip_address == ip_address[:64],
-            DeliveryAttempt.at >= window,
-            DeliveryAttempt.succeeded.is_(False),
-        )
+    return link_attempts.too_many_failures(
+        DeliveryAttempt,
+        ip_address,
+        limit=int(current_app.config.get("DELIVERY_RATE_LIMIT") or 10),
+        window_seconds=int(current_app.config.get("DELIVERY_RATE_WINDOW_SECONDS") or 900),
     )
-    return (failures or 0) >= int(current_app.config.get("DELIVERY_RATE_LIMIT") or 10)
 
 
 def _find(token: str) -> DeliveryLink | None:
@@ -467,7 +460,7 @@ def record_failure(token: str, ip_address: str) -> None:
         reason = "bundle no longer released"
     else:
         reason = link.state().label.lower()
-    db.session.add(DeliveryAttempt(ip_address=ip_address[:64], link_id=link.id if link else None, succeeded=False))
+    link_attempts.record_attempt(DeliveryAttempt, ip_address, link.id if link else None, succeeded=False)
     audit.record(
         "delivery.refused",
         object_type="delivery_link",
@@ -480,15 +473,8 @@ def record_failure(token: str, ip_address: str) -> None:
 
 
 def record_opened(link: DeliveryLink, ip_address: str) -> None:
-    db.session.add(DeliveryAttempt(ip_address=ip_address[:64], link_id=link.id, succeeded=True))
-    audit.record(
-        "delivery.page_opened",
-        object_type="delivery_link",
-        object_id=link.id,
-        case_id=link.case_id,
-        summary=f"Records download page opened from {ip_address}",
-        by=requester(link),
-    )
+    link_attempts.record_attempt(DeliveryAttempt, ip_address, link.id, succeeded=True)
+    audit.record_on(link, "delivery.page_opened", f"Records download page opened from {ip_address}", by=requester(link))
 
 
 def take_download(link: DeliveryLink, ip_address: str) -> Iterator[bytes] | None:
@@ -509,15 +495,15 @@ def take_download(link: DeliveryLink, ip_address: str) -> Iterator[bytes] | None
     if counted.rowcount != 1:  # type: ignore[attr-defined]
         return None
     db.session.refresh(link)
-    db.session.add(DeliveryAttempt(ip_address=ip_address[:64], link_id=link.id, succeeded=True))
+    link_attempts.record_attempt(DeliveryAttempt, ip_address, link.id, succeeded=True)
     bundle = bundle_of(link)
-    audit.record(
+    audit.record_on(
+        link,
         "delivery.downloaded",
-        object_type="delivery_link",
-        object_id=link.id,
-        case_id=link.case_id,
-        summary=f"{bundle.title} downloaded by the requester from {ip_address} "
-        f"(download {link.downloads} of {link.max_downloads})",
+        (
+            f"{bundle.title} downloaded by the requester from {ip_address} "
+            f"(download {link.downloads} of {link.max_downloads})"
+        ),
         after={"downloads": link.downloads, "bundle_id": bundle.id},
         by=requester(link),
     )

@@ -30,10 +30,12 @@ from sar.bundle.delivery import service
 from sar.bundle.delivery.forms import DownloadForm, LinkActionForm, LinkForm
 from sar.bundle.delivery.models import PasswordChannel
 from sar.bundle.delivery.panel import panel_context
+from sar.bundle.letters.service import email_addresses
 from sar.cases.models import Case
 from sar.cases.panels import CasePanel, register_case_panel
 from sar.cases.service import get_case, record_case_viewed
 from sar.forms import refused, show_error
+from sar.link_attempts import client_address
 
 bp = Blueprint("delivery", __name__)
 # The requester's page: its own blueprint, so the public route list names exactly one endpoint of it.
@@ -56,7 +58,7 @@ def _link_form(case: Case, form: LinkForm) -> None:
         (str(b.id), f"{b.title} ({b.page_count} page{'' if b.page_count == 1 else 's'})")
         for b in service.deliverable(case)
     ]
-    form.to_address.choices = [(address, address) for address in service.email_addresses(case)]
+    form.to_address.choices = [(address, address) for address in email_addresses(case)]
 
 
 def _form_page(case: Case, form: LinkForm) -> dict[str, object]:
@@ -64,7 +66,7 @@ def _form_page(case: Case, form: LinkForm) -> dict[str, object]:
         "case": case,
         "form": form,
         "bundles": service.deliverable(case),
-        "addresses": service.email_addresses(case),
+        "addresses": email_addresses(case),
     }
 
 
@@ -182,10 +184,6 @@ def print_ready(case_id: int, bundle_id: int) -> Response:
 # --- the requester's page ---------------------------------------------------------------------------------
 
 
-def _address() -> str:
-    return request.remote_addr or "unknown"
-
-
 def _unavailable() -> tuple[str, int]:
     # One answer for unknown, expired, revoked and used-up links: the page must not reveal which tokens exist.
     return render_template("bundle/delivery/unavailable.html"), 404
@@ -197,15 +195,15 @@ def collect(token: str) -> Page:
     """Public on purpose: the requester has no account. The unguessable token (256 bits, stored only as a hash) is
     the credential, the file it gives is AES-256 encrypted with a password sent on another channel, and the page
     shows nothing of the case but its reference and the link's expiry."""
-    if service.too_many_failures(_address()):
+    if service.too_many_failures(client_address()):
         return render_template("bundle/delivery/unavailable.html", too_many=True), 429
     link = service.resolve(token)
     if link is None:
-        service.record_failure(token, _address())
+        service.record_failure(token, client_address())
         return _unavailable()
     form = DownloadForm()
     if request.method == "GET":
-        service.record_opened(link, _address())
+        service.record_opened(link, client_address())
         return render_template(
             "bundle/delivery/collect.html",
             form=form,
@@ -214,9 +212,9 @@ def collect(token: str) -> Page:
             size=service.file_size(link),
         )
     # A POST without a valid CSRF token never gets here: sar.web answers "your page timed out" and counts nothing.
-    chunks = service.take_download(link, _address())
+    chunks = service.take_download(link, client_address())
     if chunks is None:
-        service.record_failure(token, _address())
+        service.record_failure(token, client_address())
         return _unavailable()
     bundle = service.bundle_of(link)
     name = bundle.original_name or f"{get_case(link.case_id).reference}-records.pdf"

@@ -168,6 +168,7 @@ class SupplementaryInformation(Base):
     """The council's Art 15 supplementary information: one row, changed only by the DPO (every change audited)."""
 
     __tablename__ = "art15_information"
+    audit_type: ClassVar[str] = "art15_information"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     purposes: Mapped[str] = mapped_column(Text)

@@ -105,11 +105,10 @@ def current_template(kind: LetterKind, audience: Audience) -> LetterTemplate:
         winner = _latest(kind, audience)
         assert winner is not None
         return winner
-    audit.record(
+    audit.record_on(
+        template,
         "letter_template.created",
-        object_type="letter_template",
-        object_id=template.id,
-        summary=f"{kind.label} ({audience.label.lower()}): built-in text saved as version 1",
+        f"{kind.label} ({audience.label.lower()}): built-in text saved as version 1",
         after={"kind": kind.value, "audience": audience.value, "version": 1},
         by=_BUILT_IN,
     )
@@ -130,13 +129,8 @@ def preview_template(
             check_syntax(source, where=where)
         except TemplateProblem as problem:
             raise LetterRefused(str(problem), field) from problem
-    audit.record(
-        "letter_template.previewed",
-        object_type="case",
-        object_id=case.id,
-        case_id=case.id,
-        summary=f"{kind.label} template previewed with case {case.reference}",
-        by=by,
+    audit.record_on(
+        case, "letter_template.previewed", f"{kind.label} template previewed with case {case.reference}", by=by
     )
     context = letter_context(
         case, officer=by, on=today(), details=details or sample_details(kind), info=supplementary()
@@ -208,12 +202,13 @@ def save_template(
     )
     db.session.add(template)
     db.session.flush()
-    audit.record(
+    audit.record_on(
+        template,
         "letter_template.saved",
-        object_type="letter_template",
-        object_id=template.id,
-        summary=f"{base.kind.label} ({base.audience.label.lower()}): version {version} saved"
-        + (f" – {template.note}" if template.note else ""),
+        (
+            f"{base.kind.label} ({base.audience.label.lower()}): version {version} saved"
+            + (f" – {template.note}" if template.note else "")
+        ),
         before={"version": latest.version, "subject": latest.subject, "body": latest.body} if latest else None,
         after={"version": version, "subject": subject, "body": body, "previewed_with": preview_case.reference},
         by=by,
@@ -248,12 +243,10 @@ def update_supplementary(values: dict[str, str], *, by: Author) -> Supplementary
     info.updated_at = utcnow()
     db.session.flush()
     changed = [label for name, label, _ in ART15_FIELDS if before is None or before[name] != cleaned[name]]
-    audit.record(
+    audit.record_on(
+        info,
         "art15_information.updated",
-        object_type="art15_information",
-        object_id=1,
-        summary="Art 15 supplementary information "
-        + ("set up" if before is None else "changed: " + "; ".join(changed)),
+        ("Art 15 supplementary information " + ("set up" if before is None else "changed: " + "; ".join(changed))),
         before=before,
         after=cleaned,
         by=by,
@@ -283,12 +276,10 @@ def set_audience(case: Case, audience: Audience, *, by: User) -> None:
         db.session.add(style)
     style.audience, style.chosen_by_id, style.chosen_at = audience, by.id, utcnow()
     db.session.flush()
-    audit.record(
+    audit.record_on(
+        case,
         "letters.style_chosen",
-        object_type="case",
-        object_id=case.id,
-        case_id=case.id,
-        summary=f"Letters on this case: {audience.label.lower()}",
+        f"Letters on this case: {audience.label.lower()}",
         before={"audience": before.value},
         after={"audience": audience.value},
         by=by,
@@ -452,12 +443,10 @@ def create_letter(
     stored = letter.store_file(content, media_type="application/pdf", original_name=original_name)
     db.session.add(letter)
     db.session.flush()
-    audit.record(
+    audit.record_on(
+        letter,
         "letter.created",
-        object_type="letter",
-        object_id=letter.id,
-        case_id=case.id,
-        summary=f"{kind.label} written ({audience.label.lower()}, template version {template.version})",
+        f"{kind.label} written ({audience.label.lower()}, template version {template.version})",
         after={
             "kind": kind.value,
             "audience": audience.value,
@@ -473,10 +462,23 @@ def create_letter(
 # ---------------------------------------------------------------------------------------------- sending
 
 
+NOT_A_RECORDED_ADDRESS = (
+    "Select one of the requester's email addresses recorded on the case. To use another address, add it to "
+    "the requester's entry in the register first."
+)
+
+
 def email_addresses(case: Case) -> list[str]:
-    """Where a letter may be emailed: only addresses recorded for the requester on the case."""
+    """Where a letter (or a download link) may be emailed: only addresses recorded for the requester on the case."""
     person = case.requester or case.subject
     return list(person.emails) if person is not None else []
+
+
+def recorded_address(case: Case, to_address: str) -> str | None:
+    """The address chosen, as recorded on the case (matched whatever its letter case), or None when it is not one of
+    the requester's: a form posted by hand must not send the requester's records anywhere else."""
+    allowed = {address.lower(): address for address in email_addresses(case)}
+    return allowed.get(to_address.strip().lower())
 
 
 def _record_consequences(case: Case, letter: Letter, on: date, by: User) -> str:
@@ -552,14 +554,9 @@ def send_by_email(case: Case, letter: Letter, to_address: str, *, by: User, on: 
     """Queue the letter in the mail outbox with its PDF attached; returns what else sending it recorded."""
     on = on or today()
     _check_unsent(letter)
-    allowed = {address.lower(): address for address in email_addresses(case)}
-    address = allowed.get(to_address.strip().lower())
+    address = recorded_address(case, to_address)
     if address is None:
-        raise LetterRefused(
-            "Select one of the requester's email addresses recorded on the case. To use another address, add it to "
-            "the requester's entry in the register first.",
-            "to_address",
-        )
+        raise LetterRefused(NOT_A_RECORDED_ADDRESS, "to_address")
     consequence = _record_consequences(case, letter, on, by)
     name = council()["name"]
     message = mail.queue(
@@ -577,12 +574,10 @@ def send_by_email(case: Case, letter: Letter, to_address: str, *, by: User, on: 
     letter.status, letter.sent_to, letter.sent_on, letter.sent_by_id = LetterStatus.EMAILED, address, on, by.id
     letter.outbox_message_id = message.id
     db.session.flush()
-    audit.record(
+    audit.record_on(
+        letter,
         "letter.emailed",
-        object_type="letter",
-        object_id=letter.id,
-        case_id=case.id,
-        summary=f"{letter.kind.label} sent by email to {address} (outbox message {message.id}). {consequence}".strip(),
+        f"{letter.kind.label} sent by email to {address} (outbox message {message.id}). {consequence}".strip(),
         before={"status": LetterStatus.DRAFT.value},
         after={"status": letter.status.value, "to": address, "outbox_message_id": message.id},
         by=by,
@@ -597,12 +592,10 @@ def mark_posted(case: Case, letter: Letter, *, by: User, on: date | None = None)
     consequence = _record_consequences(case, letter, on, by)
     letter.status, letter.sent_on, letter.sent_by_id = LetterStatus.POSTED, on, by.id
     db.session.flush()
-    audit.record(
+    audit.record_on(
+        letter,
         "letter.posted",
-        object_type="letter",
-        object_id=letter.id,
-        case_id=case.id,
-        summary=f"{letter.kind.label} printed for post. {consequence}".strip(),
+        f"{letter.kind.label} printed for post. {consequence}".strip(),
         before={"status": LetterStatus.DRAFT.value},
         after={"status": letter.status.value},
         by=by,
@@ -614,28 +607,14 @@ def mark_posted(case: Case, letter: Letter, *, by: User, on: date | None = None)
 
 
 def record_letter_viewed(case: Case, letter: Letter, *, by: User) -> None:
-    audit.record(
-        "letter.viewed",
-        object_type="letter",
-        object_id=letter.id,
-        case_id=case.id,
-        summary=f"{letter.kind.label} viewed",
-        by=by,
-    )
+    audit.record_on(letter, "letter.viewed", f"{letter.kind.label} viewed", by=by)
 
 
 def open_letter_pdf(case: Case, letter: Letter, *, by: User) -> bytes:
     """The letter's PDF from the file store, read in full before the response starts (a missing or damaged file is
     an error page, never a truncated download); each download is audited."""
     content = letter.read_file()
-    audit.record(
-        "letter.downloaded",
-        object_type="letter",
-        object_id=letter.id,
-        case_id=case.id,
-        summary=f"{letter.kind.label} downloaded ({letter.original_name})",
-        by=by,
-    )
+    audit.record_on(letter, "letter.downloaded", f"{letter.kind.label} downloaded ({letter.original_name})", by=by)
     return content
 
 
