@@ -29,6 +29,7 @@ from sar.auth.access import CASE_READERS, CASE_WORKERS, roles_required
 from sar.auth.models import Role
 from sar.cases.models import Case, CasePerson, PersonRole
 from sar.cases.panels import CasePanel, register_case_panel
+from sar.cases.service import record_case_viewed
 from sar.cases.signals import case_changed
 from sar.errors import DomainError
 from sar.extensions import db
@@ -69,17 +70,6 @@ def _setup(state: BlueprintSetupState) -> None:
 
 def _case(case_id: int) -> Case:
     return db.session.get_one(Case, case_id)
-
-
-def _viewed(case: Case, what: str) -> None:
-    audit.record(
-        "case.viewed",
-        object_type="case",
-        object_id=case.id,
-        case_id=case.id,
-        summary=f"Viewed {what}",
-        by=current_user,
-    )
 
 
 def _can_change(case: Case) -> bool:
@@ -129,7 +119,7 @@ def _page_url(case_id: int, document_id: int, number: int, anchor: str = "") -> 
 @roles_required(*CASE_READERS)
 def overview(case_id: int) -> str:
     case = _case(case_id)
-    _viewed(case, "review")
+    record_case_viewed(case, by=current_user, what="review")
     return render_template("review/overview.html", **_overview_context(case))
 
 
@@ -178,7 +168,7 @@ def page(case_id: int, document_id: int, number: int) -> str | Response:
     if jump is not None and "page" in request.args:
         target = min(max(jump, 1), max(document.page_count, 1))
         return redirect(url_for("review.page", case_id=case.id, document_id=document.id, number=target))
-    _viewed(case, f"review of document {document.id} page {number}")
+    record_case_viewed(case, by=current_user, what=f"review of document {document.id} page {number}")
     return render_template("review/page.html", **_page_context(case, document, number))
 
 
@@ -239,7 +229,7 @@ def page_image(case_id: int, document_id: int, number: int) -> Response:
         content = images.page_png(document, number)
     except images.NoImage:
         abort(404)
-    _viewed(case, f"image of document {document.id} page {number}")
+    record_case_viewed(case, by=current_user, what=f"image of document {document.id} page {number}")
     return FlaskResponse(content, mimetype="image/png")
 
 
@@ -408,13 +398,13 @@ def apply(case_id: int) -> str | tuple[str, int] | Response:
         "back": _safe_back(form.back.data or ""),
     }
     if not posted and not (form.person.data or "").strip() and "text" not in request.args:
-        _viewed(case, "apply a decision across the case")
+        record_case_viewed(case, by=current_user, what="apply a decision across the case")
         return render_template("review/apply.html", **page)
     try:
         _check(form)
         page["scope"] = scope = _scope(case, form)
         if not posted or not form.confirm.data:
-            _viewed(case, f"what {scope.description} would change")
+            record_case_viewed(case, by=current_user, what=f"what {scope.description} would change")
             return render_template("review/apply.html", **page)
         code = (form.code.data or "").strip()[:20] or None
         batch = service.apply_scope(case, scope, outcome, by=current_user, code=code, reason=_data(form.reason))
@@ -466,7 +456,7 @@ def consistency_check(case_id: int) -> str | tuple[str, int] | Response:
             return refused("review/consistency.html", **_consistency_context(case, form))
         flash("Explanation recorded.", "success")
         return redirect(url_for("review.consistency_check", case_id=case.id))
-    _viewed(case, "consistency check")
+    record_case_viewed(case, by=current_user, what="consistency check")
     return render_template("review/consistency.html", **_consistency_context(case, form))
 
 
@@ -503,7 +493,7 @@ def consultations(case_id: int) -> str | tuple[str, int] | Response:
             return refused("review/consultations.html", **_consultations_context(case, form))
         flash(f"Consultation for {consultation.code} recorded.", "success")
         return redirect(url_for("review.consultations", case_id=case.id))
-    _viewed(case, "consultations")
+    record_case_viewed(case, by=current_user, what="consultations")
     return render_template("review/consultations.html", **_consultations_context(case, form))
 
 
@@ -545,7 +535,7 @@ def consent(case_id: int, person_id: int) -> str | tuple[str, int] | Response:
             return refused("review/consent.html", case=case, person=person, form=form)
         flash(f"{person.full_name}'s answer recorded. Detection is running again with it.", "success")
         return redirect(url_for("review.overview", case_id=case.id) + "#people")
-    _viewed(case, f"consent of {person.full_name}")
+    record_case_viewed(case, by=current_user, what=f"consent of {person.full_name}")
     return render_template("review/consent.html", case=case, person=person, form=form)
 
 
@@ -582,14 +572,7 @@ def sign_off(case_id: int) -> Response | tuple[str, int]:
 @roles_required(*CASE_READERS)
 def schedule_csv(case_id: int) -> Response:
     case = _case(case_id)
-    audit.record(
-        "review.schedule_exported",
-        object_type="case",
-        object_id=case.id,
-        case_id=case.id,
-        summary="Internal redaction schedule downloaded",
-        by=current_user,
-    )
+    audit.record_on(case, "review.schedule_exported", "Internal redaction schedule downloaded", by=current_user)
     db.session.commit()  # the audit event stands even though the body streams after the request
     return FlaskResponse(
         stream_with_context(schedule.rows(case)),

@@ -156,12 +156,10 @@ def _send(task: SearchTask, case: Case, kind: str, n: int, to: list[str], subjec
         if message is not None:
             sent.append(Rung(kind, task.id, address, subject, body, key))
     if sent:
-        audit.record(
+        audit.record_on(
+            task,
             f"task.{kind}",
-            object_type="search_task",
-            object_id=task.id,
-            case_id=case.id,
-            summary=f"Search {task.id}: {kind} sent to {', '.join(r.to_address for r in sent)}",
+            f"Search {task.id}: {kind} sent to {', '.join(r.to_address for r in sent)}",
             by=JOB_ACTOR,
         )
     return sent

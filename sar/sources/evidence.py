@@ -57,14 +57,7 @@ def attach(item: EvidenceItem, name: str, content: bytes | IO[bytes], *, by: Use
     )
     db.session.add(row)
     db.session.flush()
-    audit.record(
-        "evidence_file.added",
-        object_type="evidence_file",
-        object_id=row.id,
-        case_id=item.case_id,
-        summary=f"{item.kind.label}: file {name!r} attached",
-        by=by,
-    )
+    audit.record_on(row, "evidence_file.added", f"{item.kind.label}: file {name!r} attached", by=by)
     return row
 
 
@@ -77,14 +70,7 @@ def files_of_case(case_id: int) -> list[EvidenceFile]:
 def read(row: EvidenceFile, *, by: User) -> bytes:
     if row.deleted_at is not None:
         raise EvidenceFileError("This file was deleted under the retention rule.")
-    audit.record(
-        "evidence_file.viewed",
-        object_type="evidence_file",
-        object_id=row.id,
-        case_id=row.case_id,
-        summary=f"Viewed evidence file {row.original_name!r}",
-        by=by,
-    )
+    audit.record_on(row, "evidence_file.viewed", f"Viewed evidence file {row.original_name!r}", by=by)
     return get_store().open(row.file_key)
 
 
@@ -126,12 +112,10 @@ def delete_expired(on: date) -> RetentionReport:
         row.deleted_at = utcnow()
         row.deleted_reason = f"Retention: {days} days after the case closed"
         deleted += 1
-        audit.record(
+        audit.record_on(
+            row,
             "evidence_file.deleted",
-            object_type="evidence_file",
-            object_id=row.id,
-            case_id=row.case_id,
-            summary=f"Evidence file {row.original_name!r} deleted: {days} days after the case closed",
+            f"Evidence file {row.original_name!r} deleted: {days} days after the case closed",
             by=JOB_ACTOR,
         )
     return RetentionReport(deleted, shared)

@@ -18,6 +18,7 @@ from sar.auth.access import CASE_READERS, CASE_WORKERS, roles_required
 from sar.auth.models import Role, Team, User, UserRole
 from sar.calendar import today
 from sar.cases.models import Case
+from sar.cases.service import record_case_viewed
 from sar.extensions import db
 from sar.forms import choices, refused, show_error
 from sar.sources import ingest, links, runs, tasks
@@ -111,16 +112,7 @@ def commission(case_id: int) -> Page:
 @roles_required(*CASE_READERS)
 def case_tasks(case_id: int) -> str:
     case = db.session.get_one(Case, case_id)
-    from sar import audit
-
-    audit.record(
-        "case.viewed",
-        object_type="case",
-        object_id=case.id,
-        case_id=case.id,
-        summary="Viewed search tasks",
-        by=current_user,
-    )
+    record_case_viewed(case, by=current_user, what="search tasks")
     rows = tasks.tasks_of_case(case.id)
     return render_template(
         "sources/case_tasks.html",
