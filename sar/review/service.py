@@ -92,6 +92,22 @@ def _log(
     )
 
 
+def _log_finding(finding: ReviewFinding, what: str, by: Author, *, code: str | None, reason: str) -> None:
+    """The decision log's line about one finding: where it is and the words it covers, with the code and reason
+    as the reviewer gave them."""
+    _log(
+        finding.case_id,
+        what,
+        by,
+        document_id=finding.document_id,
+        page_number=finding.page_number,
+        finding_id=finding.id,
+        text=finding.text,
+        code=code,
+        reason=reason,
+    )
+
+
 def _ensure_consultation(case_id: int, document_id: int, code: str | None) -> None:
     if code is None:
         return
@@ -162,17 +178,7 @@ def decide(
     before = (finding.outcome, finding.code)
     _set(finding, outcome, final_code, reason, by)
     db.session.flush()
-    _log(
-        finding.case_id,
-        outcome.value,
-        by,
-        document_id=finding.document_id,
-        page_number=finding.page_number,
-        finding_id=finding.id,
-        text=finding.text,
-        code=finding.code,
-        reason=finding.reason,
-    )
+    _log_finding(finding, outcome.value, by, code=finding.code, reason=finding.reason)
     audit.record_on(
         finding,
         "review.decided",
@@ -287,17 +293,7 @@ def redact_text(
         )
     db.session.flush()
     for finding in made:
-        _log(
-            document.case_id,
-            "redact (added)",
-            by,
-            document_id=document.id,
-            page_number=number,
-            finding_id=finding.id,
-            text=finding.text,
-            code=checked,
-            reason=reason,
-        )
+        _log_finding(finding, "redact (added)", by, code=checked, reason=reason)
     audit.record_on(
         document, "review.redaction_added", f"Added {len(made)} redactions on page {number} under {checked}", by=by
     )
@@ -342,17 +338,7 @@ def redact_box(
         by,
     )
     db.session.flush()
-    _log(
-        document.case_id,
-        "redact (area)",
-        by,
-        document_id=document.id,
-        page_number=number,
-        finding_id=finding.id,
-        text=finding.text,
-        code=checked,
-        reason=reason,
-    )
+    _log_finding(finding, "redact (area)", by, code=checked, reason=reason)
     audit.record_on(document, "review.area_redacted", f"Area redacted on page {number} under {checked}", by=by)
     signoff.void(document.case_id, f"{_label(by)} added a redaction", by=by)
     return finding
