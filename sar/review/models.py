@@ -59,6 +59,11 @@ class Exemption(Base):
     def label(self) -> str:
         return f"{self.code} – {self.name}"
 
+    @property
+    def id(self) -> str:
+        """The code is the row's key: the audit trail names an exemption by it."""
+        return self.code
+
 
 class Outcome(enum.StrEnum):
     PENDING = "pending"  # needs a decision

@@ -599,7 +599,7 @@ def edit_exemption(code: str) -> str | tuple[str, int] | Response:
     exemption = db.session.get_one(Exemption, code)
     form = forms.ExemptionForm(
         data={
-            **audit.snapshot(exemption, ("name", "description", "provision", "test", "consultee")),
+            **audit.snapshot(exemption, catalogue.WORDING),
             "consultation": exemption.consultation.value,
             "active": ["yes"] if exemption.active else [],
         }
@@ -607,19 +607,11 @@ def edit_exemption(code: str) -> str | tuple[str, int] | Response:
     if request.method == "POST":
         if not form.validate():
             return refused("review/exemption_edit.html", exemption=exemption, form=form)
-        before = audit.snapshot(exemption, forms.ExemptionForm.FIELDS)
-        for key in ("name", "description", "provision", "test", "consultee"):
-            setattr(exemption, key, str(getattr(form, key).data or "").strip())
-        exemption.consultation = ConsultationKind(form.consultation.data)
-        exemption.active = "yes" in (form.active.data or [])
-        db.session.flush()
-        audit.record(
-            "review.exemption_changed",
-            object_type="exemption",
-            object_id=exemption.code,
-            summary=f"Exemption {exemption.code} changed",
-            before=before,
-            after=audit.snapshot(exemption, forms.ExemptionForm.FIELDS),
+        catalogue.change_exemption(
+            exemption,
+            {key: str(getattr(form, key).data or "") for key in catalogue.WORDING},
+            ConsultationKind(form.consultation.data),
+            "yes" in (form.active.data or []),
             by=current_user,
         )
         flash(f"{exemption.code} saved.", "success")
