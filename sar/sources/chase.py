@@ -9,15 +9,14 @@ dates only, never the names of the people involved.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 import click
 from flask import current_app, url_for
 from sqlalchemy import select
 
-from sar import audit, deadlines, mail
+from sar import audit, daily, deadlines, mail
 from sar.auth.models import Role, User, UserRole
-from sar.calendar import today
 from sar.cases.models import Case
 from sar.extensions import db
 from sar.sources.models import SearchTask, TaskStatus, TeamContact
@@ -167,22 +166,16 @@ def _send(task: SearchTask, case: Case, kind: str, n: int, to: list[str], subjec
 
 def chase_job(payload: dict[str, object]) -> None:
     """Job handler ("sources.chase_searches", payload {"date": "YYYY-MM-DD"} or {})."""
-    day = date.fromisoformat(str(payload["date"])) if payload.get("date") else today()
+    day = daily.payload_day(payload)
     run_ladder(day)
     mail.deliver_pending()
 
 
 @click.command("chase-searches")
-@click.option(
-    "--date",
-    "on",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
-    default=None,
-    help="The day to chase for (default: today in Europe/London).",
-)
-def chase_command(on: object) -> None:
+@daily.day_option("chase for")
+def chase_command(on: datetime | None) -> None:
     """Remind, chase and escalate search tasks, then deliver the mail."""
-    day = on.date() if hasattr(on, "date") else today()
+    day = daily.day_of(on)
     rungs = run_ladder(day)
     db.session.commit()
     report = mail.deliver_pending(commit=db.session.commit)

@@ -15,9 +15,9 @@ import click
 from flask import current_app
 from sqlalchemy import func, select
 
-from sar import audit
+from sar import audit, daily
 from sar.auth.models import User
-from sar.calendar import COUNCIL_TZ, today
+from sar.calendar import COUNCIL_TZ
 from sar.cases.models import Case, CaseStatus, EvidenceItem
 from sar.db import utcnow
 from sar.errors import DomainError
@@ -123,20 +123,14 @@ def delete_expired(on: date) -> RetentionReport:
 
 def retention_job(payload: dict[str, object]) -> None:
     """Job handler ("sources.evidence_retention", payload {"date": "YYYY-MM-DD"} or {})."""
-    delete_expired(date.fromisoformat(str(payload["date"])) if payload.get("date") else today())
+    delete_expired(daily.payload_day(payload))
 
 
 @click.command("delete-expired-evidence")
-@click.option(
-    "--date",
-    "on",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
-    default=None,
-    help="The day to apply the rule for (default: today in Europe/London).",
-)
-def retention_command(on: object) -> None:
+@daily.day_option("apply the rule for")
+def retention_command(on: datetime | None) -> None:
     """Delete identity and authority evidence files whose retention period has ended."""
-    day = on.date() if hasattr(on, "date") else today()
+    day = daily.day_of(on)
     report = delete_expired(day)
     db.session.commit()
     click.echo(f"{report.deleted} evidence files deleted ({report.kept_shared} shared content kept for other records).")
