@@ -15,6 +15,7 @@ from sqlalchemy import func, select, update
 from sar import audit, calendar
 from sar.audit import Author, author_fields
 from sar.auth.models import User
+from sar.case_rows import of_case
 from sar.cases import status
 from sar.cases.models import Case, CasePerson
 from sar.cases.signals import case_changed
@@ -196,9 +197,7 @@ def decide(
 
 
 def finding_of_case(case_id: int, finding_id: int) -> ReviewFinding:
-    return db.session.execute(
-        select(ReviewFinding).where(ReviewFinding.id == finding_id, ReviewFinding.case_id == case_id)
-    ).scalar_one()
+    return of_case(ReviewFinding, finding_id, case_id)
 
 
 # --- adding redactions -------------------------------------------------------------------------------------
@@ -629,9 +628,7 @@ def apply_scope(
 
 
 def undo_batch(case: Case, batch_id: int, *, by: User) -> ReviewBatch:
-    batch = db.session.execute(
-        select(ReviewBatch).where(ReviewBatch.id == batch_id, ReviewBatch.case_id == case.id)
-    ).scalar_one()
+    batch = of_case(ReviewBatch, batch_id, case.id)
     if batch.undone_at is not None:
         raise ReviewError("This has already been undone")
     rows = []

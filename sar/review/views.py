@@ -27,6 +27,7 @@ from werkzeug.wrappers import Response
 from sar import audit
 from sar.auth.access import CASE_READERS, CASE_WORKERS, roles_required
 from sar.auth.models import Role
+from sar.case_rows import of_case
 from sar.cases.models import Case, CasePerson, PersonRole
 from sar.cases.panels import CasePanel, register_case_panel
 from sar.cases.service import record_case_viewed
@@ -473,11 +474,7 @@ def consultations(case_id: int) -> str | tuple[str, int] | Response:
         if not _can_change(case):
             abort(403)
         form = forms.ConsultationForm()
-        consultation = db.session.execute(
-            select(Consultation).where(
-                Consultation.id == (forms.number(form.consultation_id.data) or 0), Consultation.case_id == case.id
-            )
-        ).scalar_one()
+        consultation = of_case(Consultation, forms.number(form.consultation_id.data) or 0, case.id)
         form.for_consultation(consultation.id)
         try:
             _check(form)
@@ -513,9 +510,7 @@ def _consultations_context(case: Case, form: forms.ConsultationForm | None) -> d
 def consent(case_id: int, person_id: int) -> str | tuple[str, int] | Response:
     case = _case(case_id)
     _refuse_if_closed(case)
-    person = db.session.execute(
-        select(CasePerson).where(CasePerson.id == person_id, CasePerson.case_id == case.id)
-    ).scalar_one()
+    person = of_case(CasePerson, person_id, case.id)
     if person.is_subject:
         abort(404)
     form = forms.ConsentForm()

@@ -7,10 +7,10 @@ from typing import Any, cast
 from flask import Blueprint, Flask, abort, current_app, flash, redirect, render_template, request, url_for
 from flask.blueprints import BlueprintSetupState
 from flask_login import current_user
-from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from sar.auth.access import CASE_READERS, CASE_WORKERS, roles_required
+from sar.case_rows import of_case
 from sar.cases.models import Case, EvidenceItem
 from sar.cases.panels import CasePanel, register_case_panel
 from sar.cases.service import record_case_viewed
@@ -110,9 +110,7 @@ def add_documents(case_id: int) -> str | tuple[str, int] | Response:
 @roles_required(*CASE_WORKERS)
 def undo_group(case_id: int, group_id: int) -> Response:
     case = _case(case_id)
-    group = db.session.execute(
-        select(DocumentGroup).where(DocumentGroup.id == group_id, DocumentGroup.case_id == case.id)
-    ).scalar_one()
+    group = of_case(DocumentGroup, group_id, case.id)
     if ConfirmForm().validate():
         ingest.undo_group(group, by=current_user)
         flash("The group was undone: its documents are back in review.", "success")
@@ -131,9 +129,7 @@ def evidence_panel_context(case: Case) -> dict[str, Any]:
 
 
 def _evidence_item(case: Case, evidence_id: int) -> EvidenceItem:
-    return db.session.execute(
-        select(EvidenceItem).where(EvidenceItem.id == evidence_id, EvidenceItem.case_id == case.id)
-    ).scalar_one()
+    return of_case(EvidenceItem, evidence_id, case.id)
 
 
 @bp.route("/cases/<int:case_id>/evidence/<int:evidence_id>/files", methods=["GET", "POST"])
@@ -170,9 +166,7 @@ def evidence_files(case_id: int, evidence_id: int) -> str | tuple[str, int] | Re
 @roles_required(*CASE_WORKERS)
 def evidence_file(case_id: int, file_id: int) -> Response:
     case = _case(case_id)
-    row = db.session.execute(
-        select(EvidenceFile).where(EvidenceFile.id == file_id, EvidenceFile.case_id == case.id)
-    ).scalar_one()
+    row = of_case(EvidenceFile, file_id, case.id)
     try:
         content = evidence.read(row, by=current_user)
     except evidence.EvidenceFileError:
