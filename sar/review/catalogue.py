@@ -5,7 +5,7 @@ Seeding adds codes that are missing and never overwrites a code the DPO has chan
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from sqlalchemy import select
 
@@ -236,20 +236,8 @@ def seed_exemptions() -> int:
     for position, entry in enumerate(CATALOGUE):
         if entry.code in existing:
             continue
-        db.session.add(
-            Exemption(
-                code=entry.code,
-                name=entry.name,
-                description=entry.description,
-                provision=entry.provision,
-                test=entry.test,
-                consultee=entry.consultee,
-                consultation=entry.consultation,
-                usage=entry.usage,
-                active=True,
-                position=position,
-            )
-        )
+        # Every field of an entry is the column of the same name.
+        db.session.add(Exemption(**asdict(entry), active=True, position=position))
         added += 1
     db.session.flush()
     return added

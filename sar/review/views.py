@@ -7,17 +7,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, cast
 
-from flask import (
-    Blueprint,
-    Flask,
-    abort,
-    flash,
-    redirect,
-    render_template,
-    request,
-    stream_with_context,
-    url_for,
-)
+from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, stream_with_context, url_for
 from flask import Response as FlaskResponse
 from flask.blueprints import BlueprintSetupState
 from flask_login import current_user
