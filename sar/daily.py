@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import date, datetime
+from datetime import date
 from typing import Any, TypeVar
 
 import click
@@ -15,19 +15,16 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def day_option(what: str) -> Callable[[F], F]:
-    """The ``--date`` option, passed to the command as ``on``; ``what`` finishes "The day to ..." in the help."""
+    """The ``--date`` option, passed to the command as ``day``: the day named, or today. ``what`` finishes
+    "The day to ..." in the help."""
     return click.option(
         "--date",
-        "on",
+        "day",
         type=click.DateTime(formats=["%Y-%m-%d"]),
         default=None,
+        callback=lambda _context, _option, on: on.date() if on is not None else today(),
         help=f"The day to {what} (default: today in Europe/London).",
     )
-
-
-def day_of(on: datetime | None) -> date:
-    """The day a command's ``--date`` names, or today."""
-    return on.date() if on is not None else today()
 
 
 def payload_day(payload: Mapping[str, object]) -> date:

@@ -9,7 +9,7 @@ dates only, never the names of the people involved.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
 import click
 from flask import current_app, url_for
@@ -173,9 +173,8 @@ def chase_job(payload: dict[str, object]) -> None:
 
 @click.command("chase-searches")
 @daily.day_option("chase for")
-def chase_command(on: datetime | None) -> None:
+def chase_command(day: date) -> None:
     """Remind, chase and escalate search tasks, then deliver the mail."""
-    day = daily.day_of(on)
     rungs = run_ladder(day)
     db.session.commit()
     report = mail.deliver_pending(commit=db.session.commit)

@@ -128,9 +128,8 @@ def retention_job(payload: dict[str, object]) -> None:
 
 @click.command("delete-expired-evidence")
 @daily.day_option("apply the rule for")
-def retention_command(on: datetime | None) -> None:
+def retention_command(day: date) -> None:
     """Delete identity and authority evidence files whose retention period has ended."""
-    day = daily.day_of(on)
     report = delete_expired(day)
     db.session.commit()
     click.echo(f"{report.deleted} evidence files deleted ({report.kept_shared} shared content kept for other records).")
