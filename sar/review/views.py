@@ -67,9 +67,12 @@ def _can_change(case: Case) -> bool:
     return bool(current_user.has_role(*CASE_WORKERS)) and not case.is_closed
 
 
-def _refuse_if_closed(case: Case) -> None:
+def _open_case(case_id: int) -> Case:
+    """The case a change is made to: a closed case refuses every change (403), whatever the form says."""
+    case = _case(case_id)
     if case.is_closed:
         abort(403)
+    return case
 
 
 def _check(form: forms.ReviewForm) -> None:
@@ -227,17 +230,16 @@ def page_image(case_id: int, document_id: int, number: int) -> Response:
 @bp.post("/cases/<int:case_id>/review/findings/<int:finding_id>")
 @roles_required(*CASE_WORKERS)
 def decide(case_id: int, finding_id: int) -> Response | tuple[str, int]:
-    case = _case(case_id)
-    _refuse_if_closed(case)
+    case = _open_case(case_id)
     finding = service.finding_of_case(case.id, finding_id)
     form = forms.DecisionForm().for_finding(finding.id)
     try:
         _check(form)
         service.decide(
             finding,
-            (form.action.data or "").strip()[:20],
+            _data(form.action, 20),
             by=current_user,
-            code=(form.code.data or "").strip()[:20] or None,
+            code=_data(form.code, 20) or None,
             reason=_data(form.reason),
         )
     except DomainError as error:
@@ -258,11 +260,10 @@ def _next_pending_on_page(finding: Any) -> int | None:
 @bp.post("/cases/<int:case_id>/review/documents/<int:document_id>/pages/<int:number>/redact")
 @roles_required(*CASE_WORKERS)
 def redact(case_id: int, document_id: int, number: int) -> Response | tuple[str, int]:
-    case = _case(case_id)
-    _refuse_if_closed(case)
+    case = _open_case(case_id)
     document = document_of_case(case.id, document_id)
     form = forms.RedactForm()
-    code, reason = (form.code.data or "").strip()[:20], _data(form.reason)
+    code, reason = _data(form.code, 20), _data(form.reason)
     try:
         _check(form)
         if form.is_box:
@@ -295,8 +296,7 @@ def redact(case_id: int, document_id: int, number: int) -> Response | tuple[str,
 @bp.post("/cases/<int:case_id>/review/documents/<int:document_id>/pages/<int:number>/withhold")
 @roles_required(*CASE_WORKERS)
 def withhold_page(case_id: int, document_id: int, number: int) -> Response | tuple[str, int]:
-    case = _case(case_id)
-    _refuse_if_closed(case)
+    case = _open_case(case_id)
     document = document_of_case(case.id, document_id)
     form = forms.WithholdPageForm()
     try:
@@ -306,7 +306,7 @@ def withhold_page(case_id: int, document_id: int, number: int) -> Response | tup
             flash(f"Page {number} is no longer withheld.", "success")
         else:
             service.withhold_page(
-                document, number, by=current_user, code=(form.code.data or "").strip()[:20], reason=_data(form.reason)
+                document, number, by=current_user, code=_data(form.code, 20), reason=_data(form.reason)
             )
             flash(f"Page {number} withheld.", "success")
     except DomainError as error:
@@ -318,8 +318,7 @@ def withhold_page(case_id: int, document_id: int, number: int) -> Response | tup
 @bp.post("/cases/<int:case_id>/review/documents/<int:document_id>/flag")
 @roles_required(*CASE_WORKERS)
 def flag_document(case_id: int, document_id: int) -> Response | tuple[str, int]:
-    case = _case(case_id)
-    _refuse_if_closed(case)
+    case = _open_case(case_id)
     document = document_of_case(case.id, document_id)
     form = forms.DocumentFlagForm()
     number = forms.number(form.page.data) or 1
@@ -327,9 +326,9 @@ def flag_document(case_id: int, document_id: int) -> Response | tuple[str, int]:
         _check(form)
         service.flag_document(
             document,
-            (form.flag.data or "").strip()[:20],
+            _data(form.flag, 20),
             by=current_user,
-            code=(form.code.data or "").strip()[:20] or None,
+            code=_data(form.code, 20) or None,
             reason=_data(form.reason),
         )
         flash("Recorded.", "success")
@@ -342,8 +341,7 @@ def flag_document(case_id: int, document_id: int) -> Response | tuple[str, int]:
 @bp.post("/cases/<int:case_id>/review/notes")
 @roles_required(*CASE_WORKERS)
 def add_note(case_id: int) -> Response | tuple[str, int]:
-    case = _case(case_id)
-    _refuse_if_closed(case)
+    case = _open_case(case_id)
     form = forms.NoteForm()
     document_id, number = forms.number(form.document_id.data), forms.number(form.page.data)
     document = document_of_case(case.id, document_id) if document_id else None
@@ -374,8 +372,7 @@ def _scope(case: Case, form: forms.ApplyForm) -> service.Scope:
 @bp.route("/cases/<int:case_id>/review/apply", methods=["GET", "POST"])
 @roles_required(*CASE_WORKERS)
 def apply(case_id: int) -> str | tuple[str, int] | Response:
-    case = _case(case_id)
-    _refuse_if_closed(case)
+    case = _open_case(case_id)
     posted = request.method == "POST"
     # Asking for the count is a GET (a link from each finding); only the confirming POST needs a CSRF token.
     form = forms.ApplyForm() if posted else forms.ApplyForm(formdata=request.args, meta={"csrf": False})
@@ -397,7 +394,7 @@ def apply(case_id: int) -> str | tuple[str, int] | Response:
         if not posted or not form.confirm.data:
             record_case_viewed(case, by=current_user, what=f"what {scope.description} would change")
             return render_template("review/apply.html", **page)
-        code = (form.code.data or "").strip()[:20] or None
+        code = _data(form.code, 20) or None
         batch = service.apply_scope(case, scope, outcome, by=current_user, code=code, reason=_data(form.reason))
     except DomainError as error:
         form.refuse(error)
@@ -413,8 +410,7 @@ def _safe_back(value: str) -> str:
 @bp.post("/cases/<int:case_id>/review/batches/<int:batch_id>/undo")
 @roles_required(*CASE_WORKERS)
 def undo(case_id: int, batch_id: int) -> Response | tuple[str, int]:
-    case = _case(case_id)
-    _refuse_if_closed(case)
+    case = _open_case(case_id)
     form = forms.UndoForm()
     try:
         _check(form)
@@ -498,8 +494,7 @@ def _consultations_context(case: Case, form: forms.ConsultationForm | None) -> d
 @bp.route("/cases/<int:case_id>/review/people/<int:person_id>/consent", methods=["GET", "POST"])
 @roles_required(*CASE_WORKERS)
 def consent(case_id: int, person_id: int) -> str | tuple[str, int] | Response:
-    case = _case(case_id)
-    _refuse_if_closed(case)
+    case = _open_case(case_id)
     person = of_case(CasePerson, person_id, case.id)
     if person.is_subject:
         abort(404)
@@ -530,8 +525,7 @@ def consent(case_id: int, person_id: int) -> str | tuple[str, int] | Response:
 @bp.post("/cases/<int:case_id>/review/sign-off")
 @roles_required(*CASE_WORKERS)
 def sign_off(case_id: int) -> Response | tuple[str, int]:
-    case = _case(case_id)
-    _refuse_if_closed(case)
+    case = _open_case(case_id)
     form = forms.SignOffForm()
     step = (form.step.data or "").strip()
     if step not in ("ready", "sign_off", "return"):
