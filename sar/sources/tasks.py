@@ -232,12 +232,7 @@ def no_records_held(task: SearchTask, statement: Statement, *, by: User) -> Sear
         "task.no_records",
         "No records held: search statement recorded",
         by=by,
-        after={
-            "systems_searched": row.systems_searched,
-            "terms_used": row.terms_used,
-            "searched_by": row.searched_by,
-            "searched_on": row.searched_on,
-        },
+        after=audit.snapshot(row, ("systems_searched", "terms_used", "searched_by", "searched_on")),
     )
     _status_follows(db.session.get(Case, task.case_id), f"no records held by {task.team.name}", by)
     return row
