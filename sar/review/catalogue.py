@@ -5,12 +5,18 @@ Seeding adds codes that are missing and never overwrites a code the DPO has chan
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from sqlalchemy import select
 
+from sar import audit
+from sar.auth.models import User
 from sar.extensions import db
 from sar.review.models import ConsultationKind, Exemption
+
+# What the DPO may change of a code (sar-rules section 3): its wording, whom to consult and whether it is offered.
+WORDING = ("name", "description", "provision", "test", "consultee")
+EDITABLE = (*WORDING, "consultation", "active")
 
 
 @dataclass(frozen=True)
@@ -230,20 +236,8 @@ def seed_exemptions() -> int:
     for position, entry in enumerate(CATALOGUE):
         if entry.code in existing:
             continue
-        db.session.add(
-            Exemption(
-                code=entry.code,
-                name=entry.name,
-                description=entry.description,
-                provision=entry.provision,
-                test=entry.test,
-                consultee=entry.consultee,
-                consultation=entry.consultation,
-                usage=entry.usage,
-                active=True,
-                position=position,
-            )
-        )
+        # Every field of an entry is the column of the same name.
+        db.session.add(Exemption(**asdict(entry), active=True, position=position))
         added += 1
     db.session.flush()
     return added
@@ -262,3 +256,23 @@ def redaction_codes() -> list[Exemption]:
 
 def by_code() -> dict[str, Exemption]:
     return {e.code: e for e in all_exemptions()}
+
+
+def change_exemption(
+    exemption: Exemption, wording: dict[str, str], consultation: ConsultationKind, active: bool, *, by: User
+) -> None:
+    """The DPO's edit of one code, audited with what it said before and after."""
+    before = audit.snapshot(exemption, EDITABLE)
+    for key in WORDING:
+        setattr(exemption, key, wording[key].strip())
+    exemption.consultation = consultation
+    exemption.active = active
+    db.session.flush()
+    audit.record_on(
+        exemption,
+        "review.exemption_changed",
+        f"Exemption {exemption.code} changed",
+        by=by,
+        before=before,
+        after=audit.snapshot(exemption, EDITABLE),
+    )

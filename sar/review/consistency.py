@@ -206,11 +206,4 @@ def explain(case: Case, key: str, explanation: str, *, by: User) -> None:
     row.explanation = explanation.strip()[:2000]
     row.by_label = actor[1]
     db.session.flush()
-    audit.record(
-        "review.inconsistency_explained",
-        object_type="case",
-        object_id=case.id,
-        case_id=case.id,
-        summary=f"Inconsistency explained: {row.explanation}",
-        by=by,
-    )
+    audit.record_on(case, "review.inconsistency_explained", f"Inconsistency explained: {row.explanation}", by=by)

@@ -205,14 +205,7 @@ def detect_case(payload: dict[str, Any]) -> None:
         register_data = with_answers(people_register(case), people)
         register = load_register(register_data)
     except (RegisterIncomplete, RegisterError) as error:
-        audit.record(
-            "review.detection_skipped",
-            object_type="case",
-            object_id=case.id,
-            case_id=case.id,
-            summary=f"Detection not run: {error}",
-            by=JOB_ACTOR,
-        )
+        audit.record_on(case, "review.detection_skipped", f"Detection not run: {error}", by=JOB_ACTOR)
         return
     pages = _pages(case.id)
     fingerprint = _fingerprint(register_data, [(d, n, t) for d, n, t, _ in pages])
@@ -253,12 +246,10 @@ def detect_case(payload: dict[str, Any]) -> None:
     run.pages = len(pages)
     run.finished_at = utcnow()
     db.session.flush()
-    audit.record(
+    audit.record_on(
+        case,
         "review.detection_run",
-        object_type="case",
-        object_id=case.id,
-        case_id=case.id,
-        summary=(
+        (
             f"Detection ({run.reason or 'documents read'}): {run.pages} pages, {run.added} new findings, "
             f"{run.changed} proposals changed, {run.removed} no longer found, "
             f"{run.decisions_kept} decisions kept"

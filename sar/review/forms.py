@@ -218,8 +218,6 @@ class ExemptionForm(FlaskForm):
     active = MultiCheckboxField("Offered to reviewers", choices=choices([("yes", "In use (offered to reviewers)")]))
     submit = SubmitField("Save", widget=GovSubmitInput())
 
-    FIELDS = ("name", "description", "provision", "test", "consultee", "consultation", "active")
-
 
 def number(value: Any) -> int | None:
     """A hidden page or document number, or ``None`` if it is missing or not a number."""

@@ -53,6 +53,11 @@ class Exemption(Base):
     def label(self) -> str:
         return f"{self.code} – {self.name}"
 
+    @property
+    def id(self) -> str:
+        """The code is the row's key: the audit trail names an exemption by it."""
+        return self.code
+
 
 class Outcome(LabelledEnum):
     PENDING = "pending", "Needs a decision"

@@ -7,15 +7,11 @@ bundle stage; this one is for the council's file and for an investigator.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterator
-from datetime import datetime
-from typing import Any
 
 from sqlalchemy import select
 
-from sar.calendar import COUNCIL_TZ
+from sar import spreadsheet
 from sar.cases.models import Case
 from sar.extensions import db
 from sar.review import catalogue
@@ -38,22 +34,6 @@ COLUMNS = (
     "decided_by",
     "decided_at",
 )
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.astimezone(COUNCIL_TZ).isoformat(timespec="minutes")
-    text = str(value.value if hasattr(value, "value") else value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
-
-
-def _line(values: list[Any] | tuple[Any, ...]) -> str:
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerow([_cell(v) for v in values])
-    return buffer.getvalue()
 
 
 def rows(case: Case) -> Iterator[str]:
@@ -64,7 +44,7 @@ def rows(case: Case) -> Iterator[str]:
         exemption = codes.get(code or "")
         return [code or "", exemption.name if exemption else "", exemption.provision if exemption else ""]
 
-    yield _line(COLUMNS)
+    yield spreadsheet.line(COLUMNS)
     for flags in db.session.scalars(
         select(DocumentReview).where(DocumentReview.case_id == case.id).order_by(DocumentReview.document_id)
     ):
@@ -78,7 +58,7 @@ def rows(case: Case) -> Iterator[str]:
             else ""
         )
         if what:
-            yield _line(
+            yield spreadsheet.line(
                 [
                     case.reference,
                     flags.document_id,
@@ -99,7 +79,7 @@ def rows(case: Case) -> Iterator[str]:
         .where(PageWithheld.case_id == case.id)
         .order_by(PageWithheld.document_id, PageWithheld.page_number)
     ):
-        yield _line(
+        yield spreadsheet.line(
             [
                 case.reference,
                 page.document_id,
@@ -129,7 +109,7 @@ def rows(case: Case) -> Iterator[str]:
             break
         last_id = batch[-1].id
         for f in sorted(batch, key=lambda f: (f.document_id, f.page_number, f.start)):
-            yield _line(
+            yield spreadsheet.line(
                 [
                     case.reference,
                     f.document_id,

@@ -15,6 +15,7 @@ from sqlalchemy import func, select, update
 from sar import audit, calendar
 from sar.audit import Author, author_fields
 from sar.auth.models import User
+from sar.case_rows import of_case
 from sar.cases import status
 from sar.cases.models import Case, CasePerson
 from sar.cases.signals import case_changed
@@ -92,6 +93,22 @@ def _log(
     )
 
 
+def _log_finding(finding: ReviewFinding, what: str, by: Author, *, code: str | None, reason: str) -> None:
+    """The decision log's line about one finding: where it is and the words it covers, with the code and reason
+    as the reviewer gave them."""
+    _log(
+        finding.case_id,
+        what,
+        by,
+        document_id=finding.document_id,
+        page_number=finding.page_number,
+        finding_id=finding.id,
+        text=finding.text,
+        code=code,
+        reason=reason,
+    )
+
+
 def _ensure_consultation(case_id: int, document_id: int, code: str | None) -> None:
     if code is None:
         return
@@ -162,27 +179,17 @@ def decide(
     before = (finding.outcome, finding.code)
     _set(finding, outcome, final_code, reason, by)
     db.session.flush()
-    _log(
-        finding.case_id,
-        outcome.value,
-        by,
-        document_id=finding.document_id,
-        page_number=finding.page_number,
-        finding_id=finding.id,
-        text=finding.text,
-        code=finding.code,
-        reason=finding.reason,
-    )
-    audit.record(
+    _log_finding(finding, outcome.value, by, code=finding.code, reason=finding.reason)
+    audit.record_on(
+        finding,
         "review.decided",
-        object_type="review_finding",
-        object_id=finding.id,
-        case_id=finding.case_id,
-        summary=f"{outcome.label} {finding.text!r} (document {finding.document_id} page {finding.page_number})"
-        + (f" under {finding.code}" if finding.code else ""),
+        (
+            f"{outcome.label} {finding.text!r} (document {finding.document_id} page {finding.page_number})"
+            + (f" under {finding.code}" if finding.code else "")
+        ),
+        by=by,
         before={"outcome": before[0].value, "code": before[1]},
         after={"outcome": outcome.value, "code": finding.code},
-        by=by,
     )
     if before != (finding.outcome, finding.code) or before[0] is Outcome.PENDING:
         signoff.void(finding.case_id, f"{_label(by)} changed the decision on {finding.text!r}", by=by)
@@ -190,9 +197,7 @@ def decide(
 
 
 def finding_of_case(case_id: int, finding_id: int) -> ReviewFinding:
-    return db.session.execute(
-        select(ReviewFinding).where(ReviewFinding.id == finding_id, ReviewFinding.case_id == case_id)
-    ).scalar_one()
+    return of_case(ReviewFinding, finding_id, case_id)
 
 
 # --- adding redactions -------------------------------------------------------------------------------------
@@ -287,24 +292,9 @@ def redact_text(
         )
     db.session.flush()
     for finding in made:
-        _log(
-            document.case_id,
-            "redact (added)",
-            by,
-            document_id=document.id,
-            page_number=number,
-            finding_id=finding.id,
-            text=finding.text,
-            code=checked,
-            reason=reason,
-        )
-    audit.record(
-        "review.redaction_added",
-        object_type="document",
-        object_id=document.id,
-        case_id=document.case_id,
-        summary=f"Added {len(made)} redactions on page {number} under {checked}",
-        by=by,
+        _log_finding(finding, "redact (added)", by, code=checked, reason=reason)
+    audit.record_on(
+        document, "review.redaction_added", f"Added {len(made)} redactions on page {number} under {checked}", by=by
     )
     if made:
         signoff.void(document.case_id, f"{_label(by)} added a redaction", by=by)
@@ -347,25 +337,8 @@ def redact_box(
         by,
     )
     db.session.flush()
-    _log(
-        document.case_id,
-        "redact (area)",
-        by,
-        document_id=document.id,
-        page_number=number,
-        finding_id=finding.id,
-        text=finding.text,
-        code=checked,
-        reason=reason,
-    )
-    audit.record(
-        "review.area_redacted",
-        object_type="document",
-        object_id=document.id,
-        case_id=document.case_id,
-        summary=f"Area redacted on page {number} under {checked}",
-        by=by,
-    )
+    _log_finding(finding, "redact (area)", by, code=checked, reason=reason)
+    audit.record_on(document, "review.area_redacted", f"Area redacted on page {number} under {checked}", by=by)
     signoff.void(document.case_id, f"{_label(by)} added a redaction", by=by)
     return finding
 
@@ -391,14 +364,7 @@ def withhold_page(document: Document, number: int, *, by: User, code: str | None
     _log(
         document.case_id, "withhold page", by, document_id=document.id, page_number=number, code=checked, reason=reason
     )
-    audit.record(
-        "review.page_withheld",
-        object_type="document",
-        object_id=document.id,
-        case_id=document.case_id,
-        summary=f"Page {number} withheld under {checked}",
-        by=by,
-    )
+    audit.record_on(document, "review.page_withheld", f"Page {number} withheld under {checked}", by=by)
     signoff.void(document.case_id, f"{_label(by)} withheld a page", by=by)
 
 
@@ -411,14 +377,7 @@ def release_page(document: Document, number: int, *, by: User) -> None:
     db.session.delete(row)
     db.session.flush()
     _log(document.case_id, "release page", by, document_id=document.id, page_number=number)
-    audit.record(
-        "review.page_released",
-        object_type="document",
-        object_id=document.id,
-        case_id=document.case_id,
-        summary=f"Page {number} no longer withheld",
-        by=by,
-    )
+    audit.record_on(document, "review.page_released", f"Page {number} no longer withheld", by=by)
     signoff.void(document.case_id, f"{_label(by)} released a withheld page", by=by)
 
 
@@ -477,12 +436,10 @@ def flag_document(document: Document, flag: str, *, by: User, code: str | None =
         code=row.withheld_code if flag == "withhold" else None,
         reason=reason,
     )
-    audit.record(
+    audit.record_on(
+        document,
         "review.document_flagged",
-        object_type="document",
-        object_id=document.id,
-        case_id=document.case_id,
-        summary=f"{DOCUMENT_FLAGS[flag]}" + (f" under {row.withheld_code}" if flag == "withhold" else ""),
+        f"{DOCUMENT_FLAGS[flag]}" + (f" under {row.withheld_code}" if flag == "withhold" else ""),
         by=by,
     )
     if flag != "done":
@@ -503,13 +460,8 @@ def add_note(case: Case, text: str, *, by: User, document: Document | None = Non
     )
     db.session.add(note)
     db.session.flush()
-    audit.record(
-        "review.note_added",
-        object_type="case",
-        object_id=case.id,
-        case_id=case.id,
-        summary="Review note added" + (f" on document {document.id}" if document else ""),
-        by=by,
+    audit.record_on(
+        case, "review.note_added", "Review note added" + (f" on document {document.id}" if document else ""), by=by
     )
 
 
@@ -662,13 +614,13 @@ def apply_scope(
         batch_id=batch.id,
         text=f"{batch.description}: {len(rows)} changed, {made} added",
     )
-    audit.record(
+    audit.record_on(
+        batch,
         "review.bulk_decided",
-        object_type="review_batch",
-        object_id=batch.id,
-        case_id=case.id,
-        summary=f"{batch.description}: {len(rows) + made} mentions in {len(documents)} documents"
-        + (f" under {checked}" if checked else ""),
+        (
+            f"{batch.description}: {len(rows) + made} mentions in {len(documents)} documents"
+            + (f" under {checked}" if checked else "")
+        ),
         by=by,
     )
     signoff.void(case.id, f"{actor[1]} applied a decision across the case", by=by)
@@ -676,9 +628,7 @@ def apply_scope(
 
 
 def undo_batch(case: Case, batch_id: int, *, by: User) -> ReviewBatch:
-    batch = db.session.execute(
-        select(ReviewBatch).where(ReviewBatch.id == batch_id, ReviewBatch.case_id == case.id)
-    ).scalar_one()
+    batch = of_case(ReviewBatch, batch_id, case.id)
     if batch.undone_at is not None:
         raise ReviewError("This has already been undone")
     rows = []
@@ -726,7 +676,7 @@ def _batch_recorded(
 ) -> None:
     """The decision log's line, the audit event and (when decisions changed) the voided sign-off of a batch."""
     _log(batch.case_id, what, by, batch_id=batch.id, text=logged)
-    audit.record(event, object_type="review_batch", object_id=batch.id, case_id=batch.case_id, summary=summary, by=by)
+    audit.record_on(batch, event, summary, by=by)
     if void:
         signoff.void(batch.case_id, void, by=by)
 
@@ -806,12 +756,10 @@ def record_consultation(
         code=consultation.code,
         reason=f"{consultation.consultee}: {consultation.opinion}",
     )
-    audit.record(
+    audit.record_on(
+        consultation,
         "review.consultation_recorded",
-        object_type="review_consultation",
-        object_id=consultation.id,
-        case_id=consultation.case_id,
-        summary=f"{consultation.kind.label} recorded for {consultation.code} (document {consultation.document_id})",
+        f"{consultation.kind.label} recorded for {consultation.code} (document {consultation.document_id})",
         by=by,
     )
 
@@ -825,14 +773,12 @@ def record_consent(person: CasePerson, consent: bool, answered_on: date, note: s
     person.consent_date = answered_on
     person.consent_note = note.strip()[:500]
     db.session.flush()
-    audit.record(
+    audit.record_on(
+        person,
         "person.consent_recorded",
-        object_type="case_person",
-        object_id=person.id,
-        case_id=person.case_id,
-        summary=f"{person.full_name} {'consented to' if consent else 'refused'} disclosure",
+        f"{person.full_name} {'consented to' if consent else 'refused'} disclosure",
+        by=by,
         before=before,
         after={"consent_obtained": consent, "consent_date": answered_on},
-        by=by,
     )
     case_changed.send(person.case, reason="consent recorded", by=by)

@@ -62,15 +62,9 @@ def void(case_id: int, why: str, *, by: Author) -> None:
     review.signed_off_by_id = None
     review.signed_off_at = None
     db.session.flush()
-    audit.record(
-        "review.signoff_voided",
-        object_type="case",
-        object_id=case_id,
-        case_id=case_id,
-        summary=review.voided_reason,
-        by=by,
-    )
-    status.refresh(db.session.get_one(Case, case_id), reason=review.voided_reason, by=by)
+    case = db.session.get_one(Case, case_id)
+    audit.record_on(case, "review.signoff_voided", review.voided_reason, by=by)
+    status.refresh(case, reason=review.voided_reason, by=by)
 
 
 @dataclass(frozen=True)
@@ -187,7 +181,7 @@ def _recorded(
     for name, value in values.items():
         setattr(review, name, value)
     db.session.flush()
-    audit.record(event, object_type="case", object_id=case.id, case_id=case.id, summary=summary, by=by)
+    audit.record_on(case, event, summary, by=by)
     status.refresh(case, reason=summary[:1].lower() + summary[1:], by=by)
     return review
 

@@ -7,17 +7,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, cast
 
-from flask import (
-    Blueprint,
-    Flask,
-    abort,
-    flash,
-    redirect,
-    render_template,
-    request,
-    stream_with_context,
-    url_for,
-)
+from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, stream_with_context, url_for
 from flask import Response as FlaskResponse
 from flask.blueprints import BlueprintSetupState
 from flask_login import current_user
@@ -27,8 +17,10 @@ from werkzeug.wrappers import Response
 from sar import audit
 from sar.auth.access import CASE_READERS, CASE_WORKERS, roles_required
 from sar.auth.models import Role
+from sar.case_rows import of_case
 from sar.cases.models import Case, CasePerson, PersonRole
 from sar.cases.panels import CasePanel, register_case_panel
+from sar.cases.service import record_case_viewed
 from sar.cases.signals import case_changed
 from sar.errors import DomainError
 from sar.extensions import db
@@ -71,24 +63,16 @@ def _case(case_id: int) -> Case:
     return db.session.get_one(Case, case_id)
 
 
-def _viewed(case: Case, what: str) -> None:
-    audit.record(
-        "case.viewed",
-        object_type="case",
-        object_id=case.id,
-        case_id=case.id,
-        summary=f"Viewed {what}",
-        by=current_user,
-    )
-
-
 def _can_change(case: Case) -> bool:
     return bool(current_user.has_role(*CASE_WORKERS)) and not case.is_closed
 
 
-def _refuse_if_closed(case: Case) -> None:
+def _open_case(case_id: int) -> Case:
+    """The case a change is made to: a closed case refuses every change (403), whatever the form says."""
+    case = _case(case_id)
     if case.is_closed:
         abort(403)
+    return case
 
 
 def _check(form: forms.ReviewForm) -> None:
@@ -129,7 +113,7 @@ def _page_url(case_id: int, document_id: int, number: int, anchor: str = "") -> 
 @roles_required(*CASE_READERS)
 def overview(case_id: int) -> str:
     case = _case(case_id)
-    _viewed(case, "review")
+    record_case_viewed(case, by=current_user, what="review")
     return render_template("review/overview.html", **_overview_context(case))
 
 
@@ -178,7 +162,7 @@ def page(case_id: int, document_id: int, number: int) -> str | Response:
     if jump is not None and "page" in request.args:
         target = min(max(jump, 1), max(document.page_count, 1))
         return redirect(url_for("review.page", case_id=case.id, document_id=document.id, number=target))
-    _viewed(case, f"review of document {document.id} page {number}")
+    record_case_viewed(case, by=current_user, what=f"review of document {document.id} page {number}")
     return render_template("review/page.html", **_page_context(case, document, number))
 
 
@@ -239,24 +223,23 @@ def page_image(case_id: int, document_id: int, number: int) -> Response:
         content = images.page_png(document, number)
     except images.NoImage:
         abort(404)
-    _viewed(case, f"image of document {document.id} page {number}")
+    record_case_viewed(case, by=current_user, what=f"image of document {document.id} page {number}")
     return FlaskResponse(content, mimetype="image/png")
 
 
 @bp.post("/cases/<int:case_id>/review/findings/<int:finding_id>")
 @roles_required(*CASE_WORKERS)
 def decide(case_id: int, finding_id: int) -> Response | tuple[str, int]:
-    case = _case(case_id)
-    _refuse_if_closed(case)
+    case = _open_case(case_id)
     finding = service.finding_of_case(case.id, finding_id)
     form = forms.DecisionForm().for_finding(finding.id)
     try:
         _check(form)
         service.decide(
             finding,
-            (form.action.data or "").strip()[:20],
+            _data(form.action, 20),
             by=current_user,
-            code=(form.code.data or "").strip()[:20] or None,
+            code=_data(form.code, 20) or None,
             reason=_data(form.reason),
         )
     except DomainError as error:
@@ -277,11 +260,10 @@ def _next_pending_on_page(finding: Any) -> int | None:
 @bp.post("/cases/<int:case_id>/review/documents/<int:document_id>/pages/<int:number>/redact")
 @roles_required(*CASE_WORKERS)
 def redact(case_id: int, document_id: int, number: int) -> Response | tuple[str, int]:
-    case = _case(case_id)
-    _refuse_if_closed(case)
+    case = _open_case(case_id)
     document = document_of_case(case.id, document_id)
     form = forms.RedactForm()
-    code, reason = (form.code.data or "").strip()[:20], _data(form.reason)
+    code, reason = _data(form.code, 20), _data(form.reason)
     try:
         _check(form)
         if form.is_box:
@@ -314,8 +296,7 @@ def redact(case_id: int, document_id: int, number: int) -> Response | tuple[str,
 @bp.post("/cases/<int:case_id>/review/documents/<int:document_id>/pages/<int:number>/withhold")
 @roles_required(*CASE_WORKERS)
 def withhold_page(case_id: int, document_id: int, number: int) -> Response | tuple[str, int]:
-    case = _case(case_id)
-    _refuse_if_closed(case)
+    case = _open_case(case_id)
     document = document_of_case(case.id, document_id)
     form = forms.WithholdPageForm()
     try:
@@ -325,7 +306,7 @@ def withhold_page(case_id: int, document_id: int, number: int) -> Response | tup
             flash(f"Page {number} is no longer withheld.", "success")
         else:
             service.withhold_page(
-                document, number, by=current_user, code=(form.code.data or "").strip()[:20], reason=_data(form.reason)
+                document, number, by=current_user, code=_data(form.code, 20), reason=_data(form.reason)
             )
             flash(f"Page {number} withheld.", "success")
     except DomainError as error:
@@ -337,8 +318,7 @@ def withhold_page(case_id: int, document_id: int, number: int) -> Response | tup
 @bp.post("/cases/<int:case_id>/review/documents/<int:document_id>/flag")
 @roles_required(*CASE_WORKERS)
 def flag_document(case_id: int, document_id: int) -> Response | tuple[str, int]:
-    case = _case(case_id)
-    _refuse_if_closed(case)
+    case = _open_case(case_id)
     document = document_of_case(case.id, document_id)
     form = forms.DocumentFlagForm()
     number = forms.number(form.page.data) or 1
@@ -346,9 +326,9 @@ def flag_document(case_id: int, document_id: int) -> Response | tuple[str, int]:
         _check(form)
         service.flag_document(
             document,
-            (form.flag.data or "").strip()[:20],
+            _data(form.flag, 20),
             by=current_user,
-            code=(form.code.data or "").strip()[:20] or None,
+            code=_data(form.code, 20) or None,
             reason=_data(form.reason),
         )
         flash("Recorded.", "success")
@@ -361,8 +341,7 @@ def flag_document(case_id: int, document_id: int) -> Response | tuple[str, int]:
 @bp.post("/cases/<int:case_id>/review/notes")
 @roles_required(*CASE_WORKERS)
 def add_note(case_id: int) -> Response | tuple[str, int]:
-    case = _case(case_id)
-    _refuse_if_closed(case)
+    case = _open_case(case_id)
     form = forms.NoteForm()
     document_id, number = forms.number(form.document_id.data), forms.number(form.page.data)
     document = document_of_case(case.id, document_id) if document_id else None
@@ -393,8 +372,7 @@ def _scope(case: Case, form: forms.ApplyForm) -> service.Scope:
 @bp.route("/cases/<int:case_id>/review/apply", methods=["GET", "POST"])
 @roles_required(*CASE_WORKERS)
 def apply(case_id: int) -> str | tuple[str, int] | Response:
-    case = _case(case_id)
-    _refuse_if_closed(case)
+    case = _open_case(case_id)
     posted = request.method == "POST"
     # Asking for the count is a GET (a link from each finding); only the confirming POST needs a CSRF token.
     form = forms.ApplyForm() if posted else forms.ApplyForm(formdata=request.args, meta={"csrf": False})
@@ -408,15 +386,15 @@ def apply(case_id: int) -> str | tuple[str, int] | Response:
         "back": _safe_back(form.back.data or ""),
     }
     if not posted and not (form.person.data or "").strip() and "text" not in request.args:
-        _viewed(case, "apply a decision across the case")
+        record_case_viewed(case, by=current_user, what="apply a decision across the case")
         return render_template("review/apply.html", **page)
     try:
         _check(form)
         page["scope"] = scope = _scope(case, form)
         if not posted or not form.confirm.data:
-            _viewed(case, f"what {scope.description} would change")
+            record_case_viewed(case, by=current_user, what=f"what {scope.description} would change")
             return render_template("review/apply.html", **page)
-        code = (form.code.data or "").strip()[:20] or None
+        code = _data(form.code, 20) or None
         batch = service.apply_scope(case, scope, outcome, by=current_user, code=code, reason=_data(form.reason))
     except DomainError as error:
         form.refuse(error)
@@ -432,8 +410,7 @@ def _safe_back(value: str) -> str:
 @bp.post("/cases/<int:case_id>/review/batches/<int:batch_id>/undo")
 @roles_required(*CASE_WORKERS)
 def undo(case_id: int, batch_id: int) -> Response | tuple[str, int]:
-    case = _case(case_id)
-    _refuse_if_closed(case)
+    case = _open_case(case_id)
     form = forms.UndoForm()
     try:
         _check(form)
@@ -466,7 +443,7 @@ def consistency_check(case_id: int) -> str | tuple[str, int] | Response:
             return refused("review/consistency.html", **_consistency_context(case, form))
         flash("Explanation recorded.", "success")
         return redirect(url_for("review.consistency_check", case_id=case.id))
-    _viewed(case, "consistency check")
+    record_case_viewed(case, by=current_user, what="consistency check")
     return render_template("review/consistency.html", **_consistency_context(case, form))
 
 
@@ -483,11 +460,7 @@ def consultations(case_id: int) -> str | tuple[str, int] | Response:
         if not _can_change(case):
             abort(403)
         form = forms.ConsultationForm()
-        consultation = db.session.execute(
-            select(Consultation).where(
-                Consultation.id == (forms.number(form.consultation_id.data) or 0), Consultation.case_id == case.id
-            )
-        ).scalar_one()
+        consultation = of_case(Consultation, forms.number(form.consultation_id.data) or 0, case.id)
         form.for_consultation(consultation.id)
         try:
             _check(form)
@@ -503,7 +476,7 @@ def consultations(case_id: int) -> str | tuple[str, int] | Response:
             return refused("review/consultations.html", **_consultations_context(case, form))
         flash(f"Consultation for {consultation.code} recorded.", "success")
         return redirect(url_for("review.consultations", case_id=case.id))
-    _viewed(case, "consultations")
+    record_case_viewed(case, by=current_user, what="consultations")
     return render_template("review/consultations.html", **_consultations_context(case, form))
 
 
@@ -521,11 +494,8 @@ def _consultations_context(case: Case, form: forms.ConsultationForm | None) -> d
 @bp.route("/cases/<int:case_id>/review/people/<int:person_id>/consent", methods=["GET", "POST"])
 @roles_required(*CASE_WORKERS)
 def consent(case_id: int, person_id: int) -> str | tuple[str, int] | Response:
-    case = _case(case_id)
-    _refuse_if_closed(case)
-    person = db.session.execute(
-        select(CasePerson).where(CasePerson.id == person_id, CasePerson.case_id == case.id)
-    ).scalar_one()
+    case = _open_case(case_id)
+    person = of_case(CasePerson, person_id, case.id)
     if person.is_subject:
         abort(404)
     form = forms.ConsentForm()
@@ -545,7 +515,7 @@ def consent(case_id: int, person_id: int) -> str | tuple[str, int] | Response:
             return refused("review/consent.html", case=case, person=person, form=form)
         flash(f"{person.full_name}'s answer recorded. Detection is running again with it.", "success")
         return redirect(url_for("review.overview", case_id=case.id) + "#people")
-    _viewed(case, f"consent of {person.full_name}")
+    record_case_viewed(case, by=current_user, what=f"consent of {person.full_name}")
     return render_template("review/consent.html", case=case, person=person, form=form)
 
 
@@ -555,8 +525,7 @@ def consent(case_id: int, person_id: int) -> str | tuple[str, int] | Response:
 @bp.post("/cases/<int:case_id>/review/sign-off")
 @roles_required(*CASE_WORKERS)
 def sign_off(case_id: int) -> Response | tuple[str, int]:
-    case = _case(case_id)
-    _refuse_if_closed(case)
+    case = _open_case(case_id)
     form = forms.SignOffForm()
     step = (form.step.data or "").strip()
     if step not in ("ready", "sign_off", "return"):
@@ -582,14 +551,7 @@ def sign_off(case_id: int) -> Response | tuple[str, int]:
 @roles_required(*CASE_READERS)
 def schedule_csv(case_id: int) -> Response:
     case = _case(case_id)
-    audit.record(
-        "review.schedule_exported",
-        object_type="case",
-        object_id=case.id,
-        case_id=case.id,
-        summary="Internal redaction schedule downloaded",
-        by=current_user,
-    )
+    audit.record_on(case, "review.schedule_exported", "Internal redaction schedule downloaded", by=current_user)
     db.session.commit()  # the audit event stands even though the body streams after the request
     return FlaskResponse(
         stream_with_context(schedule.rows(case)),
@@ -616,7 +578,7 @@ def edit_exemption(code: str) -> str | tuple[str, int] | Response:
     exemption = db.session.get_one(Exemption, code)
     form = forms.ExemptionForm(
         data={
-            **audit.snapshot(exemption, ("name", "description", "provision", "test", "consultee")),
+            **audit.snapshot(exemption, catalogue.WORDING),
             "consultation": exemption.consultation.value,
             "active": ["yes"] if exemption.active else [],
         }
@@ -624,19 +586,11 @@ def edit_exemption(code: str) -> str | tuple[str, int] | Response:
     if request.method == "POST":
         if not form.validate():
             return refused("review/exemption_edit.html", exemption=exemption, form=form)
-        before = audit.snapshot(exemption, forms.ExemptionForm.FIELDS)
-        for key in ("name", "description", "provision", "test", "consultee"):
-            setattr(exemption, key, str(getattr(form, key).data or "").strip())
-        exemption.consultation = ConsultationKind(form.consultation.data)
-        exemption.active = "yes" in (form.active.data or [])
-        db.session.flush()
-        audit.record(
-            "review.exemption_changed",
-            object_type="exemption",
-            object_id=exemption.code,
-            summary=f"Exemption {exemption.code} changed",
-            before=before,
-            after=audit.snapshot(exemption, forms.ExemptionForm.FIELDS),
+        catalogue.change_exemption(
+            exemption,
+            {key: str(getattr(form, key).data or "") for key in catalogue.WORDING},
+            ConsultationKind(form.consultation.data),
+            "yes" in (form.active.data or []),
             by=current_user,
         )
         flash(f"{exemption.code} saved.", "success")

@@ -15,9 +15,8 @@ import click
 from flask import current_app, url_for
 from sqlalchemy import select
 
-from sar import audit, deadlines, mail
+from sar import audit, daily, deadlines, mail
 from sar.auth.models import Role, User, UserRole
-from sar.calendar import today
 from sar.cases.models import Case
 from sar.extensions import db
 from sar.sources.models import SearchTask, TaskStatus, TeamContact
@@ -156,12 +155,10 @@ def _send(task: SearchTask, case: Case, kind: str, n: int, to: list[str], subjec
         if message is not None:
             sent.append(Rung(kind, task.id, address, subject, body, key))
     if sent:
-        audit.record(
+        audit.record_on(
+            task,
             f"task.{kind}",
-            object_type="search_task",
-            object_id=task.id,
-            case_id=case.id,
-            summary=f"Search {task.id}: {kind} sent to {', '.join(r.to_address for r in sent)}",
+            f"Search {task.id}: {kind} sent to {', '.join(r.to_address for r in sent)}",
             by=JOB_ACTOR,
         )
     return sent
@@ -169,22 +166,15 @@ def _send(task: SearchTask, case: Case, kind: str, n: int, to: list[str], subjec
 
 def chase_job(payload: dict[str, object]) -> None:
     """Job handler ("sources.chase_searches", payload {"date": "YYYY-MM-DD"} or {})."""
-    day = date.fromisoformat(str(payload["date"])) if payload.get("date") else today()
+    day = daily.payload_day(payload)
     run_ladder(day)
     mail.deliver_pending()
 
 
 @click.command("chase-searches")
-@click.option(
-    "--date",
-    "on",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
-    default=None,
-    help="The day to chase for (default: today in Europe/London).",
-)
-def chase_command(on: object) -> None:
+@daily.day_option("chase for")
+def chase_command(day: date) -> None:
     """Remind, chase and escalate search tasks, then deliver the mail."""
-    day = on.date() if hasattr(on, "date") else today()
     rungs = run_ladder(day)
     db.session.commit()
     report = mail.deliver_pending(commit=db.session.commit)

@@ -15,9 +15,9 @@ import click
 from flask import current_app
 from sqlalchemy import func, select
 
-from sar import audit
+from sar import audit, daily
 from sar.auth.models import User
-from sar.calendar import COUNCIL_TZ, today
+from sar.calendar import COUNCIL_TZ
 from sar.cases.models import Case, CaseStatus, EvidenceItem
 from sar.db import utcnow
 from sar.errors import DomainError
@@ -57,14 +57,7 @@ def attach(item: EvidenceItem, name: str, content: bytes | IO[bytes], *, by: Use
     )
     db.session.add(row)
     db.session.flush()
-    audit.record(
-        "evidence_file.added",
-        object_type="evidence_file",
-        object_id=row.id,
-        case_id=item.case_id,
-        summary=f"{item.kind.label}: file {name!r} attached",
-        by=by,
-    )
+    audit.record_on(row, "evidence_file.added", f"{item.kind.label}: file {name!r} attached", by=by)
     return row
 
 
@@ -77,14 +70,7 @@ def files_of_case(case_id: int) -> list[EvidenceFile]:
 def read(row: EvidenceFile, *, by: User) -> bytes:
     if row.deleted_at is not None:
         raise EvidenceFileError("This file was deleted under the retention rule.")
-    audit.record(
-        "evidence_file.viewed",
-        object_type="evidence_file",
-        object_id=row.id,
-        case_id=row.case_id,
-        summary=f"Viewed evidence file {row.original_name!r}",
-        by=by,
-    )
+    audit.record_on(row, "evidence_file.viewed", f"Viewed evidence file {row.original_name!r}", by=by)
     return get_store().open(row.file_key)
 
 
@@ -126,12 +112,10 @@ def delete_expired(on: date) -> RetentionReport:
         row.deleted_at = utcnow()
         row.deleted_reason = f"Retention: {days} days after the case closed"
         deleted += 1
-        audit.record(
+        audit.record_on(
+            row,
             "evidence_file.deleted",
-            object_type="evidence_file",
-            object_id=row.id,
-            case_id=row.case_id,
-            summary=f"Evidence file {row.original_name!r} deleted: {days} days after the case closed",
+            f"Evidence file {row.original_name!r} deleted: {days} days after the case closed",
             by=JOB_ACTOR,
         )
     return RetentionReport(deleted, shared)
@@ -139,20 +123,13 @@ def delete_expired(on: date) -> RetentionReport:
 
 def retention_job(payload: dict[str, object]) -> None:
     """Job handler ("sources.evidence_retention", payload {"date": "YYYY-MM-DD"} or {})."""
-    delete_expired(date.fromisoformat(str(payload["date"])) if payload.get("date") else today())
+    delete_expired(daily.payload_day(payload))
 
 
 @click.command("delete-expired-evidence")
-@click.option(
-    "--date",
-    "on",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
-    default=None,
-    help="The day to apply the rule for (default: today in Europe/London).",
-)
-def retention_command(on: object) -> None:
+@daily.day_option("apply the rule for")
+def retention_command(day: date) -> None:
     """Delete identity and authority evidence files whose retention period has ended."""
-    day = on.date() if hasattr(on, "date") else today()
     report = delete_expired(day)
     db.session.commit()
     click.echo(f"{report.deleted} evidence files deleted ({report.kept_shared} shared content kept for other records).")

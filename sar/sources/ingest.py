@@ -125,14 +125,7 @@ def add_file(
     try:
         stored = store.put(content)
     except FileTooLarge as error:
-        audit.record(
-            "document.refused",
-            object_type="case",
-            object_id=case.id,
-            case_id=case.id,
-            summary=f"File {name!r} not stored: {error}",
-            by=_author(by, label),
-        )
+        audit.record_on(case, "document.refused", f"File {name!r} not stored: {error}", by=_author(by, label))
         return Added(name, None, "too_large", str(error))
     document = _new_document(
         case.id,
@@ -145,14 +138,7 @@ def add_file(
         added_by_label=label[:200],
     )
     duplicate = f" (an exact copy of document {document.duplicate_of_id})" if document.duplicate_of_id else ""
-    audit.record(
-        "document.added",
-        object_type="document",
-        object_id=document.id,
-        case_id=case.id,
-        summary=f"Added {name!r} from {source}{duplicate}",
-        by=_author(by, label),
-    )
+    audit.record_on(document, "document.added", f"Added {name!r} from {source}{duplicate}", by=_author(by, label))
     return Added(name, document)
 
 
@@ -176,12 +162,10 @@ def ingest_document(payload: dict[str, Any]) -> None:
             original, original_name=document.original_name, workdir=workdir, limits=limits(), depth=document.depth
         )
         _apply(document, result, store)
-    audit.record(
+    audit.record_on(
+        document,
         "document.read" if document.status is DocumentStatus.READY else "document.refused",
-        object_type="document",
-        object_id=document.id,
-        case_id=document.case_id,
-        summary=(
+        (
             f"Read {document.page_count} pages of {document.original_name!r}"
             if document.status is DocumentStatus.READY
             else f"Cannot read {document.original_name!r}: {document.refusal_message}"
@@ -387,13 +371,13 @@ def undo_group(group: DocumentGroup, *, by: User) -> None:
     group.undone_at = utcnow()
     group.undone_by_id = by.id
     db.session.flush()
-    audit.record(
+    audit.record_on(
+        group,
         "documents.group_undone",
-        object_type="document_group",
-        object_id=group.id,
-        case_id=group.case_id,
-        summary=f"{group.kind.label} group of document {group.kept_document_id} undone: "
-        f"{len(group.members)} documents back in review",
+        (
+            f"{group.kind.label} group of document {group.kept_document_id} undone: "
+            f"{len(group.members)} documents back in review"
+        ),
         by=by,
     )
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 
+from sar.case_rows import of_case
 from sar.extensions import db
 from sar.sources.models import Document, DocumentGroup, DocumentGroupMember, DocumentPage, DocumentStatus
 
@@ -95,9 +96,7 @@ def groups_of(case_id: int) -> list[DocumentGroup]:
 
 def document_of_case(case_id: int, document_id: int) -> Document:
     """The document only if it belongs to this case: ids in URLs are never trusted on their own."""
-    return db.session.execute(
-        select(Document).where(Document.id == document_id, Document.case_id == case_id)
-    ).scalar_one()
+    return of_case(Document, document_id, case_id)
 
 
 def pages_of(document_id: int) -> list[DocumentPage]:

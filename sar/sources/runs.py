@@ -114,27 +114,13 @@ def run_connector_task(payload: dict[str, Any]) -> None:
     plural = "s" if len(unreadable) != 1 else ""
     listed = "; ".join(unreadable[:10])
     task.error = f"{len(unreadable)} file{plural} could not be searched: {listed}"[:2000] if unreadable else ""
-    audit.record(
-        "task.connector_run",
-        object_type="search_task",
-        object_id=task.id,
-        case_id=task.case_id,
-        summary=f"{connector.name} searched: {found} files found",
-        by=JOB_ACTOR,
-    )
+    audit.record_on(task, "task.connector_run", f"{connector.name} searched: {found} files found", by=JOB_ACTOR)
 
 
 def _fail(task: SearchTask, message: str) -> None:
     task.status = TaskStatus.FAILED
     task.error = message[:2000]
-    audit.record(
-        "task.failed",
-        object_type="search_task",
-        object_id=task.id,
-        case_id=task.case_id,
-        summary=message[:500],
-        by=JOB_ACTOR,
-    )
+    audit.record_on(task, "task.failed", message[:500], by=JOB_ACTOR)
 
 
 class ConnectorSettingsError(DomainError):
@@ -164,7 +150,7 @@ def add_connector(name: str, kind: str, team_id: int, settings_json: str, *, by:
 
 
 def _audited(connector: Connector, action: str, summary: str, by: User) -> None:
-    audit.record(action, object_type="connector", object_id=connector.id, summary=summary, by=by)
+    audit.record_on(connector, action, summary, by=by)
 
 
 def test_connection(connector: Connector, *, by: User) -> tuple[bool, str]:

@@ -17,7 +17,9 @@ from werkzeug.wrappers import Response
 from sar.auth.access import CASE_READERS, CASE_WORKERS, roles_required
 from sar.auth.models import Role, Team, User, UserRole
 from sar.calendar import today
+from sar.case_rows import of_case
 from sar.cases.models import Case
+from sar.cases.service import record_case_viewed
 from sar.extensions import db
 from sar.forms import choices, refused, show_error
 from sar.sources import ingest, links, runs, tasks
@@ -111,16 +113,7 @@ def commission(case_id: int) -> Page:
 @roles_required(*CASE_READERS)
 def case_tasks(case_id: int) -> str:
     case = db.session.get_one(Case, case_id)
-    from sar import audit
-
-    audit.record(
-        "case.viewed",
-        object_type="case",
-        object_id=case.id,
-        case_id=case.id,
-        summary="Viewed search tasks",
-        by=current_user,
-    )
+    record_case_viewed(case, by=current_user, what="search tasks")
     rows = tasks.tasks_of_case(case.id)
     return render_template(
         "sources/case_tasks.html",
@@ -139,9 +132,7 @@ def case_tasks(case_id: int) -> str:
 @bp.post("/cases/<int:case_id>/tasks/<int:task_id>/links")
 @roles_required(*CASE_WORKERS)
 def make_link(case_id: int, task_id: int) -> Page:
-    task = db.session.execute(
-        select(SearchTask).where(SearchTask.id == task_id, SearchTask.case_id == case_id)
-    ).scalar_one()
+    task = of_case(SearchTask, task_id, case_id)
     form = UploadLinkForm()
     if not form.validate():
         flash(form.recipient.errors[0] if form.recipient.errors else "Enter who the link is for")
@@ -176,9 +167,7 @@ def revoke_link(case_id: int, task_id: int, link_id: int) -> Response:
 @bp.post("/cases/<int:case_id>/tasks/<int:task_id>/cancel")
 @roles_required(*CASE_WORKERS)
 def cancel(case_id: int, task_id: int) -> Response:
-    task = db.session.execute(
-        select(SearchTask).where(SearchTask.id == task_id, SearchTask.case_id == case_id)
-    ).scalar_one()
+    task = of_case(SearchTask, task_id, case_id)
     if ConfirmForm().validate():
         tasks.cancel(task, by=current_user)
         flash("The search was cancelled.", "success")

@@ -131,13 +131,13 @@ def commission(case: Case, details: Commission, *, by: User) -> list[SearchTask]
         )
         db.session.add(task)
         db.session.flush()
-        audit.record(
+        audit.record_on(
+            task,
             "task.commissioned",
-            object_type="search_task",
-            object_id=task.id,
-            case_id=case.id,
-            summary=f"Search commissioned from {team.name}, due {details.due_date.isoformat()}"
-            + (f", assigned to {assignee.email}" if assignee else " (team inbox)"),
+            (
+                f"Search commissioned from {team.name}, due {details.due_date.isoformat()}"
+                + (f", assigned to {assignee.email}" if assignee else " (team inbox)")
+            ),
             by=by,
         )
         made.append(task)
@@ -192,12 +192,10 @@ def records_supplied(task: SearchTask, count: int, *, by_label: str, by: audit.A
     task.completed_at = utcnow()
     task.completed_by_label = by_label[:200]
     task.error = ""
-    audit.record(
+    audit.record_on(
+        task,
         "task.records_supplied",
-        object_type="search_task",
-        object_id=task.id,
-        case_id=task.case_id,
-        summary=f"{count} file{'s' if count != 1 else ''} sent for the search by {by_label}",
+        f"{count} file{'s' if count != 1 else ''} sent for the search by {by_label}",
         by=by,
     )
     _status_follows(db.session.get(Case, task.case_id), f"records sent for the search by {task.team.name}", by)
@@ -229,19 +227,12 @@ def no_records_held(task: SearchTask, statement: Statement, *, by: User) -> Sear
     task.completed_at = utcnow()
     task.completed_by_label = by.email
     db.session.flush()
-    audit.record(
+    audit.record_on(
+        task,
         "task.no_records",
-        object_type="search_task",
-        object_id=task.id,
-        case_id=task.case_id,
-        summary="No records held: search statement recorded",
-        after={
-            "systems_searched": row.systems_searched,
-            "terms_used": row.terms_used,
-            "searched_by": row.searched_by,
-            "searched_on": row.searched_on,
-        },
+        "No records held: search statement recorded",
         by=by,
+        after=audit.snapshot(row, ("systems_searched", "terms_used", "searched_by", "searched_on")),
     )
     _status_follows(db.session.get(Case, task.case_id), f"no records held by {task.team.name}", by)
     return row
@@ -251,14 +242,7 @@ def cancel(task: SearchTask, *, by: User) -> None:
     if task.status is TaskStatus.CANCELLED:
         return
     task.status = TaskStatus.CANCELLED
-    audit.record(
-        "task.cancelled",
-        object_type="search_task",
-        object_id=task.id,
-        case_id=task.case_id,
-        summary="Search cancelled",
-        by=by,
-    )
+    audit.record_on(task, "task.cancelled", "Search cancelled", by=by)
     _status_follows(db.session.get(Case, task.case_id), f"search by {task.team.name} cancelled", by)
 
 
@@ -276,11 +260,4 @@ def subject_name(task: SearchTask) -> str:
 
 
 def record_task_viewed(task: SearchTask, *, by: User) -> None:
-    audit.record(
-        "task.viewed",
-        object_type="search_task",
-        object_id=task.id,
-        case_id=task.case_id,
-        summary=f"Viewed search task {task.id}",
-        by=by,
-    )
+    audit.record_on(task, "task.viewed", f"Viewed search task {task.id}", by=by)

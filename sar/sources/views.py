@@ -7,13 +7,13 @@ from typing import Any, cast
 from flask import Blueprint, Flask, abort, current_app, flash, redirect, render_template, request, url_for
 from flask.blueprints import BlueprintSetupState
 from flask_login import current_user
-from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from sar import audit
 from sar.auth.access import CASE_READERS, CASE_WORKERS, roles_required
+from sar.case_rows import of_case
 from sar.cases.models import Case, EvidenceItem
 from sar.cases.panels import CasePanel, register_case_panel
+from sar.cases.service import record_case_viewed
 from sar.extensions import db
 from sar.forms import refused, show_error
 from sar.sources import cli, evidence, ingest, queries, tasks
@@ -54,22 +54,11 @@ def _case(case_id: int) -> Case:
     return db.session.get_one(Case, case_id)
 
 
-def _viewed(case: Case, what: str) -> None:
-    audit.record(
-        "case.viewed",
-        object_type="case",
-        object_id=case.id,
-        case_id=case.id,
-        summary=f"Viewed {what}",
-        by=current_user,
-    )
-
-
 @bp.get("/cases/<int:case_id>/documents")
 @roles_required(*CASE_READERS)
 def list_documents(case_id: int) -> str:
     case = _case(case_id)
-    _viewed(case, "documents")
+    record_case_viewed(case, by=current_user, what="documents")
     return render_template(
         "sources/documents.html",
         case=case,
@@ -87,7 +76,7 @@ def list_documents(case_id: int) -> str:
 def show_document(case_id: int, document_id: int) -> str:
     case = _case(case_id)
     document = queries.document_of_case(case.id, document_id)
-    _viewed(case, f"document {document.id}")
+    record_case_viewed(case, by=current_user, what=f"document {document.id}")
     return render_template("sources/document.html", case=case, document=document, pages=queries.pages_of(document.id))
 
 
@@ -121,9 +110,7 @@ def add_documents(case_id: int) -> str | tuple[str, int] | Response:
 @roles_required(*CASE_WORKERS)
 def undo_group(case_id: int, group_id: int) -> Response:
     case = _case(case_id)
-    group = db.session.execute(
-        select(DocumentGroup).where(DocumentGroup.id == group_id, DocumentGroup.case_id == case.id)
-    ).scalar_one()
+    group = of_case(DocumentGroup, group_id, case.id)
     if ConfirmForm().validate():
         ingest.undo_group(group, by=current_user)
         flash("The group was undone: its documents are back in review.", "success")
@@ -142,9 +129,7 @@ def evidence_panel_context(case: Case) -> dict[str, Any]:
 
 
 def _evidence_item(case: Case, evidence_id: int) -> EvidenceItem:
-    return db.session.execute(
-        select(EvidenceItem).where(EvidenceItem.id == evidence_id, EvidenceItem.case_id == case.id)
-    ).scalar_one()
+    return of_case(EvidenceItem, evidence_id, case.id)
 
 
 @bp.route("/cases/<int:case_id>/evidence/<int:evidence_id>/files", methods=["GET", "POST"])
@@ -163,7 +148,7 @@ def evidence_files(case_id: int, evidence_id: int) -> str | tuple[str, int] | Re
             flash(f"{upload.filename} attached to the {item.kind.label.lower()}.", "success")
             return redirect(url_for("sources.evidence_files", case_id=case.id, evidence_id=item.id))
     elif not form.is_submitted():
-        _viewed(case, f"evidence files of evidence record {item.id}")
+        record_case_viewed(case, by=current_user, what=f"evidence files of evidence record {item.id}")
     files = [f for f in evidence.files_of_case(case.id) if f.evidence_id == item.id]
     context = {
         "case": case,
@@ -181,9 +166,7 @@ def evidence_files(case_id: int, evidence_id: int) -> str | tuple[str, int] | Re
 @roles_required(*CASE_WORKERS)
 def evidence_file(case_id: int, file_id: int) -> Response:
     case = _case(case_id)
-    row = db.session.execute(
-        select(EvidenceFile).where(EvidenceFile.id == file_id, EvidenceFile.case_id == case.id)
-    ).scalar_one()
+    row = of_case(EvidenceFile, file_id, case.id)
     try:
         content = evidence.read(row, by=current_user)
     except evidence.EvidenceFileError:
