@@ -11,14 +11,11 @@ from flask import Blueprint, render_template, request
 
 from sar.auth.access import public
 from sar.forms import refused
+from sar.link_attempts import client_address
 from sar.sources import ingest, links, tasks
 from sar.sources.forms import ProviderUploadForm, chosen_files
 
 bp = Blueprint("upload_link", __name__, url_prefix="/upload")
-
-
-def _address() -> str:
-    return request.remote_addr or "unknown"
 
 
 def _unavailable() -> tuple[str, int]:
@@ -28,16 +25,16 @@ def _unavailable() -> tuple[str, int]:
 @bp.route("/<token>", methods=["GET", "POST"])
 @public
 def upload(token: str) -> str | tuple[str, int]:
-    if links.too_many_failures(_address()):
+    if links.too_many_failures(client_address()):
         return render_template("sources/upload_unavailable.html", too_many=True), 429
     link = links.resolve(token)
     if link is None:
-        links.record_failure(token, _address())
+        links.record_failure(token, client_address())
         return _unavailable()
     task = link.task
     form = ProviderUploadForm()
     if request.method == "GET":
-        links.record_use(link, _address(), viewed_only=True)
+        links.record_use(link, client_address(), viewed_only=True)
         return render_template("sources/upload.html", task=task, form=form, link=link)
     if not form.validate():
         return refused("sources/upload.html", task=task, form=form, link=link)
@@ -47,7 +44,7 @@ def upload(token: str) -> str | tuple[str, int]:
     try:
         added = ingest.add_files_for_task(task, uploads, by=None, by_label=label)
     except tasks.TaskError:
-        links.record_failure(token, _address())
+        links.record_failure(token, client_address())
         return _unavailable()
-    links.record_use(link, _address(), viewed_only=False)
+    links.record_use(link, client_address(), viewed_only=False)
     return render_template("sources/upload_done.html", added=added)

@@ -35,6 +35,7 @@ from sar.bundle.letters.context import council
 from sar.bundle.letters.service import NOT_A_RECORDED_ADDRESS, recorded_address
 from sar.bundle.models import Bundle, BundleStatus
 from sar.calendar import long_date, today
+from sar.case_rows import of_case
 from sar.cases.models import Case
 from sar.db import utcnow
 from sar.errors import DomainError
@@ -100,9 +101,7 @@ def links_for(case: Case) -> list[DeliveryLink]:
 
 def get_link(case: Case, link_id: int) -> DeliveryLink:
     """The link, only if it belongs to this case (ids in URLs are never trusted on their own)."""
-    return db.session.execute(
-        select(DeliveryLink).where(DeliveryLink.id == link_id, DeliveryLink.case_id == case.id)
-    ).scalar_one()
+    return of_case(DeliveryLink, link_id, case.id)
 
 
 def get_released(case: Case, bundle_id: int) -> Bundle:

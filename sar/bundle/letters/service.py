@@ -37,6 +37,7 @@ from sar.bundle.letters.models import (
 )
 from sar.bundle.letters.sandbox import Rendered, TemplateProblem, check_syntax, render_letter
 from sar.calendar import long_date, today
+from sar.case_rows import of_case
 from sar.cases import service as intake
 from sar.cases.models import Case, EvidenceKind, RequesterType
 from sar.clock import service as clock_service
@@ -295,7 +296,7 @@ def letters_for(case: Case) -> list[Letter]:
 
 def get_letter(case: Case, letter_id: int) -> Letter:
     """The letter, only if it belongs to this case (ids in URLs are never trusted on their own)."""
-    return db.session.execute(select(Letter).where(Letter.id == letter_id, Letter.case_id == case.id)).scalar_one()
+    return of_case(Letter, letter_id, case.id)
 
 
 _MONEY = re.compile(r"£?\s*(\d{1,6}(?:\.\d{1,2})?)")
