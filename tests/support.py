@@ -7,6 +7,7 @@ Kept apart from conftest.py, which pytest loads as a plugin and which cannot be 
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import socket
@@ -25,8 +26,12 @@ from aiosmtpd.controller import Controller
 from bs4 import BeautifulSoup
 from flask import Flask, g, has_app_context
 from flask.testing import FlaskClient
+from reportlab.pdfgen import canvas
 
+from sar.audit import AuditEvent
 from sar.auth.models import User
+from sar.cases.models import CasePerson, PersonRole
+from sar.extensions import db
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 POSTGRES_ADMIN_URL = os.environ.get("SAR_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -247,12 +252,51 @@ def add_people(case: Any) -> None:
     db.session.commit()
 
 
+# --- case data ----------------------------------------------------------------------------------------------
+
+
+def register_person(role: PersonRole, name: str, position: int, relation: str = "", **fields: Any) -> CasePerson:
+    """A person on a case's register with no aliases, addresses, phones or emails unless given."""
+    lists: dict[str, Any] = {"aliases": [], "addresses": [], "phones": [], "emails": []}
+    return CasePerson(role=role, full_name=name, relation=relation, position=position, **(lists | fields))
+
+
+def pdf_of_pages(pages: list[list[str]]) -> bytes:
+    """A born-digital PDF with a page for each list of lines, the same bytes every time (reportlab's invariant mode)."""
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, invariant=1)
+    for lines in pages:
+        y = 780
+        for line in lines:
+            pdf.drawString(72, y, line)
+            y -= 16
+        pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()
+
+
 # --- reading what a user sees ------------------------------------------------------------------------------
 
 
 def text_of(element: Any) -> str:
     """An element's text as read on screen, spaces normalised ("" for a missing element)."""
     return normalize_spaces(element.get_text(" ")) if element is not None else ""
+
+
+def response_text(response: Any) -> str:
+    """All the text of a response's page, each piece stripped and joined by a space."""
+    return BeautifulSoup(response.data, "html.parser").get_text(" ", strip=True)
+
+
+def error_summary(response: Any) -> str:
+    """The text of a response's error summary ("" when the page has none)."""
+    summary = BeautifulSoup(response.data, "html.parser").select_one(".govuk-error-summary")
+    return summary.get_text(" ", strip=True) if summary else ""
+
+
+def audit_events(action: str) -> list[AuditEvent]:
+    """The audit events of one action, oldest first."""
+    return list(db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.id)))
 
 
 def heading(html: BeautifulSoup) -> str:

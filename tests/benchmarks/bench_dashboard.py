@@ -16,7 +16,6 @@ Results go to stdout as a Markdown table for docs/benchmarks.md.
 
 from __future__ import annotations
 
-import argparse
 import os
 import random
 import statistics
@@ -36,6 +35,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from bench_common import app_config, database_benchmark_arguments  # noqa: E402
 
 from sar import create_app  # noqa: E402
 from sar.audit import SYSTEM
@@ -57,15 +58,7 @@ PAGES = {
 
 
 def config(url: str, tmp: Path) -> dict[str, Any]:
-    return {
-        "ENV": "testing",
-        "SECRET_KEY": "bench-" + uuid.uuid4().hex,
-        "SQLALCHEMY_DATABASE_URI": url,
-        "FILE_ENCRYPTION_KEY": "kWs3xXt0pQdJ3Qdm5YgM2t1xM6m0R2rD7w7m9yWkq0s=",
-        "FILE_STORE_PATH": str(tmp / "files"),
-        "WTF_CSRF_ENABLED": False,
-        "CLOCK_TODAY": TODAY,
-    }
+    return app_config(url, tmp, secret_key="bench-" + uuid.uuid4().hex, WTF_CSRF_ENABLED=False, CLOCK_TODAY=TODAY)
 
 
 def chunks(rows: Iterator[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
@@ -164,6 +157,9 @@ def load(n_cases: int, events_per_case: int, seed: int = 7) -> dict[str, float]:
             base.update(extra)
             return base
 
+        duplicate = {"voided_at": recorded_at, "void_reason": "duplicate"}
+        wrong_case = {"voided_at": recorded_at, "void_reason": "recorded on the wrong case"}
+
         for case_id, received, open_case, rights in plans:
             d = received
             made = [
@@ -183,30 +179,10 @@ def load(n_cases: int, events_per_case: int, seed: int = 7) -> dict[str, float]:
                 made += [
                     row(case_id, EventKind.FEE_REQUESTED, d + timedelta(days=4)),
                     row(case_id, EventKind.FEE_PAID, d + timedelta(days=6)),
-                    row(
-                        case_id,
-                        EventKind.FEE_REQUESTED,
-                        d + timedelta(days=4),
-                        voided_at=recorded_at,
-                        void_reason="duplicate",
-                    ),
-                    row(
-                        case_id,
-                        EventKind.FEE_REQUESTED,
-                        d + timedelta(days=4),
-                        voided_at=recorded_at,
-                        void_reason="duplicate",
-                    ),
+                    row(case_id, EventKind.FEE_REQUESTED, d + timedelta(days=4), **duplicate),
+                    row(case_id, EventKind.FEE_REQUESTED, d + timedelta(days=4), **duplicate),
                 ]
-            made.append(
-                row(
-                    case_id,
-                    EventKind.FEE_REQUESTED,
-                    d + timedelta(days=2),
-                    voided_at=recorded_at,
-                    void_reason="recorded on the wrong case",
-                )
-            )
+            made.append(row(case_id, EventKind.FEE_REQUESTED, d + timedelta(days=2), **wrong_case))
             if open_case:
                 made.append(
                     row(
@@ -373,13 +349,7 @@ def run(kind: str, n_cases: int, events_per_case: int, requests: int) -> list[st
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--db", choices=["sqlite", "postgresql", "both"], default="both")
-    parser.add_argument("--cases", type=int, default=50_000)
-    parser.add_argument("--events-per-case", type=int, default=10)
-    parser.add_argument("--requests", type=int, default=50)
-    args = parser.parse_args()
-    kinds = ["sqlite", "postgresql"] if args.db == "both" else [args.db]
+    args, kinds = database_benchmark_arguments(__doc__, cases=50_000, events_per_case=10, requests=50)
     lines = [
         "| Database | Measure | Median (wall) | p95 (wall) | Median (CPU) | p95 (CPU) |",
         "|---|---|---:|---:|---:|---:|",

@@ -26,6 +26,8 @@ _T_START = time.perf_counter()
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
+from bench_common import cpu_model  # noqa: E402
+
 from redaction import Detector, load_register  # noqa: E402
 
 _IMPORT_S = time.perf_counter() - _T_START
@@ -58,16 +60,6 @@ def build_text(corpus: Path) -> str:
     words = len(one_pass.split())
     repeats = -(-TARGET_WORDS // words)
     return "\n\n".join([one_pass] * repeats)
-
-
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
 
 
 def main() -> None:

@@ -31,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "unit" / "sources")
 
 from source_builders import docx_bytes, email_message, scan_image, text_pdf  # noqa: E402
 
-from sar.sources.extract import Limits, extract  # noqa: E402
+from sar.sources.extract import Extraction, Limits, extract  # noqa: E402
 
 LINES = [
     "Dear Ms Jones, I am writing about the review meeting for Kayla Smith on {page} March.",
@@ -95,22 +95,27 @@ def born_digital(count: int, workers: int) -> None:
     )
 
 
+def _timed_extracts(folder: Path, suffix: str, data: bytes, count: int) -> tuple[list[Extraction], float, float]:
+    """``count`` copies of one file, each extracted on its own: the results, and the wall and CPU seconds taken."""
+    paths = []
+    for n in range(count):
+        path = folder / f"{n}.{suffix}"
+        path.write_bytes(data)
+        paths.append(path)
+    start, cpu = time.perf_counter(), cpu_seconds()
+    results = []
+    for path in paths:
+        result = extract(path, original_name=path.name, workdir=folder / "work", limits=Limits())
+        assert result.refusal is None, result.refusal
+        results.append(result)
+    return results, time.perf_counter() - start, cpu_seconds() - cpu
+
+
 def office(count: int) -> None:
     with tempfile.TemporaryDirectory() as scratch:
-        folder = Path(scratch)
         data = docx_bytes([line.format(page=n) for n in range(2) for line in LINES] * 2)
-        paths = []
-        for n in range(count):
-            path = folder / f"{n}.docx"
-            path.write_bytes(data)
-            paths.append(path)
-        start, cpu = time.perf_counter(), cpu_seconds()
-        pages = 0
-        for path in paths:
-            result = extract(path, original_name=path.name, workdir=folder / "work", limits=Limits())
-            assert result.refusal is None, result.refusal
-            pages += len(result.pages)
-        elapsed, cpu = time.perf_counter() - start, cpu_seconds() - cpu
+        results, elapsed, cpu = _timed_extracts(Path(scratch), "docx", data, count)
+        pages = sum(len(result.pages) for result in results)
     print(
         f"LibreOffice: {count} Word documents ({pages} pages) in {elapsed:.1f} s: {count * 60 / elapsed:.1f}/minute; "
         f"CPU {cpu / count:.2f} s a conversion"
@@ -119,22 +124,11 @@ def office(count: int) -> None:
 
 def ocr(count: int) -> None:
     with tempfile.TemporaryDirectory() as scratch:
-        folder = Path(scratch)
         image = scan_image("\n".join(line.format(page=1)[:60] for line in LINES[:20]), at=(250, 300))
         buffer = io.BytesIO()
         image.save(buffer, "PNG", dpi=(300, 300))
-        paths = []
-        for n in range(count):
-            path = folder / f"{n}.png"
-            path.write_bytes(buffer.getvalue())
-            paths.append(path)
-        start, cpu = time.perf_counter(), cpu_seconds()
-        words = 0
-        for path in paths:
-            result = extract(path, original_name=path.name, workdir=folder / "work", limits=Limits())
-            assert result.refusal is None, result.refusal
-            words += len(result.pages[0].words)
-        elapsed, cpu = time.perf_counter() - start, cpu_seconds() - cpu
+        results, elapsed, cpu = _timed_extracts(Path(scratch), "png", buffer.getvalue(), count)
+        words = sum(len(result.pages[0].words) for result in results)
     print(
         f"OCR: {count} A4 pages at 300 dpi ({words // count} words a page) in {elapsed:.1f} s: "
         f"{count * 60 / elapsed:.1f} pages/minute; CPU {cpu / count:.2f} s a page"

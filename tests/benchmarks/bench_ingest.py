@@ -29,6 +29,8 @@ from sqlalchemy import func, select
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
+from bench_common import app_config, officer_and_case  # noqa: E402
+
 LINE = "On {n} May the social worker visited the family at home and discussed the plan for the children."
 
 
@@ -83,44 +85,26 @@ def main() -> None:
     from datetime import UTC, date, datetime
 
     from sar import create_app
-    from sar.audit import SystemActor
-    from sar.auth import service as accounts
-    from sar.auth.models import Role
-    from sar.cases.models import Case, CaseRight, Channel, Right
     from sar.extensions import db
     from sar.sources import ingest
     from sar.sources.models import Document, DocumentStatus
 
     scratch = Path(tempfile.mkdtemp(prefix="sar-bench-ingest-"))
     url = args.database or f"sqlite:///{scratch / 'bench.sqlite'}"
-    config = {
-        "ENV": "testing",
-        "SECRET_KEY": "bench",
-        "SQLALCHEMY_DATABASE_URI": url,
-        "FILE_ENCRYPTION_KEY": "kWs3xXt0pQdJ3Qdm5YgM2t1xM6m0R2rD7w7m9yWkq0s=",
-        "FILE_STORE_PATH": str(scratch / "files"),
-        "JOB_RETRY_BASE_SECONDS": 1,
-    }
+    config = app_config(url, scratch, JOB_RETRY_BASE_SECONDS=1)
     files = corpus(args.documents)
     app = create_app(config)
     with app.app_context():
         db.drop_all()
         db.create_all()
-        user = accounts.create_user(
-            email="ingest.officer@council.example",
-            full_name="Ingest Officer",
-            password="correct horse battery staple",
-            roles=(Role.IG_OFFICER,),
-            by=SystemActor("benchmark"),
-        )
-        case = Case(
-            reference="SAR-BENCH-1",
-            channel=Channel.EMAIL,
+        user, case = officer_and_case(
+            "ingest.officer@council.example",
+            "Ingest Officer",
+            "benchmark",
+            "SAR-BENCH-1",
             received_at=datetime(2026, 11, 2, 10, tzinfo=UTC),
             received_on=date(2026, 11, 2),
-            logged_by_id=user.id,
         )
-        case.rights = [CaseRight(right=Right.ACCESS)]
         db.session.add(case)
         db.session.commit()
         load_before = os.getloadavg()

@@ -18,7 +18,6 @@ sign-in page. Results go to stdout as a Markdown table for docs/benchmarks.md.
 
 from __future__ import annotations
 
-import argparse
 import http.client
 import os
 import random
@@ -38,6 +37,9 @@ from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
+
+from bench_common import database_benchmark_arguments  # noqa: E402
+
 POSTGRES_ADMIN_URL = os.environ.get("SAR_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 PASSWORD = "load test passphrase 2026"
 _CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')
@@ -279,13 +281,7 @@ def run(database: str, clients: int, seconds: int, workers: int) -> dict[str, ob
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--db", choices=["sqlite", "postgresql", "both"], default="both")
-    parser.add_argument("--clients", type=int, default=20)
-    parser.add_argument("--seconds", type=int, default=60)
-    parser.add_argument("--workers", type=int, default=4)
-    args = parser.parse_args()
-    databases = ["sqlite", "postgresql"] if args.db == "both" else [args.db]
+    args, databases = database_benchmark_arguments(__doc__, clients=20, seconds=60, workers=4)
     rows = []
     for database in databases:
         result = run(database, args.clients, args.seconds, args.workers)

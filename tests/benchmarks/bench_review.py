@@ -35,14 +35,12 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
+from bench_common import app_config, cpu_model, officer_and_case  # noqa: E402
 from reportlab.pdfgen import canvas  # noqa: E402
 from sqlalchemy import func, insert, select  # noqa: E402
 
 from sar import create_app  # noqa: E402
-from sar.audit import SystemActor  # noqa: E402
-from sar.auth import service as accounts  # noqa: E402
-from sar.auth.models import Role  # noqa: E402
-from sar.cases.models import Case, CasePerson, CaseRight, Channel, PersonRole, Right  # noqa: E402
+from sar.cases.models import Case, CasePerson, PersonRole  # noqa: E402
 from sar.extensions import db  # noqa: E402
 from sar.review.models import ReviewFinding  # noqa: E402
 from sar.sources.models import Document, DocumentPage, DocumentStatus  # noqa: E402
@@ -66,16 +64,6 @@ PEOPLE = [
     (PersonRole.PROFESSIONAL, "Alan Cho", "team manager"),
     (PersonRole.THIRD_PARTY, "Lisa Kerr", "foster carer"),
 ]
-
-
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
 
 
 def page_texts(corpus: Path, count: int) -> list[str]:
@@ -170,17 +158,7 @@ def main() -> None:
     corpus = Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_CORPUS
     with tempfile.TemporaryDirectory(prefix="sar-bench-review-") as scratch:
         url = os.environ.get("SAR_BENCH_DATABASE_URL") or f"sqlite:///{scratch}/bench.sqlite"
-        app = create_app(
-            {
-                "ENV": "testing",
-                "SECRET_KEY": "bench",
-                "SQLALCHEMY_DATABASE_URI": url,
-                "FILE_ENCRYPTION_KEY": "kWs3xXt0pQdJ3Qdm5YgM2t1xM6m0R2rD7w7m9yWkq0s=",
-                "FILE_STORE_PATH": f"{scratch}/files",
-                "WTF_CSRF_ENABLED": False,
-                "COUNCIL_NAME": "Benchmark Council",
-            }
-        )
+        app = create_app(app_config(url, scratch, WTF_CSRF_ENABLED=False, COUNCIL_NAME="Benchmark Council"))
         with app.app_context():
             db.drop_all()
             db.create_all()
@@ -192,37 +170,20 @@ def main() -> None:
 def run(app: Any, corpus: Path) -> None:
     from sar.review import detection
 
-    officer = accounts.create_user(
-        email="reviewer@council.example",
-        full_name="Bench Officer",
-        password="correct horse battery staple",
-        roles=(Role.IG_OFFICER,),
-        by=SystemActor("review benchmark"),
-    )
-    case = Case(
-        reference="SAR-BENCH1",
-        channel=Channel.EMAIL,
+    officer, case = officer_and_case(
+        "reviewer@council.example",
+        "Bench Officer",
+        "review benchmark",
+        "SAR-BENCH1",
         received_at=datetime.now(UTC),
         received_on=date.today(),
-        logged_by_id=officer.id,
     )
-    case.rights = [CaseRight(right=Right.ACCESS)]
+    register = [(PersonRole.DATA_SUBJECT, "Ayesha Khan", ""), *PEOPLE]
     case.people = [
-        CasePerson(
-            role=PersonRole.DATA_SUBJECT,
-            full_name="Ayesha Khan",
-            position=0,
-            aliases=[],
-            addresses=[],
-            phones=[],
-            emails=[],
-        )
-    ]
-    case.people += [
         CasePerson(
             role=role, full_name=name, relation=relation, position=i, aliases=[], addresses=[], phones=[], emails=[]
         )
-        for i, (role, name, relation) in enumerate(PEOPLE, start=1)
+        for i, (role, name, relation) in enumerate(register)
     ]
     db.session.add(case)
     db.session.flush()

@@ -7,25 +7,12 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask import Flask
-from reportlab.pdfgen import canvas
 from sqlalchemy import select
+from support import pdf_of_pages, register_person
 
-from sar.cases.models import Case, CasePerson, Channel, PersonRole
+from sar.cases.models import Case, Channel, PersonRole
 from sar.extensions import db
 from sar.jobs import run_worker
-
-
-def make_pdf(pages: list[list[str]]) -> bytes:
-    buffer = io.BytesIO()
-    pdf = canvas.Canvas(buffer, invariant=1)
-    for lines in pages:
-        y = 780
-        for line in lines:
-            pdf.drawString(72, y, line)
-            y -= 16
-        pdf.showPage()
-    pdf.save()
-    return buffer.getvalue()
 
 
 @dataclass
@@ -47,7 +34,7 @@ def add_documents(app: Flask, case_id: int) -> ReviewData:
         subject = case.subject
         third = next(p for p in case.people if p.role is PersonRole.THIRD_PARTY)
         assert subject is not None
-        letter = make_pdf(
+        letter = pdf_of_pages(
             [
                 [
                     f"{subject.full_name} was seen at home by the social worker.",
@@ -56,7 +43,7 @@ def add_documents(app: Flask, case_id: int) -> ReviewData:
                 ["The core group will meet again in four weeks."],
             ]
         )
-        note = make_pdf([[f"{third.full_name} telephoned again about {subject.full_name}."]])
+        note = pdf_of_pages([[f"{third.full_name} telephoned again about {subject.full_name}."]])
         first = ingest.add_file(
             case, "visit-letter.pdf", io.BytesIO(letter), source="upload", by=None, by_label="browser test"
         ).document
@@ -90,25 +77,8 @@ def new_case(app: Flask, reference_suffix: str) -> int:
         )
         case.rights = [CaseRight(right=Right.ACCESS)]
         case.people = [
-            CasePerson(
-                role=PersonRole.DATA_SUBJECT,
-                full_name="Ayesha Khan",
-                position=0,
-                aliases=[],
-                addresses=[],
-                phones=[],
-                emails=[],
-            ),
-            CasePerson(
-                role=PersonRole.THIRD_PARTY,
-                full_name="Gary Pollard",
-                relation="neighbour",
-                position=1,
-                aliases=[],
-                addresses=[],
-                phones=[],
-                emails=[],
-            ),
+            register_person(PersonRole.DATA_SUBJECT, "Ayesha Khan", 0),
+            register_person(PersonRole.THIRD_PARTY, "Gary Pollard", 1, "neighbour"),
         ]
         db.session.add(case)
         db.session.commit()

@@ -9,15 +9,13 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import Page, expect
-from pypdf import PdfReader
 from sqlalchemy import select
 
 from sar.auth.models import Role
 from tests.browser.delivery_data import REQUESTER_EMAIL, released_bundle
+from tests.browser.steps import PHONE, download_records, open_on_a_phone
 
 pytestmark = pytest.mark.browser
-
-PHONE = {"width": 390, "height": 844}
 
 
 def _open_case(live_server: Any) -> int:
@@ -56,20 +54,13 @@ def test_an_officer_sends_a_link_and_the_requester_downloads_it_on_a_phone(
     url = officer.locator("#records-url").input_value()
     assert "/records/" in url
 
-    phone = browser_session.new_context().new_page()
-    phone.set_viewport_size(PHONE)
-    phone.goto(url)
+    phone = open_on_a_phone(browser_session, url)
     expect(phone.get_by_role("heading", name="Download your records")).to_be_visible()
     expect(phone.locator("main")).to_contain_text(released.reference)
     expect(phone.locator("main")).to_contain_text("by text message")
     assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], "the page scrolls sideways"
     axe(phone, what="the requester's download page on a phone")
-    with phone.expect_download() as waiting:
-        phone.get_by_role("button", name="Download your records").click()
-    saved = tmp_path / "records.pdf"
-    waiting.value.save_as(saved)
-    reader = PdfReader(saved)
-    assert reader.is_encrypted and reader.decrypt(released.password)
+    reader = download_records(phone, tmp_path, released.password)
     assert released.reference in (reader.pages[0].extract_text() or "")
 
     officer.goto(f"/cases/{released.case_id}")

@@ -11,24 +11,21 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Callable
-from datetime import datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.sync_api import Page, expect
-from pypdf import PdfReader
 from reportlab.pdfgen import canvas
 
 from sar.auth.models import Role
+from tests.browser.steps import download_records, fill_date, open_on_a_phone, received_today
 
 pytestmark = pytest.mark.browser
 
 SUBJECT = "Nadia Whitfield-Okoro"
 THIRD_PARTY = "Declan Fairweather"
 REQUESTER_EMAIL = "nadia.okoro@example.org"
-LONDON = ZoneInfo("Europe/London")
 
 
 def _run_jobs(live_server: Any) -> None:
@@ -60,19 +57,9 @@ def _record_pdf() -> bytes:
     return buffer.getvalue()
 
 
-def _fill_date(page: Page, group: str, day: int, month: int, year: int) -> None:
-    fieldset = page.get_by_role("group", name=group)
-    fieldset.get_by_label("Day").fill(str(day))
-    fieldset.get_by_label("Month").fill(str(month))
-    fieldset.get_by_label("Year").fill(str(year))
-
-
 def _log_request(page: Page) -> str:
     page.get_by_role("link", name="Log a request").first.click()
-    today = datetime.now(LONDON).date()
-    page.get_by_role("group", name="How did the request arrive?").get_by_label("Email").check()
-    _fill_date(page, "Date received", today.day, today.month, today.year)
-    page.get_by_label("Time received").fill("00:01")
+    received_today(page, "Email", "00:01")
     page.get_by_role("group", name="Which rights are being exercised?").get_by_label(
         "Access (a copy of their records)"
     ).check()
@@ -80,7 +67,7 @@ def _log_request(page: Page) -> str:
     page.get_by_role("group", name="Which teams' records does it cover?").get_by_label("Children's Social Care").check()
     page.locator("input[name=requester_type][value=self]").check()  # the data subject, an adult
     page.get_by_label("Data subject's full name").fill(SUBJECT)
-    _fill_date(page, "Date of birth", 9, 7, 2004)
+    fill_date(page, "Date of birth", 9, 7, 2004)
     page.locator("#subject_email").fill(REQUESTER_EMAIL)
     page.get_by_role("button", name="Log the request").click()
     banner = page.locator(".govuk-notification-banner")
@@ -167,17 +154,10 @@ def test_a_whole_case_from_the_request_to_the_requesters_download(
     url = officer.locator("#records-url").input_value()
 
     # 7. The requester downloads on a phone and opens the bundle with the password.
-    phone = browser_session.new_context().new_page()
-    phone.set_viewport_size({"width": 390, "height": 844})
-    phone.goto(url)
+    phone = open_on_a_phone(browser_session, url)
     expect(phone.locator("main")).to_contain_text(reference)
     axe(phone, what="the requester's download page")
-    with phone.expect_download() as waiting:
-        phone.get_by_role("button", name="Download your records").click()
-    saved = tmp_path / "records.pdf"
-    waiting.value.save_as(saved)
-    reader = PdfReader(saved)
-    assert reader.is_encrypted and reader.decrypt(password)
+    reader = download_records(phone, tmp_path, password)
     text = " ".join(" ".join((page.extract_text() or "").split()) for page in reader.pages)
     assert reference in text and SUBJECT in text
     assert THIRD_PARTY not in text, "the third party's name is truly redacted from the requester's bundle"

@@ -4,24 +4,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from sar.auth.models import Role
+from tests.browser.steps import fill_date, received_today
 
 pytestmark = pytest.mark.browser
-
-LONDON = ZoneInfo("Europe/London")
-
-
-def _fill_date(page: Page, group: str, day: int, month: int, year: int) -> None:
-    fieldset = page.get_by_role("group", name=group)
-    fieldset.get_by_label("Day").fill(str(day))
-    fieldset.get_by_label("Month").fill(str(month))
-    fieldset.get_by_label("Year").fill(str(year))
 
 
 def test_an_officer_logs_a_request_made_by_a_parent_and_lands_on_the_new_case(
@@ -31,10 +21,7 @@ def test_an_officer_logs_a_request_made_by_a_parent_and_lands_on_the_new_case(
     page.get_by_role("link", name="Log a request").first.click()
     expect(page.get_by_role("heading", name="Log a request")).to_be_visible()
 
-    today = datetime.now(LONDON).date()
-    page.get_by_role("group", name="How did the request arrive?").get_by_label("Email").check()
-    _fill_date(page, "Date received", today.day, today.month, today.year)
-    page.get_by_label("Time received").fill("00:01")
+    today = received_today(page, "Email", "00:01")
     page.get_by_role("group", name="Which rights are being exercised?").get_by_label(
         "Access (a copy of their records)"
     ).check()
@@ -49,7 +36,7 @@ def test_an_officer_logs_a_request_made_by_a_parent_and_lands_on_the_new_case(
     page.get_by_label("Requester's full name").fill("Roxanne Pemberton")
     page.get_by_label("Relationship to the data subject").fill("mother")
     page.get_by_label("Data subject's full name").fill("Lily Rose Pemberton")
-    _fill_date(page, "Date of birth", 14, 3, 2019)
+    fill_date(page, "Date of birth", 14, 3, 2019)
     page.get_by_role("textbox", name="NHS number").fill("999 945 8076")
     axe(page, what="the intake form, filled in")
     page.get_by_role("button", name="Log the request").click()
@@ -75,7 +62,7 @@ def test_the_intake_form_refuses_an_impossible_date_and_keeps_what_was_typed(
 ) -> None:
     page = page_as(Role.IG_OFFICER)
     page.goto("/cases/new")
-    _fill_date(page, "Date received", 31, 2, 2026)
+    fill_date(page, "Date received", 31, 2, 2026)
     page.get_by_label("Data subject's full name").fill("Keira Lister")
     page.get_by_role("button", name="Log the request").click()
 
@@ -158,10 +145,7 @@ def test_a_role_without_access_gets_a_clear_forbidden_page(
 def test_double_clicking_log_the_request_logs_it_once(page_as: Callable[..., Page]) -> None:
     page = page_as(Role.IG_OFFICER)
     page.goto("/cases/new")
-    today = datetime.now(LONDON).date()
-    page.get_by_role("group", name="How did the request arrive?").get_by_label("Post").check()
-    _fill_date(page, "Date received", today.day, today.month, today.year)
-    page.get_by_label("Time received").fill("00:02")
+    received_today(page, "Post", "00:02")
     page.get_by_role("group", name="Which rights are being exercised?").get_by_label("Erasure (delete records)").check()
     page.get_by_role("group", name="Who is making the request?").get_by_label(
         "The data subject (an adult asking for their own records)"

@@ -1,4 +1,5 @@
-"""Fixtures every integration test shares: cases made through intake's service, today pinned, date inputs."""
+"""Fixtures every integration test shares: cases made through intake's service, the job queue run, today pinned,
+date inputs."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from sar.auth.models import Role, User
 from sar.cases import service
 from sar.cases.models import Case, Channel, RequesterType, Right
 from sar.extensions import db
+from sar.jobs import run_worker
 
 
 @pytest.fixture
@@ -70,6 +72,20 @@ def make_case(app: Flask, officer: User) -> Callable[..., Case]:
         return case
 
     return make
+
+
+@pytest.fixture
+def run_jobs(app: Flask) -> Callable[[], None]:
+    """Run the job queue until it is empty, as a worker would, then let the test see what the jobs wrote."""
+
+    def run() -> None:
+        db.session.commit()
+        # A context of its own, as a worker process has: the test's session and objects stay usable.
+        with app.app_context():
+            run_worker(once=True)
+        db.session.expire_all()
+
+    return run
 
 
 @pytest.fixture

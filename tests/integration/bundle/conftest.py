@@ -22,7 +22,7 @@ from sar.sources import ingest
 from sar.sources.models import Document
 from sar.storage import get_store
 from tests.integration.letters.conftest import ART15
-from tests.integration.review.conftest import ReviewCase, reviewed, run_jobs  # noqa: F401 - fixtures
+from tests.integration.review.conftest import ReviewCase, reviewed  # noqa: F401 - fixtures
 from tests.integration.sources.conftest import make_pdf
 
 __all__ = ["ART15", "SignedOff", "bundle_text", "page_texts"]

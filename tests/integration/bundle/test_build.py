@@ -17,7 +17,6 @@ from sar.bundle.release import BundleRefused
 from sar.extensions import db
 from sar.review import signoff
 from tests.integration.bundle.conftest import ART15, SignedOff, built_bytes, page_texts
-from tests.integration.review.conftest import run_jobs  # noqa: F401 - fixture
 
 
 def test_a_signed_off_case_builds_a_clean_bundle_a_reader_can_follow(signed_off: SignedOff) -> None:

@@ -296,24 +296,10 @@ def test_case_views_are_summarised_and_the_history_is_paged(app, client_as, make
 
     monkeypatch.setattr(queries, "HISTORY_PER_PAGE", 5)
     case = make_case()
-    for n in range(12):
-        record(
-            "case.note",
-            object_type="case",
-            object_id=case.id,
-            case_id=case.id,
-            summary=f"change {n}",
-            by=SystemActor("test"),
-        )
-    for _ in range(30):
-        record(
-            "case.viewed",
-            object_type="case",
-            object_id=case.id,
-            case_id=case.id,
-            summary="Viewed case page",
-            by=SystemActor("Earlier Reader"),
-        )
+    events = [("case.note", f"change {n}", "test") for n in range(12)]
+    events += [("case.viewed", "Viewed case page", "Earlier Reader")] * 30
+    for action, summary, actor in events:
+        record(action, object_type="case", object_id=case.id, case_id=case.id, summary=summary, by=SystemActor(actor))
     db.session.commit()
     reader = client_as(Role.AUDITOR)
 

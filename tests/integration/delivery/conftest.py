@@ -19,7 +19,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 from werkzeug.security import generate_password_hash
 
-from sar.auth.models import Role, User
+from sar.auth.models import User
 from sar.bundle import gate
 from sar.bundle.models import Bundle, BundleStatus
 from sar.cases.models import Case
@@ -63,11 +63,6 @@ class Released:
     password: str
     encrypted: bytes
     plain: bytes
-
-
-@pytest.fixture
-def officer(make_user: Callable[..., User]) -> User:
-    return make_user(Role.IG_OFFICER, full_name="Ida Officer", email="ida@council.example")
 
 
 @pytest.fixture

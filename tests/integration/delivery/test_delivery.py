@@ -11,10 +11,9 @@ from bs4 import BeautifulSoup
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
-from support import Inbox, running_smtp
+from support import Inbox, audit_events, error_summary, response_text, running_smtp
 
 from sar import mail
-from sar.audit import AuditEvent
 from sar.auth.models import Role
 from sar.bundle.delivery import service
 from sar.bundle.delivery.models import DeliveryLink, LinkState, PasswordChannel
@@ -25,19 +24,6 @@ from sar.extensions import db
 from .conftest import PASSWORD, REQUESTER_EMAIL, Released, pdf_text
 
 LINK = re.compile(r"https?://[^/\s]+(/records/[A-Za-z0-9_\-]+)")
-
-
-def _text(response) -> str:
-    return BeautifulSoup(response.data, "html.parser").get_text(" ", strip=True)
-
-
-def _errors(response) -> str:
-    summary = BeautifulSoup(response.data, "html.parser").select_one(".govuk-error-summary")
-    return summary.get_text(" ", strip=True) if summary else ""
-
-
-def _audits(action: str) -> list[AuditEvent]:
-    return list(db.session.scalars(select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.id)))
 
 
 def _outbox() -> list[mail.OutboxMessage]:
@@ -78,14 +64,14 @@ def test_the_link_and_the_password_reach_the_requester_in_two_emails_and_leave_n
 ) -> None:
     case = released.case
     panel = officer_client.get(f"/cases/{case.id}")
-    assert "Send a download link" in _text(panel)
+    assert "Send a download link" in response_text(panel)
     form = officer_client.get(f"/cases/{case.id}/delivery/new")
-    assert form.status_code == 200 and REQUESTER_EMAIL in _text(form)
-    assert any("send a download link" in event.summary for event in _audits("case.viewed"))
+    assert form.status_code == 200 and REQUESTER_EMAIL in response_text(form)
+    assert any("send a download link" in event.summary for event in audit_events("case.viewed"))
 
     made = _send(officer_client, released)
 
-    assert made.status_code == 200 and "Download link sent" in _text(made)
+    assert made.status_code == 200 and "Download link sent" in response_text(made)
     report = mail.deliver_pending(commit=db.session.commit)
     assert (report.sent, report.failed) == (2, 0)
     link_mail, password_mail = smtp.messages
@@ -101,8 +87,8 @@ def test_the_link_and_the_password_reach_the_requester_in_two_emails_and_leave_n
     assert link.token_hash != token and len(link.token_hash) == 64
     for message in _outbox():
         assert token not in message.body and PASSWORD not in message.body
-    [created] = _audits("delivery.link_created")
-    [password_sent] = _audits("delivery.password_sent")
+    [created] = audit_events("delivery.link_created")
+    [password_sent] = audit_events("delivery.password_sent")
     assert created.actor_id == password_sent.actor_id == officer.id
     assert token not in str(created.after) and PASSWORD not in str(password_sent.after)
 
@@ -114,12 +100,12 @@ def test_a_wrong_password_or_an_address_not_on_the_case_sends_nothing(
     wrong_address = _send(officer_client, released, to_address="someone@else.example")
     empty = officer_client.post(f"/cases/{released.case.id}/delivery/new", data={})
 
-    assert wrong_password.status_code == 422 and "not the password this bundle was encrypted with" in _errors(
+    assert wrong_password.status_code == 422 and "not the password this bundle was encrypted with" in error_summary(
         wrong_password
     )
     assert wrong_address.status_code == 422
-    assert "Select one of the requester's email addresses" in _errors(wrong_address)
-    assert empty.status_code == 422 and "Enter the bundle" in _errors(empty)
+    assert "Select one of the requester's email addresses" in error_summary(wrong_address)
+    assert empty.status_code == 422 and "Enter the bundle" in error_summary(empty)
     assert db.session.scalar(select(func.count()).select_from(DeliveryLink)) == 0
     assert _outbox() == []
 
@@ -129,7 +115,7 @@ def test_an_unreleased_bundle_cannot_be_sent(released: Released, officer_client:
 
     response = _send(officer_client, released, bundle_id=built.id)
 
-    assert response.status_code == 422 and "Select a released bundle of this case" in _errors(response)
+    assert response.status_code == 422 and "Select a released bundle of this case" in error_summary(response)
     assert _outbox() == []
 
 
@@ -154,12 +140,12 @@ def test_the_password_letter_for_post_is_a_pdf_the_officer_prints(
 
     letter = officer_client.get(f"/cases/{released.case.id}/delivery/links/{link.id}/password-letter.pdf")
 
-    assert made.status_code == 200 and "Print the password letter" in _text(made)
+    assert made.status_code == 200 and "Print the password letter" in response_text(made)
     assert letter.status_code == 200 and letter.mimetype == "application/pdf"
     text = pdf_text(letter.data)
     assert PASSWORD in text and "12 Mill Lane" in text and "/records/" not in text
     assert [m.kind for m in _outbox()] == ["delivery:link"]
-    assert _audits("delivery.password_letter_printed")[0].actor_id == officer.id
+    assert audit_events("delivery.password_letter_printed")[0].actor_id == officer.id
     officer_client.post(f"/cases/{released.case.id}/delivery/links/{link.id}/revoke")
     gone = officer_client.get(f"/cases/{released.case.id}/delivery/links/{link.id}/password-letter.pdf")
     assert gone.status_code == 404, "revoking the link deletes the letter that holds its password"
@@ -178,7 +164,7 @@ def test_the_requester_downloads_the_encrypted_bundle_and_opens_it_with_the_pass
     downloaded = client.post(path)
 
     assert page.status_code == 200
-    text = _text(page)
+    text = response_text(page)
     assert released.case.reference in text and "Downloads left 3" in text
     assert "Alex" not in text and REQUESTER_EMAIL not in text  # nothing of the case beyond its reference
     assert downloaded.status_code == 200 and downloaded.mimetype == "application/pdf"
@@ -187,9 +173,9 @@ def test_the_requester_downloads_the_encrypted_bundle_and_opens_it_with_the_pass
     link = db.session.scalars(select(DeliveryLink)).one()
     db.session.refresh(link)
     assert link.downloads == 1
-    [event] = _audits("delivery.downloaded")
+    [event] = audit_events("delivery.downloaded")
     assert event.actor_id is None and REQUESTER_EMAIL in event.actor_label and event.case_id == released.case.id
-    assert _audits("bundle.file_read")  # the release's own record of every read of the file
+    assert audit_events("bundle.file_read")  # the release's own record of every read of the file
 
 
 def test_the_page_refuses_a_form_posted_without_its_token(released: Released, officer_client, app: Flask) -> None:
@@ -200,7 +186,7 @@ def test_the_page_refuses_a_form_posted_without_its_token(released: Released, of
 
     response = fresh.post(path)
 
-    assert response.status_code == 400 and "Nothing was saved" in _text(response)
+    assert response.status_code == 400 and "Nothing was saved" in response_text(response)
     assert response.mimetype == "text/html"
     assert db.session.scalars(select(DeliveryLink)).one().downloads == 0
 
@@ -217,8 +203,8 @@ def test_a_link_runs_out_after_its_downloads_and_then_looks_like_any_unknown_lin
     unknown = client.get("/records/" + "x" * 43)
 
     assert used_up.status_code == unknown.status_code == 404
-    assert _text(used_up) == _text(unknown) and "This link does not work" in _text(used_up)
-    reasons = [event.summary for event in _audits("delivery.refused")]
+    assert response_text(used_up) == response_text(unknown) and "This link does not work" in response_text(used_up)
+    reasons = [event.summary for event in audit_events("delivery.refused")]
     assert reasons[0].endswith("all downloads used") and reasons[1].endswith("no such link")
 
 
@@ -238,8 +224,8 @@ def test_revoked_and_expired_links_get_the_same_answer_as_unknown_ones(
 
     assert revoked.status_code == 302
     assert after_revoke.status_code == after_expiry.status_code == 404
-    assert _text(after_revoke) == _text(after_expiry) == _text(client.get("/records/unknown"))
-    assert _audits("delivery.link_revoked")[0].actor_id == officer.id
+    assert response_text(after_revoke) == response_text(after_expiry) == response_text(client.get("/records/unknown"))
+    assert audit_events("delivery.link_revoked")[0].actor_id == officer.id
     assert link.state() is LinkState.EXPIRED
 
 
@@ -253,7 +239,7 @@ def test_resending_replaces_the_link_and_the_old_one_stops_working(
     resent = officer_client.post(f"/cases/{released.case.id}/delivery/links/{old.id}/resend")
     new_path = _path_from_outbox()
 
-    assert resent.status_code == 200 and "earlier link no longer works" in _text(resent)
+    assert resent.status_code == 200 and "earlier link no longer works" in response_text(resent)
     assert new_path != old_path
     assert client.get(old_path).status_code == 404
     assert client.get(new_path).status_code == 200
@@ -271,7 +257,7 @@ def test_guessing_links_is_rate_limited_per_address(
 
     blocked = client.get(path)  # even the right link waits: the address has been guessing
 
-    assert blocked.status_code == 429 and "Too many attempts" in _text(blocked)
+    assert blocked.status_code == 429 and "Too many attempts" in response_text(blocked)
 
 
 # --- the print-ready copy ---------------------------------------------------------------------------------
@@ -285,7 +271,7 @@ def test_the_print_ready_copy_is_the_checked_plain_bundle_and_is_audited(
     response = officer_client.get(url)
 
     assert response.status_code == 200 and response.data == released.plain
-    [event] = _audits("delivery.print_copy_downloaded")
+    [event] = audit_events("delivery.print_copy_downloaded")
     assert event.actor_id == officer.id and event.object_id == str(released.bundle.id)
     failed = make_bundle(released.case, status=BundleStatus.GATE_FAILED, gate_passed=False)
     refused = officer_client.get(f"/cases/{released.case.id}/delivery/bundles/{failed.id}/print-ready.pdf")
@@ -306,7 +292,7 @@ def test_an_auditor_sees_the_links_but_cannot_send_or_print(
 
     page = auditor.get(f"/cases/{released.case.id}")
 
-    assert REQUESTER_EMAIL in _text(page) and "Send a download link" not in _text(page)
+    assert REQUESTER_EMAIL in response_text(page) and "Send a download link" not in response_text(page)
     assert auditor.get(f"/cases/{released.case.id}/delivery/new").status_code == 403
     assert auditor.post(f"/cases/{released.case.id}/delivery/links/{link.id}/revoke").status_code == 403
     url = f"/cases/{released.case.id}/delivery/bundles/{released.bundle.id}/print-ready.pdf"
@@ -319,8 +305,8 @@ def test_limits_outside_the_settings_are_refused_beside_their_fields(
     too_long = _send(officer_client, released, days=365)
     not_a_number = _send(officer_client, released, max_downloads="lots")
 
-    assert too_long.status_code == 422 and "between 1 and 90 days" in _errors(too_long)
-    assert not_a_number.status_code == 422 and "must be a whole number" in _errors(not_a_number)
+    assert too_long.status_code == 422 and "between 1 and 90 days" in error_summary(too_long)
+    assert not_a_number.status_code == 422 and "must be a whole number" in error_summary(not_a_number)
     with pytest.raises(service.DeliveryRefused, match="between 1 and 20"):
         service.create_link(
             released.case,

@@ -9,30 +9,15 @@ import pytest
 from bs4 import BeautifulSoup
 from flask import Flask
 from sqlalchemy import func, select
-from support import Inbox, get_page, running_smtp, text_of
+from support import Inbox, audit_events, error_summary, get_page, response_text, running_smtp, text_of
 
 from sar import mail
-from sar.audit import AuditEvent
 from sar.auth.models import Role
 from sar.bundle.letters import service
 from sar.bundle.letters.forms import preview_digest
 from sar.bundle.letters.models import Audience, Letter, LetterKind, LetterStatus, LetterTemplate
 from sar.cases.models import Right
 from sar.extensions import db
-
-
-def _text(response) -> str:
-    return BeautifulSoup(response.data, "html.parser").get_text(" ", strip=True)
-
-
-def _errors(response) -> str:
-    summary = BeautifulSoup(response.data, "html.parser").select_one(".govuk-error-summary")
-    return summary.get_text(" ", strip=True) if summary else ""
-
-
-def _audits(action: str) -> list[AuditEvent]:
-    return list(db.session.scalars(select(AuditEvent).where(AuditEvent.action == action)))
-
 
 # --- writing, reading and downloading ----------------------------------------------------------------------
 
@@ -44,15 +29,15 @@ def test_an_officer_writes_a_letter_from_the_case_page(letter_case, officer_clie
     assert case_page.find("a", href=f"/cases/{case.id}/letters/new") is not None
 
     chooser = officer_client.get(f"/cases/{case.id}/letters/new")
-    assert chooser.status_code == 200 and "Request for clarification" in _text(chooser)
+    assert chooser.status_code == 200 and "Request for clarification" in response_text(chooser)
     empty = officer_client.post(f"/cases/{case.id}/letters/new", data={"step": "kind"})
-    assert empty.status_code == 422 and "Select which letter to write" in _errors(empty)
+    assert empty.status_code == 422 and "Select which letter to write" in error_summary(empty)
     chosen = officer_client.post(f"/cases/{case.id}/letters/new", data={"step": "kind", "kind": "clarification"})
     assert chosen.status_code == 302 and chosen.headers["Location"].endswith("kind=clarification")
     form = officer_client.get(chosen.headers["Location"])
-    assert "What do you need the requester to tell you?" in _text(form)
+    assert "What do you need the requester to tell you?" in response_text(form)
     missing = officer_client.post(f"/cases/{case.id}/letters/new?kind=clarification", data={"kind": "clarification"})
-    assert missing.status_code == 422 and "Enter what you need the requester to tell you" in _errors(missing)
+    assert missing.status_code == 422 and "Enter what you need the requester to tell you" in error_summary(missing)
 
     written = officer_client.post(
         f"/cases/{case.id}/letters/new?kind=clarification",
@@ -62,15 +47,15 @@ def test_an_officer_writes_a_letter_from_the_case_page(letter_case, officer_clie
     assert written.status_code == 302
     letter = db.session.scalars(select(Letter)).one()
     shown = officer_client.get(written.headers["Location"])
-    assert "Which placements do you remember?" in _text(shown) and "pauses the clock" in _text(shown)
-    assert _audits("letter.viewed")[0].actor_id == officer.id
-    panel = _text(officer_client.get(f"/cases/{case.id}"))
+    assert "Which placements do you remember?" in response_text(shown) and "pauses the clock" in response_text(shown)
+    assert audit_events("letter.viewed")[0].actor_id == officer.id
+    panel = response_text(officer_client.get(f"/cases/{case.id}"))
     assert "Request for clarification" in panel and "Not sent yet" in panel and "Template version 1" in panel
     download = officer_client.get(f"/cases/{case.id}/letters/{letter.id}/letter.pdf")
     assert download.status_code == 200 and download.mimetype == "application/pdf"
     assert "attachment" in download.headers["Content-Disposition"]
     assert "Which placements do you remember?" in read_pdf(download.data)
-    assert [(e.actor_id, e.case_id) for e in _audits("letter.downloaded")] == [(officer.id, case.id)]
+    assert [(e.actor_id, e.case_id) for e in audit_events("letter.downloaded")] == [(officer.id, case.id)]
 
 
 def test_a_letter_id_from_another_case_is_not_found(letter_case, officer_client, officer) -> None:
@@ -90,8 +75,8 @@ def test_the_letter_style_is_chosen_on_the_case(letter_case, officer_client) -> 
 
     assert response.status_code == 302
     assert service.audience_for(case) is Audience.CHILD
-    assert "plain language for a child or young person" in _text(officer_client.get(f"/cases/{case.id}"))
-    assert _audits("letters.style_chosen")[0].after == {"audience": "child"}
+    assert "plain language for a child or young person" in response_text(officer_client.get(f"/cases/{case.id}"))
+    assert audit_events("letters.style_chosen")[0].after == {"audience": "child"}
 
 
 def test_marking_a_letter_posted(letter_case, officer_client, officer) -> None:
@@ -105,7 +90,7 @@ def test_marking_a_letter_posted(letter_case, officer_client, officer) -> None:
     db.session.refresh(letter)
     assert (letter.status, letter.sent_on, letter.sent_by_id) == (LetterStatus.POSTED, date(2026, 3, 16), officer.id)
     again = officer_client.post(f"/cases/{case.id}/letters/{letter.id}/posted")
-    assert again.status_code == 422 and "already printed for post" in _errors(again)
+    assert again.status_code == 422 and "already printed for post" in error_summary(again)
 
 
 # --- email through the outbox, to a real SMTP server --------------------------------------------------------
@@ -124,7 +109,7 @@ def test_a_letter_is_emailed_as_a_pdf_attachment_through_the_outbox(
     letter = service.create_letter(case, LetterKind.ACKNOWLEDGEMENT, {}, by=officer)
     db.session.commit()
     page = officer_client.get(f"/cases/{case.id}/letters/{letter.id}")
-    assert "alex.morgan@example.org" in _text(page)
+    assert "alex.morgan@example.org" in response_text(page)
 
     wrong = officer_client.post(f"/cases/{case.id}/letters/{letter.id}/email", data={"to_address": "evil@x.example"})
     assert wrong.status_code == 422 and db.session.scalar(select(func.count()).select_from(mail.OutboxMessage)) == 0
@@ -145,7 +130,7 @@ def test_a_letter_is_emailed_as_a_pdf_attachment_through_the_outbox(
     assert "We will respond by 2 April 2026" in read_pdf(attachment.get_payload(decode=True))
     db.session.refresh(letter)
     assert letter.status is LetterStatus.EMAILED and letter.sent_to == "alex.morgan@example.org"
-    assert _audits("letter.emailed")[0].actor_id == officer.id
+    assert audit_events("letter.emailed")[0].actor_id == officer.id
 
 
 def test_a_case_without_an_email_address_can_only_post(letter_case, officer_client, officer) -> None:
@@ -153,7 +138,7 @@ def test_a_case_without_an_email_address_can_only_post(letter_case, officer_clie
     letter = service.create_letter(case, LetterKind.ACKNOWLEDGEMENT, {}, by=officer)
     db.session.commit()
 
-    page = _text(officer_client.get(f"/cases/{case.id}/letters/{letter.id}"))
+    page = response_text(officer_client.get(f"/cases/{case.id}/letters/{letter.id}"))
 
     assert "No email address is recorded for the requester" in page and "Mark as printed for post" in page
 
@@ -180,17 +165,17 @@ def test_dpo_previews_with_a_real_case_then_saves_a_new_version(
     body = "Hello {{ requester.first_name }},\n\nYour request {{ case.reference }} is due by {{ case.due_date }}.\n"
 
     unpreviewed = _edit(dpo_client, v1.id, subject=subject, body=body, reference=case.reference, save=True)
-    assert unpreviewed.status_code == 422 and "Preview the changed text with a case before saving it" in _errors(
+    assert unpreviewed.status_code == 422 and "Preview the changed text with a case before saving it" in error_summary(
         unpreviewed
     )
     no_case = _edit(dpo_client, v1.id, subject=subject, body=body, reference="SAR-1999-99999")
-    assert no_case.status_code == 422 and "There is no case with the reference SAR-1999-99999" in _errors(no_case)
+    assert no_case.status_code == 422 and "There is no case with the reference SAR-1999-99999" in error_summary(no_case)
 
     preview = _edit(dpo_client, v1.id, subject=subject, body=body, reference=case.reference.lower())
     assert preview.status_code == 200
-    assert f"Hello Alex, Your request {case.reference} is due by 2 April 2026." in _text(preview)
-    assert "Save as a new version" in _text(preview)
-    assert _audits("letter_template.previewed")[0].case_id == case.id
+    assert f"Hello Alex, Your request {case.reference} is due by 2 April 2026." in response_text(preview)
+    assert "Save as a new version" in response_text(preview)
+    assert audit_events("letter_template.previewed")[0].case_id == case.id
     assert db.session.scalar(select(func.count()).select_from(LetterTemplate)) == 1  # a preview saves nothing
 
     saved = _edit(
@@ -211,9 +196,9 @@ def test_dpo_previews_with_a_real_case_then_saves_a_new_version(
     new_letter = service.create_letter(case, LetterKind.ACKNOWLEDGEMENT, {}, by=officer)
     assert new_letter.template_id == v2.id and old_letter.template_id == v1.id
     assert "Hello Alex" in read_pdf(get_pdf(new_letter)) and "Hello Alex" not in read_pdf(get_pdf(old_letter))
-    old_page = _text(dpo_client.get(f"/letters/templates/{v1.id}"))
+    old_page = response_text(dpo_client.get(f"/letters/templates/{v1.id}"))
     assert "Old version" in old_page and "Thank you for your request" in old_page and "Version 2" in old_page
-    saved_event = _audits("letter_template.saved")[0]
+    saved_event = audit_events("letter_template.saved")[0]
     assert saved_event.actor_id == dpo.id and saved_event.before["version"] == 1 and saved_event.after["version"] == 2
 
 
@@ -250,14 +235,14 @@ def test_template_problems_are_shown_on_the_form_in_plain_words(letter_case, dpo
         digest=preview_digest("Subject", body, case.reference),
     )
 
-    assert preview.status_code == 200 and expected in _errors(preview)
-    assert save.status_code == 422 and expected in _errors(save)
+    assert preview.status_code == 200 and expected in error_summary(preview)
+    assert save.status_code == 422 and expected in error_summary(save)
     assert "SECRET_KEY" not in preview.get_data(as_text=True) and "root:" not in preview.get_data(as_text=True)
     assert service.current_template(LetterKind.ACKNOWLEDGEMENT, Audience.ADULT).version == 1
 
 
 def test_templates_list_has_every_kind_in_both_styles(dpo_client) -> None:
-    text = _text(dpo_client.get("/letters/templates"))
+    text = response_text(dpo_client.get("/letters/templates"))
 
     for kind in LetterKind:
         assert kind.label in text
@@ -271,17 +256,17 @@ def test_dpo_edits_the_art15_information(dpo_client, dpo, art15) -> None:
     form = get_page(dpo_client, "/letters/supplementary-information/edit")
     assert any("PURPOSE-MARK" in box.get_text() for box in form.select("textarea"))
     blank = dpo_client.post("/letters/supplementary-information/edit", data={**art15, "retention": " "})
-    assert blank.status_code == 422 and "Enter how long we keep it (retention)" in _errors(blank)
+    assert blank.status_code == 422 and "Enter how long we keep it (retention)" in error_summary(blank)
 
     changed = {**art15, "retention": "Seventy-five years"}
     saved = dpo_client.post("/letters/supplementary-information/edit", data=changed)
 
     assert saved.status_code == 302
     assert service.supplementary().retention == "Seventy-five years"  # type: ignore[union-attr]
-    event = _audits("art15_information.updated")[-1]
+    event = audit_events("art15_information.updated")[-1]
     assert event.actor_id == dpo.id and "How long we keep it (retention)" in event.summary
     assert event.before["retention"] == art15["retention"]
-    assert "Seventy-five years" in _text(dpo_client.get("/letters/supplementary-information"))
+    assert "Seventy-five years" in response_text(dpo_client.get("/letters/supplementary-information"))
 
 
 # --- roles -------------------------------------------------------------------------------------------------

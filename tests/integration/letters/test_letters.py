@@ -193,26 +193,25 @@ def test_no_data_held_names_the_teams_searched(letter_case, officer, art15, make
 # --- the disclosure cover: every Art 15 item ---------------------------------------------------------------
 
 # What each item of the cover-letter checklist (sar-rules section 2) looks like in the letter, adult and child.
+# The rights, the regulator and the exemptions read the same in both styles.
+_RIGHTS_AND_REMEDIES = {
+    "rectification": "(rectification)",
+    "erasure": "(erasure)",
+    "restriction": "(restriction)",
+    "objection": "(objection)",
+    "right to complain to the ICO": "complain to the Information Commissioner's Office",
+    "judicial remedy": "judicial remedy",
+}
 FIXED_ITEMS = {
     Audience.ADULT: {
         "confirmation": "We confirm that we hold personal information about you",
-        "rectification": "(rectification)",
-        "erasure": "(erasure)",
-        "restriction": "(restriction)",
-        "objection": "(objection)",
-        "right to complain to the ICO": "complain to the Information Commissioner's Office",
-        "judicial remedy": "judicial remedy",
+        **_RIGHTS_AND_REMEDIES,
         "systems and teams searched": "We searched the records of: • Early Help",
         "withheld, with exemptions": "TP: information about other people",
     },
     Audience.CHILD: {
         "confirmation": "we do hold information about you (this letter confirms it)",
-        "rectification": "(rectification)",
-        "erasure": "(erasure)",
-        "restriction": "(restriction)",
-        "objection": "(objection)",
-        "right to complain to the ICO": "complain to the Information Commissioner's Office",
-        "judicial remedy": "judicial remedy",
+        **_RIGHTS_AND_REMEDIES,
         "systems and teams searched": "We looked in the records of: • Early Help",
         "withheld, with exemptions": "TP: information about other people",
     },

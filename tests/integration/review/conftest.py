@@ -8,12 +8,11 @@ from dataclasses import dataclass
 from datetime import date
 
 import pytest
-from flask import Flask
 from sqlalchemy import select
+from support import register_person
 
 from sar.cases.models import Case, CasePerson, PersonRole
 from sar.extensions import db
-from sar.jobs import run_worker
 from sar.review.models import ReviewFinding
 from sar.sources import ingest
 from sar.sources.models import Document
@@ -50,37 +49,12 @@ class ReviewCase:
 
 
 @pytest.fixture
-def run_jobs(app: Flask) -> Callable[[], None]:
-    def run() -> None:
-        db.session.commit()
-        with app.app_context():
-            run_worker(once=True)
-        db.session.expire_all()
-
-    return run
-
-
-def _person(role: PersonRole, name: str, relation: str, position: int, **fields: object) -> CasePerson:
-    return CasePerson(
-        role=role,
-        full_name=name,
-        relation=relation,
-        position=position,
-        aliases=[],
-        addresses=[],
-        phones=[],
-        emails=[],
-        **fields,
-    )
-
-
-@pytest.fixture
 def reviewed(make_case: Callable[..., Case], run_jobs: Callable[[], None]) -> ReviewCase:
     case = make_case(date(2026, 11, 2), subject_name="Ayesha Khan")
     case.people.extend(
         [
-            _person(PersonRole.THIRD_PARTY, "Gary Pollard", "neighbour", 1),
-            _person(PersonRole.PROFESSIONAL, "Jo Bloggs", "social worker", 2, job_title="Social Worker"),
+            register_person(PersonRole.THIRD_PARTY, "Gary Pollard", 1, "neighbour"),
+            register_person(PersonRole.PROFESSIONAL, "Jo Bloggs", 2, "social worker", job_title="Social Worker"),
         ]
     )
     db.session.flush()

@@ -9,25 +9,14 @@ from pathlib import Path
 
 import pikepdf
 import pytest
-from flask import Flask
-from reportlab.pdfgen import canvas
+from support import pdf_of_pages
 
 from sar.cases.models import Case
-from sar.extensions import db
-from sar.jobs import run_worker
 
 
 def make_pdf(lines: list[str], *, pages: int = 1) -> bytes:
-    buffer = io.BytesIO()
-    pdf = canvas.Canvas(buffer, invariant=1)
-    for page in range(pages):
-        y = 780
-        for line in lines:
-            pdf.drawString(72, y, line if page == 0 else f"{line} (page {page + 1})")
-            y -= 16
-        pdf.showPage()
-    pdf.save()
-    return buffer.getvalue()
+    """The lines on every page, each line after the first page marked with its page number."""
+    return pdf_of_pages([lines] + [[f"{line} (page {page + 1})" for line in lines] for page in range(1, pages)])
 
 
 def encrypted_pdf() -> bytes:
@@ -49,18 +38,6 @@ LETTER = [
 @pytest.fixture
 def case(make_case: Callable[..., Case]) -> Case:
     return make_case(date(2026, 11, 2))
-
-
-@pytest.fixture
-def run_jobs(app: Flask) -> Callable[[], None]:
-    def run() -> None:
-        db.session.commit()
-        # A context of its own, as a worker process has: the test's session and objects stay usable.
-        with app.app_context():
-            run_worker(once=True)
-        db.session.expire_all()
-
-    return run
 
 
 @pytest.fixture

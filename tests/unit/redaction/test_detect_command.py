@@ -11,6 +11,7 @@ import pytest
 from conftest import REGISTER
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
+from support import pdf_of_pages
 
 from redaction.__main__ import main
 from redaction.cli.detect import run
@@ -30,13 +31,7 @@ def people(tmp_path: Path) -> Path:
 
 
 def _pdf(path: Path, lines: list[str]) -> Path:
-    c = canvas.Canvas(str(path), pagesize=A4)
-    y = 800
-    for line in lines:
-        c.drawString(72, y, line)
-        y -= 16
-    c.showPage()
-    c.save()
+    path.write_bytes(pdf_of_pages([lines]))
     return path
 
 
