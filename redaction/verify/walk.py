@@ -1,0 +1,460 @@
+"""The release check's object walk for a long file on disk, in memory that does not grow with the page count.
+
+Why the library reads cross-reference tables itself (measured on the bundle benchmark, docs/benchmarks.md): qpdf
+opening a 10,000-page file holds its cross-reference table and a placeholder for each of its ~35,000 objects
+(+49 MB), and ``check_pdf_syntax`` keeps every object it resolved until the file is closed (+70 MB more); neither can
+be given back short of closing the file, so a check through one qpdf instance grows by about 15 kB a page. Here the
+file's own cross-reference tables are read into compact arrays (offsets, 8 bytes an object) and the objects are
+handed to qpdf a bounded batch at a time: each batch is copied, byte for byte and under its own object numbers, into a
+small PDF of its own (with the objects its dictionaries refer to, two levels deep, so a stream's ``/Length``,
+``/Filter`` and ``/DecodeParms``, an action's ``/S`` or a page's ``/Resources`` resolve exactly as in the whole file),
+which qpdf opens, checks and closes. Every object is still parsed by qpdf, every stream decoded by qpdf and every
+page's content stream parsed by qpdf, as ``check_pdf_syntax`` would.
+
+The walk handles only what it can check exactly as the whole-file path does, and raises :class:`Unsupported`
+otherwise; the caller then checks the file the whole-file way (qpdf over the whole file), which is as strict and
+uses more memory. That happens for: cross-reference streams or object streams (PDF 1.5 compression), an encrypted or
+linearized file, a cross-reference entry that does not point at its object (a damaged table, which qpdf would
+repair with a warning), a page tree that is not a plain tree of dictionaries, and any warning or error qpdf raises
+on an object, a stream's decoding or a page's content stream (so the reported problem is worded by the whole-file
+check). An incremental update is walked: every revision's objects are checked, superseded versions included.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from array import array
+from bisect import bisect_right
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO
+
+import pikepdf
+
+# Objects per small PDF, and the raw bytes one may hold: enough that opening each costs little, few enough that what
+# qpdf holds for one stays small (a burned page image is about 17 kB).
+BATCH_OBJECTS = 400
+BATCH_BYTES = 4 * 1024 * 1024
+_PAD_PER_OBJECT = 24  # bytes of small PDF per object number: qpdf needed about 14 (measured with qpdf 12.4)
+_CLOSURE_DEPTH = 3  # a page's /Resources, its /XObject dictionary, and what that names
+_MAX_TREE_DEPTH = 64
+
+_REF = re.compile(rb"(\d+)\s+(\d+)\s+R\b")
+# Values the small PDF must hold for the checks to read an object as they would in the whole file: any key's value
+# that is a reference (qpdf reads a key whose value it cannot resolve as absent, and the checks look for keys), and
+# the references in a stream's filter arrays. ``/Parent`` is left out: every page names the page tree node above it,
+# and nothing is read through it.
+_RESOLVED = re.compile(rb"/(?!Parent\b)[^\s/<>\[\]()]+\s*(\d+\s+\d+\s+R\b)|/(?:Filter|DecodeParms|DP)\s*(\[[^\]]*\])")
+_METADATA = re.compile(rb"/Metadata\s+(\d+\s+\d+\s+R)\b")
+_KIDS = re.compile(rb"/Kids\b\s*(\[[^\]]*\]|\d+\s+\d+\s+R\b)")
+_CONTENTS = re.compile(rb"/Contents\b\s*(\[[^\]]*\]|\d+\s+\d+\s+R\b)")
+_OBJ_HEADER = re.compile(rb"\s*(\d+)\s+(\d+)\s+obj\b")
+_XREF_TOKEN = re.compile(rb"\d+|[nf]\b|trailer\b|\S+")
+_STARTXREF = re.compile(rb"startxref\s+(\d+)\s+%%EOF")
+_TRAILER_REF = re.compile(rb"/(Root|Info)\s+(\d+)\s+(\d+)\s+R\b")
+_TRAILER_PREV = re.compile(rb"/Prev\s+(\d+)(?![\d.]|\s+\d+\s+R\b)")
+_TRAILER_SIZE = re.compile(rb"/Size\s+(\d+)")
+
+
+class Unsupported(Exception):  # noqa: N818 - a reason to take the other path, not an error
+    """The file is one the walk does not check exactly: check it the whole-file way."""
+
+
+@dataclass
+class Section:
+    """One cross-reference section: the objects in use, and the trailer that follows it."""
+
+    numbers: array[int] = field(default_factory=lambda: array("I"))
+    generations: array[int] = field(default_factory=lambda: array("H"))
+    offsets: array[int] = field(default_factory=lambda: array("q"))
+    trailer: bytes = b""
+
+
+class XrefIndex:
+    """Every revision's cross-reference section, newest first, and where each object's bytes end."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.size = path.stat().st_size
+        self.sections: list[Section] = []
+        with path.open("rb") as handle:
+            handle.seek(max(self.size - 1024, 0))
+            found = _STARTXREF.findall(handle.read())
+            if not found:
+                raise Unsupported("no startxref")
+            offset: int | None = int(found[-1])
+            seen: set[int] = set()
+            while offset is not None:
+                if offset in seen or len(seen) > 64:
+                    raise Unsupported("cross-reference sections loop")
+                seen.add(offset)
+                section = _read_section(handle, offset, self.size)
+                self.sections.append(section)
+                prev = _TRAILER_PREV.search(section.trailer)
+                offset = int(prev.group(1)) if prev else None
+        latest = self.sections[0].trailer
+        if re.search(rb"/(Encrypt|XRefStm)\b", latest):
+            raise Unsupported("encrypted or hybrid file")
+        size = _TRAILER_SIZE.search(latest)
+        self.object_count = int(size.group(1)) if size else 0
+        refs = {m.group(1): (int(m.group(2)), int(m.group(3))) for m in _TRAILER_REF.finditer(latest)}
+        if b"Root" not in refs:
+            raise Unsupported("no /Root in the trailer")
+        self.root = refs[b"Root"]
+        self.info = refs.get(b"Info")
+        self.has_prev = len(self.sections) > 1
+        self.trailer = latest
+        # Where each object's bytes end: the next object, cross-reference section or the end of the file.
+        starts = sorted({o for s in self.sections for o in s.offsets} | seen | {self.size})
+        self._starts = array("q", starts)
+        with path.open("rb") as handle:
+            handle.seek(starts[0])
+            if b"/Linearized" in _dictionary_part(handle.read(1024)):
+                raise Unsupported("a linearized file")
+        # The newest offset of each object number (0: none), for resolving references: two arrays, not a dict,
+        # which would cost about 150 bytes an object.
+        highest = max((max(s.numbers) for s in self.sections if s.numbers), default=0)
+        self._newest_at = array("q", bytes(8 * (highest + 1)))
+        self._newest_generation = array("H", bytes(2 * (highest + 1)))
+        for section in reversed(self.sections):
+            for number, generation, at in zip(section.numbers, section.generations, section.offsets, strict=True):
+                self._newest_at[number] = at
+                self._newest_generation[number] = generation
+
+    def extent(self, offset: int) -> tuple[int, int]:
+        end = self._starts[bisect_right(self._starts, offset)] if offset < self.size else self.size
+        return offset, end
+
+    def newest(self, number: int) -> tuple[int, int] | None:
+        """The generation and offset of the newest version of object ``number``."""
+        if number >= len(self._newest_at) or not self._newest_at[number]:
+            return None
+        return self._newest_generation[number], self._newest_at[number]
+
+    def open(self) -> BinaryIO:
+        return self.path.open("rb")
+
+
+def _read_section(handle: BinaryIO, offset: int, size: int) -> Section:
+    handle.seek(offset)
+    if handle.read(4) != b"xref":
+        raise Unsupported("cross-reference stream, or a table not where startxref says")
+    section = Section()
+    tokens = _tokens(handle)
+    for word in tokens:
+        if word.startswith(b"trailer"):
+            break
+        if not word.isdigit():
+            raise Unsupported("malformed cross-reference table")
+        first, count = int(word), int(next(tokens, b"0"))
+        for number in range(first, first + count):
+            at, generation, kind = next(tokens, b"x"), next(tokens, b"x"), next(tokens, b"x")
+            if not (at.isdigit() and generation.isdigit()) or kind not in (b"n", b"f"):
+                raise Unsupported("malformed cross-reference entry")
+            if kind == b"n":
+                if not 0 < int(at) < size:
+                    raise Unsupported("cross-reference entry outside the file")
+                section.numbers.append(number)
+                section.generations.append(int(generation))
+                section.offsets.append(int(at))
+    else:
+        raise Unsupported("cross-reference table cut short")
+    # The trailer dictionary runs to "startxref".
+    handle.seek(offset + _find_after(handle, offset, b"trailer"))
+    tail = handle.read(64 * 1024)
+    end = tail.find(b"startxref")
+    if end < 0:
+        raise Unsupported("no startxref after the trailer")
+    section.trailer = tail[:end]
+    return section
+
+
+def _tokens(handle: BinaryIO) -> Iterator[bytes]:
+    """Whitespace-separated words from the handle's position on, read in blocks."""
+    carry = b""
+    while block := handle.read(64 * 1024):
+        parts = (carry + block).split()
+        carry = b"" if block[-1:].isspace() or not parts else parts.pop()
+        yield from parts
+    if carry:
+        yield carry
+
+
+def _find_after(handle: BinaryIO, offset: int, word: bytes) -> int:
+    """Distance from ``offset`` to ``word`` (read in blocks, so a long table is never held whole)."""
+    handle.seek(offset)
+    carry, read = b"", 0
+    while block := handle.read(1024 * 1024):
+        data = carry + block
+        at = data.find(word)
+        if at >= 0:
+            return read - len(carry) + at + len(word)
+        carry = data[-len(word) :]
+        read += len(block)
+    raise Unsupported(f"no {word.decode()}")
+
+
+class Batch:
+    """A few objects of the file, opened by qpdf as a PDF of their own (under their own numbers)."""
+
+    def __init__(
+        self, index: XrefIndex, handle: BinaryIO, wanted: list[tuple[int, int, int]], *, document: bool = False
+    ) -> None:
+        """``wanted``: (number, generation, offset) of the objects to check; what they refer to comes along.
+        ``document``: ``wanted`` holds the file's catalog (and document information): the small PDF's trailer and
+        catalog then name the file's document information and XMP metadata, so qpdf reads those as the file's."""
+        self.wanted = wanted
+        bodies: dict[int, bytes] = {}
+        for number, generation, at in wanted:
+            bodies[number] = _read_object(index, handle, number, generation, at)
+        # Kids and contents are only named (by number), never resolved here: a page tree node's kids are the whole
+        # file. What the checks resolve (a stream's length and filters, an action's type, a page's XObjects) comes
+        # along; any other reference is left out and reads as null, which no check looks into.
+        self._heads = {number: _dictionary_part(body) for number, body in bodies.items()}
+        level = list(bodies.values())
+        for _depth in range(_CLOSURE_DEPTH):
+            found: list[bytes] = []
+            for body in level:
+                for number, generation in _resolved_references(body):
+                    newest = index.newest(number)
+                    if number in bodies or newest is None or newest[0] != generation:
+                        continue
+                    bodies[number] = _read_object(index, handle, number, *newest)
+                    found.append(bodies[number])
+            level = found
+        self.dummy = max(index.object_count, max(bodies) + 1)
+        own = (index.root, index.info) if document else None
+        self.pdf = pikepdf.open(io.BytesIO(_small_pdf(bodies, self.dummy, index.trailer, own)))
+        if self.pdf.get_warnings():
+            raise Unsupported("qpdf warned about an object")
+
+    def named(self, number: int, key: re.Pattern[bytes]) -> array[int] | None:
+        """The objects that ``key`` of the wanted object ``number`` refers to, read from its bytes."""
+        return _references(self._heads[number], key)
+
+    def objects(self) -> Iterator[tuple[int, pikepdf.Object]]:
+        for number, generation, _at in self.wanted:
+            yield number, self.pdf.get_object((number, generation))
+
+    def trailer(self) -> pikepdf.Object:
+        """The file's trailer dictionary, as an object of this small PDF (its references resolve here)."""
+        return self.pdf.get_object((self.dummy + 2, 0))
+
+    def check_warnings(self) -> None:
+        if self.pdf.get_warnings():
+            raise Unsupported("qpdf warned about an object")
+
+    def close(self) -> None:
+        self.pdf.close()
+
+
+def _read_object(index: XrefIndex, handle: BinaryIO, number: int, generation: int, at: int) -> bytes:
+    start, end = index.extent(at)
+    handle.seek(start)
+    body = handle.read(end - start)
+    header = _OBJ_HEADER.match(body)
+    if header is None or (int(header.group(1)), int(header.group(2))) != (number, generation):
+        raise Unsupported("a cross-reference entry does not point at its object")
+    return body
+
+
+def _resolved_references(body: bytes) -> Iterator[tuple[int, int]]:
+    for value in _RESOLVED.finditer(_dictionary_part(body)):
+        for match in _REF.finditer(value.group(1) or value.group(2)):
+            yield int(match.group(1)), int(match.group(2))
+
+
+def _references(body: bytes, key: re.Pattern[bytes]) -> array[int] | None:
+    """The objects a key names (a reference or an array of references), or ``None`` without the key; a value that
+    is anything else is not walked."""
+    values = key.findall(_dictionary_part(body))
+    if not values:
+        return None
+    if len(values) > 1 or _REF.sub(b"", values[0]).strip(b"[] \t\r\n\f\x00"):
+        raise Unsupported("a page tree or page names its kids or contents in a way the walk does not follow")
+    return array("I", (int(match.group(1)) for match in _REF.finditer(values[0])))
+
+
+def _dictionary_part(body: bytes) -> bytes:
+    """An object's bytes before its stream data, where the references that matter are."""
+    at = body.find(b"stream")
+    return body if at < 0 else body[:at]
+
+
+def _small_pdf(
+    bodies: dict[int, bytes],
+    dummy: int,
+    trailer: bytes,
+    own: tuple[tuple[int, int], tuple[int, int] | None] | None = None,
+) -> bytes:
+    """A PDF holding ``bodies`` under their own numbers; a catalog and an empty page tree make it one qpdf opens,
+    and the file's trailer dictionary is an object of it, so its strings and references can be read too."""
+    out = io.BytesIO()
+    # qpdf takes a cross-reference table naming objects numbered far beyond what the file's length could hold for
+    # damaged (and then cannot find the catalog): the small PDF is padded to the length the numbers imply.
+    out.write(b"%PDF-1.7\n%" + b" " * (_PAD_PER_OBJECT * (dummy + 3)) + b"\n")
+    offsets: dict[int, int] = {}
+    for number, body in sorted(bodies.items()):
+        offsets[number] = out.tell()
+        out.write(body)
+        out.write(b"\n")
+    metadata = b""
+    if own is not None:
+        # The stand-in catalog names the file's XMP metadata, so qpdf reads it as the file's (the file's own
+        # catalog cannot be the small PDF's: its page tree's kids are not in it, and qpdf would say so).
+        found = _METADATA.findall(_dictionary_part(bodies[own[0][0]]))
+        if len(found) > 1 or (b"/Metadata" in _dictionary_part(bodies[own[0][0]]) and not found):
+            raise Unsupported("the catalog's metadata is not a reference")
+        metadata = b" /Metadata %s" % found[0] if found else b""
+    extras = (
+        b"<< /Type /Catalog /Pages %d 0 R%s >>" % (dummy + 1, metadata),
+        b"<< /Type /Pages /Kids [] /Count 0 >>",
+        _trailer_dictionary(trailer),
+    )
+    for number, body in enumerate(extras, start=dummy):
+        offsets[number] = out.tell()
+        out.write(b"%d 0 obj\n%s\nendobj\n" % (number, body))
+    xref = out.tell()
+    out.write(b"xref\n0 1\n0000000000 65535 f \n")
+    numbers = sorted(offsets)
+    run_start = 0
+    for position, number in enumerate(numbers):
+        if position + 1 == len(numbers) or numbers[position + 1] != number + 1:
+            run = numbers[run_start : position + 1]
+            out.write(b"%d %d\n" % (run[0], len(run)))
+            for each in run:
+                generation = _OBJ_HEADER.match(bodies[each]).group(2) if each in bodies else b"0"  # type: ignore[union-attr]
+                out.write(b"%010d %05d n \n" % (offsets[each], int(generation)))
+            run_start = position + 1
+    info = b" /Info %d %d R" % own[1] if own is not None and own[1] is not None else b""
+    out.write(b"trailer\n<< /Size %d /Root %d 0 R%s >>\nstartxref\n%d\n%%%%EOF\n" % (dummy + 3, dummy, info, xref))
+    return out.getvalue()
+
+
+def _trailer_dictionary(trailer: bytes) -> bytes:
+    start, end = trailer.find(b"<<"), trailer.rfind(b">>")
+    if start < 0 or end < start:
+        raise Unsupported("the trailer is not a dictionary")
+    return trailer[start : end + 2]
+
+
+def batches(index: XrefIndex, handle: BinaryIO) -> Iterator[Batch]:
+    """Every object of every revision, a batch at a time (the caller closes each before the next is made)."""
+    for section in index.sections:
+        wanted: list[tuple[int, int, int]] = []
+        held = 0
+        for number, generation, at in zip(section.numbers, section.generations, section.offsets, strict=True):
+            start, end = index.extent(at)
+            wanted.append((number, generation, at))
+            held += end - start
+            if len(wanted) >= BATCH_OBJECTS or held >= BATCH_BYTES:
+                yield Batch(index, handle, wanted)
+                wanted, held = [], 0
+        if wanted:
+            yield Batch(index, handle, wanted)
+
+
+@dataclass
+class PageTree:
+    """The pages in order (object numbers), and which of them draw XObjects (what the OCR check reads back)."""
+
+    pages: array[int] = field(default_factory=lambda: array("I"))
+    draws_images: bytearray = field(default_factory=bytearray)
+    problems: list[tuple[int, str]] = field(default_factory=list)  # (page number, what)
+    contents: set[int] = field(default_factory=set)  # content streams, parsed as page contents when walked
+
+
+@dataclass
+class _Leaf:
+    images: bool
+    problems: list[str]
+
+
+def page_tree(index: XrefIndex, handle: BinaryIO, root: pikepdf.Object, page_forbidden: dict[str, str]) -> PageTree:
+    """Walk the page tree a level at a time, in batches; only the tree's shape (a few numbers a page) is kept."""
+    top = root.get("/Pages")
+    if not isinstance(top, pikepdf.Dictionary) or not top.is_indirect:
+        raise Unsupported("no indirect page tree root")
+    kids_of: dict[int, array[int]] = {}
+    leaves: dict[int, _Leaf] = {}
+    tree = PageTree()
+    level = [(top.objgen[0], False)]  # (object number, a MediaBox is inherited)
+    seen: set[int] = set()
+    for _depth in range(_MAX_TREE_DEPTH):
+        if not level:
+            break
+        following: list[tuple[int, bool]] = []
+        for start in range(0, len(level), BATCH_OBJECTS):
+            chunk = level[start : start + BATCH_OBJECTS]
+            wanted = []
+            for number, _box in chunk:
+                newest = index.newest(number)
+                if newest is None or number in seen:
+                    raise Unsupported("a page tree node is missing or appears twice")
+                seen.add(number)
+                wanted.append((number, newest[0], newest[1]))
+            batch = Batch(index, handle, wanted)
+            try:
+                for (number, obj), (_number, inherited) in zip(batch.objects(), chunk, strict=True):
+                    kids = _visit(number, obj, inherited, batch, leaves, tree.contents, page_forbidden)
+                    if kids is not None:
+                        kids_of[number] = kids
+                        box = inherited or _has_box(obj)
+                        following.extend((kid, box) for kid in kids)
+                batch.check_warnings()
+            finally:
+                batch.close()
+        level = following
+    else:
+        raise Unsupported("the page tree is too deep")
+    stack = [top.objgen[0]]
+    while stack:
+        number = stack.pop()
+        if number in kids_of:
+            stack.extend(reversed(kids_of[number]))
+            continue
+        leaf = leaves.pop(number)
+        tree.pages.append(number)
+        tree.draws_images.append(leaf.images)
+        tree.problems.extend((len(tree.pages), what) for what in leaf.problems)
+    return tree
+
+
+def _has_box(node: pikepdf.Object) -> bool:
+    return isinstance(node.get("/MediaBox"), pikepdf.Array)
+
+
+def _visit(
+    number: int,
+    obj: pikepdf.Object,
+    inherited_box: bool,
+    batch: Batch,
+    leaves: dict[int, _Leaf],
+    contents: set[int],
+    page_forbidden: dict[str, str],
+) -> array[int] | None:
+    """A page tree node's kids, or ``None`` for a page (whose findings go in ``leaves``)."""
+    if not isinstance(obj, pikepdf.Dictionary):
+        raise Unsupported("a page tree node is not a dictionary")
+    kind = obj.get("/Type")
+    if kind == "/Pages":
+        kids = batch.named(number, _KIDS)
+        if kids is None:
+            raise Unsupported("a page tree node has no /Kids")
+        return kids
+    if kind != "/Page" or not (inherited_box or _has_box(obj)) or "/Kids" in obj:
+        raise Unsupported("a page that qpdf would repair")
+    problems = []
+    for key, what in page_forbidden.items():
+        value = obj.get(key)
+        if value is None or (isinstance(value, pikepdf.Array) and len(value) == 0):
+            continue
+        problems.append(f"the page has {what} ({key})")
+    contents.update(batch.named(number, _CONTENTS) or ())
+    resources = obj.get("/Resources")
+    xobjects = resources.get("/XObject") if isinstance(resources, pikepdf.Dictionary) else None
+    images = isinstance(xobjects, pikepdf.Dictionary) and len(xobjects.keys()) > 0
+    leaves[number] = _Leaf(images, problems)
+    return None
