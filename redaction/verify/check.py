@@ -31,6 +31,7 @@ import logging
 import os
 import sys
 import warnings
+from array import array
 from collections import deque
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -170,7 +171,7 @@ class _Options:
 class _FileData:
     """A PDF on disk, read a chunk at a time for the checks that search its raw bytes."""
 
-    CHUNK = 8 * 1024 * 1024
+    CHUNK = 1024 * 1024  # small: a chunk, its carried-over tail and its lower-cased copy are all in memory at once
 
     def __init__(self, path: Path, label: str) -> None:
         self.path, self.label = path, label
@@ -303,6 +304,32 @@ class _Pdfium:
         self.doc.close()
 
 
+class _PdfiumRanges(_Pdfium):
+    """PDFium's view of a walked file, ``REOPEN_EVERY`` pages at a time, each range read through
+    :class:`walk.PageRange` so PDFium never walks past the pages before it."""
+
+    def __init__(self, index: walk.XrefIndex, pages: array[int]) -> None:  # noqa: D107 - no base call: opened lazily
+        self.index, self.pages = index, pages
+        self.start: int | None = None
+        self.doc: pdfium.PdfDocument | None = None
+
+    def __len__(self) -> int:
+        return len(self.pages)
+
+    def __getitem__(self, index: int) -> pdfium.PdfPage:
+        start = index - index % self.REOPEN_EVERY
+        if start != self.start or self.doc is None:
+            self.close()
+            view = walk.PageRange(self.index, self.pages[start : start + self.REOPEN_EVERY])
+            self.doc, self.start = pdfium.PdfDocument(view, autoclose=True), start
+        return self.doc[index - start]
+
+    def close(self) -> None:
+        if self.doc is not None:
+            self.doc.close()
+            self.doc = None
+
+
 def _verify_streamed(
     data: _FileData,
     label: str,
@@ -338,11 +365,32 @@ def _check_streamed(
     use_ocr: bool,
     options: _Options,
 ) -> VerifyReport | None:
+    """The walk, then the page text and raw-bytes checks; ``None`` when PDFium and the walk count different pages."""
     with index.open() as handle:
         document, metadata, trailer_strings = _walk_document(data, index, handle, report)
         if len(doc) != len(document.pages) or not document.pages:
             return None  # the whole-file check says how the readers disagree
-        found = _walk_objects(index, handle, document.contents, needles, trailer_strings)
+        found = _walk_objects(index, handle, document, needles, trailer_strings)
+    doc.close()  # PDFium's view of the whole file served only to count its pages
+    ranges = _PdfiumRanges(index, document.pages)
+    try:
+        return _report_streamed(data, ranges, report, found, metadata, document, needles, keep, use_ocr, options)
+    finally:
+        ranges.close()
+
+
+def _report_streamed(
+    data: _FileData,
+    doc: _Pdfium,
+    report: VerifyReport,
+    found: _Found,
+    metadata: list[str],
+    document: walk.PageTree,
+    needles: Sequence[Needle],
+    keep: Sequence[str],
+    use_ocr: bool,
+    options: _Options,
+) -> VerifyReport:
     # Reported in the order the whole-file check reports them.
     for what in sorted(found.structure):
         report.add("objects", what)
@@ -415,7 +463,7 @@ class _Found:
 def _walk_objects(
     index: walk.XrefIndex,
     handle: BinaryIO,
-    contents: set[int],
+    tree: walk.PageTree,
     needles: Sequence[Needle],
     trailer_strings: list[str],
 ) -> _Found:
@@ -436,7 +484,7 @@ def _walk_objects(
                         obj.read_bytes(pikepdf.StreamDecodeLevel.all)  # decoded, as check_pdf_syntax does
                     else:
                         decoded = bytes(obj.read_bytes())
-                        if number in contents:
+                        if tree.is_contents(number):
                             pikepdf.parse_content_stream(obj, "BX")  # only the parse: no instructions kept
                         _search_blob(
                             f"stream {number}",
@@ -444,7 +492,7 @@ def _walk_objects(
                             needles,
                             lambda where, what: streams_found.append((where, what)),
                         )
-                elif number in contents:
+                elif tree.is_contents(number):
                     raise walk.Unsupported("a page's contents are not a stream")
                 object_findings(obj, decoded, found.structure)
                 _collect_strings(obj, strings, 0)

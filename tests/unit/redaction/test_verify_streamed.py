@@ -4,12 +4,14 @@ to that check."""
 
 from __future__ import annotations
 
+import io
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
 import pdf_fixtures as fx
 import pytest
+from reportlab.pdfgen import canvas
 
 from redaction import verify_pdf
 from redaction.verify import check, walk
@@ -188,3 +190,19 @@ def test_the_walk_reports_what_the_whole_file_check_reports(
     whole = verify_pdf(path, [fx.NAME], (), use_ocr=False, engines=("pdfium",))
     assert set(whole.problems) <= set(streamed.problems)
     assert streamed.checks == whole.checks and streamed.clean == whole.clean
+
+
+def test_page_text_is_read_a_range_of_pages_at_a_time_without_missing_a_page(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, walked: None
+) -> None:
+    monkeypatch.setattr(check._Pdfium, "REOPEN_EVERY", 2)  # pages 1-2, 3-4 and 5 are read through three views
+    buffer = io.BytesIO()
+    c = canvas.Canvas(buffer, invariant=1)
+    for n in range(1, 6):
+        c.drawString(72, 780, f"Line for page {n}" + (f" with {NAME}" if n in (3, 5) else ""))
+        c.showPage()
+    c.save()
+    path = tmp_path / "five.pdf"
+    path.write_bytes(buffer.getvalue())
+    found = _problems(path)
+    assert [p.split(":")[0] for p in found if "text layer" in p] == ["page 3", "page 5"]
