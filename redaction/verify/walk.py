@@ -3,21 +3,28 @@
 Why the library reads cross-reference tables itself (measured on the bundle benchmark, docs/benchmarks.md): qpdf
 opening a 10,000-page file holds its cross-reference table and a placeholder for each of its ~35,000 objects
 (+49 MB), and ``check_pdf_syntax`` keeps every object it resolved until the file is closed (+70 MB more); neither can
-be given back short of closing the file, so a check through one qpdf instance grows by about 15 kB a page. Here the
-file's own cross-reference tables are read into compact arrays (offsets, 8 bytes an object) and the objects are
-handed to qpdf a bounded batch at a time: each batch is copied, byte for byte and under its own object numbers, into a
-small PDF of its own (with the objects its dictionaries refer to, two levels deep, so a stream's ``/Length``,
-``/Filter`` and ``/DecodeParms``, an action's ``/S`` or a page's ``/Resources`` resolve exactly as in the whole file),
-which qpdf opens, checks and closes. Every object is still parsed by qpdf, every stream decoded by qpdf and every
-page's content stream parsed by qpdf, as ``check_pdf_syntax`` would.
+be given back short of closing the file, so a check through one qpdf instance grew by about 15 kB a page. Here the
+file's own cross-reference tables are read into arrays (about 10 bytes an object) and the objects are handed to qpdf
+a batch at a time: each batch is copied byte for byte, under its own object numbers, into a small PDF of its own,
+which qpdf opens, checks and closes. Every object is still parsed by qpdf, every stream decoded by qpdf (images at
+the level ``check_pdf_syntax`` decodes them) and every page's content stream parsed by qpdf.
+
+A small PDF holds what the checks read through an object's references as well (a stream's ``/Length`` and filters,
+an action's ``/S``, a page's ``/Resources`` and ``/XObject`` dictionary: :data:`_RESOLVE_KEYS`), and an empty
+dictionary for any other object a key names, since qpdf reads a key it cannot resolve as absent and the checks look
+for keys. A page tree node's kids and a page's contents are read from the object's bytes, by number.
+
+PDFium, for the page text, reads the file through :class:`PageRange`, a view whose page tree holds only the pages in
+hand: it keeps every page dictionary it walked past to find a page, which grew by about 2 kB a page.
 
 The walk handles only what it can check exactly as the whole-file path does, and raises :class:`Unsupported`
-otherwise; the caller then checks the file the whole-file way (qpdf over the whole file), which is as strict and
-uses more memory. That happens for: cross-reference streams or object streams (PDF 1.5 compression), an encrypted or
-linearized file, a cross-reference entry that does not point at its object (a damaged table, which qpdf would
-repair with a warning), a page tree that is not a plain tree of dictionaries, and any warning or error qpdf raises
-on an object, a stream's decoding or a page's content stream (so the reported problem is worded by the whole-file
-check). An incremental update is walked: every revision's objects are checked, superseded versions included.
+otherwise; the caller then checks the file the whole-file way (qpdf over the whole file), which is as strict, reports
+the problem in its own words and uses more memory. That happens for: cross-reference streams or object streams (PDF
+1.5 compression; incremental updates written by pypdf), an encrypted or linearized file, a cross-reference entry that
+does not point at its object (a damaged table, which qpdf would repair with a warning), a page tree that is not a
+plain tree of dictionaries, a page without a MediaBox, and any warning or error qpdf raises on an object, a stream's
+decoding or a page's content stream. An incremental update with classic tables is walked: every revision's objects
+are checked, including the versions a later revision replaced (the whole-file check sees only the newest).
 """
 
 from __future__ import annotations
