@@ -69,7 +69,7 @@ def walked(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     yield
 
 
-def _problems(path: Path, forbidden: list[str] = [NAME]) -> list[str]:  # noqa: B006 - never changed
+def _problems(path: Path, forbidden: tuple[str, ...] = (NAME,)) -> list[str]:
     report = verify_pdf(path, forbidden, (), use_ocr=False, engines=("pdfium",))
     assert report.readable
     return [str(p) for p in report.problems]
