@@ -31,11 +31,13 @@ import logging
 import os
 import sys
 import warnings
+from array import array
 from collections import deque
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 import pikepdf
 import pypdf
@@ -44,14 +46,19 @@ import pypdfium2 as pdfium
 from redaction.pdf import ocr
 from redaction.pdf.errors import PdfReadProblem, PdfSource, check_envelope, open_pike, read_source, source_name
 from redaction.pdf.text import covering_boxes
+from redaction.verify import walk
 from redaction.verify.forms import Needle, SearchableText, find_in_bytes
 from redaction.verify.structure import (
+    PAGE_FORBIDDEN,
     PREV_CONTEXT,
     PREV_POINTER,
+    catalog_findings,
     catalog_problems,
     metadata_problems,
+    object_findings,
     object_problems,
     page_problems,
+    revision_findings,
     revision_problems,
 )
 
@@ -128,9 +135,14 @@ def verify_pdf(
             check_envelope(data, label)
             pike = open_pike(data, label)
         else:
-            # A file on disk checked without pypdf is never read into memory whole: qpdf and PDFium read it from
-            # disk and the raw-bytes search goes through it in chunks, so memory does not grow with its size.
+            # A file on disk checked without pypdf is never read into memory whole: its objects are walked a batch
+            # at a time (redaction.verify.walk), PDFium reads it from disk and the raw-bytes search goes through it
+            # in chunks, so memory does not grow with its size. A file the walk cannot check exactly is checked by
+            # qpdf over the whole file instead.
             data = _FileData(Path(src), label)
+            streamed = _verify_streamed(data, label, needles, keep, use_ocr, options)
+            if streamed is not None:
+                return streamed
             pike = data.open_pike()
     except PdfReadProblem as exc:
         report.add("file", exc.problem)
@@ -159,7 +171,7 @@ class _Options:
 class _FileData:
     """A PDF on disk, read a chunk at a time for the checks that search its raw bytes."""
 
-    CHUNK = 8 * 1024 * 1024
+    CHUNK = 1024 * 1024  # small: a chunk, its carried-over tail and its lower-cased copy are all in memory at once
 
     def __init__(self, path: Path, label: str) -> None:
         self.path, self.label = path, label
@@ -255,7 +267,8 @@ def _verify_open(
             kept = _check_pages(reader if use_pypdf else None, doc, report, needles, keep, options)
             _check_raw(data, pike, report, needles)
             if needles and use_ocr:
-                _check_ocr(doc, pike, report, needles, options.ocr_pages)
+                draws = [_draws_images(page) for page in pike.pages]
+                _check_ocr(doc, draws, report, needles, options.ocr_pages)
             elif needles:
                 report.checks.append("OCR skipped (--no-ocr)")
         finally:
@@ -289,6 +302,209 @@ class _Pdfium:
 
     def close(self) -> None:
         self.doc.close()
+
+
+class _PdfiumRanges(_Pdfium):
+    """PDFium's view of a walked file, ``REOPEN_EVERY`` pages at a time, each range read through
+    :class:`walk.PageRange` so PDFium never walks past the pages before it."""
+
+    def __init__(self, index: walk.XrefIndex, pages: array[int]) -> None:  # noqa: D107 - no base call: opened lazily
+        self.index, self.pages = index, pages
+        self.start: int | None = None
+        self.doc: pdfium.PdfDocument | None = None
+
+    def __len__(self) -> int:
+        return len(self.pages)
+
+    def __getitem__(self, index: int) -> pdfium.PdfPage:
+        start = index - index % self.REOPEN_EVERY
+        if start != self.start or self.doc is None:
+            self.close()
+            view = walk.PageRange(self.index, self.pages[start : start + self.REOPEN_EVERY])
+            self.doc, self.start = pdfium.PdfDocument(view, autoclose=True), start
+        return self.doc[index - start]
+
+    def close(self) -> None:
+        if self.doc is not None:
+            self.doc.close()
+            self.doc = None
+
+
+def _verify_streamed(
+    data: _FileData,
+    label: str,
+    needles: Sequence[Needle],
+    keep: Sequence[str],
+    use_ocr: bool,
+    options: _Options,
+) -> VerifyReport | None:
+    """The check of a file on disk by the batched object walk, or ``None`` when the walk cannot check it exactly
+    (``walk.Unsupported``, or anything unexpected): the caller then checks it over the whole file, which reports the
+    problem in its own words."""
+    doc: _Pdfium | None = None
+    try:
+        index = walk.XrefIndex(data.path)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            doc = _Pdfium(str(data.path))
+            return _check_streamed(data, index, doc, VerifyReport(label), needles, keep, use_ocr, options)
+    except Exception:  # noqa: BLE001 - the whole-file check decides, and says why
+        return None
+    finally:
+        if doc is not None:
+            doc.close()
+
+
+def _check_streamed(
+    data: _FileData,
+    index: walk.XrefIndex,
+    doc: _Pdfium,
+    report: VerifyReport,
+    needles: Sequence[Needle],
+    keep: Sequence[str],
+    use_ocr: bool,
+    options: _Options,
+) -> VerifyReport | None:
+    """The walk, then the page text and raw-bytes checks; ``None`` when PDFium and the walk count different pages."""
+    with index.open() as handle:
+        document, metadata, trailer_strings = _walk_document(data, index, handle, report)
+        if len(doc) != len(document.pages) or not document.pages:
+            return None  # the whole-file check says how the readers disagree
+        found = _walk_objects(index, handle, document, needles, trailer_strings)
+    doc.close()  # PDFium's view of the whole file served only to count its pages
+    ranges = _PdfiumRanges(index, document.pages)
+    try:
+        return _report_streamed(data, ranges, report, found, metadata, document, needles, keep, use_ocr, options)
+    finally:
+        ranges.close()
+
+
+def _report_streamed(
+    data: _FileData,
+    doc: _Pdfium,
+    report: VerifyReport,
+    found: _Found,
+    metadata: list[str],
+    document: walk.PageTree,
+    needles: Sequence[Needle],
+    keep: Sequence[str],
+    use_ocr: bool,
+    options: _Options,
+) -> VerifyReport:
+    # Reported in the order the whole-file check reports them.
+    for what in sorted(found.structure):
+        report.add("objects", what)
+    for what in metadata:
+        report.add("metadata", what)
+    report.checks.append("structure")
+    report.pages = len(doc)
+    report.readable = True
+    kept = _check_pages(None, doc, report, needles, keep, options)
+    if needles:
+        _check_raw_chunks(data, report, needles)
+        for where, what in found.streams:
+            report.add(where, what)
+        for needle in needles:
+            if needle in found.strings:
+                report.add("strings", _IN_STRINGS.format(needle.original))
+        report.checks.append("raw streams and strings")
+        if use_ocr:
+            _check_ocr(doc, list(map(bool, document.draws_images)), report, needles, options.ocr_pages)
+        else:
+            report.checks.append("OCR skipped (--no-ocr)")
+    for wanted in keep:
+        if wanted not in kept:
+            report.add("text", f'"{wanted}" must be kept but cannot be found in the text (over-redaction?)')
+    return report
+
+
+def _walk_document(
+    data: _FileData, index: walk.XrefIndex, handle: BinaryIO, report: VerifyReport
+) -> tuple[walk.PageTree, list[str], list[str]]:
+    """The checks of the file as a whole (revisions, catalog, pages), its page tree, what its metadata must not
+    carry (reported after the objects, as the whole-file check does) and the strings of its trailer."""
+    eofs, prev = data.revision_markers()
+    for what in revision_findings(eofs, prev or index.has_prev, False):
+        report.add("file", what)
+    located = []
+    for number, generation in [index.root] + ([index.info] if index.info else []):
+        newest = index.newest(number)
+        if newest is None or newest[0] != generation:
+            raise walk.Unsupported("the catalog or document information is missing")
+        located.append((number, generation, newest[1]))
+    batch = walk.Batch(index, handle, located, document=True)
+    try:
+        pdf = batch.pdf
+        root = pdf.get_object(index.root)
+        for what in catalog_findings(root):
+            report.add("document", what)
+        tree = walk.page_tree(index, handle, root, PAGE_FORBIDDEN)
+        for number, what in tree.problems:
+            report.add(f"page {number}", what)
+        metadata = list(metadata_problems(pdf))
+        trailer_strings: list[str] = []
+        _collect_strings(batch.trailer(), trailer_strings, 0)
+        batch.check_warnings()
+    finally:
+        batch.close()
+    return tree, metadata, trailer_strings
+
+
+_IN_STRINGS = '"{}" is in a string object (metadata, annotation or bookmark)'
+
+
+@dataclass
+class _Found:
+    structure: set[str] = field(default_factory=set)
+    streams: list[tuple[str, str]] = field(default_factory=list)
+    strings: set[Needle] = field(default_factory=set)
+
+
+def _walk_objects(
+    index: walk.XrefIndex,
+    handle: BinaryIO,
+    tree: walk.PageTree,
+    needles: Sequence[Needle],
+    trailer_strings: list[str],
+) -> _Found:
+    """Every object of every revision, a batch at a time: what ``check_pdf_syntax``, ``object_problems`` and the
+    stream and string search of the whole-file check do, with only one batch in memory. Anything qpdf warns about
+    or fails on ends the walk (``walk.Unsupported``): the whole-file check then reports it in its own words."""
+    found = _Found()
+    longest = max((len(n.original) for n in needles), default=0)
+    carry = "\n".join(trailer_strings)  # the strings searched last: a name split over two strings is still found
+    streams_found: list[tuple[str, str]] = found.streams
+    for batch in walk.batches(index, handle):
+        strings = [carry]
+        try:
+            for number, obj in batch.objects():
+                decoded = None
+                if isinstance(obj, pikepdf.Stream):
+                    if obj.get("/Subtype") == "/Image":
+                        obj.read_bytes(pikepdf.StreamDecodeLevel.all)  # decoded, as check_pdf_syntax does
+                    else:
+                        decoded = bytes(obj.read_bytes())
+                        if tree.is_contents(number):
+                            pikepdf.parse_content_stream(obj, "BX")  # only the parse: no instructions kept
+                        _search_blob(
+                            f"stream {number}",
+                            decoded,
+                            needles,
+                            lambda where, what: streams_found.append((where, what)),
+                        )
+                elif tree.is_contents(number):
+                    raise walk.Unsupported("a page's contents are not a stream")
+                object_findings(obj, decoded, found.structure)
+                _collect_strings(obj, strings, 0)
+            batch.check_warnings()
+        finally:
+            batch.close()
+        if needles:
+            text = "\n".join(strings)
+            searched = SearchableText(text)
+            found.strings.update(needle for needle in needles if searched.find(needle))
+            carry = text[-(8 * longest + 256) :]
+    return found
 
 
 def _check_structure(data: bytes | _FileData, pike: pikepdf.Pdf, report: VerifyReport) -> None:
@@ -353,11 +569,9 @@ def _check_raw(data: bytes | _FileData, pike: pikepdf.Pdf, report: VerifyReport,
     # One stream at a time, each searched as soon as it is decompressed: holding every decompressed stream of a
     # long file at once made memory grow with the page count.
     if isinstance(data, bytes):
-        _search_blob("the raw file", data, report, needles)
+        _search_blob("the raw file", data, needles, report.add)
     else:
-        longest = max((len(encoded) for n in needles for _form, encoded in n.byte_forms), default=1)
-        for chunk in data.chunks(longest):
-            _search_blob("the raw file", chunk, report, needles)
+        _check_raw_chunks(data, report, needles)
     strings: list[str] = []
     for obj in pike.objects:
         if isinstance(obj, pikepdf.Stream):
@@ -367,23 +581,29 @@ def _check_raw(data: bytes | _FileData, pike: pikepdf.Pdf, report: VerifyReport,
                 blob = bytes(obj.read_bytes())
             except pikepdf.PdfError:
                 blob = bytes(obj.read_raw_bytes())
-            _search_blob(f"stream {obj.objgen[0]}", blob, report, needles)
+            _search_blob(f"stream {obj.objgen[0]}", blob, needles, report.add)
         _collect_strings(obj, strings, 0)
     _collect_strings(pike.trailer, strings, 0)
     text = SearchableText("\n".join(strings))
     for needle in needles:
         form = text.find(needle)
         if form:
-            report.add("strings", f'"{needle.original}" is in a string object (metadata, annotation or bookmark)')
+            report.add("strings", _IN_STRINGS.format(needle.original))
     report.checks.append("raw streams and strings")
 
 
-def _search_blob(where: str, blob: bytes, report: VerifyReport, needles: Sequence[Needle]) -> None:
+def _check_raw_chunks(data: _FileData, report: VerifyReport, needles: Sequence[Needle]) -> None:
+    longest = max((len(encoded) for n in needles for _form, encoded in n.byte_forms), default=1)
+    for chunk in data.chunks(longest):
+        _search_blob("the raw file", chunk, needles, report.add)
+
+
+def _search_blob(where: str, blob: bytes, needles: Sequence[Needle], add: Callable[[str, str], None]) -> None:
     lowered = blob.lower()
     for needle in needles:
         form = find_in_bytes(needle, blob, lowered)
         if form:
-            report.add(where, f'"{needle.original}" is present in the bytes ({form})')
+            add(where, f'"{needle.original}" is present in the bytes ({form})')
 
 
 def _collect_strings(obj: pikepdf.Object, out: list[str], depth: int) -> None:
@@ -404,14 +624,13 @@ def _collect_strings(obj: pikepdf.Object, out: list[str], depth: int) -> None:
 
 def _check_ocr(
     doc: _Pdfium,
-    pike: pikepdf.Pdf,
+    draws_images: Sequence[bool],
     report: VerifyReport,
     needles: Sequence[Needle],
     only: frozenset[int] | None = None,
 ) -> None:
-    pages = [
-        index for index, page in enumerate(pike.pages) if (only is None or index + 1 in only) and _draws_images(page)
-    ]
+    """``draws_images``: for each page, whether it draws XObjects (what is read back)."""
+    pages = [index for index, draws in enumerate(draws_images) if (only is None or index + 1 in only) and draws]
     if not pages:
         report.checks.append("OCR of 0 image page(s)")
         return

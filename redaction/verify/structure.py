@@ -79,16 +79,24 @@ def revision_problems(data: bytes, pdf: pikepdf.Pdf, markers: tuple[int, bool] |
     """``markers``: the count of end-of-file markers and whether a /Prev pointer appears, for a caller that read the
     file in chunks instead of passing ``data``."""
     eofs, prev = markers if markers is not None else (data.count(b"%%EOF"), bool(PREV_POINTER.search(data)))
+    yield from revision_findings(eofs, prev or "/Prev" in pdf.trailer, pdf.is_encrypted)
+
+
+def revision_findings(eofs: int, prev: bool, encrypted: bool) -> Iterator[str]:
+    """``prev``: the trailer, or the bytes anywhere, point to an earlier revision."""
     if eofs != 1:
         yield f"the file has {eofs} end-of-file markers: earlier revisions (incremental updates) may keep removed text"
-    if "/Prev" in pdf.trailer or prev:
+    if prev:
         yield "the file's cross-reference table points to an earlier revision (/Prev)"
-    if pdf.is_encrypted:
+    if encrypted:
         yield "the file is encrypted"
 
 
 def catalog_problems(pdf: pikepdf.Pdf) -> Iterator[str]:
-    root = pdf.Root
+    yield from catalog_findings(pdf.Root)
+
+
+def catalog_findings(root: pikepdf.Object) -> Iterator[str]:
     for key, what in CATALOG_FORBIDDEN.items():
         if key in root:
             yield f"the document has {what} ({key})"
@@ -101,33 +109,44 @@ def catalog_problems(pdf: pikepdf.Pdf) -> Iterator[str]:
 
 def page_problems(pdf: pikepdf.Pdf) -> Iterator[tuple[int, str]]:
     for number, page in enumerate(pdf.pages, start=1):
-        for key, what in PAGE_FORBIDDEN.items():
-            value = page.obj.get(key)
-            if value is None or (isinstance(value, pikepdf.Array) and len(value) == 0):
-                continue
-            yield number, f"the page has {what} ({key})"
+        for what in page_findings(page.obj):
+            yield number, what
+
+
+def page_findings(page: pikepdf.Object) -> Iterator[str]:
+    for key, what in PAGE_FORBIDDEN.items():
+        value = page.get(key)
+        if value is None or (isinstance(value, pikepdf.Array) and len(value) == 0):
+            continue
+        yield f"the page has {what} ({key})"
 
 
 def object_problems(pdf: pikepdf.Pdf) -> Iterator[str]:
     """Forbidden keys anywhere, and hidden-text markers in content streams."""
     found: set[str] = set()
     for obj in pdf.objects:
-        if isinstance(obj, pikepdf.Dictionary | pikepdf.Stream):
-            for key in map(str, obj.keys()):  # noqa: SIM118 - pikepdf keys() is typed as strings
-                if key in ANYWHERE_FORBIDDEN:
-                    found.add(f"an object carries {ANYWHERE_FORBIDDEN[key]} ({key})")
-            if obj.get("/S") == "/Launch" or obj.get("/S") == "/JavaScript":
-                found.add("an action that launches a program or runs JavaScript")
-            if obj.get("/Type") == "/EmbeddedFile":
-                found.add("an embedded file stream")
+        data = None
         if isinstance(obj, pikepdf.Stream) and obj.get("/Subtype") != "/Image":
             try:
                 data = bytes(obj.read_bytes())
             except pikepdf.PdfError:
-                continue
-            if _CONTENT_HIDDEN.search(data):
-                found.add("a content stream carries replacement or alternate text (ActualText/Alt)")
+                data = None
+        object_findings(obj, data, found)
     yield from sorted(found)
+
+
+def object_findings(obj: pikepdf.Object, decoded: bytes | None, found: set[str]) -> None:
+    """Add to ``found`` what ``obj`` must not carry; ``decoded``: its stream data, unless an image's."""
+    if isinstance(obj, pikepdf.Dictionary | pikepdf.Stream):
+        for key in map(str, obj.keys()):  # noqa: SIM118 - pikepdf keys() is typed as strings
+            if key in ANYWHERE_FORBIDDEN:
+                found.add(f"an object carries {ANYWHERE_FORBIDDEN[key]} ({key})")
+        if obj.get("/S") == "/Launch" or obj.get("/S") == "/JavaScript":
+            found.add("an action that launches a program or runs JavaScript")
+        if obj.get("/Type") == "/EmbeddedFile":
+            found.add("an embedded file stream")
+    if decoded is not None and _CONTENT_HIDDEN.search(decoded):
+        found.add("a content stream carries replacement or alternate text (ActualText/Alt)")
 
 
 def metadata_problems(pdf: pikepdf.Pdf) -> Iterator[str]:
