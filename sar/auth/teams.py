@@ -143,11 +143,10 @@ def create_team(*, name: str, kind: TeamKind, description: str = "", by: Author)
     name, description = _check(name, description)
     team = Team(name=name, kind=kind, description=description, active=True)
     _flush_unique(team)
-    audit.record(
+    audit.record_on(
+        team,
         "team_created",
-        object_type="team",
-        object_id=team.id,
-        summary=f"{'Provider' if kind is TeamKind.PROVIDER else 'Team'} added: {team.name}",
+        f"{'Provider' if kind is TeamKind.PROVIDER else 'Team'} added: {team.name}",
         after=audit.snapshot(team, TEAM_FIELDS),
         by=by,
     )
@@ -162,11 +161,10 @@ def update_team(team: Team, *, name: str, description: str, by: User) -> bool:
     after = audit.snapshot(team, TEAM_FIELDS)
     if after == before:
         return False
-    audit.record(
+    audit.record_on(
+        team,
         "team_updated",
-        object_type="team",
-        object_id=team.id,
-        summary=f"Team renamed or described: {before['name']} → {team.name}"
+        f"Team renamed or described: {before['name']} → {team.name}"
         if before["name"] != team.name
         else f"Team description changed: {team.name}",
         before=before,
@@ -182,11 +180,10 @@ def set_team_active(team: Team, active: bool, *, by: User) -> None:
         return
     team.active = active
     db.session.flush()
-    audit.record(
+    audit.record_on(
+        team,
         "team_reactivated" if active else "team_deactivated",
-        object_type="team",
-        object_id=team.id,
-        summary=f"{team.name} {'reactivated' if active else 'deactivated'}",
+        f"{team.name} {'reactivated' if active else 'deactivated'}",
         before={"active": not active},
         after={"active": active},
         by=by,

@@ -181,22 +181,14 @@ def _diff(before: dict[str, Any], after: dict[str, Any]) -> _Changes:
 
 
 def _record_changes(
-    action: str, object_type: str, object_id: int, case: Case, before: dict[str, Any], after: dict[str, Any], by: Author
+    action: str, subject: Case | CasePerson, before: dict[str, Any], after: dict[str, Any], by: Author
 ) -> _Changes:
     """Audit what an edit changed (the fields that differ, before and after); nothing is recorded for no change."""
     changes = _diff(before, after)
     if not changes.after:
         return changes
-    audit.record(
-        action,
-        object_type=object_type,
-        object_id=object_id,
-        case_id=case.id,
-        summary=f"Changed {', '.join(sorted(changes.after))}",
-        before=changes.before,
-        after=changes.after,
-        by=by,
-    )
+    summary = f"Changed {', '.join(sorted(changes.after))}"
+    audit.record_on(subject, action, summary, before=changes.before, after=changes.after, by=by)
     return changes
 
 
@@ -352,12 +344,10 @@ def log_case(
     case.reference = next_reference(db.session(), current_app.config["CASE_REFERENCE_PREFIX"], case.received_on.year)
     db.session.add(case)
     db.session.flush()
-    audit.record(
+    audit.record_on(
+        case,
         "case.created",
-        object_type="case",
-        object_id=case.id,
-        case_id=case.id,
-        summary=f"Logged {case.reference}",
+        f"Logged {case.reference}",
         after={**case_snapshot(case), "people": [person_snapshot(p) for p in case.people]},
         by=logged_by,
     )
@@ -378,7 +368,7 @@ def update_case(case: Case, details: CaseDetails, *, by: Author, now: datetime |
     before = case_snapshot(case)
     _apply_case_details(case, details)
     db.session.flush()
-    changes = _record_changes("case.updated", "case", case.id, case, before, case_snapshot(case), by)
+    changes = _record_changes("case.updated", case, before, case_snapshot(case), by)
     if not changes.after:
         return case
     case_status.refresh(case, reason="request details changed", by=by)
@@ -399,16 +389,8 @@ def assign_owner(case: Case, owner: User | None, *, by: Author) -> Case:
     case.owner_id = new_id
     case.owner = owner
     db.session.flush()
-    audit.record(
-        "case.owner_assigned",
-        object_type="case",
-        object_id=case.id,
-        case_id=case.id,
-        summary=f"Owner set to {owner.full_name}" if owner else "Owner removed",
-        before=before,
-        after={"owner_id": new_id},
-        by=by,
-    )
+    summary = f"Owner set to {owner.full_name}" if owner else "Owner removed"
+    audit.record_on(case, "case.owner_assigned", summary, before=before, after={"owner_id": new_id}, by=by)
     return case
 
 
@@ -425,12 +407,10 @@ def decide_outcome(case: Case, closure: Closure, reason: str, *, by: User, now: 
     case.ncnd_signed_off_by_id = by.id if closure.outcome is Outcome.NCND else None
     case.closed_at = now or utcnow()
     db.session.flush()
-    audit.record(
+    audit.record_on(
+        case,
         "case.closed",
-        object_type="case",
-        object_id=case.id,
-        case_id=case.id,
-        summary=f"Outcome decided: {closure.outcome.label}. {reason.strip()}"[:2000],
+        f"Outcome decided: {closure.outcome.label}. {reason.strip()}"[:2000],
         before=before,
         after={
             "outcome": case.outcome,
@@ -469,16 +449,8 @@ def reopen_case(case: Case, reason: str, *, by: User) -> Case:
         case.withdrawn_on = None
         case.withdrawal_note = ""
     db.session.flush()
-    audit.record(
-        "case.reopened",
-        object_type="case",
-        object_id=case.id,
-        case_id=case.id,
-        summary=f"Reopened: {reason.strip()}"[:2000],
-        before=before,
-        after={"outcome": None},
-        by=by,
-    )
+    summary = f"Reopened: {reason.strip()}"[:2000]
+    audit.record_on(case, "case.reopened", summary, before=before, after={"outcome": None}, by=by)
     case_status.refresh(case, reason="case reopened", by=by)
     case_changed.send(case, reason="case reopened", by=by)
     return case
@@ -498,12 +470,10 @@ def record_withdrawal(case: Case, on: date, note: str, *, by: User, today: date 
     case.withdrawn_on = on
     case.withdrawal_note = note.strip()
     db.session.flush()
-    audit.record(
+    audit.record_on(
+        case,
         "case.withdrawal_recorded",
-        object_type="case",
-        object_id=case.id,
-        case_id=case.id,
-        summary=f"The requester withdrew the request on {on.day} {on:%B %Y}: {note.strip()}"[:2000],
+        f"The requester withdrew the request on {on.day} {on:%B %Y}: {note.strip()}"[:2000],
         before=before,
         after={"withdrawn_on": on, "withdrawal_note": case.withdrawal_note},
         by=by,
@@ -522,15 +492,8 @@ def add_person(case: Case, role: PersonRole, details: PersonDetails, *, by: Auth
     _apply_person(person, details)
     case.people.append(person)
     db.session.flush()
-    audit.record(
-        "person.added",
-        object_type="case_person",
-        object_id=person.id,
-        case_id=case.id,
-        summary=f"Added {person.role.label.lower()} to the people register",
-        after=person_snapshot(person),
-        by=by,
-    )
+    summary = f"Added {person.role.label.lower()} to the people register"
+    audit.record_on(person, "person.added", summary, after=person_snapshot(person), by=by)
     case_changed.send(case, reason="person added to the register", by=by)
     return person
 
@@ -546,7 +509,7 @@ def update_person(
     before = person_snapshot(person)
     _apply_person(person, details)
     db.session.flush()
-    if _record_changes("person.updated", "case_person", person.id, case, before, person_snapshot(person), by).after:
+    if _record_changes("person.updated", person, before, person_snapshot(person), by).after:
         case_changed.send(case, reason="person changed on the register", by=by)
     return person
 
@@ -583,14 +546,8 @@ def remove_person(person: CasePerson, *, by: Author) -> None:
 def export_people_register(case: Case, *, by: Author) -> dict[str, Any]:
     """The register in the people.json format, recorded as a download of case data."""
     register = people_register(case)
-    audit.record(
-        "case.people_exported",
-        object_type="case",
-        object_id=case.id,
-        case_id=case.id,
-        summary=f"Downloaded the people register ({len(register['people']) + 1} people)",
-        by=by,
-    )
+    summary = f"Downloaded the people register ({len(register['people']) + 1} people)"
+    audit.record_on(case, "case.people_exported", summary, by=by)
     return register
 
 
@@ -664,16 +621,7 @@ def _evidence_recorded(
 ) -> EvidenceItem:
     """Flush, audit and tell the clock (identity and authority evidence moves the start of the time limit)."""
     db.session.flush()
-    audit.record(
-        action,
-        object_type="case_evidence",
-        object_id=item.id,
-        case_id=item.case_id,
-        summary=f"{item.kind.label}: {what}",
-        before=before,
-        after=_evidence_snapshot(item),
-        by=by,
-    )
+    audit.record_on(item, action, f"{item.kind.label}: {what}", before=before, after=_evidence_snapshot(item), by=by)
     case_status.refresh(item.case, reason=f"{item.kind.label.lower()} {what}", by=by)
     case_changed.send(item.case, reason=f"{item.kind.value} evidence {reason}", by=by)
     return item
@@ -741,12 +689,10 @@ def record_competence_assessment(
     assessment.recorded_by_id = by.id if isinstance(by, User) else None
     assessment.recorded_at = utcnow()
     db.session.flush()
-    audit.record(
+    audit.record_on(
+        assessment,
         "competence.recorded" if before is None else "competence.updated",
-        object_type="case_competence",
-        object_id=assessment.id,
-        case_id=case.id,
-        summary=f"Competence assessment: {details.decision.label}",
+        f"Competence assessment: {details.decision.label}",
         before=before,
         after=_competence_snapshot(assessment),
         by=by,
@@ -783,7 +729,7 @@ def get_case(case_id: int) -> Case:
 
 def record_case_viewed(case: Case, *, by: Author, what: str = "case page") -> None:
     """Viewing case data is audited like a change (issue 2: every view of case data)."""
-    audit.record("case.viewed", object_type="case", object_id=case.id, case_id=case.id, summary=f"Viewed {what}", by=by)
+    audit.record_on(case, "case.viewed", f"Viewed {what}", by=by)
 
 
 def record_duplicate_check(cases: list[Case], *, by: Author) -> None:

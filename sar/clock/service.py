@@ -168,12 +168,10 @@ def recalculate(case: Case, reason: str, *, by: Author) -> CaseClock | None:
         )
         if problem:
             summary += f". {problem}"
-        audit.record(
+        audit.record_on(
+            case,
             "clock.recalculated",
-            object_type="case",
-            object_id=case.id,
-            case_id=case.id,
-            summary=summary[:2000],
+            summary[:2000],
             before=audit.jsonable(before) if before else None,
             after=audit.jsonable(after | {"reason": reason}),
             by=by,
@@ -497,12 +495,10 @@ def record_event(
         raise EventRefused(str(refused)) from refused
     db.session.add(event)
     db.session.flush()
-    audit.record(
+    audit.record_on(
+        event,
         "clock.event_recorded",
-        object_type="clock_event",
-        object_id=event.id,
-        case_id=case.id,
-        summary=f"{kind.label} on {_label(on)}" + (f" (notice sent {_label(notice_date)})" if notice_date else ""),
+        f"{kind.label} on {_label(on)}" + (f" (notice sent {_label(notice_date)})" if notice_date else ""),
         after=audit.snapshot(event, ("kind", "event_date", "note", "reasons", "notice_date")),
         by=by,
     )
@@ -523,12 +519,10 @@ def void_event(case: Case, event: ClockEvent, reason: str, *, by: Author) -> Clo
     event.voided_by_id = by.id if isinstance(by, User) else None
     event.void_reason = reason.strip()[:MAX_NOTE]
     db.session.flush()
-    audit.record(
+    audit.record_on(
+        event,
         "clock.event_voided",
-        object_type="clock_event",
-        object_id=event.id,
-        case_id=case.id,
-        summary=f"{event.kind.label} on {_label(event.event_date)} marked as a mistake: {reason.strip()}"[:2000],
+        f"{event.kind.label} on {_label(event.event_date)} marked as a mistake: {reason.strip()}"[:2000],
         before={"voided": False},
         after={"voided": True, "reason": reason.strip()},
         by=by,
