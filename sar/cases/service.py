@@ -659,6 +659,18 @@ def record_evidence_verification(
 # --- children: competence and best interests -----------------------------------------------------------
 
 
+# The seven factors an assessment weighs, each answered in writing (sar-rules section 5).
+_COMPETENCE_FACTORS = (
+    "maturity",
+    "nature_of_data",
+    "court_orders",
+    "duty_of_confidence",
+    "consequences_of_parental_access",
+    "detriment_if_refused",
+    "childs_views",
+)
+
+
 def record_competence_assessment(
     case: Case, details: CompetenceDetails, *, by: Author, today: date | None = None
 ) -> CompetenceAssessment:
@@ -672,17 +684,7 @@ def record_competence_assessment(
     if assessment is None:
         assessment = CompetenceAssessment(case_id=case.id)
         case.competence = assessment
-    for name in (
-        "maturity",
-        "nature_of_data",
-        "court_orders",
-        "duty_of_confidence",
-        "consequences_of_parental_access",
-        "detriment_if_refused",
-        "childs_views",
-        "outcome_note",
-        "assessed_by",
-    ):
+    for name in (*_COMPETENCE_FACTORS, "outcome_note", "assessed_by"):
         setattr(assessment, name, getattr(details, name).strip())
     assessment.decision = details.decision
     assessment.assessed_on = details.assessed_on
@@ -701,22 +703,8 @@ def record_competence_assessment(
 
 
 def _competence_snapshot(assessment: CompetenceAssessment) -> dict[str, Any]:
-    return {
-        name: getattr(assessment, name)
-        for name in (
-            "maturity",
-            "nature_of_data",
-            "court_orders",
-            "duty_of_confidence",
-            "consequences_of_parental_access",
-            "detriment_if_refused",
-            "childs_views",
-            "decision",
-            "outcome_note",
-            "assessed_by",
-            "assessed_on",
-        )
-    }
+    names = (*_COMPETENCE_FACTORS, "decision", "outcome_note", "assessed_by", "assessed_on")
+    return {name: getattr(assessment, name) for name in names}
 
 
 # --- reading ---------------------------------------------------------------------------------------------
