@@ -59,13 +59,8 @@ def grant(user: User, roles: Iterable[Role], *, by: Author) -> tuple[set[Role], 
         if pending_grant(user, role) is not None:
             continue
         db.session.add(RoleGrant(user_id=user.id, role=role, requested_by_id=person.id if person else None))
-        audit.record_on(
-            user,
-            "role_grant_requested",
-            f"{role.label} role asked for {user.email}: waits for the DPO or another administrator",
-            after={"role": role.value},
-            by=by,
-        )
+        summary = f"{role.label} role asked for {user.email}: waits for the DPO or another administrator"
+        audit.record_on(user, "role_grant_requested", summary, after={"role": role.value}, by=by)
     db.session.flush()
     db.session.expire(user, ["role_rows"])
     return now_roles, later
@@ -97,13 +92,8 @@ def withdraw_pending(user: User, roles: Iterable[Role], *, by: User) -> None:
             request.status = GrantStatus.WITHDRAWN
             request.decided_by_id = by.id
             request.decided_at = utcnow()
-            audit.record_on(
-                user,
-                "role_grant_withdrawn",
-                f"Request for the {role.label} role for {user.email} withdrawn",
-                after={"role": role.value},
-                by=by,
-            )
+            summary = f"Request for the {role.label} role for {user.email} withdrawn"
+            audit.record_on(user, "role_grant_withdrawn", summary, after={"role": role.value}, by=by)
     db.session.flush()
 
 

@@ -135,13 +135,8 @@ def confirm_enrolment(user: User, code: str, at: datetime | None = None) -> list
     user.mfa_enrolled_at = utcnow()
     codes = _replace_recovery_codes(user)
     db.session.flush()
-    audit.record_on(
-        user,
-        "mfa_enrolled",
-        f"Authenticator app set up for {user.email}",
-        after={"mfa_enrolled": True, "recovery_codes": len(codes)},
-        by=user,
-    )
+    summary = f"Authenticator app set up for {user.email}"
+    audit.record_on(user, "mfa_enrolled", summary, after={"mfa_enrolled": True, "recovery_codes": len(codes)}, by=user)
     return codes
 
 

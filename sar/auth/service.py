@@ -119,14 +119,8 @@ def set_roles(user: User, roles: Iterable[Role], *, by: User) -> None:
     new_roles = set(user.roles)
     if sorted(new_roles) == before:
         return
-    audit.record_on(
-        user,
-        "roles_changed",
-        f"Roles changed for {user.email}",
-        before={"roles": before},
-        after={"roles": sorted(new_roles)},
-        by=by,
-    )
+    summary = f"Roles changed for {user.email}"
+    audit.record_on(user, "roles_changed", summary, before={"roles": before}, after={"roles": sorted(new_roles)}, by=by)
 
 
 def _active_admin_count() -> int:
@@ -161,14 +155,8 @@ def update_user(
     db.session.flush()
     fields_after = audit.snapshot(user, ("full_name", "job_title", "team_id"))
     if fields_after != fields_before:
-        audit.record_on(
-            user,
-            "user_updated",
-            f"Account details changed for {user.email}",
-            before=fields_before,
-            after=fields_after,
-            by=by,
-        )
+        summary = f"Account details changed for {user.email}"
+        audit.record_on(user, "user_updated", summary, before=fields_before, after=fields_after, by=by)
     return roles_changed or fields_after != fields_before
 
 

@@ -143,13 +143,8 @@ def create_team(*, name: str, kind: TeamKind, description: str = "", by: Author)
     name, description = _check(name, description)
     team = Team(name=name, kind=kind, description=description, active=True)
     _flush_unique(team)
-    audit.record_on(
-        team,
-        "team_created",
-        f"{'Provider' if kind is TeamKind.PROVIDER else 'Team'} added: {team.name}",
-        after=audit.snapshot(team, TEAM_FIELDS),
-        by=by,
-    )
+    summary = f"{'Provider' if kind is TeamKind.PROVIDER else 'Team'} added: {team.name}"
+    audit.record_on(team, "team_created", summary, after=audit.snapshot(team, TEAM_FIELDS), by=by)
     return team
 
 
