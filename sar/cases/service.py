@@ -570,18 +570,21 @@ def _check_evidence_dates(item: EvidenceItem, today: date) -> None:
         raise CaseError("Record that the evidence was received before verifying it", "verified_on")
 
 
+_EVIDENCE_FIELDS = (
+    "kind",
+    "person_id",
+    "asked_for",
+    "requested_on",
+    "received_on",
+    "what_arrived",
+    "verified_by_id",
+    "verified_on",
+    "notes",
+)
+
+
 def _evidence_snapshot(item: EvidenceItem) -> dict[str, Any]:
-    return {
-        "kind": item.kind,
-        "person_id": item.person_id,
-        "asked_for": item.asked_for,
-        "requested_on": item.requested_on,
-        "received_on": item.received_on,
-        "what_arrived": item.what_arrived,
-        "verified_by_id": item.verified_by_id,
-        "verified_on": item.verified_on,
-        "notes": item.notes,
-    }
+    return audit.snapshot(item, _EVIDENCE_FIELDS)
 
 
 def record_evidence_request(
