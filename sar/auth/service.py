@@ -5,14 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 
 from sar import audit
 from sar.audit import Author
 from sar.auth import grants, sessions
 from sar.auth.models import Role, Team, User, UserRole, UserSession
 from sar.auth.passwords import hash_password, password_problem, verify_password
-from sar.db import utcnow
+from sar.db import add_unless_taken, utcnow
 from sar.errors import DomainError
 from sar.extensions import db
 
@@ -68,14 +67,7 @@ def create_user(
         password_hash=hash_password(password),
         must_change_password=temporary_password,
     )
-    try:
-        # A savepoint, so that losing a race with a simultaneous request for the same email
-        # (double-clicked submit) becomes a clear message instead of a failed transaction.
-        with db.session.begin_nested():
-            db.session.add(user)
-            db.session.flush()
-    except IntegrityError as clash:
-        raise AccountError(f"An account already exists for {email}", "email") from clash
+    add_unless_taken(db.session, user, AccountError(f"An account already exists for {email}", "email"))
     audit.record_on(
         user,
         "user_created",

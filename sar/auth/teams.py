@@ -14,11 +14,11 @@ from typing import Any
 
 from flask import current_app, has_app_context
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 
 from sar import audit
 from sar.audit import Author
 from sar.auth.models import Team, TeamKind, User
+from sar.db import add_unless_taken
 from sar.errors import DomainError
 from sar.extensions import db
 
@@ -130,13 +130,7 @@ def _check(name: str, description: str, *, current: Team | None = None) -> tuple
 
 
 def _flush_unique(team: Team) -> None:
-    try:
-        # Savepoint: a simultaneous request creating the same name becomes a message, not a 500.
-        with db.session.begin_nested():
-            db.session.add(team)
-            db.session.flush()
-    except IntegrityError as clash:
-        raise TeamError(f"There is already a team or provider called {team.name}", "name") from clash
+    add_unless_taken(db.session, team, TeamError(f"There is already a team or provider called {team.name}", "name"))
 
 
 def create_team(*, name: str, kind: TeamKind, description: str = "", by: Author) -> Team:
