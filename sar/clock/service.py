@@ -21,6 +21,7 @@ from sar.auth.models import User
 from sar.calendar import council_date, long_date, today
 from sar.cases import status as case_status
 from sar.cases.models import Case, CaseRight, CaseStatus, EvidenceItem, EvidenceKind, Right
+from sar.cases.queries import case_batches
 from sar.clock.history import (
     AUDITED_FIELDS,
     SAME_DAY_ORDER,
@@ -306,18 +307,8 @@ def _batches(batch_size: int) -> Iterator[_Batch]:
     # clock itself at 500,000 events; date.fromisoformat and dict lookups are far cheaper.
     connection = db.session.connection()
     parse: Callable[[Any], date] = date.fromisoformat if connection.dialect.name == "sqlite" else _same
-    last_id = 0
-    while True:
-        cases = connection.execute(
-            select(Case.id, Case.received_on, Case.status, Case.closed_at)
-            .where(Case.id > last_id)
-            .order_by(Case.id)
-            .limit(batch_size)
-        ).all()
-        if not cases:
-            return
+    for cases in case_batches(connection.execute, Case.received_on, Case.status, Case.closed_at, size=batch_size):
         low, high = cases[0].id, cases[-1].id
-        last_id = high
         rights: dict[int, set[Right]] = {}
         for case_id, right in connection.execute(
             select(CaseRight.case_id, CaseRight.right).where(CaseRight.case_id.between(low, high))

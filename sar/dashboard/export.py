@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sar import calendar
 from sar.auth.models import User
 from sar.cases.models import Case, CasePerson, CaseRight, CompetenceAssessment, EvidenceItem, PersonRole, Right
+from sar.cases.queries import case_batches
 from sar.clock.models import CaseClock, ClockEvent, EventKind
 from sar.downloads import csv_line
 from sar.extensions import db
@@ -90,31 +91,21 @@ def rows() -> Iterator[str]:
     """The CSV, header first, one case per line in reference order of receipt."""
     yield csv_line(list(COLUMNS))
     names: dict[int, str] = {i: n for i, n in db.session.execute(select(User.id, User.full_name))}
-    last_id = 0
-    while True:
-        cases = db.session.execute(
-            select(
-                Case.id,
-                Case.reference,
-                Case.channel,
-                Case.received_at,
-                Case.received_on,
-                Case.logged_by_id,
-                Case.requester_type,
-                Case.exemption_codes,
-                Case.outcome,
-                Case.closed_at,
-                Case.owner_id,
-            )
-            .where(Case.id > last_id)
-            .order_by(Case.id)
-            .limit(BATCH)
-        ).all()
-        if not cases:
-            return
-        low, high = cases[0].id, cases[-1].id
-        last_id = high
-        between = (low, high)
+    for cases in case_batches(
+        db.session.execute,
+        Case.reference,
+        Case.channel,
+        Case.received_at,
+        Case.received_on,
+        Case.logged_by_id,
+        Case.requester_type,
+        Case.exemption_codes,
+        Case.outcome,
+        Case.closed_at,
+        Case.owner_id,
+        size=BATCH,
+    ):
+        between = (cases[0].id, cases[-1].id)
         rights: dict[int, list[Right]] = {}
         for case_id, right in db.session.execute(
             select(CaseRight.case_id, CaseRight.right).where(CaseRight.case_id.between(*between))
