@@ -73,12 +73,9 @@ def issue(user: User, *, by: Author, reason: str = "new account") -> str:
         kind="enrolment_link",
     )
     mail.send_soon()
+    summary = f"Authenticator set-up link emailed to {user.email} ({reason})"
     audit.record_on(
-        user,
-        "enrolment_link_sent",
-        f"Authenticator set-up link emailed to {user.email} ({reason})",
-        after={"expires_at": link.expires_at, "reason": reason},
-        by=by,
+        user, "enrolment_link_sent", summary, after={"expires_at": link.expires_at, "reason": reason}, by=by
     )
     return url
 

@@ -236,13 +236,8 @@ def change_password(user: User, *, current_password: str, new_password: str, kee
         raise AccountError("Your new password must be different from your current password", "new_password")
     ended = _replace_password(user, new_password, temporary=False, reason="password changed", keep=keep)
     # The hash itself never goes into the audit trail: only the fact and the time.
-    audit.record_on(
-        user,
-        "password_changed",
-        f"{user.email} changed their password",
-        after={"password_changed_at": user.password_changed_at, "other_sessions_ended": ended},
-        by=user,
-    )
+    after = {"password_changed_at": user.password_changed_at, "other_sessions_ended": ended}
+    audit.record_on(user, "password_changed", f"{user.email} changed their password", after=after, by=user)
 
 
 def _replace_password(
@@ -263,10 +258,5 @@ def set_temporary_password(user: User, password: str, *, by: User) -> None:
     if problem:
         raise AccountError(problem, "password")
     ended = _replace_password(user, password, temporary=True, reason="temporary password set by an administrator")
-    audit.record_on(
-        user,
-        "password_reset",
-        f"Temporary password set for {user.email}",
-        after={"password_changed_at": user.password_changed_at, "sessions_ended": ended},
-        by=by,
-    )
+    after = {"password_changed_at": user.password_changed_at, "sessions_ended": ended}
+    audit.record_on(user, "password_reset", f"Temporary password set for {user.email}", after=after, by=by)
