@@ -407,19 +407,9 @@ def decide_outcome(case: Case, closure: Closure, reason: str, *, by: User, now: 
     case.ncnd_signed_off_by_id = by.id if closure.outcome is Outcome.NCND else None
     case.closed_at = now or utcnow()
     db.session.flush()
-    audit.record_on(
-        case,
-        "case.closed",
-        f"Outcome decided: {closure.outcome.label}. {reason.strip()}"[:2000],
-        before=before,
-        after={
-            "outcome": case.outcome,
-            "exemption_codes": case.exemption_codes,
-            "transferred_to": case.transferred_to,
-            "transferred_to_detail": case.transferred_to_detail,
-        },
-        by=by,
-    )
+    summary = f"Outcome decided: {closure.outcome.label}. {reason.strip()}"[:2000]
+    after = audit.snapshot(case, ("outcome", "exemption_codes", "transferred_to", "transferred_to_detail"))
+    audit.record_on(case, "case.closed", summary, before=before, after=after, by=by)
     case_status.refresh(case, reason=f"outcome decided: {closure.outcome.label}", by=by)
     case_changed.send(case, reason="case closed", by=by)
     return case
