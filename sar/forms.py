@@ -14,8 +14,14 @@ from typing import Any
 
 from flask import render_template
 from govuk_frontend_wtf.gov_form_base import GovFormBase
-from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovRadioInput, GovTextArea, GovTextInput
-from wtforms import Field, SelectMultipleField, StringField
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxesInput,
+    GovPasswordInput,
+    GovRadioInput,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import Field, PasswordField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 from wtforms.widgets import CheckboxInput
@@ -196,3 +202,8 @@ def text_field(
 def text_area(label: str, limit: int, what: str, **kwargs: Any) -> StringField:
     """:func:`text_field` as a multi-line box."""
     return text_field(label, limit, what, widget=GovTextArea(), **kwargs)
+
+
+def password_field(label: str, required: str, *, checks: tuple[Any, ...] = (), **kwargs: Any) -> PasswordField:
+    """A password box; ``required`` is the message when it is left empty."""
+    return PasswordField(label, widget=GovPasswordInput(), validators=[DataRequired(required), *checks], **kwargs)

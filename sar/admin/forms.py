@@ -7,10 +7,9 @@ from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovRadioInput
 from wtforms import PasswordField, RadioField, SelectChoice, SelectField, SelectMultipleField, SubmitField
 from wtforms.validators import DataRequired, Email, ValidationError
 
-from sar.auth.forms import password_field
 from sar.auth.models import ROLE_LABELS, Role, Team, TeamKind
 from sar.auth.passwords import password_problem
-from sar.forms import text_area, text_field
+from sar.forms import password_field, text_area, text_field
 
 ROLE_CHOICES = [SelectChoice(role.value, ROLE_LABELS[role]) for role in Role]
 NO_TEAM = ""

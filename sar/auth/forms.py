@@ -5,18 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovSubmitInput, GovTextInput
+from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextInput
 from wtforms import PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
 from sar.auth.passwords import MAX_LENGTH, password_problem
-from sar.forms import max_length, text_field
-
-
-def password_field(label: str, required: str, *, checks: tuple[Any, ...] = (), **kwargs: Any) -> PasswordField:
-    """A password box; ``required`` is the message when it is left empty."""
-    return PasswordField(label, widget=GovPasswordInput(), validators=[DataRequired(required), *checks], **kwargs)
-
+from sar.forms import max_length, password_field, text_field
 
 # A password being checked (not chosen) may be refused for its length alone: a megabyte "password" is an attack.
 _NOT_TOO_LONG = (max_length(MAX_LENGTH, "Password"),)
