@@ -27,7 +27,7 @@ from sar import audit, calendar
 from sar.audit import AuditEvent
 from sar.auth.access import roles_required
 from sar.auth.models import Role
-from sar.downloads import complete_download
+from sar.downloads import complete_download, spreadsheet_text
 from sar.extensions import db
 from sar.forms import GovDateField
 from sar.pagination import paginate, query_args, requested_page
@@ -37,8 +37,6 @@ bp = Blueprint("audit", __name__, url_prefix="/audit")
 AUDIT_READERS = (Role.DPO, Role.AUDITOR)
 PAGE_SIZE = 50
 EXPORT_BATCH = 1000
-# A spreadsheet would run a cell starting with one of these as a formula (CSV injection).
-_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 CSV_COLUMNS = (
     "id",
     "occurred_at",
@@ -253,7 +251,7 @@ def safe_cell(value: Any) -> str:
         text = value.isoformat()
     else:
         text = str(value)
-    return "'" + text if text.startswith(_FORMULA_PREFIXES) else text
+    return spreadsheet_text(text)
 
 
 def csv_rows(chosen: AuditFilter, upper_id: int) -> Iterator[str]:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import click
 from cryptography.fernet import Fernet
@@ -10,6 +12,8 @@ from flask import Flask
 
 from sar import audit, audit_anchor
 from sar.extensions import db
+
+_Command = TypeVar("_Command", bound=Callable[..., Any])
 
 
 def init_app(app: Flask) -> None:
@@ -23,6 +27,11 @@ def init_app(app: Flask) -> None:
     from sar.auth.cli import create_user
 
     app.cli.add_command(create_user)
+
+
+def day_option(help_text: str) -> Callable[[_Command], _Command]:
+    """``--date YYYY-MM-DD`` for a command that works on one day (passed as ``on``; None when not given)."""
+    return click.option("--date", "on", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help=help_text)
 
 
 @click.command("verify-audit")

@@ -8,7 +8,8 @@ from typing import Any
 
 from sqlalchemy import DateTime, Enum, MetaData, TypeDecorator, event
 from sqlalchemy.engine import Connection, Dialect, Engine
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, scoped_session
 
 # Deterministic constraint names, so Alembic migrations name the same constraint the same way on
 # SQLite and PostgreSQL and can drop it later.
@@ -61,6 +62,18 @@ class Base(DeclarativeBase):
 
 class CreatedAtMixin:
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+def add_unless_taken(session: Session | scoped_session[Any], row: Base, refusal: Exception) -> None:
+    """Add and flush a row whose unique value (an email address, a name) was checked as free, raising ``refusal``
+    if it was taken after all: in a savepoint, so that losing a race with a simultaneous request for the same value
+    (a double-clicked submit) becomes a clear message instead of a failed transaction."""
+    try:
+        with session.begin_nested():
+            session.add(row)
+            session.flush()
+    except IntegrityError as clash:
+        raise refusal from clash
 
 
 # --- SQLite as a multi-user database --------------------------------------------------------------------------

@@ -513,6 +513,22 @@ def _prepare(
     return start, _merge(_check_pauses(pauses, rec), start)
 
 
+def _period(
+    received: object,
+    id_received: object,
+    authority_received: object,
+    fee_paid: object,
+    pauses: object,
+    extended: object,
+) -> tuple[date, int]:
+    """The last day of the period before rolling (one month from the start, three if extended, lengthened by the
+    pauses asked while it ran) and how many pause days that added."""
+    start, merged = _prepare(received, id_received, authority_received, fee_paid, pauses)
+    months = 3 if _check_bool(extended, "extended") else 1
+    end, excluded, _counted, _ignored = _lengthen(_add_months(start, months), merged)
+    return end, excluded
+
+
 def start_date(
     received: date,
     *,
@@ -535,9 +551,7 @@ def excluded_days(
     extended: bool = False,
 ) -> int:
     """How many days the clarification pauses add to the end of the period (merged, clipped, inclusive)."""
-    start, merged = _prepare(received, id_received, authority_received, fee_paid, pauses)
-    months = 3 if _check_bool(extended, "extended") else 1
-    return _lengthen(_add_months(start, months), merged)[1]
+    return _period(received, id_received, authority_received, fee_paid, pauses, extended)[1]
 
 
 def raw_due_date(
@@ -550,9 +564,7 @@ def raw_due_date(
     extended: bool = False,
 ) -> date:
     """The last day of the period before rolling: add_months(start, 1 or 3) + excluded pause days."""
-    start, merged = _prepare(received, id_received, authority_received, fee_paid, pauses)
-    months = 3 if _check_bool(extended, "extended") else 1
-    return _lengthen(_add_months(start, months), merged)[0]
+    return _period(received, id_received, authority_received, fee_paid, pauses, extended)[0]
 
 
 def due_date(
@@ -571,9 +583,7 @@ def due_date(
     (asked, today) to get the earliest the deadline can now be.
     """
     subdiv = _subdivision(region)
-    start, merged = _prepare(received, id_received, authority_received, fee_paid, pauses)
-    months = 3 if _check_bool(extended, "extended") else 1
-    return _roll(_lengthen(_add_months(start, months), merged)[0], subdiv)
+    return _roll(_period(received, id_received, authority_received, fee_paid, pauses, extended)[0], subdiv)
 
 
 def extension_notice_deadline(
@@ -590,8 +600,7 @@ def extension_notice_deadline(
     ICO's next-working-day concession is only stated for the response itself (sar-rules 1.2, conservative [U]).
     Only pauses asked while this one-month window was open lengthen it.
     """
-    start, merged = _prepare(received, id_received, authority_received, fee_paid, pauses)
-    return _lengthen(_add_months(start, 1), merged)[0]
+    return _period(received, id_received, authority_received, fee_paid, pauses, extended=False)[0]
 
 
 def check_extension_notice(

@@ -13,7 +13,7 @@ as every real account does.
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
@@ -295,20 +295,9 @@ class Seeder:
 
 
 def _person(person: DemoPerson) -> intake.PersonDetails:
-    return intake.PersonDetails(
-        full_name=person.full_name,
-        aliases=tuple(person.aliases),
-        date_of_birth=person.date_of_birth,
-        addresses=tuple(person.addresses),
-        phones=tuple(person.phones),
-        emails=tuple(person.emails),
-        nhs_number=person.nhs_number,
-        ni_number=person.ni_number,
-        relationship=person.relationship,
-        job_title=person.job_title,
-        organisation=person.organisation,
-        consent_obtained=person.consent_obtained,
-    )
+    """A story's person as the service takes them: a demo person has the service's fields, with lists for tuples."""
+    fields: dict[str, Any] = {name: tuple(v) if isinstance(v, list) else v for name, v in asdict(person).items()}
+    return intake.PersonDetails(**fields)
 
 
 def _details_of(person: CasePerson, **changes: Any) -> intake.PersonDetails:
@@ -433,19 +422,7 @@ class Progress:
             return
         intake.record_competence_assessment(
             self.case,
-            intake.CompetenceDetails(
-                decision=assessment.decision,
-                assessed_by=assessment.assessed_by,
-                assessed_on=self.t.advance(0, 2),
-                maturity=assessment.maturity,
-                nature_of_data=assessment.nature_of_data,
-                court_orders=assessment.court_orders,
-                duty_of_confidence=assessment.duty_of_confidence,
-                consequences_of_parental_access=assessment.consequences_of_parental_access,
-                detriment_if_refused=assessment.detriment_if_refused,
-                childs_views=assessment.childs_views,
-                outcome_note=assessment.outcome_note,
-            ),
+            intake.CompetenceDetails(**asdict(assessment), assessed_on=self.t.advance(0, 2)),
             by=self.owner,
             today=self.today,
         )

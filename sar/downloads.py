@@ -5,16 +5,28 @@ saves a truncated file that looks complete, and the request's audit event says i
 So the rows are written to a temporary file first (in memory up to SPOOL_BYTES, then on disk, so
 a large export still uses flat memory); only when the last row is written does the response
 start, and any error before then is an ordinary error page with the transaction rolled back.
+
+CSV downloads are opened in a spreadsheet, which runs a cell starting like a formula: a name such as
+``=cmd|' /C calc'!A0`` typed into a case would run on the reader's computer. Every CSV cell goes through
+:func:`spreadsheet_text`, which makes such a cell plain text.
 """
 
 from __future__ import annotations
 
+import csv
+import io
 import tempfile
 from collections.abc import Iterable
+from datetime import date, datetime
+from typing import Any
 
 from flask import Response, send_file
 
+from sar import calendar
+
 SPOOL_BYTES = 8 * 1024 * 1024
+# A spreadsheet runs a cell starting with one of these as a formula.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def complete_download(chunks: Iterable[str], *, filename: str, mimetype: str) -> Response:
@@ -34,3 +46,26 @@ def complete_download(chunks: Iterable[str], *, filename: str, mimetype: str) ->
     response = send_file(spool, mimetype=mimetype, as_attachment=True, download_name=filename, max_age=0)
     response.content_length = size
     return response
+
+
+def spreadsheet_text(text: str) -> str:
+    """A CSV cell a spreadsheet shows as written: one that would start a formula gets a leading apostrophe."""
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def csv_cell(value: Any) -> str:
+    """One value as a CSV cell: empty for none, timestamps in the council's time, dates ISO, enums by value."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return calendar.council_time(value).isoformat(timespec="minutes")
+    if isinstance(value, date):
+        return value.isoformat()
+    return spreadsheet_text(str(value.value if hasattr(value, "value") else value))
+
+
+def csv_line(values: Iterable[Any]) -> str:
+    """One line of a CSV download (CRLF-terminated, as spreadsheets expect), each value a :func:`csv_cell`."""
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerow([csv_cell(v) for v in values])
+    return buffer.getvalue()

@@ -14,10 +14,16 @@ from typing import Any
 
 from flask import render_template
 from govuk_frontend_wtf.gov_form_base import GovFormBase
-from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovRadioInput, GovTextArea, GovTextInput
-from wtforms import Field, SelectMultipleField, StringField
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxesInput,
+    GovPasswordInput,
+    GovRadioInput,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import Field, PasswordField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 from wtforms.widgets import CheckboxInput
 
 from sar import calendar
@@ -172,15 +178,32 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-def text_field(label: str, limit: int, what: str, *, required: str | None = None, **kwargs: Any) -> StringField:
-    checks: list[Any] = [max_length(limit, what)]
+def text_field(
+    label: str,
+    limit: int,
+    what: str,
+    *,
+    required: str | None = None,
+    refuse_blank: bool = False,
+    checks: tuple[Any, ...] = (),
+    widget: Any = None,
+    **kwargs: Any,
+) -> StringField:
+    """A text box of at most ``limit`` characters; ``required`` is the message when it is left empty.
+
+    With ``refuse_blank`` an answer of only spaces is refused as empty too: a name or an email address of spaces is
+    no answer, where a note of spaces is merely empty. ``checks`` are further validators, run after those."""
+    validators: list[Any] = [max_length(limit, what), *checks]
     if required:
-        checks.insert(0, InputRequired(message=required))
-    return StringField(label, validators=checks, widget=GovTextInput(), **kwargs)
+        validators.insert(0, (DataRequired if refuse_blank else InputRequired)(message=required))
+    return StringField(label, validators=validators, widget=widget or GovTextInput(), **kwargs)
 
 
-def text_area(label: str, limit: int, what: str, *, required: str | None = None, **kwargs: Any) -> StringField:
-    checks: list[Any] = [max_length(limit, what)]
-    if required:
-        checks.insert(0, InputRequired(message=required))
-    return StringField(label, validators=checks, widget=GovTextArea(), **kwargs)
+def text_area(label: str, limit: int, what: str, **kwargs: Any) -> StringField:
+    """:func:`text_field` as a multi-line box."""
+    return text_field(label, limit, what, widget=GovTextArea(), **kwargs)
+
+
+def password_field(label: str, required: str, *, checks: tuple[Any, ...] = (), **kwargs: Any) -> PasswordField:
+    """A password box; ``required`` is the message when it is left empty."""
+    return PasswordField(label, widget=GovPasswordInput(), validators=[DataRequired(required), *checks], **kwargs)

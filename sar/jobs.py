@@ -281,11 +281,10 @@ def _record_failure(job_id: int, error: Exception) -> None:
         current_app.logger.warning("job %s (%s) failed, will retry: %s", job.id, job.name, detail)
         summary = f"Job {job.id} ({job.name}) attempt {job.attempts} failed, will retry: {detail}"
     # The handler's work was rolled back; the failure itself is kept, with the job's record, in one commit.
-    audit.record(
+    audit.record_on(
+        job,
         "job.failed" if job.status is JobStatus.FAILED else "job.attempt_failed",
-        object_type="job",
-        object_id=job.id,
-        summary=summary[:2000],
+        summary[:2000],
         after={"name": job.name, "attempts": job.attempts, "status": job.status, "error": detail[:1000]},
         by=WORKER,
     )

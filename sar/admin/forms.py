@@ -3,28 +3,13 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import (
-    GovCheckboxesInput,
-    GovPasswordInput,
-    GovRadioInput,
-    GovSelect,
-    GovSubmitInput,
-    GovTextArea,
-    GovTextInput,
-)
-from wtforms import (
-    PasswordField,
-    RadioField,
-    SelectChoice,
-    SelectField,
-    SelectMultipleField,
-    StringField,
-    SubmitField,
-)
-from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
+from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovRadioInput, GovSelect, GovSubmitInput
+from wtforms import PasswordField, RadioField, SelectChoice, SelectField, SelectMultipleField, SubmitField
+from wtforms.validators import DataRequired, Email, ValidationError
 
 from sar.auth.models import Role, Team, TeamKind
 from sar.auth.passwords import password_problem
+from sar.forms import password_field, text_area, text_field
 
 ROLE_CHOICES = [SelectChoice(role.value, role.label) for role in Role]
 NO_TEAM = ""
@@ -43,19 +28,8 @@ def team_choices(teams: list[Team], current: Team | None = None) -> list[SelectC
 
 
 class _UserFields(FlaskForm):
-    full_name = StringField(
-        "Full name",
-        widget=GovTextInput(),
-        validators=[
-            DataRequired("Enter the person's full name"),
-            Length(max=200, message="Full name must be 200 characters or fewer"),
-        ],
-    )
-    job_title = StringField(
-        "Job title",
-        widget=GovTextInput(),
-        validators=[Optional(), Length(max=200, message="Job title must be 200 characters or fewer")],
-    )
+    full_name = text_field("Full name", 200, "Full name", required="Enter the person's full name", refuse_blank=True)
+    job_title = text_field("Job title", 200, "Job title")
     team = SelectField("Team or provider", widget=GovSelect(), choices=[], validate_choice=True)
     roles = SelectMultipleField(
         "Roles",
@@ -76,20 +50,18 @@ class _UserFields(FlaskForm):
 
 
 class NewUserForm(_UserFields):
-    email = StringField(
+    email = text_field(
         "Email address",
-        widget=GovTextInput(),
-        validators=[
-            DataRequired("Enter the person's email address"),
-            Length(max=254, message="Email address must be 254 characters or fewer"),
-            Email("Enter an email address in the correct format, like name@example.gov.uk"),
-        ],
+        254,
+        "Email address",
+        required="Enter the person's email address",
+        refuse_blank=True,
+        checks=(Email("Enter an email address in the correct format, like name@example.gov.uk"),),
     )
-    password = PasswordField(
+    password = password_field(
         "Temporary password",
+        "Enter a temporary password",
         description="At least 12 characters. Give it to the person by a different route from their email address.",
-        widget=GovPasswordInput(),
-        validators=[DataRequired("Enter a temporary password")],
     )
     submit = SubmitField("Create account", widget=GovSubmitInput())
 
@@ -104,11 +76,10 @@ class EditUserForm(_UserFields):
 
 
 class TemporaryPasswordForm(FlaskForm):
-    password = PasswordField(
+    password = password_field(
         "New temporary password",
+        "Enter a temporary password",
         description="At least 12 characters. Give it to the person by phone or in person, not by email.",
-        widget=GovPasswordInput(),
-        validators=[DataRequired("Enter a temporary password")],
     )
     submit = SubmitField("Set password", widget=GovSubmitInput())
 
@@ -118,19 +89,8 @@ class ConfirmForm(FlaskForm):
 
 
 class TeamForm(FlaskForm):
-    name = StringField(
-        "Name",
-        widget=GovTextInput(),
-        validators=[
-            DataRequired("Enter the name of the team or provider"),
-            Length(max=200, message="Name must be 200 characters or fewer"),
-        ],
-    )
-    description = StringField(
-        "Description (optional)",
-        widget=GovTextArea(),
-        validators=[Optional(), Length(max=500, message="Description must be 500 characters or fewer")],
-    )
+    name = text_field("Name", 200, "Name", required="Enter the name of the team or provider", refuse_blank=True)
+    description = text_area("Description (optional)", 500, "Description")
     submit = SubmitField("Save", widget=GovSubmitInput())
 
 

@@ -1,6 +1,6 @@
 """Administrators manage staff accounts and teams. Every change is made (and audited) by a service.
 
-Failed form submissions answer 400 so that ``sar.web`` rolls the transaction back: nothing is
+Failed form submissions answer 422 (``sar.forms.refused``) so that ``sar.web`` rolls the transaction back: nothing is
 ever saved half-way.
 """
 

@@ -73,13 +73,9 @@ def issue(user: User, *, by: Author, reason: str = "new account") -> str:
         kind="enrolment_link",
     )
     mail.send_soon()
-    audit.record(
-        "enrolment_link_sent",
-        object_type="user",
-        object_id=user.id,
-        summary=f"Authenticator set-up link emailed to {user.email} ({reason})",
-        after={"expires_at": link.expires_at, "reason": reason},
-        by=by,
+    summary = f"Authenticator set-up link emailed to {user.email} ({reason})"
+    audit.record_on(
+        user, "enrolment_link_sent", summary, after={"expires_at": link.expires_at, "reason": reason}, by=by
     )
     return url
 

@@ -48,11 +48,10 @@ def grant(user: User, roles: Iterable[Role], *, by: Author) -> tuple[set[Role], 
                 decided_at=utcnow(),
             )
         )
-        audit.record(
+        audit.record_on(
+            user,
             "role_granted",
-            object_type="user",
-            object_id=user.id,
-            summary=f"{role.label} role given to {user.email}",
+            f"{role.label} role given to {user.email}",
             after={"role": role.value, "approved_by": person.email if person else "command line"},
             by=by,
         )
@@ -60,14 +59,8 @@ def grant(user: User, roles: Iterable[Role], *, by: Author) -> tuple[set[Role], 
         if pending_grant(user, role) is not None:
             continue
         db.session.add(RoleGrant(user_id=user.id, role=role, requested_by_id=person.id if person else None))
-        audit.record(
-            "role_grant_requested",
-            object_type="user",
-            object_id=user.id,
-            summary=f"{role.label} role asked for {user.email}: waits for the DPO or another administrator",
-            after={"role": role.value},
-            by=by,
-        )
+        summary = f"{role.label} role asked for {user.email}: waits for the DPO or another administrator"
+        audit.record_on(user, "role_grant_requested", summary, after={"role": role.value}, by=by)
     db.session.flush()
     db.session.expire(user, ["role_rows"])
     return now_roles, later
@@ -99,14 +92,8 @@ def withdraw_pending(user: User, roles: Iterable[Role], *, by: User) -> None:
             request.status = GrantStatus.WITHDRAWN
             request.decided_by_id = by.id
             request.decided_at = utcnow()
-            audit.record(
-                "role_grant_withdrawn",
-                object_type="user",
-                object_id=user.id,
-                summary=f"Request for the {role.label} role for {user.email} withdrawn",
-                after={"role": role.value},
-                by=by,
-            )
+            summary = f"Request for the {role.label} role for {user.email} withdrawn"
+            audit.record_on(user, "role_grant_withdrawn", summary, after={"role": role.value}, by=by)
     db.session.flush()
 
 
@@ -134,11 +121,10 @@ def decide(request: RoleGrant, *, approve: bool, by: User) -> None:
     if approve and request.role not in user.roles:
         db.session.add(UserRole(user_id=user.id, role=request.role))
     requester = request.requested_by.email if request.requested_by else "command line"
-    audit.record(
+    audit.record_on(
+        user,
         "role_granted" if approve else "role_grant_refused",
-        object_type="user",
-        object_id=user.id,
-        summary=f"{request.role.label} role for {user.email} {'approved' if approve else 'refused'} "
+        f"{request.role.label} role for {user.email} {'approved' if approve else 'refused'} "
         f"by {by.email} (asked by {requester})",
         after={"role": request.role.value, "requested_by": requester, "decided_by": by.email},
         by=by,

@@ -135,14 +135,8 @@ def confirm_enrolment(user: User, code: str, at: datetime | None = None) -> list
     user.mfa_enrolled_at = utcnow()
     codes = _replace_recovery_codes(user)
     db.session.flush()
-    audit.record(
-        "mfa_enrolled",
-        object_type="user",
-        object_id=user.id,
-        summary=f"Authenticator app set up for {user.email}",
-        after={"mfa_enrolled": True, "recovery_codes": len(codes)},
-        by=user,
-    )
+    summary = f"Authenticator app set up for {user.email}"
+    audit.record_on(user, "mfa_enrolled", summary, after={"mfa_enrolled": True, "recovery_codes": len(codes)}, by=user)
     return codes
 
 
@@ -196,11 +190,10 @@ def use_recovery_code(user: User, code: str) -> int | None:
             row.used_at = utcnow()
             remaining = len(unused) - 1
             db.session.flush()
-            audit.record(
+            audit.record_on(
+                user,
                 "mfa_recovery_code_used",
-                object_type="user",
-                object_id=user.id,
-                summary=f"{user.email} signed in with a recovery code; {remaining} left",
+                f"{user.email} signed in with a recovery code; {remaining} left",
                 after={"recovery_codes_remaining": remaining},
                 by=user,
             )

@@ -5,14 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 
 from sar import audit
 from sar.audit import Author
 from sar.auth import grants, sessions
 from sar.auth.models import Role, Team, User, UserRole, UserSession
 from sar.auth.passwords import hash_password, password_problem, verify_password
-from sar.db import utcnow
+from sar.db import add_unless_taken, utcnow
 from sar.errors import DomainError
 from sar.extensions import db
 
@@ -68,19 +67,11 @@ def create_user(
         password_hash=hash_password(password),
         must_change_password=temporary_password,
     )
-    try:
-        # A savepoint, so that losing a race with a simultaneous request for the same email
-        # (double-clicked submit) becomes a clear message instead of a failed transaction.
-        with db.session.begin_nested():
-            db.session.add(user)
-            db.session.flush()
-    except IntegrityError as clash:
-        raise AccountError(f"An account already exists for {email}", "email") from clash
-    audit.record(
+    add_unless_taken(db.session, user, AccountError(f"An account already exists for {email}", "email"))
+    audit.record_on(
+        user,
         "user_created",
-        object_type="user",
-        object_id=user.id,
-        summary=f"Account created for {user.email}",
+        f"Account created for {user.email}",
         after={**audit.snapshot(user, ACCOUNT_FIELDS), "roles": sorted(roles)},
         by=by,
     )
@@ -120,15 +111,8 @@ def set_roles(user: User, roles: Iterable[Role], *, by: User) -> None:
     new_roles = set(user.roles)
     if sorted(new_roles) == before:
         return
-    audit.record(
-        "roles_changed",
-        object_type="user",
-        object_id=user.id,
-        summary=f"Roles changed for {user.email}",
-        before={"roles": before},
-        after={"roles": sorted(new_roles)},
-        by=by,
-    )
+    summary = f"Roles changed for {user.email}"
+    audit.record_on(user, "roles_changed", summary, before={"roles": before}, after={"roles": sorted(new_roles)}, by=by)
 
 
 def _active_admin_count() -> int:
@@ -163,15 +147,8 @@ def update_user(
     db.session.flush()
     fields_after = audit.snapshot(user, ("full_name", "job_title", "team_id"))
     if fields_after != fields_before:
-        audit.record(
-            "user_updated",
-            object_type="user",
-            object_id=user.id,
-            summary=f"Account details changed for {user.email}",
-            before=fields_before,
-            after=fields_after,
-            by=by,
-        )
+        summary = f"Account details changed for {user.email}"
+        audit.record_on(user, "user_updated", summary, before=fields_before, after=fields_after, by=by)
     return roles_changed or fields_after != fields_before
 
 
@@ -187,11 +164,10 @@ def set_active(user: User, active: bool, *, by: User) -> None:
     db.session.flush()
     if not active:
         sessions.end_all(user, "account deactivated")
-    audit.record(
+    audit.record_on(
+        user,
         "user_reactivated" if active else "user_deactivated",
-        object_type="user",
-        object_id=user.id,
-        summary=f"{user.email} {'reactivated' if active else 'deactivated'}",
+        f"{user.email} {'reactivated' if active else 'deactivated'}",
         before={"active": not active},
         after={"active": active},
         by=by,
@@ -207,11 +183,10 @@ def end_sessions(user: User, *, by: User, only: UserSession | None = None) -> in
         ended = 1
     else:
         ended = sessions.end_all(user, f"signed out everywhere by {by.email}")
-    audit.record(
+    audit.record_on(
+        user,
         "sessions_ended",
-        object_type="user",
-        object_id=user.id,
-        summary=f"{ended} session{'s' if ended != 1 else ''} of {user.email} ended by {by.email}",
+        f"{ended} session{'s' if ended != 1 else ''} of {user.email} ended by {by.email}",
         after={"sessions_ended": ended, "session_id": only.id if only is not None else None},
         by=by,
     )
@@ -223,11 +198,10 @@ def unlock(user: User, *, by: User) -> None:
     user.locked_until = None
     user.failed_sign_ins = 0
     db.session.flush()
-    audit.record(
+    audit.record_on(
+        user,
         "user_unlocked",
-        object_type="user",
-        object_id=user.id,
-        summary=f"{user.email} unlocked",
+        f"{user.email} unlocked",
         before=before,
         after={"locked_until": None, "failed_sign_ins": 0},
         by=by,
@@ -241,11 +215,10 @@ def reset_mfa(user: User, *, by: User) -> None:
     before = {"mfa_enrolled": user.mfa_enrolled, "recovery_codes_unused": len(mfa.unused_recovery_codes(user))}
     mfa.reset(user)
     ended = sessions.end_all(user, "authenticator reset")
-    audit.record(
+    audit.record_on(
+        user,
         "mfa_reset",
-        object_type="user",
-        object_id=user.id,
-        summary=f"Authenticator reset for {user.email}",
+        f"Authenticator reset for {user.email}",
         before=before,
         after={"mfa_enrolled": False, "recovery_codes_unused": 0, "sessions_ended": ended},
         by=by,
@@ -263,14 +236,8 @@ def change_password(user: User, *, current_password: str, new_password: str, kee
         raise AccountError("Your new password must be different from your current password", "new_password")
     ended = _replace_password(user, new_password, temporary=False, reason="password changed", keep=keep)
     # The hash itself never goes into the audit trail: only the fact and the time.
-    audit.record(
-        "password_changed",
-        object_type="user",
-        object_id=user.id,
-        summary=f"{user.email} changed their password",
-        after={"password_changed_at": user.password_changed_at, "other_sessions_ended": ended},
-        by=user,
-    )
+    after = {"password_changed_at": user.password_changed_at, "other_sessions_ended": ended}
+    audit.record_on(user, "password_changed", f"{user.email} changed their password", after=after, by=user)
 
 
 def _replace_password(
@@ -291,11 +258,5 @@ def set_temporary_password(user: User, password: str, *, by: User) -> None:
     if problem:
         raise AccountError(problem, "password")
     ended = _replace_password(user, password, temporary=True, reason="temporary password set by an administrator")
-    audit.record(
-        "password_reset",
-        object_type="user",
-        object_id=user.id,
-        summary=f"Temporary password set for {user.email}",
-        after={"password_changed_at": user.password_changed_at, "sessions_ended": ended},
-        by=by,
-    )
+    after = {"password_changed_at": user.password_changed_at, "sessions_ended": ended}
+    audit.record_on(user, "password_reset", f"Temporary password set for {user.email}", after=after, by=by)

@@ -161,11 +161,10 @@ def enforce() -> Response | None:
     if record is not None and record.ended_at is None and problem in (IDLE, EXPIRED):
         end(record, "idle timeout" if problem == IDLE else "absolute lifetime reached", now=now)
         user = record.user
-        audit.record(
+        audit.record_on(
+            user,
             "signed_out_idle" if problem == IDLE else "session_expired",
-            object_type="user",
-            object_id=user.id,
-            summary=f"{user.email} signed out: "
+            f"{user.email} signed out: "
             + ("no activity for the idle timeout" if problem == IDLE else "the session reached its absolute lifetime"),
             by=user,
         )

@@ -115,11 +115,10 @@ def register_failure(
     the free attempts. True if the account must now wait."""
     now = now or utcnow()
     user.failed_sign_ins = (user.failed_sign_ins or 0) + 1
-    audit.record(
+    audit.record_on(
+        user,
         action,
-        object_type="user",
-        object_id=user.id,
-        summary=f"Failed {'sign-in' if action == 'sign_in_failed' else 'password check'} for {user.email} ({reason})",
+        f"Failed {'sign-in' if action == 'sign_in_failed' else 'password check'} for {user.email} ({reason})",
         after={"reason": reason, "consecutive_failures": user.failed_sign_ins},
         by=user,
     )
@@ -128,11 +127,10 @@ def register_failure(
         db.session.flush()
         return False
     user.locked_until = now + delay
-    audit.record(
+    audit.record_on(
+        user,
         "sign_in_delayed",
-        object_type="user",
-        object_id=user.id,
-        summary=f"Sign-in for {user.email} delayed {int(delay.total_seconds())} seconds "
+        f"Sign-in for {user.email} delayed {int(delay.total_seconds())} seconds "
         f"after {user.failed_sign_ins} failed attempts in a row",
         after={"locked_until": user.locked_until, "consecutive_failures": user.failed_sign_ins},
         by=user,
@@ -186,11 +184,10 @@ def check_password(email: str, password: str, *, ip_address: str, now: datetime 
         # The same answer as an unknown email or a wrong password, so that the form never tells
         # anyone whether an account exists; the holder learns of the attack by email instead.
         _record_attempt(ip_address, email, False)
-        audit.record(
+        audit.record_on(
+            user,
             "sign_in_refused_delayed",
-            object_type="user",
-            object_id=user.id,
-            summary=f"Sign-in refused for {user.email}: inside the delay after failed attempts",
+            f"Sign-in refused for {user.email}: inside the delay after failed attempts",
             after={"locked_until": user.locked_until},
             by=user,
         )
@@ -207,13 +204,7 @@ def check_password(email: str, password: str, *, ip_address: str, now: datetime 
     if needs_rehash(user.password_hash):
         # Hashing parameters were raised since this password was set: upgrade while we have it.
         user.password_hash = hash_password(password)
-    audit.record(
-        "sign_in_password_passed",
-        object_type="user",
-        object_id=user.id,
-        summary=f"{user.email} entered a correct password; MFA next",
-        by=user,
-    )
+    audit.record_on(user, "sign_in_password_passed", f"{user.email} entered a correct password; MFA next", by=user)
     db.session.flush()
     return PasswordCheck(Outcome.PASSED, user=user)
 
@@ -248,11 +239,4 @@ def completed(user: User, *, method: str, now: datetime | None = None) -> None:
     # Pruned here, on the indexed timestamp, so the table cannot grow without bound.
     db.session.execute(delete(SignInAttempt).where(SignInAttempt.at < now - ATTEMPT_RETENTION))
     db.session.flush()
-    audit.record(
-        "signed_in",
-        object_type="user",
-        object_id=user.id,
-        summary=f"{user.email} signed in ({method})",
-        after={"mfa_method": method},
-        by=user,
-    )
+    audit.record_on(user, "signed_in", f"{user.email} signed in ({method})", after={"mfa_method": method}, by=user)

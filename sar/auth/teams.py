@@ -14,11 +14,11 @@ from typing import Any
 
 from flask import current_app, has_app_context
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 
 from sar import audit
 from sar.audit import Author
 from sar.auth.models import Team, TeamKind, User
+from sar.db import add_unless_taken
 from sar.errors import DomainError
 from sar.extensions import db
 
@@ -130,27 +130,15 @@ def _check(name: str, description: str, *, current: Team | None = None) -> tuple
 
 
 def _flush_unique(team: Team) -> None:
-    try:
-        # Savepoint: a simultaneous request creating the same name becomes a message, not a 500.
-        with db.session.begin_nested():
-            db.session.add(team)
-            db.session.flush()
-    except IntegrityError as clash:
-        raise TeamError(f"There is already a team or provider called {team.name}", "name") from clash
+    add_unless_taken(db.session, team, TeamError(f"There is already a team or provider called {team.name}", "name"))
 
 
 def create_team(*, name: str, kind: TeamKind, description: str = "", by: Author) -> Team:
     name, description = _check(name, description)
     team = Team(name=name, kind=kind, description=description, active=True)
     _flush_unique(team)
-    audit.record(
-        "team_created",
-        object_type="team",
-        object_id=team.id,
-        summary=f"{'Provider' if kind is TeamKind.PROVIDER else 'Team'} added: {team.name}",
-        after=audit.snapshot(team, TEAM_FIELDS),
-        by=by,
-    )
+    summary = f"{'Provider' if kind is TeamKind.PROVIDER else 'Team'} added: {team.name}"
+    audit.record_on(team, "team_created", summary, after=audit.snapshot(team, TEAM_FIELDS), by=by)
     return team
 
 
@@ -162,11 +150,10 @@ def update_team(team: Team, *, name: str, description: str, by: User) -> bool:
     after = audit.snapshot(team, TEAM_FIELDS)
     if after == before:
         return False
-    audit.record(
+    audit.record_on(
+        team,
         "team_updated",
-        object_type="team",
-        object_id=team.id,
-        summary=f"Team renamed or described: {before['name']} → {team.name}"
+        f"Team renamed or described: {before['name']} → {team.name}"
         if before["name"] != team.name
         else f"Team description changed: {team.name}",
         before=before,
@@ -182,11 +169,10 @@ def set_team_active(team: Team, active: bool, *, by: User) -> None:
         return
     team.active = active
     db.session.flush()
-    audit.record(
+    audit.record_on(
+        team,
         "team_reactivated" if active else "team_deactivated",
-        object_type="team",
-        object_id=team.id,
-        summary=f"{team.name} {'reactivated' if active else 'deactivated'}",
+        f"{team.name} {'reactivated' if active else 'deactivated'}",
         before={"active": not active},
         after={"active": active},
         by=by,

@@ -191,13 +191,7 @@ def sign_out() -> Response:
     # Public so that a session which has already expired can still press "Sign out" harmlessly;
     # CSRFProtect still requires the token, so another site cannot sign staff out.
     if current_user.is_authenticated:
-        audit.record(
-            "signed_out",
-            object_type="user",
-            object_id=current_user.id,
-            summary=f"{current_user.email} signed out",
-            by=current_user,
-        )
+        audit.record_on(current_user, "signed_out", f"{current_user.email} signed out", by=current_user)
     pending.sign_out()
     flash("You have signed out.", "info")
     return redirect(url_for("auth.sign_in"))

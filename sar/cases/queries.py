@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Select, exists, func, or_, select
+from sqlalchemy import Result, Row, Select, exists, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from sar.audit import AuditEvent
@@ -67,6 +68,40 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
+def case_batches(
+    execute: Callable[[Select[Any]], Result[Any]], *columns: Any, size: int
+) -> Iterator[Sequence[Row[Any]]]:
+    """Every case's id and ``columns``, ``size`` cases at a time in id order, read with ``execute`` (the session's,
+    or its connection's for Core speed): a keyset walk, so memory stays flat however many cases there are."""
+    last_id = 0
+    while batch := execute(select(Case.id, *columns).where(Case.id > last_id).order_by(Case.id).limit(size)).all():
+        yield batch
+        last_id = batch[-1].id
+
+
+def narrowed(
+    query: Select[Any],
+    case_id: Any,
+    *,
+    right: Right | None = None,
+    owner_id: int | None = None,
+    unassigned: bool = False,
+    team_id: int | None = None,
+) -> Select[Any]:
+    """Narrow a query about cases (``case_id`` is its case id column; ``Case`` is in it) to those asking for a
+    right, owned by someone (or by nobody: ``unassigned``) and with a team in scope: the filters the case list
+    and the deadlines dashboard share."""
+    if right is not None:
+        query = query.where(exists().where(CaseRight.case_id == case_id, CaseRight.right == right))
+    if unassigned:
+        query = query.where(Case.owner_id.is_(None))
+    elif owner_id is not None:
+        query = query.where(Case.owner_id == owner_id)
+    if team_id is not None:
+        query = query.where(exists().where(CaseScopeTeam.case_id == case_id, CaseScopeTeam.team_id == team_id))
+    return query
+
+
 def _filtered(filters: CaseFilters) -> Select[Case]:
     query = select(Case)
     text = " ".join(filters.text.split())
@@ -86,14 +121,14 @@ def _filtered(filters: CaseFilters) -> Select[Case]:
         query = query.where(Case.status == filters.status)
     elif filters.open_only:
         query = query.where(Case.status != CaseStatus.CLOSED)
-    if filters.right is not None:
-        query = query.where(exists().where(CaseRight.case_id == Case.id, CaseRight.right == filters.right))
-    if filters.unassigned:
-        query = query.where(Case.owner_id.is_(None))
-    elif filters.owner_id is not None:
-        query = query.where(Case.owner_id == filters.owner_id)
-    if filters.team_id is not None:
-        query = query.where(exists().where(CaseScopeTeam.case_id == Case.id, CaseScopeTeam.team_id == filters.team_id))
+    query = narrowed(
+        query,
+        Case.id,
+        right=filters.right,
+        owner_id=filters.owner_id,
+        unassigned=filters.unassigned,
+        team_id=filters.team_id,
+    )
     if filters.received_from is not None:
         query = query.where(Case.received_on >= filters.received_from)
     if filters.received_to is not None:

@@ -181,22 +181,14 @@ def _diff(before: dict[str, Any], after: dict[str, Any]) -> _Changes:
 
 
 def _record_changes(
-    action: str, object_type: str, object_id: int, case: Case, before: dict[str, Any], after: dict[str, Any], by: Author
+    action: str, subject: Case | CasePerson, before: dict[str, Any], after: dict[str, Any], by: Author
 ) -> _Changes:
     """Audit what an edit changed (the fields that differ, before and after); nothing is recorded for no change."""
     changes = _diff(before, after)
     if not changes.after:
         return changes
-    audit.record(
-        action,
-        object_type=object_type,
-        object_id=object_id,
-        case_id=case.id,
-        summary=f"Changed {', '.join(sorted(changes.after))}",
-        before=changes.before,
-        after=changes.after,
-        by=by,
-    )
+    summary = f"Changed {', '.join(sorted(changes.after))}"
+    audit.record_on(subject, action, summary, before=changes.before, after=changes.after, by=by)
     return changes
 
 
@@ -352,12 +344,10 @@ def log_case(
     case.reference = next_reference(db.session(), current_app.config["CASE_REFERENCE_PREFIX"], case.received_on.year)
     db.session.add(case)
     db.session.flush()
-    audit.record(
+    audit.record_on(
+        case,
         "case.created",
-        object_type="case",
-        object_id=case.id,
-        case_id=case.id,
-        summary=f"Logged {case.reference}",
+        f"Logged {case.reference}",
         after={**case_snapshot(case), "people": [person_snapshot(p) for p in case.people]},
         by=logged_by,
     )
@@ -378,7 +368,7 @@ def update_case(case: Case, details: CaseDetails, *, by: Author, now: datetime |
     before = case_snapshot(case)
     _apply_case_details(case, details)
     db.session.flush()
-    changes = _record_changes("case.updated", "case", case.id, case, before, case_snapshot(case), by)
+    changes = _record_changes("case.updated", case, before, case_snapshot(case), by)
     if not changes.after:
         return case
     case_status.refresh(case, reason="request details changed", by=by)
@@ -399,16 +389,8 @@ def assign_owner(case: Case, owner: User | None, *, by: Author) -> Case:
     case.owner_id = new_id
     case.owner = owner
     db.session.flush()
-    audit.record(
-        "case.owner_assigned",
-        object_type="case",
-        object_id=case.id,
-        case_id=case.id,
-        summary=f"Owner set to {owner.full_name}" if owner else "Owner removed",
-        before=before,
-        after={"owner_id": new_id},
-        by=by,
-    )
+    summary = f"Owner set to {owner.full_name}" if owner else "Owner removed"
+    audit.record_on(case, "case.owner_assigned", summary, before=before, after={"owner_id": new_id}, by=by)
     return case
 
 
@@ -425,21 +407,9 @@ def decide_outcome(case: Case, closure: Closure, reason: str, *, by: User, now: 
     case.ncnd_signed_off_by_id = by.id if closure.outcome is Outcome.NCND else None
     case.closed_at = now or utcnow()
     db.session.flush()
-    audit.record(
-        "case.closed",
-        object_type="case",
-        object_id=case.id,
-        case_id=case.id,
-        summary=f"Outcome decided: {closure.outcome.label}. {reason.strip()}"[:2000],
-        before=before,
-        after={
-            "outcome": case.outcome,
-            "exemption_codes": case.exemption_codes,
-            "transferred_to": case.transferred_to,
-            "transferred_to_detail": case.transferred_to_detail,
-        },
-        by=by,
-    )
+    summary = f"Outcome decided: {closure.outcome.label}. {reason.strip()}"[:2000]
+    after = audit.snapshot(case, ("outcome", "exemption_codes", "transferred_to", "transferred_to_detail"))
+    audit.record_on(case, "case.closed", summary, before=before, after=after, by=by)
     case_status.refresh(case, reason=f"outcome decided: {closure.outcome.label}", by=by)
     case_changed.send(case, reason="case closed", by=by)
     return case
@@ -469,16 +439,8 @@ def reopen_case(case: Case, reason: str, *, by: User) -> Case:
         case.withdrawn_on = None
         case.withdrawal_note = ""
     db.session.flush()
-    audit.record(
-        "case.reopened",
-        object_type="case",
-        object_id=case.id,
-        case_id=case.id,
-        summary=f"Reopened: {reason.strip()}"[:2000],
-        before=before,
-        after={"outcome": None},
-        by=by,
-    )
+    summary = f"Reopened: {reason.strip()}"[:2000]
+    audit.record_on(case, "case.reopened", summary, before=before, after={"outcome": None}, by=by)
     case_status.refresh(case, reason="case reopened", by=by)
     case_changed.send(case, reason="case reopened", by=by)
     return case
@@ -498,12 +460,10 @@ def record_withdrawal(case: Case, on: date, note: str, *, by: User, today: date 
     case.withdrawn_on = on
     case.withdrawal_note = note.strip()
     db.session.flush()
-    audit.record(
+    audit.record_on(
+        case,
         "case.withdrawal_recorded",
-        object_type="case",
-        object_id=case.id,
-        case_id=case.id,
-        summary=f"The requester withdrew the request on {on.day} {on:%B %Y}: {note.strip()}"[:2000],
+        f"The requester withdrew the request on {on.day} {on:%B %Y}: {note.strip()}"[:2000],
         before=before,
         after={"withdrawn_on": on, "withdrawal_note": case.withdrawal_note},
         by=by,
@@ -522,15 +482,8 @@ def add_person(case: Case, role: PersonRole, details: PersonDetails, *, by: Auth
     _apply_person(person, details)
     case.people.append(person)
     db.session.flush()
-    audit.record(
-        "person.added",
-        object_type="case_person",
-        object_id=person.id,
-        case_id=case.id,
-        summary=f"Added {person.role.label.lower()} to the people register",
-        after=person_snapshot(person),
-        by=by,
-    )
+    summary = f"Added {person.role.label.lower()} to the people register"
+    audit.record_on(person, "person.added", summary, after=person_snapshot(person), by=by)
     case_changed.send(case, reason="person added to the register", by=by)
     return person
 
@@ -546,7 +499,7 @@ def update_person(
     before = person_snapshot(person)
     _apply_person(person, details)
     db.session.flush()
-    if _record_changes("person.updated", "case_person", person.id, case, before, person_snapshot(person), by).after:
+    if _record_changes("person.updated", person, before, person_snapshot(person), by).after:
         case_changed.send(case, reason="person changed on the register", by=by)
     return person
 
@@ -583,14 +536,8 @@ def remove_person(person: CasePerson, *, by: Author) -> None:
 def export_people_register(case: Case, *, by: Author) -> dict[str, Any]:
     """The register in the people.json format, recorded as a download of case data."""
     register = people_register(case)
-    audit.record(
-        "case.people_exported",
-        object_type="case",
-        object_id=case.id,
-        case_id=case.id,
-        summary=f"Downloaded the people register ({len(register['people']) + 1} people)",
-        by=by,
-    )
+    summary = f"Downloaded the people register ({len(register['people']) + 1} people)"
+    audit.record_on(case, "case.people_exported", summary, by=by)
     return register
 
 
@@ -613,18 +560,21 @@ def _check_evidence_dates(item: EvidenceItem, today: date) -> None:
         raise CaseError("Record that the evidence was received before verifying it", "verified_on")
 
 
+_EVIDENCE_FIELDS = (
+    "kind",
+    "person_id",
+    "asked_for",
+    "requested_on",
+    "received_on",
+    "what_arrived",
+    "verified_by_id",
+    "verified_on",
+    "notes",
+)
+
+
 def _evidence_snapshot(item: EvidenceItem) -> dict[str, Any]:
-    return {
-        "kind": item.kind,
-        "person_id": item.person_id,
-        "asked_for": item.asked_for,
-        "requested_on": item.requested_on,
-        "received_on": item.received_on,
-        "what_arrived": item.what_arrived,
-        "verified_by_id": item.verified_by_id,
-        "verified_on": item.verified_on,
-        "notes": item.notes,
-    }
+    return audit.snapshot(item, _EVIDENCE_FIELDS)
 
 
 def record_evidence_request(
@@ -664,16 +614,7 @@ def _evidence_recorded(
 ) -> EvidenceItem:
     """Flush, audit and tell the clock (identity and authority evidence moves the start of the time limit)."""
     db.session.flush()
-    audit.record(
-        action,
-        object_type="case_evidence",
-        object_id=item.id,
-        case_id=item.case_id,
-        summary=f"{item.kind.label}: {what}",
-        before=before,
-        after=_evidence_snapshot(item),
-        by=by,
-    )
+    audit.record_on(item, action, f"{item.kind.label}: {what}", before=before, after=_evidence_snapshot(item), by=by)
     case_status.refresh(item.case, reason=f"{item.kind.label.lower()} {what}", by=by)
     case_changed.send(item.case, reason=f"{item.kind.value} evidence {reason}", by=by)
     return item
@@ -711,6 +652,18 @@ def record_evidence_verification(
 # --- children: competence and best interests -----------------------------------------------------------
 
 
+# The seven factors an assessment weighs, each answered in writing (sar-rules section 5).
+_COMPETENCE_FACTORS = (
+    "maturity",
+    "nature_of_data",
+    "court_orders",
+    "duty_of_confidence",
+    "consequences_of_parental_access",
+    "detriment_if_refused",
+    "childs_views",
+)
+
+
 def record_competence_assessment(
     case: Case, details: CompetenceDetails, *, by: Author, today: date | None = None
 ) -> CompetenceAssessment:
@@ -724,29 +677,17 @@ def record_competence_assessment(
     if assessment is None:
         assessment = CompetenceAssessment(case_id=case.id)
         case.competence = assessment
-    for name in (
-        "maturity",
-        "nature_of_data",
-        "court_orders",
-        "duty_of_confidence",
-        "consequences_of_parental_access",
-        "detriment_if_refused",
-        "childs_views",
-        "outcome_note",
-        "assessed_by",
-    ):
+    for name in (*_COMPETENCE_FACTORS, "outcome_note", "assessed_by"):
         setattr(assessment, name, getattr(details, name).strip())
     assessment.decision = details.decision
     assessment.assessed_on = details.assessed_on
     assessment.recorded_by_id = by.id if isinstance(by, User) else None
     assessment.recorded_at = utcnow()
     db.session.flush()
-    audit.record(
+    audit.record_on(
+        assessment,
         "competence.recorded" if before is None else "competence.updated",
-        object_type="case_competence",
-        object_id=assessment.id,
-        case_id=case.id,
-        summary=f"Competence assessment: {details.decision.label}",
+        f"Competence assessment: {details.decision.label}",
         before=before,
         after=_competence_snapshot(assessment),
         by=by,
@@ -755,22 +696,8 @@ def record_competence_assessment(
 
 
 def _competence_snapshot(assessment: CompetenceAssessment) -> dict[str, Any]:
-    return {
-        name: getattr(assessment, name)
-        for name in (
-            "maturity",
-            "nature_of_data",
-            "court_orders",
-            "duty_of_confidence",
-            "consequences_of_parental_access",
-            "detriment_if_refused",
-            "childs_views",
-            "decision",
-            "outcome_note",
-            "assessed_by",
-            "assessed_on",
-        )
-    }
+    names = (*_COMPETENCE_FACTORS, "decision", "outcome_note", "assessed_by", "assessed_on")
+    return {name: getattr(assessment, name) for name in names}
 
 
 # --- reading ---------------------------------------------------------------------------------------------
@@ -783,7 +710,7 @@ def get_case(case_id: int) -> Case:
 
 def record_case_viewed(case: Case, *, by: Author, what: str = "case page") -> None:
     """Viewing case data is audited like a change (issue 2: every view of case data)."""
-    audit.record("case.viewed", object_type="case", object_id=case.id, case_id=case.id, summary=f"Viewed {what}", by=by)
+    audit.record_on(case, "case.viewed", f"Viewed {what}", by=by)
 
 
 def record_duplicate_check(cases: list[Case], *, by: Author) -> None:

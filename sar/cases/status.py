@@ -56,12 +56,10 @@ def refresh(case: Case, *, reason: str, by: Author) -> Derived:
     if derived.status is not case.status:
         before = case.status
         case.status = derived.status
-        audit.record(
+        audit.record_on(
+            case,
             "case.status_derived",
-            object_type="case",
-            object_id=case.id,
-            case_id=case.id,
-            summary=f"Status now ‘{derived.status.label}’ (was ‘{before.label}’): {reason}"[:2000],
+            f"Status now ‘{derived.status.label}’ (was ‘{before.label}’): {reason}"[:2000],
             before={"status": before},
             after={"status": derived.status, "reason": reason},
             by=by,

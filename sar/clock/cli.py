@@ -12,6 +12,7 @@ from flask import Flask
 from sar import mail
 from sar.audit import SystemActor
 from sar.calendar import today
+from sar.cli import day_option
 from sar.clock import reminders, service
 from sar.extensions import db
 
@@ -26,13 +27,7 @@ def send_reminders(on: date) -> tuple[int, int, mail.DeliveryReport]:
 
 
 @click.command("send-reminders")
-@click.option(
-    "--date",
-    "on",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
-    default=None,
-    help="The day to send reminders for (default: today in Europe/London).",
-)
+@day_option("The day to send reminders for (default: today in Europe/London).")
 def send_reminders_command(on: object) -> None:
     """Email the day's deadline reminders and retry any mail still queued."""
     day = on.date() if hasattr(on, "date") else today()

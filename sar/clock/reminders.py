@@ -90,32 +90,27 @@ def reminders_for(on: date) -> list[Reminder]:
             )
             found += [Reminder("overdue", case_id, reference, dpo, f"OVERDUE: {reference}", body) for dpo in dpos]
             continue
+        notes: list[tuple[str, str, str]] = []  # (kind, subject, body), each sent to every owner
         if on <= clock.due_date <= due_horizon:
             body = (
                 f"Case {reference} is due on {_fmt(clock.due_date)}: {left} working day{'s' if left != 1 else ''} left."
             )
-            found += [
-                Reminder("due_near", case_id, reference, to, f"Due {_fmt(clock.due_date)}: {reference}", body)
-                for to in owners
-            ]
+            notes.append(("due_near", f"Due {_fmt(clock.due_date)}: {reference}", body))
         if on <= clock.internal_target <= target_horizon:
             body = (
                 f"Case {reference} reaches its internal target on {_fmt(clock.internal_target)}. "
                 f"The statutory due date is {_fmt(clock.due_date)}."
             )
-            found += [
-                Reminder("target_near", case_id, reference, to, f"Internal target near: {reference}", body)
-                for to in owners
-            ]
+            notes.append(("target_near", f"Internal target near: {reference}", body))
         if not clock.extended and on <= clock.notice_deadline <= notice_horizon:
             body = (
                 f"If case {reference} needs the two-month extension, the notice with reasons must be sent to the "
                 f"requester by {_fmt(clock.notice_deadline)}. After that date the time limit cannot be extended."
             )
-            found += [
-                Reminder("extension_notice", case_id, reference, to, f"Extension notice deadline: {reference}", body)
-                for to in owners
-            ]
+            notes.append(("extension_notice", f"Extension notice deadline: {reference}", body))
+        found += [
+            Reminder(kind, case_id, reference, to, subject, body) for kind, subject, body in notes for to in owners
+        ]
     return found
 
 

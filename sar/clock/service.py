@@ -21,6 +21,7 @@ from sar.auth.models import User
 from sar.calendar import council_date, long_date, today
 from sar.cases import status as case_status
 from sar.cases.models import Case, CaseRight, CaseStatus, EvidenceItem, EvidenceKind, Right
+from sar.cases.queries import case_batches
 from sar.clock.history import (
     AUDITED_FIELDS,
     SAME_DAY_ORDER,
@@ -168,12 +169,10 @@ def recalculate(case: Case, reason: str, *, by: Author) -> CaseClock | None:
         )
         if problem:
             summary += f". {problem}"
-        audit.record(
+        audit.record_on(
+            case,
             "clock.recalculated",
-            object_type="case",
-            object_id=case.id,
-            case_id=case.id,
-            summary=summary[:2000],
+            summary[:2000],
             before=audit.jsonable(before) if before else None,
             after=audit.jsonable(after | {"reason": reason}),
             by=by,
@@ -308,18 +307,8 @@ def _batches(batch_size: int) -> Iterator[_Batch]:
     # clock itself at 500,000 events; date.fromisoformat and dict lookups are far cheaper.
     connection = db.session.connection()
     parse: Callable[[Any], date] = date.fromisoformat if connection.dialect.name == "sqlite" else _same
-    last_id = 0
-    while True:
-        cases = connection.execute(
-            select(Case.id, Case.received_on, Case.status, Case.closed_at)
-            .where(Case.id > last_id)
-            .order_by(Case.id)
-            .limit(batch_size)
-        ).all()
-        if not cases:
-            return
+    for cases in case_batches(connection.execute, Case.received_on, Case.status, Case.closed_at, size=batch_size):
         low, high = cases[0].id, cases[-1].id
-        last_id = high
         rights: dict[int, set[Right]] = {}
         for case_id, right in connection.execute(
             select(CaseRight.case_id, CaseRight.right).where(CaseRight.case_id.between(low, high))
@@ -497,12 +486,10 @@ def record_event(
         raise EventRefused(str(refused)) from refused
     db.session.add(event)
     db.session.flush()
-    audit.record(
+    audit.record_on(
+        event,
         "clock.event_recorded",
-        object_type="clock_event",
-        object_id=event.id,
-        case_id=case.id,
-        summary=f"{kind.label} on {_label(on)}" + (f" (notice sent {_label(notice_date)})" if notice_date else ""),
+        f"{kind.label} on {_label(on)}" + (f" (notice sent {_label(notice_date)})" if notice_date else ""),
         after=audit.snapshot(event, ("kind", "event_date", "note", "reasons", "notice_date")),
         by=by,
     )
@@ -523,12 +510,10 @@ def void_event(case: Case, event: ClockEvent, reason: str, *, by: Author) -> Clo
     event.voided_by_id = by.id if isinstance(by, User) else None
     event.void_reason = reason.strip()[:MAX_NOTE]
     db.session.flush()
-    audit.record(
+    audit.record_on(
+        event,
         "clock.event_voided",
-        object_type="clock_event",
-        object_id=event.id,
-        case_id=case.id,
-        summary=f"{event.kind.label} on {_label(event.event_date)} marked as a mistake: {reason.strip()}"[:2000],
+        f"{event.kind.label} on {_label(event.event_date)} marked as a mistake: {reason.strip()}"[:2000],
         before={"voided": False},
         after={"voided": True, "reason": reason.strip()},
         by=by,

@@ -8,18 +8,17 @@ stable when those stages arrive: see LATER_STAGE_COLUMNS.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterator
-from datetime import date, datetime
-from typing import Any
+from datetime import date
 
 from sqlalchemy import select
 
 from sar import calendar
 from sar.auth.models import User
 from sar.cases.models import Case, CasePerson, CaseRight, CompetenceAssessment, EvidenceItem, PersonRole, Right
+from sar.cases.queries import case_batches
 from sar.clock.models import CaseClock, ClockEvent, EventKind
+from sar.downloads import csv_line
 from sar.extensions import db
 
 COLUMNS = (
@@ -64,27 +63,6 @@ LATER_STAGE_COLUMNS = (
     "retention_review_date",
 )
 BATCH = 1000
-# A spreadsheet runs a cell starting with one of these as a formula; a name like "=cmd|..." must stay text.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return calendar.council_time(value).isoformat(timespec="minutes")
-    if isinstance(value, date):
-        return value.isoformat()
-    if hasattr(value, "value"):
-        value = value.value
-    text = str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
-
-
-def _line(values: list[Any]) -> str:
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerow([_cell(v) for v in values])
-    return buffer.getvalue()
 
 
 def _fmt_events(events: list[tuple[EventKind, date, date | None, str | None]]) -> dict[str, str]:
@@ -111,33 +89,23 @@ def _fmt_events(events: list[tuple[EventKind, date, date | None, str | None]]) -
 
 def rows() -> Iterator[str]:
     """The CSV, header first, one case per line in reference order of receipt."""
-    yield _line(list(COLUMNS))
+    yield csv_line(list(COLUMNS))
     names: dict[int, str] = {i: n for i, n in db.session.execute(select(User.id, User.full_name))}
-    last_id = 0
-    while True:
-        cases = db.session.execute(
-            select(
-                Case.id,
-                Case.reference,
-                Case.channel,
-                Case.received_at,
-                Case.received_on,
-                Case.logged_by_id,
-                Case.requester_type,
-                Case.exemption_codes,
-                Case.outcome,
-                Case.closed_at,
-                Case.owner_id,
-            )
-            .where(Case.id > last_id)
-            .order_by(Case.id)
-            .limit(BATCH)
-        ).all()
-        if not cases:
-            return
-        low, high = cases[0].id, cases[-1].id
-        last_id = high
-        between = (low, high)
+    for cases in case_batches(
+        db.session.execute,
+        Case.reference,
+        Case.channel,
+        Case.received_at,
+        Case.received_on,
+        Case.logged_by_id,
+        Case.requester_type,
+        Case.exemption_codes,
+        Case.outcome,
+        Case.closed_at,
+        Case.owner_id,
+        size=BATCH,
+    ):
+        between = (cases[0].id, cases[-1].id)
         rights: dict[int, list[Right]] = {}
         for case_id, right in db.session.execute(
             select(CaseRight.case_id, CaseRight.right).where(CaseRight.case_id.between(*between))
@@ -209,7 +177,7 @@ def rows() -> Iterator[str]:
             clock = clocks.get(c.id)
             ev = _fmt_events(events.get(c.id, []))
             closure = c.closed_at or None
-            yield _line(
+            yield csv_line(
                 [
                     c.reference,
                     "; ".join(r.value for r in sorted(rights.get(c.id, []), key=order.index)),

@@ -21,6 +21,7 @@ from sqlalchemy.orm import aliased
 from sar import deadlines
 from sar.auth.models import Team, User
 from sar.cases.models import Case, CasePerson, CaseRight, CaseScopeTeam, PersonRole, Right
+from sar.cases.queries import narrowed
 from sar.clock.models import OPEN_CLOCK, CaseClock, ClockStatus
 from sar.extensions import db
 from sar.pagination import Page
@@ -92,16 +93,14 @@ class Filters:
     band: Band | None = None
 
     def apply(self, query: Select[Any]) -> Select[Any]:
-        if self.team_id is not None:
-            query = query.where(
-                exists().where(CaseScopeTeam.case_id == CaseClock.case_id, CaseScopeTeam.team_id == self.team_id)
-            )
-        if self.owner_id == 0:
-            query = query.where(Case.owner_id.is_(None))
-        elif self.owner_id is not None:
-            query = query.where(Case.owner_id == self.owner_id)
-        if self.right is not None:
-            query = query.where(exists().where(CaseRight.case_id == CaseClock.case_id, CaseRight.right == self.right))
+        query = narrowed(
+            query,
+            CaseClock.case_id,
+            right=self.right,
+            owner_id=self.owner_id,
+            unassigned=self.owner_id == 0,
+            team_id=self.team_id,
+        )
         if self.status is not None:
             query = query.where(CaseClock.status == self.status)
         return query
