@@ -29,11 +29,6 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(create_user)
 
 
-def day_option(help_text: str) -> Callable[[_Command], _Command]:
-    """``--date YYYY-MM-DD`` for a command that works on one day (passed as ``on``; None when not given)."""
-    return click.option("--date", "on", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help=help_text)
-
-
 @click.command("verify-audit")
 def verify_audit() -> None:
     """Check the audit trail: hash chain, seals, and the checkpoints kept outside the database."""

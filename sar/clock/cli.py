@@ -9,10 +9,8 @@ from typing import Any
 import click
 from flask import Flask
 
-from sar import mail
+from sar import daily, mail
 from sar.audit import SystemActor
-from sar.calendar import today
-from sar.cli import day_option
 from sar.clock import reminders, service
 from sar.extensions import db
 
@@ -27,10 +25,9 @@ def send_reminders(on: date) -> tuple[int, int, mail.DeliveryReport]:
 
 
 @click.command("send-reminders")
-@day_option("The day to send reminders for (default: today in Europe/London).")
-def send_reminders_command(on: object) -> None:
+@daily.day_option("send reminders for")
+def send_reminders_command(day: date) -> None:
     """Email the day's deadline reminders and retry any mail still queued."""
-    day = on.date() if hasattr(on, "date") else today()
     queued, skipped, report = send_reminders(day)
     click.echo(
         f"Reminders for {day.isoformat()}: {queued} queued, {skipped} already queued earlier today. "
@@ -57,8 +54,7 @@ def reminders_job(payload: dict[str, Any]) -> None:
     The worker commits when the handler returns, so delivery here does not commit per message: a worker that dies
     mid-run may send a message twice (at least once), never lose one.
     """
-    day = date.fromisoformat(payload["date"]) if payload.get("date") else today()
-    reminders.queue_reminders(day)
+    reminders.queue_reminders(daily.payload_day(payload))
     mail.deliver_pending()
 
 

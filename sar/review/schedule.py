@@ -11,8 +11,8 @@ from collections.abc import Iterator
 
 from sqlalchemy import select
 
-from sar import spreadsheet
 from sar.cases.models import Case
+from sar.downloads import csv_line
 from sar.extensions import db
 from sar.review import catalogue
 from sar.review.models import DocumentReview, Outcome, PageWithheld, ReviewFinding
@@ -44,7 +44,7 @@ def rows(case: Case) -> Iterator[str]:
         exemption = codes.get(code or "")
         return [code or "", exemption.name if exemption else "", exemption.provision if exemption else ""]
 
-    yield spreadsheet.line(COLUMNS)
+    yield csv_line(COLUMNS)
     for flags in db.session.scalars(
         select(DocumentReview).where(DocumentReview.case_id == case.id).order_by(DocumentReview.document_id)
     ):
@@ -58,7 +58,7 @@ def rows(case: Case) -> Iterator[str]:
             else ""
         )
         if what:
-            yield spreadsheet.line(
+            yield csv_line(
                 [
                     case.reference,
                     flags.document_id,
@@ -79,7 +79,7 @@ def rows(case: Case) -> Iterator[str]:
         .where(PageWithheld.case_id == case.id)
         .order_by(PageWithheld.document_id, PageWithheld.page_number)
     ):
-        yield spreadsheet.line(
+        yield csv_line(
             [
                 case.reference,
                 page.document_id,
@@ -109,7 +109,7 @@ def rows(case: Case) -> Iterator[str]:
             break
         last_id = batch[-1].id
         for f in sorted(batch, key=lambda f: (f.document_id, f.page_number, f.start)):
-            yield spreadsheet.line(
+            yield csv_line(
                 [
                     case.reference,
                     f.document_id,
