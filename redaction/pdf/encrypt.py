@@ -153,10 +153,10 @@ def _batches(index: XrefIndex, handle: BinaryIO, left_out: set[int]) -> Iterator
         wanted.append((number, newest[0], newest[1]))
         held += end - start
         if len(wanted) >= BATCH_OBJECTS or held >= BATCH_BYTES:
-            yield Batch(index, handle, wanted)
+            yield Batch(index, handle, wanted, every_reference=True)
             wanted, held = [], 0
     if wanted:
-        yield Batch(index, handle, wanted)
+        yield Batch(index, handle, wanted, every_reference=True)
 
 
 def _header(handle: BinaryIO) -> str:

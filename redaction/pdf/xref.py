@@ -24,7 +24,7 @@ import io
 import re
 from array import array
 from bisect import bisect_right
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
@@ -224,11 +224,20 @@ class Batch:
     """A few objects of the file, opened by qpdf as a PDF of their own (under their own numbers)."""
 
     def __init__(
-        self, index: XrefIndex, handle: BinaryIO, wanted: list[tuple[int, int, int]], *, document: bool = False
+        self,
+        index: XrefIndex,
+        handle: BinaryIO,
+        wanted: list[tuple[int, int, int]],
+        *,
+        document: bool = False,
+        every_reference: bool = False,
     ) -> None:
         """``wanted``: (number, generation, offset) of the objects to check; what they refer to comes along.
         ``document``: ``wanted`` holds the file's catalog (and document information): the small PDF's trailer and
-        catalog then name the file's document information and XMP metadata, so qpdf reads those as the file's."""
+        catalog then name the file's document information and XMP metadata, so qpdf reads those as the file's.
+        ``every_reference``: every reference the wanted objects hold, wherever it is (in an array too), names an
+        object of the small PDF (an empty dictionary if nothing else), for a caller that writes them back: qpdf turns
+        a reference it cannot resolve into null once it is read, and writes it back as null."""
         self.wanted = wanted
         bodies: dict[int, bytes] = {}
         for number, generation, at in wanted:
@@ -251,6 +260,8 @@ class Batch:
                     else:
                         stubs[number] = generation
             level = found
+        if every_reference:
+            stubs.update(_unresolved(self._heads.values(), bodies))
         for number, generation in stubs.items():
             bodies[number] = b"%d %d obj\n<< >>\nendobj" % (number, generation)
         self.dummy = max(index.object_count, max(bodies) + 1)
@@ -277,6 +288,14 @@ class Batch:
 
     def close(self) -> None:
         self.pdf.close()
+
+
+def _unresolved(heads: Iterable[bytes], bodies: dict[int, bytes]) -> Iterator[tuple[int, int]]:
+    """Every reference in ``heads`` to an object not in ``bodies``: number and generation."""
+    for head in heads:
+        for match in _REF.finditer(head):
+            if int(match.group(1)) not in bodies:
+                yield int(match.group(1)), int(match.group(2))
 
 
 def _read_object(index: XrefIndex, handle: BinaryIO, number: int, generation: int, at: int) -> bytes:
