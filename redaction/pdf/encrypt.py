@@ -14,8 +14,8 @@ encrypted with that key directly, AES-256-CBC with a random 16-byte IV in front 
 
 The document information (``/Info``) and the catalog's XMP metadata are left out, as the encrypted copy leaves the
 organisation without them. A file the reader cannot walk (object or cross-reference streams, incremental updates,
-anything qpdf warns about, a stream already carrying a ``/Crypt`` filter) is encrypted by qpdf over the whole file
-instead: same result, more memory.
+anything qpdf warns about or cannot read in a batch, a stream already carrying a ``/Crypt`` filter) is encrypted by
+qpdf over the whole file instead: same result, more memory.
 """
 
 from __future__ import annotations
@@ -45,7 +45,8 @@ def encrypt_pdf(source: Path, dest: Path, password: str) -> None:
     revision 6, qpdf's default permissions), without its document information or XMP metadata."""
     try:
         _encrypt_streamed(source, dest, password)
-    except Unsupported:
+    except (Unsupported, pikepdf.PdfError):
+        # qpdf over the whole file repairs what it can, and otherwise says what is wrong in its own words.
         dest.unlink(missing_ok=True)
         encrypt_whole(source, dest, password)
 
