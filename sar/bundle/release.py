@@ -16,7 +16,7 @@ from pathlib import Path
 
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from redaction.pdf.encrypt import encrypt_pdf
+from redaction import encrypt_pdf
 from sar import audit
 from sar.audit import Author
 from sar.bundle import gate
