@@ -12,7 +12,8 @@ free to change. The pipeline, and the subpackage for each step:
    (``redaction.pdf.decisions``);
 4. redacted pages: :func:`redact_pdf_file`, :func:`redact_pdf_with_register`
    (``redaction.pdf.redact``);
-5. an independent check of the result: :func:`verify_pdf` (``redaction.verify``).
+5. an independent check of the result: :func:`verify_pdf` (``redaction.verify``);
+6. the copy that leaves, password-encrypted: :func:`encrypt_pdf` (``redaction.pdf.encrypt``).
 """
 
 from redaction.detect.detector import CaseKnowledge, Detector, clean_text, detect_text
@@ -21,6 +22,7 @@ from redaction.detect.policy import Outcome, Policy
 from redaction.detect.register import Person, PersonRole, Register, RegisterError, load_register
 from redaction.model import ACTIONS, CATEGORIES, ROLES, Action, Area, Category, Finding, PageItem, Rect, Role, Span
 from redaction.pdf.decisions import DecisionsError, ReviewerDecision, ReviewerDecisions, load_decisions
+from redaction.pdf.encrypt import encrypt_pdf
 from redaction.pdf.errors import PdfReadProblem
 from redaction.pdf.ocr import OcrUnavailable, tesseract_available
 from redaction.pdf.redact import (
@@ -69,6 +71,7 @@ __all__ = [
     "Word",
     "clean_text",
     "detect_text",
+    "encrypt_pdf",
     "load_decisions",
     "load_register",
     "nhs_valid",

@@ -43,7 +43,7 @@ import pikepdf
 import pypdf
 import pypdfium2 as pdfium
 
-from redaction.pdf import ocr
+from redaction.pdf import ocr, xref
 from redaction.pdf.errors import PdfReadProblem, PdfSource, check_envelope, open_pike, read_source, source_name
 from redaction.pdf.text import covering_boxes
 from redaction.verify import walk
@@ -308,7 +308,7 @@ class _PdfiumRanges(_Pdfium):
     """PDFium's view of a walked file, ``REOPEN_EVERY`` pages at a time, each range read through
     :class:`walk.PageRange` so PDFium never walks past the pages before it."""
 
-    def __init__(self, index: walk.XrefIndex, pages: array[int]) -> None:  # noqa: D107 - no base call: opened lazily
+    def __init__(self, index: xref.XrefIndex, pages: array[int]) -> None:  # noqa: D107 - no base call: opened lazily
         self.index, self.pages = index, pages
         self.start: int | None = None
         self.doc: pdfium.PdfDocument | None = None
@@ -339,11 +339,11 @@ def _verify_streamed(
     options: _Options,
 ) -> VerifyReport | None:
     """The check of a file on disk by the batched object walk, or ``None`` when the walk cannot check it exactly
-    (``walk.Unsupported``, or anything unexpected): the caller then checks it over the whole file, which reports the
+    (``xref.Unsupported``, or anything unexpected): the caller then checks it over the whole file, which reports the
     problem in its own words."""
     doc: _Pdfium | None = None
     try:
-        index = walk.XrefIndex(data.path)
+        index = xref.XrefIndex(data.path)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             doc = _Pdfium(str(data.path))
@@ -357,7 +357,7 @@ def _verify_streamed(
 
 def _check_streamed(
     data: _FileData,
-    index: walk.XrefIndex,
+    index: xref.XrefIndex,
     doc: _Pdfium,
     report: VerifyReport,
     needles: Sequence[Needle],
@@ -419,7 +419,7 @@ def _report_streamed(
 
 
 def _walk_document(
-    data: _FileData, index: walk.XrefIndex, handle: BinaryIO, report: VerifyReport
+    data: _FileData, index: xref.XrefIndex, handle: BinaryIO, report: VerifyReport
 ) -> tuple[walk.PageTree, list[str], list[str]]:
     """The checks of the file as a whole (revisions, catalog, pages), its page tree, what its metadata must not
     carry (reported after the objects, as the whole-file check does) and the strings of its trailer."""
@@ -430,9 +430,9 @@ def _walk_document(
     for number, generation in [index.root] + ([index.info] if index.info else []):
         newest = index.newest(number)
         if newest is None or newest[0] != generation:
-            raise walk.Unsupported("the catalog or document information is missing")
+            raise xref.Unsupported("the catalog or document information is missing")
         located.append((number, generation, newest[1]))
-    batch = walk.Batch(index, handle, located, document=True)
+    batch = xref.Batch(index, handle, located, document=True)
     try:
         pdf = batch.pdf
         root = pdf.get_object(index.root)
@@ -461,7 +461,7 @@ class _Found:
 
 
 def _walk_objects(
-    index: walk.XrefIndex,
+    index: xref.XrefIndex,
     handle: BinaryIO,
     tree: walk.PageTree,
     needles: Sequence[Needle],
@@ -469,12 +469,12 @@ def _walk_objects(
 ) -> _Found:
     """Every object of every revision, a batch at a time: what ``check_pdf_syntax``, ``object_problems`` and the
     stream and string search of the whole-file check do, with only one batch in memory. Anything qpdf warns about
-    or fails on ends the walk (``walk.Unsupported``): the whole-file check then reports it in its own words."""
+    or fails on ends the walk (``xref.Unsupported``): the whole-file check then reports it in its own words."""
     found = _Found()
     longest = max((len(n.original) for n in needles), default=0)
     carry = "\n".join(trailer_strings)  # the strings searched last: a name split over two strings is still found
     streams_found: list[tuple[str, str]] = found.streams
-    for batch in walk.batches(index, handle):
+    for batch in xref.batches(index, handle):
         strings = [carry]
         try:
             for number, obj in batch.objects():
@@ -493,7 +493,7 @@ def _walk_objects(
                             lambda where, what: streams_found.append((where, what)),
                         )
                 elif tree.is_contents(number):
-                    raise walk.Unsupported("a page's contents are not a stream")
+                    raise xref.Unsupported("a page's contents are not a stream")
                 object_findings(obj, decoded, found.structure)
                 _collect_strings(obj, strings, 0)
             batch.check_warnings()

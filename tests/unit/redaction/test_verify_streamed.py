@@ -14,7 +14,8 @@ import pytest
 from reportlab.pdfgen import canvas
 
 from redaction import verify_pdf
-from redaction.verify import check, walk
+from redaction.pdf import xref
+from redaction.verify import check
 
 NAME = "Gary Pollard"
 PAGE = b"BT /F1 12 Tf 72 720 Td (Nothing to see here) Tj ET"
@@ -163,8 +164,8 @@ def test_what_the_walk_cannot_follow_is_checked_the_whole_file_way(tmp_path: Pat
     packed = tmp_path / "packed.pdf"
     with pikepdf.open(source) as pdf:
         pdf.save(packed, object_stream_mode=pikepdf.ObjectStreamMode.generate)
-    with pytest.raises(walk.Unsupported):
-        walk.XrefIndex(packed)
+    with pytest.raises(xref.Unsupported):
+        xref.XrefIndex(packed)
     assert any(p.startswith("strings:") for p in _problems(packed))
 
 
