@@ -276,7 +276,12 @@ class Batch:
 
     def objects(self) -> Iterator[tuple[int, pikepdf.Object]]:
         for number, generation, _at in self.wanted:
-            yield number, self.pdf.get_object((number, generation))
+            obj = self.pdf.get_object((number, generation))
+            if not isinstance(obj, pikepdf.Object):
+                # A damaged object: qpdf read it as null or as the lone number it starts with (pikepdf then hands
+                # over Python's None or int). The whole-file way repairs it or says why.
+                raise Unsupported(f"object {number} could not be read in a batch")
+            yield number, obj
 
     def trailer(self) -> pikepdf.Object:
         """The file's trailer dictionary, as an object of this small PDF (its references resolve here)."""

@@ -169,3 +169,24 @@ def _target(bookmark: pikepdf.OutlineItem, pdf: pikepdf.Pdf) -> int:
     """The page a bookmark goes to, by its position in the page tree."""
     page = bookmark.destination[0] if bookmark.destination is not None else bookmark.action.D[0]
     return pikepdf.Page(page).index
+
+
+@pytest.mark.parametrize("damage", [b")<", b"6<"], ids=["read as null", "read as a lone number"])
+def test_a_damaged_object_is_left_to_qpdf_which_repairs_or_refuses_it(tmp_path: Path, damage: bytes) -> None:
+    # Object 1's dictionary no longer opens: in a batch qpdf reads it as null or as the number it now starts with.
+    page = tmp_path / "page.pdf"
+    drawing = canvas.Canvas(str(page), pageCompression=0)
+    drawing.drawString(72, 700, SECRET_TEXT)
+    drawing.showPage()
+    drawing.save()
+    damaged = tmp_path / "damaged.pdf"
+    damaged.write_bytes(page.read_bytes().replace(b"1 0 obj\n<<", b"1 0 obj\n" + damage, 1))
+    assert damaged.read_bytes() != page.read_bytes()
+    released = tmp_path / "released.pdf"
+    try:
+        encrypt.encrypt_pdf(damaged, released, PASSWORD)
+    except pikepdf.PdfError:
+        return  # refused in qpdf's words, and nothing half-written left behind
+    with pikepdf.open(released, password=PASSWORD) as pdf:
+        assert len(pdf.pages) == 1
+    assert SECRET_TEXT.encode() not in released.read_bytes()
