@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pypdf
 import pytest
-from conftest import REGISTER
+from detect_cases import REGISTER
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 from support import pdf_of_pages

@@ -8,7 +8,7 @@ from __future__ import annotations
 from importlib import resources
 
 import pytest
-from conftest import REGISTER, action_at, hidden, redacted
+from detect_cases import REGISTER, action_at, hidden, redacted
 
 from redaction import Detector, Policy, load_register
 from redaction.detect.lexicon import WORD_NAMES, first_names

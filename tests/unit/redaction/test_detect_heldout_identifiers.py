@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import assert_marked, marked_cases
+from detect_cases import assert_marked, marked_cases
 
 from redaction import Detector
 from redaction.detect.addresses import find_addresses

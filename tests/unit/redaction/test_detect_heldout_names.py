@@ -3,7 +3,7 @@ relations named after a comma, loose naming phrases and lists beside a likely na
 
 from __future__ import annotations
 
-from conftest import assert_marked, marked_cases
+from detect_cases import assert_marked, marked_cases
 
 from redaction import Detector
 

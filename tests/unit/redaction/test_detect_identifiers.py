@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import REGISTER, action_at, assert_marked, marked_cases, redacted
+from detect_cases import REGISTER, action_at, assert_marked, marked_cases, redacted
 
 from redaction import Detector, load_register
 from redaction.detect.identifiers import find_identifiers, nhs_valid, ni_valid, upn_valid

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import action_at, assert_marked, marked_cases, redacted
+from detect_cases import action_at, assert_marked, marked_cases, redacted
 
 from redaction import Detector, load_register
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from importlib import resources
 
 import pytest
-from conftest import assert_marked, marked_cases, redacted
+from detect_cases import assert_marked, marked_cases, redacted
 
 from redaction import Detector, load_register
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import REGISTER
+from detect_cases import REGISTER
 from hypothesis import given, settings
 from hypothesis import strategies as st
 

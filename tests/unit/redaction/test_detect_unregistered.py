@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from conftest import REGISTER, action_at, assert_marked, marked_cases, redacted
+from detect_cases import REGISTER, action_at, assert_marked, marked_cases, redacted
 
 from redaction import Detector, Policy, load_register
 

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import REGISTER, action_at
+from detect_cases import REGISTER, action_at
 
 from redaction import Detector, Policy, RegisterError, detect_text, load_register
 
